@@ -1,0 +1,16 @@
+import { z } from "zod";
+import { route } from "@/lib/api/handler";
+import { listAudit } from "@/lib/services/audit";
+
+const query = z.object({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().regex(/^\d+$/).optional(),
+  actor: z.string().max(200).optional(),
+  action: z.string().max(100).optional(),
+  targetType: z.string().max(50).optional(),
+  teamId: z.string().max(50).optional(),
+  from: z.coerce.number().int().optional(),
+  to: z.coerce.number().int().optional(),
+});
+
+export const GET = route({ role: "team_admin", query }, ({ actor, query }) => listAudit(actor, query));

@@ -1,0 +1,6 @@
+import { route } from "@/lib/api/handler";
+import { addMember, getTeam } from "@/lib/services/teams";
+import { z } from "zod";
+
+export const GET = route({ role: "team_admin" }, ({ actor, params }) => ({ items: getTeam({ actor, id: params.id! }).members }));
+export const POST = route({ role: "team_admin", body: z.unknown(), status: 201 }, ({ actor, params, body }) => addMember({ actor, teamId: params.id!, input: body }));

@@ -1,0 +1,8 @@
+import { defineConfig } from "drizzle-kit";
+
+export default defineConfig({
+  dialect: "sqlite",
+  schema: "./lib/db/schema/index.ts",
+  out: "./drizzle",
+  dbCredentials: { url: "file:./data/drizzle-kit.db" },
+});

@@ -1,0 +1,103 @@
+import type { NextAuthOptions } from "next-auth";
+import CredentialsProvider from "next-auth/providers/credentials";
+import { eq } from "drizzle-orm";
+import { getDb } from "@/lib/db/client";
+import { users } from "@/lib/db/schema";
+import { verifyPassword } from "./password";
+import { deriveKey } from "@/lib/secret";
+import { newId } from "@/lib/ids";
+
+/** Session lifetime; after it the user signs in again. */
+export function sessionMaxAgeSeconds(): number {
+  const v = Number(process.env.PORTICO_SESSION_MAX_AGE);
+  return Number.isFinite(v) && v > 0 ? v : 8 * 60 * 60;
+}
+
+function oidcProvider(): NextAuthOptions["providers"][number] | null {
+  const issuer = process.env.PORTICO_OIDC_ISSUER;
+  const clientId = process.env.PORTICO_OIDC_CLIENT_ID;
+  const clientSecret = process.env.PORTICO_OIDC_CLIENT_SECRET;
+  if (!issuer || !clientId || !clientSecret) return null;
+  return {
+    id: "oidc",
+    name: process.env.PORTICO_OIDC_NAME || "SSO",
+    type: "oauth",
+    wellKnown: `${issuer.replace(/\/$/, "")}/.well-known/openid-configuration`,
+    authorization: { params: { scope: "openid email profile" } },
+    idToken: true,
+    checks: ["pkce", "state"],
+    clientId,
+    clientSecret,
+    profile(profile: { sub: string; email?: string; name?: string }) {
+      return { id: profile.sub, email: profile.email ?? "", name: profile.name ?? profile.email ?? "" };
+    },
+  };
+}
+
+const credentials = CredentialsProvider({
+  id: "credentials",
+  name: "Email and password",
+  credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
+  async authorize(creds) {
+    const email = String(creds?.email ?? "").trim().toLowerCase();
+    const password = String(creds?.password ?? "");
+    if (!email || !password) return null;
+    const db = getDb();
+    const u = db.select().from(users).where(eq(users.email, email)).get();
+    // Verify even for unknown users so timing does not reveal which emails exist.
+    const ok = await verifyPassword(password, u?.passwordHash ?? DUMMY_HASH);
+    if (!u || !ok || u.disabled) return null;
+    db.update(users).set({ lastLoginAt: Date.now() }).where(eq(users.id, u.id)).run();
+    return { id: u.id, email: u.email, name: u.name };
+  },
+});
+
+const DUMMY_HASH = "scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+
+export function authOptions(): NextAuthOptions {
+  const oidc = oidcProvider();
+  return {
+    secret: deriveKey("nextauth-session").toString("base64url"),
+    session: { strategy: "jwt", maxAge: sessionMaxAgeSeconds() },
+    jwt: { maxAge: sessionMaxAgeSeconds() },
+    pages: { signIn: "/login", error: "/login" },
+    providers: oidc ? [credentials, oidc] : [credentials],
+    callbacks: {
+      async signIn({ user, account }) {
+        if (account?.provider !== "oidc") return true;
+        // SSO: an existing, enabled account with the same email signs in; new emails become members.
+        const email = (user.email ?? "").toLowerCase();
+        if (!email) return "/login?error=NoEmail";
+        const db = getDb();
+        const existing = db.select().from(users).where(eq(users.email, email)).get();
+        if (existing?.disabled) return "/login?error=AccountDisabled";
+        if (!existing) {
+          const now = Date.now();
+          db.insert(users)
+            .values({ id: newId("usr"), email, name: user.name || email, role: "member", createdAt: now, updatedAt: now })
+            .run();
+        }
+        return true;
+      },
+      async jwt({ token, user, account }) {
+        if (user) {
+          if (account?.provider === "oidc") {
+            const u = getDb()
+              .select()
+              .from(users)
+              .where(eq(users.email, (user.email ?? "").toLowerCase()))
+              .get();
+            token.uid = u?.id;
+          } else {
+            token.uid = user.id;
+          }
+        }
+        return token;
+      },
+      async session({ session, token }) {
+        if (session.user) (session.user as { id?: string }).id = token.uid as string | undefined;
+        return session;
+      },
+    },
+  };
+}

@@ -1,0 +1,75 @@
+import { eq, sql } from "drizzle-orm";
+import { getDb } from "@/lib/db/client";
+import { runMigrations } from "@/lib/db/migrate";
+import { users, teams, teamMembers } from "@/lib/db/schema";
+import { hashPassword, generatePassword, PASSWORD_MIN_LENGTH } from "@/lib/auth/password";
+import { masterSecret } from "@/lib/secret";
+import { newId } from "@/lib/ids";
+import { writeAudit } from "@/lib/services/audit";
+import { seedGatewayDefaults } from "@/lib/seed/gateway";
+
+const g = globalThis as unknown as { __porticoBoot?: Promise<void> };
+
+/** Defaults the session layer needs before any request: the public URL next-auth signs callbacks for. */
+export function applyEnvDefaults(): void {
+  const port = process.env.PORT || "3000";
+  if (!process.env.NEXTAUTH_URL) process.env.NEXTAUTH_URL = process.env.PORTICO_PUBLIC_URL || `http://localhost:${port}`;
+}
+
+/**
+ * Start-up: migrate, make sure the master secret exists, create the first
+ * admin and a demo team on an empty database, then the built-in seeds.
+ * Idempotent and once per process (both the fast-path server and Next call it).
+ */
+export function bootstrap(): Promise<void> {
+  g.__porticoBoot ??= doBootstrap();
+  return g.__porticoBoot;
+}
+
+async function doBootstrap(): Promise<void> {
+  applyEnvDefaults();
+  const db = getDb();
+  runMigrations(db);
+  masterSecret();
+  await ensureFirstAdmin();
+  seedGatewayDefaults(db);
+}
+
+async function ensureFirstAdmin(): Promise<void> {
+  const db = getDb();
+  const count = db.select({ n: sql<number>`count(*)` }).from(users).get()?.n ?? 0;
+  if (count > 0) return;
+  const email = (process.env.PORTICO_ADMIN_EMAIL || "admin@portico.local").trim().toLowerCase();
+  let password = process.env.PORTICO_ADMIN_PASSWORD;
+  const generated = !password;
+  if (password && password.length < PASSWORD_MIN_LENGTH) {
+    throw new Error(`PORTICO_ADMIN_PASSWORD must be at least ${PASSWORD_MIN_LENGTH} characters.`);
+  }
+  password ??= generatePassword();
+  const hash = await hashPassword(password);
+  const now = Date.now();
+  const adminId = newId("usr");
+  const teamId = newId("team");
+  db.transaction((tx) => {
+    // Re-check inside the transaction: two processes may start on one empty database.
+    const again = tx.select({ n: sql<number>`count(*)` }).from(users).get()?.n ?? 0;
+    if (again > 0) return;
+    tx.insert(users).values({ id: adminId, email, name: "Admin", passwordHash: hash, role: "admin", createdAt: now, updatedAt: now }).run();
+    const demo = tx.select().from(teams).where(eq(teams.slug, "demo")).get();
+    if (!demo) {
+      tx.insert(teams)
+        .values({ id: teamId, slug: "demo", name: "Demo team", description: "A team to try Portico with; rename or delete it.", createdAt: now, updatedAt: now })
+        .run();
+      tx.insert(teamMembers).values({ teamId, userId: adminId, role: "team_admin", createdAt: now }).run();
+    }
+    writeAudit(tx, { system: true }, { action: "user.create", targetType: "user", targetId: adminId, after: { email, role: "admin", firstRun: true } });
+    if (generated) {
+      const line = "=".repeat(72);
+      console.log(
+        `\n${line}\n  Portico first run: created the admin account\n    email:    ${email}\n    password: ${password}\n  This password is shown once. Sign in and change it under Users.\n${line}\n`,
+      );
+    } else {
+      console.log(`[portico] first run: created admin ${email} from PORTICO_ADMIN_EMAIL/PORTICO_ADMIN_PASSWORD`);
+    }
+  });
+}

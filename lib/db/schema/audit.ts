@@ -1,0 +1,27 @@
+import { sqliteTable, text, integer, index } from "drizzle-orm/sqlite-core";
+
+/** One row per control-plane change: who did what to which thing, with before/after snapshots (secrets never included). */
+export const auditLog = sqliteTable(
+  "audit_log",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    at: integer("at").notNull(),
+    actorId: text("actor_id"),
+    actorEmail: text("actor_email").notNull(),
+    action: text("action").notNull(),
+    targetType: text("target_type").notNull(),
+    targetId: text("target_id"),
+    teamId: text("team_id"),
+    before: text("before", { mode: "json" }).$type<unknown>(),
+    after: text("after", { mode: "json" }).$type<unknown>(),
+    ip: text("ip"),
+  },
+  (t) => [
+    index("audit_at_idx").on(t.at),
+    index("audit_actor_idx").on(t.actorId, t.at),
+    index("audit_target_idx").on(t.targetType, t.targetId),
+    index("audit_team_idx").on(t.teamId, t.at),
+  ],
+);
+
+export type AuditRow = typeof auditLog.$inferSelect;

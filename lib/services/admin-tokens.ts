@@ -1,0 +1,58 @@
+import { z } from "zod";
+import { and, desc, eq, isNull } from "drizzle-orm";
+import { getDb } from "@/lib/db/client";
+import { adminTokens } from "@/lib/db/schema";
+import { newId, randomBase62, sha256Hex } from "@/lib/ids";
+import { NotFoundError } from "@/lib/errors";
+import { requireAdmin, type Actor } from "@/lib/auth/actor";
+import { writeAudit } from "./audit";
+import { parseWith } from "@/lib/api/handler";
+
+export const createTokenInput = z.strictObject({
+  name: z.string().trim().min(1, "Give the token a name.").max(80),
+  expiresInDays: z.number().int().min(1).max(3650).optional(),
+});
+
+/** Creates an admin API token; the plaintext is returned once and never stored. */
+export function createAdminToken({ actor, input }: { actor: Actor; input: unknown }) {
+  requireAdmin(actor);
+  const data = parseWith(createTokenInput, input, "token");
+  const token = `pat_${randomBase62(32)}`;
+  const now = Date.now();
+  const row = {
+    id: newId("tok"),
+    name: data.name,
+    tokenHash: sha256Hex(token),
+    prefix: token.slice(0, 10),
+    userId: actor.userId,
+    createdAt: now,
+    lastUsedAt: null,
+    expiresAt: data.expiresInDays ? now + data.expiresInDays * 86_400_000 : null,
+    revokedAt: null,
+  };
+  getDb().transaction((tx) => {
+    tx.insert(adminTokens).values(row).run();
+    writeAudit(tx, actor, { action: "admin_token.create", targetType: "admin_token", targetId: row.id, after: row });
+  });
+  const { tokenHash, ...shown } = row;
+  return { ...shown, token };
+}
+
+export function listAdminTokens({ actor }: { actor: Actor }) {
+  requireAdmin(actor);
+  const rows = getDb().select().from(adminTokens).orderBy(desc(adminTokens.createdAt)).all();
+  return { items: rows.map(({ tokenHash, ...r }) => r) };
+}
+
+export function revokeAdminToken({ actor, id }: { actor: Actor; id: string }) {
+  requireAdmin(actor);
+  const db = getDb();
+  const before = db.select().from(adminTokens).where(and(eq(adminTokens.id, id), isNull(adminTokens.revokedAt))).get();
+  if (!before) throw new NotFoundError("Active admin token");
+  const revokedAt = Date.now();
+  db.transaction((tx) => {
+    tx.update(adminTokens).set({ revokedAt }).where(eq(adminTokens.id, id)).run();
+    writeAudit(tx, actor, { action: "admin_token.revoke", targetType: "admin_token", targetId: id, before, after: { ...before, revokedAt } });
+  });
+  return { ok: true };
+}

@@ -1,0 +1,135 @@
+import { z } from "zod";
+import { and, asc, eq, gt, like, or, type SQL } from "drizzle-orm";
+import { getDb } from "@/lib/db/client";
+import { users, teamMembers, teams, PLATFORM_ROLES, type User } from "@/lib/db/schema";
+import { hashPassword, PASSWORD_MIN_LENGTH } from "@/lib/auth/password";
+import { newId } from "@/lib/ids";
+import { ConflictError, NotFoundError, BadRequestError } from "@/lib/errors";
+import { requireAdmin, type Actor } from "@/lib/auth/actor";
+import { writeAudit } from "./audit";
+import { parseWith } from "@/lib/api/handler";
+
+export const email = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .max(254)
+  .pipe(z.email({ message: "Enter a valid email address." }));
+
+export const createUserInput = z.strictObject({
+  email,
+  name: z.string().trim().min(1, "Name is required.").max(120),
+  password: z.string().min(PASSWORD_MIN_LENGTH, `Password must be at least ${PASSWORD_MIN_LENGTH} characters.`).max(200),
+  role: z.enum(PLATFORM_ROLES).default("member"),
+});
+
+export const updateUserInput = z.strictObject({
+  name: z.string().trim().min(1).max(120).optional(),
+  role: z.enum(PLATFORM_ROLES).optional(),
+  disabled: z.boolean().optional(),
+  password: z.string().min(PASSWORD_MIN_LENGTH, `Password must be at least ${PASSWORD_MIN_LENGTH} characters.`).max(200).optional(),
+});
+
+/** What the API shows of a user: never the hash. */
+export type PublicUser = Omit<User, "passwordHash"> & { hasPassword: boolean };
+
+export function publicUser(u: User): PublicUser {
+  const { passwordHash, ...rest } = u;
+  return { ...rest, hasPassword: !!passwordHash };
+}
+
+function findByEmail(e: string) {
+  return getDb().select().from(users).where(eq(users.email, e)).get();
+}
+
+export async function createUser({ actor, input }: { actor: Actor; input: unknown }): Promise<PublicUser> {
+  requireAdmin(actor);
+  const data = parseWith(createUserInput, input, "user");
+  if (findByEmail(data.email)) throw new ConflictError(`A user with email ${data.email} already exists.`, { field: "email" });
+  const passwordHash = await hashPassword(data.password);
+  const now = Date.now();
+  const row: User = {
+    id: newId("usr"),
+    email: data.email,
+    name: data.name,
+    passwordHash,
+    role: data.role,
+    disabled: false,
+    createdAt: now,
+    updatedAt: now,
+    lastLoginAt: null,
+  };
+  const db = getDb();
+  try {
+    db.transaction((tx) => {
+      tx.insert(users).values(row).run();
+      writeAudit(tx, actor, { action: "user.create", targetType: "user", targetId: row.id, after: publicUser(row) });
+    });
+  } catch (e) {
+    // The unique index is the final word when two requests race.
+    if (String(e).includes("UNIQUE")) throw new ConflictError(`A user with email ${data.email} already exists.`, { field: "email" });
+    throw e;
+  }
+  return publicUser(row);
+}
+
+export async function updateUser({ actor, id, input }: { actor: Actor; id: string; input: unknown }): Promise<PublicUser> {
+  requireAdmin(actor);
+  const data = parseWith(updateUserInput, input, "user");
+  const db = getDb();
+  const before = db.select().from(users).where(eq(users.id, id)).get();
+  if (!before) throw new NotFoundError("User");
+  if (id === actor.userId && (data.disabled === true || data.role === "member")) {
+    throw new BadRequestError("You cannot disable yourself or remove your own admin role; ask another admin.", { field: data.disabled ? "disabled" : "role" });
+  }
+  const patch: Partial<User> = { updatedAt: Date.now() };
+  if (data.name !== undefined) patch.name = data.name;
+  if (data.role !== undefined) patch.role = data.role;
+  if (data.disabled !== undefined) patch.disabled = data.disabled;
+  if (data.password !== undefined) patch.passwordHash = await hashPassword(data.password);
+  const after = { ...before, ...patch };
+  db.transaction((tx) => {
+    tx.update(users).set(patch).where(eq(users.id, id)).run();
+    const action = data.disabled === true ? "user.disable" : data.disabled === false && before.disabled ? "user.enable" : "user.update";
+    writeAudit(tx, actor, {
+      action,
+      targetType: "user",
+      targetId: id,
+      before: publicUser(before),
+      after: { ...publicUser(after), ...(data.password ? { password: "changed" } : {}) },
+    });
+  });
+  return publicUser(after);
+}
+
+export function getUser({ actor, id }: { actor: Actor; id: string }) {
+  requireAdmin(actor);
+  const db = getDb();
+  const u = db.select().from(users).where(eq(users.id, id)).get();
+  if (!u) throw new NotFoundError("User");
+  const memberships = db
+    .select({ teamId: teamMembers.teamId, role: teamMembers.role, teamName: teams.name })
+    .from(teamMembers)
+    .innerJoin(teams, eq(teams.id, teamMembers.teamId))
+    .where(eq(teamMembers.userId, id))
+    .all();
+  return { ...publicUser(u), memberships };
+}
+
+/** Ordered by email; cursor = last email. */
+export function listUsers({ actor, limit, cursor, q }: { actor: Actor; limit: number; cursor?: string; q?: string }) {
+  requireAdmin(actor);
+  const conds: SQL[] = [];
+  if (cursor) conds.push(gt(users.email, cursor));
+  if (q) conds.push(or(like(users.email, `%${q.toLowerCase()}%`), like(users.name, `%${q}%`))!);
+  const rows = getDb()
+    .select()
+    .from(users)
+    .where(conds.length ? and(...conds) : undefined)
+    .orderBy(asc(users.email))
+    .limit(limit + 1)
+    .all();
+  const more = rows.length > limit;
+  const items = (more ? rows.slice(0, limit) : rows).map(publicUser);
+  return { items, nextCursor: more ? items[items.length - 1]!.email : null };
+}

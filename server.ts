@@ -1,0 +1,70 @@
+/**
+ * Portico's production server. `/v1/*` goes straight to the gateway core
+ * (no Next per-request machinery on the data plane); everything else goes to
+ * Next's request handler. Both share one process, one database connection,
+ * one config snapshot and one log writer (singletons on globalThis).
+ */
+import http from "node:http";
+import next from "next";
+import { applyEnvDefaults, bootstrap } from "@/lib/bootstrap";
+import { closeDb } from "@/lib/db/client";
+import { gatewayNodeHandler, isGatewayPath, shutdownGateway } from "@/lib/gateway/node-mount";
+
+async function main(): Promise<void> {
+  applyEnvDefaults();
+  const port = Number(process.env.PORT || 3000);
+  const host = process.env.HOST || "0.0.0.0";
+  try {
+    await bootstrap();
+  } catch (e) {
+    console.error(`[portico] start-up failed: ${e instanceof Error ? e.message : String(e)}`);
+    process.exit(1);
+  }
+  const app = next({ dev: false, dir: process.cwd(), port, hostname: host === "0.0.0.0" ? "localhost" : host });
+  const handle = app.getRequestHandler();
+  await app.prepare();
+  const fastPath = process.env.PORTICO_FAST_PATH !== "0";
+  const inFlight = new Set<http.ServerResponse>();
+
+  const server = http.createServer((req, res) => {
+    inFlight.add(res);
+    res.on("close", () => inFlight.delete(res));
+    if (fastPath && isGatewayPath(req.url ?? "/")) {
+      gatewayNodeHandler(req, res);
+      return;
+    }
+    handle(req, res).catch((e: unknown) => {
+      console.error("[portico] request failed", e);
+      if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" });
+      res.end(JSON.stringify({ error: { code: "internal_error", message: "Something went wrong on our side." } }));
+    });
+  });
+  // Longer than common load balancer idle timeouts (60 s), so they close first.
+  server.keepAliveTimeout = Number(process.env.PORTICO_KEEPALIVE_MS || 65_000);
+  server.headersTimeout = server.keepAliveTimeout + 1_000;
+  server.requestTimeout = 0; // long streams are bounded by the gateway's own timeouts
+
+  server.listen(port, host, () => {
+    console.log(`[portico] listening on http://${host === "0.0.0.0" ? "localhost" : host}:${port} (data plane fast path ${fastPath ? "on" : "off"})`);
+  });
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`[portico] ${signal}: no new connections; letting in-flight requests finish`);
+    server.close();
+    server.closeIdleConnections();
+    const graceMs = Number(process.env.PORTICO_SHUTDOWN_GRACE_MS || 10_000);
+    const deadline = Date.now() + graceMs;
+    while (inFlight.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    for (const res of inFlight) res.destroy();
+    await shutdownGateway();
+    closeDb();
+    process.exit(0);
+  };
+  process.on("SIGTERM", () => void stop("SIGTERM"));
+  process.on("SIGINT", () => void stop("SIGINT"));
+}
+
+void main();
