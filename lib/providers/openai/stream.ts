@@ -1,0 +1,102 @@
+import type { ChatChunk, ProviderError, SseEvent, StreamContext, StreamTransformer, Usage } from "../types";
+import { statusForType, typeForStatus } from "../shared/errors";
+import { isRecord, num, safeJsonParse, str, type JsonObject } from "../shared/json";
+import { normalizeOpenAIUsage } from "../shared/usage";
+import { extractOpenAIError } from "./errors";
+
+/**
+ * Per-provider clean-up applied to each parsed chunk before the generic logic.
+ * Returns null to drop the chunk entirely (Azure's content-filter annotations).
+ */
+export type ChunkSanitizer = (chunk: JsonObject) => JsonObject | null;
+
+/**
+ * OpenAI-compatible SSE → canonical chunks. The wire format already is the
+ * canonical one, so this mostly passes chunks through (keeping vendor extras such
+ * as DeepSeek's `reasoning_content`) while it
+ *  - reports the public model alias instead of the upstream model id,
+ *  - keeps one id for the whole stream (Azure sends `"id": ""` on annotations),
+ *  - records usage, and hides the usage-only chunk (and the `usage: null` keys
+ *    that include_usage adds to every chunk) from clients that did not ask,
+ *  - turns an in-stream `{"error": ...}` payload into `error()`.
+ */
+export function createOpenAIStream(ctx: StreamContext, sanitize?: ChunkSanitizer): StreamTransformer {
+  let done = false;
+  let failure: ProviderError | null = null;
+  let usage: Usage | null = null;
+  let streamId = "";
+  let created = 0;
+  const includeUsage = ctx.includeUsage === true;
+
+  function push(ev: SseEvent): ChatChunk[] {
+    if (done || failure) return [];
+    const data = ev.data.trim();
+    if (data === "[DONE]") {
+      done = true;
+      return [];
+    }
+    // Keep-alives and anything unparsable carry nothing a client could use.
+    const parsed = safeJsonParse(data);
+    if (!isRecord(parsed)) return [];
+
+    // OpenAI and most compatibles send `data: {"error": {...}}`; OpenRouter adds
+    // a choice with finish_reason "error" to the same payload. Either way the
+    // stream is over and the gateway must hear about it.
+    if (isRecord(parsed.error) || typeof parsed.error === "string") {
+      failure = inStreamError(parsed);
+      return [];
+    }
+
+    const chunk = sanitize ? sanitize(parsed) : parsed;
+    if (!chunk) return [];
+
+    // Groq reports stream usage under x_groq.usage instead of a usage chunk.
+    const groq = isRecord(chunk.x_groq) ? chunk.x_groq.usage : undefined;
+    const seenUsage = normalizeOpenAIUsage(chunk.usage) ?? normalizeOpenAIUsage(groq);
+    if (seenUsage) usage = seenUsage;
+
+    if (!streamId) streamId = str(chunk.id) ?? "";
+    if (!created) created = num(chunk.created) ?? 0;
+
+    // vLLM sends the usage chunk with `"choices": null` or without the key.
+    const choices = Array.isArray(chunk.choices) ? chunk.choices : [];
+    if (choices.length === 0 && (!includeUsage || !seenUsage)) return [];
+
+    const out: JsonObject = {
+      ...chunk,
+      id: streamId || ctx.id,
+      object: "chat.completion.chunk",
+      created: created || ctx.created,
+      model: ctx.model,
+      choices,
+    };
+    if (!includeUsage) delete out.usage;
+    return [out as unknown as ChatChunk];
+  }
+
+  return {
+    push,
+    end: () => [],
+    usage: () => usage,
+    get done() {
+      return done;
+    },
+    error: () => failure,
+  };
+}
+
+function inStreamError(payload: JsonObject): ProviderError {
+  const fields = extractOpenAIError(payload);
+  const c = num(fields?.code);
+  const numericCode = c !== undefined && c >= 400 && c <= 599 ? c : undefined;
+  const type = fields?.type ?? (numericCode ? typeForStatus(numericCode) : "server_error");
+  const status = numericCode ?? statusForType(type);
+  const code = fields?.code;
+  return {
+    status,
+    type,
+    message: fields?.message ?? "Upstream reported an error in the stream",
+    code: typeof code === "string" ? code : numericCode !== undefined ? String(numericCode) : null,
+    param: typeof fields?.param === "string" ? fields.param : null,
+  };
+}
