@@ -1,0 +1,231 @@
+import { createParser, type EventSourceMessage } from "eventsource-parser";
+import type { ChatRequest, ChatResponse, ProviderError, StreamTransformer, Usage } from "@/lib/providers/types";
+import { mockChat } from "@/lib/providers/mock";
+import { httpAdapter } from "./adapters";
+import { sendUpstream } from "./pool";
+import { Abort } from "./abort";
+import { GatewayError } from "./errors";
+import { parseRetryAfter, verdictFor, type Verdict } from "./routing";
+import { SSE_HEADERS, type ChatOutput } from "./output";
+import type { TargetInfo } from "./snapshot";
+import type { AbortLike, GatewaySink } from "./types";
+import type { RetryPolicy } from "@/lib/db/schema";
+
+export interface AttemptCtx {
+  req: ChatRequest;
+  t: TargetInfo;
+  stream: boolean;
+  /** OpenAI inbound: did the client ask for the usage chunk */
+  includeUsage: boolean;
+  alias: string;
+  responseId: string;
+  created: number;
+  out: ChatOutput;
+  sink: GatewaySink;
+  client: AbortLike;
+  retry: RetryPolicy;
+  /** headers the gateway adds to a successful answer */
+  headers: () => Record<string, string>;
+}
+
+/** What one attempt produced. `answered`: the client got a response (ok, partial or aborted) — never retry then. */
+export type AttemptResult =
+  | { answered: true; outcome: "ok" | "partial" | "aborted"; usage: Usage | null; ttftMs: number | null; text: string; error?: string }
+  | { answered: false; status: number | null; verdict: Verdict; err: GatewayError; retryAfterMs: number | null };
+
+const sleep = (ms: number, signal: AbortLike) =>
+  new Promise<void>((resolve) => {
+    if (ms <= 0 || signal.aborted) return resolve();
+    const t = setTimeout(done, ms);
+    function done() {
+      clearTimeout(t);
+      signal.off?.("abort", done);
+      resolve();
+    }
+    signal.on("abort", done);
+  });
+
+function fail(status: number | null, err: GatewayError, retryAfterMs: number | null = null): AttemptResult {
+  return { answered: false, status, verdict: verdictFor(status), err, retryAfterMs };
+}
+
+function fromProviderError(pe: ProviderError): GatewayError {
+  return new GatewayError(pe.status, pe.type, pe.code ?? null, pe.message, pe.param ?? null);
+}
+
+function networkError(e: unknown, t: TargetInfo): AttemptResult {
+  const code = (e as { code?: string })?.code ?? "";
+  if (code === "UND_ERR_HEADERS_TIMEOUT") return fail(null, new GatewayError(504, "timeout_error", "upstream_timeout", `Upstream ${t.label} sent no response before the first-byte timeout.`));
+  if (code === "UND_ERR_BODY_TIMEOUT") return fail(null, new GatewayError(504, "timeout_error", "upstream_timeout", `Upstream ${t.label} stalled while sending its answer.`));
+  const msg = e instanceof Error ? e.message : String(e);
+  return fail(null, new GatewayError(502, "api_error", "upstream_unreachable", `Could not reach upstream ${t.label}: ${code || msg}.`));
+}
+
+/** One try of one target. Writes to the client only once it has something to send. */
+export async function attemptChat(c: AttemptCtx): Promise<AttemptResult> {
+  if (c.t.provider.type === "mock") return attemptMock(c);
+  const adapter = httpAdapter(c.t.provider.type)!;
+  let up;
+  try {
+    up = adapter.chatRequest({ ...c.req, stream: c.stream }, c.t.target);
+  } catch (e) {
+    // e.g. Anthropic cannot take audio parts: the caller's request, so return it as is.
+    const pe = (e as { providerError?: ProviderError }).providerError;
+    if (pe) return fail(pe.status, fromProviderError(pe));
+    throw e;
+  }
+  const abort = new Abort();
+  const onClient = () => abort.abort("client");
+  c.client.on("abort", onClient);
+  const total = c.retry.totalTimeoutMs ?? c.t.provider.totalTimeoutMs;
+  const timer = setTimeout(() => abort.abort("timeout"), total);
+  try {
+    let res;
+    try {
+      res = await sendUpstream(up, {
+        signal: abort,
+        headersTimeout: c.retry.firstByteTimeoutMs ?? c.t.provider.firstByteTimeoutMs,
+        bodyTimeout: c.stream ? (c.retry.streamIdleTimeoutMs ?? 60_000) : total,
+      });
+    } catch (e) {
+      if (abort.reason === "timeout") return fail(null, new GatewayError(504, "timeout_error", "upstream_timeout", `Upstream ${c.t.label} did not finish within ${total} ms.`));
+      return networkError(e, c.t);
+    }
+    const ct = res.headers["content-type"];
+    const ctype = Array.isArray(ct) ? ct[0] : ct;
+    if (res.statusCode < 200 || res.statusCode >= 300) {
+      const text = await res.body.text().catch(() => "");
+      const pe = adapter.error(res.statusCode, text, ctype);
+      return fail(res.statusCode, fromProviderError(pe), parseRetryAfter(res.headers["retry-after"]));
+    }
+    if (!c.stream) {
+      let text: string;
+      try {
+        text = await res.body.text();
+      } catch (e) {
+        return networkError(e, c.t);
+      }
+      let json: unknown;
+      try {
+        json = JSON.parse(text);
+      } catch {
+        return fail(502, new GatewayError(502, "api_error", "upstream_invalid_response", `Upstream ${c.t.label} returned a truncated or invalid JSON body.`));
+      }
+      let resp: ChatResponse;
+      try {
+        resp = adapter.chatResponse(json, { model: c.alias, id: c.responseId, created: c.created, request: c.req });
+      } catch (e) {
+        return fail(502, new GatewayError(502, "api_error", "upstream_invalid_response", `Upstream ${c.t.label} answered in an unexpected shape: ${(e as Error).message}`));
+      }
+      return respondJson(c, resp);
+    }
+    return await pumpStream(c, res.body, adapter.chatStream({ model: c.alias, id: c.responseId, created: c.created, includeUsage: c.includeUsage, request: c.req }), abort);
+  } finally {
+    clearTimeout(timer);
+    c.client.off?.("abort", onClient);
+  }
+}
+
+function responseText(r: ChatResponse): string {
+  return r.choices.map((ch) => ch.message.content ?? "").join("");
+}
+
+function respondJson(c: AttemptCtx, resp: ChatResponse): AttemptResult {
+  if (c.client.aborted) return { answered: true, outcome: "aborted", usage: resp.usage ?? null, ttftMs: null, text: responseText(resp) };
+  c.sink.head(200, { "content-type": "application/json", ...c.headers() });
+  c.sink.end(c.out.response(resp));
+  return { answered: true, outcome: "ok", usage: resp.usage ?? null, ttftMs: null, text: responseText(resp) };
+}
+
+function chunkText(ch: { choices: { delta: { content?: string | null } }[] }): string {
+  let s = "";
+  for (const x of ch.choices) if (x.delta.content) s += x.delta.content;
+  return s;
+}
+
+const MAX_TEXT_KEEP = 256 * 1024;
+
+/** Upstream SSE → provider transformer → caller's format, chunk by chunk, honouring client backpressure. */
+async function pumpStream(c: AttemptCtx, body: AsyncIterable<Buffer>, tr: StreamTransformer, abort: Abort): Promise<AttemptResult> {
+  const events: EventSourceMessage[] = [];
+  const parser = createParser({ onEvent: (ev) => events.push(ev) });
+  const decoder = new TextDecoder();
+  const t0 = Date.now();
+  let ttft: number | null = null;
+  let text = "";
+  const write = async (s: string) => {
+    if (!c.sink.headersSent) {
+      c.sink.head(200, { ...SSE_HEADERS, ...c.headers() });
+      ttft = Date.now() - t0;
+    }
+    if (!c.sink.write(s)) await c.sink.drain();
+  };
+  const emit = async (chunks: ReturnType<StreamTransformer["push"]>) => {
+    for (const ch of chunks) {
+      if (text.length < MAX_TEXT_KEEP) text += chunkText(ch);
+      await write(c.out.chunk(ch));
+    }
+  };
+  let cutError: string | null = null;
+  try {
+    for await (const buf of body) {
+      parser.feed(decoder.decode(buf, { stream: true }));
+      while (events.length) {
+        const ev = events.shift()!;
+        await emit(tr.push({ event: ev.event, data: ev.data, id: ev.id }));
+        const pe = tr.error?.();
+        if (pe) {
+          if (!c.sink.headersSent) return fail(pe.status, fromProviderError(pe));
+          cutError = pe.message;
+          break;
+        }
+      }
+      if (cutError || c.client.aborted) break;
+    }
+  } catch (e) {
+    if (c.client.aborted) return { answered: true, outcome: "aborted", usage: tr.usage(), ttftMs: ttft, text };
+    if (!c.sink.headersSent) return networkError(e, c.t);
+    cutError = (e as { code?: string })?.code === "UND_ERR_BODY_TIMEOUT" ? "upstream stream idle timeout" : "upstream connection closed mid-stream";
+  }
+  if (c.client.aborted) {
+    abort.abort("client");
+    return { answered: true, outcome: "aborted", usage: tr.usage(), ttftMs: ttft, text };
+  }
+  if (!cutError) await emit(tr.end());
+  if (!cutError && tr.done) {
+    await write(c.out.end(tr.usage()));
+    c.sink.end();
+    return { answered: true, outcome: "ok", usage: tr.usage(), ttftMs: ttft, text };
+  }
+  const why = cutError ?? "upstream stream ended without its final event";
+  if (!c.sink.headersSent) return fail(502, new GatewayError(502, "api_error", "upstream_stream_interrupted", `Upstream ${c.t.label}: ${why} before any data.`));
+  c.sink.end(c.out.error(new GatewayError(502, "api_error", "upstream_stream_interrupted", `The upstream stream was interrupted: ${why}. The answer above is incomplete.`)));
+  return { answered: true, outcome: "partial", usage: tr.usage(), ttftMs: ttft, text, error: why };
+}
+
+/** The built-in mock: no network, deterministic, with configured latency and speed. */
+async function attemptMock(c: AttemptCtx): Promise<AttemptResult> {
+  const plan = mockChat(c.req, c.t.target);
+  const ctx = { model: c.alias, id: c.responseId, created: c.created, includeUsage: c.includeUsage, request: c.req };
+  if (!c.stream) {
+    await sleep(plan.delaysMs.total, c.client);
+    return respondJson(c, plan.response(ctx));
+  }
+  const t0 = Date.now();
+  const chunks = plan.chunks(ctx);
+  let ttft: number | null = null;
+  let text = "";
+  await sleep(plan.delaysMs.firstToken, c.client);
+  for (let i = 0; i < chunks.length; i++) {
+    if (c.client.aborted) return { answered: true, outcome: "aborted", usage: plan.usage, ttftMs: ttft, text };
+    if (i > 1 && plan.delaysMs.perToken > 0) await sleep(plan.delaysMs.perToken, c.client);
+    if (!c.sink.headersSent) {
+      c.sink.head(200, { ...SSE_HEADERS, ...c.headers() });
+      ttft = Date.now() - t0;
+    }
+    text += chunkText(chunks[i]!);
+    if (!c.sink.write(c.out.chunk(chunks[i]!))) await c.sink.drain();
+  }
+  c.sink.end(c.out.end(plan.usage));
+  return { answered: true, outcome: "ok", usage: plan.usage, ttftMs: ttft, text };
+}

@@ -1,0 +1,134 @@
+import type { ChatRequest } from "@/lib/providers/types";
+import { anthropicMessagesSchema, anthropicToChatRequest } from "./inbound/anthropic-messages";
+import { GatewayError, badRequest, notFoundModel } from "./errors";
+import { getSnapshot, type RouteInfo } from "./snapshot";
+import { authenticate } from "./stages/authenticate";
+import { chatRequestSchema, parseJsonBody, validate } from "./stages/parse";
+import { runGuards } from "./stages/guard";
+import { orderTargets, selectGroup } from "./routing";
+import { dispatch } from "./dispatch";
+import { attemptChat, type AttemptResult } from "./attempt";
+import { chatOutput } from "./output";
+import { costUsd } from "./cost";
+import { countTokens, estimatePromptTokens } from "./tokens";
+import { newRecord, record, requestIdFor, sendError, toGatewayError } from "./context";
+import type { CallRecord, GatewayRequest, GatewaySink, InboundApi } from "./types";
+import type { KeyInfo } from "./snapshot";
+
+const INTERNAL_KEY: KeyInfo = { id: "internal-test", name: "route test", teamId: null, expiresAt: null, revokedAt: null };
+
+/** POST /v1/chat/completions (OpenAI in) and POST /v1/messages (Anthropic in): one pipeline. */
+export interface ChatOptions {
+  /** admin "test route": skips key authentication (never reachable from HTTP) and reports the record */
+  internalTest?: { onRecord: (rec: CallRecord) => void };
+}
+
+export async function handleChat(req: GatewayRequest, sink: GatewaySink, api: InboundApi, opts: ChatOptions = {}): Promise<void> {
+  const t0 = Date.now();
+  const id = requestIdFor(req);
+  const rec = newRecord(id, api === "anthropic" ? "messages" : "chat.completions", api);
+  try {
+    // 1 parse
+    const body = parseJsonBody(req);
+    const chat: ChatRequest =
+      api === "anthropic" ? anthropicToChatRequest(validate(anthropicMessagesSchema, body)) : (validate(chatRequestSchema, body) as ChatRequest);
+    rec.stream = !!chat.stream;
+    // 2 authenticate
+    const snap = getSnapshot();
+    const key = opts.internalTest ? INTERNAL_KEY : authenticate(req.headers, snap);
+    rec.keyId = opts.internalTest ? null : key.id;
+    rec.teamId = key.teamId;
+    // 3 authorize: the alias exists and is a chat route (subscriptions come with the access layer)
+    const route = snap.routes.get(chat.model);
+    if (!route) throw notFoundModel(chat.model);
+    rec.routeAlias = route.alias;
+    if (route.kind !== "chat") throw badRequest(`'${chat.model}' is an embedding model; call /v1/embeddings.`, "model", "model_not_supported");
+    // 4 guard
+    runGuards({ req, chat, key, route, rec });
+    // 5 route
+    const order = orderTargets(selectGroup(route, req.headers));
+    if (!order.length) throw new GatewayError(503, "api_error", "no_targets", `Route '${route.alias}' has no enabled targets.`);
+    // 6 dispatch + 7 respond
+    await runChat(req, sink, api, chat, route, order, rec);
+  } catch (e) {
+    sendError(sink, api, rec, toGatewayError(e));
+  } finally {
+    // 8 record
+    record(rec, t0);
+    opts.internalTest?.onRecord(rec);
+  }
+}
+
+async function runChat(
+  req: GatewayRequest,
+  sink: GatewaySink,
+  api: InboundApi,
+  chat: ChatRequest,
+  route: RouteInfo,
+  order: ReturnType<typeof orderTargets>,
+  rec: ReturnType<typeof newRecord>,
+): Promise<void> {
+  const stream = !!chat.stream;
+  const created = Math.floor(Date.now() / 1000);
+  const responseId = api === "anthropic" ? `msg_${rec.id.slice(4)}` : `chatcmpl-${rec.id.slice(4)}`;
+  const out = chatOutput(api, route.alias, responseId);
+  let current = order[0]!;
+  const headers = () => ({
+    "x-request-id": rec.id,
+    "x-portico-route": route.alias,
+    "x-portico-provider": current.provider.name,
+    "x-portico-attempts": String(rec.attempts.length + 1),
+  });
+  const result = await dispatch<Extract<AttemptResult, { answered: true }>>(order, route.retry, req.signal, rec, async (t) => {
+    current = t;
+    const r = await attemptChat({
+      req: chat,
+      t,
+      stream,
+      includeUsage: api === "openai" && !!chat.stream_options?.include_usage,
+      alias: route.alias,
+      responseId,
+      created,
+      out,
+      sink,
+      client: req.signal,
+      retry: route.retry,
+      headers,
+    });
+    return r.answered ? { answered: true, value: r } : r;
+  });
+  if ("error" in result) {
+    if (result.target) fillTarget(rec, result.target);
+    sendError(sink, api, rec, result.error);
+    return;
+  }
+  const { value: r, target } = result;
+  fillTarget(rec, target);
+  rec.ttftMs = r.ttftMs;
+  rec.outcome = r.outcome;
+  rec.status = r.outcome === "aborted" ? 499 : 200;
+  if (r.error) rec.errorMessage = r.error;
+  const usage = r.usage;
+  if (usage) {
+    rec.tokensIn = usage.prompt_tokens;
+    rec.tokensOut = usage.completion_tokens;
+    rec.tokensCached = usage.prompt_tokens_details?.cached_tokens ?? 0;
+  } else {
+    // The provider gave no usage (cut stream, client left, or it never reports): count it ourselves.
+    rec.usageEstimated = true;
+    rec.tokensIn = estimatePromptTokens(chat);
+    rec.tokensOut = countTokens(r.text);
+  }
+  rec.costUsd = costUsd(target.model, {
+    prompt_tokens: rec.tokensIn,
+    completion_tokens: rec.tokensOut,
+    prompt_tokens_details: { cached_tokens: rec.tokensCached },
+  });
+}
+
+function fillTarget(rec: ReturnType<typeof newRecord>, t: ReturnType<typeof orderTargets>[number]): void {
+  rec.providerId = t.provider.id;
+  rec.providerType = t.provider.type;
+  rec.modelId = t.model.id;
+  rec.upstreamModel = t.model.upstreamModel;
+}

@@ -1,0 +1,65 @@
+import { randomBytes } from "node:crypto";
+import { errorBody, GatewayError } from "./errors";
+import { logWriter } from "./log-writer";
+import type { CallRecord, GatewayRequest, GatewaySink, InboundApi } from "./types";
+
+const VALID_ID = /^[A-Za-z0-9._:-]{8,128}$/;
+
+/** Echo a sane inbound x-request-id, else generate one. */
+export function requestIdFor(req: GatewayRequest): string {
+  const inbound = req.headers["x-request-id"];
+  return inbound && VALID_ID.test(inbound) ? inbound : `req_${randomBytes(12).toString("base64url")}`;
+}
+
+export function newRecord(id: string, endpoint: string, inbound: InboundApi, stream = false): CallRecord {
+  return {
+    id,
+    at: Date.now(),
+    endpoint,
+    inbound,
+    keyId: null,
+    teamId: null,
+    routeAlias: null,
+    providerId: null,
+    providerType: null,
+    modelId: null,
+    upstreamModel: null,
+    stream,
+    status: 0,
+    outcome: "ok",
+    attempts: [],
+    latencyMs: 0,
+    ttftMs: null,
+    tokensIn: 0,
+    tokensOut: 0,
+    tokensCached: 0,
+    usageEstimated: false,
+    costUsd: 0,
+    errorCode: null,
+    errorMessage: null,
+  };
+}
+
+/** Writes a GatewayError in the caller's shape (if the response has not started) and fills the record. */
+export function sendError(sink: GatewaySink, api: InboundApi, rec: CallRecord, e: GatewayError): void {
+  rec.status = e.status;
+  rec.errorCode = e.code ?? e.type;
+  rec.errorMessage = e.message;
+  if (rec.outcome === "ok") rec.outcome = e.status === 499 ? "aborted" : e.status < 500 && e.status !== 429 ? "refused" : "error";
+  if (e.status === 429 && !rec.attempts.length) rec.outcome = "refused";
+  if (sink.headersSent) return;
+  sink.head(e.status === 499 ? 499 : e.status, { "content-type": "application/json", "x-request-id": rec.id, ...e.headers });
+  sink.end(errorBody(api, e, rec.id));
+}
+
+/** The record stage: hand the row to the batched writer; never awaited. */
+export function record(rec: CallRecord, t0: number): void {
+  rec.latencyMs = Date.now() - t0;
+  logWriter().push(rec);
+}
+
+export function toGatewayError(e: unknown): GatewayError {
+  if (e instanceof GatewayError) return e;
+  console.error("[portico] gateway internal error:", e);
+  return new GatewayError(500, "api_error", "internal_error", "Portico hit an internal error handling this request.");
+}

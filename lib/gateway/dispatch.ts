@@ -1,0 +1,87 @@
+import type { RetryPolicy } from "@/lib/db/schema";
+import { breakers } from "./breaker";
+import { GatewayError } from "./errors";
+import { backoffMs } from "./routing";
+import type { TargetInfo } from "./snapshot";
+import type { AbortLike, CallRecord } from "./types";
+
+export type TryResult<A> = { answered: true; value: A } | { answered: false; status: number | null; verdict: "retry" | "fallover" | "return" | "success"; err: GatewayError; retryAfterMs: number | null };
+
+const sleep = (ms: number, signal: AbortLike) =>
+  new Promise<void>((resolve) => {
+    if (ms <= 0 || signal.aborted) return resolve();
+    const t = setTimeout(done, ms);
+    function done() {
+      clearTimeout(t);
+      signal.off?.("abort", done);
+      resolve();
+    }
+    signal.on("abort", done);
+  });
+
+/**
+ * Tries targets in order with retries, backoff (full jitter), Retry-After
+ * (capped: a longer wait falls over instead) and the circuit breaker.
+ * Returns the first answered result, or the error to give the caller.
+ */
+export async function dispatch<A>(
+  order: TargetInfo[],
+  retry: RetryPolicy,
+  client: AbortLike,
+  rec: CallRecord,
+  tryOnce: (t: TargetInfo) => Promise<TryResult<A>>,
+): Promise<{ value: A; target: TargetInfo } | { error: GatewayError; target: TargetInfo | null }> {
+  const br = breakers();
+  let last: GatewayError | null = null;
+  let lastTarget: TargetInfo | null = null;
+  const attempts = Math.max(1, retry.attemptsPerTarget);
+  for (const t of order) {
+    lastTarget = t;
+    for (let a = 0; a < attempts; a++) {
+      if (client.aborted) return { error: new GatewayError(499, "client_closed", "client_closed_request", "The client closed the request."), target: t };
+      if (!br.canTry(t.key)) {
+        rec.attempts.push({ target: t.label, provider: t.provider.id, model: t.model.id, status: null, ms: 0, error: "circuit open" });
+        last ??= new GatewayError(503, "api_error", "circuit_open", `All targets of this route are failing; try again shortly.`);
+        break;
+      }
+      const t0 = Date.now();
+      let r: TryResult<A>;
+      try {
+        r = await tryOnce(t);
+      } catch (e) {
+        br.release(t.key);
+        throw e;
+      }
+      const ms = Date.now() - t0;
+      if (r.answered) {
+        br.success(t.key);
+        rec.attempts.push({ target: t.label, provider: t.provider.id, model: t.model.id, status: 200, ms });
+        return { value: r.value, target: t };
+      }
+      rec.attempts.push({ target: t.label, provider: t.provider.id, model: t.model.id, status: r.status, ms, error: r.err.message.slice(0, 300) });
+      last = r.err;
+      if (client.aborted) {
+        br.release(t.key);
+        return { error: new GatewayError(499, "client_closed", "client_closed_request", "The client closed the request."), target: t };
+      }
+      if (r.verdict === "return") {
+        // The caller's own mistake (400/413/422...): the provider is healthy.
+        br.success(t.key);
+        return { error: r.err, target: t };
+      }
+      br.failure(t.key);
+      if (r.verdict === "fallover") {
+        console.error(`[portico] target ${t.label} answered ${r.status}: check its credentials/model id (${r.err.message})`);
+        break;
+      }
+      if (a === attempts - 1) break;
+      let wait = backoffMs(a, retry.backoffBaseMs, retry.backoffMaxMs);
+      if (r.retryAfterMs !== null && retry.honorRetryAfter) {
+        if (r.retryAfterMs > retry.retryAfterCapMs) break; // too long: fall over now
+        wait = Math.max(wait, r.retryAfterMs);
+      }
+      await sleep(wait, client);
+    }
+  }
+  return { error: last ?? new GatewayError(503, "api_error", "no_targets", "This route has no available targets."), target: lastTarget };
+}

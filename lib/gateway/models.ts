@@ -1,0 +1,31 @@
+import { getSnapshot } from "./snapshot";
+import { authenticate } from "./stages/authenticate";
+import { notFoundModel } from "./errors";
+import { sendError, toGatewayError, newRecord, requestIdFor } from "./context";
+import type { GatewayRequest, GatewaySink } from "./types";
+
+function modelObject(alias: string, createdMs: number) {
+  return { id: alias, object: "model" as const, created: Math.floor(createdMs / 1000), owned_by: "portico" };
+}
+
+/** GET /v1/models and /v1/models/{id}: the aliases the calling key may use. Not logged (no upstream call). */
+export function handleModels(req: GatewayRequest, sink: GatewaySink, id?: string): void {
+  const rec = newRecord(requestIdFor(req), "models", "openai");
+  try {
+    const snap = getSnapshot();
+    authenticate(req.headers, snap);
+    const json = { "content-type": "application/json", "x-request-id": rec.id };
+    if (id !== undefined) {
+      const r = snap.routes.get(id);
+      if (!r) throw notFoundModel(id);
+      sink.head(200, json);
+      sink.end(JSON.stringify(modelObject(r.alias, r.createdAt)));
+      return;
+    }
+    const data = [...snap.routes.values()].sort((a, b) => a.alias.localeCompare(b.alias)).map((r) => modelObject(r.alias, r.createdAt));
+    sink.head(200, json);
+    sink.end(JSON.stringify({ object: "list", data }));
+  } catch (e) {
+    sendError(sink, "openai", rec, toGatewayError(e));
+  }
+}

@@ -1,0 +1,191 @@
+import { getDb } from "@/lib/db/client";
+import { providers, models, routes, apiKeys, type RetryPolicy, type RouteStrategy, type RouteTarget } from "@/lib/db/schema";
+import { decryptSecret } from "@/lib/secret";
+import { localConfigVersion, storedConfigVersion } from "@/lib/config-version";
+import type { ProviderTarget, ProviderType } from "@/lib/providers/types";
+
+export interface KeyInfo {
+  id: string;
+  name: string;
+  teamId: string | null;
+  expiresAt: number | null;
+  revokedAt: number | null;
+}
+
+export interface ModelInfo {
+  id: string;
+  kind: "chat" | "embedding";
+  upstreamModel: string;
+  inputPricePerM: number;
+  outputPricePerM: number;
+  cachedInputPricePerM: number | null;
+  maxOutputTokens: number | null;
+}
+
+export interface ProviderInfo {
+  id: string;
+  name: string;
+  type: ProviderType;
+  enabled: boolean;
+  firstByteTimeoutMs: number;
+  totalTimeoutMs: number;
+}
+
+/** A resolved route target: everything dispatch needs, decrypted once per snapshot. */
+export interface TargetInfo {
+  /** stable breaker key */
+  key: string;
+  label: string;
+  weight: number;
+  model: ModelInfo;
+  provider: ProviderInfo;
+  target: ProviderTarget;
+}
+
+export interface TargetGroup {
+  strategy: RouteStrategy;
+  targets: TargetInfo[];
+}
+
+export interface RouteInfo {
+  id: string;
+  alias: string;
+  kind: "chat" | "embedding";
+  main: TargetGroup;
+  conditions: { header: string; equals: string; group: TargetGroup }[];
+  retry: RetryPolicy;
+  createdAt: number;
+}
+
+export interface Snapshot {
+  builtAt: number;
+  keys: Map<string, KeyInfo>;
+  routes: Map<string, RouteInfo>;
+}
+
+interface SnapState {
+  snap: Snapshot | null;
+  local: number;
+  stored: number;
+  polledStored: number;
+  poller: NodeJS.Timeout | null;
+}
+
+const g = globalThis as unknown as { __porticoSnapshot?: SnapState };
+const state = (g.__porticoSnapshot ??= { snap: null, local: -1, stored: -1, polledStored: 0, poller: null });
+
+const POLL_MS = Number(process.env.PORTICO_CONFIG_POLL_MS || 500);
+
+/**
+ * The in-memory config the data plane reads: no database round trip per
+ * request. Rebuilt when this process bumped the version, or when the poller
+ * saw another process bump it.
+ */
+export function getSnapshot(): Snapshot {
+  const local = localConfigVersion();
+  if (state.snap && state.local === local && state.stored === state.polledStored) return state.snap;
+  startPoller();
+  state.polledStored = storedConfigVersion();
+  state.snap = build();
+  state.local = local;
+  state.stored = state.polledStored;
+  return state.snap;
+}
+
+function startPoller(): void {
+  if (state.poller) return;
+  state.poller = setInterval(() => {
+    try {
+      state.polledStored = storedConfigVersion();
+    } catch {
+      /* database closing during shutdown */
+    }
+  }, POLL_MS);
+  state.poller.unref();
+}
+
+export function stopSnapshotPoller(): void {
+  if (state.poller) clearInterval(state.poller);
+  state.poller = null;
+}
+
+function build(): Snapshot {
+  const db = getDb();
+  const keyRows = db.select().from(apiKeys).all();
+  const keys = new Map<string, KeyInfo>();
+  for (const k of keyRows) keys.set(k.keyHash, { id: k.id, name: k.name, teamId: k.teamId, expiresAt: k.expiresAt, revokedAt: k.revokedAt });
+
+  const provRows = new Map(db.select().from(providers).all().map((p) => [p.id, p]));
+  const modelRows = new Map(db.select().from(models).all().map((m) => [m.id, m]));
+
+  const resolve = (routeId: string, ts: RouteTarget[]): TargetInfo[] => {
+    const out: TargetInfo[] = [];
+    for (const t of ts) {
+      const m = modelRows.get(t.modelId);
+      const p = m ? provRows.get(m.providerId) : undefined;
+      if (!m || !p) continue;
+      let apiKey: string | undefined;
+      if (p.encryptedKey) {
+        try {
+          apiKey = decryptSecret(p.encryptedKey);
+        } catch {
+          console.error(`[portico] cannot decrypt the credential of provider '${p.name}' (was PORTICO_SECRET changed?)`);
+        }
+      }
+      out.push({
+        key: `${p.id}:${m.id}`,
+        label: `${p.name}/${m.upstreamModel}`,
+        weight: t.weight ?? 1,
+        model: {
+          id: m.id,
+          kind: m.kind,
+          upstreamModel: m.upstreamModel,
+          inputPricePerM: m.inputPricePerM,
+          outputPricePerM: m.outputPricePerM,
+          cachedInputPricePerM: m.cachedInputPricePerM,
+          maxOutputTokens: m.maxOutputTokens,
+        },
+        provider: {
+          id: p.id,
+          name: p.name,
+          type: p.type,
+          enabled: p.enabled,
+          firstByteTimeoutMs: p.firstByteTimeoutMs,
+          totalTimeoutMs: p.totalTimeoutMs,
+        },
+        target: {
+          baseUrl: p.baseUrl,
+          apiKey,
+          upstreamModel: m.upstreamModel,
+          headers: p.headers,
+          apiVersion: p.apiVersion ?? undefined,
+          defaultMaxTokens: m.maxOutputTokens ?? undefined,
+          options: p.options,
+        },
+      });
+      void routeId;
+    }
+    return out.filter((t) => t.provider.enabled);
+  };
+
+  const routeMap = new Map<string, RouteInfo>();
+  for (const r of db.select().from(routes).all()) {
+    if (!r.enabled) continue;
+    const main = { strategy: r.strategy, targets: resolve(r.id, r.targets) };
+    const kind = main.targets[0]?.model.kind ?? "chat";
+    routeMap.set(r.alias, {
+      id: r.id,
+      alias: r.alias,
+      kind,
+      main,
+      conditions: r.conditions.map((c) => ({
+        header: c.header.toLowerCase(),
+        equals: c.equals,
+        group: { strategy: c.strategy, targets: resolve(r.id, c.targets) },
+      })),
+      retry: r.retry,
+      createdAt: r.createdAt,
+    });
+  }
+  return { builtAt: Date.now(), keys, routes: routeMap };
+}
