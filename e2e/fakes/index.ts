@@ -1,0 +1,8 @@
+/**
+ * Fake LLM provider upstreams for Portico's integration tests and benchmark.
+ * One server speaks OpenAI, Azure OpenAI, Anthropic and Gemini wire formats (chosen by path);
+ * the model name picks the behavior (see behavior.ts for the conventions).
+ */
+export { startFakeUpstream } from "./server";
+export type { Dialect, FakeUpstream, FakeUpstreamOptions, RecordedRequest, Step } from "./types";
+export { DEFAULT_CHUNKS } from "./behavior";
