@@ -96,7 +96,7 @@ export async function attemptChat(c: AttemptCtx): Promise<AttemptResult> {
     if (res.statusCode < 200 || res.statusCode >= 300) {
       const text = await res.body.text().catch(() => "");
       const pe = adapter.error(res.statusCode, text, ctype);
-      return fail(res.statusCode, fromProviderError(pe), parseRetryAfter(res.headers["retry-after"]));
+      return fail(res.statusCode, fromProviderError(pe), parseRetryAfter(res.headers["retry-after"]) ?? pe.retryAfterMs ?? null);
     }
     if (!c.stream) {
       let text: string;

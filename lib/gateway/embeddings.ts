@@ -79,7 +79,7 @@ async function tryEmbeddings(body: EmbeddingsRequest, t: TargetInfo, alias: stri
       const ct = res.headers["content-type"];
       const pe = adapter.error(res.statusCode, text, Array.isArray(ct) ? ct[0] : ct);
       const err = new GatewayError(pe.status, pe.type, pe.code ?? null, pe.message, pe.param ?? null);
-      return { answered: false, status: res.statusCode, verdict: verdictFor(res.statusCode), err, retryAfterMs: parseRetryAfter(res.headers["retry-after"]) };
+      return { answered: false, status: res.statusCode, verdict: verdictFor(res.statusCode), err, retryAfterMs: parseRetryAfter(res.headers["retry-after"]) ?? pe.retryAfterMs ?? null };
     }
     let json: unknown;
     try {
@@ -88,7 +88,7 @@ async function tryEmbeddings(body: EmbeddingsRequest, t: TargetInfo, alias: stri
       const err = new GatewayError(502, "api_error", "upstream_invalid_response", `Upstream ${t.label} returned invalid JSON.`);
       return { answered: false, status: 502, verdict: "retry", err, retryAfterMs: null };
     }
-    return { answered: true, value: adapter.embeddingsResponse(json, { model: alias, id: "", created: Math.floor(Date.now() / 1000) }) };
+    return { answered: true, value: adapter.embeddingsResponse(json, { model: alias, id: "", created: Math.floor(Date.now() / 1000), embeddingsRequest: body }) };
   } catch (e) {
     const code = (e as { code?: string })?.code ?? "";
     const err = new GatewayError(code.includes("TIMEOUT") ? 504 : 502, "api_error", "upstream_unreachable", `Could not reach upstream ${t.label}: ${code || (e as Error).message}`);

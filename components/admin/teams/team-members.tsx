@@ -1,0 +1,160 @@
+"use client";
+import { useState } from "react";
+import { useMutation } from "@tanstack/react-query";
+import { api } from "@/components/api";
+import { Badge, EmptyState, ErrorAlert, Field, formatTime } from "@/components/ui";
+import { Dialog } from "../dialog";
+import { DataTable, type Column } from "../data-table";
+import { ConfirmDialog } from "../confirm-dialog";
+import { formErrors } from "../form-errors";
+import { qk, useInvalidate } from "../query";
+import type { TeamDetail, TeamMemberRow, TeamRole } from "../types";
+
+export function TeamMembers({ team, canManage }: { team: TeamDetail; canManage: boolean }) {
+  const invalidate = useInvalidate();
+  const [adding, setAdding] = useState(false);
+  const [removing, setRemoving] = useState<TeamMemberRow | null>(null);
+  const setRole = useMutation({
+    mutationFn: ({ userId, role }: { userId: string; role: TeamRole }) =>
+      api(`/api/admin/teams/${team.id}/members/${userId}`, { method: "PATCH", body: { role } }),
+    onSettled: () => invalidate(qk.team(team.id)),
+  });
+
+  const columns: Column<TeamMemberRow>[] = [
+    {
+      key: "member",
+      header: "Member",
+      cell: (m) => (
+        <>
+          <b>{m.name}</b> <span className="muted">{m.email}</span> {m.disabled ? <Badge tone="danger">disabled</Badge> : null}
+        </>
+      ),
+    },
+    {
+      key: "role",
+      header: "Team role",
+      cell: (m) =>
+        canManage ? (
+          <select
+            className="input"
+            aria-label={`Team role of ${m.email}`}
+            value={m.role}
+            disabled={setRole.isPending}
+            onChange={(e) => setRole.mutate({ userId: m.userId, role: e.target.value as TeamRole })}
+          >
+            <option value="member">member</option>
+            <option value="team_admin">team_admin</option>
+          </select>
+        ) : (
+          <Badge tone={m.role === "team_admin" ? "accent" : undefined}>{m.role}</Badge>
+        ),
+    },
+    { key: "since", header: "Member since", cell: (m) => <span className="muted">{formatTime(m.since)}</span> },
+  ];
+  if (canManage)
+    columns.push({
+      key: "actions",
+      header: "Actions",
+      style: { textAlign: "right" },
+      cell: (m) => (
+        <button type="button" className="btn small danger" onClick={() => setRemoving(m)} aria-label={`Remove ${m.email}`}>
+          Remove
+        </button>
+      ),
+    });
+
+  const addButton = canManage ? (
+    <button type="button" className="btn primary" onClick={() => setAdding(true)}>
+      Add member
+    </button>
+  ) : null;
+
+  return (
+    <div className="card stack">
+      <div className="row" style={{ justifyContent: "space-between" }}>
+        <h2 style={{ margin: 0 }}>Members ({team.members.length})</h2>
+        {addButton}
+      </div>
+      <ErrorAlert error={setRole.error} />
+      {team.members.length === 0 ? (
+        <EmptyState title="No members yet">
+          Add people by email; a team admin can manage the team&apos;s apps, keys and members.
+        </EmptyState>
+      ) : (
+        <DataTable label="Team members" testId="members-table" rows={team.members} columns={columns} rowKey={(m) => m.userId} />
+      )}
+      {canManage ? <AddMemberDialog teamId={team.id} open={adding} onClose={() => setAdding(false)} /> : null}
+      <ConfirmDialog
+        open={!!removing}
+        title="Remove member"
+        confirmLabel="Remove"
+        onClose={() => setRemoving(null)}
+        action={() => api(`/api/admin/teams/${team.id}/members/${removing!.userId}`, { method: "DELETE" })}
+        onDone={() => invalidate(qk.team(team.id), qk.teams)}
+      >
+        <p>
+          Remove <b>{removing?.email}</b> from <b>{team.name}</b>? They lose access to the team&apos;s apps and keys; their account stays.
+        </p>
+      </ConfirmDialog>
+    </div>
+  );
+}
+
+function AddMemberDialog({ teamId, open, onClose }: { teamId: string; open: boolean; onClose: () => void }) {
+  const [email, setEmail] = useState("");
+  const [role, setRole] = useState<TeamRole>("member");
+  const invalidate = useInvalidate();
+  const m = useMutation({
+    mutationFn: () => api(`/api/admin/teams/${teamId}/members`, { method: "POST", body: { email, role } }),
+    onSuccess: async () => {
+      await invalidate(qk.team(teamId), qk.teams);
+      close();
+    },
+  });
+  function close() {
+    setEmail("");
+    setRole("member");
+    m.reset();
+    onClose();
+  }
+  const errs = formErrors(m.error, ["email", "role"]);
+  // 404 means no account with that email; 409 means already a member: both belong under the email field.
+  const status = (m.error as { status?: number } | null)?.status;
+  const emailError = errs.field.email ?? (status === 404 ? "No user with this email. An admin must create the account first." : status === 409 ? errs.general : undefined);
+  const general = status === 404 || status === 409 ? undefined : errs.general;
+  return (
+    <Dialog open={open} title="Add member" onClose={close}>
+      <form
+        className="form"
+        style={{ maxWidth: "none" }}
+        onSubmit={(e) => {
+          e.preventDefault();
+          m.mutate();
+        }}
+      >
+        {general ? (
+          <div className="alert error" role="alert">
+            {general}
+          </div>
+        ) : null}
+        <Field label="Email" htmlFor="add-member-email" error={emailError}>
+          <input id="add-member-email" className="input" type="email" required value={email} onChange={(e) => setEmail(e.target.value)} />
+        </Field>
+        <Field label="Team role" htmlFor="add-member-role" error={errs.field.role}>
+          <select id="add-member-role" className="input" value={role} onChange={(e) => setRole(e.target.value as TeamRole)}>
+            <option value="member">member</option>
+            <option value="team_admin">team_admin</option>
+          </select>
+        </Field>
+        <div className="actions">
+          <button type="button" className="btn" onClick={close}>
+            Cancel
+          </button>
+          <button type="submit" className="btn primary" disabled={m.isPending}>
+            {m.isPending ? "Adding…" : "Add"}
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}

@@ -1,0 +1,102 @@
+import { test, expect } from "@playwright/test";
+import { ADMIN, uniq } from "./support/auth";
+
+const ADMIN_STATE = "e2e/.auth/admin.json";
+const MEMBER_STATE = "e2e/.auth/member.json";
+
+test.describe("sign-in", () => {
+  test("first-run admin signs in through the form and sees the dashboard", async ({ page }) => {
+    await page.goto("/admin");
+    await expect(page).toHaveURL(/\/login/);
+    await page.getByLabel("Email").fill(ADMIN.email);
+    await page.getByLabel("Password").fill(ADMIN.password);
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
+    await expect(page).toHaveURL(/\/admin$/);
+    await expect(page.getByTestId("user-role")).toHaveText("admin");
+    await expect(page.getByRole("navigation", { name: "Admin" }).getByRole("link", { name: "Users" })).toBeVisible();
+  });
+
+  test("a wrong password shows an error and keeps the user on the sign-in page", async ({ page }) => {
+    await page.goto("/login");
+    await page.getByLabel("Email").fill(ADMIN.email);
+    await page.getByLabel("Password").fill("not-the-password");
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
+    await expect(page.getByRole("alert")).toHaveText("Wrong email or password.");
+    await expect(page).toHaveURL(/\/login/);
+  });
+
+  test("sign-out ends the session", async ({ browser }) => {
+    const ctx = await browser.newContext({ storageState: undefined });
+    const page = await ctx.newPage();
+    await page.goto("/login");
+    await page.getByLabel("Email").fill(ADMIN.email);
+    await page.getByLabel("Password").fill(ADMIN.password);
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
+    await expect(page.getByTestId("user-menu")).toBeVisible();
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await expect(page).toHaveURL(/\/login/);
+    expect((await page.request.get("/api/me")).status()).toBe(401);
+    await ctx.close();
+  });
+});
+
+test.describe("as a member", () => {
+  test.use({ storageState: MEMBER_STATE });
+
+  test("cannot open /admin and cannot call admin routes", async ({ page }) => {
+    await page.goto("/admin");
+    await expect(page.getByTestId("forbidden")).toBeVisible();
+    await page.goto("/admin/users");
+    await expect(page.getByTestId("forbidden")).toBeVisible();
+    const res = await page.request.get("/api/admin/users");
+    expect(res.status()).toBe(403);
+    expect((await res.json()).error.code).toBe("forbidden");
+  });
+});
+
+test.describe("as an admin", () => {
+  test.use({ storageState: ADMIN_STATE });
+
+  test("creates a team and a user in the UI, and the audit log shows both", async ({ page }) => {
+    const team = uniq("Team");
+    await page.goto("/admin/teams");
+    await page.getByRole("button", { name: "New team" }).click();
+    const teamDialog = page.getByRole("dialog", { name: "New team" });
+    await teamDialog.getByLabel("Team name").fill(team);
+    await teamDialog.getByRole("button", { name: "Create team" }).click();
+    await expect(page.getByRole("heading", { name: team })).toBeVisible();
+
+    const email = `${uniq("dev")}@e2e.test`;
+    await page.goto("/admin/users");
+    await page.getByRole("button", { name: "New user" }).click();
+    const userDialog = page.getByRole("dialog", { name: "New user" });
+    await userDialog.getByLabel("Email").fill(email);
+    await userDialog.getByLabel("Name").fill("Dev Eloper");
+    await userDialog.getByLabel("Password").fill("a-long-password-1");
+    await userDialog.getByRole("button", { name: "Create user" }).click();
+    await expect(page.getByTestId("users-table")).toContainText(email);
+
+    await page.goto("/admin/audit");
+    await expect(page.getByText("user.create").first()).toBeVisible();
+    await expect(page.getByText("team.create").first()).toBeVisible();
+    await expect(page.getByTestId("audit-table")).toContainText(email);
+  });
+
+  test("a duplicate email is refused with 409 and a clear message", async ({ request }) => {
+    const email = `${uniq("dup")}@e2e.test`;
+    const body = { email, name: "Dup", password: "a-long-password-1" };
+    expect((await request.post("/api/admin/users", { data: body })).status()).toBe(201);
+    const again = await request.post("/api/admin/users", { data: body });
+    expect(again.status()).toBe(409);
+    expect((await again.json()).error.message).toContain("already exists");
+  });
+
+  test("bad input gets 400/422 naming the field, never a 500", async ({ request }) => {
+    const bad = await request.post("/api/admin/users", { headers: { "content-type": "application/json" }, data: "{not json" });
+    expect(bad.status()).toBe(400);
+    const invalid = await request.post("/api/admin/users", { data: { email: "nope", name: "", password: "short", extra: 1 } });
+    expect(invalid.status()).toBe(422);
+    const fields = ((await invalid.json()).error.details as { field: string }[]).map((d) => d.field);
+    expect(fields).toEqual(expect.arrayContaining(["email", "name", "password", "extra"]));
+  });
+});
