@@ -1,0 +1,160 @@
+"use client";
+import { useState } from "react";
+import { useMutation, useQuery } from "@tanstack/react-query";
+import { api } from "@/components/api";
+import { Badge, EmptyState, ErrorAlert, Field, PageHeader, SkeletonRows, formatTime } from "@/components/ui";
+import { Dialog } from "@/components/admin/dialog";
+import { ConfirmDialog } from "@/components/admin/confirm-dialog";
+import { CopyBox } from "@/components/admin/copy-box";
+import { DataTable, type Column } from "@/components/admin/data-table";
+import { useInvalidate } from "@/components/admin/query";
+import { gk, srOnly } from "./constants";
+import { apiFieldErrors, numOrUndef } from "./form";
+import type { CreatedKey, KeyRow } from "./types";
+
+interface TeamOption {
+  id: string;
+  name: string;
+}
+
+export function KeysPage() {
+  const list = useQuery({ queryKey: gk.keys, queryFn: () => api<{ items: KeyRow[] }>("/api/admin/keys") });
+  const invalidate = useInvalidate();
+  const [creating, setCreating] = useState(false);
+  const [revoking, setRevoking] = useState<KeyRow | null>(null);
+  const refresh = () => invalidate(gk.keys);
+
+  const columns: Column<KeyRow>[] = [
+    { key: "name", header: "Name", cell: (k) => <b>{k.name}</b> },
+    { key: "prefix", header: "Key", cell: (k) => <span className="mono">{k.prefix}…</span> },
+    { key: "team", header: "Team", cell: (k) => k.teamName ?? <span className="muted">—</span> },
+    {
+      key: "status",
+      header: "Status",
+      cell: (k) => <Badge tone={k.status === "active" ? "ok" : k.status === "revoked" ? "danger" : "warn"}>{k.status}</Badge>,
+    },
+    { key: "created", header: "Created", cell: (k) => formatTime(k.createdAt) },
+    { key: "lastUsed", header: "Last used", cell: (k) => (k.lastUsedAt ? formatTime(k.lastUsedAt) : <span className="muted">never</span>) },
+    { key: "expires", header: "Expires", cell: (k) => (k.expiresAt ? formatTime(k.expiresAt) : <span className="muted">never</span>) },
+    {
+      key: "actions",
+      header: <span style={srOnly}>Actions</span>,
+      style: { textAlign: "right" },
+      cell: (k) =>
+        k.status !== "revoked" ? (
+          <button type="button" className="btn small danger" onClick={() => setRevoking(k)} aria-label={`Revoke ${k.name}`}>
+            Revoke
+          </button>
+        ) : null,
+    },
+  ];
+
+  return (
+    <div className="stack">
+      <PageHeader
+        title="Keys"
+        description="Gateway keys (pk_…) that apps send as Authorization: Bearer. Only a hash is stored: the key is shown once, when created."
+        actions={
+          <button type="button" className="btn primary" onClick={() => setCreating(true)} data-testid="create-key">
+            Create key
+          </button>
+        }
+      />
+      <ErrorAlert error={list.error} />
+      {list.isLoading ? (
+        <SkeletonRows />
+      ) : list.data && list.data.items.length ? (
+        <DataTable rows={list.data.items} columns={columns} rowKey={(k) => k.id} label="API keys" testId="keys-table" />
+      ) : list.data ? (
+        <EmptyState title="No API keys yet" action={<button className="btn primary" onClick={() => setCreating(true)}>Create key</button>}>
+          Create a key, then call <span className="mono">/v1/chat/completions</span> with <span className="mono">Authorization: Bearer pk_…</span>.
+        </EmptyState>
+      ) : null}
+
+      {creating ? <CreateKeyDialog onClose={() => setCreating(false)} onCreated={refresh} /> : null}
+      <ConfirmDialog
+        open={!!revoking}
+        title={`Revoke key ${revoking?.name ?? ""}`}
+        confirmLabel="Revoke key"
+        onClose={() => setRevoking(null)}
+        action={() => api(`/api/admin/keys/${revoking!.id}`, { method: "DELETE" })}
+        onDone={refresh}
+      >
+        <p>
+          Requests with <span className="mono">{revoking?.prefix}…</span> will be refused with 401 from now on. This cannot be undone.
+        </p>
+      </ConfirmDialog>
+    </div>
+  );
+}
+
+function CreateKeyDialog({ onClose, onCreated }: { onClose: () => void; onCreated: () => void }) {
+  const teams = useQuery({ queryKey: gk.teams, queryFn: () => api<{ items: TeamOption[] }>("/api/admin/teams") });
+  const [name, setName] = useState("");
+  const [teamId, setTeamId] = useState("");
+  const [expires, setExpires] = useState("");
+  const create = useMutation({
+    mutationFn: () => api<CreatedKey>("/api/admin/keys", { body: { name, teamId: teamId || null, expiresInDays: numOrUndef(expires) ?? null } }),
+    onSuccess: onCreated,
+  });
+  const { byField, general } = apiFieldErrors(create.error);
+  const created = create.data;
+
+  if (created) {
+    return (
+      <Dialog open title="Key created" onClose={onClose}>
+        <div className="alert warn" role="alert">
+          Copy this key now. It is shown only once: Portico stores a hash, not the key.
+        </div>
+        <CopyBox id="new-key" label="Your new key" value={created.key} testId="new-key-value" />
+        <div className="muted small">
+          Use it as <span className="mono">Authorization: Bearer {created.prefix}…</span>
+        </div>
+        <div className="actions">
+          <button type="button" className="btn primary" onClick={onClose}>
+            Done
+          </button>
+        </div>
+      </Dialog>
+    );
+  }
+
+  return (
+    <Dialog open title="Create key" onClose={onClose}>
+      <form
+        className="form"
+        noValidate
+        onSubmit={(e) => {
+          e.preventDefault();
+          create.mutate();
+        }}
+      >
+        <ErrorAlert error={general} />
+        <Field label="Name" htmlFor="key-name" error={byField.name} hint="Who or what uses it, e.g. checkout-service (prod).">
+          <input id="key-name" className="input" value={name} onChange={(e) => setName(e.target.value)} required />
+        </Field>
+        <Field label="Team" htmlFor="key-team" error={byField.teamId} hint="Usage and logs of this key are attributed to the team.">
+          <select id="key-team" className="input" value={teamId} onChange={(e) => setTeamId(e.target.value)}>
+            <option value="">No team</option>
+            {(teams.data?.items ?? []).map((t) => (
+              <option key={t.id} value={t.id}>
+                {t.name}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <Field label="Expires in (days)" htmlFor="key-expires" error={byField.expiresInDays} hint="Blank = never.">
+          <input id="key-expires" className="input" type="number" min={1} max={3650} value={expires} onChange={(e) => setExpires(e.target.value)} style={{ width: 140 }} />
+        </Field>
+        <div className="actions">
+          <button type="button" className="btn" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="submit" className="btn primary" disabled={create.isPending}>
+            {create.isPending ? "Creating…" : "Create key"}
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}
