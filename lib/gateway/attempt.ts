@@ -88,6 +88,7 @@ export async function attemptChat(c: AttemptCtx): Promise<AttemptResult> {
         bodyTimeout: c.stream ? (c.retry.streamIdleTimeoutMs ?? 60_000) : total,
       });
     } catch (e) {
+      if (abort.reason === "client") return fail(null, new GatewayError(499, "client_closed", "client_closed_request", "The client closed the request before the upstream answered."));
       if (abort.reason === "timeout") return fail(null, new GatewayError(504, "timeout_error", "upstream_timeout", `Upstream ${c.t.label} did not finish within ${total} ms.`));
       return networkError(e, c.t);
     }
@@ -217,7 +218,9 @@ async function attemptMock(c: AttemptCtx): Promise<AttemptResult> {
   let text = "";
   await sleep(plan.delaysMs.firstToken, c.client);
   for (let i = 0; i < chunks.length; i++) {
-    if (c.client.aborted) return { answered: true, outcome: "aborted", usage: plan.usage, ttftMs: ttft, text };
+    // The mock stops generating when the client leaves: no usage, so the record counts what was sent
+    // (plan.usage is the whole planned answer).
+    if (c.client.aborted) return { answered: true, outcome: "aborted", usage: null, ttftMs: ttft, text };
     if (i > 1 && plan.delaysMs.perToken > 0) await sleep(plan.delaysMs.perToken, c.client);
     if (!c.sink.headersSent) {
       c.sink.head(200, { ...SSE_HEADERS, ...c.headers() });

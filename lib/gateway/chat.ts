@@ -113,6 +113,16 @@ async function runChat(
     rec.tokensIn = usage.prompt_tokens;
     rec.tokensOut = usage.completion_tokens;
     rec.tokensCached = usage.prompt_tokens_details?.cached_tokens ?? 0;
+    if (r.outcome !== "ok") {
+      // A stream that broke or that the client left: the provider's running count lags what
+      // was sent (Anthropic's message_start says output_tokens 1, Gemini's chunks carry only
+      // the prompt count until the last one). Never log fewer tokens than the client received.
+      const sent = countTokens(r.text);
+      if (sent > rec.tokensOut) {
+        rec.tokensOut = sent;
+        rec.usageEstimated = true;
+      }
+    }
   } else {
     // The provider gave no usage (cut stream, client left, or it never reports): count it ourselves.
     rec.usageEstimated = true;

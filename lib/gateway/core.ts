@@ -2,6 +2,7 @@ import { handleChat } from "./chat";
 import { handleEmbeddings } from "./embeddings";
 import { handleModels } from "./models";
 import { GatewayError, errorBody } from "./errors";
+import { requestIdFor } from "./context";
 import type { GatewayRequest, GatewaySink } from "./types";
 
 /**
@@ -21,6 +22,10 @@ export async function handleGateway(req: GatewayRequest, sink: GatewaySink): Pro
   const e = known.includes(p) || p.startsWith("/v1/models/")
     ? new GatewayError(405, "invalid_request_error", "method_not_allowed", `${m} is not allowed on ${p}.`)
     : new GatewayError(404, "invalid_request_error", "unknown_url", `Unknown endpoint ${m} ${p}. Portico serves /v1/chat/completions, /v1/messages, /v1/embeddings and /v1/models.`);
-  sink.head(e.status, { "content-type": "application/json" });
-  sink.end(errorBody(api, e, "-"));
+  // Every data-plane answer carries a request id, refusals of unknown paths included.
+  const id = requestIdFor(req);
+  const headers: Record<string, string> = { "content-type": "application/json", "x-request-id": id };
+  if (e.status === 405) headers.allow = p === "/v1/models" || p.startsWith("/v1/models/") ? "GET" : "POST";
+  sink.head(e.status, headers);
+  sink.end(errorBody(api, e, id));
 }

@@ -33,6 +33,8 @@ export async function dispatch<A>(
 ): Promise<{ value: A; target: TargetInfo } | { error: GatewayError; target: TargetInfo | null }> {
   const br = breakers();
   let last: GatewayError | null = null;
+  let lastStatus: number | null = null;
+  let lastRetryAfter: number | null = null;
   let lastTarget: TargetInfo | null = null;
   const attempts = Math.max(1, retry.attemptsPerTarget);
   for (const t of order) {
@@ -60,6 +62,8 @@ export async function dispatch<A>(
       }
       rec.attempts.push({ target: t.label, provider: t.provider.id, model: t.model.id, status: r.status, ms, error: r.err.message.slice(0, 300) });
       last = r.err;
+      lastStatus = r.status;
+      lastRetryAfter = r.retryAfterMs;
       if (client.aborted) {
         br.release(t.key);
         return { error: new GatewayError(499, "client_closed", "client_closed_request", "The client closed the request."), target: t };
@@ -83,5 +87,22 @@ export async function dispatch<A>(
       await sleep(wait, client);
     }
   }
-  return { error: last ?? new GatewayError(503, "api_error", "no_targets", "This route has no available targets."), target: lastTarget };
+  return { error: finalError(last, lastStatus, lastRetryAfter), target: lastTarget };
+}
+
+/**
+ * The error the caller gets when every target failed. An upstream 401/403/404 means
+ * Portico's own target is misconfigured: the caller's key is fine, so it becomes a 502
+ * (an SDK would otherwise raise AuthenticationError against a valid Portico key).
+ * A final 429 carries the upstream's Retry-After so SDKs back off correctly.
+ */
+function finalError(last: GatewayError | null, status: number | null, retryAfterMs: number | null): GatewayError {
+  if (!last) return new GatewayError(503, "api_error", "no_targets", "This route has no available targets.");
+  if (status !== null && (status === 401 || status === 403 || status === 404)) {
+    return new GatewayError(502, "api_error", "upstream_misconfigured", `The provider refused Portico's request (HTTP ${status}: ${last.message}). An admin must fix this route's target (credentials or model id).`);
+  }
+  if (last.status === 429 && retryAfterMs !== null) {
+    return new GatewayError(429, last.type, last.code, last.message, last.param, { "retry-after": String(Math.max(1, Math.ceil(retryAfterMs / 1000))) });
+  }
+  return last;
 }
