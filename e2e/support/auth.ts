@@ -18,3 +18,6 @@ export async function loginViaApi(request: APIRequestContext, email: string, pas
 export function uniq(prefix: string): string {
   return `${prefix}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
 }
+
+/** The fake provider upstream Playwright starts beside Portico (see playwright.config.ts). */
+export const FAKE_URL = `http://127.0.0.1:${process.env.PORTICO_E2E_FAKE_PORT || 3198}`;

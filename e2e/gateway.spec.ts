@@ -1,0 +1,87 @@
+import { test, expect } from "@playwright/test";
+import OpenAI from "openai";
+import { FAKE_URL, uniq } from "./support/auth";
+
+test.use({ storageState: "e2e/.auth/admin.json" });
+
+test("an admin wires a provider, model and route in the UI, calls it with the openai SDK, and sees the call in Logs", async ({ page, baseURL }) => {
+  const providerName = uniq("Fake OpenAI");
+  const alias = uniq("e2e-chat");
+
+  // Provider
+  await page.goto("/admin/providers");
+  await page.getByTestId("add-provider").click();
+  const pDialog = page.getByRole("dialog", { name: "Add provider" });
+  await pDialog.getByLabel("Name").fill(providerName);
+  await pDialog.getByLabel("Type").selectOption("openai");
+  await pDialog.getByLabel("Base URL").fill(`${FAKE_URL}/v1`);
+  await pDialog.getByLabel("API key").fill("sk-e2e-upstream-key-1234");
+  await pDialog.getByRole("button", { name: "Create provider" }).click();
+  await expect(page.getByTestId("providers-table")).toContainText(providerName);
+  // The key is never shown again: only its last 4 characters.
+  await expect(page.getByTestId("providers-table")).toContainText("1234");
+  await expect(page.getByTestId("providers-table")).not.toContainText("sk-e2e-upstream-key");
+
+  // Model (prices pre-filled from the catalog)
+  await page.goto("/admin/models");
+  await page.getByTestId("add-model").click();
+  const mDialog = page.getByRole("dialog", { name: "Add model" });
+  await mDialog.getByLabel("Provider").selectOption({ label: providerName });
+  await mDialog.getByLabel("Upstream model").fill("gpt-4o-mini");
+  await mDialog.getByRole("button", { name: "Create model" }).click();
+  await expect(page.getByTestId("models-table")).toContainText("gpt-4o-mini");
+
+  // Route
+  await page.goto("/admin/routes");
+  await page.getByTestId("add-route").click();
+  const editor = page.getByTestId("route-editor");
+  await editor.getByLabel("Alias").fill(alias);
+  await editor.getByLabel("Target 1 model").selectOption({ label: `${providerName} / gpt-4o-mini` });
+  await editor.getByRole("button", { name: "Create route" }).click();
+  await expect(page.getByTestId("routes-table")).toContainText(alias);
+
+  // "Test route" sends a real request and shows the attempt chain.
+  await page.getByRole("button", { name: `Test route ${alias}` }).click();
+  await page.getByRole("button", { name: "Run test" }).click();
+  await expect(page.getByTestId("route-test-status")).toContainText("200");
+  await expect(page.getByTestId("route-test-output")).toContainText("Fake openai reply");
+
+  // Key, shown once
+  await page.goto("/admin/keys");
+  await page.getByTestId("create-key").click();
+  const kDialog = page.getByRole("dialog", { name: "Create key" });
+  await kDialog.getByLabel("Name").fill(uniq("e2e-key"));
+  await kDialog.getByRole("button", { name: "Create key" }).click();
+  const key = await page.getByTestId("new-key-value").inputValue();
+  expect(key).toMatch(/^pk_[0-9A-Za-z]{40,}$/);
+
+  // Call it like any app would: the official SDK, only baseURL and key changed.
+  const client = new OpenAI({ baseURL: `${baseURL}/v1`, apiKey: key });
+  const res = await client.chat.completions.create({ model: alias, messages: [{ role: "user", content: "Hello from Playwright" }] });
+  expect(res.choices[0]!.message.content).toContain("Hello from Playwright");
+  const stream = await client.chat.completions.create({ model: alias, stream: true, messages: [{ role: "user", content: "Stream please" }] });
+  let streamed = "";
+  for await (const c of stream) streamed += c.choices[0]?.delta?.content ?? "";
+  expect(streamed).toContain("Stream please");
+
+  // The calls appear in Logs.
+  await page.goto("/admin/logs");
+  await expect(async () => {
+    await page.getByTestId("refresh-logs").click();
+    await expect(page.getByTestId("logs-table")).toContainText(alias, { timeout: 1000 });
+  }).toPass({ timeout: 10_000 });
+  await expect(page.getByTestId("log-row").filter({ hasText: alias })).toHaveCount(2);
+});
+
+test("a fresh install answers on the built-in mock route", async ({ request, baseURL }) => {
+  const created = await request.post("/api/admin/keys", { data: { name: uniq("mock-key") } });
+  expect(created.status()).toBe(201);
+  const { key } = (await created.json()) as { key: string };
+  const client = new OpenAI({ baseURL: `${baseURL}/v1`, apiKey: key });
+  const models = await client.models.list();
+  expect(models.data.map((m) => m.id)).toEqual(expect.arrayContaining(["mock-chat", "mock-embed"]));
+  const res = await client.chat.completions.create({ model: "mock-chat", messages: [{ role: "user", content: "ping" }] });
+  expect(res.choices[0]!.message.content).toContain("Mock reply to: ping");
+  const emb = await client.embeddings.create({ model: "mock-embed", input: "hello" });
+  expect(emb.data[0]!.embedding.length).toBeGreaterThan(0);
+});
