@@ -44,7 +44,8 @@ async function main(): Promise<void> {
   server.headersTimeout = server.keepAliveTimeout + 1_000;
   server.requestTimeout = 0; // long streams are bounded by the gateway's own timeouts
 
-  server.listen(port, host, () => {
+  // A deep accept queue: bursts of new connections (1,000 streams opening at once) must not overflow into SYN retries.
+  server.listen({ port, host, backlog: Number(process.env.PORTICO_LISTEN_BACKLOG || 4096) }, () => {
     console.log(`[portico] listening on http://${host === "0.0.0.0" ? "localhost" : host}:${port} (data plane fast path ${fastPath ? "on" : "off"})`);
   });
 

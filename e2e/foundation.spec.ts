@@ -100,3 +100,44 @@ test.describe("as an admin", () => {
     expect(fields).toEqual(expect.arrayContaining(["email", "name", "password", "extra"]));
   });
 });
+
+test.describe("platform endpoints", () => {
+  test.use({ storageState: ADMIN_STATE });
+
+  test("health and readiness answer", async ({ request }) => {
+    expect((await request.get("/healthz")).status()).toBe(200);
+    const ready = await request.get("/readyz");
+    expect(ready.status()).toBe(200);
+    const body = await ready.json();
+    expect(body.checks.database.ok).toBe(true);
+    expect(body.checks.migrations.ok).toBe(true);
+  });
+
+  test("an admin API token works as a bearer token and the OpenAPI document lists the routes", async ({ request, playwright, baseURL }) => {
+    const created = await request.post("/api/admin/tokens", { data: { name: uniq("ci-token") } });
+    expect(created.status()).toBe(201);
+    const { token } = (await created.json()) as { token: string };
+    expect(token).toMatch(/^pat_/);
+    const bare = await playwright.request.newContext({ baseURL });
+    const withToken = await bare.get("/api/admin/users", { headers: { authorization: `Bearer ${token}` } });
+    expect(withToken.status()).toBe(200);
+    const bad = await bare.get("/api/admin/users", { headers: { authorization: "Bearer pat_not-a-real-token" } });
+    expect(bad.status()).toBe(401);
+    const anon = await bare.get("/api/admin/users");
+    expect(anon.status()).toBe(401);
+    const doc = await (await bare.get("/api/admin/openapi.json")).json();
+    expect(doc.openapi).toBe("3.1.0");
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(["/api/admin/users", "/api/admin/teams/{id}/members"]));
+    await bare.dispose();
+  });
+
+  test("sign-in is throttled after 10 failures for an account (429), other accounts unaffected", async ({ request, playwright, baseURL }) => {
+    const email = `${uniq("locked")}@e2e.test`;
+    expect((await request.post("/api/admin/users", { data: { email, name: "Locked", password: "a-long-password-1" } })).status()).toBe(201);
+    const anon = await playwright.request.newContext({ baseURL });
+    const { loginViaApi } = await import("./support/auth");
+    for (let i = 0; i < 10; i++) expect(await loginViaApi(anon, email, "wrong-password")).toBe(401);
+    expect(await loginViaApi(anon, email, "a-long-password-1")).toBe(429);
+    await anon.dispose();
+  });
+});

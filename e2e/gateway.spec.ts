@@ -46,11 +46,29 @@ test("an admin wires a provider, model and route in the UI, calls it with the op
   await expect(page.getByTestId("route-test-status")).toContainText("200");
   await expect(page.getByTestId("route-test-output")).toContainText("Fake openai reply");
 
+  // Publish the route as an auto-approval API and subscribe an app of the demo team (seeded through the API).
+  const request = page.request;
+  const teams = (await (await request.get("/api/admin/teams")).json()) as { items: { id: string; slug: string; name: string }[] };
+  const demo = teams.items.find((t) => t.slug === "demo")!;
+  const apiRes = await request.post("/api/admin/apis", {
+    data: { slug: alias.toLowerCase(), name: `API ${alias}`, teamId: demo.id, routeAliases: [alias], approvalMode: "auto", reasonRequired: false },
+  });
+  expect(apiRes.status()).toBe(201);
+  const apiId = ((await apiRes.json()) as { id: string }).id;
+  expect((await request.post(`/api/admin/apis/${apiId}/state`, { data: { state: "published" } })).status()).toBe(200);
+  const appName = uniq("e2e-app");
+  const appRes = await request.post("/api/portal/apps", { data: { teamId: demo.id, name: appName } });
+  expect(appRes.status()).toBe(201);
+  const appId = ((await appRes.json()) as { id: string }).id;
+  const subRes = await request.post("/api/portal/subscriptions", { data: { appId, apiId } });
+  expect(((await subRes.json()) as { state: string }).state).toBe("approved");
+
   // Key, shown once
   await page.goto("/admin/keys");
   await page.getByTestId("create-key").click();
   const kDialog = page.getByRole("dialog", { name: "Create key" });
   await kDialog.getByLabel("Name").fill(uniq("e2e-key"));
+  await kDialog.getByLabel("App").selectOption({ label: `${demo.name} / ${appName}` });
   await kDialog.getByRole("button", { name: "Create key" }).click();
   const key = await page.getByTestId("new-key-value").inputValue();
   expect(key).toMatch(/^pk_[0-9A-Za-z]{40,}$/);
@@ -74,7 +92,11 @@ test("an admin wires a provider, model and route in the UI, calls it with the op
 });
 
 test("a fresh install answers on the built-in mock route", async ({ request, baseURL }) => {
-  const created = await request.post("/api/admin/keys", { data: { name: uniq("mock-key") } });
+  // The seeded demo app holds an approved subscription to the seeded "Mock LLM" API.
+  const apps = (await (await request.get("/api/admin/apps")).json()) as { items: { id: string; name: string }[] };
+  const demoApp = apps.items.find((a) => a.name === "demo-app")!;
+  expect(demoApp).toBeTruthy();
+  const created = await request.post("/api/admin/keys", { data: { name: uniq("mock-key"), appId: demoApp.id } });
   expect(created.status()).toBe(201);
   const { key } = (await created.json()) as { key: string };
   const client = new OpenAI({ baseURL: `${baseURL}/v1`, apiKey: key });

@@ -7,6 +7,7 @@ import { masterSecret } from "@/lib/secret";
 import { newId } from "@/lib/ids";
 import { writeAudit } from "@/lib/services/audit";
 import { seedGatewayDefaults } from "@/lib/seed/gateway";
+import { seedAccessDefaults } from "@/lib/seed/access";
 
 const g = globalThis as unknown as { __porticoBoot?: Promise<void> };
 
@@ -33,6 +34,8 @@ async function doBootstrap(): Promise<void> {
   masterSecret();
   await ensureFirstAdmin();
   seedGatewayDefaults(db);
+  // After the gateway seeds: the Mock LLM API lists their routes.
+  seedAccessDefaults(db);
 }
 
 async function ensureFirstAdmin(): Promise<void> {

@@ -24,7 +24,12 @@ export function DebouncedInput({
 }) {
   const [local, setLocal] = useState(value);
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
-  useEffect(() => setLocal(value), [value]);
+  // Follow the URL when it changes from outside (back button, a shared link), without an effect.
+  const [seen, setSeen] = useState(value);
+  if (value !== seen) {
+    setSeen(value);
+    setLocal(value);
+  }
   useEffect(() => () => {
     if (timer.current) clearTimeout(timer.current);
   }, []);

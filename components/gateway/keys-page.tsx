@@ -12,6 +12,12 @@ import { gk, srOnly } from "./constants";
 import { apiFieldErrors, numOrUndef } from "./form";
 import type { CreatedKey, KeyRow } from "./types";
 
+interface AppOption {
+  id: string;
+  name: string;
+  teamName: string;
+}
+
 interface TeamOption {
   id: string;
   name: string;
@@ -27,7 +33,7 @@ export function KeysPage() {
   const columns: Column<KeyRow>[] = [
     { key: "name", header: "Name", cell: (k) => <b>{k.name}</b> },
     { key: "prefix", header: "Key", cell: (k) => <span className="mono">{k.prefix}…</span> },
-    { key: "team", header: "Team", cell: (k) => k.teamName ?? <span className="muted">—</span> },
+    { key: "app", header: "App", cell: (k) => (k.appName ? `${k.teamName ?? ""} / ${k.appName}` : <span className="muted">—</span>) },
     {
       key: "status",
       header: "Status",
@@ -89,12 +95,12 @@ export function KeysPage() {
 }
 
 function CreateKeyDialog({ onClose, onCreated }: { onClose: () => void; onCreated: () => void }) {
-  const teams = useQuery({ queryKey: gk.teams, queryFn: () => api<{ items: TeamOption[] }>("/api/admin/teams") });
+  const apps = useQuery({ queryKey: ["admin-apps"], queryFn: () => api<{ items: AppOption[] }>("/api/admin/apps") });
   const [name, setName] = useState("");
-  const [teamId, setTeamId] = useState("");
+  const [appId, setAppId] = useState("");
   const [expires, setExpires] = useState("");
   const create = useMutation({
-    mutationFn: () => api<CreatedKey>("/api/admin/keys", { body: { name, teamId: teamId || null, expiresInDays: numOrUndef(expires) ?? null } }),
+    mutationFn: () => api<CreatedKey>("/api/admin/keys", { body: { name, appId, ...(numOrUndef(expires) ? { expiresInDays: numOrUndef(expires) } : {}) } }),
     onSuccess: onCreated,
   });
   const { byField, general } = apiFieldErrors(create.error);
@@ -133,12 +139,12 @@ function CreateKeyDialog({ onClose, onCreated }: { onClose: () => void; onCreate
         <Field label="Name" htmlFor="key-name" error={byField.name} hint="Who or what uses it, e.g. checkout-service (prod).">
           <input id="key-name" className="input" value={name} onChange={(e) => setName(e.target.value)} required />
         </Field>
-        <Field label="Team" htmlFor="key-team" error={byField.teamId} hint="Usage and logs of this key are attributed to the team.">
-          <select id="key-team" className="input" value={teamId} onChange={(e) => setTeamId(e.target.value)}>
-            <option value="">No team</option>
-            {(teams.data?.items ?? []).map((t) => (
-              <option key={t.id} value={t.id}>
-                {t.name}
+        <Field label="App" htmlFor="key-app" error={byField.appId} hint="A key belongs to an app; it can call the APIs the app is subscribed to.">
+          <select id="key-app" className="input" value={appId} onChange={(e) => setAppId(e.target.value)} required>
+            <option value="">Choose an app…</option>
+            {(apps.data?.items ?? []).map((a) => (
+              <option key={a.id} value={a.id}>
+                {a.teamName} / {a.name}
               </option>
             ))}
           </select>

@@ -133,6 +133,8 @@ export interface KeyRow {
   prefix: string;
   teamId: string | null;
   teamName: string | null;
+  appId: string | null;
+  appName: string | null;
   createdBy: string | null;
   createdAt: number;
   lastUsedAt: number | null;

@@ -1,3 +1,5 @@
+import Link from "next/link";
+
 export function Forbidden({ need }: { need: string }) {
   return (
     <div className="card empty" role="alert" data-testid="forbidden">
@@ -5,9 +7,9 @@ export function Forbidden({ need }: { need: string }) {
       <p>
         This page needs the <b>{need}</b> role. Ask a platform admin if you need it.
       </p>
-      <a className="btn" href="/">
+      <Link className="btn" href="/">
         Go to the developer portal
-      </a>
+      </Link>
     </div>
   );
 }

@@ -9,9 +9,12 @@ import {
   updateModelInput,
   createRouteInput,
   updateRouteInput,
-  createKeyInput,
   updateKeyInput,
 } from "@/lib/services/gateway-validation";
+import { createKeyInput } from "@/lib/services/keys";
+import { createApiInput, updateApiInput, apiStateInput } from "@/lib/services/apis";
+import { decisionInput, bulkApproveInput } from "@/lib/services/subscriptions";
+import { createWebhookInput, updateWebhookInput } from "@/lib/services/webhooks";
 
 /**
  * The admin API's OpenAPI 3.1 document. Request bodies come from the same zod
@@ -87,12 +90,39 @@ const P: Record<string, PathDef> = {
   },
   "/api/admin/keys": {
     get: { summary: "List gateway keys", role: "admin" },
-    post: { summary: "Create a gateway key (plaintext returned once)", role: "admin", body: createKeyInput, status: 201 },
+    post: { summary: "Create a key for an app (plaintext returned once)", role: "admin", body: createKeyInput, status: 201 },
   },
   "/api/admin/keys/{id}": {
     get: { summary: "Get a key", role: "admin" },
     patch: { summary: "Rename a key", role: "admin", body: updateKeyInput },
     delete: { summary: "Revoke a key", role: "admin" },
+  },
+  "/api/admin/apis": {
+    get: { summary: "List APIs (admins: all; team admins: their teams')", role: "team_admin" },
+    post: { summary: "Create an API (catalog entry), state draft", role: "team_admin", body: createApiInput, status: 201 },
+  },
+  "/api/admin/apis/{id}": {
+    get: { summary: "Get an API", role: "team_admin" },
+    patch: { summary: "Update an API", role: "team_admin", body: updateApiInput },
+    delete: { summary: "Delete an API (draft or without subscriptions)", role: "team_admin" },
+  },
+  "/api/admin/apis/{id}/state": { post: { summary: "Move an API through draft → published → deprecated → retired", role: "team_admin", body: apiStateInput } },
+  "/api/admin/apps": { get: { summary: "List apps (admins: all; team admins: their teams')", role: "team_admin" } },
+  "/api/admin/subscriptions": {
+    get: { summary: "The approval queue, newest first", role: "team_admin", query: ["state", "apiId", "teamId", "appId", "cursor", "limit"] },
+  },
+  "/api/admin/subscriptions/pending-count": { get: { summary: "Pending requests the caller may decide", role: "team_admin" } },
+  "/api/admin/subscriptions/{id}/approve": { post: { summary: "Approve a pending subscription", role: "team_admin", body: decisionInput } },
+  "/api/admin/subscriptions/{id}/reject": { post: { summary: "Reject a pending subscription", role: "team_admin", body: decisionInput } },
+  "/api/admin/subscriptions/{id}/revoke": { post: { summary: "Revoke an approved subscription", role: "team_admin", body: decisionInput } },
+  "/api/admin/subscriptions/bulk-approve": { post: { summary: "Approve several pending subscriptions", role: "team_admin", body: bulkApproveInput } },
+  "/api/admin/webhooks": {
+    get: { summary: "List webhooks (secrets never returned)", role: "team_admin" },
+    post: { summary: "Create a webhook (HMAC-signed JSON on subscription events)", role: "team_admin", body: createWebhookInput, status: 201 },
+  },
+  "/api/admin/webhooks/{id}": {
+    patch: { summary: "Update a webhook", role: "team_admin", body: updateWebhookInput },
+    delete: { summary: "Delete a webhook", role: "team_admin" },
   },
   "/api/admin/logs": { get: { summary: "Latest request-log rows (scoped to the caller's teams)", role: "team_admin", query: ["limit", "cursor"] } },
 };

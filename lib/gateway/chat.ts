@@ -5,6 +5,7 @@ import { getSnapshot, type RouteInfo } from "./snapshot";
 import { authenticate } from "./stages/authenticate";
 import { chatRequestSchema, parseJsonBody, validate } from "./stages/parse";
 import { runGuards } from "./stages/guard";
+import { authorizeAlias, deprecationHeaders } from "./stages/authorize";
 import { orderTargets, selectGroup } from "./routing";
 import { dispatch } from "./dispatch";
 import { attemptChat, type AttemptResult } from "./attempt";
@@ -15,7 +16,7 @@ import { newRecord, record, requestIdFor, sendError, toGatewayError } from "./co
 import type { CallRecord, GatewayRequest, GatewaySink, InboundApi } from "./types";
 import type { KeyInfo } from "./snapshot";
 
-const INTERNAL_KEY: KeyInfo = { id: "internal-test", name: "route test", teamId: null, expiresAt: null, revokedAt: null };
+const INTERNAL_KEY: KeyInfo = { id: "internal-test", name: "route test", teamId: null, appId: null, expiresAt: null, revokedAt: null };
 
 /** POST /v1/chat/completions (OpenAI in) and POST /v1/messages (Anthropic in): one pipeline. */
 export interface ChatOptions {
@@ -38,7 +39,15 @@ export async function handleChat(req: GatewayRequest, sink: GatewaySink, api: In
     const key = opts.internalTest ? INTERNAL_KEY : authenticate(req.headers, snap);
     rec.keyId = opts.internalTest ? null : key.id;
     rec.teamId = key.teamId;
-    // 3 authorize: the alias exists and is a chat route (subscriptions come with the access layer)
+    // 3 authorize: an approved subscription to a live API exposing the alias, and a chat route behind it
+    let extraHeaders: Record<string, string> = {};
+    if (!opts.internalTest) {
+      const authz = authorizeAlias(snap.access, key, chat.model);
+      if (!authz.ok) throw authz.error;
+      rec.appId = authz.app.id;
+      rec.apiId = authz.api.id;
+      extraHeaders = deprecationHeaders(authz.api, authz.deprecated);
+    }
     const route = snap.routes.get(chat.model);
     if (!route) throw notFoundModel(chat.model);
     rec.routeAlias = route.alias;
@@ -49,7 +58,7 @@ export async function handleChat(req: GatewayRequest, sink: GatewaySink, api: In
     const order = orderTargets(selectGroup(route, req.headers));
     if (!order.length) throw new GatewayError(503, "api_error", "no_targets", `Route '${route.alias}' has no enabled targets.`);
     // 6 dispatch + 7 respond
-    await runChat(req, sink, api, chat, route, order, rec);
+    await runChat(req, sink, api, chat, route, order, rec, extraHeaders);
   } catch (e) {
     sendError(sink, api, rec, toGatewayError(e));
   } finally {
@@ -67,6 +76,7 @@ async function runChat(
   route: RouteInfo,
   order: ReturnType<typeof orderTargets>,
   rec: ReturnType<typeof newRecord>,
+  extraHeaders: Record<string, string>,
 ): Promise<void> {
   const stream = !!chat.stream;
   const created = Math.floor(Date.now() / 1000);
@@ -74,6 +84,7 @@ async function runChat(
   const out = chatOutput(api, route.alias, responseId);
   let current = order[0]!;
   const headers = () => ({
+    ...extraHeaders,
     "x-request-id": rec.id,
     "x-portico-route": route.alias,
     "x-portico-provider": current.provider.name,

@@ -19,6 +19,8 @@ export function newRecord(id: string, endpoint: string, inbound: InboundApi, str
     inbound,
     keyId: null,
     teamId: null,
+    appId: null,
+    apiId: null,
     routeAlias: null,
     providerId: null,
     providerType: null,

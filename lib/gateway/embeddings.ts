@@ -8,6 +8,7 @@ import { getSnapshot, type TargetInfo } from "./snapshot";
 import { authenticate } from "./stages/authenticate";
 import { embeddingsRequestSchema, parseJsonBody, validate } from "./stages/parse";
 import { runGuards } from "./stages/guard";
+import { authorizeAlias, deprecationHeaders } from "./stages/authorize";
 import { orderTargets, parseRetryAfter, selectGroup, verdictFor } from "./routing";
 import { dispatch, type TryResult } from "./dispatch";
 import { costUsd } from "./cost";
@@ -24,6 +25,10 @@ export async function handleEmbeddings(req: GatewayRequest, sink: GatewaySink): 
     const key = authenticate(req.headers, snap);
     rec.keyId = key.id;
     rec.teamId = key.teamId;
+    const authz = authorizeAlias(snap.access, key, body.model);
+    if (!authz.ok) throw authz.error;
+    rec.appId = authz.app.id;
+    rec.apiId = authz.api.id;
     const route = snap.routes.get(body.model);
     if (!route) throw notFoundModel(body.model);
     rec.routeAlias = route.alias;
@@ -41,6 +46,7 @@ export async function handleEmbeddings(req: GatewayRequest, sink: GatewaySink): 
     rec.costUsd = costUsd(target.model, { prompt_tokens: value.usage.prompt_tokens, completion_tokens: 0 });
     rec.status = 200;
     sink.head(200, {
+      ...deprecationHeaders(authz.api, authz.deprecated),
       "content-type": "application/json",
       "x-request-id": rec.id,
       "x-portico-route": route.alias,

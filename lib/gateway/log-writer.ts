@@ -88,10 +88,10 @@ class LogWriter {
 
   private prepare(sqlite: Database.Database): void {
     this.insert ??= sqlite.prepare(
-      `INSERT OR IGNORE INTO request_logs (id, at, endpoint, inbound, key_id, team_id, route_alias, provider_id, provider_type, model_id,
+      `INSERT OR IGNORE INTO request_logs (id, at, endpoint, inbound, key_id, team_id, app_id, api_id, route_alias, provider_id, provider_type, model_id,
         upstream_model, stream, status, outcome, attempts, latency_ms, ttft_ms, tokens_in, tokens_out, tokens_cached, usage_estimated,
         cost_usd, error_code, error_message)
-       VALUES (@id, @at, @endpoint, @inbound, @keyId, @teamId, @routeAlias, @providerId, @providerType, @modelId, @upstreamModel,
+       VALUES (@id, @at, @endpoint, @inbound, @keyId, @teamId, @appId, @apiId, @routeAlias, @providerId, @providerType, @modelId, @upstreamModel,
         @stream, @status, @outcome, @attempts, @latencyMs, @ttftMs, @tokensIn, @tokensOut, @tokensCached, @usageEstimated, @costUsd,
         @errorCode, @errorMessage)`,
     );

@@ -1,6 +1,7 @@
 import { getSnapshot } from "./snapshot";
 import { authenticate } from "./stages/authenticate";
 import { notFoundModel } from "./errors";
+import { allowedAliases } from "./stages/authorize";
 import { sendError, toGatewayError, newRecord, requestIdFor } from "./context";
 import type { GatewayRequest, GatewaySink } from "./types";
 
@@ -13,16 +14,17 @@ export function handleModels(req: GatewayRequest, sink: GatewaySink, id?: string
   const rec = newRecord(requestIdFor(req), "models", "openai");
   try {
     const snap = getSnapshot();
-    authenticate(req.headers, snap);
+    const key = authenticate(req.headers, snap);
+    const allowed = allowedAliases(snap.access, key);
     const json = { "content-type": "application/json", "x-request-id": rec.id };
     if (id !== undefined) {
       const r = snap.routes.get(id);
-      if (!r) throw notFoundModel(id);
+      if (!r || !allowed.has(id)) throw notFoundModel(id);
       sink.head(200, json);
       sink.end(JSON.stringify(modelObject(r.alias, r.createdAt)));
       return;
     }
-    const data = [...snap.routes.values()].sort((a, b) => a.alias.localeCompare(b.alias)).map((r) => modelObject(r.alias, r.createdAt));
+    const data = [...snap.routes.values()].filter((r) => allowed.has(r.alias)).sort((a, b) => a.alias.localeCompare(b.alias)).map((r) => modelObject(r.alias, r.createdAt));
     sink.head(200, json);
     sink.end(JSON.stringify({ object: "list", data }));
   } catch (e) {

@@ -1,5 +1,6 @@
 import { getDb } from "@/lib/db/client";
-import { providers, models, routes, apiKeys, type RetryPolicy, type RouteStrategy, type RouteTarget } from "@/lib/db/schema";
+import { providers, models, routes, apiKeys, apps, apis, subscriptions, type RetryPolicy, type RouteStrategy, type RouteTarget } from "@/lib/db/schema";
+import { buildAccess, type AccessSnapshot } from "./access-snapshot";
 import { decryptSecret } from "@/lib/secret";
 import { localConfigVersion, storedConfigVersion } from "@/lib/config-version";
 import type { ProviderTarget, ProviderType } from "@/lib/providers/types";
@@ -8,6 +9,7 @@ export interface KeyInfo {
   id: string;
   name: string;
   teamId: string | null;
+  appId: string | null;
   expiresAt: number | null;
   revokedAt: number | null;
 }
@@ -61,6 +63,7 @@ export interface Snapshot {
   builtAt: number;
   keys: Map<string, KeyInfo>;
   routes: Map<string, RouteInfo>;
+  access: AccessSnapshot;
 }
 
 interface SnapState {
@@ -113,7 +116,7 @@ function build(): Snapshot {
   const db = getDb();
   const keyRows = db.select().from(apiKeys).all();
   const keys = new Map<string, KeyInfo>();
-  for (const k of keyRows) keys.set(k.keyHash, { id: k.id, name: k.name, teamId: k.teamId, expiresAt: k.expiresAt, revokedAt: k.revokedAt });
+  for (const k of keyRows) keys.set(k.keyHash, { id: k.id, name: k.name, teamId: k.teamId, appId: k.appId, expiresAt: k.expiresAt, revokedAt: k.revokedAt });
 
   const provRows = new Map(db.select().from(providers).all().map((p) => [p.id, p]));
   const modelRows = new Map(db.select().from(models).all().map((m) => [m.id, m]));
@@ -187,5 +190,6 @@ function build(): Snapshot {
       createdAt: r.createdAt,
     });
   }
-  return { builtAt: Date.now(), keys, routes: routeMap };
+  const access = buildAccess(db.select().from(apps).all(), db.select().from(apis).all(), db.select().from(subscriptions).all());
+  return { builtAt: Date.now(), keys, routes: routeMap, access };
 }

@@ -44,6 +44,8 @@ export interface CallRecord {
   inbound: InboundApi;
   keyId: string | null;
   teamId: string | null;
+  appId: string | null;
+  apiId: string | null;
   routeAlias: string | null;
   providerId: string | null;
   providerType: string | null;

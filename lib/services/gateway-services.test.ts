@@ -20,6 +20,7 @@ type Services = {
   models: typeof import("./models");
   routes: typeof import("./routes");
   keys: typeof import("./keys");
+  apps: typeof import("./apps");
   logs: typeof import("./logs");
   seed: typeof import("@/lib/seed/gateway");
   secret: typeof import("@/lib/secret");
@@ -57,6 +58,7 @@ beforeAll(async () => {
     models: await import("./models"),
     routes: await import("./routes"),
     keys: await import("./keys"),
+    apps: await import("./apps"),
     logs: await import("./logs"),
     seed: await import("@/lib/seed/gateway"),
     secret: await import("@/lib/secret"),
@@ -195,7 +197,9 @@ describe("models and routes", () => {
 
 describe("keys", () => {
   it("shows the plaintext once and never the hash", () => {
-    const k = s.keys.createKey({ actor: admin, input: { name: "ci", teamId: "team_a", expiresInDays: 30 } });
+    // Keys belong to an app now; the team comes from the app (docs/access.md).
+    const app = s.apps.createApp({ actor: admin, input: { teamId: "team_a", name: "ci-app" } });
+    const k = s.keys.createKey({ actor: admin, input: { name: "ci", appId: app.id, expiresInDays: 30 } });
     expect(k.key).toMatch(/^pk_[0-9A-Za-z]{43,}$/);
     expect(k.prefix).toBe(k.key.slice(0, 12));
     expect(k.teamName).toBe("A");
@@ -207,7 +211,7 @@ describe("keys", () => {
     s.keys.revokeKey({ actor: admin, id: k.id });
     expect(s.keys.getKey({ actor: admin, id: k.id }).status).toBe("revoked");
     expect(caught(() => s.keys.revokeKey({ actor: admin, id: k.id })).status).toBe(404);
-    expect(caught(() => s.keys.createKey({ actor: admin, input: { name: "x", teamId: "nope" } })).status).toBe(422);
+    expect(caught(() => s.keys.createKey({ actor: admin, input: { name: "x", appId: "nope" } })).status).toBe(422);
   });
 });
 

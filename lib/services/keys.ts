@@ -1,84 +1,208 @@
-import { desc, eq } from "drizzle-orm";
+/**
+ * Gateway keys. A key belongs to an app (its team derives from the app);
+ * `pk_` + 32 random bytes in base62, stored as sha256 + a display prefix, the
+ * plaintext returned once by create/rotate and nowhere else.
+ *
+ * Two surfaces: the portal (`createAppKey`, `rotateKey`, `revokeAppKey`: any
+ * member of the app's team) and the admin Keys page (`createKey`, `listKeys`,
+ * `getKey`, `updateKey`, `revokeKey`: platform admins).
+ */
+import { z } from "zod";
+import { and, desc, eq } from "drizzle-orm";
 import { getDb } from "@/lib/db/client";
-import { apiKeys, teams, type ApiKey } from "@/lib/db/schema";
+import { apiKeys, apps, teams, type ApiKey, type App } from "@/lib/db/schema";
 import { newId, randomBase62, sha256Hex } from "@/lib/ids";
 import { bumpConfigVersion } from "@/lib/config-version";
-import { NotFoundError, ValidationError } from "@/lib/errors";
+import { ConflictError, NotFoundError, ValidationError } from "@/lib/errors";
 import { requireAdmin, type Actor } from "@/lib/auth/actor";
 import { parseWith } from "@/lib/api/handler";
 import { writeAudit } from "./audit";
-import { createKeyInput, updateKeyInput, KEY_PREFIX_LENGTH } from "./gateway-validation";
+import { updateKeyInput, KEY_PREFIX_LENGTH } from "./gateway-validation";
+import { keyStatus, keyView, loadApp, type KeyStatus, type KeyView } from "./access-views";
+import { requireAppAccess } from "./apps";
 
-/** What the API shows of a key: never the hash (and the plaintext only once, from createKey). */
-export type PublicKey = Omit<ApiKey, "keyHash"> & { teamName: string | null; status: "active" | "revoked" | "expired" };
+const keyName = z.string().trim().min(1, "Give the key a name.").max(80, "At most 80 characters.");
+const expiresInDays = z.number().int("Use a whole number of days.").min(1, "At least 1 day.").max(3650, "At most 3650 days.");
 
-function keyStatus(k: Pick<ApiKey, "revokedAt" | "expiresAt">, now = Date.now()): PublicKey["status"] {
-  if (k.revokedAt) return "revoked";
-  if (k.expiresAt && k.expiresAt <= now) return "expired";
-  return "active";
-}
+/** Portal: `POST /api/portal/apps/{id}/keys`. */
+export const createAppKeyInput = z.strictObject({
+  name: keyName,
+  expiresInDays: expiresInDays.nullable().optional(),
+});
 
-export function publicKey(k: ApiKey, teamName: string | null = null): PublicKey {
+/** Admin Keys page: the same plus the app (the key's team is the app's team). */
+export const createKeyInput = createAppKeyInput.extend({
+  appId: z.string({ message: "Choose an app." }).trim().min(1, "Choose an app."),
+});
+
+export const MAX_GRACE_HOURS = 168;
+
+export const rotateKeyInput = z.strictObject({
+  graceHours: z
+    .number({ message: "graceHours must be a number of hours (0–168)." })
+    .int("Use a whole number of hours.")
+    .min(0, "Grace cannot be negative.")
+    .max(MAX_GRACE_HOURS, `At most ${MAX_GRACE_HOURS} hours (7 days).`),
+});
+
+/** What the admin API shows of a key: never the hash. */
+export type PublicKey = Omit<ApiKey, "keyHash"> & { teamName: string | null; appName: string | null; status: KeyStatus };
+
+export function publicKey(k: ApiKey, teamName: string | null = null, appName: string | null = null): PublicKey {
   const { keyHash, ...rest } = k;
-  return { ...rest, teamName, status: keyStatus(k) };
+  void keyHash;
+  return { ...rest, teamName, appName, status: keyStatus(k) };
 }
 
-function teamName(teamId: string | null): string | null {
-  if (!teamId) return null;
-  const t = getDb().select({ name: teams.name }).from(teams).where(eq(teams.id, teamId)).get();
-  if (!t) throw new ValidationError("Invalid key: teamId: Team not found.", [{ field: "teamId", message: "Team not found." }]);
-  return t.name;
-}
+type Tx = Parameters<Parameters<ReturnType<typeof getDb>["transaction"]>[0]>[0];
 
-/**
- * Creates a gateway key `pk_` + 32 random bytes in base62. Only its sha256 and a
- * display prefix are stored; the plaintext is in this return value and nowhere else.
- */
-export function createKey({ actor, input }: { actor: Actor; input: unknown }) {
-  requireAdmin(actor);
-  const data = parseWith(createKeyInput, input, "key");
-  const team = teamName(data.teamId ?? null);
+/** Builds a new key row for `app`; the plaintext is returned beside it, never stored. */
+function newKeyRow(actor: Actor, app: App, name: string, now: number, expiresAt: number | null, rotatedFromId: string | null): { row: ApiKey; key: string } {
   const key = `pk_${randomBase62(32)}`;
-  const now = Date.now();
   const row: ApiKey = {
     id: newId("key"),
-    name: data.name,
+    name,
     keyHash: sha256Hex(key),
     prefix: key.slice(0, KEY_PREFIX_LENGTH),
-    teamId: data.teamId ?? null,
+    teamId: app.teamId,
+    appId: app.id,
+    rotatedFromId,
     createdBy: actor.userId,
     createdAt: now,
     lastUsedAt: null,
-    expiresAt: data.expiresInDays ? now + data.expiresInDays * 86_400_000 : null,
+    expiresAt,
     revokedAt: null,
   };
+  return { row, key };
+}
+
+function insertKey(tx: Tx, actor: Actor, row: ApiKey, action: string): void {
+  tx.insert(apiKeys).values(row).run();
+  writeAudit(tx, actor, { action, targetType: "api_key", targetId: row.id, teamId: row.teamId, after: keyView(row) });
+}
+
+function issueKey(actor: Actor, app: App, name: string, days: number | null | undefined): { row: ApiKey; key: string } {
+  const now = Date.now();
+  const made = newKeyRow(actor, app, name, now, days ? now + days * 86_400_000 : null, null);
   getDb().transaction((tx) => {
-    tx.insert(apiKeys).values(row).run();
-    writeAudit(tx, actor, { action: "api_key.create", targetType: "api_key", targetId: row.id, teamId: row.teamId, after: publicKey(row, team) });
+    insertKey(tx, actor, made.row, "api_key.create");
     bumpConfigVersion(tx);
   });
-  return { ...publicKey(row, team), key };
+  return made;
+}
+
+/** Portal: a new key for an app of the caller's team. */
+export function createAppKey({ actor, appId, input }: { actor: Actor; appId: string; input: unknown }): KeyView & { key: string } {
+  const app = requireAppAccess(actor, appId);
+  const data = parseWith(createAppKeyInput, input, "key");
+  const { row, key } = issueKey(actor, app, data.name, data.expiresInDays);
+  return { ...keyView(row), key };
+}
+
+export function listAppKeys({ actor, appId }: { actor: Actor; appId: string }): { items: KeyView[] } {
+  requireAppAccess(actor, appId);
+  const rows = getDb().select().from(apiKeys).where(eq(apiKeys.appId, appId)).orderBy(desc(apiKeys.createdAt), desc(apiKeys.id)).all();
+  return { items: rows.map(keyView) };
+}
+
+function appKey(actor: Actor, appId: string, keyId: string): { app: App; key: ApiKey } {
+  const app = requireAppAccess(actor, appId);
+  const key = getDb().select().from(apiKeys).where(and(eq(apiKeys.id, keyId), eq(apiKeys.appId, appId))).get();
+  if (!key) throw new NotFoundError("API key");
+  return { app, key };
+}
+
+/** Portal: revokes a key of an app; the next request with it gets 401. 409 if already revoked. */
+export function revokeAppKey({ actor, appId, keyId }: { actor: Actor; appId: string; keyId: string }): KeyView {
+  const { key: before } = appKey(actor, appId, keyId);
+  if (before.revokedAt) throw new ConflictError("This key is already revoked.", { key: keyView(before) });
+  const after: ApiKey = { ...before, revokedAt: Date.now() };
+  getDb().transaction((tx) => {
+    tx.update(apiKeys).set({ revokedAt: after.revokedAt }).where(eq(apiKeys.id, keyId)).run();
+    writeAudit(tx, actor, { action: "api_key.revoke", targetType: "api_key", targetId: keyId, teamId: before.teamId, before: keyView(before), after: keyView(after) });
+    bumpConfigVersion(tx);
+  });
+  return keyView(after);
+}
+
+/**
+ * Rotation: a new key (same name, `rotatedFromId` = the old one, the same
+ * lifetime if the old one had an expiry) and the old key's `expiresAt`
+ * becomes now + grace (never later than it already was). graceHours 0 ends
+ * the old key at once. Only an active key can be rotated (409 otherwise).
+ */
+export function rotateKey({ actor, appId, keyId, input }: { actor: Actor; appId: string; keyId: string; input: unknown }): {
+  key: KeyView & { key: string };
+  previous: KeyView;
+} {
+  const { app, key: old } = appKey(actor, appId, keyId);
+  const data = parseWith(rotateKeyInput, input, "rotation");
+  const status = keyStatus(old);
+  if (status !== "active") throw new ConflictError(`Only an active key can be rotated; this one is ${status}. Create a new key instead.`, { key: keyView(old) });
+  const now = Date.now();
+  const graceEnd = now + data.graceHours * 3_600_000;
+  const previous: ApiKey = { ...old, expiresAt: old.expiresAt !== null ? Math.min(old.expiresAt, graceEnd) : graceEnd };
+  const lifetime = old.expiresAt !== null ? old.expiresAt - old.createdAt : null;
+  const made = newKeyRow(actor, app, old.name, now, lifetime !== null ? now + lifetime : null, old.id);
+  getDb().transaction((tx) => {
+    insertKey(tx, actor, made.row, "api_key.rotate");
+    tx.update(apiKeys).set({ expiresAt: previous.expiresAt }).where(eq(apiKeys.id, old.id)).run();
+    writeAudit(tx, actor, {
+      action: "api_key.rotate_out",
+      targetType: "api_key",
+      targetId: old.id,
+      teamId: old.teamId,
+      before: keyView(old),
+      after: { ...keyView(previous), graceHours: data.graceHours, replacedBy: made.row.id },
+    });
+    bumpConfigVersion(tx);
+  });
+  return { key: { ...keyView(made.row), key: made.key }, previous: keyView(previous) };
+}
+
+// ---------------------------------------------------------------- admin Keys page
+
+function keyRowWithNames(id: string) {
+  return getDb()
+    .select({ key: apiKeys, teamName: teams.name, appName: apps.name })
+    .from(apiKeys)
+    .leftJoin(teams, eq(teams.id, apiKeys.teamId))
+    .leftJoin(apps, eq(apps.id, apiKeys.appId))
+    .where(eq(apiKeys.id, id))
+    .get();
+}
+
+/** Admin: a key for any app (`{appId, name, expiresInDays?}`); the response carries the plaintext once. */
+export function createKey({ actor, input }: { actor: Actor; input: unknown }): PublicKey & { key: string } {
+  requireAdmin(actor);
+  const data = parseWith(createKeyInput, input, "key");
+  const app = loadApp(getDb(), data.appId);
+  if (!app) throw new ValidationError("Invalid key: appId: App not found.", [{ field: "appId", message: "App not found." }]);
+  const { row, key } = issueKey(actor, app, data.name, data.expiresInDays);
+  const named = keyRowWithNames(row.id)!;
+  return { ...publicKey(row, named.teamName, named.appName), key };
 }
 
 export function listKeys({ actor }: { actor: Actor }) {
   requireAdmin(actor);
   const rows = getDb()
-    .select({ key: apiKeys, teamName: teams.name })
+    .select({ key: apiKeys, teamName: teams.name, appName: apps.name })
     .from(apiKeys)
     .leftJoin(teams, eq(teams.id, apiKeys.teamId))
+    .leftJoin(apps, eq(apps.id, apiKeys.appId))
     .orderBy(desc(apiKeys.createdAt))
     .all();
-  return { items: rows.map((r) => publicKey(r.key, r.teamName)) };
+  return { items: rows.map((r) => publicKey(r.key, r.teamName, r.appName)) };
 }
 
 export function getKey({ actor, id }: { actor: Actor; id: string }) {
   requireAdmin(actor);
-  const r = getDb().select({ key: apiKeys, teamName: teams.name }).from(apiKeys).leftJoin(teams, eq(teams.id, apiKeys.teamId)).where(eq(apiKeys.id, id)).get();
+  const r = keyRowWithNames(id);
   if (!r) throw new NotFoundError("API key");
-  return publicKey(r.key, r.teamName);
+  return publicKey(r.key, r.teamName, r.appName);
 }
 
-/** Renames a key (the only mutable field; the secret itself never changes — revoke and create instead). */
+/** Renames a key (the only mutable field; the secret itself never changes — rotate instead). */
 export function updateKey({ actor, id, input }: { actor: Actor; id: string; input: unknown }) {
   requireAdmin(actor);
   const data = parseWith(updateKeyInput, input, "key");

@@ -9,6 +9,14 @@
  * production fast path) and starts a fake upstream that speaks every provider
  * dialect. Config is seeded through the control-plane services, never raw SQL.
  *
+ * Access: keys need an app with an approved subscription. The harness creates a
+ * team "Harness", an app "harness" in it and a published auto-approval API
+ * "harness" subscribed by that app; every route alias that exists at start or
+ * is created later through `routeTo` or `m.routes.createRoute` is added to the
+ * API's `routeAliases` (through the API service), so `newKey()` keys can call
+ * every route as before. Tests of the access rules themselves build their own
+ * teams, apps and APIs (see tests/integration/access-flow.test.ts).
+ *
  * Vitest runs each test file in its own forked process, so each file gets its
  * own database, snapshot, breakers and log writer.
  */
@@ -65,6 +73,11 @@ type Mods = {
   models: typeof import("@/lib/services/models");
   routes: typeof import("@/lib/services/routes");
   keys: typeof import("@/lib/services/keys");
+  teams: typeof import("@/lib/services/teams");
+  apps: typeof import("@/lib/services/apps");
+  apis: typeof import("@/lib/services/apis");
+  subscriptions: typeof import("@/lib/services/subscriptions");
+  webhooks: typeof import("@/lib/services/webhooks");
   mount: typeof import("@/lib/gateway/node-mount");
   logWriter: typeof import("@/lib/gateway/log-writer");
   breaker: typeof import("@/lib/gateway/breaker");
@@ -90,6 +103,7 @@ export async function startGateway(env: Record<string, string> = {}) {
   process.env.PORTICO_LOG_FLUSH_MS = "20";
   Object.assign(process.env, env);
 
+  const routesModule = await import("@/lib/services/routes");
   const m: Mods = {
     bootstrap: await import("@/lib/bootstrap"),
     db: await import("@/lib/db/client"),
@@ -97,8 +111,14 @@ export async function startGateway(env: Record<string, string> = {}) {
     actor: await import("@/lib/auth/actor"),
     providers: await import("@/lib/services/providers"),
     models: await import("@/lib/services/models"),
-    routes: await import("@/lib/services/routes"),
+    // createRoute also exposes the new alias through the harness API (see the header).
+    routes: { ...routesModule, createRoute: (args) => expose(routesModule.createRoute(args)) },
     keys: await import("@/lib/services/keys"),
+    teams: await import("@/lib/services/teams"),
+    apps: await import("@/lib/services/apps"),
+    apis: await import("@/lib/services/apis"),
+    subscriptions: await import("@/lib/services/subscriptions"),
+    webhooks: await import("@/lib/services/webhooks"),
     mount: await import("@/lib/gateway/node-mount"),
     logWriter: await import("@/lib/gateway/log-writer"),
     breaker: await import("@/lib/gateway/breaker"),
@@ -110,6 +130,24 @@ export async function startGateway(env: Record<string, string> = {}) {
   const adminRow = db.select().from(m.schema.users).where(eq(m.schema.users.email, ADMIN_EMAIL)).get();
   if (!adminRow) throw new Error("bootstrap created no admin");
   const actor: Actor = m.actor.loadActor(adminRow.id, "session")!;
+
+  // The harness's own team, app and auto-approval API over every route alias.
+  const harnessTeam = m.teams.createTeam({ actor, input: { name: "Harness", slug: "harness" } });
+  const existingAliases = db.select({ alias: m.schema.routes.alias }).from(m.schema.routes).all().map((r) => r.alias);
+  const harnessApi = m.apis.createApi({
+    actor,
+    input: { slug: "harness", name: "Harness", teamId: harnessTeam.id, routeAliases: existingAliases, approvalMode: "auto", reasonRequired: false },
+  });
+  m.apis.setApiState({ actor, id: harnessApi.id, input: { state: "published" } });
+  const harnessApp = m.apps.createApp({ actor, input: { teamId: harnessTeam.id, name: "harness" } });
+  m.subscriptions.requestSubscription({ actor, input: { appId: harnessApp.id, apiId: harnessApi.id } });
+
+  /** Adds a route's alias to the harness API (its subscription makes it callable with newKey() keys). */
+  function expose<R extends { alias: string }>(r: R): R {
+    const api = m.apis.getApi({ actor, id: harnessApi.id });
+    if (!api.routeAliases.includes(r.alias)) m.apis.updateApi({ actor, id: harnessApi.id, input: { routeAliases: [...api.routeAliases, r.alias] } });
+    return r;
+  }
 
   const fake = await startFakeUpstream();
   // The production fast path: the same handler server.ts mounts on /v1.
@@ -169,9 +207,13 @@ export async function startGateway(env: Record<string, string> = {}) {
     });
   }
 
-  /** A fresh gateway key: plaintext and id. */
+  /** A fresh gateway key of the harness app (approved for every route alias): plaintext and id. */
   function newKey(input: { name?: string; expiresInDays?: number } = {}): { key: string; id: string } {
-    const k = m.keys.createKey({ actor, input: { name: input.name ?? `test key ${++seq}`, ...(input.expiresInDays ? { expiresInDays: input.expiresInDays } : {}) } });
+    const k = m.keys.createAppKey({
+      actor,
+      appId: harnessApp.id,
+      input: { name: input.name ?? `test key ${++seq}`, ...(input.expiresInDays ? { expiresInDays: input.expiresInDays } : {}) },
+    });
     return { key: k.key, id: k.id };
   }
 
@@ -213,7 +255,8 @@ export async function startGateway(env: Record<string, string> = {}) {
     fs.rmSync(dir, { recursive: true, force: true });
   }
 
-  return { url, fake, actor, m, db, providerFor, modelFor, routeTo, newKey, key, post, logRow, requestsFor, close };
+  const harness = { teamId: harnessTeam.id, appId: harnessApp.id, apiId: harnessApi.id };
+  return { url, fake, actor, m, db, harness, providerFor, modelFor, routeTo, newKey, key, post, logRow, requestsFor, close };
 }
 
 export type Gateway = Awaited<ReturnType<typeof startGateway>>;

@@ -20,7 +20,8 @@ export function TokensSection() {
   const invalidate = useInvalidate();
   const [creating, setCreating] = useState(false);
   const [revoking, setRevoking] = useState<AdminTokenRow | null>(null);
-  const now = Date.now();
+  // Expiry is judged against the time the page was opened; a reload refreshes it.
+  const [now] = useState(() => Date.now());
 
   const columns: Column<AdminTokenRow>[] = [
     { key: "name", header: "Name", cell: (t) => <b>{t.name}</b> },

@@ -1,5 +1,6 @@
 import { sqliteTable, text, integer, real, index, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { users, teams } from "./identity";
+import { apps } from "./access";
 
 export const PROVIDER_TYPES = ["openai", "azure-openai", "anthropic", "gemini", "mock"] as const;
 export type ProviderTypeName = (typeof PROVIDER_TYPES)[number];
@@ -108,13 +109,17 @@ export const apiKeys = sqliteTable(
     keyHash: text("key_hash").notNull(),
     prefix: text("prefix").notNull(),
     teamId: text("team_id").references(() => teams.id, { onDelete: "set null" }),
+    /** the app this key belongs to; a key without an app is refused by the data plane */
+    appId: text("app_id").references(() => apps.id, { onDelete: "cascade" }),
+    /** set on the new key of a rotation: the key it replaces (which stays valid until its expiresAt) */
+    rotatedFromId: text("rotated_from_id"),
     createdBy: text("created_by").references(() => users.id, { onDelete: "set null" }),
     createdAt: integer("created_at").notNull(),
     lastUsedAt: integer("last_used_at"),
     expiresAt: integer("expires_at"),
     revokedAt: integer("revoked_at"),
   },
-  (t) => [uniqueIndex("api_keys_hash_uq").on(t.keyHash), index("api_keys_team_idx").on(t.teamId)],
+  (t) => [uniqueIndex("api_keys_hash_uq").on(t.keyHash), index("api_keys_team_idx").on(t.teamId), index("api_keys_app_idx").on(t.appId)],
 );
 
 export interface AttemptRecord {
@@ -138,6 +143,8 @@ export const requestLogs = sqliteTable(
     inbound: text("inbound").notNull(),
     keyId: text("key_id"),
     teamId: text("team_id"),
+    appId: text("app_id"),
+    apiId: text("api_id"),
     routeAlias: text("route_alias"),
     providerId: text("provider_id"),
     providerType: text("provider_type"),

@@ -1,0 +1,6 @@
+import { z } from "zod";
+import { route } from "@/lib/api/handler";
+import { bulkApproveSubscriptions } from "@/lib/services/subscriptions";
+
+/** `{ids, note?}` → `{approved, skipped: [{id, reason}]}`. */
+export const POST = route({ role: "team_admin", body: z.unknown() }, ({ actor, body }) => bulkApproveSubscriptions({ actor, input: body }));

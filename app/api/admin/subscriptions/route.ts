@@ -1,0 +1,5 @@
+import { route } from "@/lib/api/handler";
+import { listSubscriptions, listSubscriptionsQuery } from "@/lib/services/subscriptions";
+
+/** `?state=&apiId=&teamId=&appId=&cursor=&limit=`, newest first. */
+export const GET = route({ role: "team_admin", query: listSubscriptionsQuery }, ({ actor, query }) => listSubscriptions({ actor, query }));

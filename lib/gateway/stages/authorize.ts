@@ -1,0 +1,75 @@
+import type { AccessSnapshot, ApiInfo, AppInfo } from "../access-snapshot";
+import type { KeyInfo } from "../snapshot";
+import { GatewayError, notFoundModel } from "../errors";
+
+export type AuthzResult = { ok: true; app: AppInfo; api: ApiInfo; deprecated: boolean } | { ok: false; error: GatewayError };
+
+const forbidden = (message: string, code: string) => new GatewayError(403, "permission_error", code, message);
+
+/**
+ * Pure decision: may this key's app call `alias`? It needs an approved
+ * subscription to a non-retired API exposing the alias. A refusal says what to do.
+ */
+export function authorizeAlias(access: AccessSnapshot, key: KeyInfo, alias: string): AuthzResult {
+  const app = key.appId ? access.apps.get(key.appId) : undefined;
+  if (!app) {
+    return { ok: false, error: forbidden("This key does not belong to an app. Create a key for your app in the Portico portal.", "key_without_app") };
+  }
+  const candidates = access.apisByAlias.get(alias);
+  if (!candidates?.length) return { ok: false, error: notFoundModel(alias) };
+  const states = access.subs.get(app.id);
+  let retired: ApiInfo | null = null;
+  for (const api of candidates) {
+    if (states?.get(api.id) !== "approved") continue;
+    if (api.state === "retired") {
+      retired = api;
+      continue;
+    }
+    return { ok: true, app, api, deprecated: api.state === "deprecated" };
+  }
+  if (retired) {
+    return { ok: false, error: new GatewayError(410, "invalid_request_error", "api_retired", `API '${retired.name}' has been retired and no longer serves '${alias}'. Subscribe to its successor in the Portico portal.`) };
+  }
+  // Explain the most useful next step, preferring an API the app already asked for.
+  const visible = candidates.filter((a) => a.state !== "retired" && (a.visibility === "all" || a.visibleTeamIds.has(app.teamId) || a.teamId === app.teamId));
+  for (const api of candidates) {
+    const st = states?.get(api.id);
+    if (st === "pending") return { ok: false, error: forbidden(`App '${app.name}' has a pending subscription to API '${api.name}'; an admin must approve it.`, "subscription_pending") };
+  }
+  for (const api of candidates) {
+    const st = states?.get(api.id);
+    if (st === "rejected" || st === "revoked") {
+      return { ok: false, error: forbidden(`App '${app.name}' has a ${st} subscription to API '${api.name}'. Request it again with a reason in the Portico portal.`, `subscription_${st}`) };
+    }
+  }
+  if (!visible.length) {
+    return { ok: false, error: forbidden(`Model '${alias}' is not available to the team of app '${app.name}'.`, "api_not_visible") };
+  }
+  return {
+    ok: false,
+    error: forbidden(`App '${app.name}' is not subscribed to an API that exposes '${alias}'. Subscribe to API '${visible[0]!.name}' in the Portico portal.`, "not_subscribed"),
+  };
+}
+
+/** Aliases the app may call: its approved, non-retired subscriptions (for /v1/models). */
+export function allowedAliases(access: AccessSnapshot, key: KeyInfo): Set<string> {
+  const out = new Set<string>();
+  const states = key.appId ? access.subs.get(key.appId) : undefined;
+  if (!states) return out;
+  for (const [apiId, st] of states) {
+    if (st !== "approved") continue;
+    const api = access.apis.get(apiId);
+    if (!api || api.state === "retired" || api.state === "draft" || api.kind !== "llm") continue;
+    for (const a of api.routeAliases) out.add(a);
+  }
+  return out;
+}
+
+/** RFC 9745 `Deprecation` header (+ a human hint) for calls through a deprecated API. */
+export function deprecationHeaders(api: ApiInfo, deprecated: boolean): Record<string, string> {
+  if (!deprecated) return {};
+  return {
+    deprecation: api.deprecatedAt ? `@${Math.floor(api.deprecatedAt / 1000)}` : "true",
+    "x-portico-deprecated": `API '${api.name}' is deprecated; plan your move before it is retired.`,
+  };
+}

@@ -1,0 +1,162 @@
+/**
+ * Webhooks against a temporary database and local HTTP receivers: write-only
+ * secret, scope rules, which hooks an event reaches, the signature, and the
+ * retry schedule (3 attempts, 1 s + 5 s back-off) with lastStatus/lastError.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createHmac } from "node:crypto";
+import { createServer, type IncomingMessage, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { caught, setupAccessDb, type AccessDb } from "@/tests/support/access-db";
+
+let t: AccessDb;
+let hooks: typeof import("./webhooks");
+let apis: typeof import("./apis");
+let apps: typeof import("./apps");
+let subs: typeof import("./subscriptions");
+
+interface Received {
+  path: string;
+  headers: IncomingMessage["headers"];
+  body: string;
+  at: number;
+}
+let server: Server;
+let base: string;
+const received: Received[] = [];
+/** path → statuses to answer in order (then 200) */
+const script = new Map<string, number[]>();
+
+beforeAll(async () => {
+  t = await setupAccessDb();
+  hooks = await import("./webhooks");
+  apis = await import("./apis");
+  apps = await import("./apps");
+  subs = await import("./subscriptions");
+  server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      received.push({ path: req.url ?? "", headers: req.headers, body: Buffer.concat(chunks).toString("utf8"), at: Date.now() });
+      const next = script.get(req.url ?? "")?.shift() ?? 200;
+      res.writeHead(next, { "content-type": "text/plain" }).end("ok");
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(async () => {
+  await new Promise<void>((r) => server?.close(() => r()));
+  t?.close();
+});
+
+const SECRET = "whsec-test-0123456789abcdef";
+
+describe("CRUD", () => {
+  it("stores the secret encrypted and never returns it (nor audits it)", () => {
+    const w = hooks.createWebhook({ actor: t.actors.admin, input: { url: `${base}/platform`, secret: SECRET } });
+    expect(w).toMatchObject({ teamId: null, teamName: null, url: `${base}/platform`, events: [], enabled: true, hasSecret: true, lastStatus: null });
+    expect(JSON.stringify(w)).not.toContain(SECRET);
+    const row = t.db.getDb().select().from(t.schema.webhooks).all().find((r) => r.id === w.id)!;
+    expect(row.encryptedSecret).not.toContain(SECRET);
+    expect(JSON.stringify(hooks.listWebhooks({ actor: t.actors.admin }))).not.toContain(SECRET);
+    const u = hooks.updateWebhook({ actor: t.actors.admin, id: w.id, input: { secret: SECRET + "-2" } });
+    expect(JSON.stringify(u)).not.toContain(SECRET);
+    const audit = JSON.stringify(t.db.getDb().select().from(t.schema.auditLog).all());
+    expect(audit).not.toContain(SECRET);
+    expect(audit).toContain("webhook.update");
+    hooks.updateWebhook({ actor: t.actors.admin, id: w.id, input: { secret: SECRET } });
+  });
+
+  it("platform-wide hooks are admin-only; team admins manage their team's", () => {
+    expect(caught(() => hooks.createWebhook({ actor: t.actors.taA, input: { url: `${base}/x`, secret: SECRET } })).status).toBe(403);
+    expect(caught(() => hooks.createWebhook({ actor: t.actors.taA, input: { url: `${base}/x`, secret: SECRET, teamId: t.teams.B } })).status).toBe(403);
+    const a = hooks.createWebhook({ actor: t.actors.taA, input: { url: `${base}/team-a`, secret: SECRET, teamId: t.teams.A } });
+    expect(a.teamName).toBe("Team A");
+    hooks.createWebhook({ actor: t.actors.taB, input: { url: `${base}/team-b`, secret: SECRET, teamId: t.teams.B } });
+    hooks.createWebhook({ actor: t.actors.admin, input: { url: `${base}/approved-only`, secret: SECRET, events: ["subscription.approved"] } });
+    expect(hooks.listWebhooks({ actor: t.actors.taA }).items.map((h) => h.url)).toEqual([`${base}/team-a`]);
+    expect(hooks.listWebhooks({ actor: t.actors.admin }).items).toHaveLength(4);
+    expect(caught(() => hooks.updateWebhook({ actor: t.actors.taB, id: a.id, input: { enabled: false } })).status).toBe(403);
+    const platform = hooks.listWebhooks({ actor: t.actors.admin }).items.find((h) => h.url.endsWith("/platform"))!;
+    expect(caught(() => hooks.deleteWebhook({ actor: t.actors.taA, id: platform.id })).status).toBe(403);
+  });
+
+  it("validates url, secret and events (422 naming the field)", () => {
+    const bad = caught(() => hooks.createWebhook({ actor: t.actors.admin, input: { url: "ftp://x", secret: "short", events: ["nope"] } }));
+    expect(bad.status).toBe(422);
+    expect((bad.details as { field: string }[]).map((d) => d.field).sort()).toEqual(["events.0", "secret", "url"]);
+    const tmp = hooks.createWebhook({ actor: t.actors.admin, input: { url: `${base}/tmp`, secret: SECRET, enabled: false } });
+    expect(hooks.deleteWebhook({ actor: t.actors.admin, id: tmp.id })).toEqual({ ok: true });
+    expect(caught(() => hooks.deleteWebhook({ actor: t.actors.admin, id: tmp.id })).status).toBe(404);
+  });
+});
+
+describe("delivery", () => {
+  it("signs sha256=HMAC(secret, '<timestamp>.<body>')", () => {
+    const sig = hooks.signPayload("k", "1700000000", '{"a":1}');
+    expect(sig).toBe("sha256=" + createHmac("sha256", "k").update('1700000000.{"a":1}').digest("hex"));
+  });
+
+  it("an event reaches platform-wide hooks and the API team's hooks, signed, after commit", async () => {
+    const api = apis.createApi({ actor: t.actors.taA, input: { slug: "hooked", name: "Hooked", teamId: t.teams.A, reasonRequired: false } });
+    apis.setApiState({ actor: t.actors.taA, id: api.id, input: { state: "published" } });
+    const app = apps.createApp({ actor: t.actors.memB, input: { teamId: t.teams.B, name: "hook-app" } });
+    received.length = 0;
+    const s = subs.requestSubscription({ actor: t.actors.memB, input: { appId: app.id, apiId: api.id } });
+    await hooks.webhookDeliveriesIdle();
+    // team B's hook is not told: the API belongs to team A; approved-only ignores "requested"
+    expect(received.map((r) => r.path).sort()).toEqual(["/platform", "/team-a"]);
+    for (const r of received) {
+      expect(r.headers["content-type"]).toBe("application/json");
+      expect(r.headers["x-portico-event"]).toBe("subscription.requested");
+      expect(r.headers["x-portico-delivery"]).toMatch(/^dlv_/);
+      const ts = String(r.headers["x-portico-timestamp"]);
+      expect(Math.abs(Number(ts) - Date.now() / 1000)).toBeLessThan(10);
+      const expected = "sha256=" + createHmac("sha256", SECRET).update(`${ts}.${r.body}`).digest("hex");
+      expect(r.headers["x-portico-signature"]).toBe(expected);
+      const body = JSON.parse(r.body);
+      expect(body).toMatchObject({ type: "subscription.requested", data: { id: s.id, state: "pending", appName: "hook-app", apiSlug: "hooked" } });
+      expect(body.id).toMatch(/^evt_/);
+      expect(typeof body.createdAt).toBe("number");
+      expect(body.data.apiTeamId).toBeUndefined();
+    }
+    received.length = 0;
+    subs.approveSubscription({ actor: t.actors.taA, id: s.id });
+    await hooks.webhookDeliveriesIdle();
+    expect(received.map((r) => r.path).sort()).toEqual(["/approved-only", "/platform", "/team-a"]);
+    expect(received.every((r) => JSON.parse(r.body).data.state === "approved")).toBe(true);
+    const platform = hooks.listWebhooks({ actor: t.actors.admin }).items.find((h) => h.url.endsWith("/platform"))!;
+    expect(platform).toMatchObject({ lastStatus: 200, lastError: null });
+    expect(platform.lastDeliveredAt).not.toBeNull();
+  });
+
+  it("retries 3 times with 1 s and 5 s back-off and records the last outcome", async () => {
+    for (const h of hooks.listWebhooks({ actor: t.actors.admin }).items) hooks.updateWebhook({ actor: t.actors.admin, id: h.id, input: { enabled: false } });
+    const flaky = hooks.createWebhook({ actor: t.actors.admin, input: { url: `${base}/flaky`, secret: SECRET } });
+    const down = hooks.createWebhook({ actor: t.actors.admin, input: { url: `${base}/down`, secret: SECRET } });
+    script.set("/flaky", [500, 503]);
+    script.set("/down", [500, 500, 500]);
+    const api = apis.createApi({ actor: t.actors.admin, input: { slug: "retry", name: "Retry", teamId: t.teams.C, reasonRequired: false } });
+    apis.setApiState({ actor: t.actors.admin, id: api.id, input: { state: "published" } });
+    const app = apps.createApp({ actor: t.actors.memC, input: { teamId: t.teams.C, name: "retry-app" } });
+    received.length = 0;
+    subs.requestSubscription({ actor: t.actors.memC, input: { appId: app.id, apiId: api.id } });
+    await hooks.webhookDeliveriesIdle();
+    const flakyHits = received.filter((r) => r.path === "/flaky");
+    expect(flakyHits).toHaveLength(3);
+    expect(received.filter((r) => r.path === "/down")).toHaveLength(3);
+    // same delivery id and body on every attempt
+    expect(new Set(flakyHits.map((r) => r.headers["x-portico-delivery"])).size).toBe(1);
+    expect(new Set(flakyHits.map((r) => r.body)).size).toBe(1);
+    const gap1 = flakyHits[1]!.at - flakyHits[0]!.at;
+    const gap2 = flakyHits[2]!.at - flakyHits[1]!.at;
+    expect(gap1).toBeGreaterThanOrEqual(950);
+    expect(gap1).toBeLessThan(2_500);
+    expect(gap2).toBeGreaterThanOrEqual(4_950);
+    expect(gap2).toBeLessThan(6_500);
+    const now = hooks.listWebhooks({ actor: t.actors.admin }).items;
+    expect(now.find((h) => h.id === flaky.id)).toMatchObject({ lastStatus: 200, lastError: null });
+    expect(now.find((h) => h.id === down.id)).toMatchObject({ lastStatus: 500, lastError: "HTTP 500 (attempt 3 of 3)" });
+  }, 20_000);
+});
