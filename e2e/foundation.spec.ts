@@ -21,7 +21,7 @@ test.describe("sign-in", () => {
     await page.getByLabel("Email").fill(ADMIN.email);
     await page.getByLabel("Password").fill("not-the-password");
     await page.getByRole("button", { name: "Sign in", exact: true }).click();
-    await expect(page.getByRole("alert")).toHaveText("Wrong email or password.");
+    await expect(page.getByRole("alert").filter({ hasText: "Wrong email or password." })).toBeVisible();
     await expect(page).toHaveURL(/\/login/);
   });
 
@@ -77,9 +77,11 @@ test.describe("as an admin", () => {
     await expect(page.getByTestId("users-table")).toContainText(email);
 
     await page.goto("/admin/audit");
-    await expect(page.getByText("user.create").first()).toBeVisible();
-    await expect(page.getByText("team.create").first()).toBeVisible();
-    await expect(page.getByTestId("audit-table")).toContainText(email);
+    await expect(page.getByTestId("audit-table").getByText("user.create").first()).toBeVisible();
+    await expect(page.getByTestId("audit-table").getByText("team.create").first()).toBeVisible();
+    // The newest user.create row carries the new user's email in its "after" snapshot.
+    await page.getByRole("button", { name: /Details of audit event/ }).first().click();
+    await expect(page.getByTestId("audit-after")).toContainText(email);
   });
 
   test("a duplicate email is refused with 409 and a clear message", async ({ request }) => {
@@ -92,7 +94,7 @@ test.describe("as an admin", () => {
   });
 
   test("bad input gets 400/422 naming the field, never a 500", async ({ request }) => {
-    const bad = await request.post("/api/admin/users", { headers: { "content-type": "application/json" }, data: "{not json" });
+    const bad = await request.post("/api/admin/users", { headers: { "content-type": "application/json" }, data: Buffer.from("{not json") });
     expect(bad.status()).toBe(400);
     const invalid = await request.post("/api/admin/users", { data: { email: "nope", name: "", password: "short", extra: 1 } });
     expect(invalid.status()).toBe(422);

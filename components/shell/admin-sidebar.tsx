@@ -1,6 +1,11 @@
 "use client";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
+import { useQuery } from "@tanstack/react-query";
+import { api } from "@/components/api";
+import { ak } from "@/components/access/query-keys";
+
+const srOnly = { position: "absolute", width: 1, height: 1, overflow: "hidden", clip: "rect(0 0 0 0)", whiteSpace: "nowrap" } as const;
 
 export interface NavItem {
   href: string;
@@ -32,8 +37,23 @@ export const ADMIN_NAV: { section: string; items: NavItem[] }[] = [
   ] },
 ];
 
+/** Subscriptions waiting for a decision the caller may make; polled so approvers notice new requests. */
+function usePendingCount(): number {
+  const q = useQuery({
+    queryKey: ak.pendingCount,
+    queryFn: () => api<{ count: number }>("/api/admin/subscriptions/pending-count"),
+    refetchInterval: 15_000,
+    retry: false,
+  });
+  return q.data?.count ?? 0;
+}
+
 export function AdminSidebar({ role }: { role: "admin" | "team_admin" }) {
   const path = usePathname();
+  const pending = usePendingCount();
+  const badges: Record<string, { n: number; srText?: string; testId?: string } | undefined> = {
+    "/admin/subscriptions": pending ? { n: pending, srText: " pending", testId: "pending-count" } : undefined,
+  };
   return (
     <nav className="sidebar" aria-label="Admin">
       <Link href="/admin" className="brand" style={{ background: "none" }}>
@@ -47,10 +67,16 @@ export function AdminSidebar({ role }: { role: "admin" | "team_admin" }) {
             <div className="section">{s.section}</div>
             {items.map((i) => {
               const active = i.href === "/admin" ? path === "/admin" : path === i.href || path.startsWith(i.href + "/");
+              const b = badges[i.href] ?? (i.badge ? { n: i.badge } : undefined);
               return (
                 <Link key={i.href} href={i.href} aria-current={active ? "page" : undefined}>
                   {i.label}
-                  {i.badge ? <span className="count">{i.badge}</span> : null}
+                  {b ? (
+                    <span className="count" data-testid={b.testId}>
+                      {b.n}
+                      {b.srText ? <span style={srOnly}>{b.srText}</span> : null}
+                    </span>
+                  ) : null}
                 </Link>
               );
             })}

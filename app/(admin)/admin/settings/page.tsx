@@ -2,6 +2,7 @@ import { pageActor } from "@/lib/auth/page";
 import { Forbidden } from "@/components/shell/forbidden";
 import { PageHeader } from "@/components/ui";
 import { TokensSection } from "@/components/admin/settings/tokens-section";
+import { WebhooksSection } from "@/components/access/webhooks-section";
 
 export const metadata = { title: "Settings" };
 
@@ -13,6 +14,7 @@ export default async function Page() {
       <PageHeader title="Settings" description="Platform-wide settings for this Portico instance." />
       <div className="stack">
         <TokensSection />
+        <WebhooksSection />
         <section className="card" aria-labelledby="about-heading">
           <h2 id="about-heading">About this instance</h2>
           <p style={{ marginTop: 0 }}>
