@@ -120,7 +120,8 @@ test.describe("platform endpoints", () => {
     expect(created.status()).toBe(201);
     const { token } = (await created.json()) as { token: string };
     expect(token).toMatch(/^pat_/);
-    const bare = await playwright.request.newContext({ baseURL });
+    // No cookies: the project's admin storage state must not leak into this context.
+    const bare = await playwright.request.newContext({ baseURL, storageState: { cookies: [], origins: [] } });
     const withToken = await bare.get("/api/admin/users", { headers: { authorization: `Bearer ${token}` } });
     expect(withToken.status()).toBe(200);
     const bad = await bare.get("/api/admin/users", { headers: { authorization: "Bearer pat_not-a-real-token" } });
@@ -136,7 +137,7 @@ test.describe("platform endpoints", () => {
   test("sign-in is throttled after 10 failures for an account (429), other accounts unaffected", async ({ request, playwright, baseURL }) => {
     const email = `${uniq("locked")}@e2e.test`;
     expect((await request.post("/api/admin/users", { data: { email, name: "Locked", password: "a-long-password-1" } })).status()).toBe(201);
-    const anon = await playwright.request.newContext({ baseURL });
+    const anon = await playwright.request.newContext({ baseURL, storageState: { cookies: [], origins: [] } });
     const { loginViaApi } = await import("./support/auth");
     for (let i = 0; i < 10; i++) expect(await loginViaApi(anon, email, "wrong-password")).toBe(401);
     expect(await loginViaApi(anon, email, "a-long-password-1")).toBe(429);

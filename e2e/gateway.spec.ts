@@ -26,7 +26,8 @@ test("an admin wires a provider, model and route in the UI, calls it with the op
   await page.goto("/admin/models");
   await page.getByTestId("add-model").click();
   const mDialog = page.getByRole("dialog", { name: "Add model" });
-  await mDialog.getByLabel("Provider").selectOption({ label: providerName });
+  const providerOption = await mDialog.locator("#model-provider option", { hasText: providerName }).getAttribute("value");
+  await mDialog.getByLabel("Provider").selectOption(providerOption!);
   await mDialog.getByLabel("Upstream model").fill("gpt-4o-mini");
   await mDialog.getByRole("button", { name: "Create model" }).click();
   await expect(page.getByTestId("models-table")).toContainText("gpt-4o-mini");

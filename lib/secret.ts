@@ -5,7 +5,7 @@ import { randomBytes, createHmac, createCipheriv, createDecipheriv } from "node:
 const g = globalThis as unknown as { __porticoSecret?: Buffer };
 
 function secretFile(): string {
-  return process.env.PORTICO_SECRET_FILE || path.join(process.cwd(), "data", "secret.key");
+  return process.env.PORTICO_SECRET_FILE || path.join(/* turbopackIgnore: true */ process.cwd(), "data", "secret.key");
 }
 
 /**

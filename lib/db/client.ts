@@ -27,7 +27,7 @@ export function databaseFile(): string {
     throw new Error(`DATABASE_URL must be a SQLite file URL (file:./data/portico.db), got "${url.split(":")[0]}:..."`);
   }
   const p = url.startsWith("file:") ? url.slice(5) : url;
-  return path.resolve(process.cwd(), p);
+  return path.resolve(/* turbopackIgnore: true */ process.cwd(), p);
 }
 
 export function openDatabase(file: string): DbHolder {

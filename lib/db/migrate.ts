@@ -4,7 +4,7 @@ import fs from "node:fs";
 import type { Db } from "./client";
 
 export function migrationsFolder(): string {
-  return process.env.PORTICO_MIGRATIONS_DIR || path.join(process.cwd(), "drizzle");
+  return process.env.PORTICO_MIGRATIONS_DIR || path.join(/* turbopackIgnore: true */ process.cwd(), "drizzle");
 }
 
 export class MigrationError extends Error {}
