@@ -161,11 +161,20 @@ async function pumpStream(c: AttemptCtx, body: AsyncIterable<Buffer>, tr: Stream
     }
     if (!c.sink.write(s)) await c.sink.drain();
   };
-  const emit = async (chunks: ReturnType<StreamTransformer["push"]>) => {
+  // Frames decoded from one upstream read leave in one socket write (they would leave in the
+  // same tick anyway): one writev instead of one per frame. Nothing is held across reads.
+  let pending = "";
+  const emit = (chunks: ReturnType<StreamTransformer["push"]>) => {
     for (const ch of chunks) {
       if (text.length < MAX_TEXT_KEEP) text += chunkText(ch);
-      await write(c.out.chunk(ch));
+      pending += c.out.chunk(ch);
     }
+  };
+  const flush = async () => {
+    if (!pending) return;
+    const s = pending;
+    pending = "";
+    await write(s);
   };
   let cutError: string | null = null;
   try {
@@ -173,33 +182,39 @@ async function pumpStream(c: AttemptCtx, body: AsyncIterable<Buffer>, tr: Stream
       parser.feed(decoder.decode(buf, { stream: true }));
       while (events.length) {
         const ev = events.shift()!;
-        await emit(tr.push({ event: ev.event, data: ev.data, id: ev.id }));
+        emit(tr.push({ event: ev.event, data: ev.data, id: ev.id }));
         const pe = tr.error?.();
         if (pe) {
-          if (!c.sink.headersSent) return fail(pe.status, fromProviderError(pe));
+          // Nothing decoded and nothing sent: another target may still answer. Content already
+          // decoded is delivered first (then the error event), as if it had been written per frame.
+          if (!c.sink.headersSent && !pending) return fail(pe.status, fromProviderError(pe));
           cutError = pe.message;
           break;
         }
       }
+      await flush();
       if (cutError || c.client.aborted) break;
     }
   } catch (e) {
     if (c.client.aborted) return { answered: true, outcome: "aborted", usage: tr.usage(), ttftMs: ttft, text };
     if (!c.sink.headersSent) return networkError(e, c.t);
+    await flush();
     cutError = (e as { code?: string })?.code === "UND_ERR_BODY_TIMEOUT" ? "upstream stream idle timeout" : "upstream connection closed mid-stream";
   }
   if (c.client.aborted) {
     abort.abort("client");
     return { answered: true, outcome: "aborted", usage: tr.usage(), ttftMs: ttft, text };
   }
-  if (!cutError) await emit(tr.end());
+  if (!cutError) emit(tr.end());
   if (!cutError && tr.done) {
-    await write(c.out.end(tr.usage()));
+    pending += c.out.end(tr.usage());
+    await flush();
     c.sink.end();
     return { answered: true, outcome: "ok", usage: tr.usage(), ttftMs: ttft, text };
   }
   const why = cutError ?? "upstream stream ended without its final event";
-  if (!c.sink.headersSent) return fail(502, new GatewayError(502, "api_error", "upstream_stream_interrupted", `Upstream ${c.t.label}: ${why} before any data.`));
+  if (!c.sink.headersSent && !pending) return fail(502, new GatewayError(502, "api_error", "upstream_stream_interrupted", `Upstream ${c.t.label}: ${why} before any data.`));
+  await flush();
   c.sink.end(c.out.error(new GatewayError(502, "api_error", "upstream_stream_interrupted", `The upstream stream was interrupted: ${why}. The answer above is incomplete.`)));
   return { answered: true, outcome: "partial", usage: tr.usage(), ttftMs: ttft, text, error: why };
 }

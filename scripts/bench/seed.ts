@@ -1,0 +1,140 @@
+/**
+ * Seeds a benchmark database through the control-plane services (the same verbs the admin API
+ * calls), so the benchmark exercises real config: one OpenAI-compatible provider pointing at the
+ * fake upstream, a model + route per scenario, and — when the access layer is present — an app,
+ * a published API exposing the bench routes, an approved subscription, and one key of that app.
+ *
+ *   DATABASE_URL=file:/tmp/x/bench.db PORTICO_SECRET=... FAKE_URL=http://127.0.0.1:9100 \
+ *     node --import tsx scripts/bench/seed.ts
+ *
+ * Prints one line `BENCH_SEED={"key":"pk_...","routes":{...},"notes":[...]}` on stdout.
+ * The access services are feature-detected (dynamic imports) so the seed keeps working while
+ * that layer evolves; `notes` says which path was taken.
+ */
+
+const ROUTES: Record<string, string> = {
+  bench: "bench-ok",
+  "bench-stream": "bench-ok-chunks-20",
+  "bench-paced": "bench-ok-chunks-5-delay-1",
+  "bench-long": "bench-long-10000",
+  "bench-slow": "bench-chunks-10-fault-slow-stream-50",
+};
+
+type Mod = Record<string, unknown>;
+type Verb = (args: Record<string, unknown>) => Record<string, unknown>;
+
+async function optional(spec: string): Promise<Mod | null> {
+  try {
+    return (await import(spec)) as Mod;
+  } catch {
+    return null;
+  }
+}
+
+function verb(mod: Mod | null, name: string): Verb | null {
+  const f = mod?.[name];
+  return typeof f === "function" ? (f as Verb) : null;
+}
+
+async function main(): Promise<void> {
+  const fake = process.env.FAKE_URL;
+  if (!fake) throw new Error("FAKE_URL is required");
+  if (!process.env.DATABASE_URL || !process.env.PORTICO_SECRET) throw new Error("DATABASE_URL and PORTICO_SECRET are required");
+  // Dynamic imports: the env above must be in place before any module reads it.
+  const { bootstrap } = await import("@/lib/bootstrap");
+  const { getDb, closeDb } = await import("@/lib/db/client");
+  const schema = (await import("@/lib/db/schema")) as Mod;
+  const { loadActor } = await import("@/lib/auth/actor");
+  const { createProvider } = await import("@/lib/services/providers");
+  const { createModel } = await import("@/lib/services/models");
+  const { createRoute } = await import("@/lib/services/routes");
+  const keysMod = (await import("@/lib/services/keys")) as Mod;
+  const { eq } = await import("drizzle-orm");
+  const notes: string[] = [];
+
+  await bootstrap();
+  const db = getDb();
+  const users = schema.users as typeof import("@/lib/db/schema").users;
+  const admin = db.select({ id: users.id }).from(users).where(eq(users.role, "admin")).get();
+  if (!admin) throw new Error("bootstrap created no admin");
+  const actor = loadActor(admin.id, "token");
+  if (!actor) throw new Error("admin actor not found");
+
+  const provider = createProvider({
+    actor,
+    input: { name: "bench-fake", type: "openai", baseUrl: `${fake}/v1`, apiKey: "sk-bench-fake-upstream" },
+  });
+  for (const [alias, upstreamModel] of Object.entries(ROUTES)) {
+    const model = createModel({ actor, input: { providerId: provider.id, upstreamModel } });
+    createRoute({ actor, input: { alias, strategy: "single", targets: [{ modelId: model.id }] } });
+  }
+
+  // Access layer: app → API exposing the routes → approved subscription → key of the app.
+  const createApp = verb(await optional("@/lib/services/apps"), "createApp");
+  let appId: string | null = null;
+  if (createApp) {
+    const teamId = actor.memberships[0]?.teamId;
+    if (!teamId) throw new Error("the admin belongs to no team (bootstrap's demo team is missing)");
+    appId = createApp({ actor, input: { teamId, name: "bench", description: "npm run bench" } }).id as string;
+    const apisMod = await optional("@/lib/services/apis");
+    const createApi = verb(apisMod, "createApi");
+    const setApiState = verb(apisMod, "setApiState");
+    if (createApi && setApiState) {
+      const api = createApi({
+        actor,
+        input: { slug: "bench", name: "Bench", teamId, routeAliases: Object.keys(ROUTES), approvalMode: "auto", reasonRequired: false },
+      });
+      setApiState({ actor, id: api.id, input: { state: "published" } });
+      await subscribe(actor, appId, api.id as string, notes);
+    } else {
+      notes.push("no API services (lib/services/apis): no API or subscription seeded");
+    }
+  }
+
+  let key: string;
+  const createAppKey = verb(keysMod, "createAppKey");
+  const createKey = verb(keysMod, "createKey")!;
+  if (appId && createAppKey) key = createAppKey({ actor, appId, input: { name: "bench" } }).key as string;
+  else if (appId) key = createKey({ actor, input: { name: "bench", appId } }).key as string;
+  else key = createKey({ actor, input: { name: "bench" } }).key as string;
+
+  process.stdout.write(`BENCH_SEED=${JSON.stringify({ key, routes: ROUTES, notes })}\n`);
+  closeDb();
+}
+
+/** Through the subscription services when they exist; else an approved row written directly (noted). */
+async function subscribe(actor: import("@/lib/auth/actor").Actor, appId: string, apiId: string, notes: string[]): Promise<void> {
+  const subsMod = await optional("@/lib/services/subscriptions");
+  const request = verb(subsMod, "requestSubscription") ?? verb(subsMod, "createSubscription") ?? verb(subsMod, "subscribe");
+  const approve = verb(subsMod, "approveSubscription");
+  if (request) {
+    try {
+      let sub = request({ actor, input: { appId, apiId, reason: "npm run bench" } });
+      if (sub.state === "pending" && approve) sub = approve({ actor, id: sub.id, input: {} });
+      if (sub.state === "approved") return;
+      notes.push(`subscription service left the subscription ${String(sub.state)}`);
+    } catch (e) {
+      notes.push(`subscription service failed (${e instanceof Error ? e.message : String(e)})`);
+    }
+  } else {
+    notes.push("no subscription service (lib/services/subscriptions)");
+  }
+  // Fallback so the benchmark still runs: the row the approval would have written.
+  const { getDb } = await import("@/lib/db/client");
+  const { subscriptions } = (await import("@/lib/db/schema")) as unknown as { subscriptions: import("drizzle-orm/sqlite-core").SQLiteTable };
+  const { bumpConfigVersion } = await import("@/lib/config-version");
+  const { newId } = await import("@/lib/ids");
+  const now = Date.now();
+  getDb().transaction((tx) => {
+    tx.insert(subscriptions)
+      .values({ id: newId("sub"), appId, apiId, state: "approved", reason: "npm run bench", requestedBy: actor.userId, decidedBy: actor.userId, requestedAt: now, decidedAt: now, updatedAt: now } as never)
+      .run();
+    bumpConfigVersion(tx);
+  });
+  notes.push("approved subscription written directly to the database");
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`bench seed failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  process.exit(1);
+});
