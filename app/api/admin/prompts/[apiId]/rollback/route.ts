@@ -1,0 +1,6 @@
+import { z } from "zod";
+import { route } from "@/lib/api/handler";
+import { rollbackPrompt } from "@/lib/services/prompts";
+
+/** `{version}`: serve this published version again. */
+export const POST = route({ role: "team_admin", body: z.unknown() }, ({ actor, params, body }) => rollbackPrompt({ actor, apiId: params.apiId!, input: body }));

@@ -1,0 +1,5 @@
+import { route } from "@/lib/api/handler";
+import { listPromptVersions } from "@/lib/services/prompts";
+
+/** Every published version, newest first, with its full snapshot. */
+export const GET = route({ role: "team_admin" }, ({ actor, params }) => listPromptVersions({ actor, apiId: params.apiId! }));
