@@ -1,0 +1,6 @@
+import { z } from "zod";
+import { route } from "@/lib/api/handler";
+import { previewDetection } from "@/lib/services/content-policies";
+
+/** `{text, detectors?}` → `{findings, redacted, injection}`; nothing is stored or logged. */
+export const POST = route({ role: "team_admin", body: z.unknown() }, ({ actor, body }) => previewDetection({ actor, input: body }));

@@ -1,0 +1,253 @@
+/**
+ * The gateway's hook into the response cache, idempotency and response redaction
+ * (docs/traffic-policy.md). chat.ts / embeddings.ts call `beforeChatDispatch` /
+ * `beforeEmbeddingsDispatch` after the guard stage: the hook may answer on its own
+ * (idempotent replay, cache hit) — dispatch is then skipped — or hands back the sink
+ * to write to (capturing for idempotency, redacting for the response policy). The
+ * handler reports the answer with `setAnswer` and calls `finish(rec)` when the call
+ * ends (stores the idempotent answer / cache entry, or releases the claim).
+ */
+import type { ChatRequest, ChatResponse, EmbeddingsRequest, EmbeddingsResponse } from "@/lib/providers/types";
+import { GatewayError } from "@/lib/gateway/errors";
+import { registerGuard } from "@/lib/gateway/stages/guard";
+import { addResponseHeaders, onRecord, responseHeaders } from "@/lib/gateway/context";
+import { SSE_HEADERS, chatOutput } from "@/lib/gateway/output";
+import type { RouteInfo } from "@/lib/gateway/snapshot";
+import type { CallRecord, GatewayRequest, GatewaySink, InboundApi } from "@/lib/gateway/types";
+import { cacheDirectives, chatCacheKey, embeddingsCacheKey, parseEntry, responseToChunks, type CacheEntry } from "./cache";
+import { contentStores, warnStore } from "./cache-store";
+import { beginIdempotent, bodyHash, capturingSink, validIdempotencyKey, type StoredAnswer } from "./idempotency";
+import { contentGuard, redactingSink, scrubRecord } from "./guards-content";
+import { contentSnapshot, resolvePolicy, type ResolvedPolicy } from "./guards-content-snapshot";
+
+const gi = globalThis as unknown as { __porticoContentInstalled?: boolean };
+
+/** Registers the content guard and the log scrubber once per process (both bundles share globalThis). */
+export function installContentPolicy(): void {
+  if (gi.__porticoContentInstalled) return;
+  gi.__porticoContentInstalled = true;
+  registerGuard(contentGuard);
+  onRecord(scrubRecord);
+}
+installContentPolicy();
+
+export interface PolicyHook<A> {
+  /** the hook already answered (replay, cache hit): skip dispatch */
+  answered: boolean;
+  /** write the answer here */
+  sink: GatewaySink;
+  setAnswer(a: A | undefined): void;
+  /** when the call ends (before the record stage): store or release; never throws, never awaited */
+  finish(rec: CallRecord): void;
+}
+
+const answered = <A>(sink: GatewaySink): PolicyHook<A> => ({ answered: true, sink, setAnswer: () => undefined, finish: () => undefined });
+
+interface Common {
+  req: GatewayRequest;
+  sink: GatewaySink;
+  route: RouteInfo;
+  rec: CallRecord;
+  stream: boolean;
+  extraHeaders: Record<string, string>;
+}
+
+interface Prepared {
+  policy: ResolvedPolicy | null;
+  out: GatewaySink;
+  finishIdem: (rec: CallRecord) => void;
+}
+
+/** Idempotency (claim or replay) and the response-redaction sink. Null: answered by a replay. */
+async function prepare(c: Common): Promise<Prepared | null> {
+  const policy = resolvePolicy(contentSnapshot(), c.route.id, c.rec.apiId);
+  let out = c.sink;
+  let finishIdem: Prepared["finishIdem"] = () => undefined;
+  const idemKey = c.req.headers["idempotency-key"];
+  if (idemKey !== undefined && !c.stream && c.rec.keyId && c.req.method === "POST") {
+    if (!validIdempotencyKey(idemKey)) {
+      throw new GatewayError(400, "invalid_request_error", "invalid_idempotency_key", "Idempotency-Key must be 1–255 visible ASCII characters.");
+    }
+    const r = await beginIdempotent(c.rec.keyId, idemKey, bodyHash(c.req.body));
+    if (r.kind === "mismatch") {
+      throw new GatewayError(422, "invalid_request_error", "idempotency_key_reused", "This Idempotency-Key was already used with a different request body. Use a new key for a new request.");
+    }
+    if (r.kind === "in_flight") {
+      throw new GatewayError(409, "invalid_request_error", "idempotency_in_flight", "A request with this Idempotency-Key is still in progress. Retry after it completes.", null, { "retry-after": "1" });
+    }
+    if (r.kind === "replay") {
+      replay(c.sink, c.rec, r.answer);
+      return null;
+    }
+    const cap = capturingSink(c.sink);
+    out = cap;
+    finishIdem = (rec) => {
+      const got = cap.captured();
+      const ok = got && got.status >= 200 && got.status < 300 && rec.outcome === "ok";
+      const p = ok ? r.complete({ ...got, costUsd: rec.costUsd, requestId: rec.id, at: Date.now() }) : r.release();
+      p.catch((e) => warnStore("idempotency", e));
+    };
+  }
+  if (policy?.responseMode === "redact") out = redactingSink(out, policy.detectors, c.rec);
+  return { policy, out, finishIdem };
+}
+
+function replay(sink: GatewaySink, rec: CallRecord, a: StoredAnswer): void {
+  rec.status = a.status;
+  rec.outcome = "ok";
+  rec.costUsd = 0;
+  rec.savedCostUsd = a.costUsd;
+  rec.flags = [...(rec.flags ?? []), "idempotent_replay"];
+  sink.head(a.status, { ...a.headers, ...responseHeaders(rec), "x-request-id": rec.id, "idempotent-replayed": "true", "x-portico-original-request-id": a.requestId });
+  sink.end(a.body);
+}
+
+interface CachePlan {
+  key: string | null;
+  /** store the answer under key when the call succeeds */
+  store: boolean;
+}
+
+/** Cache lookup decision: sets rec.cache and the x-portico-cache header; returns the entry on a hit. */
+async function lookup(c: Common, policy: ResolvedPolicy | null, key: () => string): Promise<{ plan: CachePlan; hit: CacheEntry | null }> {
+  const none = { plan: { key: null, store: false }, hit: null };
+  if (!policy?.cacheEnabled) return none;
+  const { noCache, noStore } = cacheDirectives(c.req.headers["cache-control"]);
+  if (c.stream && !policy.cacheStreamReplay) {
+    c.rec.cache = "skip";
+    addResponseHeaders(c.rec, { "x-portico-cache": "skip" });
+    return none;
+  }
+  const k = key();
+  let hit: CacheEntry | null = null;
+  if (!noCache) {
+    try {
+      hit = parseEntry(await contentStores().cache.get(k));
+    } catch (e) {
+      warnStore("response cache", e);
+    }
+  }
+  c.rec.cache = hit ? "hit" : noCache ? "skip" : "miss";
+  addResponseHeaders(c.rec, { "x-portico-cache": c.rec.cache });
+  return { plan: { key: k, store: !c.stream && !noStore }, hit };
+}
+
+function logHit(rec: CallRecord, e: CacheEntry): void {
+  rec.status = 200;
+  rec.outcome = "ok";
+  rec.costUsd = 0;
+  rec.savedCostUsd = e.meta.costUsd;
+  rec.providerId = e.meta.providerId;
+  rec.providerType = e.meta.providerType;
+  rec.modelId = e.meta.modelId;
+  rec.upstreamModel = e.meta.upstreamModel;
+}
+
+function hitHeaders(c: Common, e: CacheEntry): Record<string, string> {
+  return {
+    ...c.extraHeaders,
+    ...responseHeaders(c.rec),
+    "x-request-id": c.rec.id,
+    "x-portico-route": c.route.alias,
+    ...(e.meta.providerName ? { "x-portico-provider": e.meta.providerName } : {}),
+    "x-portico-attempts": "0",
+    "x-portico-cache": "hit",
+    age: String(Math.max(0, Math.floor((Date.now() - e.meta.storedAt) / 1000))),
+  };
+}
+
+function storeEntry(plan: CachePlan, policy: ResolvedPolicy | null, rec: CallRecord, entry: Omit<CacheEntry, "meta"> | null, providerName: string | null): void {
+  if (!plan.key || !plan.store || !entry || !policy || rec.status !== 200 || rec.outcome !== "ok") return;
+  const full = {
+    ...entry,
+    meta: {
+      costUsd: rec.costUsd,
+      tokensIn: rec.tokensIn,
+      tokensOut: rec.tokensOut,
+      tokensCached: rec.tokensCached,
+      providerId: rec.providerId,
+      providerType: rec.providerType,
+      providerName,
+      modelId: rec.modelId,
+      upstreamModel: rec.upstreamModel,
+      storedAt: Date.now(),
+    },
+  } as CacheEntry;
+  contentStores()
+    .cache.set(plan.key, JSON.stringify(full), policy.cacheTtlSeconds)
+    .catch((e) => warnStore("response cache", e));
+}
+
+// ---------------------------------------------------------------- chat
+
+export async function beforeChatDispatch(p: Common & { api: InboundApi; chat: ChatRequest }): Promise<PolicyHook<ChatResponse>> {
+  const prep = await prepare(p);
+  if (!prep) return answered(p.sink);
+  const { policy, out, finishIdem } = prep;
+  const { plan, hit } = await lookup(p, policy, () => chatCacheKey(p.rec.teamId, p.route.alias, p.chat, contentSnapshot().generation));
+  if (hit?.kind === "chat") {
+    logHit(p.rec, hit);
+    const responseId = p.api === "anthropic" ? `msg_${p.rec.id.slice(4)}` : `chatcmpl-${p.rec.id.slice(4)}`;
+    const resp: ChatResponse = { ...hit.response, id: responseId, created: Math.floor(Date.now() / 1000), model: p.route.alias };
+    const fmt = chatOutput(p.api, p.route.alias, responseId);
+    if (!p.stream) {
+      out.head(200, { "content-type": "application/json", ...hitHeaders(p, hit) });
+      out.end(fmt.response(resp));
+    } else {
+      out.head(200, { ...SSE_HEADERS, ...hitHeaders(p, hit) });
+      const includeUsage = p.api === "openai" && !!p.chat.stream_options?.include_usage;
+      for (const ch of responseToChunks(resp, includeUsage)) {
+        if (p.req.signal.aborted) break;
+        if (!out.write(fmt.chunk(ch))) await out.drain();
+      }
+      out.end(fmt.end(resp.usage ?? null));
+    }
+    finishIdem(p.rec);
+    return answered(out);
+  }
+  let answer: ChatResponse | undefined;
+  return {
+    answered: false,
+    sink: out,
+    setAnswer: (a) => (answer = a),
+    finish: (rec) => {
+      try {
+        finishIdem(rec);
+        storeEntry(plan, policy, rec, answer ? { kind: "chat", response: answer } : null, answer ? (rec.attempts.at(-1)?.target.split("/")[0] ?? null) : null);
+      } catch (e) {
+        console.error("[portico] cache/idempotency finish failed:", e);
+      }
+    },
+  };
+}
+
+// ---------------------------------------------------------------- embeddings
+
+export async function beforeEmbeddingsDispatch(p: Omit<Common, "stream"> & { body: EmbeddingsRequest }): Promise<PolicyHook<EmbeddingsResponse>> {
+  const c: Common = { ...p, stream: false };
+  const prep = await prepare(c);
+  if (!prep) return answered(p.sink);
+  const { policy, out, finishIdem } = prep;
+  const { plan, hit } = await lookup(c, policy, () => embeddingsCacheKey(p.rec.teamId, p.route.alias, p.body, contentSnapshot().generation));
+  if (hit?.kind === "embeddings") {
+    logHit(p.rec, hit);
+    out.head(200, { "content-type": "application/json", ...hitHeaders(c, hit) });
+    out.end(JSON.stringify({ ...hit.response, model: p.route.alias }));
+    finishIdem(p.rec);
+    return answered(out);
+  }
+  let answer: EmbeddingsResponse | undefined;
+  return {
+    answered: false,
+    sink: out,
+    setAnswer: (a) => (answer = a),
+    finish: (rec) => {
+      try {
+        finishIdem(rec);
+        storeEntry(plan, policy, rec, answer ? { kind: "embeddings", response: answer } : null, answer ? (rec.attempts.at(-1)?.target.split("/")[0] ?? null) : null);
+      } catch (e) {
+        console.error("[portico] cache/idempotency finish failed:", e);
+      }
+    },
+  };
+}

@@ -1,0 +1,119 @@
+/**
+ * Response cache and idempotency shared through Redis by two Portico processes:
+ * this test process (the harness) and a child (tests/support/policy-child.ts) on
+ * the same SQLite file and REDIS_URL. An answer cached by one is a hit in the
+ * other; an idempotency key in flight in one is a 409 in the other, then a
+ * replay. Skipped, with a visible message, only when no Redis server answers.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { spawn, type ChildProcess } from "node:child_process";
+import path from "node:path";
+import { randomBytes } from "node:crypto";
+import { chatBody, startGateway, type Gateway } from "../support/gateway";
+import { RedisClient } from "@/lib/policy/redis-client";
+
+const REDIS_URL = process.env.PORTICO_TEST_REDIS_URL || "redis://127.0.0.1:6379";
+
+async function redisAnswers(): Promise<boolean> {
+  const c = new RedisClient(REDIS_URL, { timeoutMs: 500, connectTimeoutMs: 500 });
+  try {
+    return (await c.command(["PING"])) === "PONG";
+  } catch {
+    return false;
+  } finally {
+    c.close();
+  }
+}
+const hasRedis = await redisAnswers();
+if (!hasRedis) console.warn(`\n[policy] SKIPPING the shared cache/idempotency Redis test: no Redis server answers at ${REDIS_URL}\n`);
+
+describe.skipIf(!hasRedis)("cache + idempotency across two processes through Redis", () => {
+  let gw: Gateway;
+  let child: ChildProcess;
+  let childUrl: string;
+  const prefix = `portico-cc:${randomBytes(4).toString("hex")}:`;
+
+  beforeAll(async () => {
+    gw = await startGateway({ REDIS_URL, PORTICO_REDIS_PREFIX: prefix });
+    const svc = await import("@/lib/services/content-policies");
+    const r = gw.routeTo("redis-cache", [{ type: "openai", upstreamModel: "redis-cache-up", inputPricePerM: 1000, outputPricePerM: 1000 }]);
+    svc.upsertContentPolicy({ actor: gw.actor, input: { scopeType: "route", scopeId: r.id, cacheEnabled: true, cacheTtlSeconds: 60 } });
+    gw.routeTo("redis-idem", [{ type: "openai", upstreamModel: "redis-idem-delay-400" }]);
+    gw.key(); // the default key exists before the child loads its snapshot
+    const root = path.resolve(__dirname, "../..");
+    child = spawn(process.execPath, [path.join(root, "node_modules/tsx/dist/cli.mjs"), path.join(root, "tests/support/policy-child.ts")], {
+      cwd: root,
+      env: { ...process.env },
+      stdio: ["pipe", "pipe", "inherit"],
+    });
+    childUrl = await new Promise<string>((resolve, reject) => {
+      let out = "";
+      const t = setTimeout(() => reject(new Error(`child did not start: ${out}`)), 60_000);
+      child.stdout!.on("data", (d: Buffer) => {
+        out += d.toString();
+        const m = /LISTENING (\S+)/.exec(out);
+        if (m) {
+          clearTimeout(t);
+          resolve(m[1]!);
+        }
+      });
+      child.on("exit", (code) => reject(new Error(`child exited with ${code}: ${out}`)));
+    });
+  });
+
+  afterAll(async () => {
+    child?.stdin?.end();
+    child?.kill();
+    const c = new RedisClient(REDIS_URL);
+    try {
+      const keys = (await c.command(["KEYS", `${prefix}*`])) as string[];
+      if (keys.length) await c.command(["DEL", ...keys]);
+    } finally {
+      c.close();
+    }
+    await gw?.close();
+  });
+
+  const postTo = (base: string, body: unknown, headers: Record<string, string> = {}) =>
+    fetch(base + "/v1/chat/completions", {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${gw.key()}`, ...headers },
+      body: JSON.stringify(body),
+    });
+
+  it("an answer cached by one process is a hit in the other", async () => {
+    const a = await postTo(gw.url, chatBody("redis-cache"));
+    expect(a.status).toBe(200);
+    expect(a.headers.get("x-portico-cache")).toBe("miss");
+    const text = ((await a.json()) as { choices: { message: { content: string } }[] }).choices[0]!.message.content;
+    await new Promise((r) => setTimeout(r, 50)); // the store write is not awaited by the caller
+    const b = await postTo(childUrl, chatBody("redis-cache"));
+    expect(b.status).toBe(200);
+    expect(b.headers.get("x-portico-cache")).toBe("hit");
+    expect(((await b.json()) as { choices: { message: { content: string } }[] }).choices[0]!.message.content).toBe(text);
+    expect(gw.requestsFor("redis-cache-up")).toHaveLength(1);
+    const c = new RedisClient(REDIS_URL);
+    try {
+      const keys = (await c.command(["KEYS", `${prefix}cache:*`])) as string[];
+      expect(keys.length).toBe(1);
+    } finally {
+      c.close();
+    }
+  });
+
+  it("an idempotency key in flight in one process is a 409 in the other, then a replay", async () => {
+    const key = `k-${randomBytes(6).toString("hex")}`;
+    const h = { "idempotency-key": key };
+    const [a, b] = await Promise.all([postTo(gw.url, chatBody("redis-idem"), h), new Promise((r) => setTimeout(r, 100)).then(() => postTo(childUrl, chatBody("redis-idem"), h))]);
+    expect([a.status, b.status]).toEqual([200, 409]);
+    const first = await a.text();
+    await new Promise((r) => setTimeout(r, 50));
+    const c = await postTo(childUrl, chatBody("redis-idem"), h);
+    expect(c.status).toBe(200);
+    expect(c.headers.get("idempotent-replayed")).toBe("true");
+    expect(await c.text()).toBe(first);
+    const d = await postTo(childUrl, { ...chatBody("redis-idem"), temperature: 1 }, h);
+    expect(d.status).toBe(422);
+    expect(gw.requestsFor("redis-idem-delay-400")).toHaveLength(1);
+  });
+});
