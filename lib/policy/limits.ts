@@ -1,0 +1,294 @@
+import type { Budget, RateLimit } from "@/lib/db/schema/policy";
+import { GatewayError } from "@/lib/gateway/errors";
+import { registerGuard, type GuardInput } from "@/lib/gateway/stages/guard";
+import { addResponseHeaders, onRecord } from "@/lib/gateway/context";
+import { logWriter } from "@/lib/gateway/log-writer";
+import { estimatePromptTokens } from "@/lib/gateway/tokens";
+import { getSnapshot } from "@/lib/gateway/snapshot";
+import type { CallRecord } from "@/lib/gateway/types";
+import { registerReadinessCheck } from "@/lib/health";
+import { formatReset, msUntilFull, type BucketSpec, type TakeResult } from "./bucket";
+import { BudgetMeter, type Reservation } from "./budget-meter";
+import { addToLedger, readLedger } from "./ledger";
+import { checkThresholds } from "./notify";
+import { policySnapshot, scopeKey, type PolicySnapshot } from "./policy-snapshot";
+import { MemoryStore, RedisStore, type LimitStore } from "./store";
+
+/**
+ * Rate limits and budgets in the guard stage (docs/traffic-policy.md).
+ * Admission: reserve 1 request + the token estimate in every bucket that
+ * applies (key, app, team, route), and the estimated cost in every budget;
+ * the record hook reconciles with the actual usage and cost when the call ends.
+ */
+
+/** Output tokens reserved at most per call (the request's max_tokens, else the model's max output, else this). */
+export const TOKEN_RESERVE_CAP = Number(process.env.PORTICO_TOKEN_RESERVE_CAP || 4096);
+
+interface State {
+  installed: boolean;
+  store: LimitStore | null;
+  meter: BudgetMeter;
+  inflight: WeakMap<CallRecord, InFlight>;
+  committed: WeakMap<CallRecord, Reservation>;
+  refreshedAt: number;
+}
+
+interface InFlight {
+  tokenSpecs: BucketSpec[];
+  budget: Reservation | null;
+}
+
+const g = globalThis as unknown as { __porticoLimits?: State };
+const state = (g.__porticoLimits ??= {
+  installed: false,
+  store: null,
+  meter: new BudgetMeter(readLedger),
+  inflight: new WeakMap(),
+  committed: new WeakMap(),
+  refreshedAt: 0,
+});
+const REFRESH_MS = Number(process.env.PORTICO_BUDGET_REFRESH_MS || 1000);
+
+export function limitStore(): LimitStore {
+  if (!state.store) {
+    const url = process.env.REDIS_URL;
+    state.store = url ? new RedisStore(url) : new MemoryStore();
+    if (url) console.log(`[portico] rate limits: Redis store at ${new URL(url).host} (shared across instances)`);
+  }
+  return state.store;
+}
+
+export function budgetMeter(): BudgetMeter {
+  return state.meter;
+}
+
+/** Registers the guard, the record hook, the ledger flush listener and the readiness check, once per process. */
+export function installTrafficLimits(): void {
+  if (state.installed) return;
+  state.installed = true;
+  registerGuard(limitsGuard);
+  onRecord(reconcile);
+  logWriter().onFlush(onFlush);
+  registerReadinessCheck("rateLimitStore", () => limitStore().status());
+}
+
+interface BucketMeta {
+  s: Scoped;
+  kind: "requests" | "tokens";
+  limit: number;
+}
+
+interface Scoped {
+  scope: RateLimit["scope"];
+  id: string;
+  name: string;
+}
+
+/** The scopes a call falls under, most specific first. */
+function scopesOf(g: GuardInput, ps: PolicySnapshot): Scoped[] {
+  const snap = getSnapshot();
+  const app = g.key.appId ? snap.access.apps.get(g.key.appId) : undefined;
+  const teamId = app?.teamId ?? g.key.teamId;
+  const out: Scoped[] = [{ scope: "key", id: g.key.id, name: `key '${g.key.name}'` }];
+  if (app) out.push({ scope: "app", id: app.id, name: `app '${app.name}'` });
+  if (teamId) out.push({ scope: "team", id: teamId, name: `team '${ps.teamNames.get(teamId) ?? teamId}'` });
+  out.push({ scope: "route", id: g.route.id, name: `model '${g.route.alias}'` });
+  return out;
+}
+
+interface Estimate {
+  prompt: number;
+  maxOut: number;
+}
+
+function estimate(g: GuardInput): Estimate {
+  const model = g.route.main.targets[0]?.model;
+  if (g.chat) {
+    const asked = g.chat.max_completion_tokens ?? g.chat.max_tokens ?? model?.maxOutputTokens ?? TOKEN_RESERVE_CAP;
+    return { prompt: estimatePromptTokens(g.chat), maxOut: Math.min(asked, TOKEN_RESERVE_CAP) };
+  }
+  // Embeddings: ~4 bytes a token of the body is close enough for a reservation; reconciled on record.
+  return { prompt: Math.ceil((g.req.body?.length ?? 0) / 4), maxOut: 0 };
+}
+
+const fmtUsd = (n: number) => `$${n < 1 ? n.toFixed(4).replace(/0{1,2}$/, "") : n.toFixed(2)}`;
+
+/** Synchronous unless the store is Redis: a call with no policy, or the in-process store, costs no await. */
+function limitsGuard(g: GuardInput): void | Promise<void> {
+  if (!g.rec.keyId) return; // the admin "test route" call has no key: not subject to tenant limits
+  const ps = policySnapshot();
+  if (!ps.limits.size && !ps.budgets.size) return; // nothing configured: no work per call
+  const scopes = scopesOf(g, ps);
+  const policies: { s: Scoped; p: RateLimit }[] = [];
+  const budgetList: { s: Scoped; b: Budget }[] = [];
+  for (const s of scopes) {
+    const p = ps.limits.get(scopeKey(s.scope, s.id));
+    if (p && (p.requestsPerMinute || p.tokensPerMinute)) policies.push({ s, p });
+    if (s.scope !== "route") for (const b of ps.budgets.get(scopeKey(s.scope, s.id)) ?? []) budgetList.push({ s, b });
+  }
+  if (!policies.length && !budgetList.length) return;
+
+  const needTokens = budgetList.length > 0 || policies.some((x) => x.p.tokensPerMinute);
+  const est = needTokens ? estimate(g) : { prompt: 0, maxOut: 0 };
+  const estTokens = est.prompt + est.maxOut;
+
+  const specs: BucketSpec[] = [];
+  const meta: BucketMeta[] = [];
+  for (const { s, p } of policies) {
+    if (p.requestsPerMinute) {
+      specs.push({ key: `rl:${s.scope}:${s.id}:r`, capacity: Math.max(1, p.burst ?? p.requestsPerMinute), perMs: p.requestsPerMinute / 60_000, cost: 1 });
+      meta.push({ s, kind: "requests", limit: p.requestsPerMinute });
+    }
+    if (p.tokensPerMinute) {
+      specs.push({ key: `rl:${s.scope}:${s.id}:t`, capacity: p.tokensPerMinute, perMs: p.tokensPerMinute / 60_000, cost: Math.min(estTokens, p.tokensPerMinute) });
+      meta.push({ s, kind: "tokens", limit: p.tokensPerMinute });
+    }
+  }
+  const call: Admission = { g, specs, meta, budgets: budgetList, est };
+  if (!specs.length) return admit(call, null);
+  const taken = limitStore().take(specs);
+  if (taken instanceof Promise) return taken.then((r) => admit(call, r));
+  admit(call, taken);
+}
+
+interface Admission {
+  g: GuardInput;
+  specs: BucketSpec[];
+  meta: BucketMeta[];
+  budgets: { s: Scoped; b: Budget }[];
+  est: Estimate;
+}
+
+/** After the buckets answered (r null: no rate limit applies): refuse on the buckets, then on the budgets, else admit. */
+function admit({ g, specs, meta, budgets: budgetList, est }: Admission, r: TakeResult | null): void {
+  if (r) {
+    const headers = rateHeaders(specs, meta, r.levels);
+    addResponseHeaders(g.rec, headers);
+    if (!r.ok) {
+      const i = specs.findIndex((b, j) => r.levels[j]! < b.cost);
+      const m = meta[Math.max(0, i)]!;
+      const secs = Math.max(1, Math.ceil(r.retryAfterMs / 1000));
+      throw new GatewayError(
+        429,
+        m.kind,
+        "rate_limit_exceeded",
+        `Rate limit reached for ${m.kind} on ${m.s.name}: limit ${m.limit} ${m.kind} per minute. Please try again in ${formatReset(r.retryAfterMs)}.`,
+        null,
+        { ...headers, "retry-after": String(secs) },
+      );
+    }
+  }
+  let budgetRes: Reservation | null = null;
+  if (budgetList.length) {
+    const m = g.route.main.targets[0]?.model;
+    const estCost = m ? (est.prompt * m.inputPricePerM + est.maxOut * m.outputPricePerM) / 1_000_000 : 0;
+    const b = state.meter.reserve(
+      budgetList.map((x) => x.b),
+      estCost,
+    );
+    if (!b.ok) {
+      if (r) {
+        // Give back what the buckets just took: a call refused for its budget costs no rate allowance.
+        refund(specs);
+        addResponseHeaders(g.rec, rateHeaders(specs, meta, r.levels.map((v, i) => Math.min(specs[i]!.capacity, v + specs[i]!.cost))));
+      }
+      const who = budgetList.find((x) => x.b.id === b.budget.id)!.s.name;
+      const resets = new Date(b.resetsAt).toISOString().replace(".000Z", "Z");
+      const retry = Math.max(1, Math.ceil((b.resetsAt - Date.now()) / 1000));
+      throw new GatewayError(
+        429,
+        "insufficient_quota",
+        "budget_exceeded",
+        `The ${b.budget.period === "day" ? "daily" : "monthly"} budget of ${fmtUsd(b.budget.limitUsd)} for ${who} is spent (${fmtUsd(b.spent)} used). It resets at ${resets} (UTC).`,
+        null,
+        { "retry-after": String(retry) },
+      );
+    }
+    budgetRes = b.res;
+  }
+  state.inflight.set(g.rec, { tokenSpecs: specs.filter((_, i) => meta[i]!.kind === "tokens"), budget: budgetRes });
+}
+
+function refund(specs: BucketSpec[]): void {
+  try {
+    const p = limitStore().adjust(specs);
+    if (p) p.catch((e: unknown) => console.error("[portico] rate-limit refund failed:", e));
+  } catch (e) {
+    console.error("[portico] rate-limit refund failed:", e);
+  }
+}
+
+/** OpenAI's x-ratelimit-* headers for the tightest request bucket and the tightest token bucket. */
+export function rateHeaders(specs: BucketSpec[], meta: { kind: "requests" | "tokens"; limit: number }[], levels: number[]): Record<string, string> {
+  const h: Record<string, string> = {};
+  for (const kind of ["requests", "tokens"] as const) {
+    let best = -1;
+    for (let i = 0; i < specs.length; i++) {
+      if (meta[i]!.kind !== kind) continue;
+      if (best < 0 || levels[i]! / specs[i]!.capacity < levels[best]! / specs[best]!.capacity) best = i;
+    }
+    if (best < 0) continue;
+    const level = levels[best]!;
+    h[`x-ratelimit-limit-${kind}`] = String(meta[best]!.limit);
+    h[`x-ratelimit-remaining-${kind}`] = String(Math.max(0, Math.floor(level)));
+    h[`x-ratelimit-reset-${kind}`] = formatReset(msUntilFull(level, specs[best]!));
+  }
+  return h;
+}
+
+/** Record hook: give back unused reserved tokens (or charge the overshoot) and count the actual cost. */
+function reconcile(rec: CallRecord): void {
+  const f = state.inflight.get(rec);
+  if (!f) return;
+  state.inflight.delete(rec);
+  if (f.tokenSpecs.length) {
+    const used = rec.tokensIn + rec.tokensOut;
+    const adj = f.tokenSpecs.map((b) => ({ ...b, cost: b.cost - used })).filter((b) => b.cost !== 0);
+    if (adj.length) {
+      try {
+        const p = limitStore().adjust(adj);
+        if (p) p.catch((e: unknown) => console.error("[portico] token reconciliation failed:", e));
+      } catch (e) {
+        console.error("[portico] token reconciliation failed:", e);
+      }
+    }
+  }
+  if (f.budget) {
+    state.meter.commit(f.budget, rec.costUsd);
+    state.committed.set(rec, f.budget);
+  }
+}
+
+/** Log-writer flush: spend into the ledger, then re-read it (other processes' spend too) and notify thresholds. */
+function onFlush(rows: CallRecord[]): void {
+  try {
+    addToLedger(rows);
+  } catch (e) {
+    console.error("[portico] spend ledger update failed:", e);
+  }
+  for (const r of rows) {
+    const res = state.committed.get(r);
+    if (!res) continue;
+    state.committed.delete(r);
+    state.meter.unpend(res, r.costUsd);
+  }
+  if (!state.meter.counters.size) return;
+  try {
+    // Other processes' spend: re-read the ledger at most once a second (our own flushed spend is already counted).
+    const now = Date.now();
+    if (now - state.refreshedAt >= REFRESH_MS) {
+      state.refreshedAt = now;
+      state.meter.refresh();
+    }
+    checkThresholds(state.meter);
+  } catch (e) {
+    console.error("[portico] budget refresh failed:", e);
+  }
+}
+
+/** Tests: a fresh store and meter (e.g. after changing REDIS_URL). */
+export function resetLimitsForTests(): void {
+  if (state.store instanceof RedisStore) state.store.close();
+  state.store = null;
+  state.meter = new BudgetMeter(readLedger);
+}
