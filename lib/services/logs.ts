@@ -1,46 +1,146 @@
-import { and, desc, eq, inArray, lt, or, type SQL } from "drizzle-orm";
-import { getDb } from "@/lib/db/client";
-import { requestLogs, providers } from "@/lib/db/schema";
-import { visibleTeamIds, type Actor } from "@/lib/auth/actor";
-import { BadRequestError } from "@/lib/errors";
-
-/** Cursor = `<at>:<id>` of the last row shown; rows with the same millisecond are ordered by id. */
-export function encodeLogCursor(row: { at: number; id: string }): string {
-  return `${row.at}:${row.id}`;
-}
-
-export function decodeLogCursor(cursor: string): { at: number; id: string } {
-  const i = cursor.indexOf(":");
-  const at = Number(cursor.slice(0, i));
-  const id = cursor.slice(i + 1);
-  if (i <= 0 || !Number.isSafeInteger(at) || !id) throw new BadRequestError("That log cursor is not valid; reload the list.", { field: "cursor" });
-  return { at, id };
-}
+import { z } from "zod";
+import { getDb, getDbHolder } from "@/lib/db/client";
+import { requireAdmin, type Actor } from "@/lib/auth/actor";
+import { writeAudit } from "@/lib/services/audit";
+import { NotFoundError } from "@/lib/errors";
+import { parseWith } from "@/lib/api/handler";
+import { EXPORT_COLUMNS, exportCells, exportChunks, getLogDetail, searchLogs, type LogQuery } from "@/lib/telemetry/search";
+import { chartCsv, chartData, type ChartKind, type ChartQuery } from "@/lib/telemetry/charts";
+import { csvRow } from "@/lib/telemetry/csv";
+import { scopeSql, teamScope } from "@/lib/telemetry/scope";
+import { readRetention, retentionSchema, writeRetention } from "@/lib/telemetry/settings";
+import { storageStats } from "@/lib/telemetry/retention";
+import { invalidateCaptureSettings } from "@/lib/telemetry/capture";
 
 /**
- * Newest data-plane calls first. Admins see every row; team admins and members
- * only rows of their teams (rows without a team are admin-only).
+ * Control-plane verbs over the request log and its rollups. Tenant scope is decided
+ * in lib/telemetry/scope.ts from the actor: admins see every team, everyone else only
+ * their teams' rows — in the SQL, whatever filters the caller sends.
  */
+export { searchLogs, getLogDetail };
+
+/** Streamed CSV or JSONL of the filtered set: chunks of rows by keyset, never the whole set in memory. */
+export function exportLogsResponse({ actor, query, portal = false }: { actor: Actor; query: LogQuery; portal?: boolean }): Response {
+  const format = query.format ?? "csv";
+  const gen = exportChunks({ actor, query, portal });
+  const enc = new TextEncoder();
+  let headerSent = false;
+  const stream = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      try {
+        let text = "";
+        if (!headerSent && format === "csv") text += csvRow(EXPORT_COLUMNS);
+        headerSent = true;
+        const next = gen.next();
+        if (!next.done) {
+          for (const r of next.value) text += format === "csv" ? csvRow(exportCells(r)) : JSON.stringify(r) + "\n";
+        }
+        if (text) controller.enqueue(enc.encode(text));
+        if (next.done) controller.close();
+      } catch (e) {
+        console.error("[portico] log export failed:", e);
+        controller.error(e);
+      }
+    },
+    cancel() {
+      gen.return(undefined);
+    },
+  });
+  const stamp = new Date().toISOString().replace(/[:.]/g, "-").slice(0, 19);
+  return new Response(stream, {
+    headers: {
+      "content-type": format === "csv" ? "text/csv; charset=utf-8" : "application/x-ndjson; charset=utf-8",
+      "content-disposition": `attachment; filename="portico-logs-${stamp}.${format}"`,
+      "cache-control": "no-store, no-transform",
+    },
+  });
+}
+
+export function chartResponse({ actor, kind, query, portal = false }: { actor: Actor; kind: ChartKind; query: ChartQuery; portal?: boolean }): Response | object {
+  const data = chartData({ actor, kind, query, portal });
+  if (query.format !== "csv") return data;
+  return new Response(chartCsv(data), {
+    headers: { "content-type": "text/csv; charset=utf-8", "content-disposition": `attachment; filename="portico-${kind}.csv"`, "cache-control": "no-store" },
+  });
+}
+
+/** Choices for the log filters, within the caller's scope (names for ids). */
+export function logFacets({ actor, portal = false }: { actor: Actor; portal?: boolean }) {
+  const scope = teamScope(actor, { ownTeamsOnly: portal });
+  const { sqlite } = getDbHolder();
+  const s = scopeSql(scope, "team_id");
+  const w = s ? `WHERE ${s.sql}` : "";
+  const p = s?.params ?? [];
+  const and = s ? `AND ${s.sql}` : "";
+  const teams = sqlite.prepare(`SELECT id, name FROM teams ${s ? `WHERE ${scopeSql(scope, "id")!.sql}` : ""} ORDER BY name`).all(...p) as { id: string; name: string }[];
+  const apps = sqlite.prepare(`SELECT id, name, team_id AS teamId FROM apps ${w} ORDER BY name`).all(...p);
+  const keys = sqlite.prepare(`SELECT id, name, prefix, app_id AS appId FROM api_keys ${w} ORDER BY name LIMIT 500`).all(...p);
+  // Seen in the last 400 days of day rollups (small): routes, models, APIs and providers actually used.
+  const seen = (col: string) =>
+    (sqlite.prepare(`SELECT DISTINCT ${col} AS v FROM usage_rollups WHERE gran = 'd' AND ${col} != '' ${and} LIMIT 500`).all(...p) as { v: string }[]).map((r) => r.v);
+  const routes = seen("route").sort();
+  const models = seen("model").sort();
+  const apiIds = seen("api_id");
+  const providerIds = seen("provider_id");
+  const named = (table: string, ids: string[]) =>
+    ids.length ? (sqlite.prepare(`SELECT id, name FROM ${table} WHERE id IN (${ids.map(() => "?").join(",")}) ORDER BY name`).all(...ids) as { id: string; name: string }[]) : [];
+  return { teams, apps, keys, apis: named("apis", apiIds), routes, models, providers: named("providers", providerIds) };
+}
+
+// ---- settings: retention and body capture (platform admin) ----
+
+export function getLogSettings({ actor }: { actor: Actor }) {
+  requireAdmin(actor);
+  const { sqlite } = getDbHolder();
+  const rows = sqlite
+    .prepare(
+      `SELECT a.id AS apiId, a.name, a.slug, coalesce(s.capture_bodies, 0) AS captureBodies, coalesce(s.max_body_bytes, 16384) AS maxBodyBytes
+       FROM apis a LEFT JOIN api_log_settings s ON s.api_id = a.id ORDER BY a.name`,
+    )
+    .all() as { apiId: string; name: string; slug: string; captureBodies: number; maxBodyBytes: number }[];
+  const capture = rows.map((r) => ({ ...r, captureBodies: !!r.captureBodies }));
+  return { retention: readRetention(), storage: storageStats(), capture };
+}
+
+export function setRetention({ actor, input }: { actor: Actor; input: unknown }) {
+  requireAdmin(actor);
+  const value = parseWith(retentionSchema, input, "retention settings");
+  const before = readRetention();
+  getDb().transaction((tx) => {
+    writeRetention(value);
+    writeAudit(tx, actor, { action: "settings.retention", targetType: "settings", targetId: "telemetry.retention", before, after: value });
+  });
+  return { retention: value };
+}
+
+export const bodyCaptureInput = z
+  .object({
+    apiId: z.string().min(1).max(200),
+    captureBodies: z.boolean(),
+    maxBodyBytes: z.coerce.number().int().min(256).max(1_048_576).default(16_384),
+  })
+  .strict();
+
+export function setBodyCapture({ actor, input }: { actor: Actor; input: unknown }) {
+  requireAdmin(actor);
+  const v = parseWith(bodyCaptureInput, input, "body capture settings");
+  const { sqlite } = getDbHolder();
+  if (!sqlite.prepare("SELECT 1 FROM apis WHERE id = ?").get(v.apiId)) throw new NotFoundError("No API with that id.");
+  const before = sqlite.prepare("SELECT capture_bodies AS captureBodies, max_body_bytes AS maxBodyBytes FROM api_log_settings WHERE api_id = ?").get(v.apiId) ?? null;
+  getDb().transaction((tx) => {
+    sqlite
+      .prepare(
+        `INSERT INTO api_log_settings (api_id, capture_bodies, max_body_bytes, updated_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT(api_id) DO UPDATE SET capture_bodies = excluded.capture_bodies, max_body_bytes = excluded.max_body_bytes, updated_at = excluded.updated_at`,
+      )
+      .run(v.apiId, v.captureBodies ? 1 : 0, v.maxBodyBytes, Date.now());
+    writeAudit(tx, actor, { action: "api.body_capture", targetType: "api", targetId: v.apiId, before, after: { captureBodies: v.captureBodies, maxBodyBytes: v.maxBodyBytes } });
+  });
+  invalidateCaptureSettings();
+  return v;
+}
+
+/** The earlier list API (newest first, `{limit, cursor}`), kept for callers of the old Logs page. */
 export function listRecentLogs({ actor, limit, cursor }: { actor: Actor; limit: number; cursor?: string | null }) {
-  const conds: SQL[] = [];
-  const teamIds = visibleTeamIds(actor);
-  if (teamIds) {
-    if (!teamIds.length) return { items: [], nextCursor: null };
-    conds.push(inArray(requestLogs.teamId, teamIds));
-  }
-  if (cursor) {
-    const c = decodeLogCursor(cursor);
-    conds.push(or(lt(requestLogs.at, c.at), and(eq(requestLogs.at, c.at), lt(requestLogs.id, c.id)))!);
-  }
-  const rows = getDb()
-    .select({ log: requestLogs, providerName: providers.name })
-    .from(requestLogs)
-    .leftJoin(providers, eq(providers.id, requestLogs.providerId))
-    .where(conds.length ? and(...conds) : undefined)
-    .orderBy(desc(requestLogs.at), desc(requestLogs.id))
-    .limit(limit + 1)
-    .all();
-  const more = rows.length > limit;
-  const items = (more ? rows.slice(0, limit) : rows).map((r) => ({ ...r.log, providerName: r.providerName }));
-  return { items, nextCursor: more ? encodeLogCursor(items[items.length - 1]!) : null };
+  return searchLogs({ actor, query: { sort: "time", limit, cursor: cursor ?? undefined } });
 }

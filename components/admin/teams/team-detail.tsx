@@ -8,6 +8,7 @@ import { formErrors } from "../form-errors";
 import { qk, useInvalidate } from "../query";
 import type { TeamDetail as Team } from "../types";
 import { TeamMembers } from "./team-members";
+import { TeamBudgets } from "@/components/policy/team-budgets";
 
 export function TeamDetail({ id, canManage }: { id: string; canManage: boolean }) {
   const team = useQuery({ queryKey: qk.team(id), queryFn: () => api<Team>(`/api/admin/teams/${id}`) });
@@ -45,6 +46,7 @@ export function TeamDetail({ id, canManage }: { id: string; canManage: boolean }
           </dl>
         </div>
         <TeamMembers team={t} canManage={canManage} />
+        <TeamBudgets teamId={t.id} canManage={canManage} />
       </div>
     </>
   );

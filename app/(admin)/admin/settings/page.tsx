@@ -3,6 +3,7 @@ import { Forbidden } from "@/components/shell/forbidden";
 import { PageHeader } from "@/components/ui";
 import { TokensSection } from "@/components/admin/settings/tokens-section";
 import { WebhooksSection } from "@/components/access/webhooks-section";
+import { LogSettingsSection } from "@/components/telemetry/log-settings-section";
 
 export const metadata = { title: "Settings" };
 
@@ -15,6 +16,7 @@ export default async function Page() {
       <div className="stack">
         <TokensSection />
         <WebhooksSection />
+        <LogSettingsSection />
         <section className="card" aria-labelledby="about-heading">
           <h2 id="about-heading">About this instance</h2>
           <p style={{ marginTop: 0 }}>

@@ -1,11 +1,6 @@
-import { z } from "zod";
 import { route } from "@/lib/api/handler";
-import { listRecentLogs } from "@/lib/services/logs";
+import { searchLogs } from "@/lib/services/logs";
+import { logFilterSchema } from "@/lib/telemetry/search";
 
-const query = z.object({
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-  cursor: z.string().max(200).optional(),
-});
-
-/** team_admin and up; the service limits non-admins to their teams' rows. */
-export const GET = route({ role: "team_admin", query }, ({ actor, query }) => listRecentLogs({ actor, ...query }));
+/** Filtered, cursor-paginated log search. team_admin and up; non-admins only see their teams' rows (in the SQL). */
+export const GET = route({ role: "team_admin", query: logFilterSchema }, ({ actor, query }) => searchLogs({ actor, query }));

@@ -1,0 +1,5 @@
+import { route } from "@/lib/api/handler";
+import { getLogDetail } from "@/lib/services/logs";
+
+/** Every field of one call, its attempt chain and stored bodies. */
+export const GET = route({ role: "team_admin" }, ({ actor, params }) => getLogDetail({ actor, id: params.id! }));

@@ -1,0 +1,6 @@
+import { route } from "@/lib/api/handler";
+import { searchLogs } from "@/lib/services/logs";
+import { logFilterSchema } from "@/lib/telemetry/search";
+
+/** The signed-in developer's teams' calls only. */
+export const GET = route({ role: "member", query: logFilterSchema }, ({ actor, query }) => searchLogs({ actor, query, portal: true }));

@@ -1,0 +1,58 @@
+import { getDbHolder } from "@/lib/db/client";
+import type { CallRecord } from "@/lib/gateway/types";
+
+/**
+ * Body capture (off by default, per API: api_log_settings). The data plane asks
+ * `bodyCaptureLimit(apiId)` on every call, so the settings live in memory and are
+ * re-read at most every REFRESH_MS (and at once after a change in this process).
+ */
+const REFRESH_MS = 2000;
+
+interface CaptureState {
+  limits: Map<string, number>;
+  loadedAt: number;
+}
+const g = globalThis as unknown as { __porticoCapture?: CaptureState };
+const state = (g.__porticoCapture ??= { limits: new Map(), loadedAt: 0 });
+
+function reload(): void {
+  state.loadedAt = Date.now();
+  try {
+    const rows = getDbHolder().sqlite.prepare("SELECT api_id, max_body_bytes FROM api_log_settings WHERE capture_bodies = 1").all() as {
+      api_id: string;
+      max_body_bytes: number;
+    }[];
+    state.limits = new Map(rows.map((r) => [r.api_id, r.max_body_bytes]));
+  } catch {
+    // Table missing (migration pending): capture stays off.
+    state.limits = new Map();
+  }
+}
+
+export function invalidateCaptureSettings(): void {
+  state.loadedAt = 0;
+}
+
+/** Max bytes to keep per body for this API; 0 = capture off. */
+export function bodyCaptureLimit(apiId: string | null | undefined): number {
+  if (!apiId) return 0;
+  if (Date.now() - state.loadedAt > REFRESH_MS) reload();
+  return state.limits.get(apiId) ?? 0;
+}
+
+/** UTF-8 prefix of at most `max` bytes (a cut multi-byte character becomes U+FFFD). */
+export function truncateBytes(s: string | Buffer, max: number): string {
+  const buf = typeof s === "string" ? Buffer.from(s, "utf8") : s;
+  return buf.length <= max ? buf.toString("utf8") : buf.subarray(0, max).toString("utf8");
+}
+
+/**
+ * Called by the data plane once the API is known: stores the (truncated) request body
+ * and/or the response text on the record when the API captures bodies.
+ */
+export function captureBodies(rec: CallRecord, reqBody: Buffer | string | null | undefined, resText?: string | null): void {
+  const max = bodyCaptureLimit(rec.apiId);
+  if (!max) return;
+  if (reqBody && rec.reqBody === undefined) rec.reqBody = truncateBytes(reqBody, max);
+  if (resText) rec.resBody = truncateBytes(resText, max);
+}

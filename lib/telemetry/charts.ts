@@ -1,0 +1,334 @@
+import { z } from "zod";
+import { getDbHolder } from "@/lib/db/client";
+import type { Actor } from "@/lib/auth/actor";
+import { BadRequestError } from "@/lib/errors";
+import { bucketStarts, chooseBucket, coverSegments, fillBuckets, parseTz, HOUR, MIN, type BucketChoice } from "./buckets";
+import { histogramQuantile, HISTOGRAM_BUCKETS } from "./histogram";
+import { histogramFromRow, histogramSumsSql } from "./rollup";
+import { assertTeamInScope, scopeSql, teamScope, type TeamScope } from "./scope";
+import { toCsv } from "./csv";
+
+/**
+ * Cost and usage charts. They read ONLY usage_rollups (never request_logs), with the
+ * bucket chosen on the server from the range and empty buckets filled with zeros.
+ */
+export const CHART_KINDS = ["overview", "timeline", "cost-by-team", "cost-by-model", "tokens-by-model", "top-apps", "top-keys", "provider-health"] as const;
+export type ChartKind = (typeof CHART_KINDS)[number];
+
+const RANGES: Record<string, number> = { "15m": 15 * MIN, "1h": HOUR, "6h": 6 * HOUR, "24h": 24 * HOUR, "7d": 7 * 24 * HOUR, "30d": 30 * 24 * HOUR, "90d": 90 * 24 * HOUR, "365d": 365 * 24 * HOUR };
+
+export const chartQuerySchema = z.preprocess(
+  (v) => (v && typeof v === "object" ? Object.fromEntries(Object.entries(v).filter(([, x]) => x !== "")) : v),
+  z.object({
+    range: z.enum(Object.keys(RANGES) as [string, ...string[]]).optional(),
+    from: z.coerce.number().int().min(0).optional(),
+    to: z.coerce.number().int().min(0).optional(),
+    tz: z.string().max(64).optional(),
+    teamId: z.string().max(200).optional(),
+    format: z.enum(["json", "csv"]).default("json"),
+    limit: z.coerce.number().int().min(1).max(50).default(10),
+  }),
+);
+export type ChartQuery = z.infer<typeof chartQuerySchema>;
+
+interface Ctx {
+  scope: TeamScope;
+  teamId?: string;
+  from: number;
+  to: number;
+  tz: string;
+  choice: BucketChoice;
+  starts: number[];
+  limit: number;
+}
+
+function context(actor: Actor, q: ChartQuery, portal: boolean, now = Date.now()): Ctx {
+  const scope = teamScope(actor, { ownTeamsOnly: portal });
+  assertTeamInScope(scope, q.teamId);
+  let from: number;
+  let to: number;
+  if (q.from !== undefined) {
+    from = q.from;
+    to = q.to ?? now;
+  } else {
+    to = q.to ?? now;
+    from = to - (RANGES[q.range ?? "7d"] ?? RANGES["7d"]!);
+  }
+  if (from >= to) throw new BadRequestError("'from' must be before 'to'.", { field: "from" });
+  if (to - from > 400 * 24 * HOUR) throw new BadRequestError("Charts cover at most 400 days.", { field: "from" });
+  const tz = parseTz(q.tz);
+  const choice = chooseBucket(from, to);
+  const starts = bucketStarts(from, to, choice, tz);
+  return { scope, teamId: q.teamId, from, to, tz, choice, starts, limit: q.limit };
+}
+
+/** WHERE for rollups of one granularity and time range, scope and team filter included. */
+function rollupWhere(c: Pick<Ctx, "scope" | "teamId">, gran: string, start: number, end: number) {
+  const where = ["gran = ?", "bucket >= ?", "bucket < ?"];
+  const params: (string | number)[] = [gran, start, end];
+  const s = scopeSql(c.scope, "team_id");
+  if (s) {
+    where.push(s.sql);
+    params.push(...s.params);
+  }
+  if (c.teamId) {
+    where.push("team_id = ?");
+    params.push(c.teamId);
+  }
+  return { where: where.join(" AND "), params };
+}
+
+/** The rollup range a bucketed chart reads: the first bucket's start to `to`. */
+/** Charts read the coarse rows (team, model, provider only): m (minutes are coarse), H, D. */
+const CHART_GRAN: Record<string, string> = { m: "m", h: "H", d: "D" };
+
+function seriesRange(c: Ctx): { gran: string; start: number; end: number; group: string } {
+  const start = c.starts[0] ?? c.from;
+  const step = c.choice.stepMs;
+  // 5-minute buckets from minute rows: group in SQL so fewer rows come back.
+  const group = step && step > MIN && c.choice.source === "m" ? `(bucket - bucket % ${step})` : "bucket";
+  return { gran: CHART_GRAN[c.choice.source]!, start, end: c.to, group };
+}
+
+const db = () => getDbHolder().sqlite;
+
+interface Series {
+  key: string;
+  label: string;
+  values: number[];
+  total: number;
+}
+
+/** sum(metric) per bucket per series column, filled; series sorted by total, the tail folded into "Other". */
+function seriesBy(c: Ctx, col: string, metric: string, labels: (keys: string[]) => Map<string, string>, maxSeries = 8): Series[] {
+  const r = seriesRange(c);
+  const w = rollupWhere(c, r.gran, r.start, r.end);
+  const rows = db()
+    .prepare(`SELECT ${r.group} AS t, ${col} AS k, ${metric} AS v FROM usage_rollups WHERE ${w.where} GROUP BY 1, 2`)
+    .all(...w.params) as { t: number; k: string; v: number }[];
+  const byKey = new Map<string, { t: number; v: number }[]>();
+  for (const row of rows) {
+    let l = byKey.get(row.k);
+    if (!l) byKey.set(row.k, (l = []));
+    l.push({ t: row.t, v: row.v });
+  }
+  const names = labels([...byKey.keys()].filter(Boolean));
+  let series: Series[] = [...byKey].map(([k, pts]) => {
+    const values = fillBuckets(c.starts, pts).map(round6);
+    return { key: k, label: names.get(k) ?? (k || "(none)"), values, total: round6(values.reduce((a, b) => a + b, 0)) };
+  });
+  series.sort((a, b) => b.total - a.total);
+  if (series.length > maxSeries) {
+    const head = series.slice(0, maxSeries - 1);
+    const tail = series.slice(maxSeries - 1);
+    const values = c.starts.map((_, i) => round6(tail.reduce((a, s) => a + s.values[i]!, 0)));
+    series = [...head, { key: "__other", label: `Other (${tail.length})`, values, total: round6(values.reduce((a, b) => a + b, 0)) }];
+  }
+  return series;
+}
+
+const round6 = (n: number) => Math.round(n * 1e6) / 1e6;
+
+function nameMap(table: "teams" | "apps" | "api_keys" | "providers" | "apis", ids: string[]): Map<string, string> {
+  if (!ids.length) return new Map();
+  const rows = db()
+    .prepare(`SELECT id, name FROM ${table} WHERE id IN (${ids.map(() => "?").join(",")})`)
+    .all(...ids) as { id: string; name: string }[];
+  return new Map(rows.map((r) => [r.id, r.name]));
+}
+const identity = () => new Map<string, string>();
+
+interface Totals {
+  requests: number;
+  errors: number;
+  errorRate: number;
+  tokensIn: number;
+  tokensOut: number;
+  tokensCached: number;
+  costUsd: number;
+  avgLatencyMs: number | null;
+  p50LatencyMs: number | null;
+  p95LatencyMs: number | null;
+  avgTtftMs: number | null;
+  p50TtftMs: number | null;
+  p95TtftMs: number | null;
+}
+
+function totals(c: Pick<Ctx, "scope" | "teamId">, from: number, to: number): Totals {
+  const acc = { requests: 0, errors: 0, tokensIn: 0, tokensOut: 0, tokensCached: 0, costUsd: 0, latencySum: 0, ttftSum: 0, ttftCount: 0 };
+  const h = new Array<number>(HISTOGRAM_BUCKETS).fill(0);
+  const t = new Array<number>(HISTOGRAM_BUCKETS).fill(0);
+  for (const seg of coverSegments(from, to)) {
+    const w = rollupWhere(c, CHART_GRAN[seg.gran]!, seg.start, seg.end);
+    const row = db()
+      .prepare(
+        `SELECT sum(requests) AS requests, sum(errors) AS errors, sum(tokens_in) AS tokensIn, sum(tokens_out) AS tokensOut, sum(tokens_cached) AS tokensCached,
+          sum(cost_usd) AS costUsd, sum(latency_sum) AS latencySum, sum(ttft_sum) AS ttftSum, sum(ttft_count) AS ttftCount, ${histogramSumsSql("h")}, ${histogramSumsSql("t")}
+         FROM usage_rollups WHERE ${w.where}`,
+      )
+      .get(...w.params) as Record<string, number | null>;
+    for (const k of Object.keys(acc) as (keyof typeof acc)[]) acc[k] += Number(row[k] ?? 0);
+    histogramFromRow(row, "h").forEach((v, i) => (h[i]! += v));
+    histogramFromRow(row, "t").forEach((v, i) => (t[i]! += v));
+  }
+  return {
+    requests: acc.requests,
+    errors: acc.errors,
+    errorRate: acc.requests ? acc.errors / acc.requests : 0,
+    tokensIn: acc.tokensIn,
+    tokensOut: acc.tokensOut,
+    tokensCached: acc.tokensCached,
+    costUsd: round6(acc.costUsd),
+    avgLatencyMs: acc.requests ? Math.round(acc.latencySum / acc.requests) : null,
+    p50LatencyMs: histogramQuantile(h, 0.5),
+    p95LatencyMs: histogramQuantile(h, 0.95),
+    avgTtftMs: acc.ttftCount ? Math.round(acc.ttftSum / acc.ttftCount) : null,
+    p50TtftMs: histogramQuantile(t, 0.5),
+    p95TtftMs: histogramQuantile(t, 0.95),
+  };
+}
+
+function budgetsFor(teamIds: string[]): { teamId: string; period: string; limitUsd: number }[] {
+  if (!teamIds.length) return [];
+  try {
+    return db()
+      .prepare(`SELECT scope_id AS teamId, period, limit_usd AS limitUsd FROM budgets WHERE scope = 'team' AND scope_id IN (${teamIds.map(() => "?").join(",")})`)
+      .all(...teamIds) as { teamId: string; period: string; limitUsd: number }[];
+  } catch {
+    return []; // no budgets table in this database
+  }
+}
+
+function top(c: Ctx, col: string, table: "apps" | "api_keys", limit: number) {
+  // Fine dimensions live in hour/day rows only: a short range reads its hours.
+  const segs = coverSegments(c.from, c.to).map((s) => (s.gran === "m" ? { gran: "h" as const, start: Math.floor(s.start / HOUR) * HOUR, end: s.end } : s));
+  const acc = new Map<string, { requests: number; costUsd: number; tokens: number; teamId: string }>();
+  for (const seg of segs) {
+    const w = rollupWhere(c, seg.gran, seg.start, seg.end);
+    const rows = db()
+      .prepare(
+        `SELECT ${col} AS k, team_id AS teamId, sum(requests) AS requests, sum(cost_usd) AS costUsd, sum(tokens_in + tokens_out) AS tokens FROM usage_rollups WHERE ${w.where} AND ${col} != '' GROUP BY 1, 2`,
+      )
+      .all(...w.params) as { k: string; teamId: string; requests: number; costUsd: number; tokens: number }[];
+    for (const r of rows) {
+      const a = acc.get(r.k) ?? { requests: 0, costUsd: 0, tokens: 0, teamId: r.teamId };
+      a.requests += r.requests;
+      a.costUsd += r.costUsd;
+      a.tokens += r.tokens;
+      acc.set(r.k, a);
+    }
+  }
+  const list = [...acc].sort((a, b) => b[1].costUsd - a[1].costUsd || b[1].requests - a[1].requests).slice(0, limit);
+  const names = nameMap(table, list.map(([k]) => k));
+  const teams = nameMap("teams", [...new Set(list.map(([, v]) => v.teamId).filter(Boolean))]);
+  return list.map(([k, v]) => ({ id: k, label: names.get(k) ?? k, team: teams.get(v.teamId) ?? v.teamId, requests: v.requests, tokens: v.tokens, costUsd: round6(v.costUsd) }));
+}
+
+function providerHealth(c: Ctx) {
+  const r = seriesRange(c);
+  const w = rollupWhere(c, r.gran, r.start, r.end);
+  const rows = db()
+    .prepare(
+      `SELECT ${r.group} AS t, provider_id AS k, sum(requests) AS requests, sum(errors) AS errors, sum(latency_sum) AS latencySum, ${histogramSumsSql("h")}
+       FROM usage_rollups WHERE ${w.where} AND provider_id != '' GROUP BY 1, 2`,
+    )
+    .all(...w.params) as (Record<string, number> & { t: number; k: string })[];
+  const n = c.starts.length;
+  const per = new Map<string, { requests: number[]; errors: number[]; latencySum: number[]; hist: number[][] }>();
+  for (const row of rows) {
+    let p = per.get(row.k);
+    if (!p) per.set(row.k, (p = { requests: new Array(n).fill(0), errors: new Array(n).fill(0), latencySum: new Array(n).fill(0), hist: Array.from({ length: n }, () => new Array(HISTOGRAM_BUCKETS).fill(0)) }));
+    const i = fillIndex(c.starts, row.t);
+    if (i < 0) continue;
+    p.requests[i] += row.requests;
+    p.errors[i] += row.errors;
+    p.latencySum[i] += row.latencySum;
+    histogramFromRow(row, "h").forEach((v, j) => (p!.hist[i]![j]! += v));
+  }
+  const names = nameMap("providers", [...per.keys()]);
+  return [...per].map(([k, p]) => ({
+    key: k,
+    label: names.get(k) ?? k,
+    requests: p.requests,
+    errorRate: p.requests.map((q, i) => (q ? round6(p.errors[i]! / q) : null)),
+    avgLatencyMs: p.requests.map((q, i) => (q ? Math.round(p.latencySum[i]! / q) : null)),
+    p95LatencyMs: p.hist.map((h) => histogramQuantile(h, 0.95)),
+  }));
+}
+
+function fillIndex(starts: number[], t: number): number {
+  let lo = 0;
+  let hi = starts.length - 1;
+  let ans = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (starts[mid]! <= t) {
+      ans = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  return ans;
+}
+
+/** One chart's data (JSON), tenant-scoped. */
+export function chartData({ actor, kind, query, portal = false }: { actor: Actor; kind: ChartKind; query: ChartQuery; portal?: boolean }) {
+  const c = context(actor, query, portal);
+  const base = { kind, from: c.from, to: c.to, tz: c.tz, bucket: c.choice.name, buckets: c.starts };
+  switch (kind) {
+    case "overview": {
+      const span = c.to - c.from;
+      return { ...base, current: totals(c, c.from, c.to), previous: totals(c, c.from - span, c.from) };
+    }
+    case "timeline": {
+      const r = seriesRange(c);
+      const w = rollupWhere(c, r.gran, r.start, r.end);
+      const rows = db()
+        .prepare(`SELECT ${r.group} AS t, sum(requests) AS requests, sum(errors) AS errors, sum(cost_usd) AS cost, sum(tokens_in + tokens_out) AS tokens FROM usage_rollups WHERE ${w.where} GROUP BY 1`)
+        .all(...w.params) as { t: number; requests: number; errors: number; cost: number; tokens: number }[];
+      const mk = (f: (x: (typeof rows)[number]) => number) => fillBuckets(c.starts, rows.map((x) => ({ t: x.t, v: f(x) }))).map(round6);
+      return {
+        ...base,
+        series: [
+          { key: "requests", label: "Requests", values: mk((x) => x.requests) },
+          { key: "errors", label: "Errors", values: mk((x) => x.errors) },
+          { key: "cost", label: "Cost (USD)", values: mk((x) => x.cost) },
+          { key: "tokens", label: "Tokens", values: mk((x) => x.tokens) },
+        ],
+      };
+    }
+    case "cost-by-team": {
+      const series = seriesBy(c, "team_id", "sum(cost_usd)", (ids) => nameMap("teams", ids));
+      const teamIds = c.teamId ? [c.teamId] : series.map((s) => s.key).filter((k) => k && k !== "__other");
+      const names = new Map(series.map((s) => [s.key, s.label]));
+      return { ...base, series, budgets: budgetsFor(teamIds).map((b) => ({ ...b, team: names.get(b.teamId) ?? b.teamId })) };
+    }
+    case "cost-by-model": {
+      const series = seriesBy(c, "model", "sum(cost_usd)", identity);
+      return { ...base, series, budgets: c.teamId ? budgetsFor([c.teamId]) : [] };
+    }
+    case "tokens-by-model":
+      return { ...base, series: seriesBy(c, "model", "sum(tokens_in + tokens_out)", identity) };
+    case "top-apps":
+      return { ...base, rows: top(c, "app_id", "apps", c.limit) };
+    case "top-keys":
+      return { ...base, rows: top(c, "key_id", "api_keys", c.limit) };
+    case "provider-health":
+      return { ...base, providers: providerHealth(c) };
+  }
+}
+
+/** The same data as CSV (every chart has a download). */
+export function chartCsv(data: ReturnType<typeof chartData>): string {
+  const iso = (t: number) => new Date(t).toISOString();
+  if ("series" in data) {
+    return toCsv(["bucket_start", ...data.series.map((s) => s.label)], data.buckets.map((b, i) => [iso(b), ...data.series.map((s) => s.values[i])]));
+  }
+  if ("rows" in data) return toCsv(["id", "name", "team", "requests", "tokens", "cost_usd"], data.rows.map((r) => [r.id, r.label, r.team, r.requests, r.tokens, r.costUsd]));
+  if ("providers" in data) {
+    const rows: unknown[][] = [];
+    for (const p of data.providers) data.buckets.forEach((b, i) => rows.push([iso(b), p.label, p.requests[i], p.errorRate[i], p.avgLatencyMs[i], p.p95LatencyMs[i]]));
+    return toCsv(["bucket_start", "provider", "requests", "error_rate", "avg_latency_ms", "p95_latency_ms"], rows);
+  }
+  const keys = Object.keys(data.current) as (keyof Totals)[];
+  return toCsv(["metric", "current", "previous"], keys.map((k) => [k, data.current[k], data.previous[k]]));
+}

@@ -1,0 +1,170 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import type { Actor } from "@/lib/auth/actor";
+import { buildSearchSql, decodeCursor, encodeCursor, ftsQuery, type LogFilters } from "./search-sql";
+import { scopeSql, teamScope } from "./scope";
+
+const admin: Actor = { userId: "u_admin", email: "a@x", name: "A", platformRole: "admin", memberships: [], via: "session" };
+const memberA: Actor = {
+  userId: "u_a",
+  email: "m@x",
+  name: "M",
+  platformRole: "member",
+  memberships: [{ teamId: "team_a", teamName: "A", teamSlug: "a", role: "member" }],
+  via: "session",
+};
+const loner: Actor = { ...memberA, userId: "u_none", memberships: [] };
+
+const EVIL = "x' OR 1=1; DROP TABLE request_logs; --";
+
+describe("filter → SQL", () => {
+  it("binds every value as a parameter: no filter value appears in the SQL text", () => {
+    const f: LogFilters = {
+      from: 1,
+      to: 2,
+      teamId: EVIL,
+      appId: EVIL,
+      keyId: EVIL,
+      apiId: EVIL,
+      route: EVIL,
+      model: EVIL,
+      providerId: EVIL,
+      status: "5xx",
+      outcome: EVIL,
+      cache: EVIL,
+      minLatency: 10,
+      minCost: 0.5,
+      q: EVIL,
+    };
+    const { sql, params } = buildSearchSql(f, teamScope(memberA), { sort: "cost", limit: 50, cursor: { v: 1, at: 5, id: EVIL } });
+    expect(sql).not.toContain("DROP");
+    expect(sql).not.toContain("1=1");
+    expect(sql).not.toContain("team_a");
+    expect(params).toContain(EVIL);
+    expect(params).toContain("team_a");
+    expect((sql.match(/\?/g) ?? []).length).toBe(params.length);
+  });
+
+  it("ANDs the tenant scope into every query of a non-admin, first", () => {
+    for (const f of [{}, { teamId: "team_b" }, { q: "anything" }, { id: "req_1" }] as LogFilters[]) {
+      const { sql, params } = buildSearchSql(f, teamScope(memberA), { sort: "time", limit: 10 });
+      expect(sql).toMatch(/WHERE r\.team_id IN \(\?\)/);
+      expect(params[0]).toBe("team_a");
+    }
+    // A user in no team matches nothing; an admin has no scope clause.
+    expect(buildSearchSql({}, teamScope(loner), { sort: "time", limit: 10 }).sql).toMatch(/WHERE 0/);
+    expect(buildSearchSql({}, teamScope(admin), { sort: "time", limit: 10 }).sql).not.toContain("team_id IN");
+    expect(scopeSql(teamScope(admin), "x")).toBeNull();
+  });
+
+  it("turns free text into quoted FTS5 strings (no operators or column filters get through)", () => {
+    expect(ftsQuery("timeout")).toBe('"timeout" *');
+    expect(ftsQuery('rate limit')).toBe('"rate" "limit" *');
+    expect(ftsQuery('error: NEAR(a b) OR "x"')).toBe('"error:" "NEARa" "b" "OR" "x" *');
+    expect(ftsQuery("()*^")).toBeNull();
+  });
+
+  it("round-trips cursors and rejects garbage with a 400", () => {
+    const c = encodeCursor({ at: 10, id: "req_1", costUsd: 0.5 }, "cost");
+    expect(decodeCursor(c, "cost")).toEqual({ v: 0.5, at: 10, id: "req_1" });
+    expect(() => decodeCursor("garbage", "time")).toThrow(/cursor/);
+    expect(() => decodeCursor(encodeCursor({ at: 1, id: "x" }, "time"), "latency")).toThrow(/cursor/);
+  });
+});
+
+describe("tenant scope against a real database", () => {
+  let dir: string;
+  let mods: {
+    search: typeof import("./search");
+    charts: typeof import("./charts");
+    db: typeof import("@/lib/db/client");
+  };
+
+  beforeAll(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "portico-scope-"));
+    process.env.DATABASE_URL = "file:" + path.join(dir, "t.db");
+    const db = await import("@/lib/db/client");
+    const { runMigrations } = await import("@/lib/db/migrate");
+    runMigrations(db.getDb());
+    const { aggregate } = await import("./rollup");
+    const { writeRollups } = await import("./rollup-store");
+    const sqlite = db.getDbHolder().sqlite;
+    const now = Date.now();
+    const ins = sqlite.prepare(
+      `INSERT INTO request_logs (id, at, endpoint, inbound, team_id, route_alias, upstream_model, provider_id, status, outcome, attempts, latency_ms, cost_usd, tokens_in, tokens_out, error_message)
+       VALUES (?, ?, 'chat.completions', 'openai', ?, 'chat', 'gpt-4o', 'prv', ?, ?, '[]', ?, ?, 10, 5, ?)`,
+    );
+    const rows: Parameters<typeof aggregate>[0][number][] = [];
+    for (let i = 0; i < 30; i++) {
+      for (const team of ["team_a", "team_b", null]) {
+        const id = `req_${team ?? "none"}_${i}`;
+        const at = now - i * 60_000;
+        const failed = i % 5 === 0;
+        ins.run(id, at, team, failed ? 502 : 200, failed ? "error" : "ok", 100 + i, 0.01, failed ? `upstream exploded for ${team ?? "none"}` : null);
+        rows.push({ at, teamId: team, appId: null, keyId: null, apiId: null, routeAlias: "chat", upstreamModel: "gpt-4o", providerId: "prv", status: failed ? 502 : 200, outcome: failed ? "error" : "ok", latencyMs: 100 + i, ttftMs: null, tokensIn: 10, tokensOut: 5, tokensCached: 0, costUsd: 0.01 });
+      }
+    }
+    writeRollups(sqlite, aggregate(rows).values());
+    mods = { search: await import("./search"), charts: await import("./charts"), db };
+  });
+
+  afterAll(() => {
+    mods?.db.closeDb();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  const q = (o: Record<string, unknown>) => mods.search.logFilterSchema.parse(o);
+
+  it("a member's search only ever returns their team's rows", () => {
+    const all = mods.search.searchLogs({ actor: memberA, query: q({ limit: 200 }) });
+    expect(all.items).toHaveLength(30);
+    expect(all.items.every((r) => r.teamId === "team_a")).toBe(true);
+    // Free text naming another team's row, its exact id, and a status filter: still team A only.
+    expect(mods.search.searchLogs({ actor: memberA, query: q({ q: "req_team_b_0" }) }).items).toHaveLength(0);
+    expect(mods.search.searchLogs({ actor: memberA, query: q({ q: "exploded" }) }).items.map((r) => r.teamId)).toEqual(Array(6).fill("team_a"));
+    expect(mods.search.searchLogs({ actor: memberA, query: q({ status: "5xx", limit: 200 }) }).items.every((r) => r.teamId === "team_a")).toBe(true);
+    // Asking for another team is refused, not silently widened.
+    expect(() => mods.search.searchLogs({ actor: memberA, query: q({ teamId: "team_b" }) })).toThrow(/own teams/);
+    // Someone in no team sees nothing; the admin sees all three tenants (including rows without a team).
+    expect(mods.search.searchLogs({ actor: loner, query: q({}) }).items).toHaveLength(0);
+    expect(mods.search.searchLogs({ actor: admin, query: q({ limit: 200 }) }).items).toHaveLength(90);
+  });
+
+  it("detail and export are scoped the same way", () => {
+    expect(mods.search.getLogDetail({ actor: memberA, id: "req_team_a_1" }).id).toBe("req_team_a_1");
+    expect(() => mods.search.getLogDetail({ actor: memberA, id: "req_team_b_1" })).toThrow(/No request log/);
+    const chunks = [...mods.search.exportChunks({ actor: memberA, query: q({}), chunk: 7 })];
+    expect(chunks.map((c) => c.length)).toEqual([7, 7, 7, 7, 2]);
+    expect(chunks.flat().every((r) => r.teamId === "team_a")).toBe(true);
+    expect(new Set(chunks.flat().map((r) => r.id)).size).toBe(30);
+  });
+
+  it("paginates on (at, id) and by cost without gaps or repeats", () => {
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = mods.search.searchLogs({ actor: admin, query: q({ limit: 13, cursor }) });
+      seen.push(...page.items.map((r) => r.id));
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    expect(seen).toHaveLength(90);
+    expect(new Set(seen).size).toBe(90);
+    const bySlow = mods.search.searchLogs({ actor: admin, query: q({ sort: "latency", limit: 3 }) });
+    expect(bySlow.items.map((r) => r.latencyMs)).toEqual([129, 129, 129]);
+  });
+
+  it("charts read rollups within the same scope", () => {
+    const c = mods.charts.chartQuerySchema.parse({ range: "24h" });
+    const mine = mods.charts.chartData({ actor: memberA, kind: "overview", query: c }) as { current: { requests: number; errors: number } };
+    expect(mine.current.requests).toBe(30);
+    expect(mine.current.errors).toBe(6);
+    const every = mods.charts.chartData({ actor: admin, kind: "overview", query: c }) as { current: { requests: number } };
+    expect(every.current.requests).toBe(90);
+    const byTeam = mods.charts.chartData({ actor: memberA, kind: "cost-by-team", query: c }) as { series: { key: string; total: number }[] };
+    expect(byTeam.series.map((s) => s.key)).toEqual(["team_a"]);
+    expect(byTeam.series[0]!.total).toBeCloseTo(0.3, 6);
+    expect(() => mods.charts.chartData({ actor: memberA, kind: "overview", query: mods.charts.chartQuerySchema.parse({ range: "24h", teamId: "team_b" }) })).toThrow(/own teams/);
+  });
+});

@@ -1,0 +1,275 @@
+import { z } from "zod";
+import { getDbHolder } from "@/lib/db/client";
+import { OUTCOMES, type AttemptRecord } from "@/lib/db/schema";
+import { BadRequestError, NotFoundError } from "@/lib/errors";
+import type { Actor } from "@/lib/auth/actor";
+import { assertTeamInScope, teamScope, type TeamScope } from "./scope";
+import { buildCappedCountSql, buildSearchSql, decodeCursor, encodeCursor, ftsQuery, type LogFilters, type PlanHints, type SortKey } from "./search-sql";
+
+/** Below this many full-text hits, drive the query from the hits; above, walk the time index. */
+const TEXT_DRIVE_MAX = 3000;
+/** Above this many rows in the filtered range, walk the cost/latency index instead of sorting. */
+const SORT_INDEX_MIN = 20_000;
+
+/** Plan hints from capped counts (each a few ms at most); see PlanHints. */
+export function planHints(f: LogFilters, scope: TeamScope, sort: SortKey): PlanHints {
+  const { sqlite } = getDbHolder();
+  const hints: PlanHints = {};
+  const fts = f.q ? ftsQuery(f.q) : null;
+  if (fts) {
+    const n = (
+      sqlite
+        .prepare(
+          `SELECT (SELECT count(*) FROM (SELECT 1 FROM request_logs_fts WHERE request_logs_fts MATCH ? LIMIT ?)) + (SELECT count(*) FROM (SELECT 1 FROM request_bodies_fts WHERE request_bodies_fts MATCH ? LIMIT ?)) AS n`,
+        )
+        .get(fts, TEXT_DRIVE_MAX + 1, fts, TEXT_DRIVE_MAX + 1) as { n: number }
+    ).n;
+    hints.text = n > TEXT_DRIVE_MAX ? "filter" : "drive";
+  }
+  if (sort !== "time" && hints.text !== "drive") {
+    const c = buildCappedCountSql(f, scope, SORT_INDEX_MIN + 1);
+    hints.sortIndex = (sqlite.prepare(c.sql).get(...c.params) as { n: number }).n > SORT_INDEX_MIN;
+  }
+  return hints;
+}
+
+export { buildSearchSql, encodeCursor, decodeCursor } from "./search-sql";
+export type { LogFilters } from "./search-sql";
+
+const RANGES = { "15m": 15 * 60_000, "1h": 3_600_000, "6h": 6 * 3_600_000, "24h": 86_400_000, "7d": 7 * 86_400_000, "30d": 30 * 86_400_000, "90d": 90 * 86_400_000 } as const;
+export type QuickRange = keyof typeof RANGES;
+
+const optStr = z.string().trim().max(200).optional();
+/** URL query → filters; empty strings count as absent (a cleared filter in the URL). */
+export const logFilterSchema = z.preprocess(
+  (v) => (v && typeof v === "object" ? Object.fromEntries(Object.entries(v).filter(([, x]) => x !== "" && x !== undefined && x !== null)) : v),
+  z.object({
+    from: z.coerce.number().int().min(0).optional(),
+    to: z.coerce.number().int().min(0).optional(),
+    range: z.enum(Object.keys(RANGES) as [QuickRange, ...QuickRange[]]).optional(),
+    teamId: optStr,
+    appId: optStr,
+    keyId: optStr,
+    apiId: optStr,
+    route: optStr,
+    model: optStr,
+    providerId: optStr,
+    status: z
+      .string()
+      .regex(/^([1-5]xx|[1-5]\d\d)$/, "Use a status like 200, 429 or a class like 5xx.")
+      .optional(),
+    outcome: z.enum(OUTCOMES).optional(),
+    cache: z.enum(["hit", "miss", "skip"]).optional(),
+    minLatency: z.coerce.number().min(0).max(86_400_000).optional(),
+    minCost: z.coerce.number().min(0).optional(),
+    q: z.string().trim().max(200).optional(),
+    sort: z.enum(["time", "latency", "cost"]).default("time"),
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+    cursor: z.string().max(400).optional(),
+    format: z.enum(["csv", "jsonl"]).optional(),
+    tz: z.string().max(64).optional(),
+  }),
+);
+export type LogQuery = z.infer<typeof logFilterSchema>;
+
+/** Quick range → absolute from/to (the server's clock). */
+export function resolveRange(q: Pick<LogQuery, "from" | "to" | "range">, now = Date.now()): { from?: number; to?: number } {
+  if (q.range) return { from: now - RANGES[q.range], to: q.to };
+  if (q.from !== undefined && q.to !== undefined && q.from > q.to) throw new BadRequestError("'from' must be before 'to'.", { field: "from" });
+  return { from: q.from, to: q.to };
+}
+
+function filtersOf(q: LogQuery): LogFilters {
+  const { from, to } = resolveRange(q);
+  return {
+    from,
+    to,
+    teamId: q.teamId,
+    appId: q.appId,
+    keyId: q.keyId,
+    apiId: q.apiId,
+    route: q.route,
+    model: q.model,
+    providerId: q.providerId,
+    status: q.status,
+    outcome: q.outcome,
+    cache: q.cache,
+    minLatency: q.minLatency,
+    minCost: q.minCost,
+    q: q.q,
+  };
+}
+
+interface RawRow {
+  id: string;
+  at: number;
+  endpoint: string;
+  inbound: string;
+  keyId: string | null;
+  teamId: string | null;
+  appId: string | null;
+  apiId: string | null;
+  routeAlias: string | null;
+  providerId: string | null;
+  providerType: string | null;
+  modelId: string | null;
+  upstreamModel: string | null;
+  stream: number;
+  status: number;
+  outcome: (typeof OUTCOMES)[number];
+  attempts: string;
+  latencyMs: number;
+  ttftMs: number | null;
+  tokensIn: number;
+  tokensOut: number;
+  tokensCached: number;
+  usageEstimated: number;
+  costUsd: number;
+  errorCode: string | null;
+  errorMessage: string | null;
+  cache: string | null;
+  savedCostUsd: number | null;
+  flags: string | null;
+  teamName: string | null;
+  appName: string | null;
+  keyName: string | null;
+  keyPrefix: string | null;
+  apiName: string | null;
+  providerName: string | null;
+}
+
+function parseJson<T>(s: string | null, fallback: T): T {
+  if (!s) return fallback;
+  try {
+    return JSON.parse(s) as T;
+  } catch {
+    return fallback;
+  }
+}
+
+export function toLogItem(r: RawRow) {
+  return {
+    ...r,
+    stream: !!r.stream,
+    usageEstimated: !!r.usageEstimated,
+    attempts: parseJson<AttemptRecord[]>(r.attempts, []),
+    flags: parseJson<string[] | null>(r.flags, null),
+  };
+}
+export type LogItem = ReturnType<typeof toLogItem>;
+
+function scopeFor(actor: Actor, portal: boolean): TeamScope {
+  return teamScope(actor, { ownTeamsOnly: portal });
+}
+
+/**
+ * One page of the filtered log, newest (or slowest / most expensive) first. Tenant
+ * scope comes from the actor, never from the caller's filters.
+ */
+export function searchLogs({ actor, query, portal = false }: { actor: Actor; query: LogQuery; portal?: boolean }) {
+  const scope = scopeFor(actor, portal);
+  assertTeamInScope(scope, query.teamId);
+  const cursor = query.cursor ? decodeCursor(query.cursor, query.sort) : undefined;
+  const filters = filtersOf(query);
+  const hints = planHints(filters, scope, query.sort);
+  const { sql, params } = buildSearchSql(filters, scope, { sort: query.sort, cursor, limit: query.limit + 1, hints });
+  const { sqlite } = getDbHolder();
+  const rows = sqlite.prepare(sql).all(...params) as RawRow[];
+  const more = rows.length > query.limit;
+  const items = (more ? rows.slice(0, query.limit) : rows).map(toLogItem);
+  const last = items[items.length - 1];
+  return { items, nextCursor: more && last ? encodeCursor(last, query.sort) : null };
+}
+
+/** Every stored field of one call, its attempt chain and bodies (if captured). 404 outside the caller's scope. */
+export function getLogDetail({ actor, id, portal = false }: { actor: Actor; id: string; portal?: boolean }) {
+  const scope = scopeFor(actor, portal);
+  const { sql, params } = buildSearchSql({ id }, scope, { sort: "time", limit: 1 });
+  const { sqlite } = getDbHolder();
+  const row = sqlite.prepare(sql).get(...params) as RawRow | undefined;
+  if (!row) throw new NotFoundError("No request log with that id (it may have been pruned, or belong to another team).");
+  const body = sqlite.prepare("SELECT req_body AS reqBody, res_body AS resBody, req_bytes AS reqBytes, res_bytes AS resBytes FROM request_bodies WHERE request_id = ?").get(id) as
+    | { reqBody: string | null; resBody: string | null; reqBytes: number; resBytes: number }
+    | undefined;
+  return { ...toLogItem(row), bodies: body ?? null };
+}
+
+export const EXPORT_COLUMNS = [
+  "id",
+  "at",
+  "time",
+  "endpoint",
+  "team",
+  "app",
+  "key",
+  "api",
+  "route",
+  "provider",
+  "model",
+  "stream",
+  "status",
+  "outcome",
+  "latency_ms",
+  "ttft_ms",
+  "tokens_in",
+  "tokens_out",
+  "tokens_cached",
+  "cost_usd",
+  "cache",
+  "attempts",
+  "error_code",
+  "error_message",
+] as const;
+
+export function exportCells(r: LogItem): unknown[] {
+  return [
+    r.id,
+    r.at,
+    new Date(r.at).toISOString(),
+    r.endpoint,
+    r.teamName ?? r.teamId,
+    r.appName ?? r.appId,
+    r.keyName ?? r.keyId,
+    r.apiName ?? r.apiId,
+    r.routeAlias,
+    r.providerName ?? r.providerType,
+    r.upstreamModel,
+    r.stream,
+    r.status,
+    r.outcome,
+    r.latencyMs,
+    r.ttftMs,
+    r.tokensIn,
+    r.tokensOut,
+    r.tokensCached,
+    r.costUsd,
+    r.cache,
+    r.attempts.length,
+    r.errorCode,
+    r.errorMessage,
+  ];
+}
+
+/**
+ * The filtered set in chunks of `chunk` rows by keyset (sort key, at, id). Each chunk is
+ * one synchronous `.iterate()` run to its end, so the shared connection is never held
+ * across an await (the log writer keeps flushing during a long export) and memory stays
+ * at one chunk whatever the total.
+ */
+export function* exportChunks({ actor, query, portal = false, chunk = 2000 }: { actor: Actor; query: LogQuery; portal?: boolean; chunk?: number }): Generator<LogItem[]> {
+  const scope = scopeFor(actor, portal);
+  assertTeamInScope(scope, query.teamId);
+  const filters = filtersOf(query);
+  const sort: SortKey = query.sort;
+  const { sqlite } = getDbHolder();
+  let cursor: ReturnType<typeof decodeCursor> | undefined;
+  const hints = planHints(filters, scope, sort);
+  for (;;) {
+    const { sql, params } = buildSearchSql(filters, scope, { sort, cursor, limit: chunk, hints });
+    const out: LogItem[] = [];
+    for (const r of sqlite.prepare(sql).iterate(...params) as IterableIterator<RawRow>) out.push(toLogItem(r));
+    if (out.length) yield out;
+    if (out.length < chunk) return;
+    cursor = decodeCursor(encodeCursor(out[out.length - 1]!, sort), sort);
+  }
+}

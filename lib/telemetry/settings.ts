@@ -1,0 +1,37 @@
+import { z } from "zod";
+import { getDbHolder } from "@/lib/db/client";
+
+/** Retention settings (settings table, key `telemetry.retention`), editable on /admin/settings. */
+export const retentionSchema = z
+  .object({
+    /** raw request_logs rows and request_bodies */
+    rawDays: z.coerce.number().int().min(1).max(3650).default(30),
+    /** hour and day rollups */
+    rollupDays: z.coerce.number().int().min(1).max(3650).default(400),
+    /** minute rollups (only short-range charts read them) */
+    minuteRollupDays: z.coerce.number().int().min(1).max(90).default(7),
+  })
+  .strict();
+export type RetentionSettings = z.infer<typeof retentionSchema>;
+
+export const RETENTION_KEY = "telemetry.retention";
+
+export function readRetention(): RetentionSettings {
+  const { sqlite } = getDbHolder();
+  const row = sqlite.prepare("SELECT value FROM settings WHERE key = ?").get(RETENTION_KEY) as { value: string } | undefined;
+  let raw: unknown = {};
+  try {
+    raw = row ? JSON.parse(row.value) : {};
+  } catch {
+    raw = {};
+  }
+  const r = retentionSchema.safeParse(raw);
+  return r.success ? r.data : retentionSchema.parse({});
+}
+
+export function writeRetention(value: RetentionSettings): void {
+  const { sqlite } = getDbHolder();
+  sqlite
+    .prepare("INSERT INTO settings(key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at")
+    .run(RETENTION_KEY, JSON.stringify(value), Date.now());
+}
