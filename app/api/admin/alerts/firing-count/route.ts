@@ -1,0 +1,5 @@
+import { route } from "@/lib/api/handler";
+import { firingCount } from "@/lib/alerts/rules";
+
+/** `{count}` of alerts firing now (the sidebar badge polls it). */
+export const GET = route({ role: "admin" }, ({ actor }) => firingCount({ actor }));

@@ -1,0 +1,356 @@
+/**
+ * The alert evaluator: every `PORTICO_ALERT_EVAL_MS` (15 s) each enabled rule
+ * is checked against in-memory state — call windows fed by the log writer's
+ * flush (error rate, p95 latency), the circuit breakers (circuit opened) and
+ * the latest budget signals from traffic policy (budget threshold crossed).
+ * Per (rule, subject) a small state machine: quiet → firing (insert an
+ * alert_events row, notify) → resolved (close the row, notify). History is
+ * the rows. Signals (a breaker opening, a budget crossing) trigger an
+ * evaluation at once instead of waiting for the timer.
+ */
+import { and, eq } from "drizzle-orm";
+import { getDb } from "@/lib/db/client";
+import { alertEvents, alertRules, type AlertEvent, type AlertRule } from "@/lib/db/schema";
+import { newId } from "@/lib/ids";
+import { breakers } from "@/lib/gateway/breaker";
+import { getSnapshot } from "@/lib/gateway/snapshot";
+import type { CallRecord } from "@/lib/gateway/types";
+import { log } from "@/lib/telemetry/logger";
+import { metrics } from "@/lib/telemetry/metrics";
+import { CallWindows } from "./window";
+import { notify } from "./notify";
+
+/** What other parts report. Traffic policy: `emitAlertSignal({ kind: "budget", scope: "team", id, spentUsd, limitUsd })`. */
+export type AlertSignal =
+  | {
+      kind: "budget";
+      scope: "team" | "app" | "key";
+      /** the team, app or key id */
+      id: string;
+      name?: string;
+      spentUsd: number;
+      limitUsd: number;
+      /** "day" | "month": budgets of one scope per period are separate subjects */
+      period?: string;
+      /** epoch ms when the period ends: the alert resolves then if no lower signal came */
+      resetsAt?: number;
+    }
+  | { kind: "circuit_open"; target: string };
+
+interface BudgetState {
+  scope: "team" | "app" | "key";
+  id: string;
+  name?: string;
+  spentUsd: number;
+  limitUsd: number;
+  percent: number;
+  period?: string;
+  resetsAt?: number;
+}
+
+interface Candidate {
+  subject: string;
+  active: boolean;
+  /** not enough data to judge yet (just after a restart): keep the current state */
+  hold?: boolean;
+  value: number | null;
+  message: string;
+}
+
+export interface TransitionInfo {
+  ruleId: string;
+  subject: string;
+  to: "firing" | "resolved";
+  eventId: string;
+}
+
+const pct = (n: number) => (Math.round(n * 10) / 10).toString();
+
+export class AlertEngine {
+  readonly windows = new CallWindows();
+  private budgets = new Map<string, BudgetState>();
+  /** `${ruleId}|${subject}` → the open event; loaded from the database on first use */
+  private firing: Map<string, AlertEvent> | null = null;
+  private pending: NodeJS.Timeout | null = null;
+  private timer: NodeJS.Timeout | null = null;
+
+  /** windows start empty: until a rule's window has filled once, too little data is no verdict */
+  private readonly bornAt: number;
+
+  /** `autoEvaluate: false` (unit tests): signals only record state; evaluation runs when called. */
+  constructor(private readonly opts: { autoEvaluate?: boolean; now?: number } = {}) {
+    this.bornAt = opts.now ?? Date.now();
+  }
+
+  /** Log-writer flush listener: count the rows' outcomes. */
+  addCalls(rows: CallRecord[]): void {
+    for (const r of rows) this.windows.add(r);
+  }
+
+  signal(s: AlertSignal): void {
+    if (s.kind === "budget") {
+      const percent = s.limitUsd > 0 ? (100 * s.spentUsd) / s.limitUsd : 0;
+      const subject = `${s.scope}:${s.id}${s.period ? `:${s.period}` : ""}`;
+      this.budgets.set(subject, { scope: s.scope, id: s.id, name: s.name, spentUsd: s.spentUsd, limitUsd: s.limitUsd, percent, period: s.period, resetsAt: s.resetsAt });
+    }
+    // Evaluate soon (coalesced): a budget or breaker change should not wait for the 15 s tick.
+    if (this.opts.autoEvaluate !== false && !this.pending) {
+      this.pending = setTimeout(() => {
+        this.pending = null;
+        this.safeEvaluate();
+      }, 50);
+      this.pending.unref?.();
+    }
+  }
+
+  start(intervalMs: number): void {
+    if (this.timer) return;
+    this.timer = setInterval(() => this.safeEvaluate(), intervalMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    if (this.pending) clearTimeout(this.pending);
+    this.timer = this.pending = null;
+  }
+
+  /** Forget the cached firing set (tests that reset the database). */
+  reset(): void {
+    this.firing = null;
+    this.budgets.clear();
+    this.windows.clear();
+  }
+
+  safeEvaluate(): TransitionInfo[] {
+    try {
+      return this.evaluate();
+    } catch (e) {
+      log.error("alert evaluation failed", { err: e });
+      return [];
+    }
+  }
+
+  private loadFiring(): Map<string, AlertEvent> {
+    if (!this.firing) {
+      this.firing = new Map();
+      for (const ev of getDb().select().from(alertEvents).where(eq(alertEvents.state, "firing")).all()) {
+        this.firing.set(`${ev.ruleId ?? ""}|${ev.subject}`, ev);
+      }
+    }
+    return this.firing;
+  }
+
+  /** One evaluation of every rule; returns the transitions it made. */
+  evaluate(now = Date.now()): TransitionInfo[] {
+    const db = getDb();
+    const firing = this.loadFiring();
+    const rules = db.select().from(alertRules).all();
+    const out: TransitionInfo[] = [];
+    const seenKeys = new Set<string>();
+    const labels = subjectLabeler();
+    for (const rule of rules) {
+      if (!rule.enabled) continue;
+      const mine = [...firing.entries()].filter(([k]) => k.startsWith(rule.id + "|")).map(([, ev]) => ev.subject);
+      for (const c of this.candidates(rule, mine, now, labels)) {
+        const key = `${rule.id}|${c.subject}`;
+        seenKeys.add(key);
+        const open = firing.get(key);
+        if (c.hold) continue;
+        if (c.active && !open) {
+          const ev: AlertEvent = {
+            id: newId("alr"),
+            ruleId: rule.id,
+            ruleName: rule.name,
+            kind: rule.kind,
+            subject: c.subject,
+            subjectLabel: labels(c.subject),
+            state: "firing",
+            value: c.value,
+            lastValue: c.value,
+            threshold: rule.kind === "circuit_open" ? null : rule.threshold,
+            message: c.message,
+            startedAt: now,
+            resolvedAt: null,
+            notifyStatus: null,
+            notifyError: null,
+            notifiedAt: null,
+          };
+          db.insert(alertEvents).values(ev).run();
+          firing.set(key, ev);
+          out.push({ ruleId: rule.id, subject: c.subject, to: "firing", eventId: ev.id });
+          log.warn("alert firing", { alertId: ev.id, rule: rule.name, subject: ev.subjectLabel, message: c.message });
+          notify(rule, ev, "firing");
+        } else if (!c.active && open) {
+          out.push(this.resolve(open, now, c.value, rule, `Resolved: ${c.message}`));
+        } else if (open && c.value !== open.lastValue) {
+          open.lastValue = c.value;
+          db.update(alertEvents).set({ lastValue: c.value }).where(eq(alertEvents.id, open.id)).run();
+        }
+      }
+    }
+    // Alerts whose rule was disabled or deleted: close them quietly.
+    for (const [key, ev] of firing) {
+      if (seenKeys.has(key)) continue;
+      const rule = rules.find((r) => r.id === ev.ruleId);
+      if (rule && rule.enabled) continue; // still enabled: its subject simply had no candidate this time → handled above
+      out.push(this.resolve(ev, now, ev.lastValue, null, rule ? "Resolved: the rule was disabled." : "Resolved: the rule was deleted."));
+    }
+    this.windows.prune(now);
+    metrics().alertsFiring.set(firing.size);
+    return out;
+  }
+
+  private resolve(ev: AlertEvent, now: number, value: number | null, rule: AlertRule | null, message: string): TransitionInfo {
+    const firing = this.loadFiring();
+    firing.delete(`${ev.ruleId ?? ""}|${ev.subject}`);
+    const done: AlertEvent = { ...ev, state: "resolved", resolvedAt: now, lastValue: value, message: ev.message };
+    getDb()
+      .update(alertEvents)
+      .set({ state: "resolved", resolvedAt: now, lastValue: value })
+      .where(and(eq(alertEvents.id, ev.id), eq(alertEvents.state, "firing")))
+      .run();
+    log.info("alert resolved", { alertId: ev.id, rule: ev.ruleName, subject: ev.subjectLabel });
+    if (rule) notify(rule, { ...done, message }, "resolved");
+    return { ruleId: ev.ruleId ?? "", subject: ev.subject, to: "resolved", eventId: ev.id };
+  }
+
+  /** The subjects this rule judges now, with their verdicts. `firingSubjects` are always judged (so they can resolve). */
+  private candidates(rule: AlertRule, firingSubjects: string[], now: number, label: (s: string) => string): Candidate[] {
+    const out: Candidate[] = [];
+    const judged = new Set<string>();
+    const add = (c: Candidate) => {
+      if (judged.has(c.subject)) return;
+      judged.add(c.subject);
+      out.push(c);
+    };
+    const windowMs = rule.windowMinutes * 60_000;
+    // After a restart the windows are empty: an alert that was firing is not "resolved" for lack of data.
+    const warming = now - this.bornAt < windowMs;
+    if (rule.kind === "error_rate" || rule.kind === "latency_p95") {
+      let subjects: string[];
+      if (rule.dimension === "all" || !["provider", "route", "api"].includes(rule.dimension)) subjects = ["all"];
+      else if (rule.dimensionValue) subjects = [`${rule.dimension}:${rule.dimensionValue}`];
+      else subjects = this.windows.subjectsWithPrefix(`${rule.dimension}:`, windowMs, now);
+      for (const subject of [...subjects, ...firingSubjects]) {
+        const st = this.windows.stats(subject, windowMs, now);
+        const who = subject === "all" ? "all traffic" : label(subject);
+        if (rule.kind === "error_rate") {
+          const rate = st.errorRate;
+          const enough = st.calls >= rule.minRequests;
+          const active = enough && rate !== null && rate > rule.threshold;
+          add({
+            subject,
+            active,
+            hold: !enough && warming,
+            value: rate === null ? null : Math.round(rate * 10) / 10,
+            message: `Error rate ${rate === null ? "n/a" : pct(rate) + "%"} ${active ? ">" : "≤"} ${pct(rule.threshold)}% over ${rule.windowMinutes} min for ${who} (${st.errors} of ${st.calls} calls${enough ? "" : `; fewer than ${rule.minRequests}, not judged`}).`,
+          });
+        } else {
+          const p95 = st.p95Ms;
+          const enough = st.latencyCount >= rule.minRequests;
+          const active = enough && p95 !== null && p95 > rule.threshold;
+          add({
+            subject,
+            active,
+            hold: !enough && warming,
+            value: p95,
+            message: `p95 latency ${p95 === null ? "n/a" : `${p95} ms`} ${active ? ">" : "≤"} ${rule.threshold} ms over ${rule.windowMinutes} min for ${who} (${st.latencyCount} successful calls${enough ? "" : `; fewer than ${rule.minRequests}, not judged`}).`,
+          });
+        }
+      }
+    } else if (rule.kind === "circuit_open") {
+      const states = new Map(breakers().list().map((b) => [`target:${b.target}`, b]));
+      for (const [subject, b] of states) {
+        if (b.state === "closed") continue;
+        if (rule.dimension === "provider" && rule.dimensionValue && b.providerId !== rule.dimensionValue) continue;
+        add({ subject, active: true, value: b.failures, message: `Circuit breaker of target ${label(subject)} is ${b.state === "open" ? "open" : "half-open (probing)"}: calls skip it and fall over.` });
+      }
+      for (const subject of firingSubjects) {
+        const b = states.get(subject);
+        const active = !!b && b.state !== "closed";
+        add({ subject, active, value: b?.failures ?? 0, message: active ? `Circuit breaker of target ${label(subject)} is still ${b!.state}.` : `Circuit breaker of target ${label(subject)} closed again.` });
+      }
+    } else if (rule.kind === "budget") {
+      for (const [subject, b] of this.budgets) {
+        if (rule.dimension !== "all" && (rule.dimension !== b.scope || (rule.dimensionValue && rule.dimensionValue !== b.id))) continue;
+        if (b.resetsAt !== undefined && b.resetsAt <= now) {
+          // a new period began: spend starts again from zero
+          add({ subject, active: false, value: 0, message: `${b.scope} ${b.name ?? b.id}: a new budget period began.` });
+          continue;
+        }
+        const active = b.percent >= rule.threshold;
+        add({
+          subject,
+          active,
+          value: Math.round(b.percent * 10) / 10,
+          message: `${b.scope} ${b.name ?? b.id} spent $${b.spentUsd.toFixed(2)} of its $${b.limitUsd.toFixed(2)} budget${b.period ? ` (${b.period})` : ""}: ${pct(b.percent)}% ${active ? "≥" : "<"} ${pct(rule.threshold)}%.`,
+        });
+      }
+      for (const subject of firingSubjects) {
+        if (!judged.has(subject)) add({ subject, active: true, value: null, message: "Budget threshold crossed (no newer signal)." });
+      }
+    }
+    return out;
+  }
+}
+
+/** Display names for subjects, from the config snapshot (ids when unknown). */
+function subjectLabeler(): (subject: string) => string {
+  let providers: Map<string, string> | null = null;
+  let targets: Map<string, string> | null = null;
+  let apis: Map<string, string> | null = null;
+  const load = () => {
+    providers = new Map();
+    targets = new Map();
+    apis = new Map();
+    try {
+      const snap = getSnapshot();
+      for (const r of snap.routes.values()) {
+        for (const t of [...r.main.targets, ...r.conditions.flatMap((c) => c.group.targets)]) {
+          providers.set(t.provider.id, t.provider.name);
+          targets.set(t.key, t.label);
+        }
+      }
+      for (const a of snap.access.apis.values()) apis.set(a.id, a.slug);
+    } catch {
+      /* no snapshot yet: ids it is */
+    }
+  };
+  return (subject) => {
+    if (subject === "all") return "all traffic";
+    if (!providers) load();
+    const i = subject.indexOf(":");
+    const kind = subject.slice(0, i);
+    const id = subject.slice(i + 1);
+    if (kind === "provider") return `provider ${providers!.get(id) ?? id}`;
+    if (kind === "target") return targets!.get(id) ?? id;
+    if (kind === "api") return `API ${apis!.get(id) ?? id}`;
+    if (kind === "route") return `route ${id}`;
+    return `${kind} ${id}`;
+  };
+}
+
+const g = globalThis as unknown as { __porticoAlerts?: AlertEngine };
+
+export function alertEngine(): AlertEngine {
+  return (g.__porticoAlerts ??= new AlertEngine());
+}
+
+/**
+ * Report something alert rules may react to; never throws, never blocks.
+ * Traffic policy: `emitAlertSignal({ kind: "budget", scope: "team", id: teamId, name, spentUsd, limitUsd, period: "month" })`
+ * on each budget check that changes the spent percentage bucket (and after a reset, so the alert resolves).
+ */
+export function emitAlertSignal(s: AlertSignal): void {
+  try {
+    alertEngine().signal(s);
+  } catch (e) {
+    log.error("alert signal failed", { err: e });
+  }
+}
+
+/** Runs one evaluation now (tests, "evaluate" button). */
+export function evaluateAlertsNow(now?: number): TransitionInfo[] {
+  return alertEngine().evaluate(now);
+}
