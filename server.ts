@@ -4,11 +4,17 @@
  * Next's request handler. Both share one process, one database connection,
  * one config snapshot and one log writer (singletons on globalThis).
  */
+// First: Next's Node environment (AsyncLocalStorage globals). Control-plane modules that the
+// fast path imports indirectly (webhooks → services → next/headers) need it at load time.
+import "next/dist/server/node-environment";
 import http from "node:http";
 import next from "next";
 import { applyEnvDefaults, bootstrap } from "@/lib/bootstrap";
 import { closeDb } from "@/lib/db/client";
 import { gatewayNodeHandler, isGatewayPath, shutdownGateway } from "@/lib/gateway/node-mount";
+import { isMetricsPath, metricsNodeHandler } from "@/lib/telemetry/metrics-endpoint";
+import { flushTraces } from "@/lib/telemetry/otlp";
+import { log } from "@/lib/telemetry/logger";
 
 async function main(): Promise<void> {
   applyEnvDefaults();
@@ -33,8 +39,13 @@ async function main(): Promise<void> {
       gatewayNodeHandler(req, res);
       return;
     }
+    // Prometheus scrapes skip Next too (app/metrics/route.ts serves the same text under plain Next).
+    if (isMetricsPath(req.url ?? "/")) {
+      metricsNodeHandler(req, res);
+      return;
+    }
     handle(req, res).catch((e: unknown) => {
-      console.error("[portico] request failed", e);
+      log.error("request failed", { path: req.url, err: e });
       if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" });
       res.end(JSON.stringify({ error: { code: "internal_error", message: "Something went wrong on our side." } }));
     });
@@ -61,6 +72,7 @@ async function main(): Promise<void> {
     while (inFlight.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     for (const res of inFlight) res.destroy();
     await shutdownGateway();
+    await flushTraces().catch(() => undefined);
     closeDb();
     process.exit(0);
   };

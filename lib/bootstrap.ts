@@ -8,6 +8,9 @@ import { newId } from "@/lib/ids";
 import { writeAudit } from "@/lib/services/audit";
 import { seedGatewayDefaults } from "@/lib/seed/gateway";
 import { seedAccessDefaults } from "@/lib/seed/access";
+import { installTrafficLimits } from "@/lib/policy/limits";
+import { startLogTelemetry } from "@/lib/telemetry/log-telemetry";
+import { startObservability } from "@/lib/telemetry/observability";
 
 const g = globalThis as unknown as { __porticoBoot?: Promise<void> };
 
@@ -36,6 +39,12 @@ async function doBootstrap(): Promise<void> {
   seedGatewayDefaults(db);
   // After the gateway seeds: the Mock LLM API lists their routes.
   seedAccessDefaults(db);
+  // Rate limits and budgets: guard, end-of-call reconciliation, spend ledger (docs/traffic-policy.md).
+  installTrafficLimits();
+  // Usage rollups + captured bodies from the log writer's flushes; background log retention.
+  startLogTelemetry();
+  // Prometheus metrics and trace export from the record stage; alert windows and evaluator.
+  startObservability();
 }
 
 async function ensureFirstAdmin(): Promise<void> {

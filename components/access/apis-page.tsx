@@ -101,6 +101,11 @@ export function ApisPage({ isAdmin }: { isAdmin: boolean }) {
               {m.verb}
             </button>
           ))}
+          {a.kind === "prompt" ? (
+            <Link className="btn small" href={`/admin/apis/${a.id}/prompt`} aria-label={`Prompt of ${a.name}`} data-testid={`prompt-link-${a.slug}`}>
+              Prompt
+            </Link>
+          ) : null}
           <button type="button" className="btn small" onClick={() => setEditing(a)} aria-label={`Edit ${a.name}`}>
             Edit
           </button>

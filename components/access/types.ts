@@ -105,6 +105,7 @@ export const WEBHOOK_EVENTS = [
   "subscription.rejected",
   "subscription.revoked",
   "subscription.cancelled",
+  "budget.threshold",
 ] as const;
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 

@@ -10,6 +10,7 @@ import type { ApiDetail, SubscriptionView } from "@/components/access/types";
 import { Markdown } from "./markdown";
 import { CodeSamples } from "./code-samples";
 import { SubscribeDialog } from "./subscribe-dialog";
+import { PromptApiDocs } from "@/components/prompts/prompt-api-docs";
 
 /** One API of the catalog: docs, models, code samples, and the caller's subscriptions with a Subscribe dialog. */
 export function ApiPage({ slug }: { slug: string }) {
@@ -110,7 +111,9 @@ export function ApiPage({ slug }: { slug: string }) {
                 <h2 id="samples-heading">Call it</h2>
                 <CodeSamples model={firstModel} />
               </section>
-            ) : null}
+            ) : (
+              <PromptApiDocs slug={a.slug} subscriptions={a.mySubscriptions} />
+            )}
           </div>
 
           <aside className="stack">
@@ -151,6 +154,7 @@ export function ApiPage({ slug }: { slug: string }) {
                 </button>
               )}
             </section>
+            {a.kind === "llm" ? (
             <section className="card" aria-labelledby="models-heading">
               <h2 id="models-heading">Models</h2>
               {a.models.length ? (
@@ -171,6 +175,7 @@ export function ApiPage({ slug }: { slug: string }) {
                 {a.reasonRequired ? "; a reason is required." : "."}
               </p>
             </section>
+            ) : null}
           </aside>
         </div>
       </div>

@@ -13,6 +13,7 @@ import { ak } from "@/components/access/query-keys";
 import type { AppDetail as AppDetailData, KeyView, SubscriptionView } from "@/components/access/types";
 import { EditAppDialog } from "./app-dialogs";
 import { CreateKeyDialog, RotateKeyDialog } from "./key-dialogs";
+import { AppLimits } from "@/components/policy/app-limits";
 
 /** One app: its keys (create / rotate / revoke) and its subscriptions (cancel), for members of its team. */
 export function AppDetail({ id }: { id: string }) {
@@ -185,6 +186,8 @@ export function AppDetail({ id }: { id: string }) {
             <DataTable label="Subscriptions" testId="app-subscriptions-table" rows={subscriptions} columns={subColumns} rowKey={(s) => s.id} />
           )}
         </section>
+
+        <AppLimits appId={app.id} />
       </div>
 
       {creatingKey ? <CreateKeyDialog appId={app.id} onClose={() => setCreatingKey(false)} onChanged={refresh} /> : null}

@@ -4,6 +4,7 @@ import { usePathname } from "next/navigation";
 import { useQuery } from "@tanstack/react-query";
 import { api } from "@/components/api";
 import { ak } from "@/components/access/query-keys";
+import { useFiringAlertCount } from "@/components/alerts/use-firing-count";
 
 const srOnly = { position: "absolute", width: 1, height: 1, overflow: "hidden", clip: "rect(0 0 0 0)", whiteSpace: "nowrap" } as const;
 
@@ -20,12 +21,15 @@ export const ADMIN_NAV: { section: string; items: NavItem[] }[] = [
     { href: "/admin", label: "Overview", role: "team_admin" },
     { href: "/admin/logs", label: "Logs", role: "team_admin" },
     { href: "/admin/costs", label: "Costs", role: "team_admin" },
+    { href: "/admin/alerts", label: "Alerts", role: "admin" },
   ] },
   { section: "Gateway", items: [
     { href: "/admin/providers", label: "Providers", role: "admin" },
     { href: "/admin/models", label: "Models", role: "admin" },
     { href: "/admin/routes", label: "Routes", role: "admin" },
     { href: "/admin/keys", label: "Keys", role: "admin" },
+    { href: "/admin/limits", label: "Limits & budgets", role: "team_admin" },
+    { href: "/admin/guards", label: "Guards & cache", role: "team_admin" },
   ] },
   { section: "Platform", items: [
     { href: "/admin/apis", label: "APIs", role: "team_admin" },
@@ -51,8 +55,10 @@ function usePendingCount(): number {
 export function AdminSidebar({ role }: { role: "admin" | "team_admin" }) {
   const path = usePathname();
   const pending = usePendingCount();
+  const firing = useFiringAlertCount(role === "admin");
   const badges: Record<string, { n: number; srText?: string; testId?: string } | undefined> = {
     "/admin/subscriptions": pending ? { n: pending, srText: " pending", testId: "pending-count" } : undefined,
+    "/admin/alerts": firing ? { n: firing, srText: " firing", testId: "firing-alerts-count" } : undefined,
   };
   return (
     <nav className="sidebar" aria-label="Admin">

@@ -15,13 +15,18 @@ import { createKeyInput } from "@/lib/services/keys";
 import { createApiInput, updateApiInput, apiStateInput } from "@/lib/services/apis";
 import { decisionInput, bulkApproveInput } from "@/lib/services/subscriptions";
 import { createWebhookInput, updateWebhookInput } from "@/lib/services/webhooks";
+import { createRuleInput, updateRuleInput } from "@/lib/alerts/rules";
+import { createDetectorInput, previewInput, updateDetectorInput, updatePolicyInput, upsertPolicyInput } from "@/lib/services/content-policies";
+import { createBudgetInput, createLimitInput, updateBudgetInput, updateLimitInput } from "@/lib/policy/services";
+import { promptSpecInput } from "@/lib/prompts/spec";
+import { publishInput, rollbackInput, tryInput } from "@/lib/services/prompts";
 
 /**
  * The admin API's OpenAPI 3.1 document. Request bodies come from the same zod
  * schemas the services validate with, so the document cannot drift from them.
  */
 type Op = { summary: string; role: string; body?: ZodType; status?: number; query?: string[] };
-type PathDef = Partial<Record<"get" | "post" | "patch" | "delete", Op>>;
+type PathDef = Partial<Record<"get" | "post" | "put" | "patch" | "delete", Op>>;
 
 const P: Record<string, PathDef> = {
   "/api/admin/users": {
@@ -107,6 +112,16 @@ const P: Record<string, PathDef> = {
     delete: { summary: "Delete an API (draft or without subscriptions)", role: "team_admin" },
   },
   "/api/admin/apis/{id}/state": { post: { summary: "Move an API through draft → published → deprecated → retired", role: "team_admin", body: apiStateInput } },
+  // prompt-to-REST (docs/prompt-apis.md)
+  "/api/admin/prompts/{apiId}": {
+    get: { summary: "The prompt of a prompt API: draft, current version, versions", role: "team_admin" },
+    put: { summary: "Save the prompt draft (422 names undeclared/unused variables)", role: "team_admin", body: promptSpecInput },
+  },
+  "/api/admin/prompts/{apiId}/publish": { post: { summary: "Publish the saved draft as version N+1 and serve it", role: "team_admin", body: publishInput, status: 201 } },
+  "/api/admin/prompts/{apiId}/rollback": { post: { summary: "Serve another published version {version}", role: "team_admin", body: rollbackInput } },
+  "/api/admin/prompts/{apiId}/versions": { get: { summary: "Published versions, newest first, with their snapshots", role: "team_admin" } },
+  "/api/admin/prompts/{apiId}/diff": { get: { summary: "Diff of two versions or a version and the draft", role: "team_admin", query: ["from", "to"] } },
+  "/api/admin/prompts/{apiId}/try": { post: { summary: "Run the draft (or an unsaved spec) against its route: output, tokens, cost, latency", role: "team_admin", body: tryInput } },
   "/api/admin/apps": { get: { summary: "List apps (admins: all; team admins: their teams')", role: "team_admin" } },
   "/api/admin/subscriptions": {
     get: { summary: "The approval queue, newest first", role: "team_admin", query: ["state", "apiId", "teamId", "appId", "cursor", "limit"] },
@@ -124,7 +139,77 @@ const P: Record<string, PathDef> = {
     patch: { summary: "Update a webhook", role: "team_admin", body: updateWebhookInput },
     delete: { summary: "Delete a webhook", role: "team_admin" },
   },
-  "/api/admin/logs": { get: { summary: "Latest request-log rows (scoped to the caller's teams)", role: "team_admin", query: ["limit", "cursor"] } },
+  // alerts (lib/alerts/rules.ts)
+  "/api/admin/alerts": { get: { summary: "Alert history, newest first (firing and resolved)", role: "admin", query: ["state", "ruleId", "limit", "cursor"] } },
+  "/api/admin/alerts/firing-count": { get: { summary: "Number of alerts firing now", role: "admin" } },
+  "/api/admin/alerts/rules": {
+    get: { summary: "List alert rules with their firing counts (webhook secrets never returned)", role: "admin" },
+    post: { summary: "Create an alert rule (error rate, p95 latency, circuit opened, budget)", role: "admin", body: createRuleInput, status: 201 },
+  },
+  "/api/admin/alerts/rules/{id}": {
+    get: { summary: "Get an alert rule", role: "admin" },
+    patch: { summary: "Update an alert rule", role: "admin", body: updateRuleInput },
+    delete: { summary: "Delete an alert rule (its alert history stays)", role: "admin" },
+  },
+  "/api/admin/alerts/rules/{id}/test": { post: { summary: "Send a test notification to the rule's webhook", role: "admin" } },
+  "/api/admin/logs": {
+    get: {
+      summary: "Search request logs (scoped to the caller's teams): filters, free text, sort, cursor pagination",
+      role: "team_admin",
+      query: ["range", "from", "to", "teamId", "appId", "keyId", "apiId", "route", "model", "providerId", "status", "outcome", "cache", "minLatency", "minCost", "q", "sort", "limit", "cursor"],
+    },
+  },
+  "/api/admin/logs/{id}": { get: { summary: "One request log: every field, attempt chain, stored bodies", role: "team_admin" } },
+  "/api/admin/logs/export": { get: { summary: "Streamed export of the filtered logs (format=csv|jsonl, same filters as the search)", role: "team_admin", query: ["format", "range", "from", "to", "q"] } },
+  "/api/admin/logs/facets": { get: { summary: "Filter choices (teams, apps, keys, APIs, routes, models, providers) in the caller's scope", role: "team_admin" } },
+  "/api/admin/logs/settings": {
+    get: { summary: "Log retention, database size and row counts, body capture per API", role: "admin" },
+    patch: { summary: "Set log retention {rawDays, rollupDays, minuteRollupDays}", role: "admin" },
+  },
+  "/api/admin/logs/body-capture": { post: { summary: "Turn body capture on/off for an API {apiId, captureBodies, maxBodyBytes}", role: "admin" } },
+  "/api/admin/charts/{chart}": {
+    get: {
+      summary: "Usage chart from rollups: overview, timeline, cost-by-team, cost-by-model, tokens-by-model, top-apps, top-keys, provider-health",
+      role: "team_admin",
+      query: ["range", "from", "to", "tz", "teamId", "format", "limit"],
+    },
+  },
+  "/api/admin/limits": {
+    get: { summary: "List rate limits (token buckets per key, app, team or route)", role: "team_admin", query: ["scope", "scopeId"] },
+    post: { summary: "Create a rate limit", role: "team_admin", body: createLimitInput, status: 201 },
+  },
+  "/api/admin/limits/{id}": {
+    patch: { summary: "Update a rate limit", role: "team_admin", body: updateLimitInput },
+    delete: { summary: "Delete a rate limit", role: "team_admin" },
+  },
+  "/api/admin/budgets": {
+    get: { summary: "List budgets with spend in the current UTC period", role: "team_admin", query: ["scope", "scopeId"] },
+    post: { summary: "Create a USD budget (team, app or key; day or month)", role: "team_admin", body: createBudgetInput, status: 201 },
+  },
+  "/api/admin/budgets/{id}": {
+    patch: { summary: "Update a budget", role: "team_admin", body: updateBudgetInput },
+    delete: { summary: "Delete a budget", role: "team_admin" },
+  },
+  "/api/admin/budgets/notifications": { get: { summary: "Budget thresholds crossed (in-app notifications)", role: "team_admin" } },
+  // response cache + content guards (lib/services/content-policies.ts)
+  "/api/admin/content-policies": {
+    get: { summary: "Cache and guard policies (global, per API, per route), custom detectors, built-in detector names", role: "team_admin" },
+    post: { summary: "Create or replace the policy of a scope (201 on create)", role: "team_admin", body: upsertPolicyInput },
+  },
+  "/api/admin/content-policies/{id}": {
+    patch: { summary: "Update a cache/guard policy", role: "team_admin", body: updatePolicyInput },
+    delete: { summary: "Delete a cache/guard policy (the scope falls back to the broader one)", role: "team_admin" },
+  },
+  "/api/admin/content-policies/detectors": { post: { summary: "Create a custom detector (regex or blocked terms)", role: "admin", body: createDetectorInput, status: 201 } },
+  "/api/admin/content-policies/detectors/{id}": {
+    patch: { summary: "Update a custom detector", role: "admin", body: updateDetectorInput },
+    delete: { summary: "Delete a custom detector (409 while a policy names it)", role: "admin" },
+  },
+  "/api/admin/content-policies/preview": { post: { summary: "Try the detectors on a sample text (nothing stored)", role: "team_admin", body: previewInput } },
+  "/api/admin/cache": {
+    get: { summary: "Response cache statistics (this instance's LRU, store kind)", role: "admin" },
+    delete: { summary: "Purge the response cache (new cache generation)", role: "admin" },
+  },
 };
 
 const errorSchema = {

@@ -10,6 +10,7 @@ import { SSE_HEADERS, type ChatOutput } from "./output";
 import type { TargetInfo } from "./snapshot";
 import type { AbortLike, GatewaySink } from "./types";
 import type { RetryPolicy } from "@/lib/db/schema";
+import { withTraceHeaders } from "@/lib/telemetry/trace";
 
 export interface AttemptCtx {
   req: ChatRequest;
@@ -30,7 +31,7 @@ export interface AttemptCtx {
 
 /** What one attempt produced. `answered`: the client got a response (ok, partial or aborted) — never retry then. */
 export type AttemptResult =
-  | { answered: true; outcome: "ok" | "partial" | "aborted"; usage: Usage | null; ttftMs: number | null; text: string; error?: string }
+  | { answered: true; outcome: "ok" | "partial" | "aborted"; usage: Usage | null; ttftMs: number | null; text: string; error?: string; response?: ChatResponse }
   | { answered: false; status: number | null; verdict: Verdict; err: GatewayError; retryAfterMs: number | null };
 
 const sleep = (ms: number, signal: AbortLike) =>
@@ -74,6 +75,8 @@ export async function attemptChat(c: AttemptCtx): Promise<AttemptResult> {
     if (pe) return fail(pe.status, fromProviderError(pe));
     throw e;
   }
+  // W3C traceparent of this attempt's span (and the caller's tracestate) for the provider
+  up = withTraceHeaders(up, c.client);
   const abort = new Abort();
   const onClient = () => abort.abort("client");
   c.client.on("abort", onClient);
@@ -135,7 +138,8 @@ function respondJson(c: AttemptCtx, resp: ChatResponse): AttemptResult {
   if (c.client.aborted) return { answered: true, outcome: "aborted", usage: resp.usage ?? null, ttftMs: null, text: responseText(resp) };
   c.sink.head(200, { "content-type": "application/json", ...c.headers() });
   c.sink.end(c.out.response(resp));
-  return { answered: true, outcome: "ok", usage: resp.usage ?? null, ttftMs: null, text: responseText(resp) };
+  // response: the canonical answer, for the response cache (lib/policy/cache-hooks.ts)
+  return { answered: true, outcome: "ok", usage: resp.usage ?? null, ttftMs: null, text: responseText(resp), response: resp };
 }
 
 function chunkText(ch: { choices: { delta: { content?: string | null } }[] }): string {

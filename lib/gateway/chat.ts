@@ -1,4 +1,4 @@
-import type { ChatRequest } from "@/lib/providers/types";
+import type { ChatRequest, ChatResponse } from "@/lib/providers/types";
 import { anthropicMessagesSchema, anthropicToChatRequest } from "./inbound/anthropic-messages";
 import { GatewayError, badRequest, notFoundModel } from "./errors";
 import { getSnapshot, type RouteInfo } from "./snapshot";
@@ -12,7 +12,10 @@ import { attemptChat, type AttemptResult } from "./attempt";
 import { chatOutput } from "./output";
 import { costUsd } from "./cost";
 import { countTokens, estimatePromptTokens } from "./tokens";
-import { newRecord, record, requestIdFor, sendError, toGatewayError } from "./context";
+import { newRecord, record, requestIdFor, responseHeaders, sendError, toGatewayError } from "./context";
+import { captureBodies } from "@/lib/telemetry/capture";
+import { beforeChatDispatch, type PolicyHook } from "@/lib/policy/cache-hooks";
+import { markStage, startTrace } from "@/lib/telemetry/trace";
 import type { CallRecord, GatewayRequest, GatewaySink, InboundApi } from "./types";
 import type { KeyInfo } from "./snapshot";
 
@@ -28,17 +31,21 @@ export async function handleChat(req: GatewayRequest, sink: GatewaySink, api: In
   const t0 = Date.now();
   const id = requestIdFor(req);
   const rec = newRecord(id, api === "anthropic" ? "messages" : "chat.completions", api);
+  startTrace(req, rec);
+  let policyHook: PolicyHook<ChatResponse> | null = null;
   try {
     // 1 parse
     const body = parseJsonBody(req);
     const chat: ChatRequest =
       api === "anthropic" ? anthropicToChatRequest(validate(anthropicMessagesSchema, body)) : (validate(chatRequestSchema, body) as ChatRequest);
     rec.stream = !!chat.stream;
+    markStage(rec, "parse");
     // 2 authenticate
     const snap = getSnapshot();
     const key = opts.internalTest ? INTERNAL_KEY : authenticate(req.headers, snap);
     rec.keyId = opts.internalTest ? null : key.id;
     rec.teamId = key.teamId;
+    markStage(rec, "authenticate");
     // 3 authorize: an approved subscription to a live API exposing the alias, and a chat route behind it
     let extraHeaders: Record<string, string> = {};
     if (!opts.internalTest) {
@@ -52,17 +59,26 @@ export async function handleChat(req: GatewayRequest, sink: GatewaySink, api: In
     if (!route) throw notFoundModel(chat.model);
     rec.routeAlias = route.alias;
     if (route.kind !== "chat") throw badRequest(`'${chat.model}' is an embedding model; call /v1/embeddings.`, "model", "model_not_supported");
+    markStage(rec, "authorize");
     // 4 guard
-    runGuards({ req, chat, key, route, rec });
+    await runGuards({ req, chat, key, route, rec });
+    markStage(rec, "guard");
+    // 4b idempotency + response cache (lib/policy/cache-hooks.ts): may answer without dispatch
+    policyHook = await beforeChatDispatch({ req, sink, api, chat, route, rec, stream: !!chat.stream, extraHeaders });
+    if (policyHook.answered) return;
+    sink = policyHook.sink;
     // 5 route
     const order = orderTargets(selectGroup(route, req.headers));
     if (!order.length) throw new GatewayError(503, "api_error", "no_targets", `Route '${route.alias}' has no enabled targets.`);
+    markStage(rec, "route");
     // 6 dispatch + 7 respond
-    await runChat(req, sink, api, chat, route, order, rec, extraHeaders);
+    policyHook.setAnswer(await runChat(req, sink, api, chat, route, order, rec, extraHeaders));
   } catch (e) {
     sendError(sink, api, rec, toGatewayError(e));
   } finally {
+    policyHook?.finish(rec);
     // 8 record
+    captureBodies(rec, req.body);
     record(rec, t0);
     opts.internalTest?.onRecord(rec);
   }
@@ -77,7 +93,7 @@ async function runChat(
   order: ReturnType<typeof orderTargets>,
   rec: ReturnType<typeof newRecord>,
   extraHeaders: Record<string, string>,
-): Promise<void> {
+): Promise<ChatResponse | undefined> {
   const stream = !!chat.stream;
   const created = Math.floor(Date.now() / 1000);
   const responseId = api === "anthropic" ? `msg_${rec.id.slice(4)}` : `chatcmpl-${rec.id.slice(4)}`;
@@ -85,6 +101,7 @@ async function runChat(
   let current = order[0]!;
   const headers = () => ({
     ...extraHeaders,
+    ...responseHeaders(rec),
     "x-request-id": rec.id,
     "x-portico-route": route.alias,
     "x-portico-provider": current.provider.name,
@@ -116,6 +133,7 @@ async function runChat(
   const { value: r, target } = result;
   fillTarget(rec, target);
   rec.ttftMs = r.ttftMs;
+  captureBodies(rec, req.body, r.text);
   rec.outcome = r.outcome;
   rec.status = r.outcome === "aborted" ? 499 : 200;
   if (r.error) rec.errorMessage = r.error;
@@ -145,6 +163,7 @@ async function runChat(
     completion_tokens: rec.tokensOut,
     prompt_tokens_details: { cached_tokens: rec.tokensCached },
   });
+  return r.response;
 }
 
 function fillTarget(rec: ReturnType<typeof newRecord>, t: ReturnType<typeof orderTargets>[number]): void {

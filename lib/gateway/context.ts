@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { errorBody, GatewayError } from "./errors";
 import { logWriter } from "./log-writer";
+import { log } from "@/lib/telemetry/logger";
 import type { CallRecord, GatewayRequest, GatewaySink, InboundApi } from "./types";
 
 const VALID_ID = /^[A-Za-z0-9._:-]{8,128}$/;
@@ -57,18 +58,47 @@ export function sendError(sink: GatewaySink, api: InboundApi, rec: CallRecord, e
   if (rec.outcome === "ok") rec.outcome = e.status === 499 ? "aborted" : e.status < 500 && e.status !== 429 ? "refused" : "error";
   if (e.status === 429 && !rec.attempts.length) rec.outcome = "refused";
   if (sink.headersSent) return;
-  sink.head(e.status === 499 ? 499 : e.status, { "content-type": "application/json", "x-request-id": rec.id, ...e.headers });
+  sink.head(e.status === 499 ? 499 : e.status, { "content-type": "application/json", "x-request-id": rec.id, ...responseHeaders(rec), ...e.headers });
   sink.end(errorBody(api, e, rec.id));
+}
+
+/**
+ * Finish hooks: called once per call when it ends (success, failure, refusal),
+ * before the row goes to the writer — traffic policies reconcile reservations
+ * here. Must be cheap and must not throw (errors are caught and logged).
+ */
+type RecordListener = (rec: CallRecord) => void;
+const gh = globalThis as unknown as { __porticoRecordHooks?: RecordListener[]; __porticoRespHeaders?: WeakMap<CallRecord, Record<string, string>> };
+const recordHooks = (gh.__porticoRecordHooks ??= []);
+export function onRecord(fn: RecordListener): void {
+  recordHooks.push(fn);
+}
+
+/** Headers a stage (e.g. the rate-limit guard) wants on this call's response, refusals included. */
+const respHeaders = (gh.__porticoRespHeaders ??= new WeakMap());
+export function addResponseHeaders(rec: CallRecord, h: Record<string, string>): void {
+  const prev = respHeaders.get(rec);
+  respHeaders.set(rec, prev ? { ...prev, ...h } : h);
+}
+export function responseHeaders(rec: CallRecord): Record<string, string> {
+  return respHeaders.get(rec) ?? {};
 }
 
 /** The record stage: hand the row to the batched writer; never awaited. */
 export function record(rec: CallRecord, t0: number): void {
   rec.latencyMs = Date.now() - t0;
+  for (const fn of recordHooks) {
+    try {
+      fn(rec);
+    } catch (e) {
+      log.error("record hook failed", { requestId: rec.id, err: e });
+    }
+  }
   logWriter().push(rec);
 }
 
 export function toGatewayError(e: unknown): GatewayError {
   if (e instanceof GatewayError) return e;
-  console.error("[portico] gateway internal error:", e);
+  log.error("gateway internal error", { err: e });
   return new GatewayError(500, "api_error", "internal_error", "Portico hit an internal error handling this request.");
 }

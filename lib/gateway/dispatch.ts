@@ -4,6 +4,8 @@ import { GatewayError } from "./errors";
 import { backoffMs } from "./routing";
 import type { TargetInfo } from "./snapshot";
 import type { AbortLike, CallRecord } from "./types";
+import { beginAttempt, endAttempt } from "@/lib/telemetry/trace";
+import { log } from "@/lib/telemetry/logger";
 
 export type TryResult<A> = { answered: true; value: A } | { answered: false; status: number | null; verdict: "retry" | "fallover" | "return" | "success"; err: GatewayError; retryAfterMs: number | null };
 
@@ -48,13 +50,16 @@ export async function dispatch<A>(
       }
       const t0 = Date.now();
       let r: TryResult<A>;
+      beginAttempt(rec, t.label, t.provider.name);
       try {
         r = await tryOnce(t);
       } catch (e) {
+        endAttempt(rec, null, "internal error");
         br.release(t.key);
         throw e;
       }
       const ms = Date.now() - t0;
+      endAttempt(rec, r.answered ? 200 : r.status, r.answered ? undefined : r.err.message);
       if (r.answered) {
         br.success(t.key);
         rec.attempts.push({ target: t.label, provider: t.provider.id, model: t.model.id, status: 200, ms });
@@ -75,7 +80,7 @@ export async function dispatch<A>(
       }
       br.failure(t.key);
       if (r.verdict === "fallover") {
-        console.error(`[portico] target ${t.label} answered ${r.status}: check its credentials/model id (${r.err.message})`);
+        log.error(`target ${t.label} answered ${r.status}: check its credentials/model id`, { requestId: rec.id, target: t.label, status: r.status, upstreamError: r.err.message });
         break;
       }
       if (a === attempts - 1) break;

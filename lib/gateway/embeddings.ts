@@ -12,13 +12,18 @@ import { authorizeAlias, deprecationHeaders } from "./stages/authorize";
 import { orderTargets, parseRetryAfter, selectGroup, verdictFor } from "./routing";
 import { dispatch, type TryResult } from "./dispatch";
 import { costUsd } from "./cost";
-import { newRecord, record, requestIdFor, sendError, toGatewayError } from "./context";
+import { newRecord, record, requestIdFor, responseHeaders, sendError, toGatewayError } from "./context";
+import { captureBodies } from "@/lib/telemetry/capture";
+import { beforeEmbeddingsDispatch, type PolicyHook } from "@/lib/policy/cache-hooks";
+import { markStage, startTrace, withTraceHeaders } from "@/lib/telemetry/trace";
 import type { GatewayRequest, GatewaySink } from "./types";
 
 /** POST /v1/embeddings */
 export async function handleEmbeddings(req: GatewayRequest, sink: GatewaySink): Promise<void> {
   const t0 = Date.now();
   const rec = newRecord(requestIdFor(req), "embeddings", "openai");
+  startTrace(req, rec);
+  let policyHook: PolicyHook<EmbeddingsResponse> | null = null;
   try {
     const body = validate(embeddingsRequestSchema, parseJsonBody(req)) as EmbeddingsRequest;
     const snap = getSnapshot();
@@ -33,8 +38,15 @@ export async function handleEmbeddings(req: GatewayRequest, sink: GatewaySink): 
     if (!route) throw notFoundModel(body.model);
     rec.routeAlias = route.alias;
     if (route.kind !== "embedding") throw badRequest(`'${body.model}' is a chat model; call /v1/chat/completions.`, "model", "model_not_supported");
-    runGuards({ req, key, route, rec });
+    markStage(rec, "authorize");
+    await runGuards({ req, key, route, rec, embeddings: body });
+    markStage(rec, "guard");
+    // idempotency + response cache (lib/policy/cache-hooks.ts): may answer without dispatch
+    policyHook = await beforeEmbeddingsDispatch({ req, sink, body, route, rec, extraHeaders: deprecationHeaders(authz.api, authz.deprecated) });
+    if (policyHook.answered) return;
+    sink = policyHook.sink;
     const order = orderTargets(selectGroup(route, req.headers));
+    markStage(rec, "route");
     const result = await dispatch<EmbeddingsResponse>(order, route.retry, req.signal, rec, (t) => tryEmbeddings(body, t, route.alias, req));
     if ("error" in result) throw result.error;
     const { value, target } = result;
@@ -47,6 +59,7 @@ export async function handleEmbeddings(req: GatewayRequest, sink: GatewaySink): 
     rec.status = 200;
     sink.head(200, {
       ...deprecationHeaders(authz.api, authz.deprecated),
+      ...responseHeaders(rec),
       "content-type": "application/json",
       "x-request-id": rec.id,
       "x-portico-route": route.alias,
@@ -54,9 +67,12 @@ export async function handleEmbeddings(req: GatewayRequest, sink: GatewaySink): 
       "x-portico-attempts": String(rec.attempts.length),
     });
     sink.end(JSON.stringify(value));
+    policyHook.setAnswer(value);
   } catch (e) {
     sendError(sink, "openai", rec, toGatewayError(e));
   } finally {
+    policyHook?.finish(rec);
+    captureBodies(rec, req.body);
     record(rec, t0);
   }
 }
@@ -75,7 +91,7 @@ async function tryEmbeddings(body: EmbeddingsRequest, t: TargetInfo, alias: stri
   const onClient = () => abort.abort("client");
   req.signal.on("abort", onClient);
   try {
-    const res = await sendUpstream(adapter.embeddingsRequest(body, t.target), {
+    const res = await sendUpstream(withTraceHeaders(adapter.embeddingsRequest(body, t.target), req.signal), {
       signal: abort,
       headersTimeout: t.provider.firstByteTimeoutMs,
       bodyTimeout: t.provider.totalTimeoutMs,

@@ -1,6 +1,7 @@
 import type Database from "better-sqlite3";
 import { getDbHolder } from "@/lib/db/client";
 import type { CallRecord } from "./types";
+import { log } from "@/lib/telemetry/logger";
 
 /**
  * Batched request-log writer: the request path only pushes onto an array;
@@ -70,7 +71,7 @@ class LogWriter {
         this.written += batch.length;
       } catch (e) {
         // Never take the data plane down for a log write; say it loudly instead.
-        console.error(`[portico] request log flush failed (${batch.length} rows dropped):`, e);
+        log.error("request log flush failed; rows dropped", { rows: batch.length, err: e });
         this.insert = null;
         this.touchKey = null;
       }
@@ -80,7 +81,7 @@ class LogWriter {
         try {
           l(batch);
         } catch (e) {
-          console.error("[portico] log flush listener failed:", e);
+          log.error("log flush listener failed", { err: e });
         }
       }
     }
@@ -90,10 +91,10 @@ class LogWriter {
     this.insert ??= sqlite.prepare(
       `INSERT OR IGNORE INTO request_logs (id, at, endpoint, inbound, key_id, team_id, app_id, api_id, route_alias, provider_id, provider_type, model_id,
         upstream_model, stream, status, outcome, attempts, latency_ms, ttft_ms, tokens_in, tokens_out, tokens_cached, usage_estimated,
-        cost_usd, error_code, error_message)
+        cost_usd, error_code, error_message, cache, saved_cost_usd, flags)
        VALUES (@id, @at, @endpoint, @inbound, @keyId, @teamId, @appId, @apiId, @routeAlias, @providerId, @providerType, @modelId, @upstreamModel,
         @stream, @status, @outcome, @attempts, @latencyMs, @ttftMs, @tokensIn, @tokensOut, @tokensCached, @usageEstimated, @costUsd,
-        @errorCode, @errorMessage)`,
+        @errorCode, @errorMessage, @cache, @savedCostUsd, @flags)`,
     );
     this.touchKey ??= sqlite.prepare("UPDATE api_keys SET last_used_at = ? WHERE id = ?");
   }
@@ -106,6 +107,9 @@ function toRow(r: CallRecord) {
     usageEstimated: r.usageEstimated ? 1 : 0,
     attempts: JSON.stringify(r.attempts),
     errorMessage: r.errorMessage ? r.errorMessage.slice(0, 2000) : null,
+    cache: r.cache ?? null,
+    savedCostUsd: r.savedCostUsd ?? null,
+    flags: r.flags?.length ? JSON.stringify(r.flags) : null,
   };
 }
 

@@ -6,6 +6,8 @@ import { logWriter } from "./log-writer";
 import { closePools } from "./pool";
 import { stopSnapshotPoller } from "./snapshot";
 import type { GatewayRequest, GatewaySink } from "./types";
+import { log } from "@/lib/telemetry/logger";
+import { stopObservability } from "@/lib/telemetry/observability";
 
 export function isGatewayPath(url: string): boolean {
   return url.startsWith("/v1/") || url === "/v1";
@@ -76,7 +78,7 @@ export function gatewayNodeHandler(req: IncomingMessage, res: ServerResponse): v
       return handleGateway(greq, sink);
     })
     .catch((e: unknown) => {
-      console.error("[portico] gateway mount error:", e);
+      log.error("gateway mount error", { path: req.url, err: e });
       if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" });
       res.end(JSON.stringify({ error: { message: "Internal error", type: "api_error", param: null, code: "internal_error" } }));
     });
@@ -86,5 +88,6 @@ export function gatewayNodeHandler(req: IncomingMessage, res: ServerResponse): v
 export async function shutdownGateway(): Promise<void> {
   logWriter().flush();
   stopSnapshotPoller();
+  stopObservability();
   await closePools();
 }

@@ -4,6 +4,7 @@ import { buildAccess, type AccessSnapshot } from "./access-snapshot";
 import { decryptSecret } from "@/lib/secret";
 import { localConfigVersion, storedConfigVersion } from "@/lib/config-version";
 import type { ProviderTarget, ProviderType } from "@/lib/providers/types";
+import { log } from "@/lib/telemetry/logger";
 
 export interface KeyInfo {
   id: string;
@@ -132,7 +133,7 @@ function build(): Snapshot {
         try {
           apiKey = decryptSecret(p.encryptedKey);
         } catch {
-          console.error(`[portico] cannot decrypt the credential of provider '${p.name}' (was PORTICO_SECRET changed?)`);
+          log.error(`cannot decrypt the credential of provider '${p.name}' (was PORTICO_SECRET changed?)`, { providerId: p.id });
         }
       }
       out.push({

@@ -64,4 +64,13 @@ export interface CallRecord {
   costUsd: number;
   errorCode: string | null;
   errorMessage: string | null;
+  /** response cache outcome (lib/policy/cache-hooks.ts); absent = no cache policy */
+  cache?: "hit" | "miss" | "skip" | null;
+  /** cache hit / idempotent replay: the cost the upstream call would have had */
+  savedCostUsd?: number | null;
+  /** content guard flags (prompt_injection, idempotent_replay, ...) */
+  flags?: string[];
+  /** captured request/response body (APIs with body capture on; lib/telemetry/capture.ts), already truncated */
+  reqBody?: string;
+  resBody?: string;
 }

@@ -2,6 +2,7 @@ import { handleGateway } from "./core";
 import { Abort } from "./abort";
 import { BODY_LIMIT } from "./stages/parse";
 import type { GatewayRequest, GatewaySink } from "./types";
+import { log } from "@/lib/telemetry/logger";
 
 /**
  * The same core behind Next route handlers (next dev, plain `next start`):
@@ -79,7 +80,7 @@ export async function handleWebRequest(request: Request): Promise<Response> {
     signal: abort,
   };
   const done = handleGateway(greq, sink).catch((e: unknown) => {
-    console.error("[portico] gateway error:", e);
+    log.error("gateway error", { err: e });
     if (!sent) resolveHead(Response.json({ error: { message: "Internal error", type: "api_error", param: null, code: "internal_error" } }, { status: 500 }));
   });
   return Promise.race([head, done.then(() => head)]);

@@ -24,7 +24,7 @@ import { parseWith } from "@/lib/api/handler";
 import { writeAudit } from "./audit";
 import { adminTeamIds, inIds, publicSubscription, type SubscriptionView } from "./access-views";
 
-export const WEBHOOK_EVENTS = ["subscription.requested", "subscription.approved", "subscription.rejected", "subscription.revoked", "subscription.cancelled"] as const;
+export const WEBHOOK_EVENTS = ["subscription.requested", "subscription.approved", "subscription.rejected", "subscription.revoked", "subscription.cancelled", "budget.threshold"] as const;
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 
 const url = z
@@ -242,6 +242,28 @@ export function emitSubscriptionEvent(type: WebhookEvent, sub: SubscriptionView 
   for (const h of hooks) {
     enqueue({ hookId: h.id, url: h.url, encryptedSecret: h.encryptedSecret, deliveryId: newId("dlv"), type, body });
   }
+}
+
+/**
+ * Fires a non-subscription event (e.g. `budget.threshold`) with `data` to the
+ * platform-wide hooks and those of `teamId`. Call after commit; never throws.
+ */
+export function emitWebhookEvent(type: WebhookEvent, teamId: string | null, data: Record<string, unknown>): void {
+  let hooks: Webhook[];
+  try {
+    hooks = getDb()
+      .select()
+      .from(webhooks)
+      .where(and(eq(webhooks.enabled, true), teamId ? or(isNull(webhooks.teamId), eq(webhooks.teamId, teamId)) : isNull(webhooks.teamId)))
+      .all()
+      .filter((h) => h.events.length === 0 || h.events.includes(type));
+  } catch (e) {
+    console.error("[portico] webhook lookup failed:", e);
+    return;
+  }
+  if (!hooks.length) return;
+  const body = JSON.stringify({ id: newId("evt"), type, createdAt: Date.now(), data });
+  for (const h of hooks) enqueue({ hookId: h.id, url: h.url, encryptedSecret: h.encryptedSecret, deliveryId: newId("dlv"), type, body });
 }
 
 function enqueue(d: Delivery): void {

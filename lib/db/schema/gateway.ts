@@ -163,6 +163,12 @@ export const requestLogs = sqliteTable(
     costUsd: real("cost_usd").notNull().default(0),
     errorCode: text("error_code"),
     errorMessage: text("error_message"),
+    /** response cache: hit | miss | skip; null when no cache policy applied (lib/policy/cache-hooks.ts) */
+    cache: text("cache"),
+    /** a cache hit or idempotent replay: what the upstream call would have cost */
+    savedCostUsd: real("saved_cost_usd"),
+    /** content guard flags, e.g. ["prompt_injection"], ["idempotent_replay"] */
+    flags: text("flags", { mode: "json" }).$type<string[]>(),
   },
   (t) => [
     index("request_logs_at_idx").on(t.at),

@@ -3,3 +3,8 @@ export * from "./audit";
 export * from "./settings";
 export * from "./gateway";
 export * from "./access";
+export * from "./prompts";
+export * from "./content-policy";
+export * from "./policy";
+export * from "./telemetry";
+export * from "./alerts";

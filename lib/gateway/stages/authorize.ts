@@ -73,3 +73,28 @@ export function deprecationHeaders(api: ApiInfo, deprecated: boolean): Record<st
     "x-portico-deprecated": `API '${api.name}' is deprecated; plan your move before it is retired.`,
   };
 }
+
+/**
+ * Pure decision for an API called by itself (kind `prompt`, POST /v1/apis/{slug}):
+ * the key's app needs an approved subscription to this very API. Drafts and
+ * APIs the app's team cannot see are 404 (their existence is not shown).
+ */
+export function authorizeApi(access: AccessSnapshot, key: KeyInfo, api: ApiInfo | undefined, slug: string): AuthzResult {
+  const app = key.appId ? access.apps.get(key.appId) : undefined;
+  if (!app) {
+    return { ok: false, error: forbidden("This key does not belong to an app. Create a key for your app in the Portico portal.", "key_without_app") };
+  }
+  const visible = api && api.state !== "draft" && (api.visibility === "all" || api.visibleTeamIds.has(app.teamId) || api.teamId === app.teamId);
+  if (!api || !visible) return { ok: false, error: new GatewayError(404, "invalid_request_error", "api_not_found", `No API '${slug}' is available to app '${app.name}'.`) };
+  const st = access.subs.get(app.id)?.get(api.id);
+  if (st === "approved" && api.state === "retired") {
+    return { ok: false, error: new GatewayError(410, "invalid_request_error", "api_retired", `API '${api.name}' has been retired. Subscribe to its successor in the Portico portal.`) };
+  }
+  if (st === "approved") return { ok: true, app, api, deprecated: api.state === "deprecated" };
+  if (api.state === "retired") return { ok: false, error: new GatewayError(410, "invalid_request_error", "api_retired", `API '${api.name}' has been retired.`) };
+  if (st === "pending") return { ok: false, error: forbidden(`App '${app.name}' has a pending subscription to API '${api.name}'; an admin must approve it.`, "subscription_pending") };
+  if (st === "rejected" || st === "revoked") {
+    return { ok: false, error: forbidden(`App '${app.name}' has a ${st} subscription to API '${api.name}'. Request it again with a reason in the Portico portal.`, `subscription_${st}`) };
+  }
+  return { ok: false, error: forbidden(`App '${app.name}' is not subscribed to API '${api.name}'. Subscribe to it in the Portico portal.`, "not_subscribed") };
+}
