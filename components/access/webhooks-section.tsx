@@ -11,6 +11,7 @@ import { apiFieldErrors, errorAt } from "@/components/gateway/form";
 import { srOnly } from "@/components/gateway/constants";
 import { ak } from "./query-keys";
 import { WEBHOOK_EVENTS, type WebhookView } from "./types";
+import { FormActions } from "@/components/admin/form-actions";
 
 function LastDelivery({ w }: { w: WebhookView }) {
   if (!w.lastDeliveredAt && w.lastStatus === null && !w.lastError) return <span className="muted small">never</span>;
@@ -183,14 +184,7 @@ function CreateWebhookDialog({ onClose, onCreated }: { onClose: () => void; onCr
           {events.length === 0 ? <span className="error">Pick at least one event.</span> : null}
           {errorAt(byField, "events") ? <span className="error">{errorAt(byField, "events")}</span> : null}
         </fieldset>
-        <div className="actions">
-          <button type="button" className="btn" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="btn primary" disabled={m.isPending || events.length === 0}>
-            {m.isPending ? "Creating…" : "Create webhook"}
-          </button>
-        </div>
+        <FormActions onCancel={onClose} busy={m.isPending} disabled={m.isPending || events.length === 0} label="Create webhook" busyLabel="Creating…" />
       </form>
     </Dialog>
   );

@@ -11,6 +11,7 @@ import { useInvalidate } from "@/components/admin/query";
 import { gk, srOnly } from "./constants";
 import { apiFieldErrors, numOrUndef } from "./form";
 import type { CreatedKey, KeyRow } from "./types";
+import { FormActions } from "@/components/admin/form-actions";
 
 interface AppOption {
   id: string;
@@ -152,14 +153,7 @@ function CreateKeyDialog({ onClose, onCreated }: { onClose: () => void; onCreate
         <Field label="Expires in (days)" htmlFor="key-expires" error={byField.expiresInDays} hint="Blank = never.">
           <input id="key-expires" className="input" type="number" min={1} max={3650} value={expires} onChange={(e) => setExpires(e.target.value)} style={{ width: 140 }} />
         </Field>
-        <div className="actions">
-          <button type="button" className="btn" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="btn primary" disabled={create.isPending}>
-            {create.isPending ? "Creating…" : "Create key"}
-          </button>
-        </div>
+        <FormActions onCancel={onClose} busy={create.isPending} label="Create key" busyLabel="Creating…" />
       </form>
     </Dialog>
   );

@@ -10,6 +10,7 @@ import { useInvalidate } from "@/components/admin/query";
 import { API_VERSION_HINT, DEFAULT_BASE_URLS, PROVIDER_TYPES, gk, providerTypeLabel, srOnly } from "./constants";
 import { apiFieldErrors, errorAt, numOrUndef, str, unshownErrors } from "./form";
 import type { BreakerRow, ProviderRow, ProviderType } from "./types";
+import { FormActions } from "@/components/admin/form-actions";
 
 export function ProvidersPage() {
   const list = useQuery({ queryKey: gk.providers, queryFn: () => api<{ items: ProviderRow[] }>("/api/admin/providers") });
@@ -358,14 +359,7 @@ function RotateKeyDialog({ provider, onClose, onSaved }: { provider: ProviderRow
         <Field label="New API key" htmlFor="rotate-api-key" error={byField.apiKey}>
           <input id="rotate-api-key" className="input mono" type="password" autoComplete="off" value={apiKey} onChange={(e) => setApiKey(e.target.value)} required />
         </Field>
-        <div className="actions">
-          <button type="button" className="btn" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="btn primary" disabled={save.isPending || !apiKey.trim()}>
-            {save.isPending ? "Saving…" : "Rotate key"}
-          </button>
-        </div>
+        <FormActions onCancel={onClose} busy={save.isPending} disabled={save.isPending || !apiKey.trim()} label="Rotate key" busyLabel="Saving…" />
       </form>
     </Dialog>
   );

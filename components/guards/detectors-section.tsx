@@ -9,6 +9,7 @@ import { Dialog } from "@/components/admin/dialog";
 import { apiFieldErrors } from "@/components/gateway/form";
 import { srOnly } from "@/components/gateway/constants";
 import type { DetectorView } from "./types";
+import { FormActions } from "@/components/admin/form-actions";
 
 /** Admin-defined detectors: regexes (validated on save) and blocked-term lists. */
 export function DetectorsSection({ detectors, onChange }: { detectors: DetectorView[]; onChange: () => void }) {
@@ -136,14 +137,7 @@ function DetectorDialog({ onClose, onSaved }: { onClose: () => void; onSaved: ()
         <label className="row small" style={{ gap: 6 }}>
           <input type="checkbox" checked={caseSensitive} onChange={(e) => setCaseSensitive(e.target.checked)} /> Case-sensitive
         </label>
-        <div className="actions">
-          <button type="button" className="btn" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="btn primary" disabled={m.isPending}>
-            {m.isPending ? "Saving…" : "Create detector"}
-          </button>
-        </div>
+        <FormActions onCancel={onClose} busy={m.isPending} label="Create detector" busyLabel="Saving…" />
       </form>
     </Dialog>
   );

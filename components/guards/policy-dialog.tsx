@@ -6,6 +6,7 @@ import { ErrorAlert, Field } from "@/components/ui";
 import { Dialog } from "@/components/admin/dialog";
 import { apiFieldErrors } from "@/components/gateway/form";
 import { DETECTOR_LABELS, type DetectorView, type InjectionMode, type PolicyScope, type PolicyView, type PromptMode, type ResponseMode } from "./types";
+import { FormActions } from "@/components/admin/form-actions";
 
 type Option = { id: string; label: string };
 
@@ -165,14 +166,7 @@ export function PolicyDialog({
             : null}
           {byField.detectors ? <span className="error">{byField.detectors}</span> : null}
         </fieldset>
-        <div className="actions">
-          <button type="button" className="btn" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="btn primary" disabled={m.isPending || (scopeType !== "global" && !scopeId)}>
-            {m.isPending ? "Saving…" : "Save policy"}
-          </button>
-        </div>
+        <FormActions onCancel={onClose} busy={m.isPending} disabled={m.isPending || (scopeType !== "global" && !scopeId)} label="Save policy" busyLabel="Saving…" />
       </form>
     </Dialog>
   );

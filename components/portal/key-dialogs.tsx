@@ -7,6 +7,7 @@ import { Dialog } from "@/components/admin/dialog";
 import { CopyBox } from "@/components/admin/copy-box";
 import { formErrors } from "@/components/admin/form-errors";
 import type { CreatedAppKey, KeyView } from "@/components/access/types";
+import { FormActions } from "@/components/admin/form-actions";
 
 const EXPIRY = [
   { value: "", label: "Never" },
@@ -76,14 +77,7 @@ export function CreateKeyDialog({ appId, onClose, onChanged }: { appId: string; 
               ))}
             </select>
           </Field>
-          <div className="actions">
-            <button type="button" className="btn" onClick={onClose}>
-              Cancel
-            </button>
-            <button type="submit" className="btn primary" disabled={m.isPending}>
-              {m.isPending ? "Creating…" : "Create key"}
-            </button>
-          </div>
+          <FormActions onCancel={onClose} busy={m.isPending} label="Create key" busyLabel="Creating…" />
         </form>
       )}
     </Dialog>
@@ -131,14 +125,7 @@ export function RotateKeyDialog({ appId, keyRow, onClose, onChanged }: { appId: 
           <Field label="Grace period (hours)" htmlFor="rotate-grace-hours" error={errs.field.graceHours} hint="0 ends the old key at once; at most 168 (7 days).">
             <input id="rotate-grace-hours" className="input" type="number" min={0} max={168} value={grace} onChange={(e) => setGrace(e.target.value)} style={{ width: 140 }} />
           </Field>
-          <div className="actions">
-            <button type="button" className="btn" onClick={onClose}>
-              Cancel
-            </button>
-            <button type="submit" className="btn primary" disabled={m.isPending}>
-              {m.isPending ? "Rotating…" : "Rotate key"}
-            </button>
-          </div>
+          <FormActions onCancel={onClose} busy={m.isPending} label="Rotate key" busyLabel="Rotating…" />
         </form>
       )}
     </Dialog>

@@ -8,6 +8,7 @@ import { CopyBox } from "../copy-box";
 import { formErrors } from "../form-errors";
 import { qk, useInvalidate } from "../query";
 import type { AdminTokenRow } from "../types";
+import { FormActions } from "@/components/admin/form-actions";
 
 const EXPIRY = [
   { value: "", label: "Never" },
@@ -82,14 +83,7 @@ export function CreateTokenDialog({ open, onClose }: { open: boolean; onClose: (
               ))}
             </select>
           </Field>
-          <div className="actions">
-            <button type="button" className="btn" onClick={close}>
-              Cancel
-            </button>
-            <button type="submit" className="btn primary" disabled={m.isPending}>
-              {m.isPending ? "Creating…" : "Create token"}
-            </button>
-          </div>
+          <FormActions onCancel={close} busy={m.isPending} label="Create token" busyLabel="Creating…" />
         </form>
       )}
     </Dialog>

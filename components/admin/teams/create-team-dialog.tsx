@@ -8,6 +8,7 @@ import { Dialog } from "../dialog";
 import { formErrors } from "../form-errors";
 import { qk, useInvalidate } from "../query";
 import type { TeamRow } from "../types";
+import { FormActions } from "@/components/admin/form-actions";
 
 const FIELDS = ["name", "slug", "description"] as const;
 const EMPTY = { name: "", slug: "", description: "" };
@@ -59,14 +60,7 @@ export function CreateTeamDialog({ open, onClose }: { open: boolean; onClose: ()
         <Field label="Description" htmlFor="new-team-description" error={errs.field.description}>
           <textarea id="new-team-description" className="input" style={{ fontFamily: "inherit" }} value={form.description} onChange={(e) => setForm({ ...form, description: e.target.value })} />
         </Field>
-        <div className="actions">
-          <button type="button" className="btn" onClick={close}>
-            Cancel
-          </button>
-          <button type="submit" className="btn primary" disabled={m.isPending}>
-            {m.isPending ? "Creating…" : "Create team"}
-          </button>
-        </div>
+        <FormActions onCancel={close} busy={m.isPending} label="Create team" busyLabel="Creating…" />
       </form>
     </Dialog>
   );

@@ -9,6 +9,7 @@ import { ConfirmDialog } from "../confirm-dialog";
 import { formErrors } from "../form-errors";
 import { qk, useInvalidate } from "../query";
 import type { TeamDetail, TeamMemberRow, TeamRole } from "../types";
+import { FormActions } from "@/components/admin/form-actions";
 
 export function TeamMembers({ team, canManage }: { team: TeamDetail; canManage: boolean }) {
   const invalidate = useInvalidate();
@@ -146,14 +147,7 @@ function AddMemberDialog({ teamId, open, onClose }: { teamId: string; open: bool
             <option value="team_admin">team_admin</option>
           </select>
         </Field>
-        <div className="actions">
-          <button type="button" className="btn" onClick={close}>
-            Cancel
-          </button>
-          <button type="submit" className="btn primary" disabled={m.isPending}>
-            {m.isPending ? "Adding…" : "Add"}
-          </button>
-        </div>
+        <FormActions onCancel={close} busy={m.isPending} label="Add" busyLabel="Adding…" />
       </form>
     </Dialog>
   );

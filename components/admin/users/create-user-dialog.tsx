@@ -8,6 +8,7 @@ import { formErrors } from "../form-errors";
 import { qk, useInvalidate } from "../query";
 import type { UserRow } from "../types";
 import { RoleSelect } from "./user-form-fields";
+import { FormActions } from "@/components/admin/form-actions";
 
 const FIELDS = ["email", "name", "password", "role"] as const;
 const EMPTY = { email: "", name: "", password: "", role: "member" as "admin" | "member" };
@@ -54,14 +55,7 @@ export function CreateUserDialog({ open, onClose, passwordMin }: { open: boolean
           <input id="new-user-password" className="input" type="password" autoComplete="new-password" value={form.password} onChange={(e) => setForm({ ...form, password: e.target.value })} />
         </Field>
         <RoleSelect id="new-user-role" value={form.role} onChange={(role) => setForm({ ...form, role })} error={errs.field.role} />
-        <div className="actions">
-          <button type="button" className="btn" onClick={close}>
-            Cancel
-          </button>
-          <button type="submit" className="btn primary" disabled={m.isPending}>
-            {m.isPending ? "Creating…" : "Create user"}
-          </button>
-        </div>
+        <FormActions onCancel={close} busy={m.isPending} label="Create user" busyLabel="Creating…" />
       </form>
     </Dialog>
   );
