@@ -35,6 +35,8 @@ import { costUsd } from "./cost";
 import { countTokens, estimatePromptTokens } from "./tokens";
 import { newRecord, record, requestIdFor, responseHeaders, sendError, toGatewayError } from "./context";
 import type { AbortLike, CallRecord, GatewayRequest, GatewaySink } from "./types";
+import { beforePromptDispatch, type PolicyHook } from "@/lib/policy/cache-hooks";
+import type { PromptAnswer } from "@/lib/policy/cache";
 
 // ---------------------------------------------------------------- prompt snapshot
 
@@ -239,6 +241,7 @@ export async function handlePromptApi(req: GatewayRequest, sink: GatewaySink, sl
   const t0 = Date.now();
   const id = requestIdFor(req);
   const rec = newRecord(id, "prompt", "openai");
+  let policyHook: PolicyHook<PromptAnswer> | null = null;
   try {
     // 1 parse: an empty body is {} (a prompt may take no variables)
     const body = req.bodyTooLarge || (req.body && req.body.length) ? parseJsonBody(req) : {};
@@ -266,10 +269,16 @@ export async function handlePromptApi(req: GatewayRequest, sink: GatewaySink, sl
     }
     rec.stream = stream;
     // validate variables, render, build the request
-    const { chat, route } = preparePrompt(spec, body, slug, stream, snap);
+    const { chat, route, values } = preparePrompt(spec, body, slug, stream, snap);
     rec.routeAlias = route.alias;
     // 4 guard (rate limits, budgets, content policy see the rendered messages)
     await runGuards({ req, chat, key, route, rec });
+    // 4b idempotency + response cache (lib/policy/cache-hooks.ts): may answer without dispatch
+    const pv = { "portico-prompt-version": String(choice.version) };
+    const jsonMode = spec.outputMode === "json" && !!spec.outputSchema;
+    policyHook = await beforePromptDispatch({ req, sink, route, rec, stream, extraHeaders: { ...extra, ...pv }, apiId: authz.api.id, version: choice.version, values, jsonMode });
+    if (policyHook.answered) return;
+    sink = policyHook.sink;
     const headers = { ...extra, ...responseHeaders(rec), "x-request-id": rec.id, "x-portico-route": route.alias, "portico-prompt-version": String(choice.version) };
     if (stream) {
       await streamPrompt(req, sink, spec, chat, route, rec, choice.version, headers);
@@ -281,6 +290,7 @@ export async function handlePromptApi(req: GatewayRequest, sink: GatewaySink, sl
     rec.outcome = "ok";
     sink.head(200, { "content-type": "application/json", ...headers, "x-portico-provider": rec.providerType ?? "", "x-portico-attempts": String(rec.attempts.length) });
     sink.end(JSON.stringify({ output: r.output, usage: r.usage, cost_usd: r.costUsd, request_id: rec.id, version: choice.version }));
+    policyHook.setAnswer({ output: r.output, usage: r.usage, version: choice.version });
   } catch (e) {
     const ge = toGatewayError(e);
     if (e instanceof InvalidOutput) {
@@ -303,6 +313,7 @@ export async function handlePromptApi(req: GatewayRequest, sink: GatewaySink, sl
       sendError(sink, "openai", rec, ge);
     }
   } finally {
+    policyHook?.finish(rec);
     // 8 record
     record(rec, t0);
   }

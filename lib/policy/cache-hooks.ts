@@ -1,7 +1,7 @@
 /**
  * The gateway's hook into the response cache, idempotency and response redaction
- * (docs/traffic-policy.md). chat.ts / embeddings.ts call `beforeChatDispatch` /
- * `beforeEmbeddingsDispatch` after the guard stage: the hook may answer on its own
+ * (docs/traffic-policy.md). chat.ts / embeddings.ts / prompt-api.ts call `beforeChatDispatch` /
+ * `beforeEmbeddingsDispatch` / `beforePromptDispatch` after the guard stage: the hook may answer on its own
  * (idempotent replay, cache hit) — dispatch is then skipped — or hands back the sink
  * to write to (capturing for idempotency, redacting for the response policy). The
  * handler reports the answer with `setAnswer` and calls `finish(rec)` when the call
@@ -14,7 +14,17 @@ import { addResponseHeaders, onRecord, responseHeaders } from "@/lib/gateway/con
 import { SSE_HEADERS, chatOutput } from "@/lib/gateway/output";
 import type { RouteInfo } from "@/lib/gateway/snapshot";
 import type { CallRecord, GatewayRequest, GatewaySink, InboundApi } from "@/lib/gateway/types";
-import { cacheDirectives, chatCacheKey, embeddingsCacheKey, parseEntry, responseToChunks, type CacheEntry } from "./cache";
+import {
+  cacheDirectives,
+  chatCacheKey,
+  embeddingsCacheKey,
+  parseEntry,
+  promptCacheKey,
+  responseToChunks,
+  splitForStream,
+  type CacheEntry,
+  type PromptAnswer,
+} from "./cache";
 import { contentStores, warnStore } from "./cache-store";
 import { beginIdempotent, bodyHash, capturingSink, validIdempotencyKey, type StoredAnswer } from "./idempotency";
 import { contentGuard, redactingSink, scrubRecord } from "./guards-content";
@@ -245,6 +255,54 @@ export async function beforeEmbeddingsDispatch(p: Omit<Common, "stream"> & { bod
       try {
         finishIdem(rec);
         storeEntry(plan, policy, rec, answer ? { kind: "embeddings", response: answer } : null, answer ? (rec.attempts.at(-1)?.target.split("/")[0] ?? null) : null);
+      } catch (e) {
+        console.error("[portico] cache/idempotency finish failed:", e);
+      }
+    },
+  };
+}
+
+// ---------------------------------------------------------------- prompt APIs
+
+/**
+ * POST /v1/apis/{slug}: keyed on the prompt API, the served version and the validated
+ * variables. A hit answers the 200 JSON body (cost 0, this call's request id), or, for a
+ * stream with replay on, `data: {"delta"}` events and `event: done`.
+ */
+export async function beforePromptDispatch(
+  p: Common & { apiId: string; version: number; values: Record<string, unknown>; jsonMode: boolean },
+): Promise<PolicyHook<PromptAnswer>> {
+  const prep = await prepare(p);
+  if (!prep) return answered(p.sink);
+  const { policy, out, finishIdem } = prep;
+  const { plan, hit } = await lookup(p, policy, () => promptCacheKey(p.rec.teamId, p.apiId, p.version, p.values, contentSnapshot().generation));
+  if (hit?.kind === "prompt") {
+    logHit(p.rec, hit);
+    const { output, usage, version } = hit.response;
+    if (!p.stream) {
+      out.head(200, { "content-type": "application/json", ...hitHeaders(p, hit) });
+      out.end(JSON.stringify({ output, usage, cost_usd: 0, request_id: p.rec.id, version }));
+    } else {
+      out.head(200, { ...SSE_HEADERS, ...hitHeaders(p, hit) });
+      for (const delta of splitForStream(typeof output === "string" ? output : JSON.stringify(output))) {
+        if (p.req.signal.aborted) break;
+        if (!out.write(`data: ${JSON.stringify({ delta })}\n\n`)) await out.drain();
+      }
+      const done = { usage, cost_usd: 0, request_id: p.rec.id, version, ...(p.jsonMode ? { output } : {}) };
+      out.end(`event: done\ndata: ${JSON.stringify(done)}\n\n`);
+    }
+    finishIdem(p.rec);
+    return answered(out);
+  }
+  let answer: PromptAnswer | undefined;
+  return {
+    answered: false,
+    sink: out,
+    setAnswer: (a) => (answer = a),
+    finish: (rec) => {
+      try {
+        finishIdem(rec);
+        storeEntry(plan, policy, rec, answer ? { kind: "prompt", response: answer } : null, answer ? (rec.attempts.at(-1)?.target.split("/")[0] ?? null) : null);
       } catch (e) {
         console.error("[portico] cache/idempotency finish failed:", e);
       }

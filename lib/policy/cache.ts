@@ -51,6 +51,21 @@ export function embeddingsCacheKey(teamId: string | null, routeAlias: string, re
   return `cache:emb:${digest({ v: 1, gen: generation, team: teamId ?? "", route: routeAlias, req: params(req as unknown as Record<string, unknown>) })}`;
 }
 
+/**
+ * A prompt-API call: sha256 of the team, the prompt API, the served version and the
+ * validated variables (defaults applied, keys sorted). The version pins route and templates.
+ */
+export function promptCacheKey(teamId: string | null, apiId: string, version: number, values: Record<string, unknown>, generation = 0): string {
+  return `cache:prompt:${digest({ v: 1, gen: generation, team: teamId ?? "", api: apiId, version, values })}`;
+}
+
+/** The fields of a prompt API's 200 body worth keeping (cost and request id are per call). */
+export interface PromptAnswer {
+  output: unknown;
+  usage: Usage;
+  version: number;
+}
+
 /** What a cache entry holds besides the answer: enough to log a hit like the original call. */
 export interface CacheMeta {
   costUsd: number;
@@ -65,13 +80,15 @@ export interface CacheMeta {
   storedAt: number;
 }
 
-export type CacheEntry = ({ kind: "chat"; response: ChatResponse } | { kind: "embeddings"; response: EmbeddingsResponse }) & { meta: CacheMeta };
+export type CacheEntry = ({ kind: "chat"; response: ChatResponse } | { kind: "embeddings"; response: EmbeddingsResponse } | { kind: "prompt"; response: PromptAnswer }) & {
+  meta: CacheMeta;
+};
 
 export function parseEntry(raw: string | null): CacheEntry | null {
   if (!raw) return null;
   try {
     const e = JSON.parse(raw) as CacheEntry;
-    return e && (e.kind === "chat" || e.kind === "embeddings") && e.response && e.meta ? e : null;
+    return e && (e.kind === "chat" || e.kind === "embeddings" || e.kind === "prompt") && e.response && e.meta ? e : null;
   } catch {
     return null;
   }
