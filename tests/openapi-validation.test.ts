@@ -7,7 +7,7 @@ import type { PromptSpec } from "@/lib/db/schema/prompts";
 /** Every OpenAPI document Portico serves passes the official OpenAPI 3.1 JSON Schema. */
 async function validate(doc: unknown): Promise<{ valid: boolean; errors: unknown }> {
   const v = new Validator();
-  const res = await v.validate(JSON.parse(JSON.stringify(doc)) as object);
+  const res = await v.validate(JSON.parse(JSON.stringify(doc)) as Parameters<Validator["validate"]>[0]);
   return { valid: res.valid, errors: res.errors };
 }
 
