@@ -78,6 +78,7 @@ export function SeriesChartView({
   variant = "area",
   stacked = true,
   budgetLines = [],
+  markers = [],
 }: {
   data: SeriesChart;
   unit: Unit;
@@ -86,6 +87,8 @@ export function SeriesChartView({
   variant?: "area" | "bar" | "line";
   stacked?: boolean;
   budgetLines?: { label: string; value: number }[];
+  /** vertical lines at bucket starts (e.g. circuit-breaker openings), also read out in the summary */
+  markers?: { t: number; label: string }[];
 }) {
   const rows = data.buckets.map((t, i) => {
     const r: Record<string, number | string> = { t, label: bucketLabel(t, data.bucket) };
@@ -93,7 +96,7 @@ export function SeriesChartView({
     return r;
   });
   const totals = data.series.map((s) => ({ label: s.label, total: s.total ?? s.values.reduce((a, b) => a + b, 0) }));
-  const summary = `${title}, ${data.buckets.length} ${data.bucket} buckets: ${totals.map((x) => `${x.label} ${fmtUnit(x.total, unit)}`).join("; ") || "no data"}`;
+  const summary = `${title}, ${data.buckets.length} ${data.bucket} buckets: ${totals.map((x) => `${x.label} ${fmtUnit(x.total, unit)}`).join("; ") || "no data"}${markers.map((m) => `; ${m.label} at ${bucketLabel(m.t, data.bucket)}`).join("")}`;
   const common = { data: rows, margin: { top: 8, right: 12, bottom: 0, left: 0 } };
   const axis = (
     <>
@@ -104,6 +107,9 @@ export function SeriesChartView({
       <Legend wrapperStyle={{ fontSize: 12 }} />
       {budgetLines.map((b) => (
         <ReferenceLine key={b.label} y={b.value} stroke="#c0262d" strokeDasharray="6 4" label={{ value: b.label, fontSize: 11, fill: "#c0262d", position: "insideTopRight" }} />
+      ))}
+      {markers.map((m) => (
+        <ReferenceLine key={m.t} x={bucketLabel(m.t, data.bucket)} stroke="#c0262d" strokeDasharray="4 3" label={{ value: m.label, fontSize: 11, fill: "#c0262d", position: "insideTopLeft" }} />
       ))}
     </>
   );
@@ -173,8 +179,13 @@ export function SeriesChartView({
   );
 }
 
-/** Provider health: error rate and p95 latency per provider over time (two small line charts). */
+/** Provider health: error rate and p95 latency per provider over time (two small line charts), circuit-breaker openings marked. */
 export function HealthView({ data, testId }: { data: HealthChart; testId: string }) {
+  const openings = data.breakerOpenings ?? [];
+  // one line per bucket: "circuit open: A, B"
+  const byBucket = new Map<number, Set<string>>();
+  for (const e of openings) byBucket.set(e.bucket, (byBucket.get(e.bucket) ?? new Set()).add(e.provider));
+  const markers = [...byBucket].map(([t, names]) => ({ t, label: `circuit open: ${[...names].join(", ")}` }));
   const asSeries = (pick: "errorRate" | "p95LatencyMs"): SeriesChart => ({
     ...data,
     series: data.providers.map((p) => ({ key: p.key, label: p.label, values: p[pick].map((v) => v ?? 0) })),
@@ -183,12 +194,35 @@ export function HealthView({ data, testId }: { data: HealthChart; testId: string
     <div className="grid" style={{ gridTemplateColumns: "repeat(auto-fit, minmax(320px, 1fr))" }}>
       <div>
         <div className="muted small">Error rate</div>
-        <SeriesChartView data={asSeries("errorRate")} unit="pct" testId={`${testId}-errors`} title="Error rate by provider" variant="line" stacked={false} />
+        <SeriesChartView data={asSeries("errorRate")} unit="pct" testId={`${testId}-errors`} title="Error rate by provider" variant="line" stacked={false} markers={markers} />
       </div>
       <div>
         <div className="muted small">p95 latency</div>
-        <SeriesChartView data={asSeries("p95LatencyMs")} unit="ms" testId={`${testId}-latency`} title="p95 latency by provider" variant="line" stacked={false} />
+        <SeriesChartView data={asSeries("p95LatencyMs")} unit="ms" testId={`${testId}-latency`} title="p95 latency by provider" variant="line" stacked={false} markers={markers} />
       </div>
+      {openings.length ? (
+        <table style={srOnly} data-testid={`${testId}-breaker-data`}>
+          <caption>Circuit-breaker openings</caption>
+          <thead>
+            <tr>
+              <th scope="col">Opened at</th>
+              <th scope="col">Provider</th>
+              <th scope="col">Target</th>
+              <th scope="col">Failures</th>
+            </tr>
+          </thead>
+          <tbody>
+            {openings.map((e, i) => (
+              <tr key={i} data-provider={e.provider}>
+                <td>{new Date(e.at).toISOString()}</td>
+                <td>{e.provider}</td>
+                <td>{e.target}</td>
+                <td>{e.failures}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : null}
     </div>
   );
 }

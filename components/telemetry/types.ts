@@ -110,4 +110,6 @@ export interface TopChart extends ChartBase {
 
 export interface HealthChart extends ChartBase {
   providers: { key: string; label: string; requests: number[]; errorRate: (number | null)[]; avgLatencyMs: (number | null)[]; p95LatencyMs: (number | null)[] }[];
+  /** circuit-breaker openings (admins only; empty for others) */
+  breakerOpenings: { at: number; bucket: number; target: string; providerId: string; provider: string; modelId: string; failures: number }[];
 }

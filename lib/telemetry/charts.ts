@@ -1,12 +1,13 @@
 import { z } from "zod";
 import { getDbHolder } from "@/lib/db/client";
-import type { Actor } from "@/lib/auth/actor";
+import { isAdmin, type Actor } from "@/lib/auth/actor";
 import { BadRequestError } from "@/lib/errors";
 import { bucketStarts, chooseBucket, coverSegments, fillBuckets, parseTz, HOUR, MIN, type BucketChoice } from "./buckets";
 import { histogramQuantile, HISTOGRAM_BUCKETS } from "./histogram";
 import { histogramFromRow, histogramSumsSql } from "./rollup";
 import { assertTeamInScope, scopeSql, teamScope, type TeamScope } from "./scope";
 import { toCsv } from "./csv";
+import { listBreakerEvents } from "./breaker-events";
 
 /**
  * Cost and usage charts. They read ONLY usage_rollups (never request_logs), with the
@@ -40,6 +41,8 @@ interface Ctx {
   choice: BucketChoice;
   starts: number[];
   limit: number;
+  /** platform-level data (circuit-breaker openings): admin pages only */
+  platform: boolean;
 }
 
 function context(actor: Actor, q: ChartQuery, portal: boolean, now = Date.now()): Ctx {
@@ -59,7 +62,7 @@ function context(actor: Actor, q: ChartQuery, portal: boolean, now = Date.now())
   const tz = parseTz(q.tz);
   const choice = chooseBucket(from, to);
   const starts = bucketStarts(from, to, choice, tz);
-  return { scope, teamId: q.teamId, from, to, tz, choice, starts, limit: q.limit };
+  return { scope, teamId: q.teamId, from, to, tz, choice, starts, limit: q.limit, platform: isAdmin(actor) && !portal };
 }
 
 /** WHERE for rollups of one granularity and time range, scope and team filter included. */
@@ -256,6 +259,14 @@ function providerHealth(c: Ctx) {
   }));
 }
 
+/** Circuit-breaker openings in the chart's range, each with its bucket; admins only (others get []). */
+function breakerOpenings(c: Ctx) {
+  if (!c.platform) return [];
+  const events = listBreakerEvents(c.starts[0] ?? c.from, c.to);
+  const names = nameMap("providers", [...new Set(events.map((e) => e.providerId).filter(Boolean))]);
+  return events.map((e) => ({ ...e, bucket: c.starts[Math.max(0, fillIndex(c.starts, e.at))] ?? e.at, provider: names.get(e.providerId) ?? e.providerId }));
+}
+
 function fillIndex(starts: number[], t: number): number {
   let lo = 0;
   let hi = starts.length - 1;
@@ -313,7 +324,7 @@ export function chartData({ actor, kind, query, portal = false }: { actor: Actor
     case "top-keys":
       return { ...base, rows: top(c, "key_id", "api_keys", c.limit) };
     case "provider-health":
-      return { ...base, providers: providerHealth(c) };
+      return { ...base, providers: providerHealth(c), breakerOpenings: breakerOpenings(c) };
   }
 }
 
@@ -326,8 +337,10 @@ export function chartCsv(data: ReturnType<typeof chartData>): string {
   if ("rows" in data) return toCsv(["id", "name", "team", "requests", "tokens", "cost_usd"], data.rows.map((r) => [r.id, r.label, r.team, r.requests, r.tokens, r.costUsd]));
   if ("providers" in data) {
     const rows: unknown[][] = [];
-    for (const p of data.providers) data.buckets.forEach((b, i) => rows.push([iso(b), p.label, p.requests[i], p.errorRate[i], p.avgLatencyMs[i], p.p95LatencyMs[i]]));
-    return toCsv(["bucket_start", "provider", "requests", "error_rate", "avg_latency_ms", "p95_latency_ms"], rows);
+    for (const p of data.providers) data.buckets.forEach((b, i) => rows.push([iso(b), p.label, p.requests[i], p.errorRate[i], p.avgLatencyMs[i], p.p95LatencyMs[i], "health"]));
+    // circuit-breaker openings as rows of their own kind (admins only; the metric columns stay empty)
+    for (const e of data.breakerOpenings) rows.push([iso(e.bucket), e.provider, null, null, null, null, "breaker_open", iso(e.at), e.target, e.failures]);
+    return toCsv(["bucket_start", "provider", "requests", "error_rate", "avg_latency_ms", "p95_latency_ms", "kind", "opened_at", "target", "failures"], rows);
   }
   const keys = Object.keys(data.current) as (keyof Totals)[];
   return toCsv(["metric", "current", "previous"], keys.map((k) => [k, data.current[k], data.previous[k]]));

@@ -75,6 +75,27 @@ export const apiLogSettings = sqliteTable("api_log_settings", {
   updatedAt: integer("updated_at").notNull(),
 });
 
+/**
+ * Circuit-breaker openings (platform-level, admins only): queued by the breaker's onOpen
+ * and written with the log writer's flushes (lib/telemetry/breaker-events.ts); pruned
+ * with the raw request rows. The provider-health chart marks them.
+ */
+export const breakerEvents = sqliteTable(
+  "breaker_events",
+  {
+    id: integer("id").primaryKey(),
+    at: integer("at").notNull(),
+    /** "<providerId>:<modelId>" */
+    target: text("target").notNull(),
+    providerId: text("provider_id").notNull(),
+    modelId: text("model_id").notNull(),
+    /** consecutive failures when it opened */
+    failures: integer("failures").notNull(),
+  },
+  (t) => [index("breaker_events_at_idx").on(t.at)],
+);
+
 export type UsageRollup = typeof usageRollups.$inferSelect;
 export type RequestBody = typeof requestBodies.$inferSelect;
 export type ApiLogSetting = typeof apiLogSettings.$inferSelect;
+export type BreakerEvent = typeof breakerEvents.$inferSelect;

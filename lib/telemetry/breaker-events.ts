@@ -1,0 +1,67 @@
+import { getDbHolder } from "@/lib/db/client";
+import { breakers } from "@/lib/gateway/breaker";
+import { logWriter } from "@/lib/gateway/log-writer";
+import { log } from "./logger";
+
+/**
+ * Circuit-breaker opening history (`breaker_events`) for the provider-health chart.
+ * The breaker's onOpen fires on the request path, so it only queues; the queue is
+ * written by the log writer's flush listener (or a short unref'd timer when no request
+ * row is pending). Platform-level data: charts show it to admins only.
+ */
+export interface BreakerEventRow {
+  at: number;
+  target: string;
+  providerId: string;
+  modelId: string;
+  failures: number;
+}
+
+const FALLBACK_MS = 1000;
+
+const g = globalThis as unknown as { __porticoBreakerEvents?: { queue: BreakerEventRow[]; timer: NodeJS.Timeout | null; started: boolean } };
+const state = (g.__porticoBreakerEvents ??= { queue: [], timer: null, started: false });
+
+/** Writes the queued openings in one transaction (errors are logged, never thrown). */
+export function flushBreakerEvents(): void {
+  if (state.timer) clearTimeout(state.timer);
+  state.timer = null;
+  if (!state.queue.length) return;
+  const batch = state.queue.splice(0);
+  try {
+    const { sqlite } = getDbHolder();
+    const ins = sqlite.prepare("INSERT INTO breaker_events (at, target, provider_id, model_id, failures) VALUES (?, ?, ?, ?, ?)");
+    sqlite.transaction(() => {
+      for (const e of batch) ins.run(e.at, e.target, e.providerId, e.modelId, e.failures);
+    })();
+  } catch (err) {
+    log.error("breaker event write failed; events dropped", { events: batch.length, err });
+  }
+}
+
+/** Chains onto the breaker's onOpen (keeping earlier handlers) and onto the log writer's flushes; once per process. */
+export function startBreakerEvents(): void {
+  if (state.started) return;
+  state.started = true;
+  const br = breakers();
+  const prev = br.onOpen;
+  br.onOpen = (key) => {
+    prev?.(key);
+    const e = br.list().find((x) => x.target === key);
+    state.queue.push({ at: e?.openedAt ?? Date.now(), target: key, providerId: e?.providerId ?? "", modelId: e?.modelId ?? "", failures: e?.failures ?? 0 });
+    if (!state.timer) {
+      state.timer = setTimeout(flushBreakerEvents, FALLBACK_MS);
+      state.timer.unref();
+    }
+  };
+  logWriter().onFlush(() => flushBreakerEvents());
+}
+
+/** Openings in [from, to), oldest first (at most `limit`). */
+export function listBreakerEvents(from: number, to: number, limit = 500): BreakerEventRow[] {
+  return getDbHolder()
+    .sqlite.prepare(
+      "SELECT at, target, provider_id AS providerId, model_id AS modelId, failures FROM breaker_events WHERE at >= ? AND at < ? ORDER BY at LIMIT ?",
+    )
+    .all(from, to, limit) as BreakerEventRow[];
+}
