@@ -1,48 +1,81 @@
 /**
- * Structured JSON server logs: one JSON object per line on stdout (errors and
- * warnings on stderr), `{time, level, msg, requestId?, ...fields}`.
- *
- * A deliberately tiny stand-in for pino (not installed): same line shape
- * (`level` as a name rather than pino's number), so swapping pino in later is a
- * one-file change. Level from `PORTICO_LOG_LEVEL` (debug | info | warn | error |
- * silent; default info). `PORTICO_LOG_FORMAT=pretty` prints `[portico] level msg`
- * lines for local development instead.
+ * Structured JSON server logs with pino: one JSON object per line,
+ * `{time, level, msg, requestId?, ...fields}` — info and debug on stdout,
+ * warnings and errors on stderr. Level from `PORTICO_LOG_LEVEL` (debug | info |
+ * warn | error | silent; default info), re-read when it changes so tests and
+ * operators can adjust it at run time. `PORTICO_LOG_FORMAT=pretty` prints
+ * `[portico] level msg` lines for local development instead.
  */
-export type LogLevel = "debug" | "info" | "warn" | "error";
-const RANK: Record<LogLevel | "silent", number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
+import pino from "pino";
 
+export type LogLevel = "debug" | "info" | "warn" | "error";
 export type LogFields = Record<string, unknown> & { requestId?: string; err?: unknown };
 
-function threshold(): number {
-  const v = (process.env.PORTICO_LOG_LEVEL || "info").toLowerCase() as LogLevel | "silent";
-  return RANK[v] ?? RANK.info;
+const LEVELS = new Set(["debug", "info", "warn", "error", "silent"]);
+
+function levelFromEnv(): string {
+  const v = (process.env.PORTICO_LOG_LEVEL || "info").toLowerCase();
+  return LEVELS.has(v) ? v : "info";
 }
 
-/** Errors become {name, message, code?, stack?}: JSON.stringify would print {} for them. */
-function serializeError(e: unknown): unknown {
+/** Errors keep `name` (pino calls it `type`), message, code and stack; plain values pass through. */
+function serializeErr(e: unknown): unknown {
   if (!(e instanceof Error)) return e;
-  const out: Record<string, unknown> = { name: e.name, message: e.message };
-  const code = (e as { code?: unknown }).code;
-  if (code !== undefined) out.code = code;
-  if (e.stack) out.stack = e.stack;
-  const cause = (e as { cause?: unknown }).cause;
-  if (cause !== undefined) out.cause = serializeError(cause);
-  return out;
+  const { type, ...rest } = pino.stdSerializers.err(e);
+  return { name: e.name || type, ...rest };
 }
 
-/** Serializes one log line (exported for tests). */
+/** pino options shared by every instance: ISO time, level names, `msg`, errors serialized with stack. */
+const OPTIONS: pino.LoggerOptions = {
+  base: undefined,
+  messageKey: "msg",
+  timestamp: pino.stdTimeFunctions.isoTime,
+  formatters: { level: (label) => ({ level: label }) },
+  serializers: { err: serializeErr },
+};
+
+/** Streams are looked up per write, so a replaced process.stdout.write (tests) is honoured. */
+const byLevel = {
+  stdout: { write: (s: string) => process.stdout.write(s) },
+  stderr: { write: (s: string) => process.stderr.write(s) },
+};
+
+function build(level: string): pino.Logger {
+  return pino(
+    { ...OPTIONS, level },
+    pino.multistream(
+      [
+        { level: "debug", stream: byLevel.stdout },
+        { level: "warn", stream: byLevel.stderr },
+      ],
+      { dedupe: true },
+    ),
+  );
+}
+
+const g = globalThis as unknown as { __porticoPino?: { level: string; logger: pino.Logger } };
+
+function root(): pino.Logger {
+  const level = levelFromEnv();
+  if (!g.__porticoPino || g.__porticoPino.level !== level) g.__porticoPino = { level, logger: build(level) };
+  return g.__porticoPino.logger;
+}
+
+/** Serializes one log line the way the logger writes it (exported for tests). */
 export function formatLine(level: LogLevel, msg: string, fields: LogFields = {}, now = Date.now()): string {
-  const line: Record<string, unknown> = { time: new Date(now).toISOString(), level, msg };
+  let out = "";
+  const p = pino({ ...OPTIONS, level: "debug", timestamp: () => `,"time":"${new Date(now).toISOString()}"` }, { write: (s: string) => void (out = s) });
+  p[level](normalize(fields), msg);
+  return out.trimEnd();
+}
+
+/** pino serializes `err`; any other Error-valued field is treated the same way. */
+function normalize(fields: LogFields): LogFields {
+  let copy: LogFields | null = null;
   for (const [k, v] of Object.entries(fields)) {
-    if (v === undefined) continue;
-    line[k] = k === "err" || v instanceof Error ? serializeError(v) : v;
+    if (k !== "err" && v instanceof Error) (copy ??= { ...fields })[k] = serializeErr(v);
   }
-  try {
-    return JSON.stringify(line);
-  } catch {
-    // circular or BigInt fields: keep the message rather than lose the line
-    return JSON.stringify({ time: line.time, level, msg, requestId: fields.requestId, note: "fields not serializable" });
-  }
+  return copy ?? fields;
 }
 
 export interface Logger {
@@ -56,16 +89,17 @@ export interface Logger {
 
 function make(bound: LogFields): Logger {
   const emit = (level: LogLevel, msg: string, fields?: LogFields) => {
-    if (RANK[level] < threshold()) return;
+    const r = root();
+    if (!r.isLevelEnabled(level)) return;
     const all = fields ? { ...bound, ...fields } : bound;
-    const out = level === "error" || level === "warn" ? process.stderr : process.stdout;
     if (process.env.PORTICO_LOG_FORMAT === "pretty") {
       const { err, ...rest } = all;
       const extra = Object.keys(rest).length ? " " + JSON.stringify(rest) : "";
+      const out = level === "error" || level === "warn" ? process.stderr : process.stdout;
       out.write(`[portico] ${level} ${msg}${extra}${err ? "\n" + String((err as Error)?.stack ?? err) : ""}\n`);
       return;
     }
-    out.write(formatLine(level, msg, all) + "\n");
+    r[level](normalize(all), msg);
   };
   return {
     debug: (m, f) => emit("debug", m, f),
