@@ -29,6 +29,7 @@ import { contentStores, warnStore } from "./cache-store";
 import { beginIdempotent, bodyHash, capturingSink, validIdempotencyKey, type StoredAnswer } from "./idempotency";
 import { contentGuard, redactingSink, scrubRecord } from "./guards-content";
 import { contentSnapshot, resolvePolicy, type ResolvedPolicy } from "./guards-content-snapshot";
+import { log } from "@/lib/telemetry/logger";
 
 const gi = globalThis as unknown as { __porticoContentInstalled?: boolean };
 
@@ -166,6 +167,33 @@ function hitHeaders(c: Common, e: CacheEntry): Record<string, string> {
   };
 }
 
+/**
+ * The hook of a call that goes on to dispatch: it remembers the answer, and when the call ends
+ * settles the idempotency claim and stores the cache entry (only a complete 200 is stored).
+ */
+function dispatchHook<A>(
+  out: GatewaySink,
+  plan: CachePlan,
+  policy: ResolvedPolicy | null,
+  finishIdem: (rec: CallRecord) => void,
+  entry: (a: A) => Omit<CacheEntry, "meta">,
+): PolicyHook<A> {
+  let answer: A | undefined;
+  return {
+    answered: false,
+    sink: out,
+    setAnswer: (a) => (answer = a),
+    finish: (rec) => {
+      try {
+        finishIdem(rec);
+        storeEntry(plan, policy, rec, answer ? entry(answer) : null, answer ? (rec.attempts.at(-1)?.target.split("/")[0] ?? null) : null);
+      } catch (e) {
+        log.error("cache/idempotency finish failed", { requestId: rec.id, err: e });
+      }
+    },
+  };
+}
+
 function storeEntry(plan: CachePlan, policy: ResolvedPolicy | null, rec: CallRecord, entry: Omit<CacheEntry, "meta"> | null, providerName: string | null): void {
   if (!plan.key || !plan.store || !entry || !policy || rec.status !== 200 || rec.outcome !== "ok") return;
   const full = {
@@ -215,20 +243,7 @@ export async function beforeChatDispatch(p: Common & { api: InboundApi; chat: Ch
     finishIdem(p.rec);
     return answered(out);
   }
-  let answer: ChatResponse | undefined;
-  return {
-    answered: false,
-    sink: out,
-    setAnswer: (a) => (answer = a),
-    finish: (rec) => {
-      try {
-        finishIdem(rec);
-        storeEntry(plan, policy, rec, answer ? { kind: "chat", response: answer } : null, answer ? (rec.attempts.at(-1)?.target.split("/")[0] ?? null) : null);
-      } catch (e) {
-        console.error("[portico] cache/idempotency finish failed:", e);
-      }
-    },
-  };
+  return dispatchHook(out, plan, policy, finishIdem, (a: ChatResponse) => ({ kind: "chat", response: a }));
 }
 
 // ---------------------------------------------------------------- embeddings
@@ -246,20 +261,7 @@ export async function beforeEmbeddingsDispatch(p: Omit<Common, "stream"> & { bod
     finishIdem(p.rec);
     return answered(out);
   }
-  let answer: EmbeddingsResponse | undefined;
-  return {
-    answered: false,
-    sink: out,
-    setAnswer: (a) => (answer = a),
-    finish: (rec) => {
-      try {
-        finishIdem(rec);
-        storeEntry(plan, policy, rec, answer ? { kind: "embeddings", response: answer } : null, answer ? (rec.attempts.at(-1)?.target.split("/")[0] ?? null) : null);
-      } catch (e) {
-        console.error("[portico] cache/idempotency finish failed:", e);
-      }
-    },
-  };
+  return dispatchHook(out, plan, policy, finishIdem, (a: EmbeddingsResponse) => ({ kind: "embeddings", response: a }));
 }
 
 // ---------------------------------------------------------------- prompt APIs
@@ -294,18 +296,5 @@ export async function beforePromptDispatch(
     finishIdem(p.rec);
     return answered(out);
   }
-  let answer: PromptAnswer | undefined;
-  return {
-    answered: false,
-    sink: out,
-    setAnswer: (a) => (answer = a),
-    finish: (rec) => {
-      try {
-        finishIdem(rec);
-        storeEntry(plan, policy, rec, answer ? { kind: "prompt", response: answer } : null, answer ? (rec.attempts.at(-1)?.target.split("/")[0] ?? null) : null);
-      } catch (e) {
-        console.error("[portico] cache/idempotency finish failed:", e);
-      }
-    },
-  };
+  return dispatchHook(out, plan, policy, finishIdem, (a: PromptAnswer) => ({ kind: "prompt", response: a }));
 }
