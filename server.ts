@@ -11,6 +11,7 @@ import http from "node:http";
 import next from "next";
 import { applyEnvDefaults, bootstrap } from "@/lib/bootstrap";
 import { closeDb } from "@/lib/db/client";
+import { drainServer, trackResponses } from "@/lib/server/graceful";
 import { gatewayNodeHandler, isGatewayPath, shutdownGateway } from "@/lib/gateway/node-mount";
 import { isMetricsPath, metricsNodeHandler } from "@/lib/telemetry/metrics-endpoint";
 import { flushTraces } from "@/lib/telemetry/otlp";
@@ -30,11 +31,10 @@ async function main(): Promise<void> {
   const handle = app.getRequestHandler();
   await app.prepare();
   const fastPath = process.env.PORTICO_FAST_PATH !== "0";
-  const inFlight = new Set<http.ServerResponse>();
+  const { inFlight, track } = trackResponses();
 
   const server = http.createServer((req, res) => {
-    inFlight.add(res);
-    res.on("close", () => inFlight.delete(res));
+    track(res);
     if (fastPath && isGatewayPath(req.url ?? "/")) {
       gatewayNodeHandler(req, res);
       return;
@@ -65,12 +65,9 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     console.log(`[portico] ${signal}: no new connections; letting in-flight requests finish`);
-    server.close();
-    server.closeIdleConnections();
-    const graceMs = Number(process.env.PORTICO_SHUTDOWN_GRACE_MS || 10_000);
-    const deadline = Date.now() + graceMs;
-    while (inFlight.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-    for (const res of inFlight) res.destroy();
+    const { cut } = await drainServer(server, inFlight, Number(process.env.PORTICO_SHUTDOWN_GRACE_MS || 10_000));
+    if (cut) console.log(`[portico] grace period over: cut ${cut} request(s) still running`);
+    // After the last response: the batched log writer flushes every row, then the database closes.
     await shutdownGateway();
     await flushTraces().catch(() => undefined);
     closeDb();
