@@ -24,7 +24,7 @@ export function masterSecret(): Buffer {
     if (fs.existsSync(file)) {
       raw = fs.readFileSync(file, "utf8").trim();
     } else {
-      fs.mkdirSync(path.dirname(file), { recursive: true });
+      fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
       raw = randomBytes(32).toString("base64url");
       // wx: never overwrite a key another process created meanwhile.
       try {

@@ -31,7 +31,8 @@ export function databaseFile(): string {
 }
 
 export function openDatabase(file: string): DbHolder {
-  if (file !== ":memory:") fs.mkdirSync(path.dirname(file), { recursive: true });
+  // 0700: the database holds key hashes and encrypted provider credentials.
+  if (file !== ":memory:") fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
   const sqlite = new Database(file);
   // WAL: readers never block the batched log writer; NORMAL is durable across app crashes in WAL mode.
   sqlite.pragma("journal_mode = WAL");
