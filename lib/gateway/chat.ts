@@ -68,7 +68,7 @@ export async function handleChat(req: GatewayRequest, sink: GatewaySink, api: In
     if (policyHook.answered) return;
     sink = policyHook.sink;
     // 5 route
-    const order = orderTargets(selectGroup(route, req.headers));
+    const order = orderTargets(selectGroup(route, req.headers, chat.metadata as Record<string, unknown> | null | undefined));
     if (!order.length) throw new GatewayError(503, "api_error", "no_targets", `Route '${route.alias}' has no enabled targets.`);
     markStage(rec, "route");
     // 6 dispatch + 7 respond

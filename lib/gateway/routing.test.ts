@@ -36,6 +36,14 @@ describe("selectGroup", () => {
     expect(selectGroup(route, { "x-portico-tier": "basic" })).toBe(route.main);
     expect(selectGroup(route, {})).toBe(route.main);
   });
+
+  it("a metadata.<key> condition matches the request body's metadata", () => {
+    const gold: TargetGroup = { strategy: "single", targets: [t("g")] };
+    const route = { main: { strategy: "single", targets: [t("m")] }, conditions: [{ header: "metadata.tier", equals: "gold", group: gold }] } as unknown as RouteInfo;
+    expect(selectGroup(route, {}, { tier: "gold" })).toBe(gold);
+    expect(selectGroup(route, { "metadata.tier": "gold" }, {})).toBe(route.main);
+    expect(selectGroup(route, {}, null)).toBe(route.main);
+  });
 });
 
 describe("retry decisions", () => {

@@ -1,9 +1,14 @@
 import type { RouteInfo, TargetGroup, TargetInfo } from "./snapshot";
 
-/** The first condition whose header matches picks its group; otherwise the main group. */
-export function selectGroup(route: RouteInfo, headers: Record<string, string | undefined>): TargetGroup {
+/**
+ * The first condition that matches picks its group; otherwise the main group. A condition
+ * names a request header (`x-portico-tier`) or a request metadata key (`metadata.tier`).
+ */
+export function selectGroup(route: RouteInfo, headers: Record<string, string | undefined>, metadata?: Record<string, unknown> | null): TargetGroup {
   for (const c of route.conditions) {
-    if (headers[c.header] === c.equals && c.group.targets.length) return c.group;
+    if (!c.group.targets.length) continue;
+    const value = c.header.startsWith("metadata.") ? metadata?.[c.header.slice(9)] : headers[c.header];
+    if (value === c.equals) return c.group;
   }
   return route.main;
 }

@@ -355,7 +355,9 @@ export function validateRouteConfig(r: Pick<RouteFields, "strategy" | "targets" 
   r.conditions.forEach((c, i) => {
     const p = `conditions.${i}`;
     // Only syntax matters here: the forbidden list is about sending headers, not matching them.
-    if (!HEADER_NAME_RE.test(c.header)) issues.push({ field: `${p}.header`, message: `"${c.header}" is not a valid header name.` });
+    // `metadata.<key>` matches the request body's metadata (OpenAI `metadata`, Anthropic `metadata`).
+    const name = c.header.startsWith("metadata.") ? c.header.slice("metadata.".length) : c.header;
+    if (!HEADER_NAME_RE.test(name)) issues.push({ field: `${p}.header`, message: `"${c.header}" is not a valid header name (or metadata.<key>).` });
     const key = `${c.header.toLowerCase()}=${c.equals}`;
     if (seenConds.has(key)) issues.push({ field: `${p}.equals`, message: `Another condition already matches ${c.header} = ${c.equals}.` });
     seenConds.add(key);

@@ -214,6 +214,8 @@ describe("broken answers", () => {
       const row = await gw.logRow(rid);
       expect(row.outcome).toBe("partial");
       expect(row.status).toBe(200);
+      // The provider never sent its final usage: Portico counted, and says so.
+      expect(row.usageEstimated).toBe(true);
       expect(row.tokensIn).toBeGreaterThan(0);
       expect(row.tokensOut).toBeGreaterThanOrEqual(content.text.split(" ").length / 2);
       expect(row.costUsd).toBeGreaterThan(0);
