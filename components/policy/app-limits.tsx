@@ -36,7 +36,7 @@ export function AppLimits({ appId }: { appId: string }) {
         <SkeletonRows rows={2} />
       ) : q.isError ? (
         <ErrorAlert error={q.error} />
-      ) : !q.data.app.limit && !q.data.app.budgets.length && !q.data.team.limit && !q.data.team.budgets.length && !q.data.routes.length && q.data.keys.every((k) => !k.limit && !k.budgets.length) ? (
+      ) : !q.data.app.limit && !q.data.app.budgets.length && !q.data.team.limit && !q.data.team.budgets.length && !q.data.routes.length && !q.data.apis.length && q.data.keys.every((k) => !k.limit && !k.budgets.length) ? (
         <p className="muted" style={{ margin: 0 }}>
           No limits or budgets apply to this app.
         </p>
@@ -47,6 +47,11 @@ export function AppLimits({ appId }: { appId: string }) {
             <Entry key={k.id} title={`Key ${k.name} (${k.prefix}…)`} e={k} testId="app-limits-key" />
           ))}
           <Entry title={`Team ${q.data.team.name}`} e={q.data.team} testId="app-limits-team" />
+          {q.data.apis.map((a) => (
+            <div key={a.name} className="small" data-testid="app-limits-api">
+              API <b>{a.name}</b> (shared by all its apps): <b>{fmtLimit(a.limit)}</b>
+            </div>
+          ))}
           {q.data.routes.map((r) => (
             <div key={r.alias} className="small" data-testid="app-limits-route">
               Model <code>{r.alias}</code> (shared by all callers): <b>{fmtLimit(r.limit)}</b>

@@ -11,7 +11,7 @@ import { BudgetMeter } from "./budget-meter";
 import { BudgetDialog, LimitDialog } from "./policy-dialogs";
 import { pk, usd, type BudgetNotificationView, type BudgetView, type LimitView } from "./types";
 
-const SCOPE_LABEL: Record<string, string> = { key: "Key", app: "App", team: "Team", route: "Model" };
+const SCOPE_LABEL: Record<string, string> = { key: "Key", app: "App", team: "Team", api: "API", route: "Model" };
 const num = (n: number | null) => (n ? n.toLocaleString("en-US") : <span className="muted">—</span>);
 
 /** /admin/limits: rate limits (token buckets) and USD budgets per key, app, team and route. */

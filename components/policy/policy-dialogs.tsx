@@ -53,6 +53,7 @@ export function LimitDialog({ row, onClose, onSaved, isAdmin }: { row?: LimitVie
                 <option value="key">Key</option>
                 <option value="app">App</option>
                 <option value="team">Team</option>
+                <option value="api">API (global)</option>
                 {isAdmin ? <option value="route">Model (route, global)</option> : null}
               </select>
             </Field>

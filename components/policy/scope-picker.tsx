@@ -9,10 +9,11 @@ const SOURCES: Record<string, { url: string; label: (x: Record<string, unknown>)
   team: { url: "/api/admin/teams", label: (t) => String(t.name) },
   app: { url: "/api/admin/apps", label: (a) => `${a.name}${a.teamName ? ` (${a.teamName})` : ""}` },
   key: { url: "/api/admin/keys", label: (k) => `${k.name} · ${k.prefix}…${k.appName ? ` (${k.appName})` : ""}` },
+  api: { url: "/api/admin/apis", label: (a) => String(a.name) },
   route: { url: "/api/admin/routes", label: (r) => String(r.alias) },
 };
 
-const NAMES: Record<string, string> = { team: "Team", app: "App", key: "Key", route: "Model (route)" };
+const NAMES: Record<string, string> = { team: "Team", app: "App", key: "Key", api: "API", route: "Model (route)" };
 
 /** Picks the team / app / key / route a policy applies to; falls back to an id box when the list is not readable for this role. */
 export function ScopeTarget({ scope, value, onChange, error }: { scope: string; value: string; onChange: (id: string) => void; error?: string }) {

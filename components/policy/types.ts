@@ -43,6 +43,7 @@ export interface PolicyEntry {
 export interface AppPolicies {
   /** global per-model limits of the routes the app may call, shared by every caller */
   routes: { alias: string; limit: NonNullable<PolicyEntry["limit"]> }[];
+  apis: { name: string; limit: NonNullable<PolicyEntry["limit"]> }[];
   app: { id: string; name: string } & PolicyEntry;
   team: { id: string; name: string } & PolicyEntry;
   keys: ({ id: string; name: string; prefix: string } & PolicyEntry)[];

@@ -92,6 +92,9 @@ function scopesOf(g: GuardInput, ps: PolicySnapshot): Scoped[] {
   const out: Scoped[] = [{ scope: "key", id: g.key.id, name: `key '${g.key.name}'` }];
   if (app) out.push({ scope: "app", id: app.id, name: `app '${app.name}'` });
   if (teamId) out.push({ scope: "team", id: teamId, name: `team '${ps.teamNames.get(teamId) ?? teamId}'` });
+  // An API limit is global to the API: every app calling it shares the bucket.
+  const api = g.rec.apiId ? snap.access.apis.get(g.rec.apiId) : undefined;
+  if (api) out.push({ scope: "api", id: api.id, name: `API '${api.name}'` });
   out.push({ scope: "route", id: g.route.id, name: `model '${g.route.alias}'` });
   return out;
 }
@@ -124,7 +127,7 @@ function limitsGuard(g: GuardInput): void | Promise<void> {
   for (const s of scopes) {
     const p = ps.limits.get(scopeKey(s.scope, s.id));
     if (p && (p.requestsPerMinute || p.tokensPerMinute)) policies.push({ s, p });
-    if (s.scope !== "route") for (const b of ps.budgets.get(scopeKey(s.scope, s.id)) ?? []) budgetList.push({ s, b });
+    if (s.scope !== "route" && s.scope !== "api") for (const b of ps.budgets.get(scopeKey(s.scope, s.id)) ?? []) budgetList.push({ s, b });
   }
   if (!policies.length && !budgetList.length) return;
 

@@ -90,6 +90,12 @@ export function resolveScope(scope: string, scopeId: string): { teamId: string |
     if (!k) throw missing();
     return { teamId: k.appTeam ?? k.teamId, name: `${k.name} (${k.prefix}…)` };
   }
+  if (scope === "api") {
+    // Owned by a team: that team's admins may limit their own API.
+    const a = db.select({ name: apis.name, teamId: apis.teamId }).from(apis).where(eq(apis.id, scopeId)).get();
+    if (!a) throw missing();
+    return { teamId: a.teamId, name: a.name };
+  }
   const r = db.select({ alias: routes.alias }).from(routes).where(eq(routes.id, scopeId)).get();
   if (!r) throw missing();
   return { teamId: null, name: r.alias };
@@ -335,7 +341,7 @@ export function getAppPolicies({ actor, appId }: { actor: Actor; appId: string }
   // Global per-model limits of the routes this app may call (its approved subscriptions).
   const aliases = new Set<string>();
   const approved = db
-    .select({ routeAliases: apis.routeAliases })
+    .select({ apiId: apis.id, apiName: apis.name, routeAliases: apis.routeAliases })
     .from(subscriptions)
     .innerJoin(apis, eq(apis.id, subscriptions.apiId))
     .where(and(eq(subscriptions.appId, appId), eq(subscriptions.state, "approved")))
@@ -351,7 +357,13 @@ export function getAppPolicies({ actor, appId }: { actor: Actor; appId: string }
         .all()
         .map((r) => ({ alias: r.alias, limit: { requestsPerMinute: r.l.requestsPerMinute, tokensPerMinute: r.l.tokensPerMinute, burst: r.l.burst } }))
     : [];
+  // Global limits of the APIs this app is approved for.
+  const apiLimits = approved.flatMap((a) => {
+    const l = db.select().from(rateLimits).where(and(eq(rateLimits.scope, "api"), eq(rateLimits.scopeId, a.apiId))).get();
+    return l ? [{ name: a.apiName, limit: { requestsPerMinute: l.requestsPerMinute, tokensPerMinute: l.tokensPerMinute, burst: l.burst } }] : [];
+  });
   return {
+    apis: apiLimits,
     routes: routeLimits,
     app: { id: app.id, name: app.name, ...entry("app", app.id) },
     team: { id: team.id, name: team.name, ...entry("team", team.id) },

@@ -100,6 +100,26 @@ describe("requests per minute", () => {
     expect(r.body.error.message).toMatch(/model 'pol-global'/);
   });
 
+  it("an API limit is global to the API: shared by every app subscribed to it", async () => {
+    gw.routeTo("pol-api-route", [{ type: "mock", upstreamModel: "pol-api-mock" }]);
+    const api = gw.m.apis.createApi({
+      actor: gw.actor,
+      input: { slug: "pol-limited", name: "Limited API", teamId: gw.harness.teamId, routeAliases: ["pol-api-route"], approvalMode: "auto", reasonRequired: false },
+    });
+    gw.m.apis.setApiState({ actor: gw.actor, id: api.id, input: { state: "published" } });
+    const keys = ["pol-app-1", "pol-app-2"].map((name) => {
+      const app = gw.m.apps.createApp({ actor: gw.actor, input: { teamId: gw.harness.teamId, name } });
+      gw.m.subscriptions.requestSubscription({ actor: gw.actor, input: { appId: app.id, apiId: api.id } });
+      return gw.m.keys.createAppKey({ actor: gw.actor, appId: app.id, input: { name: "k" } }).key;
+    });
+    limit("api", api.id, { requestsPerMinute: 3 });
+    const statuses = [];
+    for (const k of [keys[0], keys[1], keys[0], keys[1]]) statuses.push((await call(k!, "pol-api-route")).status);
+    expect(statuses).toEqual([200, 200, 200, 429]);
+    const r = await call(keys[0]!, "pol-api-route");
+    expect(r.body.error.message).toMatch(/API 'Limited API'/);
+  });
+
   it("burst lets a spike through up to the bucket size", async () => {
     const k = gw.newKey();
     limit("key", k.id, { requestsPerMinute: 2, burst: 5 });

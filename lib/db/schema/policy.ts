@@ -2,7 +2,7 @@ import { sqliteTable, text, integer, real, uniqueIndex, primaryKey, index } from
 
 /** Traffic policy: rate limits, budgets, the spend ledger and budget notifications (docs/traffic-policy.md). */
 
-export const LIMIT_SCOPES = ["key", "app", "team", "route"] as const;
+export const LIMIT_SCOPES = ["key", "app", "team", "api", "route"] as const;
 export type LimitScope = (typeof LIMIT_SCOPES)[number];
 export const BUDGET_SCOPES = ["team", "app", "key"] as const;
 export type BudgetScope = (typeof BUDGET_SCOPES)[number];
