@@ -153,7 +153,7 @@ export function RouteEditor({ route, models, onClose, onSaved }: { route: RouteR
               <fieldset key={i} className="stack" style={{ border: "1px solid var(--border)", borderRadius: 6, padding: 12, gap: 10 }} data-testid="route-condition">
                 <legend className="small">Condition {i + 1}</legend>
                 <div className="row" style={{ alignItems: "flex-start" }}>
-                  <Field label={`Condition ${i + 1} header`} htmlFor={`route-cond-${i}-header`} error={byField[`${p}.header`]}>
+                  <Field label={`Condition ${i + 1} header`} htmlFor={`route-cond-${i}-header`} error={byField[`${p}.header`]} hint="A request header, or metadata.<key> for the body's metadata.">
                     <input id={`route-cond-${i}-header`} className="input mono" value={c.header} onChange={(e) => set({ header: e.target.value })} style={{ width: 170 }} />
                   </Field>
                   <Field label={`Condition ${i + 1} value`} htmlFor={`route-cond-${i}-equals`} error={byField[`${p}.equals`]}>
