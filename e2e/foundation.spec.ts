@@ -33,8 +33,11 @@ test.describe("sign-in", () => {
     await page.getByLabel("Password").fill(ADMIN.password);
     await page.getByRole("button", { name: "Sign in", exact: true }).click();
     await expect(page.getByTestId("user-menu")).toBeVisible();
-    await page.getByRole("button", { name: "Sign out" }).click();
-    await expect(page).toHaveURL(/\/login/);
+    // The button works once React has hydrated the page: retry the click until it navigates.
+    await expect(async () => {
+      if (!page.url().includes("/login")) await page.getByRole("button", { name: "Sign out" }).click({ timeout: 2000 });
+      await expect(page).toHaveURL(/\/login/, { timeout: 3000 });
+    }).toPass({ timeout: 15_000 });
     expect((await page.request.get("/api/me")).status()).toBe(401);
     await ctx.close();
   });
