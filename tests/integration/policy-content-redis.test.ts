@@ -6,9 +6,8 @@
  * replay. Skipped, with a visible message, only when no Redis server answers.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { spawn, type ChildProcess } from "node:child_process";
-import path from "node:path";
 import { randomBytes } from "node:crypto";
+import { startSecondPortico } from "../support/second-portico";
 import { chatBody, startGateway, type Gateway } from "../support/gateway";
 import { RedisClient } from "@/lib/policy/redis-client";
 
@@ -29,7 +28,7 @@ if (!hasRedis) console.warn(`\n[policy] SKIPPING the shared cache/idempotency Re
 
 describe.skipIf(!hasRedis)("cache + idempotency across two processes through Redis", () => {
   let gw: Gateway;
-  let child: ChildProcess;
+  let second: Awaited<ReturnType<typeof startSecondPortico>> | undefined;
   let childUrl: string;
   const prefix = `portico-cc:${randomBytes(4).toString("hex")}:`;
 
@@ -40,30 +39,12 @@ describe.skipIf(!hasRedis)("cache + idempotency across two processes through Red
     svc.upsertContentPolicy({ actor: gw.actor, input: { scopeType: "route", scopeId: r.id, cacheEnabled: true, cacheTtlSeconds: 60 } });
     gw.routeTo("redis-idem", [{ type: "openai", upstreamModel: "redis-idem-delay-400" }]);
     gw.key(); // the default key exists before the child loads its snapshot
-    const root = path.resolve(__dirname, "../..");
-    child = spawn(process.execPath, [path.join(root, "node_modules/tsx/dist/cli.mjs"), path.join(root, "tests/support/policy-child.ts")], {
-      cwd: root,
-      env: { ...process.env },
-      stdio: ["pipe", "pipe", "inherit"],
-    });
-    childUrl = await new Promise<string>((resolve, reject) => {
-      let out = "";
-      const t = setTimeout(() => reject(new Error(`child did not start: ${out}`)), 60_000);
-      child.stdout!.on("data", (d: Buffer) => {
-        out += d.toString();
-        const m = /LISTENING (\S+)/.exec(out);
-        if (m) {
-          clearTimeout(t);
-          resolve(m[1]!);
-        }
-      });
-      child.on("exit", (code) => reject(new Error(`child exited with ${code}: ${out}`)));
-    });
+    second = await startSecondPortico();
+    childUrl = second.url;
   });
 
   afterAll(async () => {
-    child?.stdin?.end();
-    child?.kill();
+    second?.stop();
     const c = new RedisClient(REDIS_URL);
     try {
       const keys = (await c.command(["KEYS", `${prefix}*`])) as string[];

@@ -6,9 +6,8 @@
  * message, only when no Redis server answers.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { spawn, type ChildProcess } from "node:child_process";
-import path from "node:path";
 import { randomBytes } from "node:crypto";
+import { startSecondPortico } from "../support/second-portico";
 import { chatBody, startGateway, type Gateway } from "../support/gateway";
 import { RedisClient } from "@/lib/policy/redis-client";
 
@@ -29,37 +28,19 @@ if (!hasRedis) console.warn(`\n[policy] SKIPPING the two-process Redis limit tes
 
 describe.skipIf(!hasRedis)("two Portico processes + Redis", () => {
   let gw: Gateway;
-  let child: ChildProcess;
+  let second: Awaited<ReturnType<typeof startSecondPortico>> | undefined;
   let childUrl: string;
   const prefix = `portico-it:${randomBytes(4).toString("hex")}:`;
 
   beforeAll(async () => {
     gw = await startGateway({ REDIS_URL, PORTICO_REDIS_PREFIX: prefix });
     gw.routeTo("shared-chat", [{ type: "mock", upstreamModel: "shared-mock" }]);
-    const root = path.resolve(__dirname, "../..");
-    child = spawn(process.execPath, [path.join(root, "node_modules/tsx/dist/cli.mjs"), path.join(root, "tests/support/policy-child.ts")], {
-      cwd: root,
-      env: { ...process.env },
-      stdio: ["pipe", "pipe", "inherit"],
-    });
-    childUrl = await new Promise<string>((resolve, reject) => {
-      let out = "";
-      const t = setTimeout(() => reject(new Error(`child did not start: ${out}`)), 60_000);
-      child.stdout!.on("data", (d: Buffer) => {
-        out += d.toString();
-        const m = /LISTENING (\S+)/.exec(out);
-        if (m) {
-          clearTimeout(t);
-          resolve(m[1]!);
-        }
-      });
-      child.on("exit", (code) => reject(new Error(`child exited with ${code}: ${out}`)));
-    });
+    second = await startSecondPortico();
+    childUrl = second.url;
   });
 
   afterAll(async () => {
-    child?.stdin?.end();
-    child?.kill();
+    second?.stop();
     await gw?.close();
   });
 
