@@ -12,6 +12,7 @@ import { srOnly } from "@/components/gateway/constants";
 import { ak } from "./query-keys";
 import { WEBHOOK_EVENTS, type WebhookView } from "./types";
 import { FormActions } from "@/components/admin/form-actions";
+import { ToggleDeleteActions } from "@/components/admin/toggle-delete";
 
 function LastDelivery({ w }: { w: WebhookView }) {
   if (!w.lastDeliveredAt && w.lastStatus === null && !w.lastError) return <span className="muted small">never</span>;
@@ -62,14 +63,7 @@ export function WebhooksSection() {
       header: <span style={srOnly}>Actions</span>,
       style: { textAlign: "right", whiteSpace: "nowrap" },
       cell: (w) => (
-        <div className="row" style={{ justifyContent: "flex-end", gap: 6, flexWrap: "nowrap" }}>
-          <button type="button" className="btn small" disabled={toggle.isPending} onClick={() => toggle.mutate(w)} aria-label={`${w.enabled ? "Disable" : "Enable"} webhook ${w.url}`}>
-            {w.enabled ? "Disable" : "Enable"}
-          </button>
-          <button type="button" className="btn small danger" onClick={() => setDeleting(w)} aria-label={`Delete webhook ${w.url}`}>
-            Delete
-          </button>
-        </div>
+        <ToggleDeleteActions enabled={w.enabled} what={`webhook ${w.url}`} busy={toggle.isPending} onToggle={() => toggle.mutate(w)} onDelete={() => setDeleting(w)} />
       ),
     },
   ];

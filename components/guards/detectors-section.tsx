@@ -10,6 +10,7 @@ import { apiFieldErrors } from "@/components/gateway/form";
 import { srOnly } from "@/components/gateway/constants";
 import type { DetectorView } from "./types";
 import { FormActions } from "@/components/admin/form-actions";
+import { ToggleDeleteActions } from "@/components/admin/toggle-delete";
 
 /** Admin-defined detectors: regexes (validated on save) and blocked-term lists. */
 export function DetectorsSection({ detectors, onChange }: { detectors: DetectorView[]; onChange: () => void }) {
@@ -33,14 +34,7 @@ export function DetectorsSection({ detectors, onChange }: { detectors: DetectorV
       header: <span style={srOnly}>Actions</span>,
       style: { textAlign: "right", whiteSpace: "nowrap" },
       cell: (d) => (
-        <div className="row" style={{ justifyContent: "flex-end", gap: 6, flexWrap: "nowrap" }}>
-          <button type="button" className="btn small" disabled={toggle.isPending} onClick={() => toggle.mutate(d)} aria-label={`${d.enabled ? "Disable" : "Enable"} detector ${d.name}`}>
-            {d.enabled ? "Disable" : "Enable"}
-          </button>
-          <button type="button" className="btn small danger" onClick={() => setDeleting(d)} aria-label={`Delete detector ${d.name}`}>
-            Delete
-          </button>
-        </div>
+        <ToggleDeleteActions enabled={d.enabled} what={`detector ${d.name}`} busy={toggle.isPending} onToggle={() => toggle.mutate(d)} onDelete={() => setDeleting(d)} />
       ),
     },
   ];
