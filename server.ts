@@ -12,7 +12,7 @@ import next from "next";
 import { applyEnvDefaults, bootstrap } from "@/lib/bootstrap";
 import { closeDb } from "@/lib/db/client";
 import { drainServer, trackResponses } from "@/lib/server/graceful";
-import { gatewayNodeHandler, isGatewayPath, shutdownGateway } from "@/lib/gateway/node-mount";
+import { beginShutdown, gatewayNodeHandler, isGatewayPath, shutdownGateway } from "@/lib/gateway/node-mount";
 import { isMetricsPath, metricsNodeHandler } from "@/lib/telemetry/metrics-endpoint";
 import { flushTraces } from "@/lib/telemetry/otlp";
 import { log } from "@/lib/telemetry/logger";
@@ -65,9 +65,12 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     console.log(`[portico] ${signal}: no new connections; letting in-flight requests finish`);
+    // No breaker opens from now on; every response says `Connection: close` (drainServer).
+    beginShutdown();
     const { cut } = await drainServer(server, inFlight, Number(process.env.PORTICO_SHUTDOWN_GRACE_MS || 10_000));
     if (cut) console.log(`[portico] grace period over: cut ${cut} request(s) still running`);
-    // After the last response: the batched log writer flushes every row, then the database closes.
+    // After the last response (drainServer then closed every connection, so nothing new arrives):
+    // running calls hand over their log rows, the batched writer flushes them, then the database closes.
     await shutdownGateway();
     await flushTraces().catch(() => undefined);
     closeDb();

@@ -4,7 +4,7 @@ import { mockChat } from "@/lib/providers/mock";
 import { httpAdapter } from "./adapters";
 import { sendUpstream } from "./pool";
 import { Abort } from "./abort";
-import { GatewayError } from "./errors";
+import { GatewayError, upstreamError } from "./errors";
 import { parseRetryAfter, verdictFor, type Verdict } from "./routing";
 import { SSE_HEADERS, type ChatOutput } from "./output";
 import type { TargetInfo } from "./snapshot";
@@ -32,7 +32,7 @@ export interface AttemptCtx {
 /** What one attempt produced. `answered`: the client got a response (ok, partial or aborted) — never retry then. */
 export type AttemptResult =
   | { answered: true; outcome: "ok" | "partial" | "aborted"; usage: Usage | null; ttftMs: number | null; text: string; error?: string; response?: ChatResponse }
-  | { answered: false; status: number | null; verdict: Verdict; err: GatewayError; retryAfterMs: number | null };
+  | { answered: false; status: number | null; verdict: Verdict; err: GatewayError; retryAfterMs: number | null; local?: boolean };
 
 const sleep = (ms: number, signal: AbortLike) =>
   new Promise<void>((resolve) => {
@@ -50,16 +50,61 @@ function fail(status: number | null, err: GatewayError, retryAfterMs: number | n
   return { answered: false, status, verdict: verdictFor(status), err, retryAfterMs };
 }
 
-function fromProviderError(pe: ProviderError): GatewayError {
-  return new GatewayError(pe.status, pe.type, pe.code ?? null, pe.message, pe.param ?? null);
+/**
+ * The upstream's own error (a non-2xx answer, or an error event in its stream) as the caller sees it.
+ * Server errors, rate limits and Portico's misconfigured targets get a generic message (the
+ * upstream's words name its models, organisations and accounts); the caller's own mistakes (other
+ * 4xx) keep the provider's explanation, with the names of the target swapped for the public alias.
+ * The upstream's words always reach the log (`detail`).
+ */
+export function fromProviderError(pe: ProviderError, t: TargetInfo, alias: string): GatewayError {
+  const detail = `Upstream ${t.label} answered ${pe.status}: ${pe.message}`;
+  let e: GatewayError;
+  if (pe.status === 429) {
+    // Passed through only when every target is rate limited; the code tells it from Portico's own limits.
+    e = new GatewayError(429, pe.type || "rate_limit_error", "upstream_rate_limited", "The upstream provider is rate limiting this model; retry after a short wait.");
+  } else if (pe.status >= 500 || pe.status === 401 || pe.status === 403 || pe.status === 404) {
+    e = new GatewayError(pe.status, pe.type, pe.code ?? null, `The upstream provider failed to answer (HTTP ${pe.status}).`);
+  } else {
+    e = new GatewayError(pe.status, pe.type, pe.code ?? null, scrubNames(pe.message, t, alias), pe.param ?? null);
+  }
+  e.detail = detail;
+  return e;
 }
 
-function networkError(e: unknown, t: TargetInfo): AttemptResult {
+/** The target's provider name and upstream model id out of a text the caller will read. */
+export function scrubNames(text: string, t: TargetInfo, alias: string): string {
+  let out = text;
+  if (t.model.upstreamModel && t.model.upstreamModel !== alias) out = out.split(t.model.upstreamModel).join(alias);
+  if (t.provider.name.length >= 3) out = out.split(t.provider.name).join("the provider");
+  return out;
+}
+
+/**
+ * undici errors that say nothing about the upstream: the request was never sent because of
+ * Portico itself (an invalid argument, a pool closed by shutdown). They must not count against
+ * the target's breaker, nor be retried on another target.
+ */
+const LOCAL_CODES = new Set(["UND_ERR_INVALID_ARG", "UND_ERR_NOT_SUPPORTED", "UND_ERR_CLOSED", "UND_ERR_DESTROYED", "UND_ERR_REQ_CONTENT_LENGTH_MISMATCH"]);
+
+/** A network error, a timeout, or (no code / a local code) a failure of Portico's own. */
+export function networkError(e: unknown, t: TargetInfo): AttemptResult & { answered: false } {
   const code = (e as { code?: string })?.code ?? "";
-  if (code === "UND_ERR_HEADERS_TIMEOUT") return fail(null, new GatewayError(504, "timeout_error", "upstream_timeout", `Upstream ${t.label} sent no response before the first-byte timeout.`));
-  if (code === "UND_ERR_BODY_TIMEOUT") return fail(null, new GatewayError(504, "timeout_error", "upstream_timeout", `Upstream ${t.label} stalled while sending its answer.`));
   const msg = e instanceof Error ? e.message : String(e);
-  return fail(null, new GatewayError(502, "api_error", "upstream_unreachable", `Could not reach upstream ${t.label}: ${code || msg}.`));
+  if (code === "UND_ERR_HEADERS_TIMEOUT") {
+    return fail(null, upstreamError(504, "timeout_error", "upstream_timeout", "The upstream provider did not answer in time.", `Upstream ${t.label} sent no response before the first-byte timeout.`)) as AttemptResult & { answered: false };
+  }
+  if (code === "UND_ERR_BODY_TIMEOUT") {
+    return fail(null, upstreamError(504, "timeout_error", "upstream_timeout", "The upstream provider did not answer in time.", `Upstream ${t.label} stalled while sending its answer.`)) as AttemptResult & { answered: false };
+  }
+  if (!code || LOCAL_CODES.has(code)) {
+    const closed = code === "UND_ERR_CLOSED" || code === "UND_ERR_DESTROYED";
+    const err = closed
+      ? upstreamError(503, "api_error", "unavailable", "Portico is restarting; retry the request.", `Upstream pool for ${t.label} is closed (${code}).`, { "x-portico-refusal": "shutting_down" })
+      : upstreamError(500, "api_error", "internal_error", "Portico hit an internal error handling this request.", `Request to ${t.label} not sent: ${code || msg}`);
+    return { answered: false, status: null, verdict: "return", err, retryAfterMs: null, local: true };
+  }
+  return fail(null, upstreamError(502, "api_error", "upstream_unreachable", "The upstream provider could not be reached.", `Could not reach upstream ${t.label}: ${code}: ${msg}.`)) as AttemptResult & { answered: false };
 }
 
 /** One try of one target. Writes to the client only once it has something to send. */
@@ -71,8 +116,9 @@ export async function attemptChat(c: AttemptCtx): Promise<AttemptResult> {
     up = adapter.chatRequest({ ...c.req, stream: c.stream }, c.t.target);
   } catch (e) {
     // e.g. Anthropic cannot take audio parts: the caller's request, so return it as is.
+    // Nothing was sent: never an upstream failure (dispatch does not count it against the breaker).
     const pe = (e as { providerError?: ProviderError }).providerError;
-    if (pe) return fail(pe.status, fromProviderError(pe));
+    if (pe) return { ...fail(pe.status, new GatewayError(pe.status, pe.type, pe.code ?? null, pe.message, pe.param ?? null)), local: true } as AttemptResult;
     throw e;
   }
   // W3C traceparent of this attempt's span (and the caller's tracestate) for the provider
@@ -92,7 +138,7 @@ export async function attemptChat(c: AttemptCtx): Promise<AttemptResult> {
       });
     } catch (e) {
       if (abort.reason === "client") return fail(null, new GatewayError(499, "client_closed", "client_closed_request", "The client closed the request before the upstream answered."));
-      if (abort.reason === "timeout") return fail(null, new GatewayError(504, "timeout_error", "upstream_timeout", `Upstream ${c.t.label} did not finish within ${total} ms.`));
+      if (abort.reason === "timeout") return fail(null, upstreamError(504, "timeout_error", "upstream_timeout", "The upstream provider did not answer in time.", `Upstream ${c.t.label} did not finish within ${total} ms.`));
       return networkError(e, c.t);
     }
     const ct = res.headers["content-type"];
@@ -100,7 +146,7 @@ export async function attemptChat(c: AttemptCtx): Promise<AttemptResult> {
     if (res.statusCode < 200 || res.statusCode >= 300) {
       const text = await res.body.text().catch(() => "");
       const pe = adapter.error(res.statusCode, text, ctype);
-      return fail(res.statusCode, fromProviderError(pe), parseRetryAfter(res.headers["retry-after"]) ?? pe.retryAfterMs ?? null);
+      return fail(res.statusCode, fromProviderError(pe, c.t, c.alias), parseRetryAfter(res.headers["retry-after"]) ?? pe.retryAfterMs ?? null);
     }
     if (!c.stream) {
       let text: string;
@@ -113,13 +159,13 @@ export async function attemptChat(c: AttemptCtx): Promise<AttemptResult> {
       try {
         json = JSON.parse(text);
       } catch {
-        return fail(502, new GatewayError(502, "api_error", "upstream_invalid_response", `Upstream ${c.t.label} returned a truncated or invalid JSON body.`));
+        return fail(502, upstreamError(502, "api_error", "upstream_invalid_response", "The upstream provider returned an invalid answer.", `Upstream ${c.t.label} returned a truncated or invalid JSON body.`));
       }
       let resp: ChatResponse;
       try {
         resp = adapter.chatResponse(json, { model: c.alias, id: c.responseId, created: c.created, request: c.req });
       } catch (e) {
-        return fail(502, new GatewayError(502, "api_error", "upstream_invalid_response", `Upstream ${c.t.label} answered in an unexpected shape: ${(e as Error).message}`));
+        return fail(502, upstreamError(502, "api_error", "upstream_invalid_response", "The upstream provider returned an invalid answer.", `Upstream ${c.t.label} answered in an unexpected shape: ${(e as Error).message}`));
       }
       return respondJson(c, resp);
     }
@@ -168,7 +214,13 @@ async function pumpStream(c: AttemptCtx, body: AsyncIterable<Buffer>, tr: Stream
   // Frames decoded from one upstream read leave in one socket write (they would leave in the
   // same tick anyway): one writev instead of one per frame. Nothing is held across reads.
   let pending = "";
+  let primed = false;
   const emit = (chunks: ReturnType<StreamTransformer["push"]>) => {
+    if (!primed && chunks.length) {
+      // The upstream's usage as known before the first chunk leaves (e.g. Anthropic's message_start).
+      primed = true;
+      c.out.prime?.(tr.usage());
+    }
     for (const ch of chunks) {
       if (text.length < MAX_TEXT_KEEP) text += chunkText(ch);
       pending += c.out.chunk(ch);
@@ -191,8 +243,8 @@ async function pumpStream(c: AttemptCtx, body: AsyncIterable<Buffer>, tr: Stream
         if (pe) {
           // Nothing decoded and nothing sent: another target may still answer. Content already
           // decoded is delivered first (then the error event), as if it had been written per frame.
-          if (!c.sink.headersSent && !pending) return fail(pe.status, fromProviderError(pe));
-          cutError = pe.message;
+          if (!c.sink.headersSent && !pending) return fail(pe.status, fromProviderError(pe, c.t, c.alias));
+          cutError = `upstream error event: ${pe.message}`;
           break;
         }
       }
@@ -217,9 +269,12 @@ async function pumpStream(c: AttemptCtx, body: AsyncIterable<Buffer>, tr: Stream
     return { answered: true, outcome: "ok", usage: tr.usage(), ttftMs: ttft, text };
   }
   const why = cutError ?? "upstream stream ended without its final event";
-  if (!c.sink.headersSent && !pending) return fail(502, new GatewayError(502, "api_error", "upstream_stream_interrupted", `Upstream ${c.t.label}: ${why} before any data.`));
+  if (!c.sink.headersSent && !pending) {
+    return fail(502, upstreamError(502, "api_error", "upstream_stream_interrupted", "The upstream stream was interrupted before any data.", `Upstream ${c.t.label}: ${why} before any data.`));
+  }
   await flush();
-  c.sink.end(c.out.error(new GatewayError(502, "api_error", "upstream_stream_interrupted", `The upstream stream was interrupted: ${why}. The answer above is incomplete.`)));
+  // The caller reads a generic message; `why` (possibly the upstream's own words) goes to the log row.
+  c.sink.end(c.out.error(new GatewayError(502, "api_error", "upstream_stream_interrupted", "The upstream stream was interrupted. The answer above is incomplete.")));
   return { answered: true, outcome: "partial", usage: tr.usage(), ttftMs: ttft, text, error: why };
 }
 
@@ -236,6 +291,7 @@ async function attemptMock(c: AttemptCtx): Promise<AttemptResult> {
   let ttft: number | null = null;
   let text = "";
   await sleep(plan.delaysMs.firstToken, c.client);
+  c.out.prime?.(plan.usage);
   for (let i = 0; i < chunks.length; i++) {
     // The mock stops generating when the client leaves: no usage, so the record counts what was sent
     // (plan.usage is the whole planned answer).

@@ -23,6 +23,11 @@ export class BreakerRegistry {
   private entries = new Map<string, Entry>();
   /** called when a breaker opens (metrics, alerts) */
   onOpen?: (key: string) => void;
+  /**
+   * Set from SIGTERM on: failures then say nothing about the upstream (pools are closing,
+   * requests are being cut), so they release a probe but never count or open a breaker.
+   */
+  frozen = false;
   constructor(readonly opts: BreakerOptions) {}
 
   private get(key: string): Entry {
@@ -60,6 +65,7 @@ export class BreakerRegistry {
   }
 
   failure(key: string, now = Date.now()): void {
+    if (this.frozen) return this.release(key);
     const e = this.get(key);
     e.probeInFlight = false;
     if (e.state === "half_open") {
@@ -74,6 +80,11 @@ export class BreakerRegistry {
       e.openedAt = now;
       this.onOpen?.(key);
     }
+  }
+
+  /** From now on no failure counts (graceful shutdown). */
+  freeze(): void {
+    this.frozen = true;
   }
 
   /** Release a claimed probe without a verdict (e.g. the client left). */

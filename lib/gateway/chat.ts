@@ -3,7 +3,7 @@ import { anthropicMessagesSchema, anthropicToChatRequest } from "./inbound/anthr
 import { GatewayError, badRequest, notFoundModel } from "./errors";
 import { getSnapshot, type RouteInfo } from "./snapshot";
 import { authenticate } from "./stages/authenticate";
-import { chatRequestSchema, parseJsonBody, validate } from "./stages/parse";
+import { chatRequestSchema, checkBody, parseJsonBody, validate } from "./stages/parse";
 import { runGuards } from "./stages/guard";
 import { authorizeAlias, deprecationHeaders } from "./stages/authorize";
 import { orderTargets, selectGroup } from "./routing";
@@ -34,19 +34,21 @@ export async function handleChat(req: GatewayRequest, sink: GatewaySink, api: In
   startTrace(req, rec);
   let policyHook: PolicyHook<ChatResponse> | null = null;
   try {
-    // 1 parse
-    const body = parseJsonBody(req);
-    const chat: ChatRequest =
-      api === "anthropic" ? anthropicToChatRequest(validate(anthropicMessagesSchema, body)) : (validate(chatRequestSchema, body) as ChatRequest);
-    rec.stream = !!chat.stream;
-    markStage(rec, "parse");
-    // 2 authenticate
+    // 1 what protects the server: size limit and JSON nesting bound
+    checkBody(req);
+    // 2 authenticate, before any schema feedback (a caller without a key learns nothing about the body)
     const snap = getSnapshot();
     const key = opts.internalTest ? INTERNAL_KEY : authenticate(req.headers, snap);
     rec.keyId = opts.internalTest ? null : key.id;
     rec.teamId = key.teamId;
     markStage(rec, "authenticate");
-    // 3 authorize: an approved subscription to a live API exposing the alias, and a chat route behind it
+    // 3 parse: JSON and the inbound API's schema
+    const body = parseJsonBody(req);
+    const chat: ChatRequest =
+      api === "anthropic" ? anthropicToChatRequest(validate(anthropicMessagesSchema, body)) : (validate(chatRequestSchema, body) as ChatRequest);
+    rec.stream = !!chat.stream;
+    markStage(rec, "parse");
+    // 4 authorize: an approved subscription to a live API exposing the alias, and a chat route behind it
     let extraHeaders: Record<string, string> = {};
     if (!opts.internalTest) {
       const authz = authorizeAlias(snap.access, key, chat.model);
@@ -97,14 +99,15 @@ async function runChat(
   const stream = !!chat.stream;
   const created = Math.floor(Date.now() / 1000);
   const responseId = api === "anthropic" ? `msg_${rec.id.slice(4)}` : `chatcmpl-${rec.id.slice(4)}`;
-  const out = chatOutput(api, route.alias, responseId);
+  const out = chatOutput(api, route.alias, responseId, () => estimatePromptTokens(chat));
   let current = order[0]!;
   const headers = () => ({
     ...extraHeaders,
     ...responseHeaders(rec),
     "x-request-id": rec.id,
     "x-portico-route": route.alias,
-    "x-portico-provider": current.provider.name,
+    // the provider family (openai, anthropic, ...), never the admin's name for the provider
+    "x-portico-provider": current.provider.type,
     "x-portico-attempts": String(rec.attempts.length + 1),
   });
   const result = await dispatch<Extract<AttemptResult, { answered: true }>>(order, route.retry, req.signal, rec, async (t) => {

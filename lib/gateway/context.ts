@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { errorBody, GatewayError } from "./errors";
 import { logWriter } from "./log-writer";
+import { refusalOf } from "./refusal";
 import { log } from "@/lib/telemetry/logger";
 import type { CallRecord, GatewayRequest, GatewaySink, InboundApi } from "./types";
 
@@ -54,11 +55,19 @@ export function newRecord(id: string, endpoint: string, inbound: InboundApi, str
 export function sendError(sink: GatewaySink, api: InboundApi, rec: CallRecord, e: GatewayError): void {
   rec.status = e.status;
   rec.errorCode = e.code ?? e.type;
-  rec.errorMessage = e.message;
+  // The log keeps what happened (provider, target, the upstream's words); the caller reads e.message.
+  rec.errorMessage = e.detail ?? e.message;
   if (rec.outcome === "ok") rec.outcome = e.status === 499 ? "aborted" : e.status < 500 && e.status !== 429 ? "refused" : "error";
   if (e.status === 429 && !rec.attempts.length) rec.outcome = "refused";
+  const refusal = refusalOf(e);
+  if (refusal) {
+    rec.refusal = refusal.reason;
+    rec.refusalScope = refusal.scope;
+  }
   if (sink.headersSent) return;
-  sink.head(e.status === 499 ? 499 : e.status, { "content-type": "application/json", "x-request-id": rec.id, ...responseHeaders(rec), ...e.headers });
+  const headers: Record<string, string> = { "content-type": "application/json", "x-request-id": rec.id, ...responseHeaders(rec), ...e.headers };
+  if (refusal) headers["x-portico-refusal"] = refusal.reason;
+  sink.head(e.status === 499 ? 499 : e.status, headers);
   sink.end(errorBody(api, e, rec.id));
 }
 

@@ -2,7 +2,7 @@ import { handleChat } from "./chat";
 import { handleEmbeddings } from "./embeddings";
 import { handleModels } from "./models";
 import { handleOpenApi, handlePromptApi, PROMPT_API_PATH } from "./prompt-api";
-import { GatewayError, errorBody } from "./errors";
+import { GatewayError, badRequest, errorBody } from "./errors";
 import { requestIdFor } from "./context";
 import type { GatewayRequest, GatewaySink } from "./types";
 
@@ -17,7 +17,11 @@ export async function handleGateway(req: GatewayRequest, sink: GatewaySink): Pro
   if (p === "/v1/messages" && m === "POST") return handleChat(req, sink, "anthropic");
   if (p === "/v1/embeddings" && m === "POST") return handleEmbeddings(req, sink);
   if (p === "/v1/models" && m === "GET") return handleModels(req, sink);
-  if (p.startsWith("/v1/models/") && m === "GET") return handleModels(req, sink, decodeURIComponent(p.slice("/v1/models/".length)));
+  if (p.startsWith("/v1/models/") && m === "GET") {
+    const id = decodePathSegment(p.slice("/v1/models/".length));
+    if (id === null) return refuse(req, sink, "openai", badRequest("The model id in the path is not valid percent-encoding.", "model", "invalid_path"));
+    return handleModels(req, sink, id);
+  }
   if (m === "POST" && PROMPT_API_PATH.test(p)) return handlePromptApi(req, sink, p.slice("/v1/apis/".length));
   if (p === "/v1/openapi.json" && m === "GET") return handleOpenApi(req, sink);
   const known = ["/v1/chat/completions", "/v1/messages", "/v1/embeddings", "/v1/models", "/v1/openapi.json"];
@@ -25,10 +29,23 @@ export async function handleGateway(req: GatewayRequest, sink: GatewaySink): Pro
   const e = known.includes(p) || p.startsWith("/v1/models/") || PROMPT_API_PATH.test(p)
     ? new GatewayError(405, "invalid_request_error", "method_not_allowed", `${m} is not allowed on ${p}.`)
     : new GatewayError(404, "invalid_request_error", "unknown_url", `Unknown endpoint ${m} ${p}. Portico serves /v1/chat/completions, /v1/messages, /v1/embeddings and /v1/models.`);
-  // Every data-plane answer carries a request id, refusals of unknown paths included.
+  const extra: Record<string, string> = {};
+  if (e.status === 405) extra.allow = p === "/v1/models" || p.startsWith("/v1/models/") || p === "/v1/openapi.json" ? "GET" : "POST";
+  refuse(req, sink, api, e, extra);
+}
+
+/** `decodeURIComponent` that says null instead of throwing URIError on a malformed escape (`%`, `%zz`). */
+function decodePathSegment(s: string): string | null {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return null;
+  }
+}
+
+/** Every data-plane answer carries a request id, refusals of unknown or malformed paths included. */
+function refuse(req: GatewayRequest, sink: GatewaySink, api: "openai" | "anthropic", e: GatewayError, extra: Record<string, string> = {}): void {
   const id = requestIdFor(req);
-  const headers: Record<string, string> = { "content-type": "application/json", "x-request-id": id };
-  if (e.status === 405) headers.allow = p === "/v1/models" || p.startsWith("/v1/models/") || p === "/v1/openapi.json" ? "GET" : "POST";
-  sink.head(e.status, headers);
+  sink.head(e.status, { "content-type": "application/json", "x-request-id": id, ...extra });
   sink.end(errorBody(api, e, id));
 }

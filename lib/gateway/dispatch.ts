@@ -7,7 +7,14 @@ import type { AbortLike, CallRecord } from "./types";
 import { beginAttempt, endAttempt } from "@/lib/telemetry/trace";
 import { log } from "@/lib/telemetry/logger";
 
-export type TryResult<A> = { answered: true; value: A } | { answered: false; status: number | null; verdict: "retry" | "fallover" | "return" | "success"; err: GatewayError; retryAfterMs: number | null };
+/**
+ * One try's outcome. `local`: the request never reached the upstream because of Portico or the
+ * caller (building or serialising it threw, a pool closed by shutdown): not the target's failure,
+ * so it neither counts against the breaker nor is retried elsewhere.
+ */
+export type TryResult<A> =
+  | { answered: true; value: A }
+  | { answered: false; status: number | null; verdict: "retry" | "fallover" | "return" | "success"; err: GatewayError; retryAfterMs: number | null; local?: boolean };
 
 const sleep = (ms: number, signal: AbortLike) =>
   new Promise<void>((resolve) => {
@@ -45,7 +52,7 @@ export async function dispatch<A>(
       if (client.aborted) return { error: new GatewayError(499, "client_closed", "client_closed_request", "The client closed the request."), target: t };
       if (!br.canTry(t.key)) {
         rec.attempts.push({ target: t.label, provider: t.provider.id, model: t.model.id, status: null, ms: 0, error: "circuit open" });
-        last ??= new GatewayError(503, "api_error", "circuit_open", `All targets of this route are failing; try again shortly.`);
+        last ??= new GatewayError(503, "api_error", "circuit_open", `All targets of this route are failing; try again shortly.`, null, { "x-portico-refusal": "circuit_open" });
         break;
       }
       const t0 = Date.now();
@@ -59,13 +66,17 @@ export async function dispatch<A>(
         throw e;
       }
       const ms = Date.now() - t0;
-      endAttempt(rec, r.answered ? 200 : r.status, r.answered ? undefined : r.err.message);
+      endAttempt(rec, r.answered ? 200 : r.status, r.answered ? undefined : (r.err.detail ?? r.err.message));
       if (r.answered) {
         br.success(t.key);
         rec.attempts.push({ target: t.label, provider: t.provider.id, model: t.model.id, status: 200, ms });
         return { value: r.value, target: t };
       }
-      rec.attempts.push({ target: t.label, provider: t.provider.id, model: t.model.id, status: r.status, ms, error: r.err.message.slice(0, 300) });
+      rec.attempts.push({ target: t.label, provider: t.provider.id, model: t.model.id, status: r.status, ms, error: (r.err.detail ?? r.err.message).slice(0, 300) });
+      if (r.local) {
+        br.release(t.key);
+        return { error: r.err, target: t };
+      }
       last = r.err;
       lastStatus = r.status;
       lastRetryAfter = r.retryAfterMs;
@@ -78,9 +89,11 @@ export async function dispatch<A>(
         br.success(t.key);
         return { error: r.err, target: t };
       }
+      // Only the upstream's own failures count (network, timeout, 5xx, 429, a refused credential);
+      // while the process shuts down they say nothing about the upstream (breaker.freeze()).
       br.failure(t.key);
       if (r.verdict === "fallover") {
-        log.error(`target ${t.label} answered ${r.status}: check its credentials/model id`, { requestId: rec.id, target: t.label, status: r.status, upstreamError: r.err.message });
+        log.error(`target ${t.label} answered ${r.status}: check its credentials/model id`, { requestId: rec.id, target: t.label, status: r.status, upstreamError: r.err.detail ?? r.err.message });
         break;
       }
       if (a === attempts - 1) break;
@@ -104,10 +117,14 @@ export async function dispatch<A>(
 function finalError(last: GatewayError | null, status: number | null, retryAfterMs: number | null): GatewayError {
   if (!last) return new GatewayError(503, "api_error", "no_targets", "This route has no available targets.");
   if (status !== null && (status === 401 || status === 403 || status === 404)) {
-    return new GatewayError(502, "api_error", "upstream_misconfigured", `The provider refused Portico's request (HTTP ${status}: ${last.message}). An admin must fix this route's target (credentials or model id).`);
+    const e = new GatewayError(502, "api_error", "upstream_misconfigured", `The provider refused Portico's request (HTTP ${status}). An admin must fix this route's target (credentials or model id).`);
+    e.detail = last.detail ?? last.message;
+    return e;
   }
   if (last.status === 429 && retryAfterMs !== null) {
-    return new GatewayError(429, last.type, last.code, last.message, last.param, { "retry-after": String(Math.max(1, Math.ceil(retryAfterMs / 1000))) });
+    const e = new GatewayError(429, last.type, last.code, last.message, last.param, { ...last.headers, "retry-after": String(Math.max(1, Math.ceil(retryAfterMs / 1000))) });
+    e.detail = last.detail;
+    return e;
   }
   return last;
 }

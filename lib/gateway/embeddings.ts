@@ -3,10 +3,11 @@ import { mockEmbeddings } from "@/lib/providers/mock";
 import { httpAdapter } from "./adapters";
 import { sendUpstream } from "./pool";
 import { Abort } from "./abort";
-import { GatewayError, badRequest, notFoundModel } from "./errors";
+import { GatewayError, badRequest, notFoundModel, upstreamError } from "./errors";
+import { fromProviderError, networkError } from "./attempt";
 import { getSnapshot, type TargetInfo } from "./snapshot";
 import { authenticate } from "./stages/authenticate";
-import { embeddingsRequestSchema, parseJsonBody, validate } from "./stages/parse";
+import { checkBody, embeddingsRequestSchema, parseJsonBody, validate } from "./stages/parse";
 import { runGuards } from "./stages/guard";
 import { authorizeAlias, deprecationHeaders } from "./stages/authorize";
 import { orderTargets, parseRetryAfter, selectGroup, verdictFor } from "./routing";
@@ -25,11 +26,13 @@ export async function handleEmbeddings(req: GatewayRequest, sink: GatewaySink): 
   startTrace(req, rec);
   let policyHook: PolicyHook<EmbeddingsResponse> | null = null;
   try {
-    const body = validate(embeddingsRequestSchema, parseJsonBody(req)) as EmbeddingsRequest;
+    // size and nesting first (they protect the server), then the key, then schema feedback
+    checkBody(req);
     const snap = getSnapshot();
     const key = authenticate(req.headers, snap);
     rec.keyId = key.id;
     rec.teamId = key.teamId;
+    const body = validate(embeddingsRequestSchema, parseJsonBody(req)) as EmbeddingsRequest;
     const authz = authorizeAlias(snap.access, key, body.model);
     if (!authz.ok) throw authz.error;
     rec.appId = authz.app.id;
@@ -63,7 +66,7 @@ export async function handleEmbeddings(req: GatewayRequest, sink: GatewaySink): 
       "content-type": "application/json",
       "x-request-id": rec.id,
       "x-portico-route": route.alias,
-      "x-portico-provider": target.provider.name,
+      "x-portico-provider": target.provider.type,
       "x-portico-attempts": String(rec.attempts.length),
     });
     sink.end(JSON.stringify(value));
@@ -84,37 +87,48 @@ async function tryEmbeddings(body: EmbeddingsRequest, t: TargetInfo, alias: stri
   }
   const adapter = httpAdapter(t.provider.type)!;
   if (!adapter.embeddingsRequest || !adapter.embeddingsResponse) {
-    const err = badRequest(`Provider type '${t.provider.type}' has no embeddings API.`, "model", "model_not_supported");
-    return { answered: false, status: 400, verdict: "return", err, retryAfterMs: null };
+    const err = badRequest(`Model '${alias}' does not support embeddings.`, "model", "model_not_supported");
+    err.detail = `Provider type '${t.provider.type}' of ${t.label} has no embeddings API.`;
+    return { answered: false, status: 400, verdict: "return", err, retryAfterMs: null, local: true };
   }
+  // Built before anything is sent: if building or serialising throws, that is Portico's (or the
+  // caller's) problem, never the target's — dispatch releases the breaker and the handler answers.
+  const up = withTraceHeaders(adapter.embeddingsRequest(body, t.target), req.signal);
   const abort = new Abort();
   const onClient = () => abort.abort("client");
   req.signal.on("abort", onClient);
   try {
-    const res = await sendUpstream(withTraceHeaders(adapter.embeddingsRequest(body, t.target), req.signal), {
-      signal: abort,
-      headersTimeout: t.provider.firstByteTimeoutMs,
-      bodyTimeout: t.provider.totalTimeoutMs,
-    });
-    const text = await res.body.text();
+    let res;
+    try {
+      res = await sendUpstream(up, { signal: abort, headersTimeout: t.provider.firstByteTimeoutMs, bodyTimeout: t.provider.totalTimeoutMs });
+    } catch (e) {
+      if (abort.reason === "client") return { answered: false, status: null, verdict: "retry", err: new GatewayError(499, "client_closed", "client_closed_request", "The client closed the request."), retryAfterMs: null };
+      return networkError(e, t);
+    }
+    let text: string;
+    try {
+      text = await res.body.text();
+    } catch (e) {
+      return networkError(e, t);
+    }
     if (res.statusCode < 200 || res.statusCode >= 300) {
       const ct = res.headers["content-type"];
       const pe = adapter.error(res.statusCode, text, Array.isArray(ct) ? ct[0] : ct);
-      const err = new GatewayError(pe.status, pe.type, pe.code ?? null, pe.message, pe.param ?? null);
-      return { answered: false, status: res.statusCode, verdict: verdictFor(res.statusCode), err, retryAfterMs: parseRetryAfter(res.headers["retry-after"]) ?? pe.retryAfterMs ?? null };
+      return { answered: false, status: res.statusCode, verdict: verdictFor(res.statusCode), err: fromProviderError(pe, t, alias), retryAfterMs: parseRetryAfter(res.headers["retry-after"]) ?? pe.retryAfterMs ?? null };
     }
     let json: unknown;
     try {
       json = JSON.parse(text);
     } catch {
-      const err = new GatewayError(502, "api_error", "upstream_invalid_response", `Upstream ${t.label} returned invalid JSON.`);
+      const err = upstreamError(502, "api_error", "upstream_invalid_response", "The upstream provider returned an invalid answer.", `Upstream ${t.label} returned invalid JSON.`);
       return { answered: false, status: 502, verdict: "retry", err, retryAfterMs: null };
     }
-    return { answered: true, value: adapter.embeddingsResponse(json, { model: alias, id: "", created: Math.floor(Date.now() / 1000), embeddingsRequest: body }) };
-  } catch (e) {
-    const code = (e as { code?: string })?.code ?? "";
-    const err = new GatewayError(code.includes("TIMEOUT") ? 504 : 502, "api_error", "upstream_unreachable", `Could not reach upstream ${t.label}: ${code || (e as Error).message}`);
-    return { answered: false, status: null, verdict: "retry", err, retryAfterMs: null };
+    try {
+      return { answered: true, value: adapter.embeddingsResponse(json, { model: alias, id: "", created: Math.floor(Date.now() / 1000), embeddingsRequest: body }) };
+    } catch (e) {
+      const err = upstreamError(502, "api_error", "upstream_invalid_response", "The upstream provider returned an invalid answer.", `Upstream ${t.label} answered in an unexpected shape: ${(e as Error).message}`);
+      return { answered: false, status: 502, verdict: "retry", err, retryAfterMs: null };
+    }
   } finally {
     req.signal.off?.("abort", onClient);
   }

@@ -15,6 +15,18 @@ export class GatewayError extends Error {
   ) {
     super(message);
   }
+  /**
+   * What happened, for the log only (request_logs.error_message, attempts): names of providers,
+   * targets and upstream models, the upstream's own words. The caller sees `message`.
+   */
+  detail?: string;
+}
+
+/** An error about the upstream: a generic message for the caller, the details for the log. */
+export function upstreamError(status: number, type: string, code: string, message: string, detail: string, headers: Record<string, string> = {}): GatewayError {
+  const e = new GatewayError(status, type, code, message, null, headers);
+  e.detail = detail;
+  return e;
 }
 
 export const badRequest = (message: string, param: string | null = null, code = "invalid_request") =>

@@ -4,6 +4,8 @@ import { Abort } from "./abort";
 import { BODY_LIMIT } from "./stages/parse";
 import { logWriter } from "./log-writer";
 import { closePools } from "./pool";
+import { breakers } from "./breaker";
+import { newRecord, record, requestIdFor, sendError, toGatewayError } from "./context";
 import { stopSnapshotPoller } from "./snapshot";
 import type { GatewayRequest, GatewaySink } from "./types";
 import { log } from "@/lib/telemetry/logger";
@@ -13,28 +15,61 @@ export function isGatewayPath(url: string): boolean {
   return url.startsWith("/v1/") || url === "/v1";
 }
 
+/**
+ * The body, read up to the limit and no further: a declared length over the limit is refused
+ * before reading, and a chunked body stops being read the moment it crosses the limit (the
+ * request is paused: TCP backpressure holds the sender, nothing more is buffered). The answer
+ * (413) then closes the connection — the rest of the body is never read.
+ */
 function readBody(req: IncomingMessage): Promise<{ body: Buffer | null; tooLarge: boolean }> {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers["content-length"] ?? -1);
-    if (declared > BODY_LIMIT) {
-      req.resume();
-      return resolve({ body: null, tooLarge: true });
-    }
+    if (declared > BODY_LIMIT) return resolve({ body: null, tooLarge: true });
     const parts: Buffer[] = [];
     let size = 0;
-    let tooLarge = false;
-    req.on("data", (b: Buffer) => {
+    const cleanup = () => {
+      req.off("data", onData);
+      req.off("end", onEnd);
+      req.off("error", onError);
+    };
+    function onData(b: Buffer) {
       size += b.length;
-      if (size > BODY_LIMIT) tooLarge = true;
-      else parts.push(b);
-    });
-    req.on("end", () => resolve({ body: tooLarge ? null : parts.length === 1 ? parts[0]! : Buffer.concat(parts), tooLarge }));
-    req.on("error", reject);
+      if (size > BODY_LIMIT) {
+        cleanup();
+        req.pause();
+        resolve({ body: null, tooLarge: true });
+        return;
+      }
+      parts.push(b);
+    }
+    function onEnd() {
+      cleanup();
+      resolve({ body: parts.length === 1 ? parts[0]! : Buffer.concat(parts), tooLarge: false });
+    }
+    function onError(e: Error) {
+      cleanup();
+      reject(e);
+    }
+    req.on("data", onData);
+    req.on("end", onEnd);
+    req.on("error", onError);
   });
+}
+
+/** Gateway calls still running (until their log row is handed to the writer): shutdown waits for them. */
+let active = 0;
+let idleWaiters: (() => void)[] = [];
+function settled(): void {
+  if (--active === 0 && idleWaiters.length) {
+    const w = idleWaiters;
+    idleWaiters = [];
+    for (const f of w) f();
+  }
 }
 
 /** Node http (req, res) → gateway core, with backpressure and client-abort propagation. */
 export function gatewayNodeHandler(req: IncomingMessage, res: ServerResponse): void {
+  active++;
   const abort = new Abort();
   res.on("close", () => {
     if (!res.writableFinished) abort.abort("client");
@@ -65,6 +100,9 @@ export function gatewayNodeHandler(req: IncomingMessage, res: ServerResponse): v
   const q = url.indexOf("?");
   readBody(req)
     .then(({ body, tooLarge }) => {
+      // The unread rest of an oversized body stays unread: Node sends `Connection: close` and
+      // ends the socket after the 413.
+      if (tooLarge) res.shouldKeepAlive = false;
       const greq: GatewayRequest = {
         method: req.method ?? "GET",
         path: q === -1 ? url : url.slice(0, q),
@@ -78,14 +116,39 @@ export function gatewayNodeHandler(req: IncomingMessage, res: ServerResponse): v
       return handleGateway(greq, sink);
     })
     .catch((e: unknown) => {
+      // Every answer has a log row, this one included.
       log.error("gateway mount error", { path: req.url, err: e });
-      if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" });
-      res.end(JSON.stringify({ error: { message: "Internal error", type: "api_error", param: null, code: "internal_error" } }));
-    });
+      const rec = newRecord(requestIdFor({ headers: req.headers } as GatewayRequest), "unknown", "openai");
+      sendError(sink, "openai", rec, toGatewayError(e));
+      record(rec, Date.now());
+    })
+    .finally(settled);
 }
 
-/** Flush logs and close upstream pools on shutdown. */
+/**
+ * From SIGTERM on: failures seen while pools close and requests are cut say nothing about the
+ * upstreams, so no circuit breaker may open on them.
+ */
+export function beginShutdown(): void {
+  breakers().freeze();
+}
+
+/** Resolves when no gateway call is running (or after `timeoutMs`). */
+export function gatewayIdle(timeoutMs = 5_000): Promise<void> {
+  if (active === 0) return Promise.resolve();
+  return new Promise((resolve) => {
+    const t = setTimeout(resolve, timeoutMs);
+    idleWaiters.push(() => {
+      clearTimeout(t);
+      resolve();
+    });
+  });
+}
+
+/** After the server drained: wait for running calls to hand over their log rows, flush them, close upstream pools. */
 export async function shutdownGateway(): Promise<void> {
+  beginShutdown();
+  await gatewayIdle();
   logWriter().flush();
   stopSnapshotPoller();
   stopObservability();

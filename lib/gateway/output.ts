@@ -11,18 +11,22 @@ export interface ChatOutput {
   /** a stream that broke after it started */
   error(e: GatewayError): string;
   response(res: ChatResponse): string;
+  /** the upstream's usage as known before the first chunk (Anthropic out: input_tokens of message_start) */
+  prime?(usage: Usage | null): void;
 }
 
 const DONE = "data: [DONE]\n\n";
 
-export function chatOutput(api: InboundApi, model: string, id: string): ChatOutput {
+/** `estimateInput`: the prompt's token estimate, called only when a stream starts before the upstream's count is known. */
+export function chatOutput(api: InboundApi, model: string, id: string, estimateInput?: () => number): ChatOutput {
   if (api === "anthropic") {
-    const enc = createAnthropicStreamEncoder(model, id);
+    const enc = createAnthropicStreamEncoder(model, id, estimateInput);
     return {
       chunk: (c) => enc.chunk(c),
       end: (u) => enc.end(u),
       error: (e) => enc.error(e.type === "overloaded_error" ? "overloaded_error" : "api_error", e.message),
       response: (r) => JSON.stringify(chatResponseToAnthropic(r, model)),
+      prime: (u) => enc.prime(u),
     };
   }
   return {

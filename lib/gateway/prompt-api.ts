@@ -25,7 +25,7 @@ import type { ApiInfo } from "./access-snapshot";
 import { authenticate } from "./stages/authenticate";
 import { allowedAliases, authorizeApi, deprecationHeaders } from "./stages/authorize";
 import { combinedOpenApi, type PromptApiDocInput } from "@/lib/prompts/openapi";
-import { parseJsonBody } from "./stages/parse";
+import { checkBody, parseJsonBody } from "./stages/parse";
 import { runGuards } from "./stages/guard";
 import { orderTargets, selectGroup } from "./routing";
 import { dispatch } from "./dispatch";
@@ -154,7 +154,7 @@ const noopSink = (): GatewaySink & { status: number } => {
 /** One non-streaming model call through dispatch + attemptChat; the answer is captured, not written. */
 async function callOnce(chat: ChatRequest, route: RouteInfo, signal: AbortLike, rec: CallRecord): Promise<{ text: string; usage: Usage; target: TargetInfo }> {
   const order = orderTargets(selectGroup(route, {}));
-  if (!order.length) throw new GatewayError(503, "api_error", "no_targets", `Route '${route.alias}' has no enabled targets.`);
+  if (!order.length) throw noTargets(route);
   let captured: ChatResponse | null = null;
   const out: ChatOutput = {
     chunk: () => "",
@@ -215,6 +215,23 @@ export async function runPromptOnce(spec: PromptSpec, chat: ChatRequest, route: 
 
 // ---------------------------------------------------------------- the endpoint
 
+function noTargets(route: RouteInfo): GatewayError {
+  const e = new GatewayError(503, "api_error", "no_targets", "This prompt API is not available right now. Its owner must fix its configuration.");
+  e.detail = `Route '${route.alias}' has no enabled targets.`;
+  return e;
+}
+
+/**
+ * A prompt API's callers never see the model: an error about the model call (it carries a
+ * `detail` for the log) keeps its status and code, with a message that names nothing behind the API.
+ */
+function callerSafe(e: GatewayError): GatewayError {
+  if (e.detail === undefined || e instanceof InvalidOutput) return e;
+  const safe = new GatewayError(e.status, e.type, e.code, `The model call behind this API failed (${e.code ?? `HTTP ${e.status}`}). Quote the request id to the API's owner.`, null, e.headers);
+  safe.detail = e.detail;
+  return safe;
+}
+
 function problemsError(problems: Problem[]): GatewayError & { problems: Problem[] } {
   const e = badRequest(`Invalid variables: ${problems.map((p) => p.message).join(" ")}`, problems[0]?.field ?? null, "invalid_variables") as GatewayError & { problems: Problem[] };
   e.problems = problems;
@@ -232,8 +249,12 @@ export function preparePrompt(spec: PromptSpec, body: unknown, slug: string, str
   const rendered = renderPrompt(spec, checked.values);
   const chat = buildChatRequest(spec, rendered, { slug, stream });
   const route = snap.routes.get(spec.routeAlias);
-  if (!route) throw new GatewayError(503, "api_error", "prompt_route_unavailable", `This prompt API runs on route '${spec.routeAlias}', which does not exist or is disabled. Its owner must fix it.`);
-  if (route.kind !== "chat") throw new GatewayError(503, "api_error", "prompt_route_unavailable", `Route '${route.alias}' is not a chat route.`);
+  if (!route || route.kind !== "chat") {
+    // The caller never learns the route's name (it is the model); the log does.
+    const e = new GatewayError(503, "api_error", "prompt_route_unavailable", "This prompt API is not available right now. Its owner must fix its configuration.");
+    e.detail = route ? `Route '${route.alias}' is not a chat route.` : `Route '${spec.routeAlias}' does not exist or is disabled.`;
+    throw e;
+  }
   return { chat, route, rendered, values: checked.values };
 }
 
@@ -243,13 +264,13 @@ export async function handlePromptApi(req: GatewayRequest, sink: GatewaySink, sl
   const rec = newRecord(id, "prompt", "openai");
   let policyHook: PolicyHook<PromptAnswer> | null = null;
   try {
-    // 1 parse: an empty body is {} (a prompt may take no variables)
-    const body = req.bodyTooLarge || (req.body && req.body.length) ? parseJsonBody(req) : {};
-    // 2 authenticate
+    // 1 size and nesting (they protect the server), 2 authenticate, then parse: an empty body is {}
+    checkBody(req);
     const snap = getSnapshot();
     const key = authenticate(req.headers, snap);
     rec.keyId = key.id;
     rec.teamId = key.teamId;
+    const body = req.body && req.body.length ? parseJsonBody(req) : {};
     // 3 authorize: an approved subscription to this prompt API
     const ps = promptSnapshot(snap);
     const apiInfo = ps.apiBySlug.get(slug);
@@ -279,7 +300,8 @@ export async function handlePromptApi(req: GatewayRequest, sink: GatewaySink, sl
     policyHook = await beforePromptDispatch({ req, sink, route, rec, stream, extraHeaders: { ...extra, ...pv }, apiId: authz.api.id, version: choice.version, values, jsonMode });
     if (policyHook.answered) return;
     sink = policyHook.sink;
-    const headers = { ...extra, ...responseHeaders(rec), "x-request-id": rec.id, "x-portico-route": route.alias, "portico-prompt-version": String(choice.version) };
+    // No x-portico-route / x-portico-provider: a prompt API's callers never see the model behind it.
+    const headers = { ...extra, ...responseHeaders(rec), "x-request-id": rec.id, "portico-prompt-version": String(choice.version) };
     if (stream) {
       await streamPrompt(req, sink, spec, chat, route, rec, choice.version, headers);
       return;
@@ -288,11 +310,11 @@ export async function handlePromptApi(req: GatewayRequest, sink: GatewaySink, sl
     const r = await runPromptOnce(spec, chat, route, req.signal, rec);
     rec.status = 200;
     rec.outcome = "ok";
-    sink.head(200, { "content-type": "application/json", ...headers, "x-portico-provider": rec.providerType ?? "", "x-portico-attempts": String(rec.attempts.length) });
+    sink.head(200, { "content-type": "application/json", ...headers, "x-portico-attempts": String(rec.attempts.length) });
     sink.end(JSON.stringify({ output: r.output, usage: r.usage, cost_usd: r.costUsd, request_id: rec.id, version: choice.version }));
     policyHook.setAnswer({ output: r.output, usage: r.usage, version: choice.version });
   } catch (e) {
-    const ge = toGatewayError(e);
+    const ge = callerSafe(toGatewayError(e));
     if (e instanceof InvalidOutput) {
       rec.status = 502;
       rec.outcome = "error";
@@ -331,7 +353,7 @@ async function streamPrompt(
   headers: Record<string, string>,
 ): Promise<void> {
   const order = orderTargets(selectGroup(route, req.headers));
-  if (!order.length) throw new GatewayError(503, "api_error", "no_targets", `Route '${route.alias}' has no enabled targets.`);
+  if (!order.length) throw noTargets(route);
   let current = order[0]!;
   let text = "";
   let invalid: { why: string } | null = null;
@@ -382,7 +404,7 @@ async function streamPrompt(
       sink,
       client: req.signal,
       retry: route.retry,
-      headers: () => ({ ...headers, "x-portico-provider": t.provider.type, "x-portico-attempts": String(rec.attempts.length + 1) }),
+      headers: () => ({ ...headers, "x-portico-attempts": String(rec.attempts.length + 1) }),
     });
     return r.answered ? { answered: true, value: r } : r;
   });

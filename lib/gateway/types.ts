@@ -68,6 +68,9 @@ export interface CallRecord {
   cache?: "hit" | "miss" | "skip" | null;
   /** cache hit / idempotent replay: the cost the upstream call would have had */
   savedCostUsd?: number | null;
+  /** Portico's own refusal (lib/gateway/refusal.ts): reason and scope, for portico_refusals_total */
+  refusal?: string;
+  refusalScope?: string;
   /** content guard flags (prompt_injection, idempotent_replay, ...) */
   flags?: string[];
   /** captured request/response body (APIs with body capture on; lib/telemetry/capture.ts), already truncated */

@@ -30,6 +30,7 @@ import { beginIdempotent, bodyHash, capturingSink, validIdempotencyKey, type Sto
 import { contentGuard, redactingSink, scrubRecord } from "./guards-content";
 import { contentSnapshot, resolvePolicy, type ResolvedPolicy } from "./guards-content-snapshot";
 import { log } from "@/lib/telemetry/logger";
+import { metrics } from "@/lib/telemetry/metrics";
 
 const gi = globalThis as unknown as { __porticoContentInstalled?: boolean };
 
@@ -90,12 +91,18 @@ async function prepare(c: Common): Promise<Prepared | null> {
       replay(c.sink, c.rec, r.answer);
       return null;
     }
-    const cap = capturingSink(c.sink);
+    // `done` is stored before the answer's last byte (capturingSink's beforeEnd); the call's cost
+    // is only known once it ends, so the record is rewritten then (after the first write settled).
+    const cap = capturingSink(c.sink, (got) => r.complete({ ...got, costUsd: c.rec.costUsd, requestId: c.rec.id, at: Date.now() }));
     out = cap;
     finishIdem = (rec) => {
       const got = cap.captured();
       const ok = got && got.status >= 200 && got.status < 300 && rec.outcome === "ok";
-      const p = ok ? r.complete({ ...got, costUsd: rec.costUsd, requestId: rec.id, at: Date.now() }) : r.release();
+      const early = cap.stored();
+      let p: Promise<void>;
+      if (!ok) p = (early ?? Promise.resolve()).then(() => r.release());
+      else if (!early) p = r.complete({ ...got, costUsd: rec.costUsd, requestId: rec.id, at: Date.now() });
+      else p = rec.costUsd ? early.then(() => r.complete({ ...got, costUsd: rec.costUsd, requestId: rec.id, at: Date.now() })) : early;
       p.catch((e) => warnStore("idempotency", e));
     };
   }
@@ -144,6 +151,7 @@ async function lookup(c: Common, policy: ResolvedPolicy | null, key: () => strin
 }
 
 function logHit(rec: CallRecord, e: CacheEntry): void {
+  metrics().cacheHits.inc({ route: rec.routeAlias ?? "", kind: e.kind });
   rec.status = 200;
   rec.outcome = "ok";
   rec.costUsd = 0;
@@ -155,12 +163,13 @@ function logHit(rec: CallRecord, e: CacheEntry): void {
 }
 
 function hitHeaders(c: Common, e: CacheEntry): Record<string, string> {
+  // Prompt APIs never name the route or the provider (their callers never see the model).
+  const names = e.kind === "prompt" ? {} : { "x-portico-route": c.route.alias, ...(e.meta.providerType ? { "x-portico-provider": e.meta.providerType } : {}) };
   return {
     ...c.extraHeaders,
     ...responseHeaders(c.rec),
     "x-request-id": c.rec.id,
-    "x-portico-route": c.route.alias,
-    ...(e.meta.providerName ? { "x-portico-provider": e.meta.providerName } : {}),
+    ...names,
     "x-portico-attempts": "0",
     "x-portico-cache": "hit",
     age: String(Math.max(0, Math.floor((Date.now() - e.meta.storedAt) / 1000))),
@@ -233,6 +242,7 @@ export async function beforeChatDispatch(p: Common & { api: InboundApi; chat: Ch
       out.end(fmt.response(resp));
     } else {
       out.head(200, { ...SSE_HEADERS, ...hitHeaders(p, hit) });
+      fmt.prime?.(resp.usage ?? null);
       const includeUsage = p.api === "openai" && !!p.chat.stream_options?.include_usage;
       for (const ch of responseToChunks(resp, includeUsage)) {
         if (p.req.signal.aborted) break;

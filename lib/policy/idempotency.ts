@@ -100,13 +100,26 @@ export async function beginIdempotent(scope: string, key: string, hash: string):
 /** Headers not replayed: per-call ones (the replay gets its own request id and rate-limit state). */
 const NOT_REPLAYED = /^(x-request-id|x-ratelimit-|retry-after|date$|content-length$|connection$|transfer-encoding$)/i;
 
-/** A sink that passes everything through and keeps a copy of a non-streaming answer. */
-export function capturingSink(inner: GatewaySink): GatewaySink & { captured: () => { status: number; headers: Record<string, string>; body: string } | null } {
+export type Captured = { status: number; headers: Record<string, string>; body: string };
+
+/**
+ * A sink that passes everything through and keeps a copy of a non-streaming answer.
+ *
+ * `beforeEnd`: called with a complete 2xx answer before its last byte is written; `end` is
+ * held until it settles. The idempotency record becomes `done` there — not after the response
+ * has gone — so a client that retries the moment it has the answer (on any instance sharing the
+ * store) gets the replay, never `409 idempotency_in_flight`.
+ */
+export function capturingSink(
+  inner: GatewaySink,
+  beforeEnd?: (got: Captured) => Promise<void>,
+): GatewaySink & { captured: () => Captured | null; stored: () => Promise<void> | null } {
   let status = 0;
   let headers: Record<string, string> = {};
   let body = "";
   let ended = false;
   let streaming = false;
+  let stored: Promise<void> | null = null;
   return {
     head(s, h) {
       status = s;
@@ -122,11 +135,17 @@ export function capturingSink(inner: GatewaySink): GatewaySink & { captured: () 
     end(c) {
       if (!streaming && c) body += c;
       ended = true;
+      if (beforeEnd && !streaming && status >= 200 && status < 300) {
+        stored = beforeEnd({ status, headers, body }).catch((e) => warnStore("idempotency", e));
+        void stored.then(() => inner.end(c));
+        return;
+      }
       inner.end(c);
     },
     get headersSent() {
       return inner.headersSent;
     },
     captured: () => (ended && !streaming && status ? { status, headers, body } : null),
+    stored: () => stored,
   };
 }

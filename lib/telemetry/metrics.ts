@@ -8,9 +8,9 @@
  * objects, never request ids or free text). Gauges that mirror other state
  * (circuit breakers, log-writer queue) are read at scrape time.
  *
- * Other parts increment through `metrics()`: traffic policies call
- * `metrics().refusals.inc({ reason: "rate_limit" | "budget" | ..., scope })`,
- * the response cache `metrics().cacheHits.inc({ route })`.
+ * Refusals are counted here from the record (`rec.refusal`, set by sendError for Portico's own
+ * refusals: lib/gateway/refusal.ts); the response cache counts its hits through
+ * `metrics().cacheHits.inc({ route, kind })` (lib/policy/cache-hooks.ts).
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 import { breakers } from "@/lib/gateway/breaker";
@@ -81,7 +81,7 @@ function build() {
     }),
     refusals: new Counter({
       name: "portico_refusals_total",
-      help: "Calls refused by traffic policy, by reason (rate_limit, budget, ...) and scope (key, app, team).",
+      help: "Calls Portico refused itself, by reason (rate_limit, budget, content, circuit_open, idempotency, shutting_down) and scope (key, app, team, api, route; empty when none).",
       labelNames: ["reason", "scope"] as const,
       registers: [register],
     }),
@@ -185,6 +185,7 @@ export function observeCall(rec: CallRecord): void {
   if (rec.costUsd) m.cost.inc({ api, route, model, provider }, rec.costUsd);
   m.duration.observe({ endpoint: rec.endpoint, route, provider, stream: rec.stream ? "true" : "false" }, rec.latencyMs / 1000);
   if (rec.ttftMs !== null && rec.stream) m.ttft.observe({ route, provider }, rec.ttftMs / 1000);
+  if (rec.refusal) m.refusals.inc({ reason: rec.refusal, scope: rec.refusalScope ?? "" });
   let prev: string | null = null;
   for (let i = 0; i < rec.attempts.length; i++) {
     const a = rec.attempts[i]!;

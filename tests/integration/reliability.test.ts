@@ -167,7 +167,12 @@ describe("streams fall over while nothing was sent", () => {
     gw.routeTo("all429", [{ type: "openai", upstreamModel: "all-fault-429" }], "single", { attemptsPerTarget: 2, retryAfterCapMs: 5000, ...FAST });
     const { res, rid } = await chat("all429");
     expect(res.status).toBe(429);
-    expect(expectOpenAIError(await res.json()).code).toBe("rate_limit_exceeded");
+    // The upstream's 429, told apart from Portico's own limits: its own code, no x-portico-refusal,
+    // and a message that names neither the provider nor its model.
+    const e = expectOpenAIError(await res.json());
+    expect(e.code).toBe("upstream_rate_limited");
+    expect(res.headers.get("x-portico-refusal")).toBeNull();
+    expect(e.message).not.toContain("all-fault-429");
     expect(gw.requestsFor("all-fault-429")).toHaveLength(2);
     // The upstream's Retry-After reaches the caller so SDKs back off.
     expect(res.headers.get("retry-after")).toBe("1");

@@ -6,10 +6,11 @@
  *   (content_block_start, content_block_delta*, content_block_stop)*,
  *   message_delta {stop_reason, usage}, message_stop
  *
- * Canonical streams learn usage only at the end, so message_start carries
- * zeros and message_delta the real counts — the current API also reports
- * input_tokens (and cache reads) in message_delta, and the SDK takes them
- * from there (MessageStream: "overwrite when present").
+ * message_start carries the input token count, as Anthropic sends it (LangChain and
+ * cost hooks read it there): the upstream's own count when it came before the first
+ * chunk (`prime`: an Anthropic upstream's message_start, Gemini's first chunk), else
+ * the gateway's estimate from the prompt. message_delta then carries the final
+ * figures (the SDK overwrites with them when present).
  */
 import type { ChatChunk, Usage } from "@/lib/providers/types";
 import type { AnthropicStopReason } from "./anthropic-types";
@@ -26,6 +27,8 @@ export interface AnthropicStreamEncoder {
   end(usage: Usage | null): string;
   /** A mid-stream failure: an `event: error`; nothing is sent after it. */
   error(type: string, message: string): string;
+  /** The upstream's usage known before the first chunk (its input count goes into message_start). */
+  prime(usage: Usage | null): void;
 }
 
 function event(name: string, data: unknown): string {
@@ -37,10 +40,11 @@ type OpenBlock = { kind: "text"; index: number } | { kind: "tool"; index: number
 /**
  * @param model the model name to report (the alias the client asked for)
  * @param id response id; becomes `msg_<id without punctuation>`
- * @param estimatedInputTokens what message_start reports as input_tokens before
- *   the provider's real count arrives (e.g. the gateway's own token estimate)
+ * @param estimatedInputTokens what message_start reports as input_tokens when the
+ *   provider's count is not known yet (the gateway's own estimate; a function is only
+ *   called when needed — tokenizing the prompt is not free)
  */
-export function createAnthropicStreamEncoder(model: string, id: string, estimatedInputTokens = 0): AnthropicStreamEncoder {
+export function createAnthropicStreamEncoder(model: string, id: string, estimatedInputTokens: number | (() => number) = 0): AnthropicStreamEncoder {
   let started = false;
   let closed = false;
   let nextIndex = 0;
@@ -49,10 +53,15 @@ export function createAnthropicStreamEncoder(model: string, id: string, estimate
   const toolBlocks = new Map<number, number>();
   let finishReason: string | null = null;
   let lastUsage: Usage | null = null;
+  let primed: Usage | null = null;
+  let startInput = 0;
 
   function start(): string {
     if (started) return "";
     started = true;
+    const known = lastUsage ?? primed;
+    const u = known ? toAnthropicUsage(known) : null;
+    startInput = u ? u.input_tokens : typeof estimatedInputTokens === "function" ? estimatedInputTokens() : estimatedInputTokens;
     const message = {
       id: anthropicMessageId(id),
       type: "message",
@@ -61,7 +70,7 @@ export function createAnthropicStreamEncoder(model: string, id: string, estimate
       content: [],
       stop_reason: null,
       stop_sequence: null,
-      usage: { input_tokens: estimatedInputTokens, output_tokens: 0 },
+      usage: { input_tokens: startInput, output_tokens: 0, ...(u?.cache_read_input_tokens ? { cache_read_input_tokens: u.cache_read_input_tokens } : {}) },
     };
     return event("message_start", { type: "message_start", message }) + event("ping", { type: "ping" });
   }
@@ -106,8 +115,8 @@ export function createAnthropicStreamEncoder(model: string, id: string, estimate
   return {
     chunk(c: ChatChunk): string {
       if (closed) return "";
-      let out = start();
       if (c.usage) lastUsage = c.usage;
+      let out = start();
       // Anthropic has one message per response: only the first choice is sent.
       const choice = c.choices.find((ch) => ch.index === 0);
       if (!choice) return out;
@@ -126,7 +135,7 @@ export function createAnthropicStreamEncoder(model: string, id: string, estimate
       const stop: AnthropicStopReason = toAnthropicStopReason(finishReason, toolBlocks.size > 0);
       const known = usage ?? lastUsage;
       // Without a provider count, keep the estimate rather than overwrite it with 0.
-      const u = known ? toAnthropicUsage(known) : { input_tokens: estimatedInputTokens, output_tokens: 0 };
+      const u = known ? toAnthropicUsage(known) : { input_tokens: startInput, output_tokens: 0 };
       out += event("message_delta", {
         type: "message_delta",
         delta: { stop_reason: stop, stop_sequence: null },
@@ -137,6 +146,10 @@ export function createAnthropicStreamEncoder(model: string, id: string, estimate
         },
       });
       return out + event("message_stop", { type: "message_stop" });
+    },
+
+    prime(usage: Usage | null): void {
+      if (usage) primed = usage;
     },
 
     error(type: string, message: string): string {

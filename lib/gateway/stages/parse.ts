@@ -1,14 +1,28 @@
 import { z } from "zod";
 import { GatewayError, badRequest } from "../errors";
 import type { GatewayRequest } from "../types";
+import { MAX_JSON_DEPTH, tooDeep } from "@/lib/http/json-depth";
 
 export const BODY_LIMIT = Number(process.env.PORTICO_MAX_BODY_BYTES || 4 * 1024 * 1024);
 
-/** Size limit and JSON: 413 / 400 in the caller's shape. */
-export function parseJsonBody(req: GatewayRequest): unknown {
+/**
+ * What protects the server, before anything else (authentication included): the size limit
+ * (413) and the JSON nesting bound (400 `json_too_deep`). A body nested deeper than
+ * MAX_JSON_DEPTH would make every recursive walk after JSON.parse (zod, redaction, the
+ * re-serialisation for the upstream) throw a RangeError — a client mistake that must never
+ * look like a server or upstream failure.
+ */
+export function checkBody(req: GatewayRequest): void {
   if (req.bodyTooLarge) {
     throw new GatewayError(413, "invalid_request_error", "request_too_large", `Request body is larger than the ${Math.round(BODY_LIMIT / 1024)} KiB limit.`);
   }
+  if (req.body && req.body.length && tooDeep(req.body)) {
+    throw badRequest(`Request body nests JSON deeper than ${MAX_JSON_DEPTH} levels.`, null, "json_too_deep");
+  }
+}
+
+/** JSON of a body that passed `checkBody`: 400 in the caller's shape. */
+export function parseJsonBody(req: GatewayRequest): unknown {
   if (!req.body || req.body.length === 0) throw badRequest("Request body is empty; send a JSON object.", null, "invalid_json");
   try {
     return JSON.parse(req.body.toString("utf8"));
