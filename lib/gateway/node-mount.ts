@@ -4,6 +4,7 @@ import { Abort } from "./abort";
 import { BODY_LIMIT } from "./stages/parse";
 import { logWriter } from "./log-writer";
 import { closePools } from "./pool";
+import { GatewayError } from "./errors";
 import { breakers } from "./breaker";
 import { newRecord, record, requestIdFor, sendError, toGatewayError } from "./context";
 import { stopSnapshotPoller } from "./snapshot";
@@ -56,6 +57,23 @@ function readBody(req: IncomingMessage): Promise<{ body: Buffer | null; tooLarge
   });
 }
 
+/** How long a connection refused for its body size stays half-open after the 413 (see lingerThenClose). */
+const LINGER_MS = 2_000;
+
+/**
+ * Node closes a `Connection: close` socket right after the answer is flushed; with the sender's
+ * unread bytes still queued that close is a TCP reset, which can destroy the 413 before the
+ * client has read it. So: send FIN (the answer is complete), keep not reading, and destroy the
+ * socket a little later — the client reads the 413 and closes its side meanwhile.
+ */
+function lingerThenClose(req: IncomingMessage): void {
+  const sock = req.socket;
+  sock.destroySoon = () => {
+    sock.end();
+    setTimeout(() => sock.destroy(), LINGER_MS).unref();
+  };
+}
+
 /** Gateway calls still running (until their log row is handed to the writer): shutdown waits for them. */
 let active = 0;
 let idleWaiters: (() => void)[] = [];
@@ -102,7 +120,10 @@ export function gatewayNodeHandler(req: IncomingMessage, res: ServerResponse): v
     .then(({ body, tooLarge }) => {
       // The unread rest of an oversized body stays unread: Node sends `Connection: close` and
       // ends the socket after the 413.
-      if (tooLarge) res.shouldKeepAlive = false;
+      if (tooLarge) {
+        res.shouldKeepAlive = false;
+        lingerThenClose(req);
+      }
       const greq: GatewayRequest = {
         method: req.method ?? "GET",
         path: q === -1 ? url : url.slice(0, q),
@@ -117,9 +138,10 @@ export function gatewayNodeHandler(req: IncomingMessage, res: ServerResponse): v
     })
     .catch((e: unknown) => {
       // Every answer has a log row, this one included.
-      log.error("gateway mount error", { path: req.url, err: e });
+      if (!abort.aborted) log.error("gateway mount error", { path: req.url, err: e });
       const rec = newRecord(requestIdFor({ headers: req.headers } as GatewayRequest), "unknown", "openai");
-      sendError(sink, "openai", rec, toGatewayError(e));
+      const gone = abort.aborted || (e as { code?: string })?.code === "ECONNRESET";
+      sendError(sink, "openai", rec, gone ? new GatewayError(499, "client_closed", "client_closed_request", "The client closed the request while sending it.") : toGatewayError(e));
       record(rec, Date.now());
     })
     .finally(settled);
