@@ -5,7 +5,7 @@
  * other; an idempotency key in flight in one is a 409 in the other, then a
  * replay. Skipped, with a visible message, only when no Redis server answers.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { randomBytes } from "node:crypto";
 import { startSecondPortico } from "../support/second-portico";
 import { chatBody, startGateway, type Gateway } from "../support/gateway";
@@ -38,6 +38,7 @@ describe.skipIf(!hasRedis)("cache + idempotency across two processes through Red
     const r = gw.routeTo("redis-cache", [{ type: "openai", upstreamModel: "redis-cache-up", inputPricePerM: 1000, outputPricePerM: 1000 }]);
     svc.upsertContentPolicy({ actor: gw.actor, input: { scopeType: "route", scopeId: r.id, cacheEnabled: true, cacheTtlSeconds: 60 } });
     gw.routeTo("redis-idem", [{ type: "openai", upstreamModel: "redis-idem-delay-400" }]);
+    gw.routeTo("redis-idem-fast", [{ type: "openai", upstreamModel: "redis-idem-fast-up" }]);
     gw.key(); // the default key exists before the child loads its snapshot
     second = await startSecondPortico();
     childUrl = second.url;
@@ -96,5 +97,31 @@ describe.skipIf(!hasRedis)("cache + idempotency across two processes through Red
     const d = await postTo(childUrl, { ...chatBody("redis-idem"), temperature: 1 }, h);
     expect(d.status).toBe(422);
     expect(gw.requestsFor("redis-idem-delay-400")).toHaveLength(1);
+  });
+
+  it("the done record is stored before the last byte: a retry on the other process the moment the answer arrived is a replay", async () => {
+    // A slow link to Redis (250 ms per SET) makes the old order visible: stored after the answer
+    // went out, the record would still be in flight when the client retries at once.
+    const { contentStores } = await import("@/lib/policy/cache-store");
+    const store = contentStores().idem;
+    const realSet = store.set.bind(store);
+    const spy = vi.spyOn(store, "set").mockImplementation(async (k, v, ttl) => {
+      await new Promise((r) => setTimeout(r, 250));
+      return realSet(k, v, ttl);
+    });
+    try {
+      const h = { "idempotency-key": `k-${randomBytes(6).toString("hex")}` };
+      const a = await postTo(gw.url, chatBody("redis-idem-fast"), h);
+      expect(a.status).toBe(200);
+      const first = await a.text();
+      // no wait: the client has the whole answer
+      const b = await postTo(childUrl, chatBody("redis-idem-fast"), h);
+      expect(b.status).toBe(200);
+      expect(b.headers.get("idempotent-replayed")).toBe("true");
+      expect(await b.text()).toBe(first);
+      expect(gw.requestsFor("redis-idem-fast-up")).toHaveLength(1);
+    } finally {
+      spy.mockRestore();
+    }
   });
 });
