@@ -110,6 +110,16 @@ describe.each(CASES)("/v1/messages → $type target", ({ type, upstream, reply }
     const md = events.find((e) => e.event === "message_delta")!.data;
     expect(md.delta.stop_reason).toBe("end_turn");
     expect(md.usage.output_tokens).toBeGreaterThan(0);
+    // message_start carries the input count, as Anthropic sends it (LangChain and cost hooks read it
+    // there): the upstream's own when it comes first (Anthropic's message_start, Gemini's first
+    // chunk), else Portico's estimate from the prompt; message_delta has the final figure.
+    expect(start.usage.input_tokens).toBeGreaterThan(0);
+    if (type === "openai") {
+      expect(start.usage.input_tokens).toBeGreaterThanOrEqual(md.usage.input_tokens / 2);
+      expect(start.usage.input_tokens).toBeLessThanOrEqual(md.usage.input_tokens * 2);
+    } else {
+      expect(start.usage.input_tokens).toBe(md.usage.input_tokens);
+    }
 
     const row = await gw.logRow(rid);
     expect(row).toMatchObject({ endpoint: "messages", inbound: "anthropic", stream: true, status: 200, outcome: "ok" });

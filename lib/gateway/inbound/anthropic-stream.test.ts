@@ -236,3 +236,34 @@ describe("createAnthropicStreamEncoder", () => {
     expect([again.type, again.apiMessage]).toEqual([theirs.type, theirs.apiMessage]);
   });
 });
+
+describe("message_start input_tokens", () => {
+  const chunk = (content: string, usage?: Usage): ChatChunk =>
+    ({ id: "c", object: "chat.completion.chunk", created: 1, model: "m", choices: [{ index: 0, delta: { content }, finish_reason: null }], ...(usage ? { usage } : {}) }) as ChatChunk;
+  const startUsage = (text: string) => (parseSse(text)[0]!.data.message as { usage: Record<string, number> }).usage;
+
+  it("takes the upstream's count primed before the first chunk, and never calls the estimate then", () => {
+    let estimated = 0;
+    const enc = createAnthropicStreamEncoder("m", "req_1", () => ++estimated);
+    enc.prime({ prompt_tokens: 120, completion_tokens: 1, total_tokens: 121, prompt_tokens_details: { cached_tokens: 20 } });
+    const u = startUsage(enc.chunk(chunk("hi")));
+    expect(u).toEqual({ input_tokens: 100, output_tokens: 0, cache_read_input_tokens: 20 });
+    expect(estimated).toBe(0);
+  });
+
+  it("takes usage carried by the first chunk itself", () => {
+    const enc = createAnthropicStreamEncoder("m", "req_1", () => 1);
+    expect(startUsage(enc.chunk(chunk("hi", { prompt_tokens: 33, completion_tokens: 1, total_tokens: 34 }))).input_tokens).toBe(33);
+  });
+
+  it("falls back to the estimate, once, and keeps it in message_delta when the upstream never counts", () => {
+    let calls = 0;
+    const enc = createAnthropicStreamEncoder("m", "req_1", () => (calls++, 42));
+    enc.prime(null);
+    const text = enc.chunk(chunk("a")) + enc.chunk(chunk("b")) + enc.end(null);
+    expect(startUsage(text).input_tokens).toBe(42);
+    const delta = parseSse(text).find((e) => e.event === "message_delta")!.data as { usage: Record<string, number> };
+    expect(delta.usage.input_tokens).toBe(42);
+    expect(calls).toBe(1);
+  });
+});
