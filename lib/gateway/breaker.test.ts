@@ -39,4 +39,14 @@ describe("circuit breaker", () => {
     b.failure("t");
     expect(b.state("t")).toBe("closed");
   });
+
+  it("frozen (shutting down): failures release a probe but never count nor open", () => {
+    const b = new BreakerRegistry({ threshold: 2, cooldownMs: 1000 });
+    const k = "p:m";
+    b.failure(k, 0);
+    b.freeze();
+    for (let i = 0; i < 5; i++) b.failure(k, 0);
+    expect(b.state(k)).toBe("closed");
+    expect(b.list()[0]!.failures).toBe(1);
+  });
 });
