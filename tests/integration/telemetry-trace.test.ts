@@ -152,7 +152,8 @@ describe("OTLP export", () => {
     expect(BigInt(root.endTimeUnixNano)).toBeGreaterThanOrEqual(BigInt(root.startTimeUnixNano));
 
     const stages = spans.filter((s) => s.kind === 1).map((s) => s.name);
-    expect(stages).toEqual(["portico.parse", "portico.authenticate", "portico.authorize", "portico.guard", "portico.route", "portico.dispatch"]);
+    // the key is checked before the body is parsed and validated (size and nesting come first, inside authenticate)
+    expect(stages).toEqual(["portico.authenticate", "portico.parse", "portico.authorize", "portico.guard", "portico.route", "portico.dispatch"]);
     for (const s of spans) if (s !== root) expect(s.parentSpanId).toBe(root.spanId);
 
     const attempts = spans.filter((s) => s.kind === 3);
