@@ -16,9 +16,9 @@ export async function handleWebRequest(request: Request): Promise<Response> {
   let body: Buffer | null = null;
   let tooLarge = declared > BODY_LIMIT;
   if (!tooLarge && request.body && request.method !== "GET") {
-    const buf = Buffer.from(await request.arrayBuffer());
-    tooLarge = buf.length > BODY_LIMIT;
-    body = tooLarge ? null : buf;
+    const r = await readLimited(request.body);
+    tooLarge = r === null;
+    body = r;
   }
   const headers: Record<string, string> = {};
   request.headers.forEach((v, k) => (headers[k] = v));
@@ -84,4 +84,22 @@ export async function handleWebRequest(request: Request): Promise<Response> {
     if (!sent) resolveHead(Response.json({ error: { message: "Internal error", type: "api_error", param: null, code: "internal_error" } }, { status: 500 }));
   });
   return Promise.race([head, done.then(() => head)]);
+}
+
+/** The body up to BODY_LIMIT; null (and the rest left unread: the reader is cancelled) as soon as it crosses it. */
+async function readLimited(stream: ReadableStream<Uint8Array>): Promise<Buffer | null> {
+  const reader = stream.getReader();
+  const parts: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > BODY_LIMIT) {
+      void reader.cancel().catch(() => undefined);
+      return null;
+    }
+    parts.push(value);
+  }
+  return Buffer.concat(parts, size);
 }

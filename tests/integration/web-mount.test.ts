@@ -101,4 +101,27 @@ describe("route-handler mount", () => {
     while (gw.fake.aborted === before && Date.now() - t0 < 3000) await sleep(25);
     expect(gw.fake.aborted).toBeGreaterThan(before);
   });
+
+  it("a streamed body that never ends is refused 413 once it crosses the limit, the rest unread", async () => {
+    const { handleWebRequest } = await import("@/lib/gateway/web-mount");
+    let pulled = 0;
+    const endless = new ReadableStream<Uint8Array>({
+      pull(c) {
+        pulled++;
+        c.enqueue(new Uint8Array(16 * 1024).fill(0x20));
+      },
+    });
+    const request = new Request("http://127.0.0.1/v1/chat/completions", {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${gw.key()}` },
+      body: endless,
+      // @ts-expect-error Node's fetch needs duplex for a streamed request body
+      duplex: "half",
+    });
+    const res = await handleWebRequest(request);
+    expect(res.status).toBe(413);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe("request_too_large");
+    // 64 KiB limit, 16 KiB pieces: it stopped right after crossing (plus the stream's read-ahead)
+    expect(pulled).toBeLessThan(12);
+  });
 });
