@@ -226,7 +226,8 @@ function noTargets(route: RouteInfo): GatewayError {
  * `detail` for the log) keeps its status and code, with a message that names nothing behind the API.
  */
 function callerSafe(e: GatewayError): GatewayError {
-  if (e.detail === undefined || e instanceof InvalidOutput) return e;
+  // (no_targets / prompt_route_unavailable already say nothing but that the API is unavailable)
+  if (e.detail === undefined || e instanceof InvalidOutput || e.code === "no_targets" || e.code === "prompt_route_unavailable") return e;
   const safe = new GatewayError(e.status, e.type, e.code, `The model call behind this API failed (${e.code ?? `HTTP ${e.status}`}). Quote the request id to the API's owner.`, null, e.headers);
   safe.detail = e.detail;
   return safe;
