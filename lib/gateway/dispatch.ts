@@ -89,9 +89,12 @@ export async function dispatch<A>(
         br.success(t.key);
         return { error: r.err, target: t };
       }
-      // Only the upstream's own failures count (network, timeout, 5xx, 429, a refused credential);
-      // while the process shuts down they say nothing about the upstream (breaker.freeze()).
-      br.failure(t.key);
+      // Only the upstream's own failures count: network errors, timeouts, 5xx, 408, 429. A 401/403/404
+      // falls over but does not count: an upstream 403 can answer a feature the caller's request
+      // asked for, and one tenant must not be able to open the circuit for everyone. While the
+      // process shuts down nothing counts (breaker.freeze()).
+      if (r.status === null || r.status >= 500 || r.status === 429 || r.status === 408) br.failure(t.key);
+      else br.release(t.key);
       if (r.verdict === "fallover") {
         log.error(`target ${t.label} answered ${r.status}: check its credentials/model id`, { requestId: rec.id, target: t.label, status: r.status, upstreamError: r.err.detail ?? r.err.message });
         break;

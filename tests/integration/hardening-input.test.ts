@@ -108,6 +108,26 @@ describe("JSON nested deeper than 64 levels", () => {
   });
 });
 
+describe("only the upstream's own failures count toward the breaker", () => {
+  it("an upstream 403 (e.g. a feature the caller asked for) falls over but never opens the circuit", async () => {
+    gw.routeTo("hi-403", [{ type: "openai", upstreamModel: "hi-403-fault-403" }], "single", { attemptsPerTarget: 1 });
+    for (let i = 0; i < 4; i++) {
+      const res = await gw.post("/v1/chat/completions", chatBody("hi-403"));
+      expect(res.status).toBe(502);
+      await res.text();
+    }
+    expect(gw.requestsFor("hi-403-fault-403")).toHaveLength(4);
+    expect(breakerOf("hi-403-fault-403")?.state ?? "closed").toBe("closed");
+  });
+
+  it("upstream 5xx still open it (threshold 3)", async () => {
+    gw.routeTo("hi-503", [{ type: "openai", upstreamModel: "hi-503-fault-503" }], "single", { attemptsPerTarget: 1 });
+    for (let i = 0; i < 4; i++) await (await gw.post("/v1/chat/completions", chatBody("hi-503"))).text();
+    expect(gw.requestsFor("hi-503-fault-503")).toHaveLength(3);
+    expect(breakerOf("hi-503-fault-503")?.state).toBe("open");
+  });
+});
+
 describe("authenticate before validating", () => {
   const cases: [string, string, boolean][] = [
     ["/v1/chat/completions", '{"model":"hi-chat","messages":"not an array"}', false],
