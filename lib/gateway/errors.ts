@@ -20,6 +20,8 @@ export class GatewayError extends Error {
    * targets and upstream models, the upstream's own words. The caller sees `message`.
    */
   detail?: string;
+  /** A limit or budget refusal: the scope that refused (key, app, team, api, route), for portico_refusals_total. */
+  refusalScope?: string;
 }
 
 /** An error about the upstream: a generic message for the caller, the details for the log. */

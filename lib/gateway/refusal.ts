@@ -22,6 +22,8 @@ const SCOPES: Record<string, string> = { key: "key", app: "app", team: "team", A
 export function refusalOf(e: GatewayError): { reason: string; scope: string } | null {
   const reason = e.headers["x-portico-refusal"] ?? (e.code ? REASONS[e.code] : undefined);
   if (!reason) return null;
+  if (e.refusalScope !== undefined) return { reason, scope: e.refusalScope };
+  // Until the guards set refusalScope, the scope is read from their message ("… on key 'x'").
   const m = reason === "rate_limit" || reason === "budget" ? SCOPE_RE.exec(e.message) : null;
   return { reason, scope: m ? SCOPES[m[1]!]! : "" };
 }
