@@ -95,3 +95,154 @@ describe("apply the documented example", () => {
     expect(svc.planFromText({ actor: gw.actor, text: svc.exportConfig({ actor: gw.actor, format: "json" }) }).changes).toEqual([]);
   });
 });
+
+type Doc = Record<string, Record<string, unknown>[]>;
+async function exportedDoc(): Promise<Doc> {
+  const { parse } = await import("yaml");
+  return parse(svc.exportConfig({ actor: gw.actor })) as Doc;
+}
+async function yamlOf(doc: unknown): Promise<string> {
+  const { stringify } = await import("yaml");
+  return stringify(doc);
+}
+const find = (doc: Doc, section: string, key: string, value: string) => doc[section]!.find((e) => e[key] === value)!;
+
+describe("plan", () => {
+  it("a changed file gives exactly the expected field-level diff, and changes nothing", async () => {
+    const doc = await exportedDoc();
+    (find(doc, "routes", "alias", "chat").retry as Record<string, unknown>).attemptsPerTarget = 2;
+    find(doc, "apis", "slug", "llm").tags = ["chat"];
+    const anthropic = find(doc, "providers", "name", "anthropic");
+    ((anthropic.models as Record<string, unknown>[])[0]!.prices as Record<string, unknown>).output = 16;
+    doc.routes!.push({ alias: "chat-cheap", targets: [{ provider: "openai", model: "gpt-4o-mini" }] });
+    const plan = svc.planFromText({ actor: gw.actor, text: await yamlOf(doc), env: { ...process.env, OPENAI_API_KEY: "sk-rotated-9999" } });
+    const brief = plan.changes.map((c) => ({ op: c.op, kind: c.kind, name: c.name, fields: c.fields }));
+    expect(brief).toEqual([
+      { op: "update", kind: "provider", name: "openai", fields: [{ field: "apiKey", before: "(set)", after: "${OPENAI_API_KEY}" }] },
+      { op: "update", kind: "model", name: "anthropic/claude-sonnet-4-5", fields: [{ field: "prices.output", before: 15, after: 16 }] },
+      { op: "update", kind: "route", name: "chat", fields: [{ field: "retry.attemptsPerTarget", before: 3, after: 2 }] },
+      { op: "create", kind: "route", name: "chat-cheap", fields: [] },
+      { op: "update", kind: "api", name: "llm", fields: [{ field: "tags", before: ["chat", "embeddings"], after: ["chat"] }] },
+    ]);
+    expect(plan.summary).toEqual({ create: 1, update: 4, delete: 0 });
+    expect(JSON.stringify(plan)).not.toContain("sk-rotated-9999");
+    const { renderPlan } = await import("@/lib/config/render");
+    expect(renderPlan(plan)).toContain("~ route chat\n    retry.attemptsPerTarget: 3 → 2");
+    // plan is a dry run
+    expect(svc.planFromText({ actor: gw.actor, text: EXAMPLE }).changes).toEqual([]);
+  });
+
+  it("without prune never deletes; with prune deletes exactly what the file dropped, in the sections it holds", async () => {
+    const doc = await exportedDoc();
+    doc.limits = doc.limits!.filter((l) => !(l.scope === "team" && l.target === "search"));
+    doc.alertRules = doc.alertRules!.filter((r) => r.name !== "OpenAI circuit open");
+    const openai = find(doc, "providers", "name", "openai");
+    openai.models = (openai.models as { name: string }[]).filter((m) => m.name !== "text-embedding-3-small");
+    doc.routes = doc.routes!.filter((r) => r.alias !== "embed");
+    find(doc, "apis", "slug", "llm").routes = ["chat"];
+    for (const a of doc.apis!) if (Array.isArray(a.routes)) a.routes = (a.routes as string[]).filter((r) => r !== "embed");
+    doc.policies = doc.policies!.filter((p) => p.target !== "embed");
+    delete (doc as Record<string, unknown>).webhooks; // a section left out is not managed, even with prune
+    const text = await yamlOf(doc);
+
+    expect(svc.planFromText({ actor: gw.actor, text }).changes.filter((c) => c.op === "delete")).toEqual([]);
+    const applied = svc.applyFromText({ actor: gw.actor, text, prune: true });
+    expect(applied.changes.filter((c) => c.op === "delete").map((c) => `${c.kind} ${c.name}`).sort()).toEqual(
+      ["alert_rule OpenAI circuit open", "limit team:search", "model openai/text-embedding-3-small", "policy route:embed", "route embed"].sort(),
+    );
+    const after = await exportedDoc();
+    expect(after.webhooks).toHaveLength(1);
+    expect(svc.planFromText({ actor: gw.actor, text, prune: true }).changes).toEqual([]);
+    // back to the example for the next tests
+    svc.applyFromText({ actor: gw.actor, text: EXAMPLE });
+  });
+});
+
+describe("problems", () => {
+  it("422 with the path of every problem: unknown objects, missing variables, unknown fields", () => {
+    const bad = EXAMPLE.replace("- { provider: openai, model: gpt-4o-mini }\n      - { provider: anthropic", "- { provider: openai, model: gpt-5-mini }\n      - { provider: anthropic")
+      .replace("team: search\n    kind: prompt", "team: nobody\n    kind: prompt")
+      .replace("${ANTHROPIC_API_KEY}", "${NOT_SET_ANYWHERE}")
+      .replace("  - name: employee_id", "  - name: employee_id\n    colour: blue");
+    const e = problemsOf(() => svc.planFromText({ actor: gw.actor, text: bad }));
+    expect(e.status).toBe(422);
+    expect(e.details).toEqual(
+      expect.arrayContaining([
+        { path: "providers[1].apiKey", message: "environment variable NOT_SET_ANYWHERE is not set" },
+        { path: "detectors[0].colour", message: "unknown field" },
+      ]),
+    );
+    const e2 = problemsOf(() => svc.planFromText({ actor: gw.actor, text: bad.replace("\n    colour: blue", "") }));
+    expect(e2.details).toEqual(
+      expect.arrayContaining([
+        { path: "routes[0].targets[0].model", message: "unknown model 'gpt-5-mini' (provider 'openai')" },
+        { path: "apis[1].team", message: "unknown team 'nobody'" },
+        { path: "providers[1].apiKey", message: "environment variable NOT_SET_ANYWHERE is not set" },
+      ]),
+    );
+    // secrets in clear are refused: they would end up in Git
+    const clear = problemsOf(() => svc.planFromText({ actor: gw.actor, text: EXAMPLE.replace("${OPENAI_API_KEY}", "sk-in-clear") }));
+    expect(clear.details).toEqual([expect.objectContaining({ path: "providers[0].apiKey", message: expect.stringContaining("environment reference") })]);
+    // published prompt versions never change
+    const rewrite = problemsOf(() => svc.planFromText({ actor: gw.actor, text: EXAMPLE.replace("note: first version", "note: rewritten") }));
+    expect(rewrite.details).toEqual([expect.objectContaining({ path: "apis[1].prompt.versions[0]" })]);
+  });
+
+  it("refuses syntax errors, alias bombs and deep nesting as 422, never a 500", () => {
+    expect(problemsOf(() => svc.planFromText({ actor: gw.actor, text: "providers: [\n" })).status).toBe(422);
+    const bomb = ["a: &a [x, x, x, x, x, x, x, x, x, x]", ...Array.from({ length: 8 }, (_, i) => `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [*${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}]`)].join("\n");
+    expect(problemsOf(() => svc.planFromText({ actor: gw.actor, text: bomb })).status).toBe(422);
+    expect(problemsOf(() => svc.planFromText({ actor: gw.actor, text: "teams: " + "[".repeat(200) + "]".repeat(200) })).status).toBe(422);
+  });
+
+  it("a service refusal fails the whole apply: nothing of it stays", async () => {
+    const doc = await exportedDoc();
+    doc.routes!.push({ alias: "never-created", targets: [{ provider: "anthropic", model: "claude-sonnet-4-5" }] });
+    // Only the providers and routes sections: the model is still used by the "chat" route, so its kind cannot change.
+    const mini = (find(doc, "providers", "name", "openai").models as Record<string, unknown>[]).find((m) => m.name === "gpt-4o-mini")!;
+    mini.kind = "embedding";
+    const text = await yamlOf({ providers: doc.providers, routes: doc.routes!.filter((r) => r.alias === "never-created") });
+    const e = problemsOf(() => svc.applyFromText({ actor: gw.actor, text }));
+    expect(e.status).toBe(409);
+    const at = doc.providers!.findIndex((p) => p.name === "openai");
+    expect(e.details).toEqual([{ path: `providers[${at}].models[0]`, message: "This model is used by route chat; its kind cannot change while routes serve it." }]);
+    const { getDb } = await import("@/lib/db/client");
+    const s = await import("@/lib/db/schema");
+    const { eq } = await import("drizzle-orm");
+    expect(getDb().select().from(s.routes).where(eq(s.routes.alias, "never-created")).get()).toBeUndefined();
+  });
+});
+
+describe("admin API", () => {
+  it("plan, apply, export and the schema through the route handlers with an admin token", async () => {
+    const { createAdminToken } = await import("@/lib/services/admin-tokens");
+    const { token } = createAdminToken({ actor: gw.actor, input: { name: "ci" } });
+    const auth = { authorization: `Bearer ${token}`, "content-type": "application/json" };
+    const plan = await import("@/app/api/admin/config/plan/route");
+    const apply = await import("@/app/api/admin/config/apply/route");
+    const exp = await import("@/app/api/admin/config/export/route");
+    const schema = await import("@/app/api/admin/config/schema.json/route");
+    const ctx = { params: Promise.resolve({}) };
+    const post = (h: typeof plan.POST, body: unknown) => h(new Request("http://x/api/admin/config/plan", { method: "POST", headers: auth, body: JSON.stringify(body) }), ctx);
+
+    const ok = await post(plan.POST, { file: EXAMPLE });
+    expect(ok.status).toBe(200);
+    expect(await ok.json()).toMatchObject({ changes: [], diff: "No changes: the configuration matches the file.\n" });
+    const bad = await post(plan.POST, { file: EXAMPLE.replace("model: gpt-4o-mini }\n      - { provider: anthropic", "model: gpt-5-mini }\n      - { provider: anthropic") });
+    expect(bad.status).toBe(422);
+    const body = (await bad.json()) as { error: { code: string; details: { path: string; message: string }[] } };
+    expect(body.error.code).toBe("invalid_config");
+    expect(body.error.details).toContainEqual({ path: "routes[0].targets[0].model", message: "unknown model 'gpt-5-mini' (provider 'openai')" });
+    expect((await post(apply.POST, { file: EXAMPLE, prune: "yes" })).status).toBe(422);
+    expect((await post(apply.POST, { file: EXAMPLE })).status).toBe(200);
+
+    const y = await exp.GET(new Request("http://x/api/admin/config/export", { headers: auth }), ctx);
+    expect(y.headers.get("content-type")).toContain("application/yaml");
+    expect(y.headers.get("content-disposition")).toContain("portico.yaml");
+    expect(await y.text()).toBe(svc.exportConfig({ actor: gw.actor }));
+    // (no credentials, other roles: tests/role-matrix.test.ts)
+
+    const s = (await schema.GET().json()) as { properties: Record<string, unknown> };
+    expect(Object.keys(s.properties)).toEqual(expect.arrayContaining(["providers", "routes", "apis", "policies", "alertRules", "webhooks"]));
+  });
+});
