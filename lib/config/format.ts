@@ -90,7 +90,7 @@ export function interpolate(value: unknown, env: NodeJS.ProcessEnv, problems: Pr
 
 /** Export side of interpolation: a literal `${` in a stored value is written as `$${`. */
 export function escapeDollars<T>(value: T): T {
-  if (typeof value === "string") return value.replace(/\$\{/g, "$${") as T;
+  if (typeof value === "string") return value.replace(/\$\{/g, () => "$${") as T;
   if (Array.isArray(value)) return value.map(escapeDollars) as T;
   if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, SECRET_FIELDS.has(k) ? v : escapeDollars(v)])) as T;
   return value;
