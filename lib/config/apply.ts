@@ -265,12 +265,19 @@ function syncAdmins(actor: Actor, teamId: string, admins: string[]): void {
   }
 }
 
+function draftOf(p: PromptEntry): Omit<PromptEntry, "versions" | "currentVersion"> {
+  const d: Partial<PromptEntry> = { ...p };
+  delete d.versions;
+  delete d.currentVersion;
+  return d as Omit<PromptEntry, "versions" | "currentVersion">;
+}
+
 /** Published versions in order, then the draft, then the served version (publishing serves the new one). */
 function applyPrompt(actor: Actor, apiId: string, p: PromptEntry, before: PromptEntry | undefined): void {
   const { versions, currentVersion, ...draft } = p;
   const have = before?.versions?.length ?? 0;
   let served = before?.currentVersion ?? null;
-  let savedDraft: unknown = before ? (({ versions: _v, currentVersion: _c, ...d }) => d)(before) : undefined;
+  let savedDraft: unknown = before ? draftOf(before) : undefined;
   for (const v of versions ?? []) {
     if (v.version <= have) continue;
     const { version: _n, note, ...spec } = v;

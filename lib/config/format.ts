@@ -7,6 +7,9 @@
 import { parseDocument, stringify } from "yaml";
 import { configFile, SECRET_FIELDS, SECRET_REF_RE, type ConfigFile } from "./schema";
 
+/** Where `${VAR}` references are read from (process.env by default). */
+export type Env = Readonly<Record<string, string | undefined>>;
+
 export interface Problem {
   /** `routes[2].targets[0].model` */
   path: string;
@@ -67,7 +70,7 @@ const VAR_RE = /\$\$\{|\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
  * literal `${`). Secret fields are left as references: they are resolved on
  * their own so plan can compare them without ever printing them.
  */
-export function interpolate(value: unknown, env: NodeJS.ProcessEnv, problems: Problem[], path: PropertyKey[] = []): unknown {
+export function interpolate(value: unknown, env: Env, problems: Problem[], path: PropertyKey[] = []): unknown {
   if (typeof value === "string") {
     return value.replace(VAR_RE, (m, name: string | undefined) => {
       if (!name) return "${";
@@ -99,7 +102,7 @@ export function escapeDollars<T>(value: T): T {
 /** Resolved secrets by path (`providers[0].apiKey`): env name and value (undefined when unset). */
 export type SecretValues = Map<string, { env: string; value: string | undefined }>;
 
-function collectSecrets(value: unknown, env: NodeJS.ProcessEnv, out: SecretValues, problems: Problem[], path: PropertyKey[] = []): void {
+function collectSecrets(value: unknown, env: Env, out: SecretValues, problems: Problem[], path: PropertyKey[] = []): void {
   if (Array.isArray(value)) return value.forEach((v, i) => collectSecrets(v, env, out, problems, [...path, i]));
   if (!value || typeof value !== "object") return;
   for (const [k, v] of Object.entries(value)) {
@@ -121,7 +124,7 @@ export interface ParsedConfig {
 }
 
 /** Text → canonical config, with every problem (syntax, shape, missing variables) and its path. */
-export function parseConfig(text: string, env: NodeJS.ProcessEnv = process.env): ParsedConfig {
+export function parseConfig(text: string, env: Env = process.env): ParsedConfig {
   const secrets: SecretValues = new Map();
   const read = parseText(text);
   if (read.problems.length) return { secrets, problems: read.problems };

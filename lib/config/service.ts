@@ -10,7 +10,7 @@ import { configManaged } from "@/lib/db/schema";
 import { isAdmin, requireRole } from "@/lib/auth/actor";
 import { requireAdmin, type Actor } from "@/lib/auth/actor";
 import { applyPlan, ConfigError } from "./apply";
-import { escapeDollars, MAX_CONFIG_BYTES, parseConfig, toYaml } from "./format";
+import { type Env, escapeDollars, MAX_CONFIG_BYTES, parseConfig, toYaml } from "./format";
 import { normalizeConfig } from "./normalize";
 import { planConfig, type Plan } from "./plan";
 import { readState } from "./state";
@@ -44,7 +44,7 @@ export interface RunArgs {
   /** YAML or JSON text of the file */
   text: string;
   prune?: boolean;
-  env?: NodeJS.ProcessEnv;
+  env?: Env;
   /** audit/marks label; default "apply by <email>" */
   source?: string;
 }

@@ -10,6 +10,7 @@ import path from "node:path";
 import type { Actor } from "@/lib/auth/actor";
 import { AppError } from "@/lib/errors";
 import { applyFromText } from "./service";
+import type { Env } from "./format";
 import { renderPlan } from "./render";
 
 export const CONFIG_FILE_SOURCE = "PORTICO_CONFIG_FILE";
@@ -30,7 +31,7 @@ function describe(e: unknown): string {
 }
 
 /** Applies PORTICO_CONFIG_FILE when set; throws (with every problem) when the file is unreadable or invalid. */
-export function applyConfigFile(env: NodeJS.ProcessEnv = process.env): { applied: boolean } {
+export function applyConfigFile(env: Env = process.env): { applied: boolean } {
   const file = env.PORTICO_CONFIG_FILE?.trim();
   if (!file) return { applied: false };
   const full = path.resolve(/* turbopackIgnore: true */ process.cwd(), file);
