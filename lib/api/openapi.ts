@@ -55,7 +55,7 @@ const P: Record<string, PathDef> = {
     delete: { summary: "Remove a member", role: "team_admin" },
   },
   "/api/admin/audit": {
-    get: { summary: "Audit log, newest first", role: "team_admin", query: ["limit", "cursor", "actor", "action", "targetType", "teamId", "from", "to"] },
+    get: { summary: "Audit log, newest first", role: "team_admin", query: ["limit", "cursor", "actor", "action", "targetType", "teamId", "from", "to", "changeSet"] },
   },
   "/api/admin/tokens": {
     get: { summary: "List admin API tokens", role: "admin" },

@@ -55,3 +55,12 @@ describe("config file format", () => {
     expect(text).toBe("Plan: 1 to create, 1 to update, 1 to delete (prune).\n\n+ route fast\n~ alert rule errors\n    threshold: 5 → 10\n- api old\n");
   });
 });
+
+describe("documentation", () => {
+  it("docs/config-as-code.md shows the example file as it is (the one the tests apply)", () => {
+    const md = fs.readFileSync(path.resolve(__dirname, "../../docs/config-as-code.md"), "utf8");
+    const example = fs.readFileSync(path.resolve(__dirname, "../../docs/examples/portico.yaml"), "utf8");
+    const block = md.split("## A complete example")[1]!.split("```yaml\n")[1]!.split("```\n")[0];
+    expect(block).toBe(example);
+  });
+});

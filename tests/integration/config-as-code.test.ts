@@ -235,6 +235,14 @@ describe("admin API", () => {
     expect(body.error.details).toContainEqual({ path: "routes[0].targets[0].model", message: "unknown model 'gpt-5-mini' (provider 'openai')" });
     expect((await post(apply.POST, { file: EXAMPLE, prune: "yes" })).status).toBe(422);
     expect((await post(apply.POST, { file: EXAMPLE })).status).toBe(200);
+    // a change through the API: its audit rows are one change set, listed by the audit route
+    const changed = await post(apply.POST, { file: EXAMPLE.replace("tags: [chat, embeddings]", "tags: [chat]") });
+    const { changeSet, diff } = (await changed.json()) as { changeSet: string; diff: string };
+    expect(diff).toContain('~ api llm\n    tags: ["chat","embeddings"] → ["chat"]');
+    const audit = await import("@/app/api/admin/audit/route");
+    const rows = (await (await audit.GET(new Request(`http://x/api/admin/audit?changeSet=${changeSet}`, { headers: auth }), ctx)).json()) as { items: { action: string; changeSet: string }[] };
+    expect(rows.items.map((r) => r.action).sort()).toEqual(["api.update", "config.apply"]);
+    expect((await post(apply.POST, { file: EXAMPLE })).status).toBe(200);
 
     const y = await exp.GET(new Request("http://x/api/admin/config/export", { headers: auth }), ctx);
     expect(y.headers.get("content-type")).toContain("application/yaml");
