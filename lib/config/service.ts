@@ -13,7 +13,7 @@ import { applyPlan, ConfigError } from "./apply";
 import { type Env, escapeDollars, MAX_CONFIG_BYTES, parseConfig, toYaml } from "./format";
 import { normalizeConfig } from "./normalize";
 import { planConfig, type Plan } from "./plan";
-import { readState } from "./state";
+import { envName, readState, type FullConfig } from "./state";
 
 export type ExportFormat = "yaml" | "json";
 
@@ -32,10 +32,23 @@ export function listManaged({ actor }: { actor: Actor }) {
   return { items: (isAdmin(actor) ? q : q.where(eq(configManaged.kind, "api"))).all() };
 }
 
-/** The current configuration as a file: stable order, natural keys, secrets as ${ENV} references. */
+/** Provider headers that carry credentials (custom auth of OpenAI-compatible servers): exported as references too. */
+const CREDENTIAL_HEADER = /authorization|api[-_]?key|token|secret|password|cookie/i;
+
+function maskHeaders(config: FullConfig): FullConfig {
+  return {
+    ...config,
+    providers: config.providers.map((p) => ({
+      ...p,
+      headers: Object.fromEntries(Object.entries(p.headers).map(([k, v]) => [k, CREDENTIAL_HEADER.test(k) ? "${" + envName(`${p.name}_HEADER_${k}`, "VALUE") + "}" : v])),
+    })),
+  };
+}
+
+/** The current configuration as a file: stable order, natural keys, secrets (and credential headers) as ${ENV} references. */
 export function exportConfig({ actor, format = "yaml" }: { actor: Actor; format?: ExportFormat }): string {
   requireAdmin(actor);
-  const config = escapeDollars(readState().config);
+  const config = maskHeaders(escapeDollars(readState().config));
   return format === "json" ? JSON.stringify(config, null, 2) + "\n" : toYaml(config);
 }
 

@@ -96,6 +96,21 @@ describe("apply the documented example", () => {
   });
 });
 
+describe("credential headers", () => {
+  it("a provider header carrying a credential is exported as a reference, and plans as no change when the variable holds it", async () => {
+    const file = `providers:\n  - name: proxy\n    type: openai\n    baseUrl: https://llm-proxy.example.com/v1\n    headers:\n      x-proxy-token: \${PROXY_KEY}\n      x-team: search\n`;
+    svc.applyFromText({ actor: gw.actor, text: file, env: { PROXY_KEY: "proxy-credential-42" } });
+    const out = svc.exportConfig({ actor: gw.actor });
+    expect(out).not.toContain("proxy-credential-42");
+    expect(out).toContain("x-proxy-token: ${PROXY_HEADER_X_PROXY_TOKEN_VALUE}");
+    expect(out).toContain("x-team: search");
+    expect(svc.planFromText({ actor: gw.actor, text: out, env: { ...process.env, PROXY_HEADER_X_PROXY_TOKEN_VALUE: "proxy-credential-42" } }).changes).toEqual([]);
+    const { deleteProvider } = await import("@/lib/services/providers");
+    const { readState } = await import("@/lib/config/state");
+    deleteProvider({ actor: gw.actor, id: readState().ids.get("provider:proxy")! });
+  });
+});
+
 type Doc = Record<string, Record<string, unknown>[]>;
 async function exportedDoc(): Promise<Doc> {
   const { parse } = await import("yaml");
