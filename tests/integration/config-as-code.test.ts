@@ -80,6 +80,12 @@ describe("apply the documented example", () => {
     // Marked as managed by the file.
     const managed = svc.listManaged({ actor: gw.actor }).items;
     expect(managed).toEqual(expect.arrayContaining([expect.objectContaining({ kind: "route", key: "chat" }), expect.objectContaining({ kind: "provider", key: "openai" })]));
+    // a team admin (lead of "search") sees the marks of APIs only, and cannot plan or apply
+    const { loadActor } = await import("@/lib/auth/actor");
+    const leadActor = loadActor(lead.id, "session")!;
+    expect(new Set(svc.listManaged({ actor: leadActor }).items.map((m) => m.kind))).toEqual(new Set(["api"]));
+    expect(problemsOf(() => svc.planFromText({ actor: leadActor, text: EXAMPLE })).status).toBe(403);
+    expect(problemsOf(() => svc.exportConfig({ actor: leadActor })).status).toBe(403);
   });
 
   it("exports with secrets as references, never in clear, twice the same", () => {
@@ -264,6 +270,9 @@ describe("admin API", () => {
     expect(y.headers.get("content-disposition")).toContain("portico.yaml");
     expect(await y.text()).toBe(svc.exportConfig({ actor: gw.actor }));
     // (no credentials, other roles: tests/role-matrix.test.ts)
+
+    // an oversized file is a client error
+    expect((await post(plan.POST, { file: "a".repeat(5 * 1024 * 1024 + 1) })).status).toBe(422);
 
     const s = (await schema.GET().json()) as { properties: Record<string, unknown> };
     expect(Object.keys(s.properties)).toEqual(expect.arrayContaining(["providers", "routes", "apis", "policies", "alertRules", "webhooks"]));
