@@ -8,7 +8,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startGateway, type Gateway } from "../support/gateway";
+import { chatBody, startGateway, type Gateway } from "../support/gateway";
 
 const EXAMPLE = fs.readFileSync(path.resolve(__dirname, "../../docs/examples/portico.yaml"), "utf8");
 export const EXAMPLE_ENV = {
@@ -99,6 +99,21 @@ describe("apply the documented example", () => {
     // the export applies to this instance as "no change"
     expect(svc.planFromText({ actor: gw.actor, text: a }).changes).toEqual([]);
     expect(svc.planFromText({ actor: gw.actor, text: svc.exportConfig({ actor: gw.actor, format: "json" }) }).changes).toEqual([]);
+  });
+});
+
+describe("the data plane", () => {
+  it("serves a route the file created at once (the apply bumps the config version)", async () => {
+    const file = "routes:\n  - alias: cfg-served\n    targets:\n      - { provider: Built-in mock, model: mock-chat }\n";
+    svc.applyFromText({ actor: gw.actor, text: file });
+    // expose it through the harness API, whose subscription the default key holds
+    const { readState } = await import("@/lib/config/state");
+    const apis = await import("@/lib/services/apis");
+    const id = readState().ids.get("api:harness")!;
+    apis.updateApi({ actor: gw.actor, id, input: { routeAliases: [...apis.getApi({ actor: gw.actor, id }).routeAliases, "cfg-served"] } });
+    const res = await gw.post("/v1/chat/completions", chatBody("cfg-served"));
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { object: string }).object).toBe("chat.completion");
   });
 });
 
