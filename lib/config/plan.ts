@@ -164,7 +164,8 @@ export function planConfig(input: PlanInput, state: CurrentState): Plan {
       if (!before) changes.push({ op: "create", kind, name: nameOfKey(key), path, fields: [] });
       else if (fields.length) changes.push({ op: "update", kind, name: nameOfKey(key), path, fields });
     });
-    if (prune) {
+    // Teams are never deleted: their apps, keys and subscriptions are the developers'.
+    if (prune && kind !== "team") {
       for (const [key] of curByKey) if (!seen.has(key)) changes.push({ op: "delete", kind, name: nameOfKey(key), fields: [] });
     }
   };

@@ -179,6 +179,7 @@ describe("plan", () => {
     for (const a of doc.apis!) if (Array.isArray(a.routes)) a.routes = (a.routes as string[]).filter((r) => r !== "embed");
     doc.policies = doc.policies!.filter((p) => p.target !== "embed");
     delete (doc as Record<string, unknown>).webhooks; // a section left out is not managed, even with prune
+    doc.teams = doc.teams!.filter((t) => t.slug !== "demo"); // teams are never deleted (their apps and keys are the developers')
     const text = await yamlOf(doc);
 
     expect(svc.planFromText({ actor: gw.actor, text }).changes.filter((c) => c.op === "delete")).toEqual([]);
