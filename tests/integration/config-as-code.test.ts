@@ -250,6 +250,26 @@ describe("problems", () => {
   });
 });
 
+describe("edges", () => {
+  it("an empty mapping changes nothing; pruning providers still used by routes is a 409, not a 500", () => {
+    expect(svc.applyFromText({ actor: gw.actor, text: "{}", prune: true }).changes).toEqual([]);
+    const e = problemsOf(() => svc.applyFromText({ actor: gw.actor, text: "providers: []\n", prune: true }));
+    expect(e.status).toBe(409);
+    expect(e.details[0]!.message).toMatch(/is used by route/);
+  });
+
+  it("a new prompt API with only a draft, then its first published version", () => {
+    const base = "apis:\n  - slug: cfg-prompt\n    name: Cfg prompt\n    team: search\n    kind: prompt\n    prompt:\n      routeAlias: chat\n      userTemplate: 'Say {{word}}'\n      variables: [{ name: word, type: string, required: true }]\n";
+    expect(svc.applyFromText({ actor: gw.actor, text: base }).changes.map((c) => `${c.op} ${c.name}`)).toEqual(["create cfg-prompt"]);
+    const v1 = base + "      versions:\n        - { version: 1, routeAlias: chat, userTemplate: 'Say {{word}}', variables: [{ name: word, type: string, required: true }] }\n";
+    const plan = svc.planFromText({ actor: gw.actor, text: v1 });
+    expect(plan.changes[0]!.fields).toEqual([{ field: "prompt.versions", before: [], after: [1] }]);
+    svc.applyFromText({ actor: gw.actor, text: v1 });
+    expect(svc.planFromText({ actor: gw.actor, text: v1 }).changes).toEqual([]);
+    expect(svc.exportConfig({ actor: gw.actor })).toMatch(/slug: cfg-prompt[\s\S]*currentVersion: 1/);
+  });
+});
+
 describe("admin API", () => {
   it("plan, apply, export and the schema through the route handlers with an admin token", async () => {
     const { createAdminToken } = await import("@/lib/services/admin-tokens");
