@@ -11,6 +11,7 @@ import { seedAccessDefaults } from "@/lib/seed/access";
 import { installTrafficLimits } from "@/lib/policy/limits";
 import { startLogTelemetry } from "@/lib/telemetry/log-telemetry";
 import { startObservability } from "@/lib/telemetry/observability";
+import { applyConfigFile, reapplyOnSighup } from "@/lib/config/startup";
 
 const g = globalThis as unknown as { __porticoBoot?: Promise<void> };
 
@@ -39,6 +40,9 @@ async function doBootstrap(): Promise<void> {
   seedGatewayDefaults(db);
   // After the gateway seeds: the Mock LLM API lists their routes.
   seedAccessDefaults(db);
+  // PORTICO_CONFIG_FILE: after the seeds, so the file has the last word (docs/config-as-code.md).
+  applyConfigFile();
+  reapplyOnSighup();
   // Rate limits and budgets: guard, end-of-call reconciliation, spend ledger (docs/traffic-policy.md).
   installTrafficLimits();
   // Usage rollups + captured bodies from the log writer's flushes; background log retention.

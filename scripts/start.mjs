@@ -23,5 +23,6 @@ if (stale || process.argv.includes("--rebuild")) {
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
 const child = spawn(process.execPath, ["--enable-source-maps", "dist/server.js"], { stdio: "inherit", env: { NODE_ENV: "production", ...process.env } });
-for (const sig of ["SIGINT", "SIGTERM"]) process.on(sig, () => child.kill(sig));
+// SIGHUP: the server re-applies PORTICO_CONFIG_FILE (docs/config-as-code.md).
+for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"]) process.on(sig, () => child.kill(sig));
 child.on("exit", (code) => process.exit(code ?? 0));

@@ -62,6 +62,11 @@ const MATRIX: Record<string, Row> = {
   "POST /api/admin/tokens": ADMIN,
   "DELETE /api/admin/tokens/[id]": ADMIN,
   "GET /api/admin/audit": TEAM_ADMIN,
+  "GET /api/admin/config/export": ADMIN,
+  "POST /api/admin/config/plan": ADMIN,
+  "POST /api/admin/config/apply": ADMIN,
+  "GET /api/admin/config/schema.json": PUBLIC,
+  "GET /api/admin/config/managed": TEAM_ADMIN,
   "GET /api/admin/openapi.json": PUBLIC,
   // gateway config
   "GET /api/admin/providers": ADMIN,

@@ -12,6 +12,7 @@ import { ApiStateBadge, ApprovalBadge } from "./badges";
 import { ApiEditor } from "./api-editor";
 import { ak } from "./query-keys";
 import type { ApiState, ApiView } from "./types";
+import { ManagedBadge } from "@/components/admin/managed-badge";
 
 interface Move {
   to: ApiState;
@@ -49,6 +50,7 @@ export function ApisPage({ isAdmin }: { isAdmin: boolean }) {
       cell: (a) => (
         <div>
           <b>{a.name}</b>
+          <ManagedBadge kind="api" name={a.slug} />
           <div className="muted small mono">{a.slug}</div>
         </div>
       ),

@@ -11,6 +11,7 @@ import { API_VERSION_HINT, DEFAULT_BASE_URLS, PROVIDER_TYPES, gk, providerTypeLa
 import { apiFieldErrors, errorAt, numOrUndef, str, unshownErrors } from "./form";
 import type { BreakerRow, ProviderRow, ProviderType } from "./types";
 import { FormActions } from "@/components/admin/form-actions";
+import { ManagedBadge } from "@/components/admin/managed-badge";
 
 export function ProvidersPage() {
   const list = useQuery({ queryKey: gk.providers, queryFn: () => api<{ items: ProviderRow[] }>("/api/admin/providers") });
@@ -33,6 +34,7 @@ export function ProvidersPage() {
       cell: (p) => (
         <div>
           <b>{p.name}</b>
+          <ManagedBadge kind="provider" name={p.name} />
           <div className="muted small">
             {p.modelCount} model{p.modelCount === 1 ? "" : "s"}
           </div>

@@ -11,6 +11,7 @@ import { useInvalidate } from "@/components/admin/query";
 import { gk, srOnly } from "./constants";
 import { RouteEditor } from "./route-editor";
 import type { ModelRow, RouteRow, RouteTestResult, TargetDetail } from "./types";
+import { ManagedBadge } from "@/components/admin/managed-badge";
 
 function TargetsSummary({ strategy, targets }: { strategy: RouteRow["strategy"]; targets: TargetDetail[] }) {
   const total = targets.reduce((a, t) => a + (t.weight ?? 0), 0);
@@ -51,6 +52,7 @@ export function RoutesPage() {
       cell: (r) => (
         <div>
           <b className="mono">{r.alias}</b>
+          <ManagedBadge kind="route" name={r.alias} />
           {r.description ? <div className="muted small">{r.description}</div> : null}
         </div>
       ),

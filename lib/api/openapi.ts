@@ -20,6 +20,7 @@ import { createDetectorInput, previewInput, updateDetectorInput, updatePolicyInp
 import { createBudgetInput, createLimitInput, updateBudgetInput, updateLimitInput } from "@/lib/policy/services";
 import { promptSpecInput } from "@/lib/prompts/spec";
 import { publishInput, rollbackInput, tryInput } from "@/lib/services/prompts";
+import { configRunInput } from "@/lib/config/service";
 
 /**
  * The admin API's OpenAPI 3.1 document. Request bodies come from the same zod
@@ -54,7 +55,7 @@ const P: Record<string, PathDef> = {
     delete: { summary: "Remove a member", role: "team_admin" },
   },
   "/api/admin/audit": {
-    get: { summary: "Audit log, newest first", role: "team_admin", query: ["limit", "cursor", "actor", "action", "targetType", "teamId", "from", "to"] },
+    get: { summary: "Audit log, newest first", role: "team_admin", query: ["limit", "cursor", "actor", "action", "targetType", "teamId", "from", "to", "changeSet"] },
   },
   "/api/admin/tokens": {
     get: { summary: "List admin API tokens", role: "admin" },
@@ -206,6 +207,12 @@ const P: Record<string, PathDef> = {
     delete: { summary: "Delete a custom detector (409 while a policy names it)", role: "admin" },
   },
   "/api/admin/content-policies/preview": { post: { summary: "Try the detectors on a sample text (nothing stored)", role: "team_admin", body: previewInput } },
+  // configuration as code (lib/config, docs/config-as-code.md)
+  "/api/admin/config/export": { get: { summary: "The configuration as a file (format=yaml|json): stable order, natural keys, secrets as ${ENV} references", role: "admin", query: ["format"] } },
+  "/api/admin/config/plan": { post: { summary: "The changes a file would make (create, update with field diffs, delete with prune); 422 with the path of every problem", role: "admin", body: configRunInput } },
+  "/api/admin/config/apply": { post: { summary: "Apply a file in one transaction, audited as one change set", role: "admin", body: configRunInput } },
+  "/api/admin/config/schema.json": { get: { summary: "JSON Schema of the configuration file (public)", role: "public" } },
+  "/api/admin/config/managed": { get: { summary: "Objects declared by the last applied configuration file", role: "team_admin" } },
   "/api/admin/cache": {
     get: { summary: "Response cache statistics (this instance's LRU, store kind)", role: "admin" },
     delete: { summary: "Purge the response cache (new cache generation)", role: "admin" },

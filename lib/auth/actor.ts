@@ -20,6 +20,8 @@ export interface Actor {
   memberships: Membership[];
   via: "session" | "token";
   ip?: string;
+  /** set while a configuration file is applied: every audit row of that apply carries it */
+  changeSet?: string;
 }
 
 /** The role shown in the UI: admin > team_admin (of any team) > member. */

@@ -46,6 +46,7 @@ export function writeAudit(tx: Tx, actor: Actor | { system: true }, e: AuditEntr
       before: e.before === undefined ? null : scrub(e.before),
       after: e.after === undefined ? null : scrub(e.after),
       ip: isSystem ? null : (actor.ip ?? null),
+      changeSet: isSystem ? null : (actor.changeSet ?? null),
     })
     .run();
 }
@@ -59,6 +60,8 @@ export interface AuditQuery {
   teamId?: string;
   from?: number;
   to?: number;
+  /** the rows of one configuration apply */
+  changeSet?: string;
 }
 
 /** Newest first, cursor = last row id. Non-admins see only rows of their teams. */
@@ -73,6 +76,7 @@ export function listAudit(actor: Actor, q: AuditQuery) {
   if (q.teamId) conds.push(eq(auditLog.teamId, q.teamId));
   if (q.from) conds.push(gte(auditLog.at, q.from));
   if (q.to) conds.push(lte(auditLog.at, q.to));
+  if (q.changeSet) conds.push(eq(auditLog.changeSet, q.changeSet));
   const rows = getDb()
     .select()
     .from(auditLog)

@@ -15,6 +15,8 @@ export const auditLog = sqliteTable(
     before: text("before", { mode: "json" }).$type<unknown>(),
     after: text("after", { mode: "json" }).$type<unknown>(),
     ip: text("ip"),
+    /** the configuration apply (lib/config) this row is part of: one change set, listed with its plan */
+    changeSet: text("change_set"),
   },
   (t) => [
     index("audit_at_idx").on(t.at),

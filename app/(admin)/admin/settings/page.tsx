@@ -4,6 +4,7 @@ import { PageHeader } from "@/components/ui";
 import { TokensSection } from "@/components/admin/settings/tokens-section";
 import { WebhooksSection } from "@/components/access/webhooks-section";
 import { LogSettingsSection } from "@/components/telemetry/log-settings-section";
+import { ConfigSection } from "@/components/admin/settings/config-section";
 
 export const metadata = { title: "Settings" };
 
@@ -17,6 +18,7 @@ export default async function Page() {
         <TokensSection />
         <WebhooksSection />
         <LogSettingsSection />
+        <ConfigSection />
         <section className="card" aria-labelledby="about-heading">
           <h2 id="about-heading">About this instance</h2>
           <p style={{ marginTop: 0 }}>

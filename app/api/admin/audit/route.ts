@@ -11,6 +11,8 @@ const query = z.object({
   teamId: z.string().max(50).optional(),
   from: z.coerce.number().int().optional(),
   to: z.coerce.number().int().optional(),
+  /** the rows of one configuration apply (docs/config-as-code.md) */
+  changeSet: z.string().max(50).optional(),
 });
 
 export const GET = route({ role: "team_admin", query }, ({ actor, query }) => listAudit(actor, query));

@@ -1,0 +1,9 @@
+import { route } from "@/lib/api/handler";
+import { configRunInput, planFromText } from "@/lib/config/service";
+import { renderPlan } from "@/lib/config/render";
+
+/** `{file, prune}` → the changes applying it would make, and the same as a readable diff. Nothing changes. */
+export const POST = route({ role: "admin", body: configRunInput }, ({ actor, body }) => {
+  const plan = planFromText({ actor, text: body.file, prune: body.prune });
+  return { ...plan, diff: renderPlan(plan) };
+});
