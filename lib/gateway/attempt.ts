@@ -1,5 +1,5 @@
 import { createParser, type EventSourceMessage } from "eventsource-parser";
-import type { ChatRequest, ChatResponse, ProviderError, StreamTransformer, Usage } from "@/lib/providers/types";
+import type { ChatRequest, ChatResponse, ProviderError, SseEvent, StreamDecoder, StreamTransformer, Usage } from "@/lib/providers/types";
 import { mockChat } from "@/lib/providers/mock";
 import { httpAdapter } from "./adapters";
 import { sendUpstream } from "./pool";
@@ -55,6 +55,9 @@ function fromProviderError(pe: ProviderError): GatewayError {
 }
 
 function networkError(e: unknown, t: TargetInfo): AttemptResult {
+  // A credential that could not be applied (Vertex token exchange refused): an upstream answer, not "unreachable".
+  const auth = (e as { providerError?: ProviderError })?.providerError;
+  if (auth) return fail(auth.status, fromProviderError(auth));
   const code = (e as { code?: string })?.code ?? "";
   if (code === "UND_ERR_HEADERS_TIMEOUT") return fail(null, new GatewayError(504, "timeout_error", "upstream_timeout", `Upstream ${t.label} sent no response before the first-byte timeout.`));
   if (code === "UND_ERR_BODY_TIMEOUT") return fail(null, new GatewayError(504, "timeout_error", "upstream_timeout", `Upstream ${t.label} stalled while sending its answer.`));
@@ -99,7 +102,7 @@ export async function attemptChat(c: AttemptCtx): Promise<AttemptResult> {
     const ctype = Array.isArray(ct) ? ct[0] : ct;
     if (res.statusCode < 200 || res.statusCode >= 300) {
       const text = await res.body.text().catch(() => "");
-      const pe = adapter.error(res.statusCode, text, ctype);
+      const pe = adapter.error(res.statusCode, text, ctype, res.headers);
       return fail(res.statusCode, fromProviderError(pe), parseRetryAfter(res.headers["retry-after"]) ?? pe.retryAfterMs ?? null);
     }
     if (!c.stream) {
@@ -123,7 +126,7 @@ export async function attemptChat(c: AttemptCtx): Promise<AttemptResult> {
       }
       return respondJson(c, resp);
     }
-    return await pumpStream(c, res.body, adapter.chatStream({ model: c.alias, id: c.responseId, created: c.created, includeUsage: c.includeUsage, request: c.req }), abort);
+    return await pumpStream(c, res.body, adapter.chatStream({ model: c.alias, id: c.responseId, created: c.created, includeUsage: c.includeUsage, request: c.req }), abort, adapter.streamDecoder?.());
   } finally {
     clearTimeout(timer);
     c.client.off?.("abort", onClient);
@@ -151,10 +154,12 @@ function chunkText(ch: { choices: { delta: { content?: string | null } }[] }): s
 const MAX_TEXT_KEEP = 256 * 1024;
 
 /** Upstream SSE → provider transformer → caller's format, chunk by chunk, honouring client backpressure. */
-async function pumpStream(c: AttemptCtx, body: AsyncIterable<Buffer>, tr: StreamTransformer, abort: Abort): Promise<AttemptResult> {
-  const events: EventSourceMessage[] = [];
-  const parser = createParser({ onEvent: (ev) => events.push(ev) });
+async function pumpStream(c: AttemptCtx, body: AsyncIterable<Buffer>, tr: StreamTransformer, abort: Abort, framing?: StreamDecoder): Promise<AttemptResult> {
+  const events: SseEvent[] = [];
+  const parser = createParser({ onEvent: (ev: EventSourceMessage) => events.push(ev) });
   const decoder = new TextDecoder();
+  // SSE unless the provider frames its stream otherwise (Bedrock's binary event stream).
+  const feed = framing ? (buf: Buffer) => void events.push(...framing.feed(buf)) : (buf: Buffer) => parser.feed(decoder.decode(buf, { stream: true }));
   const t0 = Date.now();
   let ttft: number | null = null;
   let text = "";
@@ -183,7 +188,7 @@ async function pumpStream(c: AttemptCtx, body: AsyncIterable<Buffer>, tr: Stream
   let cutError: string | null = null;
   try {
     for await (const buf of body) {
-      parser.feed(decoder.decode(buf, { stream: true }));
+      feed(buf);
       while (events.length) {
         const ev = events.shift()!;
         emit(tr.push({ event: ev.event, data: ev.data, id: ev.id }));

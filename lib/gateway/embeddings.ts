@@ -1,4 +1,4 @@
-import type { EmbeddingsRequest, EmbeddingsResponse } from "@/lib/providers/types";
+import type { EmbeddingsRequest, EmbeddingsResponse, ProviderError } from "@/lib/providers/types";
 import { mockEmbeddings } from "@/lib/providers/mock";
 import { httpAdapter } from "./adapters";
 import { sendUpstream } from "./pool";
@@ -99,7 +99,7 @@ async function tryEmbeddings(body: EmbeddingsRequest, t: TargetInfo, alias: stri
     const text = await res.body.text();
     if (res.statusCode < 200 || res.statusCode >= 300) {
       const ct = res.headers["content-type"];
-      const pe = adapter.error(res.statusCode, text, Array.isArray(ct) ? ct[0] : ct);
+      const pe = adapter.error(res.statusCode, text, Array.isArray(ct) ? ct[0] : ct, res.headers);
       const err = new GatewayError(pe.status, pe.type, pe.code ?? null, pe.message, pe.param ?? null);
       return { answered: false, status: res.statusCode, verdict: verdictFor(res.statusCode), err, retryAfterMs: parseRetryAfter(res.headers["retry-after"]) ?? pe.retryAfterMs ?? null };
     }
@@ -112,6 +112,9 @@ async function tryEmbeddings(body: EmbeddingsRequest, t: TargetInfo, alias: stri
     }
     return { answered: true, value: adapter.embeddingsResponse(json, { model: alias, id: "", created: Math.floor(Date.now() / 1000), embeddingsRequest: body }) };
   } catch (e) {
+    // Adapter refusals (input the provider cannot take) and failed credential exchanges carry their own error.
+    const pe = (e as { providerError?: ProviderError })?.providerError;
+    if (pe) return { answered: false, status: pe.status, verdict: verdictFor(pe.status), err: new GatewayError(pe.status, pe.type, pe.code ?? null, pe.message, pe.param ?? null), retryAfterMs: null };
     const code = (e as { code?: string })?.code ?? "";
     const err = new GatewayError(code.includes("TIMEOUT") ? 504 : 502, "api_error", "upstream_unreachable", `Could not reach upstream ${t.label}: ${code || (e as Error).message}`);
     return { answered: false, status: null, verdict: "retry", err, retryAfterMs: null };
