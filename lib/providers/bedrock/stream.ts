@@ -65,7 +65,8 @@ export function createBedrockStream(ctx: StreamContext): StreamTransformer {
           return delta.text === "" || jsonTool ? [] : [chunk({ content: delta.text })];
         }
         if (isRecord(delta.toolUse) && typeof delta.toolUse.input === "string" && block) {
-          if (block.kind === "json") return delta.toolUse.input === "" ? [] : [chunk({ content: delta.toolUse.input })];
+          if (delta.toolUse.input === "") return [];
+          if (block.kind === "json") return [chunk({ content: delta.toolUse.input })];
           return [chunk({ tool_calls: [{ index: block.toolIndex, function: { arguments: delta.toolUse.input } }] })];
         }
         return [];
