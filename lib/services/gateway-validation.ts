@@ -486,3 +486,20 @@ export function assertNoIssues(issues: Issue[], what: string): void {
   if (!issues.length) return;
   throw new ValidationError(`Invalid ${what}: ${issues.map((i) => `${i.field}: ${i.message}`).join("; ")}`, issues);
 }
+
+// ---------------------------------------------------------------- provider presets
+
+/** Adding a vendor from its preset (lib/providers/catalog.ts): what the admin may override. */
+export const createFromPresetInput = z.strictObject({
+  presetId: z.string().trim().min(1, "Choose a preset."),
+  /** defaults to the preset's name */
+  name: z.string().trim().min(1).max(80).optional(),
+  apiKey: apiKeyField.optional(),
+  /** replaces the preset's (the Azure resource, a self-hosted server's address) */
+  baseUrl: z.string().trim().max(500).optional(),
+  /** merged over the preset's (region, location, project …) */
+  options: z.record(z.string(), z.unknown()).optional(),
+  apiVersion: z.string().trim().max(50).optional(),
+  /** which of the preset's models to add; all of them when absent */
+  models: z.array(z.string().trim().min(1)).max(100).optional(),
+});
