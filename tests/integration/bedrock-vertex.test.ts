@@ -127,6 +127,19 @@ describe("bedrock specifics", () => {
     expect(body.choices[0].message.content).toContain("Fake gemini reply from gemini-fo");
   });
 
+  it("falls over after a slow first byte, retries a truncated JSON body", async () => {
+    gw.routeTo("bd-slow", [{ type: "bedrock", upstreamModel: "bd-fault-slow-3000" }, { type: "bedrock", upstreamModel: "bd-after-slow" }], "fallback", { attemptsPerTarget: 1, ...FAST, firstByteTimeoutMs: 300 });
+    const slow = await chat("bd-slow");
+    const body = (await slow.res.json()) as Wire;
+    expect(slow.res.status, JSON.stringify(body)).toBe(200);
+    expect(body.choices[0].message.content).toContain("bd-after-slow");
+    expect((await gw.logRow(slow.rid)).attempts.map((a) => a.status)).toEqual([null, 200]);
+    gw.routeTo("bd-trunc", [{ type: "bedrock", upstreamModel: "bd-fault-truncated-json-once" }], "single", { attemptsPerTarget: 2, ...FAST });
+    const t = await chat("bd-trunc");
+    expect(t.res.status).toBe(200);
+    expect((await gw.logRow(t.rid)).attempts.map((a) => a.status)).toEqual([502, 200]);
+  });
+
   it("delivers what came before an exception frame, then an error event; a cut stream is partial", async () => {
     gw.routeTo("bd-mid", [{ type: "bedrock", upstreamModel: "bd-fault-midstream-error" }]);
     const { res, rid } = await chat("bd-mid", { stream: true });
