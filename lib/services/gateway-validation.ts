@@ -65,6 +65,9 @@ export const FORBIDDEN_HEADERS: Record<string, string> = {
   "x-api-key": "carries the credential: put the key in the API key field instead",
   "api-key": "carries the credential: put the key in the API key field instead",
   "x-goog-api-key": "carries the credential: put the key in the API key field instead",
+  // Bedrock (SigV4): set by the signer; a stale copy would break every signature.
+  "x-amz-security-token": "carries the credential: put the session token in the credential fields instead",
+  "x-amz-date": "is set when the request is signed",
 };
 
 /** RFC 9110 token. */

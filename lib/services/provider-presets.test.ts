@@ -119,6 +119,7 @@ describe("bedrock and vertex validation", () => {
     expect(fieldsOf(create({ name: "b1", type: "bedrock", apiKey: "ABSKx" }))).toEqual(["options.region"]);
     expect(fieldsOf(create({ name: "b2", type: "bedrock", options: { region: "us-east-1", authMode: "root" } }))).toEqual(["options.authMode"]);
     expect(fieldsOf(create({ name: "b3", type: "bedrock", options: { region: "us-east-1", authMode: "iam" }, apiKey: "ABSKnot-json" }))).toEqual(["apiKey"]);
+    expect(fieldsOf(create({ name: "b5", type: "bedrock", options: { region: "us-east-1" }, headers: { "X-Amz-Security-Token": "t" } }))).toEqual(["headers.X-Amz-Security-Token"]);
     expect(s.providers.createProvider({ actor: admin, input: { name: "b4", type: "bedrock", options: { region: "us-gov-west-1", authMode: "api-key" }, apiKey: "ABSKQmVk" } }).keyLast4).toBe("QmVk");
   });
 
