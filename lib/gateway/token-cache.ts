@@ -33,8 +33,9 @@ export type FetchToken = (credential: string, scope: string) => Promise<{ access
  * A failed refresh is not cached: the next call tries again.
  */
 export class AccessTokenCache {
-  private entries = new Map<string, Entry>();
-  private inflight = new Map<string, Promise<string>>();
+  // Keyed by the credential string itself (the snapshot's object: its hash is computed once), then scope.
+  private entries = new Map<string, Map<string, Entry>>();
+  private inflight = new Map<string, Map<string, Promise<string>>>();
 
   constructor(
     private readonly fetchToken: FetchToken,
@@ -44,16 +45,15 @@ export class AccessTokenCache {
   ) {}
 
   async get(credential: string, scope: string): Promise<string> {
-    const key = `${scope}\n${credential}`;
-    const e = this.entries.get(key);
+    const e = this.entries.get(credential)?.get(scope);
     const now = this.now();
     if (e && e.expiresAt - now > this.refreshMarginMs) return e.token;
     if (e && e.expiresAt - now > 1000) {
       // Early refresh in the background; a failure is tried again on the next call.
-      this.refresh(key, credential, scope).catch(() => undefined);
+      this.refresh(credential, scope).catch(() => undefined);
       return e.token;
     }
-    return this.refresh(key, credential, scope);
+    return this.refresh(credential, scope);
   }
 
   /** Token requests made so far are not counted here; tests count them at the token endpoint. */
@@ -61,20 +61,27 @@ export class AccessTokenCache {
     this.entries.clear();
   }
 
-  private refresh(key: string, credential: string, scope: string): Promise<string> {
-    const running = this.inflight.get(key);
+  private refresh(credential: string, scope: string): Promise<string> {
+    const running = this.inflight.get(credential)?.get(scope);
     if (running) return running;
     const p = (async () => {
       try {
         const t = await this.fetchToken(credential, scope);
-        if (this.entries.size >= this.maxEntries && !this.entries.has(key)) this.entries.clear();
-        this.entries.set(key, { token: t.accessToken, expiresAt: this.now() + t.expiresInSec * 1000 });
+        // Rotated credentials leave stale entries behind: bound the map instead of tracking them.
+        if (this.entries.size >= this.maxEntries && !this.entries.has(credential)) this.entries.clear();
+        let byScope = this.entries.get(credential);
+        if (!byScope) this.entries.set(credential, (byScope = new Map()));
+        byScope.set(scope, { token: t.accessToken, expiresAt: this.now() + t.expiresInSec * 1000 });
         return t.accessToken;
       } finally {
-        this.inflight.delete(key);
+        const m = this.inflight.get(credential);
+        m?.delete(scope);
+        if (m?.size === 0) this.inflight.delete(credential);
       }
     })();
-    this.inflight.set(key, p);
+    let m = this.inflight.get(credential);
+    if (!m) this.inflight.set(credential, (m = new Map()));
+    m.set(scope, p);
     return p;
   }
 }
