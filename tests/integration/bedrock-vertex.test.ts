@@ -98,6 +98,19 @@ describe.each(families)("$name", ({ name, target, reply }) => {
 });
 
 describe("bedrock specifics", () => {
+  it("answers the Anthropic-format /v1/messages from a Bedrock target, streaming too", async () => {
+    gw.routeTo("bd-msg", [{ type: "bedrock", upstreamModel: "bd-msg-model" }]);
+    const body = { model: "bd-msg", max_tokens: 100, messages: [{ role: "user", content: "hello" }] };
+    const res = await gw.post("/v1/messages", body);
+    const json = (await res.json()) as Wire;
+    expect(res.status, JSON.stringify(json)).toBe(200);
+    expect(json.type).toBe("message");
+    expect(json.content[0].text).toContain("Fake bedrock reply");
+    const s = await gw.post("/v1/messages", { ...body, stream: true });
+    const events = await readSse(s);
+    expect(events.map((e) => e.event)).toContain("message_stop");
+  });
+
   it("embeds through Titan and Cohere on Bedrock", async () => {
     gw.routeTo("bd-titan", [{ type: "bedrock", upstreamModel: "amazon.titan-embed-text-v2:0", kind: "embedding" }]);
     gw.routeTo("bd-cohere", [{ type: "bedrock", upstreamModel: "cohere.embed-english-v3", kind: "embedding" }]);
