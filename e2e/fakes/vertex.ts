@@ -14,13 +14,15 @@
  * Claude bodies must carry anthropic_version "vertex-2023-10-16" and no `model` (it is in the URL).
  */
 
-import { createPublicKey, createVerify, generateKeyPairSync, type KeyObject } from "node:crypto";
+import { createVerify, generateKeyPairSync, type KeyObject } from "node:crypto";
 import type { IncomingHttpHeaders } from "node:http";
 import { embed, nextSeq } from "./conversation";
 import { geminiError } from "./gemini";
 import type { Prepared } from "./stream";
 
-const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+// Generated on first use: importing the fakes (every integration test, the benchmark) stays cheap.
+let pair: { privateKey: KeyObject; publicKey: KeyObject } | null = null;
+const keyPair = () => (pair ??= generateKeyPairSync("rsa", { modulusLength: 2048 }));
 
 export const FAKE_SA_EMAIL = "portico-tests@fake-project.iam.gserviceaccount.com";
 export const FAKE_SA_PROJECT = "fake-project";
@@ -32,7 +34,7 @@ export function fakeServiceAccount(fakeUrl: string, over: Record<string, unknown
     type: "service_account",
     project_id: FAKE_SA_PROJECT,
     private_key_id: "fakekeyid0001",
-    private_key: privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
+    private_key: keyPair().privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
     client_email: FAKE_SA_EMAIL,
     client_id: "100000000000000000001",
     auth_uri: "https://accounts.google.com/o/oauth2/auth",
@@ -59,7 +61,6 @@ export class VertexAuth {
   lifetimeSec = 3600;
   tokenRequests = 0;
   private issued = new Map<string, number>();
-  private key: KeyObject = createPublicKey(publicKey.export({ type: "spki", format: "pem" }));
 
   reset(): void {
     this.lifetimeSec = 3600;
@@ -84,7 +85,7 @@ export class VertexAuth {
       return tokenError("invalid_grant", "Invalid JWT: cannot parse");
     }
     if (header.alg !== "RS256") return tokenError("invalid_grant", "Invalid JWT Signature.");
-    if (!createVerify("RSA-SHA256").update(`${h}.${c}`).verify(this.key, Buffer.from(s, "base64url"))) return tokenError("invalid_grant", "Invalid JWT Signature.");
+    if (!createVerify("RSA-SHA256").update(`${h}.${c}`).verify(keyPair().publicKey, Buffer.from(s, "base64url"))) return tokenError("invalid_grant", "Invalid JWT Signature.");
     if (claims.iss !== FAKE_SA_EMAIL) return tokenError("invalid_grant", "Invalid grant: account not found");
     if (claims.aud !== audience) return tokenError("invalid_grant", "Invalid JWT: Failed audience check.");
     const now = Math.floor(Date.now() / 1000);
