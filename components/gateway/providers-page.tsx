@@ -269,7 +269,7 @@ function ProviderDialog({ provider, onClose, onSaved }: { provider: ProviderRow 
               label="Base URL"
               htmlFor="provider-base-url"
               error={errors.baseUrl}
-              hint={type === "openai" ? "Any OpenAI-compatible server works: DeepSeek, Mistral, Groq, vLLM, Ollama (http://localhost:11434/v1)." : type === "azure-openai" ? "Your resource's endpoint; the model is the deployment name." : undefined}
+              hint={type === "openai" ? "Any OpenAI-compatible server works: DeepSeek, Mistral, Groq, vLLM, Ollama (http://localhost:11434/v1)." : type === "azure-openai" ? "Your resource's endpoint; the model is the deployment name." : cloud ? "Leave blank for the regional endpoint; set one for a VPC endpoint or a proxy." : undefined}
             >
               <input id="provider-base-url" className="input mono" value={baseUrl} onChange={(e) => setBaseUrl(e.target.value)} placeholder={DEFAULT_BASE_URLS[type]} />
             </Field>
