@@ -74,6 +74,8 @@ const MATRIX: Record<string, Row> = {
   "GET /api/admin/providers/[id]": ADMIN,
   "PATCH /api/admin/providers/[id]": ADMIN,
   "DELETE /api/admin/providers/[id]": ADMIN,
+  "GET /api/admin/providers/presets": ADMIN,
+  "POST /api/admin/providers/presets": ADMIN,
   "GET /api/admin/providers/breakers": ADMIN,
   "GET /api/admin/models": ADMIN,
   "POST /api/admin/models": ADMIN,

@@ -18,6 +18,8 @@ export const PROVIDER_TYPES: { value: ProviderType; label: string }[] = [
   { value: "azure-openai", label: "Azure OpenAI" },
   { value: "anthropic", label: "Anthropic" },
   { value: "gemini", label: "Google Gemini" },
+  { value: "bedrock", label: "AWS Bedrock" },
+  { value: "vertex", label: "Google Vertex AI" },
   { value: "mock", label: "Mock (built-in, no network)" },
 ];
 
@@ -31,6 +33,8 @@ export const DEFAULT_BASE_URLS: Record<ProviderType, string> = {
   "azure-openai": "https://<resource>.openai.azure.com",
   anthropic: "https://api.anthropic.com",
   gemini: "https://generativelanguage.googleapis.com",
+  bedrock: "https://bedrock-runtime.<region>.amazonaws.com",
+  vertex: "https://<location>-aiplatform.googleapis.com",
   mock: "",
 };
 

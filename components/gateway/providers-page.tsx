@@ -12,6 +12,7 @@ import { apiFieldErrors, errorAt, numOrUndef, str, unshownErrors } from "./form"
 import type { BreakerRow, ProviderRow, ProviderType } from "./types";
 import { FormActions } from "@/components/admin/form-actions";
 import { ManagedBadge } from "@/components/admin/managed-badge";
+import { CloudCredentialFields, PresetForm, PresetSelect } from "./provider-presets";
 
 export function ProvidersPage() {
   const list = useQuery({ queryKey: gk.providers, queryFn: () => api<{ items: ProviderRow[] }>("/api/admin/providers") });
@@ -177,11 +178,16 @@ function ProviderDialog({ provider, onClose, onSaved }: { provider: ProviderRow 
   const [total, setTotal] = useState(str(provider?.totalTimeoutMs ?? 600_000));
   const [enabled, setEnabled] = useState(provider?.enabled ?? true);
   const [clientErrors, setClientErrors] = useState<Record<string, string>>({});
+  // Add provider: a vendor preset ("" = custom), and the cloud families' option fields.
+  const [presetId, setPresetId] = useState("");
+  const [cloudOptions, setCloudOptions] = useState<Record<string, unknown>>(initialOptions);
+  const cloud = type === "bedrock" || type === "vertex";
 
   function changeType(t: ProviderType) {
     // Follow the type's default URL unless the admin typed their own.
     const isDefault = !baseUrl || Object.values(DEFAULT_BASE_URLS).includes(baseUrl);
-    if (isDefault) setBaseUrl(t === "azure-openai" ? "" : DEFAULT_BASE_URLS[t]);
+    // Azure needs the admin's resource; Bedrock and Vertex derive theirs from region / location.
+    if (isDefault) setBaseUrl(t === "azure-openai" || t === "bedrock" || t === "vertex" ? "" : DEFAULT_BASE_URLS[t]);
     setType(t);
   }
 
@@ -206,6 +212,8 @@ function ProviderDialog({ provider, onClose, onSaved }: { provider: ProviderRow 
         const n = numOrUndef(mock[k]);
         if (n !== undefined) options[k] = n;
       }
+    } else if (cloud) {
+      options = Object.fromEntries(Object.entries(cloudOptions).filter(([, v]) => v !== undefined && v !== ""));
     } else if (optionsJson.trim()) {
       try {
         const parsed: unknown = JSON.parse(optionsJson);
@@ -241,6 +249,8 @@ function ProviderDialog({ provider, onClose, onSaved }: { provider: ProviderRow 
 
   return (
     <Dialog open title={isNew ? "Add provider" : `Edit provider ${provider!.name}`} onClose={onClose}>
+      {isNew ? <PresetSelect value={presetId} onChange={setPresetId} /> : null}
+      {presetId ? <PresetForm presetId={presetId} onClose={onClose} onSaved={onSaved} /> : (
       <form className="form" onSubmit={submit} noValidate data-testid="provider-form">
         {server.general || extra.length ? <ErrorAlert error={[server.general, ...extra].filter(Boolean).join(" ")} /> : null}
         <Field label="Name" htmlFor="provider-name" error={errors.name}>
@@ -261,10 +271,20 @@ function ProviderDialog({ provider, onClose, onSaved }: { provider: ProviderRow 
               label="Base URL"
               htmlFor="provider-base-url"
               error={errors.baseUrl}
-              hint={type === "openai" ? "Any OpenAI-compatible server works: DeepSeek, Mistral, Groq, vLLM, Ollama (http://localhost:11434/v1)." : type === "azure-openai" ? "Your resource's endpoint; the model is the deployment name." : undefined}
+              hint={type === "openai" ? "Any OpenAI-compatible server works: DeepSeek, Mistral, Groq, vLLM, Ollama (http://localhost:11434/v1)." : type === "azure-openai" ? "Your resource's endpoint; the model is the deployment name." : cloud ? "Leave blank for the regional endpoint; set one for a VPC endpoint or a proxy." : undefined}
             >
               <input id="provider-base-url" className="input mono" value={baseUrl} onChange={(e) => setBaseUrl(e.target.value)} placeholder={DEFAULT_BASE_URLS[type]} />
             </Field>
+            {cloud ? (
+              <CloudCredentialFields
+                type={type as "bedrock" | "vertex"}
+                options={cloudOptions}
+                onOptions={setCloudOptions}
+                onSecret={setApiKey}
+                errors={errors}
+                keyHint={!isNew && provider!.hasKey ? `Leave blank to keep the current credential (••••${provider!.keyLast4 ?? ""}).` : undefined}
+              />
+            ) : (
             <Field
               label="API key"
               htmlFor="provider-api-key"
@@ -279,6 +299,7 @@ function ProviderDialog({ provider, onClose, onSaved }: { provider: ProviderRow 
             >
               <input id="provider-api-key" className="input mono" type="password" autoComplete="off" value={apiKey} onChange={(e) => setApiKey(e.target.value)} />
             </Field>
+            )}
             {versionHint ? (
               <Field label="API version" htmlFor="provider-api-version" error={errors.apiVersion} hint={versionHint.hint}>
                 <input id="provider-api-version" className="input mono" value={apiVersion} onChange={(e) => setApiVersion(e.target.value)} placeholder={versionHint.placeholder} />
@@ -304,7 +325,7 @@ function ProviderDialog({ provider, onClose, onSaved }: { provider: ProviderRow 
         <Field label="Extra headers" htmlFor="provider-headers" error={errorAt(errors, "headers")} hint='One per line, "Name: value". Sent on every upstream call (e.g. OpenAI-Organization).'>
           <textarea id="provider-headers" className="input" rows={2} value={headers} onChange={(e) => setHeaders(e.target.value)} placeholder="OpenAI-Organization: org_123" />
         </Field>
-        {type !== "mock" ? (
+        {type !== "mock" && !cloud ? (
           <Field label="Options (JSON)" htmlFor="provider-options" error={errorAt(errors, "options")} hint="Provider-specific options; usually empty.">
             <textarea id="provider-options" className="input" rows={2} value={optionsJson} onChange={(e) => setOptionsJson(e.target.value)} placeholder="{}" />
           </Field>
@@ -330,6 +351,7 @@ function ProviderDialog({ provider, onClose, onSaved }: { provider: ProviderRow 
           </button>
         </div>
       </form>
+      )}
     </Dialog>
   );
 }

@@ -2,7 +2,7 @@
  * Client-side shapes of the gateway admin API (components never import lib/db:
  * these mirror what lib/services/{providers,models,routes,keys,logs} return).
  */
-export type ProviderType = "openai" | "azure-openai" | "anthropic" | "gemini" | "mock";
+export type ProviderType = "openai" | "azure-openai" | "anthropic" | "gemini" | "bedrock" | "vertex" | "mock";
 export type ModelKind = "chat" | "embedding";
 export type RouteStrategy = "single" | "weighted" | "fallback";
 

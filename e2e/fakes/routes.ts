@@ -30,6 +30,8 @@ import {
 } from "./openai";
 import type { Prepared, StreamPlan } from "./stream";
 import type { Dialect } from "./types";
+import { bedrockConverse, bedrockConversation, bedrockEmbeddings, bedrockError, bedrockInvalid, bedrockStream, checkSigV4 } from "./bedrock";
+import { VERTEX_ANTHROPIC_VERSION, vertexPredict, type VertexAuth } from "./vertex";
 
 export interface Job {
   dialect: Dialect;
@@ -80,7 +82,12 @@ function notFound(method: string, path: string): Prepared {
   return openaiError(404, false, `Invalid URL (${method} ${path})`);
 }
 
-export function route(method: string, path: string, query: string, headers: IncomingHttpHeaders, raw: Buffer | null): Routed {
+export function route(method: string, path: string, query: string, headers: IncomingHttpHeaders, raw: Buffer | null, vertex?: VertexAuth): Routed {
+  if (path.startsWith("/model/")) return routeBedrock(method, path, query, headers, raw);
+  if (vertex && path === "/token" && method === "POST") {
+    return { dialect: "vertex", body: raw?.toString("utf8"), reply: vertex.token(raw, `http://${String(headers.host)}/token`) };
+  }
+  if (vertex && path.startsWith("/v1/projects/")) return routeVertex(method, path, query, headers, raw, vertex);
   if (path === "/v1/chat/completions" || path === "/v1/embeddings" || path === "/v1/models") {
     return routeOpenAI(method, path, headers, raw, null, query);
   }
@@ -203,4 +210,67 @@ function routeGemini(method: string, rest: string, query: string, headers: Incom
     default:
       return { ...r, reply: error(404, `models/${model} is not found for API version v1beta, or is not supported for ${action || "this method"}.`) };
   }
+}
+
+function routeBedrock(method: string, path: string, query: string, headers: IncomingHttpHeaders, raw: Buffer | null): Routed {
+  const parsed = parseBody(raw);
+  const m = /^\/model\/([^/]+)\/(converse|converse-stream|invoke)$/.exec(path);
+  const r: Routed = { dialect: "bedrock", body: parsed.value, model: m ? decodeURIComponent(m[1]!) : undefined };
+  if (!m || method !== "POST") return { ...r, reply: bedrockError(404, "Not Found", "UnknownOperationException") };
+  const denied = checkSigV4(method, path, query, headers, raw);
+  if (denied) return { ...r, reply: denied };
+  if (!parsed.ok) return { ...r, reply: bedrockError(400, "Malformed input request, please reformat your input and try again.") };
+  const model = r.model!;
+  const body = parsed.value as Json;
+  const error = (status: number, message?: string) => bedrockError(status, message);
+  if (m[2] === "invoke") {
+    const out = bedrockEmbeddings(model, body);
+    if (typeof out === "string") return { ...r, reply: bedrockError(400, out) };
+    return { ...r, job: { dialect: "bedrock", model, error, body: () => out } };
+  }
+  const invalid = bedrockInvalid(body);
+  if (invalid) return { ...r, reply: bedrockError(400, invalid) };
+  const conv = bedrockConversation(body);
+  const call = (b: Behavior) => ({ model, answer: planAnswer("bedrock", model, conv, b) });
+  const job: Job = { dialect: "bedrock", model, error, body: (b) => bedrockConverse(call(b)) };
+  if (m[2] === "converse-stream") job.plan = (b) => bedrockStream(call(b));
+  return { ...r, job };
+}
+
+function routeVertex(method: string, path: string, query: string, headers: IncomingHttpHeaders, raw: Buffer | null, auth: VertexAuth): Routed {
+  const parsed = parseBody(raw);
+  const m = /^\/v1\/projects\/([^/]+)\/locations\/([^/]+)\/publishers\/(google|anthropic)\/models\/([^/:]+):([A-Za-z]+)$/.exec(path);
+  const r: Routed = { dialect: "vertex", body: parsed.value, model: m ? decodeURIComponent(m[4]!) : undefined };
+  if (!m || method !== "POST") return { ...r, reply: geminiError(404, "The requested URL was not found on this server.") };
+  const denied = auth.check(headers);
+  if (denied) return { ...r, reply: denied };
+  if (!parsed.ok) return { ...r, reply: geminiError(400, "Invalid JSON payload received.") };
+  const model = r.model!;
+  const body = parsed.value as Json;
+  const [, , , publisher, , action] = m;
+  if (publisher === "google") {
+    if (action === "predict") {
+      const out = vertexPredict(body);
+      if (!out) return { ...r, reply: geminiError(400, "Invalid instances.") };
+      return { ...r, job: { dialect: "vertex", model, error: geminiError, body: () => out } };
+    }
+    // generateContent / streamGenerateContent: the Gemini API's own bodies and answers.
+    const routed = routeGemini(method, `${model}:${action}`, query, { ...headers, "x-goog-api-key": "vertex" }, raw);
+    return { ...routed, dialect: "vertex" };
+  }
+  if (action !== "rawPredict" && action !== "streamRawPredict") return { ...r, reply: geminiError(404, `Unsupported method ${action}.`) };
+  if (body.anthropic_version !== VERTEX_ANTHROPIC_VERSION) return { ...r, reply: anthropicError(400, "anthropic_version: Input should be 'vertex-2023-10-16'") };
+  if ("model" in body) return { ...r, reply: anthropicError(400, "model: Extra inputs are not permitted") };
+  const invalid = anthropicInvalid({ ...body, model });
+  if (invalid) return { ...r, reply: anthropicError(400, invalid) };
+  const conv = anthropicConversation(body);
+  // Quota and auth failures come in Google's shape even for Claude; the model's own in Anthropic's.
+  const error = (status: number, message?: string) => (status === 429 || status === 401 || status === 403 ? geminiError(status, message) : anthropicError(status, message));
+  const call = (b: Behavior) => ({ model, answer: planAnswer("anthropic", model, conv, b) });
+  const job: Job = { dialect: "vertex", model, error, body: (b) => anthropicMessage(call(b)) };
+  if (action === "streamRawPredict") {
+    if (body.stream !== true) return { ...r, reply: anthropicError(400, "stream: streamRawPredict needs stream: true") };
+    job.plan = (b) => anthropicStream(call(b));
+  }
+  return { ...r, job };
 }

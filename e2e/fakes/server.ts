@@ -13,6 +13,7 @@ import { behaviorOf, healthy, type Behavior } from "./behavior";
 import { route, type Job } from "./routes";
 import { closeCtx, send, sendHalf, sendLate, sendStream, sleep, type Ctx, type Prepared } from "./stream";
 import type { FakeUpstream, FakeUpstreamOptions, RecordedRequest, Step } from "./types";
+import { VertexAuth } from "./vertex";
 
 const MAX_RECORDED = 1000;
 const MAX_BODY_BYTES = 64 * 1024 * 1024;
@@ -33,6 +34,7 @@ export async function startFakeUpstream(opts: FakeUpstreamOptions = {}): Promise
   const onceSeen = new Set<string>();
   let aborted = 0;
   let inFlight = 0;
+  const vertex = new VertexAuth();
 
   function nextStep(model: string): Step | undefined {
     if (scripts.size === 0) return undefined;
@@ -96,7 +98,7 @@ export async function startFakeUpstream(opts: FakeUpstreamOptions = {}): Promise
   function handle(ctx: Ctx, path: string, query: string, raw: Buffer | null): void {
     const { req } = ctx;
     const method = req.method ?? "GET";
-    const routed = route(method, path, query, req.headers, raw);
+    const routed = route(method, path, query, req.headers, raw, vertex);
     if (record) {
       requests.push({
         method,
@@ -176,6 +178,7 @@ export async function startFakeUpstream(opts: FakeUpstreamOptions = {}): Promise
     url: `http://${urlHost}:${port}`,
     port,
     requests,
+    vertex,
     get aborted() {
       return aborted;
     },
@@ -187,6 +190,7 @@ export async function startFakeUpstream(opts: FakeUpstreamOptions = {}): Promise
       scripts.clear();
       onceSeen.clear();
       aborted = 0;
+      vertex.reset();
     },
     script(model: string, steps: Step[]) {
       const queue = scripts.get(model);

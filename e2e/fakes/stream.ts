@@ -17,6 +17,8 @@ export interface Ctx {
   cut: boolean;
   /** Sleeps and drain waits to resolve early when the response closes. */
   waiters: Set<() => void> | null;
+  /** How stream strings become bytes: latin1 for binary frames (Bedrock's event stream). */
+  encoding?: BufferEncoding;
 }
 
 /** A complete, non-streamed answer. */
@@ -35,6 +37,8 @@ export interface StreamPlan {
   tail: string;
   /** What the provider sends when it fails mid-stream (fault-midstream-error). */
   error: string;
+  /** Binary frames carried as latin1 strings (one char per byte); utf8 when absent. */
+  encoding?: BufferEncoding;
 }
 
 export interface Pacing {
@@ -97,7 +101,7 @@ function waitDrain(ctx: Ctx): Promise<void> {
 /** Writes and waits for 'drain' when the socket buffer is full. False once the client left. */
 async function push(ctx: Ctx, chunk: string): Promise<boolean> {
   if (ctx.closed) return false;
-  if (chunk.length > 0 && !ctx.res.write(chunk)) await waitDrain(ctx);
+  if (chunk.length > 0 && !ctx.res.write(chunk, ctx.encoding ?? "utf8")) await waitDrain(ctx);
   return !ctx.closed;
 }
 
@@ -106,7 +110,7 @@ function cutAfterWrite(ctx: Ctx, chunk: string): void {
   ctx.cut = true;
   const socket = ctx.res.socket;
   const destroy = () => socket?.destroy();
-  if (chunk.length > 0) ctx.res.write(chunk, destroy);
+  if (chunk.length > 0) ctx.res.write(chunk, ctx.encoding ?? "utf8", destroy);
   else setImmediate(destroy);
 }
 
@@ -139,11 +143,12 @@ export async function sendStream(ctx: Ctx, plan: StreamPlan, pacing: Pacing): Pr
   const { res } = ctx;
   const { gapMs, holdHead, cutAfter, errorAfter } = pacing;
   if (ctx.closed) return;
+  ctx.encoding = plan.encoding;
   if (gapMs === 0 && cutAfter === null && errorAfter === null && plan.count <= ONE_SHOT_FRAMES) {
     let body = plan.head;
     for (let i = 0; i < plan.count; i++) body += plan.frame(i);
     res.writeHead(200, plan.headers);
-    res.end(body + plan.tail);
+    res.end(body + plan.tail, plan.encoding ?? "utf8");
     return;
   }
   res.writeHead(200, plan.headers);

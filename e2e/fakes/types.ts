@@ -6,7 +6,9 @@
  * What it answers is chosen by the model name (see behavior.ts) or by a queued script step.
  */
 
-export type Dialect = "openai" | "azure" | "anthropic" | "gemini";
+import type { VertexAuth } from "./vertex";
+
+export type Dialect = "openai" | "azure" | "anthropic" | "gemini" | "bedrock" | "vertex";
 
 export interface FakeUpstreamOptions {
   /** 0 (default) picks a free port. */
@@ -51,6 +53,8 @@ export interface FakeUpstream {
   reset(): void;
   /** Queue answers for a model, consumed one per call, then the model's default behavior. */
   script(model: string, steps: Step[]): void;
+  /** Vertex token endpoint state: `lifetimeSec` of issued tokens, `tokenRequests` counted. */
+  readonly vertex: VertexAuth;
   /** Requests whose client went away before the response ended (getter). */
   readonly aborted: number;
   /** Requests currently being answered (getter). */

@@ -3,6 +3,7 @@ import { createUserInput, updateUserInput } from "@/lib/services/users";
 import { createTeamInput, updateTeamInput, addMemberInput, updateMemberInput } from "@/lib/services/teams";
 import { createTokenInput } from "@/lib/services/admin-tokens";
 import {
+  createFromPresetInput,
   createProviderInput,
   updateProviderInput,
   createModelInput,
@@ -72,6 +73,10 @@ const P: Record<string, PathDef> = {
     delete: { summary: "Delete a provider (409 while a route uses it)", role: "admin" },
   },
   "/api/admin/providers/breakers": { get: { summary: "Circuit-breaker state per target", role: "admin" } },
+  "/api/admin/providers/presets": {
+    get: { summary: "Provider presets (vendors, base URLs, auth, known models with prices)", role: "admin" },
+    post: { summary: "Add a vendor from its preset: the provider and its models in one step", role: "admin", body: createFromPresetInput, status: 201 },
+  },
   "/api/admin/models": {
     get: { summary: "List models with prices", role: "admin" },
     post: { summary: "Create a model", role: "admin", body: createModelInput, status: 201 },

@@ -1,5 +1,5 @@
 import { createParser, type EventSourceMessage } from "eventsource-parser";
-import type { ChatRequest, ChatResponse, ProviderError, StreamTransformer, Usage } from "@/lib/providers/types";
+import type { ChatRequest, ChatResponse, ProviderError, SseEvent, StreamDecoder, StreamTransformer, Usage } from "@/lib/providers/types";
 import { mockChat } from "@/lib/providers/mock";
 import { httpAdapter } from "./adapters";
 import { sendUpstream } from "./pool";
@@ -88,7 +88,10 @@ export function scrubNames(text: string, t: TargetInfo, alias: string): string {
 const LOCAL_CODES = new Set(["UND_ERR_INVALID_ARG", "UND_ERR_NOT_SUPPORTED", "UND_ERR_CLOSED", "UND_ERR_DESTROYED", "UND_ERR_REQ_CONTENT_LENGTH_MISMATCH"]);
 
 /** A network error, a timeout, or (no code / a local code) a failure of Portico's own. */
-export function networkError(e: unknown, t: TargetInfo): AttemptResult & { answered: false } {
+export function networkError(e: unknown, t: TargetInfo, alias = t.model.upstreamModel): AttemptResult & { answered: false } {
+  // A credential that could not be applied (Vertex token exchange refused): an upstream answer, not "unreachable".
+  const auth = (e as { providerError?: ProviderError })?.providerError;
+  if (auth) return fail(auth.status, fromProviderError(auth, t, alias)) as AttemptResult & { answered: false };
   const code = (e as { code?: string })?.code ?? "";
   const msg = e instanceof Error ? e.message : String(e);
   if (code === "UND_ERR_HEADERS_TIMEOUT") {
@@ -139,13 +142,13 @@ export async function attemptChat(c: AttemptCtx): Promise<AttemptResult> {
     } catch (e) {
       if (abort.reason === "client") return fail(null, new GatewayError(499, "client_closed", "client_closed_request", "The client closed the request before the upstream answered."));
       if (abort.reason === "timeout") return fail(null, upstreamError(504, "timeout_error", "upstream_timeout", "The upstream provider did not answer in time.", `Upstream ${c.t.label} did not finish within ${total} ms.`));
-      return networkError(e, c.t);
+      return networkError(e, c.t, c.alias);
     }
     const ct = res.headers["content-type"];
     const ctype = Array.isArray(ct) ? ct[0] : ct;
     if (res.statusCode < 200 || res.statusCode >= 300) {
       const text = await res.body.text().catch(() => "");
-      const pe = adapter.error(res.statusCode, text, ctype);
+      const pe = adapter.error(res.statusCode, text, ctype, res.headers);
       return fail(res.statusCode, fromProviderError(pe, c.t, c.alias), parseRetryAfter(res.headers["retry-after"]) ?? pe.retryAfterMs ?? null);
     }
     if (!c.stream) {
@@ -153,7 +156,7 @@ export async function attemptChat(c: AttemptCtx): Promise<AttemptResult> {
       try {
         text = await res.body.text();
       } catch (e) {
-        return networkError(e, c.t);
+        return networkError(e, c.t, c.alias);
       }
       let json: unknown;
       try {
@@ -169,7 +172,7 @@ export async function attemptChat(c: AttemptCtx): Promise<AttemptResult> {
       }
       return respondJson(c, resp);
     }
-    return await pumpStream(c, res.body, adapter.chatStream({ model: c.alias, id: c.responseId, created: c.created, includeUsage: c.includeUsage, request: c.req }), abort);
+    return await pumpStream(c, res.body, adapter.chatStream({ model: c.alias, id: c.responseId, created: c.created, includeUsage: c.includeUsage, request: c.req }), abort, adapter.streamDecoder?.());
   } finally {
     clearTimeout(timer);
     c.client.off?.("abort", onClient);
@@ -197,10 +200,12 @@ function chunkText(ch: { choices: { delta: { content?: string | null } }[] }): s
 const MAX_TEXT_KEEP = 256 * 1024;
 
 /** Upstream SSE → provider transformer → caller's format, chunk by chunk, honouring client backpressure. */
-async function pumpStream(c: AttemptCtx, body: AsyncIterable<Buffer>, tr: StreamTransformer, abort: Abort): Promise<AttemptResult> {
-  const events: EventSourceMessage[] = [];
-  const parser = createParser({ onEvent: (ev) => events.push(ev) });
+async function pumpStream(c: AttemptCtx, body: AsyncIterable<Buffer>, tr: StreamTransformer, abort: Abort, framing?: StreamDecoder): Promise<AttemptResult> {
+  const events: SseEvent[] = [];
+  const parser = createParser({ onEvent: (ev: EventSourceMessage) => events.push(ev) });
   const decoder = new TextDecoder();
+  // SSE unless the provider frames its stream otherwise (Bedrock's binary event stream).
+  const feed = framing ? (buf: Buffer) => void events.push(...framing.feed(buf)) : (buf: Buffer) => parser.feed(decoder.decode(buf, { stream: true }));
   const t0 = Date.now();
   let ttft: number | null = null;
   let text = "";
@@ -235,7 +240,7 @@ async function pumpStream(c: AttemptCtx, body: AsyncIterable<Buffer>, tr: Stream
   let cutError: string | null = null;
   try {
     for await (const buf of body) {
-      parser.feed(decoder.decode(buf, { stream: true }));
+      feed(buf);
       while (events.length) {
         const ev = events.shift()!;
         emit(tr.push({ event: ev.event, data: ev.data, id: ev.id }));
@@ -253,7 +258,7 @@ async function pumpStream(c: AttemptCtx, body: AsyncIterable<Buffer>, tr: Stream
     }
   } catch (e) {
     if (c.client.aborted) return { answered: true, outcome: "aborted", usage: tr.usage(), ttftMs: ttft, text };
-    if (!c.sink.headersSent) return networkError(e, c.t);
+    if (!c.sink.headersSent) return networkError(e, c.t, c.alias);
     await flush();
     cutError = (e as { code?: string })?.code === "UND_ERR_BODY_TIMEOUT" ? "upstream stream idle timeout" : "upstream connection closed mid-stream";
   }

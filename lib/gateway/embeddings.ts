@@ -1,4 +1,4 @@
-import type { EmbeddingsRequest, EmbeddingsResponse } from "@/lib/providers/types";
+import type { EmbeddingsRequest, EmbeddingsResponse, ProviderError } from "@/lib/providers/types";
 import { mockEmbeddings } from "@/lib/providers/mock";
 import { httpAdapter } from "./adapters";
 import { sendUpstream } from "./pool";
@@ -93,7 +93,15 @@ async function tryEmbeddings(body: EmbeddingsRequest, t: TargetInfo, alias: stri
   }
   // Built before anything is sent: if building or serialising throws, that is Portico's (or the
   // caller's) problem, never the target's — dispatch releases the breaker and the handler answers.
-  const up = withTraceHeaders(adapter.embeddingsRequest(body, t.target), req.signal);
+  let up;
+  try {
+    up = withTraceHeaders(adapter.embeddingsRequest(body, t.target), req.signal);
+  } catch (e) {
+    // Input the provider cannot take (e.g. several texts for Titan): the caller's request, returned as is.
+    const pe = (e as { providerError?: ProviderError })?.providerError;
+    if (pe) return { answered: false, status: pe.status, verdict: "return", err: new GatewayError(pe.status, pe.type, pe.code ?? null, pe.message, pe.param ?? null), retryAfterMs: null, local: true };
+    throw e;
+  }
   const abort = new Abort();
   const onClient = () => abort.abort("client");
   req.signal.on("abort", onClient);
@@ -103,17 +111,17 @@ async function tryEmbeddings(body: EmbeddingsRequest, t: TargetInfo, alias: stri
       res = await sendUpstream(up, { signal: abort, headersTimeout: t.provider.firstByteTimeoutMs, bodyTimeout: t.provider.totalTimeoutMs });
     } catch (e) {
       if (abort.reason === "client") return { answered: false, status: null, verdict: "retry", err: new GatewayError(499, "client_closed", "client_closed_request", "The client closed the request."), retryAfterMs: null };
-      return networkError(e, t);
+      return networkError(e, t, alias);
     }
     let text: string;
     try {
       text = await res.body.text();
     } catch (e) {
-      return networkError(e, t);
+      return networkError(e, t, alias);
     }
     if (res.statusCode < 200 || res.statusCode >= 300) {
       const ct = res.headers["content-type"];
-      const pe = adapter.error(res.statusCode, text, Array.isArray(ct) ? ct[0] : ct);
+      const pe = adapter.error(res.statusCode, text, Array.isArray(ct) ? ct[0] : ct, res.headers);
       return { answered: false, status: res.statusCode, verdict: verdictFor(res.statusCode), err: fromProviderError(pe, t, alias), retryAfterMs: parseRetryAfter(res.headers["retry-after"]) ?? pe.retryAfterMs ?? null };
     }
     let json: unknown;

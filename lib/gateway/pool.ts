@@ -1,6 +1,7 @@
 import { Pool, type Dispatcher } from "undici";
 import type { UpstreamRequest } from "@/lib/providers/types";
 import type { AbortLike } from "./types";
+import { applyUpstreamAuth } from "./upstream-auth";
 
 /**
  * One keep-alive undici Pool per upstream origin. The connection cap is sized
@@ -36,6 +37,26 @@ export interface SendOptions {
 }
 
 export function sendUpstream(up: UpstreamRequest, o: SendOptions): Promise<Dispatcher.ResponseData> {
+  // SigV4 / Google token: applied last, over the final headers (see UpstreamRequest.auth).
+  if (up.auth) return applyUpstreamAuth(up, postForm).then((signed) => send(signed, o));
+  return send(up, o);
+}
+
+/** The token exchange of a Google service account, on the same pools (bounded by a 10 s timeout). */
+async function postForm(url: string, body: string): Promise<{ status: number; text: string }> {
+  const u = new URL(url);
+  const res = await poolFor(u.origin).request({
+    method: "POST",
+    path: u.pathname + u.search,
+    headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json" },
+    body,
+    headersTimeout: 10_000,
+    bodyTimeout: 10_000,
+  });
+  return { status: res.statusCode, text: await res.body.text() };
+}
+
+function send(up: UpstreamRequest, o: SendOptions): Promise<Dispatcher.ResponseData> {
   const u = new URL(up.url);
   return poolFor(u.origin).request({
     method: up.method,

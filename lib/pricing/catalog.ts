@@ -8,9 +8,14 @@
  * mistral.ai/pricing). Prices change: this table only pre-fills a new model's prices;
  * the admin can always edit them, and stored models are never re-priced silently.
  *
- * Pure data + lookup: no imports, safe for the client bundle and for unit tests.
+ * Pure data + lookup (its only import, the provider presets, is pure data too): safe for
+ * the client bundle and for unit tests. The presets' own prices (Groq, Together, Bedrock …)
+ * are merged in as VENDOR_PRICE_CATALOG, looked up per vendor first.
  */
-export type CatalogVendor = "openai" | "anthropic" | "gemini" | "deepseek" | "mistral";
+import { PRESETS_CHECKED_AT, PROVIDER_PRESETS } from "@/lib/providers/catalog";
+
+/** First-party vendors here; a provider preset id (groq, together, bedrock …) for merged vendor prices. */
+export type CatalogVendor = "openai" | "anthropic" | "gemini" | "deepseek" | "mistral" | (string & {});
 
 export interface CatalogEntry {
   /** the provider's model id as sent upstream */
@@ -85,10 +90,29 @@ export const PRICE_CATALOG: readonly CatalogEntry[] = [
   e("mistral-embed", "mistral", "embedding", 0.1, 0, null, 8_192, null),
 ];
 
+/**
+ * Prices of the provider presets' own models (lib/providers/catalog.ts), one entry per
+ * vendor and model. Self-hosted models (price 0) are left out: nothing to pre-fill.
+ */
+export const VENDOR_PRICE_CATALOG: readonly CatalogEntry[] = PROVIDER_PRESETS.flatMap((p) =>
+  p.models
+    .filter((pm) => pm.inputPerM !== undefined && (pm.inputPerM > 0 || (pm.outputPerM ?? 0) > 0))
+    .map((pm) => e(pm.model, p.id, pm.kind, pm.inputPerM!, pm.outputPerM ?? 0, pm.cachedInputPerM ?? null, pm.contextWindow ?? null, pm.maxOutputTokens ?? null, pm.note ? { note: pm.note } : {})),
+);
+export const VENDOR_PRICES_CHECKED_AT = PRESETS_CHECKED_AT;
+
 const byId = new Map<string, CatalogEntry>();
 for (const entry of PRICE_CATALOG) {
   byId.set(entry.model, entry);
   for (const a of entry.aliases ?? []) byId.set(a, entry);
+}
+// Vendor prices answer ids the first-party catalog does not know; the first vendor listed wins.
+const byVendor = new Map<string, Map<string, CatalogEntry>>();
+for (const entry of VENDOR_PRICE_CATALOG) {
+  let v = byVendor.get(entry.vendor);
+  if (!v) byVendor.set(entry.vendor, (v = new Map()));
+  v.set(entry.model.toLowerCase(), entry);
+  for (const id of normalizeModelId(entry.model)) if (!byId.has(id)) byId.set(id, entry);
 }
 
 /**
@@ -112,9 +136,14 @@ export function normalizeModelId(id: string): string[] {
   return out;
 }
 
-/** The catalog entry for an upstream model id, or null when it is not a model we know. */
-export function lookupPrice(upstreamModel: string): CatalogEntry | null {
+/**
+ * The catalog entry for an upstream model id, or null when it is not a model we know.
+ * With `vendor` (a preset id), that vendor's own price wins over another vendor's.
+ */
+export function lookupPrice(upstreamModel: string, vendor?: string): CatalogEntry | null {
   if (!upstreamModel) return null;
+  const own = vendor ? byVendor.get(vendor)?.get(upstreamModel.trim().toLowerCase()) : undefined;
+  if (own) return own;
   for (const candidate of normalizeModelId(upstreamModel)) {
     const hit = byId.get(candidate);
     if (hit) return hit;

@@ -176,7 +176,7 @@ export interface EmbeddingsResponse {
 
 // ---------- adapter contract ----------
 
-export type ProviderType = "openai" | "azure-openai" | "anthropic" | "gemini" | "mock";
+export type ProviderType = "openai" | "azure-openai" | "anthropic" | "gemini" | "bedrock" | "vertex" | "mock";
 
 /** Everything an adapter needs to know about where and how to call. */
 export interface ProviderTarget {
@@ -202,6 +202,40 @@ export interface UpstreamRequest {
   url: string;
   headers: Record<string, string>;
   body?: string;
+  /**
+   * Credentials that can only be applied at send time, after every header is
+   * final: a SigV4 signature covers the headers (trace headers are added after
+   * the adapter ran), a Google access token comes from a token exchange (I/O,
+   * which adapters do not do). The gateway resolves it just before sending.
+   */
+  auth?: UpstreamAuth;
+}
+
+export type UpstreamAuth =
+  | {
+      kind: "aws-sigv4";
+      /** signing name, `bedrock` for bedrock-runtime */
+      service: string;
+      region: string;
+      accessKeyId: string;
+      secretAccessKey: string;
+      sessionToken?: string;
+    }
+  | {
+      kind: "google-service-account";
+      /** the service-account JSON as stored (the cache key of its access token) */
+      credential: string;
+      scope: string;
+    };
+
+/**
+ * Framing of a non-SSE stream (Bedrock's binary event stream): bytes in,
+ * events out, kept incremental because frames split across reads. A framing
+ * problem (bad CRC) comes out as an event the adapter's transformer turns into
+ * an error, so the gateway has one path for in-stream failures.
+ */
+export interface StreamDecoder {
+  feed(bytes: Uint8Array): SseEvent[];
 }
 
 /** One server-sent event as parsed from the upstream byte stream. */
@@ -293,8 +327,13 @@ export interface HttpProviderAdapter {
   /** Embeddings, where the provider has them. */
   embeddingsRequest?(req: EmbeddingsRequest, target: ProviderTarget): UpstreamRequest;
   embeddingsResponse?(body: unknown, ctx: ResponseContext): EmbeddingsResponse;
-  /** Map a non-2xx answer (status, raw body text, content-type) to a ProviderError. */
-  error(status: number, bodyText: string, contentType: string | undefined): ProviderError;
+  /**
+   * Map a non-2xx answer (status, raw body text, content-type) to a ProviderError.
+   * `headers` (lower-case names) for providers that name the error there (Bedrock's x-amzn-ErrorType).
+   */
+  error(status: number, bodyText: string, contentType: string | undefined, headers?: Record<string, string | string[] | undefined>): ProviderError;
   /** Extract usage from a non-streaming body (also used for logging failures). */
   usage(body: unknown): Usage | null;
+  /** A fresh decoder per stream when the stream is not SSE (Bedrock event stream). */
+  streamDecoder?(): StreamDecoder;
 }

@@ -15,7 +15,7 @@ export interface Issue {
   message: string;
 }
 
-export const PROVIDER_TYPE_VALUES = ["openai", "azure-openai", "anthropic", "gemini", "mock"] as const;
+export const PROVIDER_TYPE_VALUES = ["openai", "azure-openai", "anthropic", "gemini", "bedrock", "vertex", "mock"] as const;
 export type ProviderTypeValue = (typeof PROVIDER_TYPE_VALUES)[number];
 export const MODEL_KIND_VALUES = ["chat", "embedding"] as const;
 export const ROUTE_STRATEGY_VALUES = ["single", "weighted", "fallback"] as const;
@@ -26,8 +26,14 @@ export const DEFAULT_BASE_URLS: Record<ProviderTypeValue, string> = {
   "azure-openai": "https://<resource>.openai.azure.com",
   anthropic: "https://api.anthropic.com",
   gemini: "https://generativelanguage.googleapis.com",
+  // Derived from the region / location when left blank; set one for a VPC endpoint or a proxy.
+  bedrock: "https://bedrock-runtime.<region>.amazonaws.com",
+  vertex: "https://<location>-aiplatform.googleapis.com",
   mock: "",
 };
+
+/** Types whose base URL may stay blank (the adapter derives it from options). */
+const DERIVED_BASE_URL: readonly ProviderTypeValue[] = ["mock", "bedrock", "vertex"];
 
 /** Issues → zod-style error path prefixing, for nested validators. */
 function at(prefix: string, field: string): string {
@@ -59,6 +65,9 @@ export const FORBIDDEN_HEADERS: Record<string, string> = {
   "x-api-key": "carries the credential: put the key in the API key field instead",
   "api-key": "carries the credential: put the key in the API key field instead",
   "x-goog-api-key": "carries the credential: put the key in the API key field instead",
+  // Bedrock (SigV4): set by the signer; a stale copy would break every signature.
+  "x-amz-security-token": "carries the credential: put the session token in the credential fields instead",
+  "x-amz-date": "is set when the request is signed",
 };
 
 /** RFC 9110 token. */
@@ -137,7 +146,7 @@ const MOCK_OPTION_LIMITS: Record<string, { min: number; max: number; integer: bo
 };
 
 export function validateBaseUrl(type: ProviderTypeValue, baseUrl: string): string | null {
-  if (!baseUrl) return type === "mock" ? null : `Base URL is required for ${type} providers (e.g. ${DEFAULT_BASE_URLS[type]}).`;
+  if (!baseUrl) return DERIVED_BASE_URL.includes(type) ? null : `Base URL is required for ${type} providers (e.g. ${DEFAULT_BASE_URLS[type]}).`;
   if (baseUrl.includes("<") || baseUrl.includes(">")) return "Replace the <placeholder> with your own value.";
   let u: URL;
   try {
@@ -170,15 +179,90 @@ export function validateProviderConfig(p: ProviderFields): Issue[] {
       else if (v < lim.min || v > lim.max) issues.push({ field: `options.${k}`, message: `${k} must be between ${lim.min} and ${lim.max}.` });
     }
   }
+  if (p.type === "bedrock") issues.push(...validateBedrockOptions(p.options));
+  if (p.type === "vertex") issues.push(...validateVertexOptions(p.options));
   if (p.type === "azure-openai" && p.apiVersion && !/^\d{4}-\d{2}-\d{2}(-preview)?$|^v1$|^latest$|^preview$/.test(p.apiVersion)) {
     issues.push({ field: "apiVersion", message: "Use an Azure api-version such as 2024-10-21 or 2025-01-01-preview." });
   }
   return issues;
 }
 
-/** Last 4 characters, shown in the UI as ••••abcd so admins can tell keys apart. */
+// ---------------------------------------------------------------- Bedrock / Vertex
+
+const AWS_REGION_RE = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/;
+const GCP_PROJECT_RE = /^[a-z][a-z0-9-]{4,28}[a-z0-9]$|^[a-z0-9.:-]{1,100}$/;
+const GCP_LOCATION_RE = /^(global|[a-z]+-[a-z]+\d{1,2})$/;
+
+function validateBedrockOptions(o: Record<string, unknown>): Issue[] {
+  const issues: Issue[] = [];
+  if (typeof o.region !== "string" || !AWS_REGION_RE.test(o.region)) {
+    issues.push({ field: "options.region", message: "Enter the AWS region of the Bedrock endpoint, e.g. us-east-1." });
+  }
+  if (o.authMode !== undefined && o.authMode !== "iam" && o.authMode !== "api-key") {
+    issues.push({ field: "options.authMode", message: 'Auth mode is "iam" (access keys, SigV4) or "api-key" (Bedrock API key).' });
+  }
+  return issues;
+}
+
+function validateVertexOptions(o: Record<string, unknown>): Issue[] {
+  const issues: Issue[] = [];
+  if (o.project !== undefined && (typeof o.project !== "string" || !GCP_PROJECT_RE.test(o.project))) {
+    issues.push({ field: "options.project", message: "Enter the Google Cloud project id, e.g. my-project-123." });
+  }
+  if (typeof o.location !== "string" || !GCP_LOCATION_RE.test(o.location)) {
+    issues.push({ field: "options.location", message: "Enter the Vertex AI location, e.g. us-central1, us-east5 or global." });
+  }
+  return issues;
+}
+
+/** JSON secrets: a service-account key file (Vertex) or AWS access keys (Bedrock in iam mode). */
+function jsonObject(secret: string): Record<string, unknown> | null {
+  try {
+    const v: unknown = JSON.parse(secret);
+    return v !== null && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The credential's shape for the provider type, checked when it is set. Bedrock: a
+ * Bedrock API key, or in iam mode `{"accessKeyId","secretAccessKey","sessionToken"?}`.
+ * Vertex: the service-account key file (a JSON object with client_email and private_key).
+ */
+export function validateCredential(type: ProviderTypeValue, options: Record<string, unknown>, apiKey: string): Issue[] {
+  const field = "apiKey";
+  const j = apiKey.trimStart().startsWith("{") ? jsonObject(apiKey) : null;
+  if (type === "bedrock") {
+    const iam = options.authMode === "iam" || (options.authMode === undefined && j !== null);
+    if (!iam) return [];
+    if (!j || typeof j.accessKeyId !== "string" || typeof j.secretAccessKey !== "string" || !/^[A-Z0-9]{16,128}$/.test(j.accessKeyId)) {
+      return [{ field, message: 'For access-key auth, give {"accessKeyId": "AKIA…", "secretAccessKey": "…", "sessionToken": "…" (optional)}.' }];
+    }
+    return [];
+  }
+  if (type === "vertex") {
+    if (!j) return [{ field, message: "Paste the whole service-account key file (JSON)." }];
+    if (j.type !== undefined && j.type !== "service_account") return [{ field, message: `The key file is of type "${String(j.type)}", not "service_account".` }];
+    if (typeof j.client_email !== "string" || typeof j.private_key !== "string" || !j.private_key.includes("PRIVATE KEY")) {
+      return [{ field, message: "The key file needs client_email and a PEM private_key." }];
+    }
+    if (j.token_uri !== undefined && (typeof j.token_uri !== "string" || !/^https?:\/\//.test(j.token_uri))) {
+      return [{ field, message: "The key file's token_uri must be an http(s) URL." }];
+    }
+  }
+  return [];
+}
+
+/**
+ * Last 4 characters, shown in the UI as ••••abcd so admins can tell keys apart.
+ * JSON credentials end in `"}`: they show the end of the access key id or of the
+ * service account's private_key_id instead.
+ */
 export function keyLast4(apiKey: string): string {
-  return apiKey.slice(-4);
+  const j = apiKey.trimStart().startsWith("{") ? jsonObject(apiKey) : null;
+  const id = j ? (typeof j.accessKeyId === "string" ? j.accessKeyId : typeof j.private_key_id === "string" ? j.private_key_id : null) : null;
+  return (id ?? apiKey).slice(-4);
 }
 
 // ---------------------------------------------------------------- models
@@ -405,3 +489,20 @@ export function assertNoIssues(issues: Issue[], what: string): void {
   if (!issues.length) return;
   throw new ValidationError(`Invalid ${what}: ${issues.map((i) => `${i.field}: ${i.message}`).join("; ")}`, issues);
 }
+
+// ---------------------------------------------------------------- provider presets
+
+/** Adding a vendor from its preset (lib/providers/catalog.ts): what the admin may override. */
+export const createFromPresetInput = z.strictObject({
+  presetId: z.string().trim().min(1, "Choose a preset."),
+  /** defaults to the preset's name */
+  name: z.string().trim().min(1).max(80).optional(),
+  apiKey: apiKeyField.optional(),
+  /** replaces the preset's (the Azure resource, a self-hosted server's address) */
+  baseUrl: z.string().trim().max(500).optional(),
+  /** merged over the preset's (region, location, project …) */
+  options: z.record(z.string(), z.unknown()).optional(),
+  apiVersion: z.string().trim().max(50).optional(),
+  /** which of the preset's models to add; all of them when absent */
+  models: z.array(z.string().trim().min(1)).max(100).optional(),
+});

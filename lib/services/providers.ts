@@ -15,6 +15,7 @@ import {
   keyLast4,
   providerFields,
   updateProviderInput,
+  validateCredential,
   validateProviderConfig,
   type ProviderFields,
 } from "./gateway-validation";
@@ -53,7 +54,7 @@ export function createProvider({ actor, input }: { actor: Actor; input: unknown 
   requireAdmin(actor);
   const data = parseWith(createProviderInput, input, "provider");
   const { apiKey, ...fields } = data;
-  assertNoIssues(validateProviderConfig(fields), "provider");
+  assertNoIssues([...validateProviderConfig(fields), ...(apiKey ? validateCredential(fields.type, fields.options, apiKey) : [])], "provider");
   const db = getDb();
   if (db.select({ id: providers.id }).from(providers).where(eq(providers.name, fields.name)).get()) throw nameTaken(fields.name);
   const now = Date.now();
@@ -94,7 +95,7 @@ export function updateProvider({ actor, id, input }: { actor: Actor; id: string;
   const defined = Object.fromEntries(Object.entries(fieldPatch).filter(([, v]) => v !== undefined));
   const fields = parseWith(providerFields, { ...fieldsOf(before), ...defined }, "provider");
   fields.baseUrl = fields.baseUrl.replace(/\/+$/, "");
-  assertNoIssues(validateProviderConfig(fields), "provider");
+  assertNoIssues([...validateProviderConfig(fields), ...(apiKey ? validateCredential(fields.type, fields.options, apiKey) : [])], "provider");
   if (fields.name !== before.name && db.select({ id: providers.id }).from(providers).where(eq(providers.name, fields.name)).get()) {
     throw nameTaken(fields.name);
   }

@@ -26,7 +26,7 @@ import path from "node:path";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createParser, type EventSourceMessage } from "eventsource-parser";
-import { startFakeUpstream, type RecordedRequest } from "../../e2e/fakes";
+import { FAKE_AWS_KEYS, FAKE_SA_PROJECT, fakeServiceAccount, startFakeUpstream, type RecordedRequest } from "../../e2e/fakes";
 import type { Actor } from "@/lib/auth/actor";
 import type { RequestLog } from "@/lib/db/schema";
 
@@ -37,7 +37,7 @@ import type { RequestLog } from "@/lib/db/schema";
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Wire = any;
 
-export type ProviderType = "openai" | "azure-openai" | "anthropic" | "gemini" | "mock";
+export type ProviderType = "openai" | "azure-openai" | "anthropic" | "gemini" | "bedrock" | "vertex" | "mock";
 export type Strategy = "single" | "weighted" | "fallback";
 
 export interface TargetSpec {
@@ -86,11 +86,18 @@ type Mods = {
 export const ADMIN_EMAIL = "admin@portico.test";
 
 /** Default credentials the fake upstream accepts, per provider type. */
-const PROVIDER_DEFAULTS: Record<Exclude<ProviderType, "mock">, { key: string; apiVersion?: string; path: string }> = {
+const PROVIDER_DEFAULTS: Record<
+  Exclude<ProviderType, "mock">,
+  { key: string | ((fakeUrl: string) => string); apiVersion?: string; path: string; options?: Record<string, unknown> }
+> = {
   openai: { key: "sk-test", path: "/v1" },
   "azure-openai": { key: "az-test", apiVersion: "2024-10-21", path: "" },
   anthropic: { key: "sk-ant-test", path: "" },
   gemini: { key: "g-test", path: "" },
+  // Access keys the fake verifies SigV4 signatures with.
+  bedrock: { key: JSON.stringify(FAKE_AWS_KEYS), path: "", options: { region: "us-east-1", authMode: "iam" } },
+  // A service-account key file whose token_uri is the fake's token endpoint.
+  vertex: { key: (fakeUrl) => fakeServiceAccount(fakeUrl), path: "", options: { project: FAKE_SA_PROJECT, location: "us-central1" } },
 };
 
 export async function startGateway(env: Record<string, string> = {}) {
@@ -168,7 +175,8 @@ export async function startGateway(env: Record<string, string> = {}) {
       input = { name, type, options: { latencyMs: 0, tokensPerSecond: 0, replyTokens: 12 }, ...extra };
     } else {
       const d = PROVIDER_DEFAULTS[type];
-      input = { name, type, baseUrl: fake.url + d.path, apiKey: d.key, ...(d.apiVersion ? { apiVersion: d.apiVersion } : {}), ...extra };
+      const apiKey = typeof d.key === "function" ? d.key(fake.url) : d.key;
+      input = { name, type, baseUrl: fake.url + d.path, apiKey, ...(d.apiVersion ? { apiVersion: d.apiVersion } : {}), ...(d.options ? { options: d.options } : {}), ...extra };
     }
     const p = m.providers.createProvider({ actor, input });
     providerIds.set(name, p.id);

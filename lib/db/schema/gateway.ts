@@ -2,7 +2,7 @@ import { sqliteTable, text, integer, real, index, uniqueIndex } from "drizzle-or
 import { users, teams } from "./identity";
 import { apps } from "./access";
 
-export const PROVIDER_TYPES = ["openai", "azure-openai", "anthropic", "gemini", "mock"] as const;
+export const PROVIDER_TYPES = ["openai", "azure-openai", "anthropic", "gemini", "bedrock", "vertex", "mock"] as const;
 export type ProviderTypeName = (typeof PROVIDER_TYPES)[number];
 
 /** An upstream account: where to call and with which (encrypted) credential. */
