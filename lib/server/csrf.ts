@@ -12,6 +12,7 @@
  *   passes: forging it needs the cookie itself.
  * Bearer-token calls (`pat_`) never come through here: a token is not sent ambiently.
  */
+type Env = Record<string, string | undefined>;
 const SAFE = new Set(["GET", "HEAD", "OPTIONS"]);
 
 export function isStateChanging(method: string): boolean {
@@ -32,7 +33,7 @@ function originOf(url: string | undefined | null): string | null {
  * proxy the Host header may be an internal name); else NEXTAUTH_URL (which start-up derives
  * from the public URL or the port) and the origin the request itself was addressed to.
  */
-export function allowedOrigins(h: Headers, env: NodeJS.ProcessEnv = process.env): string[] {
+export function allowedOrigins(h: Headers, env: Env = process.env): string[] {
   const pub = originOf(env.PORTICO_PUBLIC_URL);
   if (pub) return [pub];
   const out: string[] = [];
@@ -50,7 +51,7 @@ export function allowedOrigins(h: Headers, env: NodeJS.ProcessEnv = process.env)
 }
 
 /** null when the request may proceed, else why it is refused. */
-export function crossSiteReason(method: string, h: Headers, env: NodeJS.ProcessEnv = process.env): string | null {
+export function crossSiteReason(method: string, h: Headers, env: Env = process.env): string | null {
   if (!isStateChanging(method)) return null;
   const origin = h.get("origin");
   const site = h.get("sec-fetch-site");
