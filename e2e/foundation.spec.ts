@@ -40,7 +40,7 @@ test.describe("sign-in", () => {
     await expect(page.getByTestId("user-menu")).toBeVisible();
     // The button works once React has hydrated the page: retry the click until it navigates.
     await expect(async () => {
-      if (!page.url().includes("/login")) await page.getByRole("button", { name: "Sign out" }).click({ timeout: 2000 });
+      if (!page.url().includes("/login")) await page.getByRole("button", { name: "Sign out", exact: true }).click({ timeout: 2000 });
       await expect(page).toHaveURL(/\/login/, { timeout: 3000 });
     }).toPass({ timeout: 15_000 });
     expect((await page.request.get("/api/me")).status()).toBe(401);

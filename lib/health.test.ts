@@ -28,3 +28,28 @@ describe("/readyz Redis probe", () => {
     expect(await probeRedis(undefined)).toBeNull();
   });
 });
+
+describe("/readyz as a whole", () => {
+  it("a Redis-backed check that has not noticed the outage yet is marked degraded too", async () => {
+    const health = await import("./health");
+    const srv = net.createServer();
+    await new Promise<void>((r) => srv.listen(0, "127.0.0.1", r));
+    const port = (srv.address() as net.AddressInfo).port;
+    await new Promise<void>((r) => srv.close(() => r()));
+    g.__porticoRedisProbe?.close();
+    g.__porticoRedisProbe = undefined;
+    process.env.REDIS_URL = `redis://127.0.0.1:${port}`;
+    health.registerReadinessCheck("rateLimitStore", () => ({ ok: true, message: "redis" }));
+    const fs = await import("node:fs");
+    const os = await import("node:os");
+    const path = await import("node:path");
+    process.env.DATABASE_URL = "file:" + path.join(fs.mkdtempSync(path.join(os.tmpdir(), "portico-ready-")), "p.db");
+    try {
+      const r = await health.readinessProbed();
+      expect(r.checks.redis).toMatchObject({ ok: true, degraded: true });
+      expect(r.checks.rateLimitStore).toMatchObject({ ok: true, degraded: true });
+    } finally {
+      delete process.env.REDIS_URL;
+    }
+  });
+});

@@ -61,6 +61,12 @@ export async function probeRedis(url = process.env.REDIS_URL): Promise<Readiness
 export async function readinessProbed(): Promise<Readiness> {
   const r = readiness();
   const redis = await probeRedis();
-  if (redis) r.checks.redis = redis;
+  if (redis) {
+    r.checks.redis = redis;
+    // A store that has not yet noticed (no limited call since Redis went away) must not read as healthy.
+    if (redis.degraded) {
+      for (const c of Object.values(r.checks)) if (c !== redis && c.message === "redis" && !c.degraded) Object.assign(c, { degraded: true, message: "redis (unreachable now: see the redis check)" });
+    }
+  }
   return r;
 }

@@ -20,8 +20,8 @@ export function UserMenu({ name, email, role }: { name: string; email: string; r
       <button className="btn small" onClick={() => signOut({ callbackUrl: "/login" })}>
         Sign out
       </button>
-      <button className="btn small" data-testid="sign-out-everywhere" title="End your sessions in every browser and device" onClick={() => void signOutEverywhere()}>
-        Sign out everywhere
+      <button className="btn small" data-testid="sign-out-everywhere" title="Sign out everywhere: ends your sessions in every browser and device" onClick={() => void signOutEverywhere()}>
+        End all sessions
       </button>
     </div>
   );
