@@ -153,11 +153,25 @@ export function serverTimeouts(): { keepAliveTimeout: number; headersTimeout: nu
   };
 }
 
+function isDataPlane(url: string | undefined): boolean {
+  return !!url && (url === "/v1" || url.startsWith("/v1/") || url.startsWith("/v1?"));
+}
+
 /** An http.Server with the timeouts above and the JSON client-error answer. */
 export function createEdgeServer(listener: http.RequestListener): http.Server {
   const t = serverTimeouts();
   const server = http.createServer({ connectionsCheckingInterval: t.connectionsCheckingInterval, requestTimeout: t.requestTimeout, headersTimeout: t.headersTimeout }, listener);
   server.keepAliveTimeout = t.keepAliveTimeout;
   server.on("clientError", onClientError);
+  // `Expect: 100-continue` (curl sends it for large bodies): refuse an oversized control-plane
+  // body before inviting the client to send it.
+  server.on("checkContinue", (req: http.IncomingMessage, res: http.ServerResponse) => {
+    const limit = controlBodyLimit();
+    if (!isDataPlane(req.url) && Number(req.headers["content-length"] || 0) > limit) {
+      return refuse(req, res, 413, "payload_too_large", `The request body is larger than ${limit} bytes.`);
+    }
+    res.writeContinue();
+    server.emit("request", req, res);
+  });
   return server;
 }

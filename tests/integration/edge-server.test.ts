@@ -97,6 +97,15 @@ describe("control-plane edge", () => {
     expect(seen.length).toBe(n);
   });
 
+  it("answers Expect: 100-continue for an oversized body with 413, not with an invitation to send it", async () => {
+    const { text } = await raw(`POST /api/admin/x HTTP/1.1\r\nhost: x\r\ncontent-length: 52428800\r\nexpect: 100-continue\r\n\r\n`);
+    expect(text).toMatch(/^HTTP\/1\.1 413/);
+    expect(text).not.toContain("100 Continue");
+    const ok = await raw(`POST /api/admin/x HTTP/1.1\r\nhost: x\r\ncontent-length: 2\r\nexpect: 100-continue\r\nconnection: close\r\n\r\nhi`);
+    expect(ok.text).toMatch(/^HTTP\/1\.1 100 Continue/);
+    expect(ok.text).toContain("200 OK");
+  });
+
   it("hands a small chunked body to Next whole, and appends the peer to X-Forwarded-For", async () => {
     const { text } = await raw(
       `POST /api/admin/x HTTP/1.1\r\nhost: x\r\nx-forwarded-for: 6.6.6.6\r\ntransfer-encoding: chunked\r\nconnection: close\r\n\r\n5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n`,
