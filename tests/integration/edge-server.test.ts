@@ -17,9 +17,19 @@ const seen: { url?: string; body: string; xff?: string }[] = [];
 beforeAll(async () => {
   process.env.PORTICO_MAX_CONTROL_BODY_BYTES = String(LIMIT);
   process.env.PORTICO_HEADERS_TIMEOUT_MS = "300";
+  process.env.PORTICO_REQUEST_TIMEOUT_MS = "600";
   const { createEdgeServer, forwardToNext } = await import("@/lib/server/control-request");
   // Stand-in for Next: reads the whole body, answers what it saw.
   const fakeNext = async (req: http.IncomingMessage, res: http.ServerResponse) => {
+    if (req.url === "/stream") {
+      // A long response (like a /v1 SSE stream): three times the request timeout.
+      res.writeHead(200, { "content-type": "text/event-stream" });
+      for (let i = 0; i < 18; i++) {
+        res.write(`data: ${i}\n\n`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      return void res.end("data: [DONE]\n\n");
+    }
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const body = Buffer.concat(chunks).toString();
@@ -124,6 +134,13 @@ describe("control-plane edge", () => {
     const big = await raw(`GET / HTTP/1.1\r\nhost: x\r\nx-big: ${"a".repeat(40_000)}\r\n\r\n`);
     expect(big.text).toMatch(/^HTTP\/1\.1 431/);
     expect(big.text).toContain('"headers_too_large"');
+  });
+
+  it("does not cut a response that streams longer than the request timeout (it bounds the upload only)", async () => {
+    const res = await fetch(`http://127.0.0.1:${port}/stream`);
+    const text = await res.text();
+    expect(text).toContain("data: 17");
+    expect(text).toContain("[DONE]");
   });
 
   it("closes a slow-loris connection that never finishes its headers, with a JSON 408", async () => {
