@@ -7,11 +7,12 @@
 // First: Next's Node environment (AsyncLocalStorage globals). Control-plane modules that the
 // fast path imports indirectly (webhooks → services → next/headers) need it at load time.
 import "next/dist/server/node-environment";
-import http from "node:http";
 import next from "next";
 import { applyEnvDefaults, bootstrap } from "@/lib/bootstrap";
 import { closeDb } from "@/lib/db/client";
 import { drainServer, trackResponses } from "@/lib/server/graceful";
+import { createEdgeServer, forwardToNext } from "@/lib/server/control-request";
+import { trustedProxies } from "@/lib/server/client-address";
 import { beginShutdown, gatewayNodeHandler, isGatewayPath, shutdownGateway } from "@/lib/gateway/node-mount";
 import { isMetricsPath, metricsNodeHandler } from "@/lib/telemetry/metrics-endpoint";
 import { flushTraces } from "@/lib/telemetry/otlp";
@@ -22,6 +23,7 @@ async function main(): Promise<void> {
   const port = Number(process.env.PORT || 3000);
   const host = process.env.HOST || "0.0.0.0";
   try {
+    trustedProxies(); // a malformed PORTICO_TRUSTED_PROXIES stops start-up here
     await bootstrap();
   } catch (e) {
     console.error(`[portico] start-up failed: ${e instanceof Error ? e.message : String(e)}`);
@@ -33,7 +35,8 @@ async function main(): Promise<void> {
   const fastPath = process.env.PORTICO_FAST_PATH !== "0";
   const { inFlight, track } = trackResponses();
 
-  const server = http.createServer((req, res) => {
+  // Timeouts and JSON answers to malformed requests: lib/server/control-request.ts.
+  const server = createEdgeServer((req, res) => {
     track(res);
     if (fastPath && isGatewayPath(req.url ?? "/")) {
       gatewayNodeHandler(req, res);
@@ -44,16 +47,13 @@ async function main(): Promise<void> {
       metricsNodeHandler(req, res);
       return;
     }
-    handle(req, res).catch((e: unknown) => {
+    // Body limit (counted as it arrives) and the peer address, then Next.
+    forwardToNext(req, res, handle).catch((e: unknown) => {
       log.error("request failed", { path: req.url, err: e });
       if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" });
       res.end(JSON.stringify({ error: { code: "internal_error", message: "Something went wrong on our side." } }));
     });
   });
-  // Longer than common load balancer idle timeouts (60 s), so they close first.
-  server.keepAliveTimeout = Number(process.env.PORTICO_KEEPALIVE_MS || 65_000);
-  server.headersTimeout = server.keepAliveTimeout + 1_000;
-  server.requestTimeout = 0; // long streams are bounded by the gateway's own timeouts
 
   // A deep accept queue: bursts of new connections (1,000 streams opening at once) must not overflow into SYN retries.
   server.listen({ port, host, backlog: Number(process.env.PORTICO_LISTEN_BACKLOG || 4096) }, () => {

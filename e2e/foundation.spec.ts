@@ -25,17 +25,22 @@ test.describe("sign-in", () => {
     await expect(page).toHaveURL(/\/login/);
   });
 
-  test("sign-out ends the session", async ({ browser }) => {
+  test("sign-out ends the session", async ({ browser, playwright, baseURL }) => {
+    // Its own account: signing out ends every session of that user, the stored admin state included.
+    const admin = await playwright.request.newContext({ baseURL, storageState: ADMIN_STATE });
+    const email = `${uniq("leaver")}@e2e.test`;
+    expect((await admin.post("/api/admin/users", { data: { email, name: "Leaver", password: "leaver-password-1", role: "admin" } })).status()).toBe(201);
+    await admin.dispose();
     const ctx = await browser.newContext({ storageState: undefined });
     const page = await ctx.newPage();
     await page.goto("/login");
-    await page.getByLabel("Email").fill(ADMIN.email);
-    await page.getByLabel("Password").fill(ADMIN.password);
+    await page.getByLabel("Email").fill(email);
+    await page.getByLabel("Password").fill("leaver-password-1");
     await page.getByRole("button", { name: "Sign in", exact: true }).click();
     await expect(page.getByTestId("user-menu")).toBeVisible();
     // The button works once React has hydrated the page: retry the click until it navigates.
     await expect(async () => {
-      if (!page.url().includes("/login")) await page.getByRole("button", { name: "Sign out" }).click({ timeout: 2000 });
+      if (!page.url().includes("/login")) await page.getByRole("button", { name: "Sign out", exact: true }).click({ timeout: 2000 });
       await expect(page).toHaveURL(/\/login/, { timeout: 3000 });
     }).toPass({ timeout: 15_000 });
     expect((await page.request.get("/api/me")).status()).toBe(401);

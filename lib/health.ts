@@ -1,13 +1,14 @@
 import { getDb } from "@/lib/db/client";
 import { migrationsUpToDate } from "@/lib/db/migrate";
+import { RedisClient } from "@/lib/policy/redis-client";
 
 export interface Readiness {
   status: "ok" | "unavailable";
-  checks: Record<string, { ok: boolean; message?: string }>;
+  checks: Record<string, { ok: boolean; degraded?: boolean; message?: string }>;
 }
 
-type Check = () => { ok: boolean; message?: string };
-const g = globalThis as unknown as { __porticoReadyChecks?: Map<string, Check> };
+type Check = () => { ok: boolean; degraded?: boolean; message?: string };
+const g = globalThis as unknown as { __porticoReadyChecks?: Map<string, Check>; __porticoRedisProbe?: RedisClient };
 const extra = (g.__porticoReadyChecks ??= new Map());
 
 /** Other parts (rate-limit store, log writer) add their own readiness checks. */
@@ -35,4 +36,37 @@ export function readiness(): Readiness {
   }
   const ok = Object.values(checks).every((c) => c.ok);
   return { status: ok ? "ok" : "unavailable", checks };
+}
+
+/**
+ * Redis as it is now, not as the last limited call found it: a PING with a short timeout on
+ * a probe connection of its own. Redis down is `degraded` (rate limits, cache, idempotency
+ * and the sign-in throttle fall back to this process), not "unavailable": the instance still
+ * serves, so a load balancer must not take every instance out at once.
+ */
+export async function probeRedis(url = process.env.REDIS_URL): Promise<Readiness["checks"][string] | null> {
+  if (!url) return null;
+  const client = (g.__porticoRedisProbe ??= new RedisClient(url, { timeoutMs: 300, connectTimeoutMs: 300 }));
+  const t0 = Date.now();
+  try {
+    const pong = await client.command(["PING"]);
+    if (pong !== "PONG") throw new Error(`unexpected reply ${JSON.stringify(pong)}`);
+    return { ok: true, message: `PONG in ${Date.now() - t0} ms` };
+  } catch (e) {
+    return { ok: true, degraded: true, message: `Redis unreachable (${e instanceof Error ? e.message : String(e)}): shared limits, cache and sign-in throttle run in this process only` };
+  }
+}
+
+/** /readyz: the checks above plus the active probes (Redis). */
+export async function readinessProbed(): Promise<Readiness> {
+  const r = readiness();
+  const redis = await probeRedis();
+  if (redis) {
+    r.checks.redis = redis;
+    // A store that has not yet noticed (no limited call since Redis went away) must not read as healthy.
+    if (redis.degraded) {
+      for (const c of Object.values(r.checks)) if (c !== redis && c.message === "redis" && !c.degraded) Object.assign(c, { degraded: true, message: "redis (unreachable now: see the redis check)" });
+    }
+  }
+  return r;
 }

@@ -1,9 +1,9 @@
-import { readiness } from "@/lib/health";
+import { readinessProbed } from "@/lib/health";
 
 export const dynamic = "force-dynamic";
 
-/** Readiness: database reachable and every migration applied. */
-export function GET() {
-  const r = readiness();
+/** Readiness: database reachable, every migration applied; Redis (when configured) pinged now. */
+export async function GET() {
+  const r = await readinessProbed();
   return Response.json(r, { status: r.status === "ok" ? 200 : 503 });
 }

@@ -1,5 +1,12 @@
 "use client";
 import { signOut } from "next-auth/react";
+import { api } from "@/components/api";
+
+/** Ends every session of the signed-in user (other browsers and devices too), then this one. */
+async function signOutEverywhere(): Promise<void> {
+  await api("/api/portal/account/sign-out", { method: "POST" }).catch(() => undefined);
+  await signOut({ callbackUrl: "/login" });
+}
 
 export function UserMenu({ name, email, role }: { name: string; email: string; role: string }) {
   return (
@@ -12,6 +19,9 @@ export function UserMenu({ name, email, role }: { name: string; email: string; r
       </span>
       <button className="btn small" onClick={() => signOut({ callbackUrl: "/login" })}>
         Sign out
+      </button>
+      <button className="btn small" data-testid="sign-out-everywhere" title="Sign out everywhere: ends your sessions in every browser and device" onClick={() => void signOutEverywhere()}>
+        End all sessions
       </button>
     </div>
   );

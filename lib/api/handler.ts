@@ -2,6 +2,9 @@ import { z, type ZodType } from "zod";
 import { AppError, BadRequestError, ValidationError } from "@/lib/errors";
 import { currentActor } from "@/lib/auth/session";
 import { requireRole, type Actor, type EffectiveRole } from "@/lib/auth/actor";
+import { crossSiteReason, isJsonContentType, isStateChanging } from "@/lib/server/csrf";
+import { readLimitedText } from "@/lib/server/body-limit";
+import { MAX_JSON_DEPTH, tooDeep } from "@/lib/http/json-depth";
 
 export interface HandlerCtx<B, Q> {
   actor: Actor;
@@ -33,13 +36,36 @@ export function errorResponse(e: unknown): Response {
   return Response.json({ error: { code: "internal_error", message: "Something went wrong on our side. The change was not applied." } }, { status: 500 });
 }
 
+type Issue = z.core.$ZodIssue;
+
+/**
+ * Issues → `{field, message}`. A union (e.g. "userId or email") that matched no branch is
+ * reported through the branch that came closest (fewest issues), so the caller learns which
+ * field is wrong instead of a bare "Invalid input" on the body.
+ */
+function flatIssues(issues: readonly Issue[], prefix: PropertyKey[] = []): { path: PropertyKey[]; issue: Issue }[] {
+  const out: { path: PropertyKey[]; issue: Issue }[] = [];
+  for (const i of issues) {
+    const path = [...prefix, ...i.path];
+    if (i.code === "invalid_union" && i.errors.length > 0) {
+      const best = [...i.errors].sort((a, b) => a.length - b.length)[0]!;
+      if (best.length > 0) {
+        out.push(...flatIssues(best, path));
+        continue;
+      }
+    }
+    out.push({ path, issue: i });
+  }
+  return out;
+}
+
 export function zodDetails(err: z.ZodError): { field: string; message: string }[] {
   const out: { field: string; message: string }[] = [];
-  for (const i of err.issues) {
+  for (const { path, issue: i } of flatIssues(err.issues)) {
     if (i.code === "unrecognized_keys") {
-      for (const k of i.keys) out.push({ field: [...i.path, k].join("."), message: "Unknown field." });
+      for (const k of i.keys) out.push({ field: [...path, k].map(String).join("."), message: "Unknown field." });
     } else {
-      out.push({ field: i.path.join(".") || "(body)", message: i.message });
+      out.push({ field: path.map(String).join(".") || "(body)", message: i.message });
     }
   }
   return out;
@@ -52,14 +78,37 @@ export function parseWith<T>(schema: ZodType<T>, value: unknown, what: string): 
   throw new ValidationError(`Invalid ${what}: ${details.map((d) => `${d.field}: ${d.message}`).join("; ")}`, details);
 }
 
-async function readJson(req: Request): Promise<unknown> {
-  const text = await req.text();
+/**
+ * The JSON body: size-limited while read (413), JSON only when a session cookie
+ * authenticates the write (415; see lib/server/csrf.ts), nesting bounded (422) before
+ * parsing — a deeper body would make zod and the audit writer throw RangeError.
+ */
+async function readJson(req: Request, cookieWrite: boolean): Promise<unknown> {
+  const text = await readLimitedText(req);
   if (!text.trim()) return {};
+  if (cookieWrite && !isJsonContentType(req.headers.get("content-type"))) throw unsupportedMediaType();
+  if (tooDeep(text)) {
+    throw new ValidationError(`The request body nests deeper than ${MAX_JSON_DEPTH} levels.`, [
+      { field: "(body)", message: `Nested deeper than ${MAX_JSON_DEPTH} levels.` },
+    ]);
+  }
   try {
     return JSON.parse(text);
   } catch {
     throw new BadRequestError("The request body is not valid JSON.", undefined, "invalid_json");
   }
+}
+
+function unsupportedMediaType(): AppError {
+  return new AppError(415, "unsupported_media_type", "Send the request body as JSON (Content-Type: application/json).");
+}
+
+/** Cookie-authenticated writes: from our own pages only, and JSON when they carry a body. */
+function checkCookieWrite(req: Request): void {
+  const why = crossSiteReason(req.method, req.headers);
+  if (why) throw new AppError(403, "cross_site_request", `Cross-site request refused: ${why} Changes made with a session cookie must come from Portico's own pages.`);
+  const ct = req.headers.get("content-type");
+  if (ct !== null && !isJsonContentType(ct)) throw unsupportedMediaType();
 }
 
 /**
@@ -73,7 +122,9 @@ export function route<B = undefined, Q = undefined>(
   const handler = async (req: Request, ctx: { params: Promise<Record<string, string>> }): Promise<Response> => {
     try {
       const actor = requireRole(await currentActor(req), opts.role);
-      const body = opts.body ? parseWith(opts.body, await readJson(req), "request body") : (undefined as B);
+      const cookieWrite = actor.via === "session" && isStateChanging(req.method);
+      if (cookieWrite) checkCookieWrite(req);
+      const body = opts.body ? parseWith(opts.body, await readJson(req, cookieWrite), "request body") : (undefined as B);
       const query = opts.query
         ? parseWith(opts.query, Object.fromEntries(new URL(req.url).searchParams), "query parameters")
         : (undefined as Q);

@@ -39,6 +39,9 @@ const P: Record<string, PathDef> = {
     get: { summary: "Get a user with memberships", role: "admin" },
     patch: { summary: "Update, disable/enable or reset the password of a user", role: "admin", body: updateUserInput },
   },
+  "/api/admin/users/{id}/sign-out": {
+    post: { summary: "Sign a user out everywhere: every session issued so far stops working", role: "admin" },
+  },
   "/api/admin/teams": {
     get: { summary: "List teams (admins: all; team admins: theirs)", role: "team_admin" },
     post: { summary: "Create a team", role: "admin", body: createTeamInput, status: 201 },

@@ -6,6 +6,10 @@ import { users } from "@/lib/db/schema";
 import { verifyPassword } from "./password";
 import { deriveKey } from "@/lib/secret";
 import { newId } from "@/lib/ids";
+import { bumpSessionGeneration, sessionIsCurrent, storedGeneration } from "./session-generation";
+
+/** Thrown by the jwt callback for a revoked session: next-auth then answers "no session" and clears the cookie. */
+const REVOKED = "session revoked";
 
 /** Session lifetime; after it the user signs in again. */
 export function sessionMaxAgeSeconds(): number {
@@ -62,6 +66,21 @@ export function authOptions(): NextAuthOptions {
     jwt: { maxAge: sessionMaxAgeSeconds() },
     pages: { signIn: "/login", error: "/login" },
     providers: oidc ? [credentials, oidc] : [credentials],
+    events: {
+      // Signing out ends every session of this user, on every device and instance (a copied
+      // cookie must not outlive the sign-out). A token that is already revoked changes nothing.
+      async signOut({ token }) {
+        const uid = token?.uid;
+        if (typeof uid === "string" && sessionIsCurrent(uid, token.gen)) bumpSessionGeneration(uid);
+      },
+    },
+    logger: {
+      // A revoked session is an expected answer, not an error worth a stack trace per request.
+      error(code, metadata) {
+        if (code === "JWT_SESSION_ERROR" && (metadata as { message?: string } | undefined)?.message === REVOKED) return;
+        console.error(`[next-auth][error][${code}]`, metadata);
+      },
+    },
     callbacks: {
       async signIn({ user, account }) {
         if (account?.provider !== "oidc") return true;
@@ -91,6 +110,10 @@ export function authOptions(): NextAuthOptions {
           } else {
             token.uid = user.id;
           }
+          // The generation at sign-in: a later bump (sign-out, password change, ...) revokes this token.
+          if (typeof token.uid === "string") token.gen = storedGeneration(token.uid);
+        } else if (typeof token.uid === "string" && !sessionIsCurrent(token.uid, token.gen)) {
+          throw new Error(REVOKED);
         }
         return token;
       },

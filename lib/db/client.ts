@@ -30,12 +30,31 @@ export function databaseFile(): string {
   return path.resolve(/* turbopackIgnore: true */ process.cwd(), p);
 }
 
+/** Owner-only files: SQLite gives the -wal and -shm files the database file's mode, so creating it 0600 covers all three. */
+const FILE_MODE = 0o600;
+
+function restrictFiles(file: string): void {
+  for (const f of [file, `${file}-wal`, `${file}-shm`]) {
+    try {
+      if ((fs.statSync(f).mode & 0o777) !== FILE_MODE) fs.chmodSync(f, FILE_MODE);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
+    }
+  }
+}
+
 export function openDatabase(file: string): DbHolder {
-  // 0700: the database holds key hashes and encrypted provider credentials.
-  if (file !== ":memory:") fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  // 0700 directory, 0600 files: the database holds key hashes, encrypted provider credentials and request logs.
+  if (file !== ":memory:") {
+    fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+    fs.closeSync(fs.openSync(file, "a", FILE_MODE));
+    restrictFiles(file); // databases created 0644 by older versions
+  }
   const sqlite = new Database(file);
   // WAL: readers never block the batched log writer; NORMAL is durable across app crashes in WAL mode.
   sqlite.pragma("journal_mode = WAL");
+  // An existing -wal/-shm from before keeps its mode; the ones SQLite creates now copy the database's.
+  if (file !== ":memory:") restrictFiles(file);
   sqlite.pragma("synchronous = NORMAL");
   sqlite.pragma("foreign_keys = ON");
   sqlite.pragma("busy_timeout = 5000");

@@ -7,6 +7,7 @@ import { newId } from "@/lib/ids";
 import { ConflictError, NotFoundError, BadRequestError } from "@/lib/errors";
 import { requireAdmin, type Actor } from "@/lib/auth/actor";
 import { writeAudit } from "./audit";
+import { bumpSessionGeneration } from "@/lib/auth/session-generation";
 import { parseWith } from "@/lib/api/handler";
 
 export const email = z
@@ -58,6 +59,7 @@ export async function createUser({ actor, input }: { actor: Actor; input: unknow
     createdAt: now,
     updatedAt: now,
     lastLoginAt: null,
+    sessionGeneration: 0,
   };
   const db = getDb();
   try {
@@ -88,8 +90,11 @@ export async function updateUser({ actor, id, input }: { actor: Actor; id: strin
   if (data.disabled !== undefined) patch.disabled = data.disabled;
   if (data.password !== undefined) patch.passwordHash = await hashPassword(data.password);
   const after = { ...before, ...patch };
+  // A new password, a role change or disabling ends the user's live sessions (they sign in again).
+  const endSessions = data.password !== undefined || (data.role !== undefined && data.role !== before.role) || (data.disabled === true && !before.disabled);
   db.transaction((tx) => {
     tx.update(users).set(patch).where(eq(users.id, id)).run();
+    if (endSessions) bumpSessionGeneration(id, tx);
     const action = data.disabled === true ? "user.disable" : data.disabled === false && before.disabled ? "user.enable" : "user.update";
     writeAudit(tx, actor, {
       action,
@@ -100,6 +105,21 @@ export async function updateUser({ actor, id, input }: { actor: Actor; id: strin
     });
   });
   return publicUser(after);
+}
+
+/**
+ * "Sign out everywhere": ends every session of a user (their own, or any user's for an
+ * admin). Admin API tokens are not sessions and stay valid; revoke those separately.
+ */
+export function endUserSessions({ actor, id }: { actor: Actor; id: string }): { ok: true } {
+  if (id !== actor.userId) requireAdmin(actor);
+  const db = getDb();
+  if (!db.select({ id: users.id }).from(users).where(eq(users.id, id)).get()) throw new NotFoundError("User");
+  db.transaction((tx) => {
+    bumpSessionGeneration(id, tx);
+    writeAudit(tx, actor, { action: "user.sessions_end", targetType: "user", targetId: id });
+  });
+  return { ok: true };
 }
 
 export function getUser({ actor, id }: { actor: Actor; id: string }) {

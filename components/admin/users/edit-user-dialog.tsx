@@ -40,6 +40,7 @@ function EditUserForm({ user, onClose, passwordMin }: { user: UserRow; onClose: 
       await invalidate(qk.users);
     },
   });
+  const endSessions = useMutation({ mutationFn: () => api(`/api/admin/users/${user.id}/sign-out`, { method: "POST" }) });
   const saveErrs = formErrors(save.error, ["name", "role"]);
   const resetErrs = formErrors(reset.error, ["password"]);
   const dirty = name !== user.name || role !== user.role;
@@ -111,6 +112,25 @@ function EditUserForm({ user, onClose, passwordMin }: { user: UserRow; onClose: 
           </button>
         </div>
       </form>
+
+      <div className="form card" style={{ maxWidth: "none" }}>
+        <h3 style={{ margin: 0 }}>Sessions</h3>
+        {endSessions.isSuccess ? (
+          <div className="alert ok" role="status">
+            Every session of {user.email} has ended; admin API tokens are not affected.
+          </div>
+        ) : null}
+        {endSessions.error ? (
+          <div className="alert error" role="alert">
+            {endSessions.error.message}
+          </div>
+        ) : null}
+        <div className="actions">
+          <button type="button" className="btn" data-testid="user-sign-out-everywhere" disabled={endSessions.isPending} onClick={() => endSessions.mutate()}>
+            Sign out everywhere
+          </button>
+        </div>
+      </div>
     </div>
   );
 }

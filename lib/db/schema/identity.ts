@@ -21,6 +21,12 @@ export const users = sqliteTable(
     createdAt: integer("created_at").notNull(),
     updatedAt: integer("updated_at").notNull(),
     lastLoginAt: integer("last_login_at"),
+    /**
+     * Session generation: copied into the session JWT at sign-in and compared on every
+     * request; bumping it (sign-out, password/role change, disabling, "sign out everywhere")
+     * ends every session issued before (lib/auth/session-generation.ts).
+     */
+    sessionGeneration: integer("session_generation").notNull().default(0),
   },
   (t) => [uniqueIndex("users_email_uq").on(t.email)],
 );

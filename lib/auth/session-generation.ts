@@ -1,0 +1,80 @@
+/**
+ * Session revocation. A session is a signed JWT cookie: nothing on the server would stop a
+ * copied cookie before it expires (8 h). So each user has a session generation (users
+ * column), copied into the JWT at sign-in (`gen`), and every request compares the two:
+ * a token from an older generation is refused. Bumping the generation — sign-out, password
+ * or role change, disabling, "sign out everywhere" — ends every session issued before.
+ *
+ * The check runs from memory: a map userId → generation, reloaded from the database when
+ * the shared `session_epoch` setting changes. This process sees its own bumps at once;
+ * other processes on the same database check the epoch (one tiny read) at most every
+ * `PORTICO_SESSION_CHECK_MS` (default 1 s) and see a bump within that.
+ */
+import { eq, sql } from "drizzle-orm";
+import { getDb, type Db } from "@/lib/db/client";
+import { users } from "@/lib/db/schema";
+
+interface State {
+  gens: Map<string, number>;
+  epoch: number | null;
+  checkedAt: number;
+}
+const g = globalThis as unknown as { __porticoSessionGen?: State };
+const state = (g.__porticoSessionGen ??= { gens: new Map(), epoch: null, checkedAt: 0 });
+
+const CHECK_MS = Number(process.env.PORTICO_SESSION_CHECK_MS || 1000);
+
+function storedEpoch(): number {
+  const row = getDb().$client.prepare("SELECT value FROM settings WHERE key = 'session_epoch'").get() as { value: string | number } | undefined;
+  return row ? Number(row.value) : 0;
+}
+
+function reload(epoch: number): void {
+  const rows = getDb().select({ id: users.id, gen: users.sessionGeneration }).from(users).all();
+  state.gens = new Map(rows.map((r) => [r.id, r.gen]));
+  state.epoch = epoch;
+}
+
+/** The user's current generation (undefined for an unknown user). */
+export function currentGeneration(userId: string, now = Date.now()): number | undefined {
+  if (state.epoch === null || now - state.checkedAt >= CHECK_MS) {
+    state.checkedAt = now;
+    const epoch = storedEpoch();
+    if (epoch !== state.epoch) reload(epoch);
+  }
+  const known = state.gens.get(userId);
+  if (known !== undefined) return known;
+  // A user created after the last reload (users are created without an epoch bump).
+  const row = getDb().select({ gen: users.sessionGeneration }).from(users).where(eq(users.id, userId)).get();
+  if (row) state.gens.set(userId, row.gen);
+  return row?.gen;
+}
+
+/** Read from the database (sign-in: the token must carry the latest value, not a cached one). */
+export function storedGeneration(userId: string): number {
+  return getDb().select({ gen: users.sessionGeneration }).from(users).where(eq(users.id, userId)).get()?.gen ?? 0;
+}
+
+/** True when a session token minted with generation `gen` (absent: 0, tokens older than this check) is still valid. */
+export function sessionIsCurrent(userId: string, gen: unknown): boolean {
+  const cur = currentGeneration(userId);
+  if (cur === undefined) return false;
+  return (typeof gen === "number" ? gen : 0) === cur;
+}
+
+/**
+ * Ends every session of a user: +1 on their generation and on the shared epoch. Call it
+ * inside the transaction of the change that warrants it; this process reloads on its next check.
+ */
+export function bumpSessionGeneration(userId: string, tx?: Pick<Db, "update" | "run">): void {
+  const db = tx ?? getDb();
+  db.update(users)
+    .set({ sessionGeneration: sql`${users.sessionGeneration} + 1` })
+    .where(eq(users.id, userId))
+    .run();
+  db.run(
+    sql`INSERT INTO settings(key, value, updated_at) VALUES ('session_epoch', 1, ${Date.now()})
+        ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1, updated_at = excluded.updated_at`,
+  );
+  state.epoch = null; // reload on the next check, after the caller's transaction has committed
+}
