@@ -13,6 +13,7 @@ import { ConflictError, NotFoundError, ValidationError } from "@/lib/errors";
 import { isAdmin, requireTeamAdmin, type Actor } from "@/lib/auth/actor";
 import { parseWith } from "@/lib/api/handler";
 import { writeAudit } from "./audit";
+import { applyRouteGrants, checkRouteUse } from "./route-access";
 import {
   actorCanSeeApi,
   adminTeamIds,
@@ -136,6 +137,9 @@ function checkRefs(db: Reader, data: Pick<Fields, "routeAliases" | "visibleTeamI
   if (issues.length) throw new ValidationError(`Invalid API: ${issues.map((d) => `${d.field}: ${d.message}`).join("; ")}`, issues);
 }
 
+/** `routeAliases.<i>` of an alias, for the form to point at the offending row. */
+const aliasField = (list: string[]) => (alias: string) => `routeAliases.${Math.max(0, list.indexOf(alias))}`;
+
 function slugTaken(slug: string): ConflictError {
   return new ConflictError(`An API with slug "${slug}" already exists.`, { field: "slug" });
 }
@@ -160,11 +164,13 @@ export function createApi({ actor, input }: { actor: Actor; input: unknown }): A
   requireTeamAdmin(actor, data.teamId);
   const db = getDb();
   checkRefs(db, data);
+  const routePlan = checkRouteUse(db, actor, data.teamId, data.routeAliases, aliasField(data.routeAliases));
   if (db.select({ id: apis.id }).from(apis).where(eq(apis.slug, data.slug)).get()) throw slugTaken(data.slug);
   const now = Date.now();
   const row: Api = { id: newId("api"), ...data, state: "draft", createdAt: now, updatedAt: now, deprecatedAt: null, retiredAt: null };
   try {
     db.transaction((tx) => {
+      applyRouteGrants(tx, actor, row.teamId, routePlan);
       tx.insert(apis).values(row).run();
       writeAudit(tx, actor, { action: "api.create", targetType: "api", targetId: row.id, teamId: row.teamId, after: row });
       bumpConfigVersion(tx);
@@ -189,12 +195,16 @@ export function updateApi({ actor, id, input }: { actor: Actor; id: string; inpu
     routeAliases: data.routeAliases ?? [],
     visibleTeamIds: data.visibleTeamIds ?? [],
   });
+  // Route use is checked for the team the API ends up with: a new alias, or every alias when the API moves team.
+  const aliasesToCheck = data.routeAliases ?? (after.teamId !== before.teamId ? before.routeAliases : []);
+  const routePlan = checkRouteUse(db, actor, after.teamId, aliasesToCheck, aliasField(after.routeAliases));
   if (data.slug !== undefined && data.slug !== before.slug && db.select({ id: apis.id }).from(apis).where(eq(apis.slug, data.slug)).get()) throw slugTaken(data.slug);
   try {
     db.transaction((tx) => {
       const { id: _id, createdAt: _c, ...patch } = after;
       void _id;
       void _c;
+      applyRouteGrants(tx, actor, after.teamId, routePlan);
       tx.update(apis).set(patch).where(eq(apis.id, id)).run();
       writeAudit(tx, actor, { action: "api.update", targetType: "api", targetId: id, teamId: after.teamId, before, after });
       bumpConfigVersion(tx);
