@@ -10,7 +10,8 @@ import { getDb } from "@/lib/db/client";
 import { ALERT_DIMENSIONS, ALERT_KINDS, ALERT_STATES, ALERT_WEBHOOK_FORMATS, alertEvents, alertRules, type AlertEvent, type AlertRule } from "@/lib/db/schema";
 import { newId } from "@/lib/ids";
 import { encryptSecret } from "@/lib/secret";
-import { NotFoundError } from "@/lib/errors";
+import { NotFoundError, ValidationError } from "@/lib/errors";
+import { checkOutboundUrl } from "@/lib/net/outbound-guard";
 import { requireAdmin, type Actor } from "@/lib/auth/actor";
 import { parseWith } from "@/lib/api/handler";
 import { writeAudit } from "@/lib/services/audit";
@@ -139,9 +140,17 @@ function loadRule(id: string): AlertRule {
   return r;
 }
 
-export function createAlertRule({ actor, input }: { actor: Actor; input: unknown }): AlertRuleView {
+/** Save-time SSRF check of the webhook URL (lib/net/outbound-guard.ts): 422 on webhookUrl. */
+async function checkWebhookUrl(url: string | null | undefined): Promise<void> {
+  if (!url) return;
+  const why = await checkOutboundUrl(url);
+  if (why) throw new ValidationError(`Invalid alert rule: webhookUrl: ${why}.`, [{ field: "webhookUrl", message: `${why}.` }]);
+}
+
+export async function createAlertRule({ actor, input }: { actor: Actor; input: unknown }): Promise<AlertRuleView> {
   requireAdmin(actor);
   const d = parseWith(createRuleInput, input, "alert rule");
+  await checkWebhookUrl(d.webhookUrl);
   const dimensionValue = d.dimension === "all" ? null : (d.dimensionValue ?? null);
   parseWith(ruleShape, { kind: d.kind, threshold: d.threshold, dimension: d.dimension, dimensionValue }, "alert rule");
   const now = Date.now();
@@ -170,10 +179,11 @@ export function createAlertRule({ actor, input }: { actor: Actor; input: unknown
   return shown;
 }
 
-export function updateAlertRule({ actor, id, input }: { actor: Actor; id: string; input: unknown }): AlertRuleView {
+export async function updateAlertRule({ actor, id, input }: { actor: Actor; id: string; input: unknown }): Promise<AlertRuleView> {
   requireAdmin(actor);
   const before = loadRule(id);
   const d = parseWith(updateRuleInput, input, "alert rule");
+  await checkWebhookUrl(d.webhookUrl);
   const dimension = d.dimension ?? before.dimension;
   const after: AlertRule = {
     ...before,
