@@ -111,6 +111,8 @@ interface Scoped {
   scope: RateLimit["scope"];
   id: string;
   name: string;
+  /** names the rate-limit bucket when not `id` (a rotated key: the first key of its chain) */
+  bucketId?: string;
 }
 
 /** The scopes a call falls under, most specific first. */
@@ -118,7 +120,8 @@ function scopesOf(g: GuardInput, ps: PolicySnapshot): Scoped[] {
   const snap = getSnapshot();
   const app = g.key.appId ? snap.access.apps.get(g.key.appId) : undefined;
   const teamId = app?.teamId ?? g.key.teamId;
-  const out: Scoped[] = [{ scope: "key", id: g.key.id, name: `key '${g.key.name}'` }];
+  // A rotated key's limit and budgets live on the newest key of its chain; the old one (in grace) shares them.
+  const out: Scoped[] = [{ scope: "key", id: ps.keyCurrent.get(g.key.id) ?? g.key.id, bucketId: ps.keyRoot.get(g.key.id), name: `key '${g.key.name}'` }];
   if (app) out.push({ scope: "app", id: app.id, name: `app '${app.name}'` });
   if (teamId) out.push({ scope: "team", id: teamId, name: `team '${ps.teamNames.get(teamId) ?? teamId}'` });
   // An API limit is global to the API: every app calling it shares the bucket.
@@ -173,11 +176,11 @@ function limitsGuard(g: GuardInput): void | Promise<void> {
   const meta: BucketMeta[] = [];
   for (const { s, p } of policies) {
     if (p.requestsPerMinute) {
-      specs.push({ key: `rl:${s.scope}:${s.id}:r`, capacity: Math.max(1, p.burst ?? p.requestsPerMinute), perMs: p.requestsPerMinute / 60_000, cost: 1 });
+      specs.push({ key: `rl:${s.scope}:${s.bucketId ?? s.id}:r`, capacity: Math.max(1, p.burst ?? p.requestsPerMinute), perMs: p.requestsPerMinute / 60_000, cost: 1 });
       meta.push({ s, kind: "requests", limit: p.requestsPerMinute });
     }
     if (p.tokensPerMinute) {
-      specs.push({ key: `rl:${s.scope}:${s.id}:t`, capacity: p.tokensPerMinute, perMs: p.tokensPerMinute / 60_000, cost: Math.min(estTokens, p.tokensPerMinute) });
+      specs.push({ key: `rl:${s.scope}:${s.bucketId ?? s.id}:t`, capacity: p.tokensPerMinute, perMs: p.tokensPerMinute / 60_000, cost: Math.min(estTokens, p.tokensPerMinute) });
       meta.push({ s, kind: "tokens", limit: p.tokensPerMinute });
     }
   }
@@ -313,7 +316,9 @@ function reconcile(rec: CallRecord): void {
 /** Log-writer flush: spend into the ledger, then re-read it (other processes' spend too) and notify thresholds. */
 function onFlush(rows: CallRecord[]): void {
   try {
-    addToLedger(rows);
+    // Key spend goes to the newest key of a rotation chain (where its budgets are), whichever key made the call.
+    const chains = rows.some((r) => r.keyId) ? policySnapshot().keyCurrent : null;
+    addToLedger(rows, chains ? (id) => chains.get(id) ?? id : undefined);
   } catch (e) {
     console.error("[portico] spend ledger update failed:", e);
   }
