@@ -114,6 +114,25 @@ describe("the services refuse an API exposing a route its team may not use", () 
   });
 });
 
+describe("grants", () => {
+  it("only existing teams (422 naming the entry); the owner is not listed as a grant; an admin-exposed route is granted implicitly and audited", () => {
+    const gold = R.listRoutes({ actor: gw.actor }).items.find((r) => r.alias === "platform-gold")!;
+    const e = caught(() => R.setRouteGrants({ actor: gw.actor, id: gold.id, input: { teamIds: [team1, "team_nope"] } }));
+    expect(e.status).toBe(422);
+    expect(e.details).toEqual([{ field: "teamIds.1", message: "Team not found." }]);
+    expect(caught(() => R.setRouteGrants({ actor: ta2, id: gold.id, input: { teamIds: [team2] } })).status).toBe(403);
+    const one = R.listRoutes({ actor: gw.actor }).items.find((r) => r.alias === "one-private")!;
+    expect(R.setRouteGrants({ actor: gw.actor, id: one.id, input: { teamIds: [team1] } }).grantedTeams).toEqual([]);
+    // A platform admin puts team 1's route in a team-2 API: team 2 gets a grant, in the audit log.
+    const team3 = gw.m.teams.createTeam({ actor: gw.actor, input: { name: "Team three", slug: "three" } }).id;
+    gw.m.apis.createApi({ actor: gw.actor, input: { teamId: team3, slug: "three-api", name: "Three", routeAliases: ["platform-gold"] } });
+    const after = R.listRoutes({ actor: gw.actor }).items.find((r) => r.alias === "platform-gold")!;
+    expect(after.grantedTeams.map((t) => t.id)).toContain(team3);
+    const audit = gw.db.select().from(gw.m.schema.auditLog).where(eq(gw.m.schema.auditLog.action, "route.grant")).all();
+    expect(audit.some((a) => a.teamId === team3 && a.targetId === gold.id)).toBe(true);
+  });
+});
+
 describe("the data plane refuses it too (from the snapshot, no DB read)", () => {
   it("the exact attack: team 2's auto-approved API listing team 1's alias → 403 route_not_granted, then 200 once an admin grants it", async () => {
     const { key } = plantTeam2Api("two-steal", ["one-private"]);
