@@ -62,7 +62,7 @@ export function RoutesPage() {
       header: "Owner",
       cell: (r) => (
         <div className="stack" style={{ gap: 2 }} data-testid={`route-owner-${r.alias}`}>
-          {r.owner.kind === "team" ? <Badge>team {r.owner.teamName}</Badge> : <Badge tone="accent">platform</Badge>}
+          <span>{r.owner.kind === "team" ? <Badge>team {r.owner.teamName}</Badge> : <Badge tone="accent">platform</Badge>}</span>
           {r.grantedTeams.length ? <span className="muted small">granted to {r.grantedTeams.map((t) => t.name).join(", ")}</span> : null}
         </div>
       ),
