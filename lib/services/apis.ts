@@ -6,7 +6,7 @@
 import { z } from "zod";
 import { and, asc, eq, inArray } from "drizzle-orm";
 import { getDb } from "@/lib/db/client";
-import { apis, routes, subscriptions, teams, API_KINDS, API_STATES, APPROVAL_MODES, VISIBILITIES, type Api, type ApiState } from "@/lib/db/schema";
+import { apis, prompts, promptVersions, routes, subscriptions, teams, API_KINDS, API_STATES, APPROVAL_MODES, VISIBILITIES, type Api, type ApiState } from "@/lib/db/schema";
 import { newId } from "@/lib/ids";
 import { bumpConfigVersion } from "@/lib/config-version";
 import { ConflictError, NotFoundError, ValidationError } from "@/lib/errors";
@@ -137,6 +137,14 @@ function checkRefs(db: Reader, data: Pick<Fields, "routeAliases" | "visibleTeamI
   if (issues.length) throw new ValidationError(`Invalid API: ${issues.map((d) => `${d.field}: ${d.message}`).join("; ")}`, issues);
 }
 
+/** Route aliases a prompt API runs on: its draft's and every published version's. */
+function promptAliases(db: Reader, apiId: string): string[] {
+  const p = db.select({ id: prompts.id, alias: prompts.routeAlias }).from(prompts).where(eq(prompts.apiId, apiId)).get();
+  if (!p) return [];
+  const vs = db.select({ alias: promptVersions.routeAlias }).from(promptVersions).where(eq(promptVersions.promptId, p.id)).all();
+  return [...new Set([p.alias, ...vs.map((v) => v.alias)].filter(Boolean))];
+}
+
 /** `routeAliases.<i>` of an alias, for the form to point at the offending row. */
 const aliasField = (list: string[]) => (alias: string) => `routeAliases.${Math.max(0, list.indexOf(alias))}`;
 
@@ -195,9 +203,11 @@ export function updateApi({ actor, id, input }: { actor: Actor; id: string; inpu
     routeAliases: data.routeAliases ?? [],
     visibleTeamIds: data.visibleTeamIds ?? [],
   });
-  // Route use is checked for the team the API ends up with: a new alias, or every alias when the API moves team.
-  const aliasesToCheck = data.routeAliases ?? (after.teamId !== before.teamId ? before.routeAliases : []);
-  const routePlan = checkRouteUse(db, actor, after.teamId, aliasesToCheck, aliasField(after.routeAliases));
+  // Route use is checked for the team the API ends up with: a new alias, or every alias when the API moves team
+  // (for a prompt API, the routes of its draft and published versions).
+  const moved = after.teamId !== before.teamId;
+  const aliasesToCheck = [...(data.routeAliases ?? (moved ? before.routeAliases : [])), ...(moved && after.kind === "prompt" ? promptAliases(db, id) : [])];
+  const routePlan = checkRouteUse(db, actor, after.teamId, aliasesToCheck, (a) => (after.routeAliases.includes(a) ? aliasField(after.routeAliases)(a) : "teamId"));
   if (data.slug !== undefined && data.slug !== before.slug && db.select({ id: apis.id }).from(apis).where(eq(apis.slug, data.slug)).get()) throw slugTaken(data.slug);
   try {
     db.transaction((tx) => {

@@ -103,6 +103,23 @@ describe("the services refuse an API exposing a route its team may not use", () 
     await expect(PR.tryPromptDraft({ actor: ta2, apiId: p.id, input: { spec, variables: { who: "x" } } })).rejects.toMatchObject({ status: 403, code: "route_not_granted" });
   });
 
+  it("moving an API (llm or prompt) to a team that may not use its routes is refused, even for an admin of both teams", () => {
+    const now = Date.now();
+    gw.db.insert(gw.m.schema.users).values({ id: "usr_ta12", email: "ta12@test", name: "ta12", role: "member", createdAt: now, updatedAt: now }).run();
+    for (const t of [team1, team2]) gw.db.insert(gw.m.schema.teamMembers).values({ teamId: t, userId: "usr_ta12", role: "team_admin", createdAt: now }).run();
+    const both = gw.m.actor.loadActor("usr_ta12", "session")!;
+    const llm = gw.m.apis.createApi({ actor: both, input: { teamId: team1, slug: "one-movable", name: "Movable", routeAliases: ["one-private"] } });
+    const e1 = caught(() => gw.m.apis.updateApi({ actor: both, id: llm.id, input: { teamId: team2 } }));
+    expect(e1.status).toBe(403);
+    expect(e1.details).toEqual([expect.objectContaining({ field: "routeAliases.0" })]);
+    const pr = gw.m.apis.createApi({ actor: both, input: { teamId: team1, slug: "one-prompt-movable", name: "Prompt movable", kind: "prompt" } });
+    P.savePromptDraft({ actor: both, apiId: pr.id, input: { routeAlias: "one-private", userTemplate: "Hi" } });
+    const e2 = caught(() => gw.m.apis.updateApi({ actor: both, id: pr.id, input: { teamId: team2 } }));
+    expect(e2.status).toBe(403);
+    expect(e2.message).toContain('"one-private"');
+    expect(e2.details).toEqual([expect.objectContaining({ field: "teamId" })]);
+  });
+
   it("team 1 may expose its own routes; a granted team may expose the platform route; an admin may expose any (granting it)", () => {
     const taOne = gw.m.apis.createApi({ actor: gw.actor, input: { teamId: team1, slug: "one-second", name: "One again", routeAliases: ["one-private", "platform-gold"] } });
     expect(taOne.routeAliases).toEqual(["one-private", "platform-gold"]);
