@@ -90,6 +90,7 @@ const MATRIX: Record<string, Row> = {
   "PATCH /api/admin/routes/[id]": ADMIN,
   "DELETE /api/admin/routes/[id]": ADMIN,
   "POST /api/admin/routes/[id]/test": ADMIN,
+  "PUT /api/admin/routes/[id]/grants": ADMIN,
   "GET /api/admin/keys": ADMIN,
   "POST /api/admin/keys": ADMIN,
   "GET /api/admin/keys/[id]": ADMIN,

@@ -10,6 +10,7 @@ import { DataTable, type Column } from "@/components/admin/data-table";
 import { useInvalidate } from "@/components/admin/query";
 import { gk, srOnly } from "./constants";
 import { RouteEditor } from "./route-editor";
+import { RouteAccessDialog } from "./route-access-dialog";
 import type { ModelRow, RouteRow, RouteTestResult, TargetDetail } from "./types";
 import { ManagedBadge } from "@/components/admin/managed-badge";
 
@@ -43,6 +44,7 @@ export function RoutesPage() {
   const [editing, setEditing] = useState<RouteRow | "new" | null>(null);
   const [deleting, setDeleting] = useState<RouteRow | null>(null);
   const [testing, setTesting] = useState<RouteRow | null>(null);
+  const [access, setAccess] = useState<RouteRow | null>(null);
   const refresh = () => invalidate(gk.routes, gk.models);
 
   const columns: Column<RouteRow>[] = [
@@ -54,6 +56,16 @@ export function RoutesPage() {
           <b className="mono">{r.alias}</b>
           <ManagedBadge kind="route" name={r.alias} />
           {r.description ? <div className="muted small">{r.description}</div> : null}
+        </div>
+      ),
+    },
+    {
+      key: "owner",
+      header: "Owner",
+      cell: (r) => (
+        <div className="stack" style={{ gap: 2 }} data-testid={`route-owner-${r.alias}`}>
+          <span>{r.owner.kind === "team" ? <Badge>team {r.owner.teamName}</Badge> : <Badge tone="accent">platform</Badge>}</span>
+          {r.grantedTeams.length ? <span className="muted small">granted to {r.grantedTeams.map((t) => t.name).join(", ")}</span> : null}
         </div>
       ),
     },
@@ -98,6 +110,9 @@ export function RoutesPage() {
         <div className="row" style={{ justifyContent: "flex-end", gap: 6 }}>
           <button type="button" className="btn small" onClick={() => setTesting(r)} aria-label={`Test route ${r.alias}`}>
             Test
+          </button>
+          <button type="button" className="btn small" onClick={() => setAccess(r)} aria-label={`Access to route ${r.alias}`}>
+            Access
           </button>
           <button type="button" className="btn small" onClick={() => setEditing(r)} aria-label={`Edit route ${r.alias}`}>
             Edit
@@ -148,6 +163,7 @@ export function RoutesPage() {
       ) : null}
 
       {editing ? <RouteEditor route={editing === "new" ? null : editing} models={models.data?.items ?? []} onClose={() => setEditing(null)} onSaved={refresh} /> : null}
+      {access ? <RouteAccessDialog route={access} onClose={() => setAccess(null)} onSaved={refresh} /> : null}
       {testing ? <RouteTestDialog route={testing} onClose={() => setTesting(null)} /> : null}
       <ConfirmDialog
         open={!!deleting}

@@ -106,6 +106,10 @@ export interface RouteRow {
   kind: ModelKind | null;
   targetDetails: TargetDetail[];
   conditionDetails: (Omit<RouteCondition, "targets"> & { targets: TargetDetail[] })[];
+  /** owning team; null = platform-owned */
+  teamId: string | null;
+  owner: { kind: "platform"; teamId: null; teamName: null } | { kind: "team"; teamId: string; teamName: string };
+  grantedTeams: { id: string; name: string }[];
   createdAt: number;
   updatedAt: number;
 }

@@ -122,9 +122,9 @@ export function LogDetailDrawer({ id, base, onClose }: { id: string | null; base
             <h3 style={{ margin: "0 0 6px" }}>Bodies</h3>
             {d.bodies ? (
               <div className="stack" style={{ gap: 8 }} data-testid="log-bodies">
-                <div className="muted small">Request ({fmtNum(d.bodies.reqBytes)} bytes stored)</div>
+                <BodySize label="Request" stored={d.bodies.reqStoredBytes} original={d.bodies.reqBytes} truncated={d.bodies.reqTruncated} testId="log-req-size" />
                 <pre style={{ maxHeight: 240, overflow: "auto", whiteSpace: "pre-wrap" }}>{d.bodies.reqBody ?? "—"}</pre>
-                <div className="muted small">Response ({fmtNum(d.bodies.resBytes)} bytes stored)</div>
+                <BodySize label="Response" stored={d.bodies.resStoredBytes} original={d.bodies.resBytes} truncated={d.bodies.resTruncated} testId="log-res-size" />
                 <pre style={{ maxHeight: 240, overflow: "auto", whiteSpace: "pre-wrap" }}>{d.bodies.resBody ?? "—"}</pre>
               </div>
             ) : (
@@ -157,5 +157,21 @@ export function LogDetailDrawer({ id, base, onClose }: { id: string | null; base
         </div>
       )}
     </Drawer>
+  );
+}
+
+/** "Request (1,024 bytes)" or, when the capture limit cut it, "Request — truncated: 256 of 2,043 bytes stored". */
+function BodySize({ label, stored, original, truncated, testId }: { label: string; stored: number; original: number; truncated: boolean; testId: string }) {
+  return (
+    <div className="muted small" data-testid={testId}>
+      {label}{" "}
+      {truncated ? (
+        <>
+          — <b>truncated</b>: {fmtNum(stored)} of {fmtNum(original)} bytes stored (raise the API&apos;s body capture limit to keep more)
+        </>
+      ) : (
+        <>({fmtNum(stored)} bytes)</>
+      )}
+    </div>
   );
 }

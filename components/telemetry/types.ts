@@ -49,7 +49,18 @@ export interface LogItem {
 }
 
 export interface LogDetail extends LogItem {
-  bodies: { reqBody: string | null; resBody: string | null; reqBytes: number; resBytes: number } | null;
+  /** reqBytes/resBytes: original sizes; *StoredBytes: what was kept; truncated: the capture limit cut a body */
+  bodies: {
+    reqBody: string | null;
+    resBody: string | null;
+    reqBytes: number;
+    resBytes: number;
+    reqStoredBytes: number;
+    resStoredBytes: number;
+    truncated: boolean;
+    reqTruncated: boolean;
+    resTruncated: boolean;
+  } | null;
 }
 
 export interface Facets {

@@ -14,6 +14,7 @@ import { alertEvents, type AlertEvent, type AlertRule } from "@/lib/db/schema";
 import { decryptSecret } from "@/lib/secret";
 import { newId } from "@/lib/ids";
 import { log } from "@/lib/telemetry/logger";
+import { guardedFetch, isOutboundBlocked, OutboundBlockedError } from "@/lib/net/outbound-guard";
 
 // Same delivery policy and signature as the subscription webhooks (lib/services/webhooks.ts),
 // restated here so the data-plane bundle (which runs the evaluator) does not pull in the control plane.
@@ -117,8 +118,9 @@ export async function deliver(rule: AlertRule, ev: AlertEvent, t: Transition): P
   const deliveryId = newId("dlv");
   let out: { status: number | null; error: string | null } = { status: null, error: null };
   for (let attempt = 1; attempt <= WEBHOOK_ATTEMPTS; attempt++) {
-    out = await attemptOnce(rule.webhookUrl!, body, slack, secretText, `alert.${t}`, deliveryId, attempt);
-    if (out.error === null) break;
+    const r = await attemptOnce(rule.webhookUrl!, body, slack, secretText, `alert.${t}`, deliveryId, attempt);
+    out = { status: r.status, error: r.error };
+    if (out.error === null || ("blocked" in r && r.blocked)) break; // a refused address: retrying cannot help
     if (attempt < WEBHOOK_ATTEMPTS) await sleep(WEBHOOK_BACKOFF_MS[attempt - 1]!);
   }
   if (out.error) log.warn("alert webhook delivery failed", { alertId: ev.id, rule: rule.name, error: out.error });
@@ -136,11 +138,16 @@ async function attemptOnce(url: string, body: string, slack: boolean, secretText
     if (secretText) headers["x-portico-signature"] = signPayload(secretText, timestamp, body);
   }
   try {
-    const res = await fetch(url, { method: "POST", headers, body, redirect: "manual", signal: AbortSignal.timeout(WEBHOOK_TIMEOUT_MS) });
+    // The resolved address is checked at connection time (SSRF, DNS rebinding): lib/net/outbound-guard.ts
+    const res = await guardedFetch(url, { method: "POST", headers, body, redirect: "manual", signal: AbortSignal.timeout(WEBHOOK_TIMEOUT_MS) });
     await res.body?.cancel().catch(() => undefined);
     if (res.status < 200 || res.status >= 300) return { status: res.status, error: `HTTP ${res.status} (attempt ${attempt} of ${WEBHOOK_ATTEMPTS})` };
     return { status: res.status, error: null };
   } catch (e) {
+    if (isOutboundBlocked(e)) {
+      const msg = e instanceof OutboundBlockedError ? e.message : (e as { cause: Error }).cause.message;
+      return { status: null, error: `refused: ${msg}`, blocked: true };
+    }
     const name = (e as Error)?.name;
     const cause = (e as { cause?: { code?: string; message?: string } })?.cause;
     const why = name === "TimeoutError" ? `no answer within ${WEBHOOK_TIMEOUT_MS / 1000} s` : (cause?.code ?? cause?.message ?? (e as Error)?.message ?? String(e));

@@ -10,7 +10,8 @@ import { getDb } from "@/lib/db/client";
 import { ALERT_DIMENSIONS, ALERT_KINDS, ALERT_STATES, ALERT_WEBHOOK_FORMATS, alertEvents, alertRules, type AlertEvent, type AlertRule } from "@/lib/db/schema";
 import { newId } from "@/lib/ids";
 import { encryptSecret } from "@/lib/secret";
-import { NotFoundError } from "@/lib/errors";
+import { NotFoundError, ValidationError } from "@/lib/errors";
+import { checkOutboundUrl } from "@/lib/net/outbound-guard";
 import { requireAdmin, type Actor } from "@/lib/auth/actor";
 import { parseWith } from "@/lib/api/handler";
 import { writeAudit } from "@/lib/services/audit";
@@ -139,7 +140,24 @@ function loadRule(id: string): AlertRule {
   return r;
 }
 
-export function createAlertRule({ actor, input }: { actor: Actor; input: unknown }): AlertRuleView {
+/** Save-time SSRF check of the webhook URL (lib/net/outbound-guard.ts): 422 on webhookUrl. */
+async function checkWebhookUrl(url: string | null | undefined): Promise<void> {
+  if (!url) return;
+  const why = await checkOutboundUrl(url);
+  if (why) throw new ValidationError(`Invalid alert rule: webhookUrl: ${why}.`, [{ field: "webhookUrl", message: `${why}.` }]);
+}
+
+export async function createAlertRule({ actor, input }: { actor: Actor; input: unknown }): Promise<AlertRuleView> {
+  requireAdmin(actor);
+  await checkWebhookUrl(parseWith(createRuleInput, input, "alert rule").webhookUrl);
+  return createAlertRuleChecked({ actor, input });
+}
+
+/**
+ * `createAlertRule` for a caller that has already run the save-time address check on the webhook
+ * URL (configuration as code checks every URL of a file before its one synchronous transaction).
+ */
+export function createAlertRuleChecked({ actor, input }: { actor: Actor; input: unknown }): AlertRuleView {
   requireAdmin(actor);
   const d = parseWith(createRuleInput, input, "alert rule");
   const dimensionValue = d.dimension === "all" ? null : (d.dimensionValue ?? null);
@@ -170,7 +188,14 @@ export function createAlertRule({ actor, input }: { actor: Actor; input: unknown
   return shown;
 }
 
-export function updateAlertRule({ actor, id, input }: { actor: Actor; id: string; input: unknown }): AlertRuleView {
+export async function updateAlertRule({ actor, id, input }: { actor: Actor; id: string; input: unknown }): Promise<AlertRuleView> {
+  requireAdmin(actor);
+  await checkWebhookUrl(parseWith(updateRuleInput, input, "alert rule").webhookUrl);
+  return updateAlertRuleChecked({ actor, id, input });
+}
+
+/** `updateAlertRule` for a caller that has already checked the webhook URL (see `createAlertRuleChecked`). */
+export function updateAlertRuleChecked({ actor, id, input }: { actor: Actor; id: string; input: unknown }): AlertRuleView {
   requireAdmin(actor);
   const before = loadRule(id);
   const d = parseWith(updateRuleInput, input, "alert rule");

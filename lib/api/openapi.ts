@@ -10,6 +10,7 @@ import {
   updateModelInput,
   createRouteInput,
   updateRouteInput,
+  routeGrantsInput,
   updateKeyInput,
 } from "@/lib/services/gateway-validation";
 import { createKeyInput } from "@/lib/services/keys";
@@ -98,6 +99,9 @@ const P: Record<string, PathDef> = {
     get: { summary: "Get a route", role: "admin" },
     patch: { summary: "Update a route", role: "admin", body: updateRouteInput },
     delete: { summary: "Delete a route", role: "admin" },
+  },
+  "/api/admin/routes/{id}/grants": {
+    put: { summary: "Set the teams (besides the owner) that may expose the route in their APIs", role: "admin", body: routeGrantsInput },
   },
   "/api/admin/routes/{id}/test": {
     post: { summary: "Send a real request through the route and report the attempt chain", role: "admin", body: z.strictObject({ message: z.string().optional() }) },

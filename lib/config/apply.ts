@@ -189,16 +189,16 @@ export function applyPlan(args: ApplyArgs): { changeSet: string | null } {
       const v = r.dimensionValue;
       const dimensionValue = v && (r.dimension === "provider" || r.dimension === "team" || r.dimension === "api") ? id(`${r.dimension}:${v}`) : v;
       const secret = secretOf(`${c.path}.webhookSecret`);
-      if (c.op === "create") ids.set(keyOf.alertRule(r), alertSvc.createAlertRule({ actor, input: { ...r, dimensionValue, ...(secret ? { webhookSecret: secret } : {}) } }).id);
-      else alertSvc.updateAlertRule({ actor, id: id(keyOf.alertRule(r)), input: { ...r, dimensionValue, ...(changed(c, "webhookSecret") ? { webhookSecret: secret ?? null } : {}) } });
+      if (c.op === "create") ids.set(keyOf.alertRule(r), alertSvc.createAlertRuleChecked({ actor, input: { ...r, dimensionValue, ...(secret ? { webhookSecret: secret } : {}) } }).id);
+      else alertSvc.updateAlertRuleChecked({ actor, id: id(keyOf.alertRule(r)), input: { ...r, dimensionValue, ...(changed(c, "webhookSecret") ? { webhookSecret: secret ?? null } : {}) } });
     },
     webhook: (c) => {
       const w = config.webhooks![index(c)]!;
       const teamId = w.team ? id(`team:${w.team}`) : null;
       const secret = secretOf(`${c.path}.secret`)!;
       const v = { url: w.url, teamId, events: w.events as hookSvc.WebhookEvent[], enabled: w.enabled };
-      if (c.op === "create") ids.set(keyOf.webhook(w), hookSvc.createWebhook({ actor, input: { ...v, secret } }).id);
-      else hookSvc.updateWebhook({ actor, id: id(keyOf.webhook(w)), input: { ...v, ...(changed(c, "secret") ? { secret } : {}) } });
+      if (c.op === "create") ids.set(keyOf.webhook(w), hookSvc.createWebhookChecked({ actor, input: { ...v, secret } }).id);
+      else hookSvc.updateWebhookChecked({ actor, id: id(keyOf.webhook(w)), input: { ...v, ...(changed(c, "secret") ? { secret } : {}) } });
     },
   };
 

@@ -10,6 +10,8 @@ import { configManaged } from "@/lib/db/schema";
 import { isAdmin, requireRole } from "@/lib/auth/actor";
 import { requireAdmin, type Actor } from "@/lib/auth/actor";
 import { applyPlan, ConfigError } from "./apply";
+import { checkOutboundUrlLiteral } from "@/lib/net/outbound-guard";
+import type { ConfigFile } from "./schema";
 import { type Env, escapeDollars, MAX_CONFIG_BYTES, parseConfig, toYaml } from "./format";
 import { normalizeConfig } from "./normalize";
 import { planConfig, type Plan } from "./plan";
@@ -66,8 +68,27 @@ function prepare(args: RunArgs) {
   requireAdmin(args.actor);
   const parsed = parseConfig(args.text, args.env ?? process.env);
   if (!parsed.config) throw invalid(parsed.problems);
+  const problems = [...parsed.problems, ...outboundProblems(parsed.config)];
   const config = normalizeConfig(parsed.config);
-  return { config, secrets: parsed.secrets, problems: parsed.problems, prune: !!args.prune };
+  return { config, secrets: parsed.secrets, problems, prune: !!args.prune };
+}
+
+/**
+ * Webhook and alert URLs pointing at a literal private address or localhost (the file is applied
+ * in one synchronous transaction, so names are not resolved here: every delivery checks the
+ * resolved address anyway, lib/net/outbound-guard.ts).
+ */
+function outboundProblems(config: ConfigFile): { path: string; message: string }[] {
+  const out: { path: string; message: string }[] = [];
+  (config.webhooks ?? []).forEach((w, i) => {
+    const why = checkOutboundUrlLiteral(w.url);
+    if (why) out.push({ path: `webhooks[${i}].url`, message: why });
+  });
+  (config.alertRules ?? []).forEach((r, i) => {
+    const why = r.webhookUrl ? checkOutboundUrlLiteral(r.webhookUrl) : null;
+    if (why) out.push({ path: `alertRules[${i}].webhookUrl`, message: why });
+  });
+  return out;
 }
 
 function invalid(problems: { path: string; message: string }[]): ConfigError {

@@ -16,7 +16,15 @@ export interface ApiInfo {
   visibility: "all" | "teams";
   visibleTeamIds: Set<string>;
   routeAliases: string[];
+  /** aliases this API lists but its team may not expose (not owned, not granted): refused at request time */
+  blockedAliases: Set<string>;
   deprecatedAt: number | null;
+}
+
+/** Route ownership for the snapshot: owner team (null = platform) and the teams granted each route. */
+export interface RouteOwnerRows {
+  routes: { id: string; alias: string; teamId: string | null }[];
+  grants: { routeId: string; teamId: string }[];
 }
 
 /** The access part of the snapshot: who may call what, decided without a database read. */
@@ -27,9 +35,34 @@ export interface AccessSnapshot {
   apisByAlias: Map<string, ApiInfo[]>;
   /** appId → apiId → the state of the app's newest subscription to it */
   subs: Map<string, Map<string, SubscriptionState>>;
+  /**
+   * May an API of `teamId` expose `alias`? (owner or grant; docs/access.md "Route ownership").
+   * The services refuse such APIs; this re-checks at request time from memory (defence in depth).
+   */
+  teamMayUse(teamId: string, alias: string): boolean;
 }
 
-export function buildAccess(appRows: App[], apiRows: Api[], subRows: Subscription[]): AccessSnapshot {
+/** alias → who may expose it; without ownership rows (unit tests of subscription logic) every team may. */
+function routeUse(rows: RouteOwnerRows | undefined): (teamId: string, alias: string) => boolean {
+  if (!rows) return () => true;
+  const byAlias = new Map<string, { owner: string | null; granted: Set<string> }>();
+  const byId = new Map<string, { owner: string | null; granted: Set<string> }>();
+  for (const r of rows.routes) {
+    const e = { owner: r.teamId, granted: new Set<string>() };
+    byAlias.set(r.alias, e);
+    byId.set(r.id, e);
+  }
+  for (const g of rows.grants) byId.get(g.routeId)?.granted.add(g.teamId);
+  return (teamId, alias) => {
+    const e = byAlias.get(alias);
+    // An alias with no route: nothing to protect here; the route stage answers 404.
+    if (!e) return true;
+    return e.owner === teamId || e.granted.has(teamId);
+  };
+}
+
+export function buildAccess(appRows: App[], apiRows: Api[], subRows: Subscription[], owners?: RouteOwnerRows): AccessSnapshot {
+  const teamMayUse = routeUse(owners);
   const apps = new Map<string, AppInfo>(appRows.map((a) => [a.id, { id: a.id, name: a.name, teamId: a.teamId }]));
   const apis = new Map<string, ApiInfo>();
   const apisByAlias = new Map<string, ApiInfo[]>();
@@ -44,6 +77,7 @@ export function buildAccess(appRows: App[], apiRows: Api[], subRows: Subscriptio
       visibility: a.visibility,
       visibleTeamIds: new Set(a.visibleTeamIds),
       routeAliases: a.routeAliases,
+      blockedAliases: new Set(a.kind === "llm" ? a.routeAliases.filter((x) => !teamMayUse(a.teamId, x)) : []),
       deprecatedAt: a.deprecatedAt,
     };
     apis.set(a.id, info);
@@ -62,5 +96,5 @@ export function buildAccess(appRows: App[], apiRows: Api[], subRows: Subscriptio
     if (!m) subs.set(s.appId, (m = new Map()));
     m.set(s.apiId, s.state);
   }
-  return { apps, apis, apisByAlias, subs };
+  return { apps, apis, apisByAlias, subs, teamMayUse };
 }

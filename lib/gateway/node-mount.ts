@@ -11,6 +11,7 @@ import { stopSnapshotPoller } from "./snapshot";
 import type { GatewayRequest, GatewaySink } from "./types";
 import { log } from "@/lib/telemetry/logger";
 import { stopObservability } from "@/lib/telemetry/observability";
+import { stopBudgetRefresh } from "@/lib/policy/limits";
 
 export function isGatewayPath(url: string): boolean {
   return url.startsWith("/v1/") || url === "/v1";
@@ -174,5 +175,6 @@ export async function shutdownGateway(): Promise<void> {
   logWriter().flush();
   stopSnapshotPoller();
   stopObservability();
+  stopBudgetRefresh();
   await closePools();
 }

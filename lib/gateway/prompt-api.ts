@@ -23,7 +23,7 @@ import { GatewayError, badRequest, errorBody, streamErrorEvent } from "./errors"
 import { getSnapshot, type RouteInfo, type Snapshot, type TargetInfo } from "./snapshot";
 import type { ApiInfo } from "./access-snapshot";
 import { authenticate } from "./stages/authenticate";
-import { allowedAliases, authorizeApi, deprecationHeaders } from "./stages/authorize";
+import { allowedAliases, authorizeApi, authorizePromptRoute, deprecationHeaders } from "./stages/authorize";
 import { combinedOpenApi, type PromptApiDocInput } from "@/lib/prompts/openapi";
 import { checkBody, parseJsonBody } from "./stages/parse";
 import { runGuards } from "./stages/guard";
@@ -293,6 +293,8 @@ export async function handlePromptApi(req: GatewayRequest, sink: GatewaySink, sl
     // validate variables, render, build the request
     const { chat, route, values } = preparePrompt(spec, body, slug, stream, snap);
     rec.routeAlias = route.alias;
+    const routeDenied = authorizePromptRoute(snap.access, authz.api, route.alias);
+    if (routeDenied) throw routeDenied;
     // 4 guard (rate limits, budgets, content policy see the rendered messages)
     await runGuards({ req, chat, key, route, rec });
     // 4b idempotency + response cache (lib/policy/cache-hooks.ts): may answer without dispatch

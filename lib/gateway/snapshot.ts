@@ -1,5 +1,5 @@
 import { getDb } from "@/lib/db/client";
-import { providers, models, routes, apiKeys, apps, apis, subscriptions, type RetryPolicy, type RouteStrategy, type RouteTarget } from "@/lib/db/schema";
+import { providers, models, routes, routeGrants, apiKeys, apps, apis, subscriptions, type RetryPolicy, type RouteStrategy, type RouteTarget } from "@/lib/db/schema";
 import { buildAccess, type AccessSnapshot } from "./access-snapshot";
 import { decryptSecret } from "@/lib/secret";
 import { localConfigVersion, storedConfigVersion } from "@/lib/config-version";
@@ -191,6 +191,10 @@ function build(): Snapshot {
       createdAt: r.createdAt,
     });
   }
-  const access = buildAccess(db.select().from(apps).all(), db.select().from(apis).all(), db.select().from(subscriptions).all());
+  const owners = {
+    routes: db.select({ id: routes.id, alias: routes.alias, teamId: routes.teamId }).from(routes).all(),
+    grants: db.select({ routeId: routeGrants.routeId, teamId: routeGrants.teamId }).from(routeGrants).all(),
+  };
+  const access = buildAccess(db.select().from(apps).all(), db.select().from(apis).all(), db.select().from(subscriptions).all(), owners);
   return { builtAt: Date.now(), keys, routes: routeMap, access };
 }

@@ -17,6 +17,8 @@ export interface Counter {
   flushed: number;
   pending: number;
   reserved: number;
+  /** calls holding a reservation here now (to explain a refusal caused by them) */
+  inflight: number;
 }
 
 export interface Reservation {
@@ -40,7 +42,7 @@ export class BudgetMeter {
     let c = this.counters.get(k);
     if (!c || c.start !== start) {
       // A new period (UTC reset) or first use: start from the ledger (0 for a fresh period).
-      c = { scope, scopeId, period, start, flushed: this.readLedger(scope, scopeId, period, start), pending: 0, reserved: 0 };
+      c = { scope, scopeId, period, start, flushed: this.readLedger(scope, scopeId, period, start), pending: 0, reserved: 0, inflight: 0 };
       this.counters.set(k, c);
     }
     return c;
@@ -50,15 +52,27 @@ export class BudgetMeter {
     return c.flushed + c.pending;
   }
 
-  /** Reserve `est` USD against every budget, or refuse naming the first exhausted one (nothing reserved then). */
-  reserve(list: Budget[], est: number): { ok: true; res: Reservation } | { ok: false; budget: Budget; spent: number; resetsAt: number } {
+  /**
+   * Reserve `est` USD against every budget, or refuse naming the first full one (nothing reserved then).
+   * A refusal says whether the budget is spent, or only held by in-flight calls' reservations
+   * (`spent < limit`): those resolve within seconds, the caller may retry soon.
+   */
+  reserve(
+    list: Budget[],
+    est: number,
+  ): { ok: true; res: Reservation } | { ok: false; budget: Budget; spent: number; reserved: number; inflight: number; resetsAt: number } {
     const at = this.now();
     const cs = list.map((b) => this.counter(b.scope, b.scopeId, b.period, at));
     for (let i = 0; i < list.length; i++) {
       const c = cs[i]!;
-      if (this.spent(c) + c.reserved >= list[i]!.limitUsd) return { ok: false, budget: list[i]!, spent: this.spent(c), resetsAt: periodEnd(list[i]!.period, at) };
+      if (this.spent(c) + c.reserved >= list[i]!.limitUsd) {
+        return { ok: false, budget: list[i]!, spent: this.spent(c), reserved: c.reserved, inflight: c.inflight, resetsAt: periodEnd(list[i]!.period, at) };
+      }
     }
-    for (const c of cs) c.reserved += est;
+    for (const c of cs) {
+      c.reserved += est;
+      c.inflight++;
+    }
     return { ok: true, res: { counters: cs, est, at } };
   }
 
@@ -66,6 +80,7 @@ export class BudgetMeter {
   commit(res: Reservation, costUsd: number): void {
     for (const c of res.counters) {
       c.reserved = Math.max(0, c.reserved - res.est);
+      c.inflight = Math.max(0, c.inflight - 1);
       if (periodStart(c.period, res.at) === c.start) c.pending += costUsd;
     }
   }

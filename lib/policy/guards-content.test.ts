@@ -69,6 +69,38 @@ describe("text slots", () => {
     expect(JSON.stringify(chat)).not.toContain("a@b.io");
     expect((chat.messages[2] as { tool_calls: { function: { arguments: string } }[] }).tool_calls[0]!.function.arguments).toBe('{"to":"[EMAIL_1]"}');
   });
+  it("cover every other string the provider sees (user, metadata, names, tool schemas, stop, pass-through fields), not identifiers", () => {
+    const chat = {
+      model: "m",
+      user: "u",
+      metadata: { a: "ma" },
+      stop: ["s1"],
+      response_format: { type: "json_schema", json_schema: { name: "out", schema: { type: "object", description: "rd" } } },
+      extra_field: { deep: ["x1"] },
+      messages: [{ role: "user", name: "nm", content: "c" }],
+      tools: [{ type: "function", function: { name: "fn", description: "td", parameters: { type: "object", properties: { p: { type: "string", description: "pd", enum: ["e1"] } } } } }],
+      tool_choice: { type: "function", function: { name: "fn" } },
+    } as unknown as ChatRequest;
+    const slots = chatTextSlots(chat);
+    expect(slots.map((s) => `${s.param}=${s.get()}`).sort()).toEqual(
+      [
+        "messages=c",
+        "messages[0].name=nm",
+        "tools[0].function.description=td",
+        "tools[0].function.parameters.properties.p.description=pd",
+        "tools[0].function.parameters.properties.p.enum[0]=e1",
+        "user=u",
+        "metadata.a=ma",
+        "stop[0]=s1",
+        "response_format.json_schema.name=out",
+        "response_format.json_schema.schema.description=rd",
+        "extra_field.deep[0]=x1",
+      ].sort(),
+    );
+    for (const s of slots) s.set(s.get().toUpperCase());
+    expect(chat.user).toBe("U");
+    expect((chat.tools![0]!.function as { name: string }).name).toBe("fn");
+  });
   it("embedding inputs: strings and string arrays; token arrays are skipped", () => {
     expect(embeddingTextSlots({ model: "e", input: "x" })).toHaveLength(1);
     expect(embeddingTextSlots({ model: "e", input: ["x", "y"] })).toHaveLength(2);

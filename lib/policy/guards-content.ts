@@ -19,9 +19,12 @@ function addFlag(rec: CallRecord, flag: string): void {
   if (!rec.flags.includes(flag)) rec.flags.push(flag);
 }
 
-/** Every caller-visible text of a chat request, with a setter to rewrite it in place. */
-interface TextSlot {
-  role: ChatMessage["role"] | "input";
+/** Every text of a request the provider will see, with a setter to rewrite it in place. */
+export interface TextSlot {
+  /** message role for message text; "meta" for every other field (user, metadata, names, tool definitions ...) */
+  role: ChatMessage["role"] | "input" | "meta";
+  /** where it is, for a refusal's `param`: "messages" / "input" for message text, else the field path */
+  param: string;
   get(): string;
   set(v: string): void;
 }
@@ -29,31 +32,105 @@ interface TextSlot {
 function partSlots(role: TextSlot["role"], parts: ContentPart[]): TextSlot[] {
   const out: TextSlot[] = [];
   for (const p of parts) {
-    if (p.type === "text") out.push({ role, get: () => p.text, set: (v) => (p.text = v) });
+    if (p.type === "text") out.push({ role, param: "messages", get: () => p.text, set: (v) => (p.text = v) });
   }
   return out;
 }
 
+/**
+ * Keys whose values are identifiers, enums, numbers or binary payloads, not text:
+ * the provider sees them, but they carry no caller data worth scanning, and
+ * rewriting them would break the call (a tool's name must match its definition).
+ * Media parts (image/audio/file) are URLs or base64: scanning them is costly and
+ * finds false positives.
+ */
+const STRUCTURAL = new Set([
+  "model",
+  "role",
+  "type",
+  "id",
+  "tool_call_id",
+  "stream",
+  "stream_options",
+  "tool_choice",
+  "parallel_tool_calls",
+  "reasoning_effort",
+  "service_tier",
+  "modalities",
+  "logit_bias",
+  "encoding_format",
+  "dimensions",
+  "format",
+  "detail",
+  "image_url",
+  "input_audio",
+  "file",
+  "audio",
+  "$ref",
+  "$schema",
+]);
+
+/** Every string under `node` (objects and arrays, any depth) except structural keys; `skip` adds keys for this level only. */
+function walkStrings(node: unknown, param: string, out: TextSlot[], skip?: ReadonlySet<string>): void {
+  if (Array.isArray(node)) {
+    for (let i = 0; i < node.length; i++) {
+      const v = node[i];
+      if (typeof v === "string") out.push({ role: "meta", param: `${param}[${i}]`, get: () => node[i] as string, set: (x) => (node[i] = x) });
+      else if (v && typeof v === "object") walkStrings(v, `${param}[${i}]`, out);
+    }
+    return;
+  }
+  if (!node || typeof node !== "object") return;
+  const o = node as Record<string, unknown>;
+  for (const k of Object.keys(o)) {
+    if (STRUCTURAL.has(k) || skip?.has(k)) continue;
+    const v = o[k];
+    const path = param ? `${param}.${k}` : k;
+    if (typeof v === "string") out.push({ role: "meta", param: path, get: () => o[k] as string, set: (x) => (o[k] = x) });
+    else if (v && typeof v === "object") walkStrings(v, path, out);
+  }
+}
+
+const MESSAGE_HANDLED = new Set(["content", "tool_calls"]);
+const CHAT_HANDLED = new Set(["messages", "tools"]);
+const NAME = new Set(["name"]);
+const TOOL_HANDLED = new Set(["function"]);
+
+/**
+ * Every text of a chat request the provider will see: message content (by role),
+ * tool-call arguments, and every other string field (`user`, `metadata`, a
+ * message's `name`, tool descriptions and parameter schemas, `stop`,
+ * `response_format`, fields passed through unknown) as role "meta".
+ */
 export function chatTextSlots(chat: ChatRequest): TextSlot[] {
   const out: TextSlot[] = [];
-  for (const m of chat.messages) {
+  chat.messages.forEach((m, i) => {
     const c = (m as { content?: string | ContentPart[] | null }).content;
-    if (typeof c === "string") out.push({ role: m.role, get: () => (m as { content: string }).content, set: (v) => ((m as { content: string }).content = v) });
+    if (typeof c === "string") out.push({ role: m.role, param: "messages", get: () => (m as { content: string }).content, set: (v) => ((m as { content: string }).content = v) });
     else if (Array.isArray(c)) out.push(...partSlots(m.role, c));
     if (m.role === "assistant") {
-      for (const tc of m.tool_calls ?? []) out.push({ role: "assistant", get: () => tc.function.arguments, set: (v) => (tc.function.arguments = v) });
+      for (const tc of m.tool_calls ?? []) out.push({ role: "assistant", param: "messages", get: () => tc.function.arguments, set: (v) => (tc.function.arguments = v) });
     }
-  }
+    walkStrings(m, `messages[${i}]`, out, MESSAGE_HANDLED);
+  });
+  // Tool definitions: descriptions and parameter schemas; the function's name is its identifier.
+  (chat.tools ?? []).forEach((t, i) => {
+    walkStrings(t, `tools[${i}]`, out, TOOL_HANDLED);
+    if (t.function) walkStrings(t.function, `tools[${i}].function`, out, NAME);
+  });
+  walkStrings(chat, "", out, CHAT_HANDLED);
   return out;
 }
 
 export function embeddingTextSlots(req: EmbeddingsRequest): TextSlot[] {
-  if (typeof req.input === "string") return [{ role: "input", get: () => req.input as string, set: (v) => (req.input = v) }];
-  if (Array.isArray(req.input) && req.input.every((x) => typeof x === "string")) {
+  const out: TextSlot[] = [];
+  if (typeof req.input === "string") out.push({ role: "input", param: "input", get: () => req.input as string, set: (v) => (req.input = v) });
+  else if (Array.isArray(req.input) && req.input.every((x) => typeof x === "string")) {
     const arr = req.input as string[];
-    return arr.map((_, i) => ({ role: "input" as const, get: () => arr[i]!, set: (v: string) => (arr[i] = v) }));
-  }
-  return []; // token arrays: nothing readable to scan
+    arr.forEach((_, i) => out.push({ role: "input", param: "input", get: () => arr[i]!, set: (v: string) => (arr[i] = v) }));
+  } // token arrays: nothing readable to scan
+  walkStrings(req, "", out, new Set(["input"]));
+  return out;
 }
 
 const blocked = (what: string, detectors: string[], param: string) =>
@@ -77,12 +154,23 @@ export function contentGuard(g: GuardInput & { embeddings?: EmbeddingsRequest })
   const slots = g.chat ? chatTextSlots(g.chat) : g.embeddings ? embeddingTextSlots(g.embeddings) : [];
   if (!slots.length) return;
   const param = g.chat ? "messages" : "input";
+  const firstHit = (detectors: readonly Detector[]) => {
+    const hit = new Set<string>();
+    let where: string | null = null;
+    for (const s of slots) {
+      for (const f of scan(s.get(), detectors)) {
+        hit.add(f.detector);
+        where ??= s.param;
+      }
+    }
+    return { hit, where: where ?? param };
+  };
 
   // Injection: caller-controlled text only (user and tool messages, embedding input), not the app's system prompt.
   if (p.injectionMode !== "off") {
     const rules = new Set<string>();
     for (const s of slots) {
-      if (s.role === "system" || s.role === "developer" || s.role === "assistant") continue;
+      if (s.role === "system" || s.role === "developer" || s.role === "assistant" || s.role === "meta") continue;
       for (const f of detectInjection(s.get())) rules.add(f.rule);
     }
     if (rules.size) {
@@ -102,17 +190,15 @@ export function contentGuard(g: GuardInput & { embeddings?: EmbeddingsRequest })
 
   if (p.promptMode === "off" || !p.detectors.length) return;
   if (p.promptMode === "block") {
-    const hit = new Set<string>();
-    for (const s of slots) for (const f of scan(s.get(), p.detectors)) hit.add(f.detector);
-    if (hit.size) throw blocked(scopeName(p, g), [...hit], param);
+    const { hit, where } = firstHit(p.detectors);
+    if (hit.size) throw blocked(scopeName(p, g), [...hit], where);
     return;
   }
   // redact: blocked-term lists still block; everything else becomes typed placeholders.
   const terms = p.detectors.filter((d) => d.blockOnly);
   if (terms.length) {
-    const hit = new Set<string>();
-    for (const s of slots) for (const f of scan(s.get(), terms)) hit.add(f.detector);
-    if (hit.size) throw blocked(scopeName(p, g), [...hit], param);
+    const { hit, where } = firstHit(terms);
+    if (hit.size) throw blocked(scopeName(p, g), [...hit], where);
   }
   const r = new Redactor(p.detectors.filter((d) => !d.blockOnly));
   for (const s of slots) {

@@ -38,14 +38,14 @@ function prepared(): Stmts {
 }
 
 /** Adds the batch's cost to the ledger in one transaction (one upsert per scope × period touched). */
-export function addToLedger(rows: CallRecord[]): void {
+export function addToLedger(rows: CallRecord[], keyScopeId: (keyId: string) => string = (id) => id): void {
   const agg = new Map<string, [BudgetScope, string, BudgetPeriod, number, number, number]>();
   for (const r of rows) {
     if (!(r.costUsd > 0)) continue;
     const ids: [BudgetScope, string | null][] = [
       ["team", r.teamId],
       ["app", r.appId],
-      ["key", r.keyId],
+      ["key", r.keyId ? keyScopeId(r.keyId) : null],
     ];
     for (const [scope, id] of ids) {
       if (!id) continue;

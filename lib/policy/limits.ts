@@ -9,6 +9,7 @@ import type { CallRecord } from "@/lib/gateway/types";
 import { registerReadinessCheck } from "@/lib/health";
 import { formatReset, msUntilFull, type BucketSpec, type TakeResult } from "./bucket";
 import { BudgetMeter, type Reservation } from "./budget-meter";
+import { OutputEstimator } from "./output-estimate";
 import { addToLedger, readLedger } from "./ledger";
 import { checkThresholds } from "./notify";
 import { policySnapshot, scopeKey, type PolicySnapshot } from "./policy-snapshot";
@@ -21,7 +22,7 @@ import { MemoryStore, RedisStore, type LimitStore } from "./store";
  * the record hook reconciles with the actual usage and cost when the call ends.
  */
 
-/** Output tokens reserved at most per call (the request's max_tokens, else the model's max output, else this). */
+/** Output tokens reserved at most per call (the request's max_tokens, else the route's recent p95: lib/policy/output-estimate.ts). */
 export const TOKEN_RESERVE_CAP = Number(process.env.PORTICO_TOKEN_RESERVE_CAP || 4096);
 
 interface State {
@@ -31,6 +32,8 @@ interface State {
   inflight: WeakMap<CallRecord, InFlight>;
   committed: WeakMap<CallRecord, Reservation>;
   refreshedAt: number;
+  outputs: OutputEstimator;
+  refreshTimer: ReturnType<typeof setInterval> | null;
 }
 
 interface InFlight {
@@ -46,7 +49,10 @@ const state = (g.__porticoLimits ??= {
   inflight: new WeakMap(),
   committed: new WeakMap(),
   refreshedAt: 0,
+  outputs: new OutputEstimator(),
+  refreshTimer: null,
 });
+state.outputs ??= new OutputEstimator();
 const REFRESH_MS = Number(process.env.PORTICO_BUDGET_REFRESH_MS || 1000);
 
 export function limitStore(): LimitStore {
@@ -64,12 +70,35 @@ export function budgetMeter(): BudgetMeter {
 
 /** Registers the guard, the record hook, the ledger flush listener and the readiness check, once per process. */
 export function installTrafficLimits(): void {
+  // An idle instance flushes nothing, so without this timer it would never see other instances' spend.
+  if (!state.refreshTimer && REFRESH_MS > 0) {
+    state.refreshTimer = setInterval(refreshSpend, REFRESH_MS);
+    state.refreshTimer.unref?.();
+  }
   if (state.installed) return;
   state.installed = true;
   registerGuard(limitsGuard);
   onRecord(reconcile);
   logWriter().onFlush(onFlush);
   registerReadinessCheck("rateLimitStore", () => limitStore().status());
+}
+
+/** Shutdown: stop the refresh timer (the database is about to close). installTrafficLimits() starts it again. */
+export function stopBudgetRefresh(): void {
+  if (state.refreshTimer) clearInterval(state.refreshTimer);
+  state.refreshTimer = null;
+}
+
+/** Re-read the ledger (every process's flushed spend) for the live budget counters, then check thresholds. */
+function refreshSpend(): void {
+  if (!state.meter.counters.size) return;
+  try {
+    state.refreshedAt = Date.now();
+    state.meter.refresh();
+    checkThresholds(state.meter);
+  } catch (e) {
+    console.error("[portico] budget refresh failed:", e);
+  }
 }
 
 interface BucketMeta {
@@ -82,6 +111,8 @@ interface Scoped {
   scope: RateLimit["scope"];
   id: string;
   name: string;
+  /** names the rate-limit bucket when not `id` (a rotated key: the first key of its chain) */
+  bucketId?: string;
 }
 
 /** The scopes a call falls under, most specific first. */
@@ -89,7 +120,8 @@ function scopesOf(g: GuardInput, ps: PolicySnapshot): Scoped[] {
   const snap = getSnapshot();
   const app = g.key.appId ? snap.access.apps.get(g.key.appId) : undefined;
   const teamId = app?.teamId ?? g.key.teamId;
-  const out: Scoped[] = [{ scope: "key", id: g.key.id, name: `key '${g.key.name}'` }];
+  // A rotated key's limit and budgets live on the newest key of its chain; the old one (in grace) shares them.
+  const out: Scoped[] = [{ scope: "key", id: ps.keyCurrent.get(g.key.id) ?? g.key.id, bucketId: ps.keyRoot.get(g.key.id), name: `key '${g.key.name}'` }];
   if (app) out.push({ scope: "app", id: app.id, name: `app '${app.name}'` });
   if (teamId) out.push({ scope: "team", id: teamId, name: `team '${ps.teamNames.get(teamId) ?? teamId}'` });
   // An API limit is global to the API: every app calling it shares the bucket.
@@ -107,12 +139,17 @@ interface Estimate {
 function estimate(g: GuardInput): Estimate {
   const model = g.route.main.targets[0]?.model;
   if (g.chat) {
-    const asked = g.chat.max_completion_tokens ?? g.chat.max_tokens ?? model?.maxOutputTokens ?? TOKEN_RESERVE_CAP;
-    return { prompt: estimatePromptTokens(g.chat), maxOut: Math.min(asked, TOKEN_RESERVE_CAP) };
+    const asked = g.chat.max_completion_tokens ?? g.chat.max_tokens;
+    // Without max_tokens: what this route's answers recently needed (p95), not the cap (docs/traffic-policy.md).
+    const maxOut = asked != null ? Math.min(asked, TOKEN_RESERVE_CAP) : state.outputs.estimate(g.route.alias, Math.min(TOKEN_RESERVE_CAP, model?.maxOutputTokens ?? TOKEN_RESERVE_CAP));
+    return { prompt: estimatePromptTokens(g.chat), maxOut };
   }
   // Embeddings: ~4 bytes a token of the body is close enough for a reservation; reconciled on record.
   return { prompt: Math.ceil((g.req.body?.length ?? 0) / 4), maxOut: 0 };
 }
+
+/** Retry-After of a refusal by in-flight reservations: they end with their calls, typically within seconds. */
+const IN_FLIGHT_RETRY_S = 2;
 
 const fmtUsd = (n: number) => `$${n < 1 ? n.toFixed(4).replace(/0{1,2}$/, "") : n.toFixed(2)}`;
 
@@ -139,11 +176,11 @@ function limitsGuard(g: GuardInput): void | Promise<void> {
   const meta: BucketMeta[] = [];
   for (const { s, p } of policies) {
     if (p.requestsPerMinute) {
-      specs.push({ key: `rl:${s.scope}:${s.id}:r`, capacity: Math.max(1, p.burst ?? p.requestsPerMinute), perMs: p.requestsPerMinute / 60_000, cost: 1 });
+      specs.push({ key: `rl:${s.scope}:${s.bucketId ?? s.id}:r`, capacity: Math.max(1, p.burst ?? p.requestsPerMinute), perMs: p.requestsPerMinute / 60_000, cost: 1 });
       meta.push({ s, kind: "requests", limit: p.requestsPerMinute });
     }
     if (p.tokensPerMinute) {
-      specs.push({ key: `rl:${s.scope}:${s.id}:t`, capacity: p.tokensPerMinute, perMs: p.tokensPerMinute / 60_000, cost: Math.min(estTokens, p.tokensPerMinute) });
+      specs.push({ key: `rl:${s.scope}:${s.bucketId ?? s.id}:t`, capacity: p.tokensPerMinute, perMs: p.tokensPerMinute / 60_000, cost: Math.min(estTokens, p.tokensPerMinute) });
       meta.push({ s, kind: "tokens", limit: p.tokensPerMinute });
     }
   }
@@ -197,12 +234,24 @@ function admit({ g, specs, meta, budgets: budgetList, est }: Admission, r: TakeR
       }
       const who = budgetList.find((x) => x.b.id === b.budget.id)!.s.name;
       const resets = new Date(b.resetsAt).toISOString().replace(".000Z", "Z");
+      const kind = b.budget.period === "day" ? "daily" : "monthly";
+      if (b.spent < b.budget.limitUsd) {
+        // Not spent: the rest is held by calls in flight, whose reservations resolve within seconds.
+        throw new GatewayError(
+          429,
+          "insufficient_quota",
+          "budget_reserved",
+          `The ${kind} budget of ${fmtUsd(b.budget.limitUsd)} for ${who} is fully reserved by ${b.inflight} in-flight call${b.inflight === 1 ? "" : "s"} (${fmtUsd(b.spent)} spent, ${fmtUsd(b.reserved)} reserved). Retry in a few seconds, when they finish.`,
+          null,
+          { "retry-after": String(IN_FLIGHT_RETRY_S) },
+        );
+      }
       const retry = Math.max(1, Math.ceil((b.resetsAt - Date.now()) / 1000));
       throw new GatewayError(
         429,
         "insufficient_quota",
         "budget_exceeded",
-        `The ${b.budget.period === "day" ? "daily" : "monthly"} budget of ${fmtUsd(b.budget.limitUsd)} for ${who} is spent (${fmtUsd(b.spent)} used). It resets at ${resets} (UTC).`,
+        `The ${kind} budget of ${fmtUsd(b.budget.limitUsd)} for ${who} is spent (${fmtUsd(b.spent)} used). It resets at ${resets} (UTC).`,
         null,
         { "retry-after": String(retry) },
       );
@@ -241,6 +290,8 @@ export function rateHeaders(specs: BucketSpec[], meta: { kind: "requests" | "tok
 
 /** Record hook: give back unused reserved tokens (or charge the overshoot) and count the actual cost. */
 function reconcile(rec: CallRecord): void {
+  // Learn how long this route's answers are (a cache hit or replay says nothing about the model).
+  if (rec.outcome === "ok" && rec.routeAlias && rec.cache !== "hit" && rec.tokensOut > 0) state.outputs.observe(rec.routeAlias, rec.tokensOut);
   const f = state.inflight.get(rec);
   if (!f) return;
   state.inflight.delete(rec);
@@ -265,7 +316,9 @@ function reconcile(rec: CallRecord): void {
 /** Log-writer flush: spend into the ledger, then re-read it (other processes' spend too) and notify thresholds. */
 function onFlush(rows: CallRecord[]): void {
   try {
-    addToLedger(rows);
+    // Key spend goes to the newest key of a rotation chain (where its budgets are), whichever key made the call.
+    const chains = rows.some((r) => r.keyId) ? policySnapshot().keyCurrent : null;
+    addToLedger(rows, chains ? (id) => chains.get(id) ?? id : undefined);
   } catch (e) {
     console.error("[portico] spend ledger update failed:", e);
   }

@@ -1,5 +1,5 @@
 import { getDb } from "@/lib/db/client";
-import { budgets, rateLimits, teams, type Budget, type RateLimit } from "@/lib/db/schema";
+import { apiKeys, budgets, rateLimits, teams, type Budget, type RateLimit } from "@/lib/db/schema";
 import { getSnapshot, type KeyInfo, type Snapshot } from "@/lib/gateway/snapshot";
 
 /**
@@ -15,6 +15,39 @@ export interface PolicySnapshot {
   teamNames: Map<string, string>;
   /** key id → key (the gateway snapshot indexes keys by hash) */
   keysById: Map<string, KeyInfo>;
+  /**
+   * Key rotation chains (only keys that were rotated or are rotations): key id →
+   * the newest key of its chain, whose id the key-scoped limit, budgets and
+   * spend live under (rotation moves them there: lib/services/keys.ts), and
+   * key id → the first key of its chain, whose id names the rate-limit bucket
+   * (so rotating does not hand out a full bucket).
+   */
+  keyCurrent: Map<string, string>;
+  keyRoot: Map<string, string>;
+}
+
+/** Pure: current (newest successor) and root of every key in a rotation chain. */
+export function keyChains(rows: { id: string; rotatedFromId: string | null; createdAt: number }[]): { current: Map<string, string>; root: Map<string, string> } {
+  const parent = new Map<string, string>();
+  const child = new Map<string, { id: string; createdAt: number }>();
+  for (const r of rows) {
+    if (!r.rotatedFromId) continue;
+    parent.set(r.id, r.rotatedFromId);
+    const c = child.get(r.rotatedFromId);
+    if (!c || r.createdAt > c.createdAt || (r.createdAt === c.createdAt && r.id > c.id)) child.set(r.rotatedFromId, { id: r.id, createdAt: r.createdAt });
+  }
+  const current = new Map<string, string>();
+  const root = new Map<string, string>();
+  const members = new Set([...parent.keys(), ...child.keys()]);
+  for (const id of members) {
+    let cur = id;
+    for (let i = 0; i < 1000 && child.has(cur); i++) cur = child.get(cur)!.id;
+    let top = id;
+    for (let i = 0; i < 1000 && parent.has(top); i++) top = parent.get(top)!;
+    current.set(id, cur);
+    root.set(id, top);
+  }
+  return { current, root };
 }
 
 const g = globalThis as unknown as { __porticoPolicySnap?: WeakMap<Snapshot, PolicySnapshot> };
@@ -45,5 +78,6 @@ export function loadPolicies(snap: Snapshot): PolicySnapshot {
   const teamNames = new Map(db.select({ id: teams.id, name: teams.name }).from(teams).all().map((t) => [t.id, t.name]));
   const keysById = new Map<string, KeyInfo>();
   for (const k of snap.keys.values()) keysById.set(k.id, k);
-  return { limits, budgets: bmap, teamNames, keysById };
+  const chains = keyChains(db.select({ id: apiKeys.id, rotatedFromId: apiKeys.rotatedFromId, createdAt: apiKeys.createdAt }).from(apiKeys).all());
+  return { limits, budgets: bmap, teamNames, keysById, keyCurrent: chains.current, keyRoot: chains.root };
 }

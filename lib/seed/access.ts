@@ -1,6 +1,6 @@
 import { and, asc, eq, inArray } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
-import { apis, apps, routes, settings, subscriptions, teamMembers, teams, type Api, type App, type Subscription } from "@/lib/db/schema";
+import { apis, apps, routeGrants, routes, settings, subscriptions, teamMembers, teams, type Api, type App, type Subscription } from "@/lib/db/schema";
 import { bumpConfigVersion } from "@/lib/config-version";
 import { writeAudit } from "@/lib/services/audit";
 
@@ -45,7 +45,8 @@ export function seedAccessDefaults(db: Db): void {
     const demo = tx.select().from(teams).where(eq(teams.slug, "demo")).get();
     if (!demo) return;
     const now = Date.now();
-    const aliases = tx.select({ alias: routes.alias }).from(routes).where(inArray(routes.alias, MOCK_ALIASES)).all().map((r) => r.alias);
+    const mockRoutes = tx.select({ id: routes.id, alias: routes.alias }).from(routes).where(inArray(routes.alias, MOCK_ALIASES)).all();
+    const aliases = mockRoutes.map((r) => r.alias);
     const owner = tx
       .select({ userId: teamMembers.userId })
       .from(teamMembers)
@@ -96,6 +97,8 @@ export function seedAccessDefaults(db: Db): void {
       updatedAt: now,
     };
 
+    // The mock routes are platform-owned: the demo team's API may expose them once granted.
+    for (const r of mockRoutes) tx.insert(routeGrants).values({ routeId: r.id, teamId: demo.id, grantedBy: null, createdAt: now }).onConflictDoNothing().run();
     const apiInserted = tx.insert(apis).values(api).onConflictDoNothing().run().changes > 0;
     const appInserted = tx.insert(apps).values(app).onConflictDoNothing().run().changes > 0;
     if (apiInserted && appInserted) tx.insert(subscriptions).values(sub).onConflictDoNothing().run();

@@ -49,6 +49,8 @@ export function seedGatewayDefaults(db: Db): void {
     conditions: [],
     retry: { ...RETRY_DEFAULTS },
     enabled: true,
+    // platform-owned; seedAccessDefaults grants them to the demo team whose API exposes them
+    teamId: null,
     createdAt: now,
     updatedAt: now,
   });

@@ -6,13 +6,14 @@
 import { z } from "zod";
 import { and, asc, eq, inArray } from "drizzle-orm";
 import { getDb } from "@/lib/db/client";
-import { apis, routes, subscriptions, teams, API_KINDS, API_STATES, APPROVAL_MODES, VISIBILITIES, type Api, type ApiState } from "@/lib/db/schema";
+import { apis, prompts, promptVersions, routes, subscriptions, teams, API_KINDS, API_STATES, APPROVAL_MODES, VISIBILITIES, type Api, type ApiState } from "@/lib/db/schema";
 import { newId } from "@/lib/ids";
 import { bumpConfigVersion } from "@/lib/config-version";
 import { ConflictError, NotFoundError, ValidationError } from "@/lib/errors";
 import { isAdmin, requireTeamAdmin, type Actor } from "@/lib/auth/actor";
 import { parseWith } from "@/lib/api/handler";
 import { writeAudit } from "./audit";
+import { applyRouteGrants, checkRouteUse } from "./route-access";
 import {
   actorCanSeeApi,
   adminTeamIds,
@@ -136,6 +137,17 @@ function checkRefs(db: Reader, data: Pick<Fields, "routeAliases" | "visibleTeamI
   if (issues.length) throw new ValidationError(`Invalid API: ${issues.map((d) => `${d.field}: ${d.message}`).join("; ")}`, issues);
 }
 
+/** Route aliases a prompt API runs on: its draft's and every published version's. */
+function promptAliases(db: Reader, apiId: string): string[] {
+  const p = db.select({ id: prompts.id, alias: prompts.routeAlias }).from(prompts).where(eq(prompts.apiId, apiId)).get();
+  if (!p) return [];
+  const vs = db.select({ alias: promptVersions.routeAlias }).from(promptVersions).where(eq(promptVersions.promptId, p.id)).all();
+  return [...new Set([p.alias, ...vs.map((v) => v.alias)].filter(Boolean))];
+}
+
+/** `routeAliases.<i>` of an alias, for the form to point at the offending row. */
+const aliasField = (list: string[]) => (alias: string) => `routeAliases.${Math.max(0, list.indexOf(alias))}`;
+
 function slugTaken(slug: string): ConflictError {
   return new ConflictError(`An API with slug "${slug}" already exists.`, { field: "slug" });
 }
@@ -160,11 +172,13 @@ export function createApi({ actor, input }: { actor: Actor; input: unknown }): A
   requireTeamAdmin(actor, data.teamId);
   const db = getDb();
   checkRefs(db, data);
+  const routePlan = checkRouteUse(db, actor, data.teamId, data.routeAliases, aliasField(data.routeAliases));
   if (db.select({ id: apis.id }).from(apis).where(eq(apis.slug, data.slug)).get()) throw slugTaken(data.slug);
   const now = Date.now();
   const row: Api = { id: newId("api"), ...data, state: "draft", createdAt: now, updatedAt: now, deprecatedAt: null, retiredAt: null };
   try {
     db.transaction((tx) => {
+      applyRouteGrants(tx, actor, row.teamId, routePlan);
       tx.insert(apis).values(row).run();
       writeAudit(tx, actor, { action: "api.create", targetType: "api", targetId: row.id, teamId: row.teamId, after: row });
       bumpConfigVersion(tx);
@@ -189,12 +203,18 @@ export function updateApi({ actor, id, input }: { actor: Actor; id: string; inpu
     routeAliases: data.routeAliases ?? [],
     visibleTeamIds: data.visibleTeamIds ?? [],
   });
+  // Route use is checked for the team the API ends up with: a new alias, or every alias when the API moves team
+  // (for a prompt API, the routes of its draft and published versions).
+  const moved = after.teamId !== before.teamId;
+  const aliasesToCheck = [...(data.routeAliases ?? (moved ? before.routeAliases : [])), ...(moved && after.kind === "prompt" ? promptAliases(db, id) : [])];
+  const routePlan = checkRouteUse(db, actor, after.teamId, aliasesToCheck, (a) => (after.routeAliases.includes(a) ? aliasField(after.routeAliases)(a) : "teamId"));
   if (data.slug !== undefined && data.slug !== before.slug && db.select({ id: apis.id }).from(apis).where(eq(apis.slug, data.slug)).get()) throw slugTaken(data.slug);
   try {
     db.transaction((tx) => {
       const { id: _id, createdAt: _c, ...patch } = after;
       void _id;
       void _c;
+      applyRouteGrants(tx, actor, after.teamId, routePlan);
       tx.update(apis).set(patch).where(eq(apis.id, id)).run();
       writeAudit(tx, actor, { action: "api.update", targetType: "api", targetId: id, teamId: after.teamId, before, after });
       bumpConfigVersion(tx);

@@ -365,6 +365,8 @@ export const routeFields = z.strictObject({
   conditions: z.array(condition).max(20, "At most 20 conditions.").default([]),
   retry: retryPolicy.prefault({}),
   enabled: z.boolean().default(true),
+  /** the owning team; null = platform-owned (docs/access.md, "Route ownership") */
+  teamId: z.string({ message: "teamId must be a team id or null (platform-owned)." }).trim().min(1, "teamId must be a team id or null (platform-owned).").nullable().default(null),
 });
 export type RouteFields = z.output<typeof routeFields>;
 export const createRouteInput = routeFields;
@@ -376,6 +378,12 @@ export const updateRouteInput = z.strictObject({
   conditions: z.unknown().optional(),
   retry: z.unknown().optional(),
   enabled: z.unknown().optional(),
+  teamId: z.unknown().optional(),
+});
+
+/** `PUT /api/admin/routes/{id}/grants`: the teams (besides the owner) that may expose the route. */
+export const routeGrantsInput = z.strictObject({
+  teamIds: z.array(z.string().trim().min(1, "Empty team id.")).max(500, "At most 500 teams."),
 });
 
 export interface ModelInfo {

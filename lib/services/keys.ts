@@ -8,9 +8,9 @@
  * `getKey`, `updateKey`, `revokeKey`: platform admins).
  */
 import { z } from "zod";
-import { and, desc, eq } from "drizzle-orm";
+import { and, desc, eq, sql } from "drizzle-orm";
 import { getDb } from "@/lib/db/client";
-import { apiKeys, apps, teams, type ApiKey, type App } from "@/lib/db/schema";
+import { apiKeys, apps, budgets, rateLimits, spendLedger, teams, type ApiKey, type App } from "@/lib/db/schema";
 import { newId, randomBase62, sha256Hex } from "@/lib/ids";
 import { bumpConfigVersion } from "@/lib/config-version";
 import { ConflictError, NotFoundError, ValidationError } from "@/lib/errors";
@@ -126,6 +126,23 @@ export function revokeAppKey({ actor, appId, keyId }: { actor: Actor; appId: str
 }
 
 /**
+ * Rotation keeps the key's rate limit, budgets and this period's spend: the
+ * policy rows move to the new key id and the old key's spend-ledger rows are
+ * added to the new key's. The data plane maps the old key (valid during the
+ * grace period) to its successor, and keeps the rate-limit bucket on the first
+ * key of the chain, so rotating neither resets nor escapes a limit
+ * (lib/policy/policy-snapshot.ts).
+ */
+function carryKeyPolicies(tx: Tx, fromId: string, toId: string): void {
+  tx.update(rateLimits).set({ scopeId: toId, updatedAt: Date.now() }).where(and(eq(rateLimits.scope, "key"), eq(rateLimits.scopeId, fromId))).run();
+  tx.update(budgets).set({ scopeId: toId, updatedAt: Date.now() }).where(and(eq(budgets.scope, "key"), eq(budgets.scopeId, fromId))).run();
+  tx.run(sql`INSERT INTO spend_ledger (scope, scope_id, period, period_start, spend_usd, requests, updated_at)
+    SELECT scope, ${toId}, period, period_start, spend_usd, requests, updated_at FROM spend_ledger WHERE scope = 'key' AND scope_id = ${fromId}
+    ON CONFLICT(scope, scope_id, period, period_start) DO UPDATE SET spend_usd = spend_usd + excluded.spend_usd, requests = requests + excluded.requests, updated_at = excluded.updated_at`);
+  tx.delete(spendLedger).where(and(eq(spendLedger.scope, "key"), eq(spendLedger.scopeId, fromId))).run();
+}
+
+/**
  * Rotation: a new key (same name, `rotatedFromId` = the old one, the same
  * lifetime if the old one had an expiry) and the old key's `expiresAt`
  * becomes now + grace (never later than it already was). graceHours 0 ends
@@ -147,6 +164,7 @@ export function rotateKey({ actor, appId, keyId, input }: { actor: Actor; appId:
   getDb().transaction((tx) => {
     insertKey(tx, actor, made.row, "api_key.rotate");
     tx.update(apiKeys).set({ expiresAt: previous.expiresAt }).where(eq(apiKeys.id, old.id)).run();
+    carryKeyPolicies(tx, old.id, made.row.id);
     writeAudit(tx, actor, {
       action: "api_key.rotate_out",
       targetType: "api_key",

@@ -18,6 +18,7 @@ import { Abort } from "@/lib/gateway/abort";
 import { promptOpenApi, type OpenApiDoc } from "@/lib/prompts/openapi";
 import { EMPTY_SPEC, parseSpec, requirePromptApi, specOfRow, tryInput } from "./prompts";
 import { getCatalogApi } from "./apis";
+import { checkRouteUse } from "./route-access";
 import type { Problem } from "@/lib/prompts/variables";
 import { randomBytes } from "node:crypto";
 
@@ -35,6 +36,8 @@ export async function tryPromptDraft({ actor, apiId, input }: { actor: Actor; ap
     const row = getDb().select().from(prompts).where(eq(prompts.apiId, apiId)).get();
     spec = parseSpec(row ? specOfRow(row) : EMPTY_SPEC, true);
   }
+  // A team admin may try only routes the team may use (a platform admin any: nothing is granted by a try).
+  checkRouteUse(getDb(), actor, api.teamId, [spec.routeAlias], () => "spec.routeAlias");
   const id = `req_try_${randomBytes(9).toString("base64url")}`;
   const rec = newRecord(id, "prompt.try", "openai");
   rec.apiId = api.id;

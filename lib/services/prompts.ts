@@ -16,6 +16,7 @@ import { parseWith } from "@/lib/api/handler";
 import { promptSpecInput, publishProblems, specProblems } from "@/lib/prompts/spec";
 import { diffSpecs, type VersionDiff } from "@/lib/prompts/diff";
 import { writeAudit } from "./audit";
+import { applyRouteGrants, checkRouteUse } from "./route-access";
 import { loadApi } from "./access-views";
 
 export interface PromptVersionSummary {
@@ -153,9 +154,11 @@ export function savePromptDraft({ actor, apiId, input }: { actor: Actor; apiId: 
   const api = requirePromptApi(actor, apiId);
   const spec = parseSpec(input);
   const db = getDb();
+  const routePlan = checkRouteUse(db, actor, api.teamId, [spec.routeAlias], () => "routeAlias");
   const before = promptRow(apiId);
   const now = Date.now();
   db.transaction((tx) => {
+    applyRouteGrants(tx, actor, api.teamId, routePlan);
     if (before) {
       tx.update(prompts).set({ ...spec, updatedAt: now, updatedBy: actor.userId }).where(eq(prompts.id, before.id)).run();
     } else {
@@ -175,9 +178,11 @@ export function publishPrompt({ actor, apiId, input }: { actor: Actor; apiId: st
   if (!row) throw new ValidationError("Save the prompt draft before publishing it.", [{ field: "userTemplate", message: "Nothing saved yet." }]);
   const spec = parseSpec(specOfRow(row), true);
   const db = getDb();
+  const routePlan = checkRouteUse(db, actor, api.teamId, [spec.routeAlias], () => "routeAlias");
   const now = Date.now();
   let version = 0;
   db.transaction((tx) => {
+    applyRouteGrants(tx, actor, api.teamId, routePlan);
     const top = tx.select({ v: max(promptVersions.version) }).from(promptVersions).where(eq(promptVersions.promptId, row.id)).get();
     version = (top?.v ?? 0) + 1;
     tx.insert(promptVersions).values({ id: newId("pmv"), promptId: row.id, version, ...spec, note, createdAt: now, createdBy: actor.userId }).run();
@@ -195,10 +200,12 @@ export function rollbackPrompt({ actor, apiId, input }: { actor: Actor; apiId: s
   const row = promptRow(apiId);
   if (!row) throw new NotFoundError("Prompt");
   const db = getDb();
-  const target = db.select({ id: promptVersions.id }).from(promptVersions).where(and(eq(promptVersions.promptId, row.id), eq(promptVersions.version, version))).get();
+  const target = db.select({ id: promptVersions.id, routeAlias: promptVersions.routeAlias }).from(promptVersions).where(and(eq(promptVersions.promptId, row.id), eq(promptVersions.version, version))).get();
   if (!target) throw new NotFoundError(`Version ${version}`);
   if (row.currentVersion === version) throw new ConflictError(`Version ${version} is already the current version.`, { currentVersion: version });
+  const routePlan = checkRouteUse(db, actor, api.teamId, [target.routeAlias], () => "version");
   db.transaction((tx) => {
+    applyRouteGrants(tx, actor, api.teamId, routePlan);
     tx.update(prompts).set({ currentVersion: version, updatedAt: Date.now() }).where(eq(prompts.id, row.id)).run();
     writeAudit(tx, actor, { action: "prompt.rollback", targetType: "api", targetId: apiId, teamId: api.teamId, before: { currentVersion: row.currentVersion }, after: { currentVersion: version } });
     bumpConfigVersion(tx);

@@ -1,9 +1,9 @@
-import { asc, eq } from "drizzle-orm";
+import { and, asc, eq, inArray } from "drizzle-orm";
 import { getDb } from "@/lib/db/client";
-import { models, providers, routes, type Route } from "@/lib/db/schema";
+import { models, providers, routeGrants, routes, teams, type Route } from "@/lib/db/schema";
 import { newId } from "@/lib/ids";
 import { bumpConfigVersion } from "@/lib/config-version";
-import { ConflictError, NotFoundError } from "@/lib/errors";
+import { ConflictError, NotFoundError, ValidationError } from "@/lib/errors";
 import { requireAdmin, type Actor } from "@/lib/auth/actor";
 import { parseWith } from "@/lib/api/handler";
 import { writeAudit } from "./audit";
@@ -12,6 +12,7 @@ import {
   createRouteInput,
   normalizeTargets,
   routeFields,
+  routeGrantsInput,
   updateRouteInput,
   validateRouteConfig,
   type ModelInfo,
@@ -36,9 +37,16 @@ function modelIndex(db: Reader): Map<string, ModelLabel> {
   return new Map(rows.map((r) => [r.id, { kind: r.kind, label: `${r.providerName} / ${r.upstreamModel}`, providerId: r.providerId, providerName: r.providerName, upstreamModel: r.upstreamModel }]));
 }
 
+function teamNames(db: Reader): Map<string, string> {
+  return new Map(db.select({ id: teams.id, name: teams.name }).from(teams).all().map((t) => [t.id, t.name]));
+}
+
 /** Validates a full route candidate against the models that exist now; returns the row fields to store. */
 function checkRoute(db: Reader, data: RouteFields): RouteFields {
   assertNoIssues(validateRouteConfig(data, modelIndex(db)), "route");
+  if (data.teamId !== null && !db.select({ id: teams.id }).from(teams).where(eq(teams.id, data.teamId)).get()) {
+    throw new ValidationError("Invalid route: teamId: Team not found.", [{ field: "teamId", message: "Team not found." }]);
+  }
   return {
     ...data,
     targets: normalizeTargets(data.strategy, data.targets),
@@ -50,14 +58,38 @@ function aliasTaken(alias: string): ConflictError {
   return new ConflictError(`A route with alias "${alias}" already exists.`, { field: "alias" });
 }
 
-/** A route with its targets spelled out (provider / model) for list and detail views. */
-function expand(r: Route, index: Map<string, ModelLabel>) {
+interface Owners {
+  names: Map<string, string>;
+  /** routeId → granted team ids */
+  grants: Map<string, string[]>;
+}
+
+function owners(db: Reader, routeIds?: string[]): Owners {
+  const rows = db
+    .select({ routeId: routeGrants.routeId, teamId: routeGrants.teamId })
+    .from(routeGrants)
+    .where(routeIds ? inArray(routeGrants.routeId, routeIds) : undefined)
+    .all();
+  const grants = new Map<string, string[]>();
+  for (const g of rows) {
+    const l = grants.get(g.routeId);
+    if (l) l.push(g.teamId);
+    else grants.set(g.routeId, [g.teamId]);
+  }
+  return { names: teamNames(db), grants };
+}
+
+/** A route with its targets spelled out (provider / model) and its owner and grants, for list and detail views. */
+function expand(r: Route, index: Map<string, ModelLabel>, o: Owners) {
   const describe = (t: { modelId: string; weight?: number }) => {
     const m = index.get(t.modelId);
     return { ...t, label: m?.label ?? `missing model ${t.modelId}`, kind: m?.kind ?? null, providerId: m?.providerId ?? null, upstreamModel: m?.upstreamModel ?? null };
   };
+  const granted = (o.grants.get(r.id) ?? []).map((id) => ({ id, name: o.names.get(id) ?? id })).sort((a, b) => a.name.localeCompare(b.name));
   return {
     ...r,
+    owner: r.teamId ? { kind: "team" as const, teamId: r.teamId, teamName: o.names.get(r.teamId) ?? r.teamId } : { kind: "platform" as const, teamId: null, teamName: null },
+    grantedTeams: granted,
     kind: r.targets.map((t) => index.get(t.modelId)?.kind).find(Boolean) ?? null,
     targetDetails: r.targets.map(describe),
     conditionDetails: r.conditions.map((c) => ({ ...c, targets: c.targets.map(describe) })),
@@ -81,7 +113,7 @@ export function createRoute({ actor, input }: { actor: Actor; input: unknown }) 
     if (String(e).includes("UNIQUE")) throw aliasTaken(data.alias);
     throw e;
   }
-  return expand(row, modelIndex(db));
+  return expand(row, modelIndex(db), owners(db, [row.id]));
 }
 
 /** Partial update: the merged route (retry merged field by field) is validated as a whole. */
@@ -92,7 +124,7 @@ export function updateRoute({ actor, id, input }: { actor: Actor; id: string; in
   const before = db.select().from(routes).where(eq(routes.id, id)).get();
   if (!before) throw new NotFoundError("Route");
   const defined = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
-  const current = { alias: before.alias, description: before.description, strategy: before.strategy, targets: before.targets, conditions: before.conditions, enabled: before.enabled };
+  const current = { alias: before.alias, description: before.description, strategy: before.strategy, targets: before.targets, conditions: before.conditions, enabled: before.enabled, teamId: before.teamId };
   // retry merges field by field; a null clears an optional timeout.
   const retry =
     patch.retry && typeof patch.retry === "object" && !Array.isArray(patch.retry)
@@ -112,7 +144,7 @@ export function updateRoute({ actor, id, input }: { actor: Actor; id: string; in
     if (String(e).includes("UNIQUE")) throw aliasTaken(data.alias);
     throw e;
   }
-  return expand(after, modelIndex(db));
+  return expand(after, modelIndex(db), owners(db, [after.id]));
 }
 
 export function deleteRoute({ actor, id }: { actor: Actor; id: string }) {
@@ -132,7 +164,8 @@ export function listRoutes({ actor }: { actor: Actor }) {
   const db = getDb();
   const index = modelIndex(db);
   const rows = db.select().from(routes).orderBy(asc(routes.alias)).all();
-  return { items: rows.map((r) => expand(r, index)) };
+  const o = owners(db);
+  return { items: rows.map((r) => expand(r, index, o)) };
 }
 
 export function getRoute({ actor, id }: { actor: Actor; id: string }) {
@@ -140,5 +173,40 @@ export function getRoute({ actor, id }: { actor: Actor; id: string }) {
   const db = getDb();
   const r = db.select().from(routes).where(eq(routes.id, id)).get();
   if (!r) throw new NotFoundError("Route");
-  return expand(r, modelIndex(db));
+  return expand(r, modelIndex(db), owners(db, [r.id]));
+}
+
+/**
+ * Sets the teams that may expose a route in their APIs (besides its owner).
+ * Revoking a grant does not edit APIs: the data plane stops serving the alias
+ * through that team's APIs at once (403 route_not_granted), so it is visible.
+ */
+export function setRouteGrants({ actor, id, input }: { actor: Actor; id: string; input: unknown }) {
+  requireAdmin(actor);
+  const { teamIds } = parseWith(routeGrantsInput, input, "grants");
+  const db = getDb();
+  const r = db.select().from(routes).where(eq(routes.id, id)).get();
+  if (!r) throw new NotFoundError("Route");
+  const wanted = [...new Set(teamIds)].filter((t) => t !== r.teamId);
+  const known = new Set(wanted.length ? db.select({ id: teams.id }).from(teams).where(inArray(teams.id, wanted)).all().map((t) => t.id) : []);
+  const unknown = wanted.map((t, i) => ({ t, i })).filter((x) => !known.has(x.t));
+  if (unknown.length) throw new ValidationError("Invalid grants: teamIds: Team not found.", unknown.map((x) => ({ field: `teamIds.${x.i}`, message: "Team not found." })));
+  const before = db.select({ teamId: routeGrants.teamId }).from(routeGrants).where(eq(routeGrants.routeId, id)).all().map((g) => g.teamId);
+  const add = wanted.filter((t) => !before.includes(t));
+  const drop = before.filter((t) => !wanted.includes(t));
+  if (add.length || drop.length) {
+    const now = Date.now();
+    db.transaction((tx) => {
+      for (const t of add) {
+        tx.insert(routeGrants).values({ routeId: id, teamId: t, grantedBy: actor.userId, createdAt: now }).onConflictDoNothing().run();
+        writeAudit(tx, actor, { action: "route.grant", targetType: "route", targetId: id, teamId: t, after: { alias: r.alias, teamId: t } });
+      }
+      for (const t of drop) {
+        tx.delete(routeGrants).where(and(eq(routeGrants.routeId, id), eq(routeGrants.teamId, t))).run();
+        writeAudit(tx, actor, { action: "route.revoke_grant", targetType: "route", targetId: id, teamId: t, before: { alias: r.alias, teamId: t } });
+      }
+      bumpConfigVersion(tx);
+    });
+  }
+  return expand(r, modelIndex(db), owners(db, [id]));
 }

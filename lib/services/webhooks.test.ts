@@ -27,7 +27,19 @@ const received: Received[] = [];
 /** path → statuses to answer in order (then 200) */
 const script = new Map<string, number[]>();
 
+/** A rejected service call's error. */
+async function caughtAsync(fn: () => Promise<unknown>) {
+  try {
+    await fn();
+  } catch (e) {
+    return e as import("@/lib/errors").AppError;
+  }
+  throw new Error("expected an error");
+}
+
 beforeAll(async () => {
+  // The receivers below listen on loopback, which webhooks refuse by default (SSRF guard): allow it here.
+  process.env.PORTICO_WEBHOOK_ALLOW_HOSTS = "127.0.0.1";
   t = await setupAccessDb();
   hooks = await import("./webhooks");
   apis = await import("./apis");
@@ -53,40 +65,40 @@ afterAll(async () => {
 const SECRET = "whsec-test-0123456789abcdef";
 
 describe("CRUD", () => {
-  it("stores the secret encrypted and never returns it (nor audits it)", () => {
-    const w = hooks.createWebhook({ actor: t.actors.admin, input: { url: `${base}/platform`, secret: SECRET } });
+  it("stores the secret encrypted and never returns it (nor audits it)", async () => {
+    const w = await hooks.createWebhook({ actor: t.actors.admin, input: { url: `${base}/platform`, secret: SECRET } });
     expect(w).toMatchObject({ teamId: null, teamName: null, url: `${base}/platform`, events: [], enabled: true, hasSecret: true, lastStatus: null });
     expect(JSON.stringify(w)).not.toContain(SECRET);
     const row = t.db.getDb().select().from(t.schema.webhooks).all().find((r) => r.id === w.id)!;
     expect(row.encryptedSecret).not.toContain(SECRET);
     expect(JSON.stringify(hooks.listWebhooks({ actor: t.actors.admin }))).not.toContain(SECRET);
-    const u = hooks.updateWebhook({ actor: t.actors.admin, id: w.id, input: { secret: SECRET + "-2" } });
+    const u = await hooks.updateWebhook({ actor: t.actors.admin, id: w.id, input: { secret: SECRET + "-2" } });
     expect(JSON.stringify(u)).not.toContain(SECRET);
     const audit = JSON.stringify(t.db.getDb().select().from(t.schema.auditLog).all());
     expect(audit).not.toContain(SECRET);
     expect(audit).toContain("webhook.update");
-    hooks.updateWebhook({ actor: t.actors.admin, id: w.id, input: { secret: SECRET } });
+    await hooks.updateWebhook({ actor: t.actors.admin, id: w.id, input: { secret: SECRET } });
   });
 
-  it("platform-wide hooks are admin-only; team admins manage their team's", () => {
-    expect(caught(() => hooks.createWebhook({ actor: t.actors.taA, input: { url: `${base}/x`, secret: SECRET } })).status).toBe(403);
-    expect(caught(() => hooks.createWebhook({ actor: t.actors.taA, input: { url: `${base}/x`, secret: SECRET, teamId: t.teams.B } })).status).toBe(403);
-    const a = hooks.createWebhook({ actor: t.actors.taA, input: { url: `${base}/team-a`, secret: SECRET, teamId: t.teams.A } });
+  it("platform-wide hooks are admin-only; team admins manage their team's", async () => {
+    expect((await caughtAsync(() => hooks.createWebhook({ actor: t.actors.taA, input: { url: `${base}/x`, secret: SECRET } }))).status).toBe(403);
+    expect((await caughtAsync(() => hooks.createWebhook({ actor: t.actors.taA, input: { url: `${base}/x`, secret: SECRET, teamId: t.teams.B } }))).status).toBe(403);
+    const a = await hooks.createWebhook({ actor: t.actors.taA, input: { url: `${base}/team-a`, secret: SECRET, teamId: t.teams.A } });
     expect(a.teamName).toBe("Team A");
-    hooks.createWebhook({ actor: t.actors.taB, input: { url: `${base}/team-b`, secret: SECRET, teamId: t.teams.B } });
-    hooks.createWebhook({ actor: t.actors.admin, input: { url: `${base}/approved-only`, secret: SECRET, events: ["subscription.approved"] } });
+    await hooks.createWebhook({ actor: t.actors.taB, input: { url: `${base}/team-b`, secret: SECRET, teamId: t.teams.B } });
+    await hooks.createWebhook({ actor: t.actors.admin, input: { url: `${base}/approved-only`, secret: SECRET, events: ["subscription.approved"] } });
     expect(hooks.listWebhooks({ actor: t.actors.taA }).items.map((h) => h.url)).toEqual([`${base}/team-a`]);
     expect(hooks.listWebhooks({ actor: t.actors.admin }).items).toHaveLength(4);
-    expect(caught(() => hooks.updateWebhook({ actor: t.actors.taB, id: a.id, input: { enabled: false } })).status).toBe(403);
+    expect((await caughtAsync(() => hooks.updateWebhook({ actor: t.actors.taB, id: a.id, input: { enabled: false } }))).status).toBe(403);
     const platform = hooks.listWebhooks({ actor: t.actors.admin }).items.find((h) => h.url.endsWith("/platform"))!;
     expect(caught(() => hooks.deleteWebhook({ actor: t.actors.taA, id: platform.id })).status).toBe(403);
   });
 
-  it("validates url, secret and events (422 naming the field)", () => {
-    const bad = caught(() => hooks.createWebhook({ actor: t.actors.admin, input: { url: "ftp://x", secret: "short", events: ["nope"] } }));
+  it("validates url, secret and events (422 naming the field)", async () => {
+    const bad = await caughtAsync(() => hooks.createWebhook({ actor: t.actors.admin, input: { url: "ftp://x", secret: "short", events: ["nope"] } }));
     expect(bad.status).toBe(422);
     expect((bad.details as { field: string }[]).map((d) => d.field).sort()).toEqual(["events.0", "secret", "url"]);
-    const tmp = hooks.createWebhook({ actor: t.actors.admin, input: { url: `${base}/tmp`, secret: SECRET, enabled: false } });
+    const tmp = await hooks.createWebhook({ actor: t.actors.admin, input: { url: `${base}/tmp`, secret: SECRET, enabled: false } });
     expect(hooks.deleteWebhook({ actor: t.actors.admin, id: tmp.id })).toEqual({ ok: true });
     expect(caught(() => hooks.deleteWebhook({ actor: t.actors.admin, id: tmp.id })).status).toBe(404);
   });
@@ -132,9 +144,9 @@ describe("delivery", () => {
   });
 
   it("retries 3 times with 1 s and 5 s back-off and records the last outcome", async () => {
-    for (const h of hooks.listWebhooks({ actor: t.actors.admin }).items) hooks.updateWebhook({ actor: t.actors.admin, id: h.id, input: { enabled: false } });
-    const flaky = hooks.createWebhook({ actor: t.actors.admin, input: { url: `${base}/flaky`, secret: SECRET } });
-    const down = hooks.createWebhook({ actor: t.actors.admin, input: { url: `${base}/down`, secret: SECRET } });
+    for (const h of hooks.listWebhooks({ actor: t.actors.admin }).items) await hooks.updateWebhook({ actor: t.actors.admin, id: h.id, input: { enabled: false } });
+    const flaky = await hooks.createWebhook({ actor: t.actors.admin, input: { url: `${base}/flaky`, secret: SECRET } });
+    const down = await hooks.createWebhook({ actor: t.actors.admin, input: { url: `${base}/down`, secret: SECRET } });
     script.set("/flaky", [500, 503]);
     script.set("/down", [500, 500, 500]);
     const api = apis.createApi({ actor: t.actors.admin, input: { slug: "retry", name: "Retry", teamId: t.teams.C, reasonRequired: false } });
@@ -159,4 +171,56 @@ describe("delivery", () => {
     expect(now.find((h) => h.id === flaky.id)).toMatchObject({ lastStatus: 200, lastError: null });
     expect(now.find((h) => h.id === down.id)).toMatchObject({ lastStatus: 500, lastError: "HTTP 500 (attempt 3 of 3)" });
   }, 20_000);
+});
+
+describe("SSRF guard (lib/net/outbound-guard.ts)", () => {
+  it("refuses at save time a URL on a loopback, link-local or private address (422 on url), unless allowed", async () => {
+    const saved = process.env.PORTICO_WEBHOOK_ALLOW_HOSTS;
+    delete process.env.PORTICO_WEBHOOK_ALLOW_HOSTS;
+    try {
+      for (const url of ["http://169.254.169.254/latest/meta-data/iam/", `${base}/x`, "http://localhost:9/", "http://10.0.0.7/", "http://[::1]/", "http://[::ffff:127.0.0.1]/", "http://100.64.1.1/"]) {
+        const e = await caughtAsync(() => hooks.createWebhook({ actor: t.actors.taA, input: { url, secret: SECRET, teamId: t.teams.A } }));
+        expect(e.status, url).toBe(422);
+        expect((e.details as { field: string }[])[0]!.field).toBe("url");
+      }
+      const ok = await hooks.createWebhook({ actor: t.actors.taA, input: { url: "https://93.184.215.14/hook", secret: SECRET, teamId: t.teams.A, enabled: false } });
+      const e = await caughtAsync(() => hooks.updateWebhook({ actor: t.actors.taA, id: ok.id, input: { url: "http://169.254.169.254/" } }));
+      expect(e.status).toBe(422);
+      process.env.PORTICO_WEBHOOK_ALLOW_PRIVATE = "1";
+      await hooks.updateWebhook({ actor: t.actors.taA, id: ok.id, input: { url: "http://10.0.0.7/" } });
+    } finally {
+      delete process.env.PORTICO_WEBHOOK_ALLOW_PRIVATE;
+      process.env.PORTICO_WEBHOOK_ALLOW_HOSTS = saved;
+    }
+  });
+
+  it("refuses at delivery the resolved address (a hook saved before, or a name now resolving to loopback): no request, no retry, lastError says why", async () => {
+    for (const h of hooks.listWebhooks({ actor: t.actors.admin }).items) await hooks.updateWebhook({ actor: t.actors.admin, id: h.id, input: { enabled: false } });
+    const byIp = await hooks.createWebhook({ actor: t.actors.admin, input: { url: `${base}/rebind-ip`, secret: SECRET } });
+    const port = new URL(base).port;
+    // As if saved while the name resolved publicly (DNS rebinding): the row is written directly.
+    const byName = await hooks.createWebhook({ actor: t.actors.admin, input: { url: `${base}/placeholder`, secret: SECRET } });
+    t.db.getDb().update(t.schema.webhooks).set({ url: `http://localhost:${port}/rebind-name` }).where((await import("drizzle-orm")).eq(t.schema.webhooks.id, byName.id)).run();
+    const saved = process.env.PORTICO_WEBHOOK_ALLOW_HOSTS;
+    delete process.env.PORTICO_WEBHOOK_ALLOW_HOSTS;
+    try {
+      const api = apis.createApi({ actor: t.actors.admin, input: { slug: "ssrf", name: "Ssrf", teamId: t.teams.C, reasonRequired: false } });
+      apis.setApiState({ actor: t.actors.admin, id: api.id, input: { state: "published" } });
+      const app = apps.createApp({ actor: t.actors.memC, input: { teamId: t.teams.C, name: "ssrf-app" } });
+      received.length = 0;
+      const t0 = Date.now();
+      subs.requestSubscription({ actor: t.actors.memC, input: { appId: app.id, apiId: api.id } });
+      await hooks.webhookDeliveriesIdle();
+      expect(Date.now() - t0).toBeLessThan(900); // refused at once, not retried after 1 s
+      expect(received).toHaveLength(0);
+      const now = hooks.listWebhooks({ actor: t.actors.admin }).items;
+      for (const id of [byIp.id, byName.id]) {
+        const h = now.find((x) => x.id === id)!;
+        expect(h.lastStatus).toBeNull();
+        expect(h.lastError).toMatch(/^refused: .*loopback/);
+      }
+    } finally {
+      process.env.PORTICO_WEBHOOK_ALLOW_HOSTS = saved;
+    }
+  });
 });

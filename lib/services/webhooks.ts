@@ -22,6 +22,7 @@ import { NotFoundError, ValidationError } from "@/lib/errors";
 import { requireAdmin, requireTeamAdmin, type Actor } from "@/lib/auth/actor";
 import { parseWith } from "@/lib/api/handler";
 import { writeAudit } from "./audit";
+import { checkOutboundUrl, guardedFetch, isOutboundBlocked, OutboundBlockedError } from "@/lib/net/outbound-guard";
 import { adminTeamIds, inIds, publicSubscription, type SubscriptionView } from "./access-views";
 
 export const WEBHOOK_EVENTS = ["subscription.requested", "subscription.approved", "subscription.rejected", "subscription.revoked", "subscription.cancelled", "budget.threshold"] as const;
@@ -111,7 +112,23 @@ function loadHook(actor: Actor, id: string): Webhook {
   return w;
 }
 
-export function createWebhook({ actor, input }: { actor: Actor; input: unknown }): WebhookView {
+/** Save-time SSRF check (lib/net/outbound-guard.ts): 422 on the url field when it points at a private address. */
+async function checkHookUrl(url: string): Promise<void> {
+  const why = await checkOutboundUrl(url);
+  if (why) throw new ValidationError(`Invalid webhook: url: ${why}.`, [{ field: "url", message: `${why}.` }]);
+}
+
+export async function createWebhook({ actor, input }: { actor: Actor; input: unknown }): Promise<WebhookView> {
+  await checkHookUrl(parseWith(createWebhookInput, input, "webhook").url);
+  return createWebhookChecked({ actor, input });
+}
+
+/**
+ * `createWebhook` for a caller that has already run the save-time address check on the URL
+ * (configuration as code checks every URL of a file before its one synchronous transaction).
+ * Delivery checks the resolved address again in any case.
+ */
+export function createWebhookChecked({ actor, input }: { actor: Actor; input: unknown }): WebhookView {
   const data = parseWith(createWebhookInput, input, "webhook");
   const teamId = data.teamId ?? null;
   requireHookScope(actor, teamId);
@@ -136,7 +153,14 @@ export function createWebhook({ actor, input }: { actor: Actor; input: unknown }
   return shown;
 }
 
-export function updateWebhook({ actor, id, input }: { actor: Actor; id: string; input: unknown }): WebhookView {
+export async function updateWebhook({ actor, id, input }: { actor: Actor; id: string; input: unknown }): Promise<WebhookView> {
+  const url = parseWith(updateWebhookInput, input, "webhook").url;
+  if (url !== undefined) await checkHookUrl(url);
+  return updateWebhookChecked({ actor, id, input });
+}
+
+/** `updateWebhook` for a caller that has already checked the URL (see `createWebhookChecked`). */
+export function updateWebhookChecked({ actor, id, input }: { actor: Actor; id: string; input: unknown }): WebhookView {
   const before = loadHook(actor, id);
   const data = parseWith(updateWebhookInput, input, "webhook");
   const teamId = data.teamId === undefined ? before.teamId : data.teamId;
@@ -294,17 +318,19 @@ async function deliver(d: Delivery): Promise<void> {
   }
   for (let attempt = 1; attempt <= WEBHOOK_ATTEMPTS; attempt++) {
     const ok = await attemptOnce(d, secretText, attempt);
-    if (ok) return;
+    if (ok === true) return;
+    if (ok === "blocked") return; // refused by the outbound guard: retrying cannot help
     if (attempt < WEBHOOK_ATTEMPTS) await sleep(WEBHOOK_BACKOFF_MS[attempt - 1]!);
   }
 }
 
-async function attemptOnce(d: Delivery, secretText: string, attempt: number): Promise<boolean> {
+async function attemptOnce(d: Delivery, secretText: string, attempt: number): Promise<boolean | "blocked"> {
   const timestamp = String(Math.floor(Date.now() / 1000));
   let status: number | null = null;
   let error: string | null = null;
   try {
-    const res = await fetch(d.url, {
+    // The resolved address is checked at connection time (DNS rebinding): lib/net/outbound-guard.ts
+    const res = await guardedFetch(d.url, {
       method: "POST",
       headers: {
         "content-type": "application/json",
@@ -322,6 +348,11 @@ async function attemptOnce(d: Delivery, secretText: string, attempt: number): Pr
     await res.body?.cancel().catch(() => undefined);
     if (status < 200 || status >= 300) error = `HTTP ${status} (attempt ${attempt} of ${WEBHOOK_ATTEMPTS})`;
   } catch (e) {
+    if (isOutboundBlocked(e)) {
+      const msg = e instanceof OutboundBlockedError ? e.message : ((e as { cause: Error }).cause.message);
+      record(d.hookId, null, `refused: ${msg}`);
+      return "blocked";
+    }
     const name = (e as Error)?.name;
     const cause = (e as { cause?: { code?: string; message?: string } })?.cause;
     const why = name === "TimeoutError" ? `no answer within ${WEBHOOK_TIMEOUT_MS / 1000} s` : (cause?.code ?? cause?.message ?? (e as Error)?.message ?? String(e));

@@ -46,13 +46,44 @@ export function truncateBytes(s: string | Buffer, max: number): string {
   return buf.length <= max ? buf.toString("utf8") : buf.subarray(0, max).toString("utf8");
 }
 
+/** Original sizes of a record's captured bodies and whether either was cut (written to request_bodies). */
+export interface CapturedSizes {
+  reqBytes: number;
+  resBytes: number;
+  truncated: boolean;
+}
+const sizes = new WeakMap<CallRecord, CapturedSizes>();
+
+export function capturedSizes(rec: CallRecord): CapturedSizes | undefined {
+  return sizes.get(rec);
+}
+
+function sizesOf(rec: CallRecord): CapturedSizes {
+  let s = sizes.get(rec);
+  if (!s) sizes.set(rec, (s = { reqBytes: 0, resBytes: 0, truncated: false }));
+  return s;
+}
+
 /**
  * Called by the data plane once the API is known: stores the (truncated) request body
- * and/or the response text on the record when the API captures bodies.
+ * and/or the response text on the record when the API captures bodies, with the
+ * original sizes, so the log detail can say a body was cut.
  */
 export function captureBodies(rec: CallRecord, reqBody: Buffer | string | null | undefined, resText?: string | null): void {
   const max = bodyCaptureLimit(rec.apiId);
   if (!max) return;
-  if (reqBody && rec.reqBody === undefined) rec.reqBody = truncateBytes(reqBody, max);
-  if (resText) rec.resBody = truncateBytes(resText, max);
+  if (reqBody && rec.reqBody === undefined) {
+    const n = typeof reqBody === "string" ? Buffer.byteLength(reqBody) : reqBody.length;
+    rec.reqBody = truncateBytes(reqBody, max);
+    const s = sizesOf(rec);
+    s.reqBytes = n;
+    if (n > max) s.truncated = true;
+  }
+  if (resText) {
+    const n = Buffer.byteLength(resText);
+    rec.resBody = truncateBytes(resText, max);
+    const s = sizesOf(rec);
+    s.resBytes = n;
+    if (n > max) s.truncated = true;
+  }
 }

@@ -1,6 +1,7 @@
 import type Database from "better-sqlite3";
 import { getDbHolder } from "@/lib/db/client";
 import type { CallRecord } from "@/lib/gateway/types";
+import { capturedSizes } from "./capture";
 import { aggregate, upsertParams, UPSERT_SQL, type RollupAcc, type RollupInput } from "./rollup";
 
 /**
@@ -61,7 +62,9 @@ export function onLogFlush(rows: CallRecord[]): void {
     for (const r of withBodies) {
       const rb = r.reqBody ?? null;
       const sb = r.resBody ?? null;
-      s.body.run(r.id, r.at, rb, sb, rb ? Buffer.byteLength(rb) : 0, sb ? Buffer.byteLength(sb) : 0, 0);
+      // Original sizes (before truncation and redaction) and whether a body was cut: the log detail says so.
+      const z = capturedSizes(r);
+      s.body.run(r.id, r.at, rb, sb, z?.reqBytes || (rb ? Buffer.byteLength(rb) : 0), z?.resBytes || (sb ? Buffer.byteLength(sb) : 0), z?.truncated ? 1 : 0);
     }
   })();
   const ms = performance.now() - t0;

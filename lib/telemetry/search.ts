@@ -73,10 +73,18 @@ export const logFilterSchema = z.preprocess(
 export type LogQuery = z.infer<typeof logFilterSchema>;
 
 /** Quick range → absolute from/to (the server's clock). */
+/**
+ * Quick range → absolute from/to (the server's clock). With `range` AND `from`/`to`,
+ * both apply: the window is their intersection (the last <range>, cut by from/to).
+ * An empty window is a 400 naming both, not a silently empty page.
+ */
 export function resolveRange(q: Pick<LogQuery, "from" | "to" | "range">, now = Date.now()): { from?: number; to?: number } {
-  if (q.range) return { from: now - RANGES[q.range], to: q.to };
-  if (q.from !== undefined && q.to !== undefined && q.from > q.to) throw new BadRequestError("'from' must be before 'to'.", { field: "from" });
-  return { from: q.from, to: q.to };
+  const from = q.range ? Math.max(now - RANGES[q.range], q.from ?? 0) : q.from;
+  const to = q.to;
+  if (from !== undefined && to !== undefined && from > to) {
+    throw new BadRequestError(q.range ? `'range' (${q.range}) and 'from'/'to' do not overlap: nothing to search.` : "'from' must be before 'to'.", { field: "from" });
+  }
+  return { from, to };
 }
 
 function filtersOf(q: LogQuery): LogFilters {
@@ -188,10 +196,32 @@ export function getLogDetail({ actor, id, portal = false }: { actor: Actor; id: 
   const { sqlite } = getDbHolder();
   const row = sqlite.prepare(sql).get(...params) as RawRow | undefined;
   if (!row) throw new NotFoundError("No request log with that id (it may have been pruned, or belong to another team).");
-  const body = sqlite.prepare("SELECT req_body AS reqBody, res_body AS resBody, req_bytes AS reqBytes, res_bytes AS resBytes FROM request_bodies WHERE request_id = ?").get(id) as
-    | { reqBody: string | null; resBody: string | null; reqBytes: number; resBytes: number }
-    | undefined;
-  return { ...toLogItem(row), bodies: body ?? null };
+  const body = sqlite
+    .prepare("SELECT req_body AS reqBody, res_body AS resBody, req_bytes AS reqBytes, res_bytes AS resBytes, truncated FROM request_bodies WHERE request_id = ?")
+    .get(id) as { reqBody: string | null; resBody: string | null; reqBytes: number; resBytes: number; truncated: number } | undefined;
+  return { ...toLogItem(row), bodies: body ? bodyView(body) : null };
+}
+
+/**
+ * Captured bodies as the API shows them: `reqBytes`/`resBytes` are the original
+ * sizes, `reqStoredBytes`/`resStoredBytes` what is kept, `truncated` whether the
+ * capture limit cut a body (then `reqTruncated`/`resTruncated` say which).
+ */
+export function bodyView(b: { reqBody: string | null; resBody: string | null; reqBytes: number; resBytes: number; truncated: number }) {
+  const reqStoredBytes = b.reqBody ? Buffer.byteLength(b.reqBody) : 0;
+  const resStoredBytes = b.resBody ? Buffer.byteLength(b.resBody) : 0;
+  const truncated = b.truncated === 1;
+  return {
+    reqBody: b.reqBody,
+    resBody: b.resBody,
+    reqBytes: b.reqBytes,
+    resBytes: b.resBytes,
+    reqStoredBytes,
+    resStoredBytes,
+    truncated,
+    reqTruncated: truncated && b.reqBytes > reqStoredBytes,
+    resTruncated: truncated && b.resBytes > resStoredBytes,
+  };
 }
 
 export const EXPORT_COLUMNS = [

@@ -229,7 +229,9 @@ describe("webhooks", () => {
 
   it("an approval is POSTed to the team's webhook with a valid signature", async () => {
     const secret = "flow-webhook-secret-0123456789";
-    const hook = gw.m.webhooks.createWebhook({
+    // The receiver is on loopback, which webhooks refuse by default (SSRF guard): allow it for this test.
+    process.env.PORTICO_WEBHOOK_ALLOW_HOSTS = "127.0.0.1";
+    const hook = await gw.m.webhooks.createWebhook({
       actor: actor(),
       input: { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`, secret, teamId: flowTeam, events: ["subscription.approved"] },
     });

@@ -220,6 +220,10 @@ describe("problems", () => {
     // secrets in clear are refused: they would end up in Git
     const clear = problemsOf(() => svc.planFromText({ actor: gw.actor, text: EXAMPLE.replace("${OPENAI_API_KEY}", "sk-in-clear") }));
     expect(clear.details).toEqual([expect.objectContaining({ path: "providers[0].apiKey", message: expect.stringContaining("environment reference") })]);
+    // a webhook at a private address (here the cloud metadata service) is refused before anything is applied
+    const ssrf = problemsOf(() => svc.planFromText({ actor: gw.actor, text: EXAMPLE.replace("https://hooks.example.com/portico/subscriptions", "http://169.254.169.254/latest/meta-data") }));
+    expect(ssrf.status).toBe(422);
+    expect(ssrf.details).toEqual([expect.objectContaining({ path: "webhooks[0].url", message: expect.stringContaining("169.254.169.254") })]);
     // published prompt versions never change
     const rewrite = problemsOf(() => svc.planFromText({ actor: gw.actor, text: EXAMPLE.replace("note: first version", "note: rewritten") }));
     expect(rewrite.details).toEqual([expect.objectContaining({ path: "apis[1].prompt.versions[0]" })]);

@@ -76,7 +76,7 @@ beforeAll(async () => {
   const { readState } = await import("@/lib/config/state");
   limits.createLimit({ actor: gw.actor, input: { scope: "route", scopeId: readState().ids.get("route:embed")!, tokensPerMinute: 50_000 } });
   const hooks = await import("@/lib/services/webhooks");
-  hooks.createWebhook({ actor: gw.actor, input: { url: "https://hooks.example.com/by-hand", secret: "by-hand-secret-0123456789", events: ["subscription.rejected"] } });
+  await hooks.createWebhook({ actor: gw.actor, input: { url: "https://hooks.example.com/by-hand", secret: "by-hand-secret-0123456789", events: ["subscription.rejected"] } });
 });
 afterAll(async () => {
   stopChild();

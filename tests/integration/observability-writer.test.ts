@@ -124,6 +124,13 @@ describe("a real call", () => {
     // Body text is searchable.
     const found = searchLogs({ actor: gw.actor, query: logFilterSchema.parse({ q: "zanzibar" }) });
     expect(found.items.map((r) => r.id)).toContain(rid);
+    // `range` and `from` together: both apply (the intersection), not just the range.
+    const at = detail.at;
+    const within = searchLogs({ actor: gw.actor, query: logFilterSchema.parse({ q: "zanzibar", range: "24h", from: String(at - 1000) }) });
+    expect(within.items.map((r) => r.id)).toContain(rid);
+    const after = searchLogs({ actor: gw.actor, query: logFilterSchema.parse({ q: "zanzibar", range: "24h", from: String(at + 1) }) });
+    expect(after.items.map((r) => r.id)).not.toContain(rid);
+    expect(() => searchLogs({ actor: gw.actor, query: logFilterSchema.parse({ range: "1h", to: String(Date.now() - 2 * 3_600_000) }) })).toThrow(/do not overlap/);
     const sqlite = gw.m.db.getDbHolder().sqlite;
     const roll = sqlite.prepare("SELECT sum(requests) AS n, sum(cost_usd) AS c FROM usage_rollups WHERE gran = 'h' AND route = 'obs-chat'").get() as { n: number; c: number };
     expect(roll.n).toBe(1);
@@ -135,6 +142,12 @@ describe("a real call", () => {
     await gw.logRow(rid2);
     const d2 = getLogDetail({ actor: gw.actor, id: rid2 });
     expect(Buffer.byteLength(d2.bodies!.reqBody!)).toBeLessThanOrEqual(256);
+    // ... and the detail says so: original size, stored size, which body was cut.
+    expect(d2.bodies).toMatchObject({ truncated: true, reqTruncated: true, resTruncated: false });
+    expect(d2.bodies!.reqBytes).toBeGreaterThan(2000);
+    expect(d2.bodies!.reqStoredBytes).toBeLessThanOrEqual(256);
+    expect(detail.bodies).toMatchObject({ truncated: false, reqTruncated: false, resTruncated: false });
+    expect(detail.bodies!.reqBytes).toBe(detail.bodies!.reqStoredBytes);
     // Off again: nothing stored.
     setBodyCapture({ actor: gw.actor, input: { apiId: gw.harness.apiId, captureBodies: false } });
     const rid3 = requestId("obs");

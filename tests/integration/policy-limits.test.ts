@@ -208,7 +208,9 @@ describe("budgets", () => {
     });
     await new Promise<void>((r) => receiver.listen(0, "127.0.0.1", r));
     receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
-    gw.m.webhooks.createWebhook({ actor: gw.actor, input: { url: receiverUrl, secret: "budget-hook-secret-123", events: ["budget.threshold"] } });
+    // The receiver is on loopback, which webhooks refuse by default (SSRF guard): allow it for this suite.
+    process.env.PORTICO_WEBHOOK_ALLOW_HOSTS = "127.0.0.1";
+    await gw.m.webhooks.createWebhook({ actor: gw.actor, input: { url: receiverUrl, secret: "budget-hook-secret-123", events: ["budget.threshold"] } });
   });
   afterAll(() => new Promise<void>((r) => receiver.close(() => r())));
 

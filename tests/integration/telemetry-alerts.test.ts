@@ -30,7 +30,8 @@ beforeAll(async () => {
   await new Promise<void>((r) => receiver.listen(0, "127.0.0.1", r));
   hookBase = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
   // The 15 s timer is off: the test evaluates when it wants (signals still evaluate at once).
-  gw = await startGateway({ PORTICO_ALERT_EVAL_MS: "0", PORTICO_BREAKER_THRESHOLD: "3", PORTICO_BREAKER_COOLDOWN_MS: "60000" });
+  // The receiver is on loopback, which alert webhooks refuse by default (SSRF guard): allow it for this suite.
+  gw = await startGateway({ PORTICO_ALERT_EVAL_MS: "0", PORTICO_BREAKER_THRESHOLD: "3", PORTICO_BREAKER_COOLDOWN_MS: "60000", PORTICO_WEBHOOK_ALLOW_HOSTS: "127.0.0.1" });
   const { createAdminToken } = await import("@/lib/services/admin-tokens");
   token = createAdminToken({ actor: gw.actor, input: { name: "alerts it" } }).token;
 });
@@ -223,5 +224,29 @@ describe("circuit opened alert", () => {
     const r = await call(test.POST, "POST", `/api/admin/alerts/rules/${created.body.id}/test`, undefined, { id: created.body.id });
     expect(r.body).toEqual({ delivered: true, status: 200, error: null });
     expect(deliveries.find((d) => d.path === "/test")!.body.type).toBe("alert.test");
+  });
+});
+
+describe("alert webhooks and the SSRF guard", () => {
+  it("refuses a private webhook URL at save time (422 webhookUrl) and at delivery (no request, reason in the result)", async () => {
+    const rules = (await import("@/app/api/admin/alerts/rules/route")) as unknown as { POST: Handler };
+    const test = (await import("@/app/api/admin/alerts/rules/[id]/test/route")) as unknown as { POST: Handler };
+    const meta = await call(rules.POST, "POST", "/api/admin/alerts/rules", { name: "meta", kind: "circuit_open", webhookUrl: "http://169.254.169.254/latest/meta-data/" });
+    expect(meta.status).toBe(422);
+    expect(meta.body.error.details[0].field).toBe("webhookUrl");
+    expect(meta.body.error.message).toMatch(/link-local/);
+    // Saved while allowed, then the allowance is withdrawn: delivery checks the address again.
+    const created = await call(rules.POST, "POST", "/api/admin/alerts/rules", { name: "was allowed", kind: "circuit_open", webhookUrl: `${hookBase}/withdrawn` });
+    expect(created.status).toBe(201);
+    const saved = process.env.PORTICO_WEBHOOK_ALLOW_HOSTS;
+    delete process.env.PORTICO_WEBHOOK_ALLOW_HOSTS;
+    try {
+      const r = await call(test.POST, "POST", `/api/admin/alerts/rules/${created.body.id}/test`, undefined, { id: created.body.id });
+      expect(r.body).toMatchObject({ delivered: false, status: null });
+      expect(r.body.error).toMatch(/^refused: .*loopback/);
+      expect(deliveries.some((d) => d.path === "/withdrawn")).toBe(false);
+    } finally {
+      process.env.PORTICO_WEBHOOK_ALLOW_HOSTS = saved;
+    }
   });
 });

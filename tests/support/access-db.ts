@@ -59,6 +59,11 @@ export async function setupAccessDb(): Promise<AccessDb> {
     d.insert(schema.users).values({ id: p.id, email: `${p.id.slice(4)}@test`, name: p.id, role: p.role, createdAt: now, updatedAt: now }).run();
     if (p.team) d.insert(schema.teamMembers).values({ teamId: p.team, userId: p.id, role: p.teamRole!, createdAt: now }).run();
   }
+  // The built-in mock routes are platform-owned: grant them to every team, as a platform admin would
+  // (and as the route-ownership migration did for existing APIs), so team admins may expose them.
+  for (const r of d.select({ id: schema.routes.id }).from(schema.routes).all()) {
+    for (const t of Object.values(teams)) d.insert(schema.routeGrants).values({ routeId: r.id, teamId: t, grantedBy: null, createdAt: now }).run();
+  }
   const actor = (id: string) => loadActor(id, "session")!;
   return {
     db,

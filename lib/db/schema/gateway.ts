@@ -1,4 +1,4 @@
-import { sqliteTable, text, integer, real, index, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { sqliteTable, text, integer, real, index, uniqueIndex, primaryKey } from "drizzle-orm/sqlite-core";
 import { users, teams } from "./identity";
 import { apps } from "./access";
 
@@ -94,10 +94,32 @@ export const routes = sqliteTable(
     conditions: text("conditions", { mode: "json" }).$type<RouteCondition[]>().notNull().default([]),
     retry: text("retry", { mode: "json" }).$type<RetryPolicy>().notNull(),
     enabled: integer("enabled", { mode: "boolean" }).notNull().default(true),
+    /**
+     * The owning team; null = platform-owned. An API may expose a route only when
+     * its team owns it or holds a grant for it (route_grants; docs/access.md).
+     * A deleted team's routes fall back to the platform (needing grants again).
+     */
+    teamId: text("team_id").references(() => teams.id, { onDelete: "set null" }),
     createdAt: integer("created_at").notNull(),
     updatedAt: integer("updated_at").notNull(),
   },
   (t) => [uniqueIndex("routes_alias_uq").on(t.alias)],
+);
+
+/** A platform admin let a team expose a route it does not own in its APIs and prompt APIs. */
+export const routeGrants = sqliteTable(
+  "route_grants",
+  {
+    routeId: text("route_id")
+      .notNull()
+      .references(() => routes.id, { onDelete: "cascade" }),
+    teamId: text("team_id")
+      .notNull()
+      .references(() => teams.id, { onDelete: "cascade" }),
+    grantedBy: text("granted_by").references(() => users.id, { onDelete: "set null" }),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.routeId, t.teamId] }), index("route_grants_team_idx").on(t.teamId)],
 );
 
 /** Portico keys apps call /v1 with: sha256 at rest, plaintext shown once. */
@@ -180,5 +202,6 @@ export const requestLogs = sqliteTable(
 export type Provider = typeof providers.$inferSelect;
 export type Model = typeof models.$inferSelect;
 export type Route = typeof routes.$inferSelect;
+export type RouteGrant = typeof routeGrants.$inferSelect;
 export type ApiKey = typeof apiKeys.$inferSelect;
 export type RequestLog = typeof requestLogs.$inferSelect;

@@ -19,14 +19,21 @@ export function authorizeAlias(access: AccessSnapshot, key: KeyInfo, alias: stri
   if (!candidates?.length) return { ok: false, error: notFoundModel(alias) };
   const states = access.subs.get(app.id);
   let retired: ApiInfo | null = null;
+  let blocked: ApiInfo | null = null;
   for (const api of candidates) {
     if (states?.get(api.id) !== "approved") continue;
+    // Its team may not expose this route (not the owner, no grant): the API cannot lend it to anyone.
+    if (api.blockedAliases.has(alias)) {
+      blocked = api;
+      continue;
+    }
     if (api.state === "retired") {
       retired = api;
       continue;
     }
     return { ok: true, app, api, deprecated: api.state === "deprecated" };
   }
+  if (blocked) return { ok: false, error: routeNotGranted(blocked, alias) };
   if (retired) {
     return { ok: false, error: new GatewayError(410, "invalid_request_error", "api_retired", `API '${retired.name}' has been retired and no longer serves '${alias}'. Subscribe to its successor in the Portico portal.`) };
   }
@@ -60,9 +67,21 @@ export function allowedAliases(access: AccessSnapshot, key: KeyInfo): Set<string
     if (st !== "approved") continue;
     const api = access.apis.get(apiId);
     if (!api || api.state === "retired" || api.state === "draft" || api.kind !== "llm") continue;
-    for (const a of api.routeAliases) out.add(a);
+    for (const a of api.routeAliases) if (!api.blockedAliases.has(a)) out.add(a);
   }
   return out;
+}
+
+function routeNotGranted(api: Pick<ApiInfo, "name">, alias: string): GatewayError {
+  return forbidden(`API '${api.name}' may not serve model '${alias}': its team neither owns that route nor was granted it. A platform admin must grant the route to the team.`, "route_not_granted");
+}
+
+/**
+ * Prompt APIs: the route a version runs on must be one the API's team may use
+ * (the services refuse anything else at save/publish; this re-checks from the snapshot).
+ */
+export function authorizePromptRoute(access: AccessSnapshot, api: ApiInfo, alias: string): GatewayError | null {
+  return access.teamMayUse(api.teamId, alias) ? null : routeNotGranted(api, alias);
 }
 
 /** RFC 9745 `Deprecation` header (+ a human hint) for calls through a deprecated API. */
