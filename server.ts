@@ -14,6 +14,8 @@ import { closeDb } from "@/lib/db/client";
 import { drainServer, trackResponses } from "@/lib/server/graceful";
 import { gatewayNodeHandler, isGatewayPath, shutdownGateway } from "@/lib/gateway/node-mount";
 import { isMetricsPath, metricsNodeHandler } from "@/lib/telemetry/metrics-endpoint";
+import { isMcpPath } from "@/lib/mcp/handler";
+import { mcpNodeHandler } from "@/lib/mcp/mounts";
 import { flushTraces } from "@/lib/telemetry/otlp";
 import { log } from "@/lib/telemetry/logger";
 
@@ -37,6 +39,11 @@ async function main(): Promise<void> {
     track(res);
     if (fastPath && isGatewayPath(req.url ?? "/")) {
       gatewayNodeHandler(req, res);
+      return;
+    }
+    // MCP servers of the catalog (/mcp/{slug}): same fast path, no Next per-request machinery.
+    if (fastPath && isMcpPath(req.url ?? "/")) {
+      mcpNodeHandler(req, res);
       return;
     }
     // Prometheus scrapes skip Next too (app/metrics/route.ts serves the same text under plain Next).
