@@ -16,6 +16,7 @@ import { gatewayNodeHandler, isGatewayPath, shutdownGateway } from "@/lib/gatewa
 import { isMetricsPath, metricsNodeHandler } from "@/lib/telemetry/metrics-endpoint";
 import { isMcpPath } from "@/lib/mcp/handler";
 import { mcpNodeHandler } from "@/lib/mcp/mounts";
+import { closeAllSessions } from "@/lib/mcp/sessions";
 import { flushTraces } from "@/lib/telemetry/otlp";
 import { log } from "@/lib/telemetry/logger";
 
@@ -74,6 +75,8 @@ async function main(): Promise<void> {
     console.log(`[portico] ${signal}: no new connections; letting in-flight requests finish`);
     const { cut } = await drainServer(server, inFlight, Number(process.env.PORTICO_SHUTDOWN_GRACE_MS || 10_000));
     if (cut) console.log(`[portico] grace period over: cut ${cut} request(s) still running`);
+    // MCP sessions end with their upstream sessions (DELETE upstream), then the log writer flushes.
+    await closeAllSessions();
     // After the last response: the batched log writer flushes every row, then the database closes.
     await shutdownGateway();
     await flushTraces().catch(() => undefined);
