@@ -52,7 +52,7 @@ export function mcpNodeHandler(req: IncomingMessage, res: ServerResponse): void 
         body,
         bodyTooLarge: tooLarge,
       };
-      const r = await handleMcp(mreq, ac.signal);
+      const r = await handleMcp(mreq);
       const headers: Record<string, string> = {};
       r.headers.forEach((v, k) => (headers[k] = v));
       res.writeHead(r.status, headers);
@@ -95,7 +95,7 @@ export async function handleMcpWebRequest(request: Request): Promise<Response> {
   const headers: Record<string, string> = {};
   request.headers.forEach((v, k) => (headers[k] = v));
   try {
-    return await handleMcp({ method: request.method, path: url.pathname, url: request.url, headers, body, bodyTooLarge: tooLarge }, request.signal);
+    return await handleMcp({ method: request.method, path: url.pathname, url: request.url, headers, body, bodyTooLarge: tooLarge });
   } catch (e) {
     log.error("mcp error", { err: e });
     return new Response(internalError, { status: 500, headers: { "content-type": "application/json" } });

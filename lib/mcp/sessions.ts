@@ -9,6 +9,7 @@ import { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { closeUpstream, connectUpstream } from "./upstream";
+import { closeMcpPools } from "./http";
 import type { McpServerInfo } from "./snapshot";
 
 export interface McpSession {
@@ -118,4 +119,5 @@ export async function closeAllSessions(): Promise<void> {
   if (reg.sweeper) clearInterval(reg.sweeper);
   reg.sweeper = null;
   await Promise.all([...reg.sessions.keys()].map((id) => closeSession(id)));
+  await closeMcpPools();
 }

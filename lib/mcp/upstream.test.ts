@@ -4,15 +4,10 @@ import { mapStrings } from "./policy";
 
 const enc = new TextEncoder();
 
-function streamOf(chunks: string[], fail = false): ReadableStream<Uint8Array> {
-  let i = 0;
-  return new ReadableStream({
-    pull(c) {
-      if (i < chunks.length) c.enqueue(enc.encode(chunks[i++]!));
-      else if (fail) c.error(new Error("socket hang up"));
-      else c.close();
-    },
-  });
+/** The upstream body as undici hands it: chunks, then the end or a socket error. */
+async function* streamOf(chunks: string[], fail = false): AsyncGenerator<Uint8Array> {
+  for (const c of chunks) yield enc.encode(c);
+  if (fail) throw new Error("socket hang up");
 }
 
 async function text(s: ReadableStream<Uint8Array>): Promise<string> {

@@ -15,6 +15,7 @@ import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/
 import { createParser } from "eventsource-parser";
 import type { McpToolSpec } from "@/lib/db/schema";
 import { assertOutboundUrlAllowed } from "./outbound";
+import { poolFetch } from "./http";
 
 export const UPSTREAM_CUT_CODE = -32000;
 export const UPSTREAM_CUT_MESSAGE = "The upstream MCP server closed the stream before answering.";
@@ -40,8 +41,11 @@ export function requestIdsOf(body: unknown): (string | number)[] {
   return out;
 }
 
-/** An SSE body that ends with an error event for every request id it did not answer. */
-export function completingSseBody(body: ReadableStream<Uint8Array>, ids: (string | number)[]): ReadableStream<Uint8Array> {
+/**
+ * An SSE body that ends with an error event for every request id it did not answer.
+ * `source`: the upstream body (a web stream or undici's body, both async-iterable).
+ */
+export function completingSseBody(source: AsyncIterable<Uint8Array>, ids: (string | number)[], onCancel?: () => void): ReadableStream<Uint8Array> {
   const open = new Set(ids);
   const decoder = new TextDecoder();
   const encoder = new TextEncoder();
@@ -56,7 +60,7 @@ export function completingSseBody(body: ReadableStream<Uint8Array>, ids: (string
       }
     },
   });
-  const reader = body.getReader();
+  const it = source[Symbol.asyncIterator]();
   const finish = (c: ReadableStreamDefaultController<Uint8Array>) => {
     for (const id of open) {
       const err = { jsonrpc: "2.0", id, error: { code: UPSTREAM_CUT_CODE, message: UPSTREAM_CUT_MESSAGE } };
@@ -68,31 +72,25 @@ export function completingSseBody(body: ReadableStream<Uint8Array>, ids: (string
   return new ReadableStream<Uint8Array>({
     async pull(c) {
       try {
-        const { value, done } = await reader.read();
+        const { value, done } = await it.next();
         if (done) return finish(c);
-        parser.feed(decoder.decode(value, { stream: true }));
+        // Only parse while an answer is still missing: afterwards the bytes just pass.
+        if (open.size) parser.feed(decoder.decode(value, { stream: true }));
         c.enqueue(value);
       } catch {
         finish(c);
       }
     },
-    cancel(reason) {
-      return reader.cancel(reason);
+    async cancel() {
+      onCancel?.();
+      await it.return?.();
     },
   });
 }
 
-/** fetch for the SDK transport: POST answers in SSE get the cut-stream completion. */
-export function completingFetch(base: Fetch = fetch): Fetch {
-  return async (url, init) => {
-    const res = await base(url, init);
-    if (init?.method !== "POST" || !res.body) return res;
-    const ct = res.headers.get("content-type") ?? "";
-    if (!ct.toLowerCase().startsWith("text/event-stream")) return res;
-    const ids = requestIdsOf(init.body);
-    if (!ids.length) return res;
-    return new Response(completingSseBody(res.body, ids), { status: res.status, statusText: res.statusText, headers: res.headers });
-  };
+/** fetch for the SDK transport (pooled): POST answers in SSE get the cut-stream completion. */
+export function completingFetch(): Fetch {
+  return (url, init) => poolFetch(url, init, init?.method === "POST" ? requestIdsOf(init.body) : []);
 }
 
 export interface UpstreamTarget {
