@@ -18,7 +18,7 @@ import { requestIdFor } from "@/lib/gateway/context";
 import type { GatewayRequest } from "@/lib/gateway/types";
 import { tooDeep } from "@/lib/http/json-depth";
 import { mcpSnapshot } from "./snapshot";
-import { getSession, openSession } from "./sessions";
+import { closeSession, getSession, openSession } from "./sessions";
 import { buildProxyServer, refusalRecord, type CallContext } from "./proxy";
 import { MCP_CODES } from "./policy";
 
@@ -150,5 +150,7 @@ export async function handleMcp(req: McpHttpRequest): Promise<Response> {
     parsedBody: req.method === "POST" ? b.value : undefined,
     authInfo: { token: "", clientId: app.id, scopes: [], extra: { portico: ctx } },
   });
+  // An initialize the transport refused (wrong Accept, bad protocol message) leaves no session behind.
+  if (!sid && session.transport.sessionId === undefined) void closeSession(session.id);
   return withRequestId(res, requestId);
 }

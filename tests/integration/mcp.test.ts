@@ -201,6 +201,14 @@ describe("authentication and authorisation", () => {
     expect(junk.json.error?.code).toBe(-32700);
   });
 
+  it("an initialize the transport refuses leaves no session behind", async () => {
+    const { sessionCount } = await import("@/lib/mcp/sessions");
+    const before = sessionCount();
+    const res = await fetch(api.endpoint, { method: "POST", headers: { authorization: `Bearer ${sub.key}`, "content-type": "application/json", accept: "application/json" }, body: JSON.stringify(INIT) });
+    expect(res.status).toBe(406);
+    expect(sessionCount()).toBe(before);
+  });
+
   it("an unknown API slug is 404, a GET without a session is 400", async () => {
     const r = await rpc(`${h.url}/mcp/no-such-api`, INIT, { authorization: `Bearer ${sub.key}` });
     expect(r.status).toBe(404);
