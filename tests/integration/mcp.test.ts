@@ -215,4 +215,18 @@ describe("authentication and authorisation", () => {
     const g = await fetch(api.endpoint, { headers: { authorization: `Bearer ${sub.key}`, accept: "text/event-stream" } });
     expect(g.status).toBe(400);
   });
+
+  it("the Next route handler (next dev) serves the same endpoint", async () => {
+    const route = await import("@/app/mcp/[slug]/route");
+    const headers = { "content-type": "application/json", accept: "application/json, text/event-stream", authorization: `Bearer ${sub.key}` };
+    const init = await route.POST(new Request(`http://localhost/mcp/${api.slug}`, { method: "POST", headers, body: JSON.stringify(INIT) }));
+    expect(init.status).toBe(200);
+    const sid = init.headers.get("mcp-session-id");
+    expect(sid).toBeTruthy();
+    expect(await init.text()).toContain('"serverInfo":{"name":"portico/fake-tools"');
+    const anon = await route.POST(new Request(`http://localhost/mcp/${api.slug}`, { method: "POST", headers: { ...headers, authorization: "" }, body: JSON.stringify(INIT) }));
+    expect(anon.status).toBe(401);
+    const del = await route.DELETE(new Request(`http://localhost/mcp/${api.slug}`, { method: "DELETE", headers: { ...headers, "mcp-session-id": sid!, "mcp-protocol-version": "2025-06-18" } }));
+    expect(del.status).toBe(200);
+  });
 });
