@@ -1,6 +1,6 @@
 "use client";
 import Link from "next/link";
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api, ApiError } from "@/components/api";
 import { ErrorAlert, Field, PageHeader, SkeletonRows, formatTime } from "@/components/ui";
@@ -12,27 +12,27 @@ type AuthMode = "none" | "bearer" | "header";
 
 /** Admin: the upstream MCP server of an API of kind mcp — URL, credential, timeout, tools and the allowlist. */
 export function McpServerPage({ apiId }: { apiId: string }) {
-  const qc = useQueryClient();
   const apiQ = useQuery({ queryKey: ["api", apiId], queryFn: () => api<ApiView>(`/api/admin/apis/${apiId}`) });
   const q = useQuery({ queryKey: mcpKeys.server(apiId), queryFn: () => api<{ server: McpServerView | null }>(`/api/admin/apis/${apiId}/mcp`) });
-  const server = q.data?.server ?? null;
-  const [url, setUrl] = useState("");
-  const [mode, setMode] = useState<AuthMode>("none");
-  const [header, setHeader] = useState("x-api-key");
-  const [secret, setSecret] = useState("");
-  const [timeoutMs, setTimeoutMs] = useState("30000");
-  const [allowed, setAllowed] = useState<Set<string>>(new Set());
-  const [limits, setLimits] = useState<Record<string, string>>({});
+  if (q.isPending || apiQ.isPending) return <SkeletonRows rows={6} />;
+  if (apiQ.isError) return <ErrorAlert error={apiQ.error} />;
+  if (q.isError) return <ErrorAlert error={q.error} />;
+  // The form starts from the stored settings once; later saves update the cache it reads tools from.
+  return <McpServerForm apiId={apiId} apiView={apiQ.data} initial={q.data.server} />;
+}
 
-  useEffect(() => {
-    if (!server) return;
-    setUrl(server.url);
-    setMode(!server.authHeader ? "none" : server.authHeader.toLowerCase() === "authorization" ? "bearer" : "header");
-    if (server.authHeader && server.authHeader.toLowerCase() !== "authorization") setHeader(server.authHeader);
-    setTimeoutMs(String(server.timeoutMs));
-    setAllowed(new Set(server.allowedTools));
-    setLimits(Object.fromEntries(Object.entries(server.toolRateLimits).map(([k, v]) => [k, String(v)])));
-  }, [server]);
+function McpServerForm({ apiId, apiView, initial }: { apiId: string; apiView: ApiView; initial: McpServerView | null }) {
+  const qc = useQueryClient();
+  const q = useQuery({ queryKey: mcpKeys.server(apiId), queryFn: () => api<{ server: McpServerView | null }>(`/api/admin/apis/${apiId}/mcp`) });
+  const server = q.data?.server ?? initial;
+  const custom = initial?.authHeader && initial.authHeader.toLowerCase() !== "authorization" ? initial.authHeader : null;
+  const [url, setUrl] = useState(initial?.url ?? "");
+  const [mode, setMode] = useState<AuthMode>(!initial?.authHeader ? "none" : custom ? "header" : "bearer");
+  const [header, setHeader] = useState(custom ?? "x-api-key");
+  const [secret, setSecret] = useState("");
+  const [timeoutMs, setTimeoutMs] = useState(String(initial?.timeoutMs ?? 30000));
+  const [allowed, setAllowed] = useState<Set<string>>(() => new Set(initial?.allowedTools ?? []));
+  const [limits, setLimits] = useState<Record<string, string>>(() => Object.fromEntries(Object.entries(initial?.toolRateLimits ?? {}).map(([k, v]) => [k, String(v)])));
 
   const set = (s: McpServerView) => qc.setQueryData(mcpKeys.server(apiId), { server: s });
   const limitMap = () => Object.fromEntries(Object.entries(limits).filter(([k, v]) => allowed.has(k) && v.trim()).map(([k, v]) => [k, Number(v)]));
@@ -63,9 +63,6 @@ export function McpServerPage({ apiId }: { apiId: string }) {
     onSuccess: set,
   });
 
-  if (q.isPending || apiQ.isPending) return <SkeletonRows rows={6} />;
-  if (apiQ.isError) return <ErrorAlert error={apiQ.error} />;
-  if (q.isError) return <ErrorAlert error={q.error} />;
   const fieldErr = save.error instanceof ApiError ? save.error.fieldErrors() : {};
   const toggle = (name: string) =>
     setAllowed((old) => {
@@ -80,7 +77,7 @@ export function McpServerPage({ apiId }: { apiId: string }) {
       <div className="small" style={{ marginBottom: 8 }}>
         <Link href="/admin/apis">← APIs</Link>
       </div>
-      <PageHeader title={`MCP server · ${apiQ.data.name}`} description={`Apps call it at /mcp/${apiQ.data.slug} with their Portico key; only the tools you allow are visible.`} />
+      <PageHeader title={`MCP server · ${apiView.name}`} description={`Apps call it at /mcp/${apiView.slug} with their Portico key; only the tools you allow are visible.`} />
       <div className="stack">
         <section className="card" aria-labelledby="mcp-upstream-heading">
           <h2 id="mcp-upstream-heading">Upstream</h2>
