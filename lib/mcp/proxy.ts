@@ -95,8 +95,6 @@ function signalOf(extra: Extra): AbortLike {
   return { get aborted() { return s.aborted; }, on: (_e: "abort", fn: () => void) => s.addEventListener("abort", fn), off: (_e: "abort", fn: () => void) => s.removeEventListener("abort", fn) };
 }
 
-const bytes = (v: unknown) => (v === undefined ? 0 : Buffer.byteLength(JSON.stringify(v)));
-
 /** The SDK server of one session. */
 export function buildProxyServer(s: McpSession, api: ApiInfo): Server {
   const server = new Server({ name: `portico/${api.slug}`, version: "1.0.0" }, { capabilities: { tools: {} } });
@@ -139,8 +137,9 @@ export function buildProxyServer(s: McpSession, api: ApiInfo): Server {
       // Hidden tools answer exactly like tools that do not exist.
       if (!info.allowed.has(tool)) throw new McpRefusal(ErrorCode.InvalidParams, `Tool ${tool} not found`, "tool_not_allowed", 404);
       const raw = req.params.arguments;
-      rec.reqBytes = bytes(raw);
-      captureBodies(rec, raw === undefined ? null : JSON.stringify(raw));
+      const rawText = raw === undefined ? "" : JSON.stringify(raw);
+      rec.reqBytes = Buffer.byteLength(rawText);
+      captureBodies(rec, rawText || null);
       await takeRateLimits(ctx.key, ctx.app, ctx.api.id, tool, info.toolRateLimits[tool]);
       const args = guardArguments(ctx.api.id, raw, rec);
       markStage(rec, "guard");
@@ -165,14 +164,15 @@ export function buildProxyServer(s: McpSession, api: ApiInfo): Server {
         throw e;
       }
       const out = guardResult(ctx.api.id, result, rec);
-      rec.resBytes = bytes(out);
+      const outText = JSON.stringify(out);
+      rec.resBytes = Buffer.byteLength(outText);
       rec.status = 200;
       if (out.isError) {
         rec.outcome = "error";
         rec.errorCode = "tool_error";
         rec.errorMessage = "The tool reported an error (isError).";
       }
-      captureBodies(rec, null, JSON.stringify(out));
+      captureBodies(rec, null, outText);
       return out;
     } catch (e) {
       const err = classify(e, ctx.requestId);
