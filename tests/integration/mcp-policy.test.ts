@@ -118,6 +118,17 @@ describe("records", () => {
     expect(page.items[0]).toMatchObject({ reqBytes: 13 });
     const { metricsText } = await import("@/lib/telemetry/metrics");
     const text = (await metricsText()).body;
+    // usage charts read the rollups: calls per server (route) and tool (model), errors, latency
+    const { usageRollups } = h.gw.m.schema;
+    const { and, eq } = await import("drizzle-orm");
+    const deadline = Date.now() + 3000;
+    let roll = h.gw.db.select().from(usageRollups).where(and(eq(usageRollups.gran, "h"), eq(usageRollups.route, api.slug), eq(usageRollups.model, "add"))).all();
+    while (!roll.length && Date.now() < deadline) {
+      await sleep(20);
+      roll = h.gw.db.select().from(usageRollups).where(and(eq(usageRollups.gran, "h"), eq(usageRollups.route, api.slug), eq(usageRollups.model, "add"))).all();
+    }
+    expect(roll.reduce((n, r) => n + r.requests, 0)).toBe(1);
+    expect(roll[0]).toMatchObject({ apiId: api.id, errors: 0 });
     expect(text).toMatch(new RegExp(`portico_requests_total\\{endpoint="mcp",api="[^"]*",route="${api.slug}",model="add",provider="",status="200",outcome="ok"\\} 1`));
     await client.close();
   });
