@@ -229,4 +229,34 @@ describe("authentication and authorisation", () => {
     const del = await route.DELETE(new Request(`http://localhost/mcp/${api.slug}`, { method: "DELETE", headers: { ...headers, "mcp-session-id": sid!, "mcp-protocol-version": "2025-06-18" } }));
     expect(del.status).toBe(200);
   });
+
+  it("GET opens the session's server stream (one per session)", async () => {
+    const auth = { authorization: `Bearer ${sub.key}` };
+    const init = await rpc(api.endpoint, INIT, auth);
+    const sid = init.headers.get("mcp-session-id")!;
+    const h2 = { ...auth, "mcp-session-id": sid, "mcp-protocol-version": "2025-06-18" };
+    expect((await rpc(api.endpoint, { jsonrpc: "2.0", method: "notifications/initialized" }, h2)).status).toBe(202);
+    const ac = new AbortController();
+    const res = await fetch(api.endpoint, { headers: { ...h2, accept: "text/event-stream" }, signal: ac.signal });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toContain("text/event-stream");
+    const second = await fetch(api.endpoint, { headers: { ...h2, accept: "text/event-stream" } });
+    expect(second.status).toBe(409);
+    ac.abort();
+  });
+});
+
+describe("who may configure an MCP server", () => {
+  it("a team admin of another team cannot read or change it, nor refresh its tools", async () => {
+    const users = await import("@/lib/services/users");
+    const { loadActor } = await import("@/lib/auth/actor");
+    const other = h.gw.m.teams.createTeam({ actor: h.gw.actor, input: { name: "Elsewhere", slug: "elsewhere" } });
+    const u = await users.createUser({ actor: h.gw.actor, input: { email: "ta@elsewhere.test", name: "TA", password: "long-enough-pw" } });
+    h.gw.m.teams.addMember({ actor: h.gw.actor, teamId: other.id, input: { userId: u.id, role: "team_admin" } });
+    const ta = loadActor(u.id, "session")!;
+    expect(() => h.mcpServers.getMcpServer({ actor: ta, apiId: api.id })).toThrow(expect.objectContaining({ status: 403 }));
+    await expect(h.mcpServers.putMcpServer({ actor: ta, apiId: api.id, input: { url: "https://evil.example/mcp" } })).rejects.toMatchObject({ status: 403 });
+    await expect(h.mcpServers.refreshMcpTools({ actor: ta, apiId: api.id })).rejects.toMatchObject({ status: 403 });
+    expect(() => h.mcpServers.setMcpAllowlist({ actor: ta, apiId: api.id, input: { allowedTools: ["admin_reset"] } })).toThrow(expect.objectContaining({ status: 403 }));
+  });
 });
