@@ -61,7 +61,7 @@ interface Limited {
   limit: number;
 }
 
-/** Takes one call from every bucket that applies; throws a refusal naming the exhausted one. */
+/** Takes one call from every bucket that applies (the per-tool one when `toolLimit` is set); throws a refusal naming the exhausted one. */
 export async function takeRateLimits(key: KeyInfo, app: AppInfo, apiId: string, tool: string, toolLimit: number | undefined): Promise<void> {
   const ps = policySnapshot();
   const list: Limited[] = [];

@@ -104,6 +104,8 @@ export function buildProxyServer(s: McpSession, api: ApiInfo): Server {
   server.setRequestHandler(ListToolsRequestSchema, async (req, extra) => {
     const ctx = contextOf(extra);
     const info = serverInfo(ctx.api.id);
+    // A listing reaches the upstream too: it counts against the key, app and team request limits.
+    await takeRateLimits(ctx.key, ctx.app, ctx.api.id, "", undefined);
     try {
       const client = await upstreamOf(s, info);
       const r = await client.listTools(req.params?.cursor ? { cursor: req.params.cursor } : {}, { timeout: info.timeoutMs, signal: extra.signal });

@@ -68,6 +68,8 @@ describe("rate limits", () => {
     const e = await rejection(client.callTool({ name: "echo", arguments: { text: "2" } }));
     expect(e.code).toBe(-32029);
     expect(e.message).toContain("key '");
+    // listings reach the upstream too: they count as requests
+    expect((await rejection(client.listTools())).code).toBe(-32029);
     await client.close();
   });
 });
