@@ -137,7 +137,7 @@ export async function handleMcp(req: McpHttpRequest): Promise<Response> {
   }
   session.lastSeen = Date.now();
 
-  const ctx: CallContext = { key, app, api, requestId, headers: req.headers, path: req.path };
+  const ctx: CallContext = { key, app, api, requestId, headers: req.headers, path: req.path, calls: 0 };
   const headers = new Headers();
   for (const k of FORWARDED) {
     const v = req.headers[k];

@@ -36,6 +36,8 @@ export interface CallContext {
   requestId: string;
   headers: Record<string, string | undefined>;
   path: string;
+  /** tools/call requests seen in this HTTP request (a JSON-RPC batch may carry several) */
+  calls: number;
 }
 
 type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
@@ -124,7 +126,8 @@ export function buildProxyServer(s: McpSession, api: ApiInfo): Server {
     const t0 = Date.now();
     const ctx = contextOf(extra);
     const tool = req.params.name;
-    const rec = newRecord(ctx.requestId, "mcp", "openai");
+    // One row per call: the second call of a batch gets a suffixed id (the id is the row's key).
+    const rec = newRecord(ctx.calls++ === 0 ? ctx.requestId : `${ctx.requestId}-${ctx.calls}`, "mcp", "openai");
     rec.keyId = ctx.key.id;
     rec.teamId = ctx.app.teamId;
     rec.appId = ctx.app.id;

@@ -103,6 +103,29 @@ describe("the SDK client through Portico", () => {
     await client.close();
   });
 
+  it("a JSON-RPC batch of two calls writes two rows", async () => {
+    const t0 = Date.now();
+    const auth = { authorization: `Bearer ${sub.key}` };
+    const init = await rpc(api.endpoint, INIT, auth);
+    const h2 = { ...auth, "mcp-session-id": init.headers.get("mcp-session-id")!, "mcp-protocol-version": "2025-06-18", "x-request-id": `batch-${Date.now()}` };
+    const call = (id: number, a: number) => ({ jsonrpc: "2.0", id, method: "tools/call", params: { name: "add", arguments: { a, b: 1 } } });
+    const r = await rpc(api.endpoint, [call(11, 1), call(12, 2)], h2);
+    expect(r.status).toBe(200);
+    expect(r.text).toContain('"sum":2');
+    expect(r.text).toContain('"sum":3');
+    const { requestLogs } = h.gw.m.schema;
+    const { like } = await import("drizzle-orm");
+    await lastRow("add", t0);
+    const deadline = Date.now() + 3000;
+    let rows = h.gw.db.select().from(requestLogs).where(like(requestLogs.id, `${h2["x-request-id"]}%`)).all();
+    while (rows.length < 2 && Date.now() < deadline) {
+      h.gw.m.logWriter.logWriter().flush();
+      await sleep(20);
+      rows = h.gw.db.select().from(requestLogs).where(like(requestLogs.id, `${h2["x-request-id"]}%`)).all();
+    }
+    expect(rows.map((x) => x.id).sort()).toEqual([h2["x-request-id"], `${h2["x-request-id"]}-2`]);
+  });
+
   it("DELETE ends the session here and upstream", async () => {
     const { client, transport } = await h.connect(api.endpoint, sub.key);
     await client.callTool({ name: "echo", arguments: { text: "hi" } }); // opens the upstream session
