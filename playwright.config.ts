@@ -67,6 +67,8 @@ export default defineConfig({
         NEXTAUTH_URL: baseURL,
         PORTICO_CONFIG_POLL_MS: "200",
         PORTICO_E2E_FAKE_URL: `http://127.0.0.1:${FAKE_PORT}`,
+        // e2e/mcp.spec.ts registers a fake MCP server on 127.0.0.1
+        PORTICO_MCP_ALLOW_PRIVATE: "1",
       },
     },
   ],

@@ -15,6 +15,9 @@ import { createEdgeServer, forwardToNext } from "@/lib/server/control-request";
 import { trustedProxies } from "@/lib/server/client-address";
 import { beginShutdown, gatewayNodeHandler, isGatewayPath, shutdownGateway } from "@/lib/gateway/node-mount";
 import { isMetricsPath, metricsNodeHandler } from "@/lib/telemetry/metrics-endpoint";
+import { isMcpPath } from "@/lib/mcp/handler";
+import { mcpNodeHandler } from "@/lib/mcp/mounts";
+import { closeAllSessions } from "@/lib/mcp/sessions";
 import { flushTraces } from "@/lib/telemetry/otlp";
 import { log } from "@/lib/telemetry/logger";
 
@@ -40,6 +43,11 @@ async function main(): Promise<void> {
     track(res);
     if (fastPath && isGatewayPath(req.url ?? "/")) {
       gatewayNodeHandler(req, res);
+      return;
+    }
+    // MCP servers of the catalog (/mcp/{slug}): same fast path, no Next per-request machinery.
+    if (fastPath && isMcpPath(req.url ?? "/")) {
+      mcpNodeHandler(req, res);
       return;
     }
     // Prometheus scrapes skip Next too (app/metrics/route.ts serves the same text under plain Next).
@@ -69,6 +77,8 @@ async function main(): Promise<void> {
     beginShutdown();
     const { cut } = await drainServer(server, inFlight, Number(process.env.PORTICO_SHUTDOWN_GRACE_MS || 10_000));
     if (cut) console.log(`[portico] grace period over: cut ${cut} request(s) still running`);
+    // MCP sessions end with their upstream sessions (DELETE upstream).
+    await closeAllSessions();
     // After the last response (drainServer then closed every connection, so nothing new arrives):
     // running calls hand over their log rows, the batched writer flushes them, then the database closes.
     await shutdownGateway();

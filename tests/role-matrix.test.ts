@@ -116,6 +116,10 @@ const MATRIX: Record<string, Row> = {
   "PATCH /api/admin/apis/[id]": TEAM_ADMIN,
   "DELETE /api/admin/apis/[id]": TEAM_ADMIN,
   "POST /api/admin/apis/[id]/state": TEAM_ADMIN,
+  "GET /api/admin/apis/[id]/mcp": TEAM_ADMIN,
+  "PUT /api/admin/apis/[id]/mcp": TEAM_ADMIN,
+  "PUT /api/admin/apis/[id]/mcp/tools": TEAM_ADMIN,
+  "POST /api/admin/apis/[id]/mcp/refresh": TEAM_ADMIN,
   // prompt-to-REST (docs/prompt-apis.md)
   "GET /api/admin/prompts/[apiId]": TEAM_ADMIN,
   "PUT /api/admin/prompts/[apiId]": TEAM_ADMIN,
@@ -168,6 +172,7 @@ const MATRIX: Record<string, Row> = {
   // portal
   "GET /api/portal/catalog": MEMBER,
   "GET /api/portal/apis/[slug]": MEMBER,
+  "GET /api/portal/apis/[slug]/mcp-tools": MEMBER,
   "GET /api/portal/apps": MEMBER,
   "POST /api/portal/account/sign-out": MEMBER,
   "POST /api/portal/apps": MEMBER,

@@ -151,6 +151,7 @@ export function ApiEditor({ existing, isAdmin, onClose, onSaved }: { existing: A
             <select id="api-kind" className="input" value={kind} onChange={(e) => setKind(e.target.value as ApiKind)}>
               <option value="llm">LLM (route aliases under /v1)</option>
               <option value="prompt">Prompt (REST endpoint)</option>
+              <option value="mcp">MCP server (tools at /mcp/&lt;slug&gt;)</option>
             </select>
           </Field>
         </div>

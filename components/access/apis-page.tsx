@@ -108,6 +108,11 @@ export function ApisPage({ isAdmin }: { isAdmin: boolean }) {
               Prompt
             </Link>
           ) : null}
+          {a.kind === "mcp" ? (
+            <Link className="btn small" href={`/admin/apis/${a.id}/mcp`} aria-label={`MCP server of ${a.name}`} data-testid={`mcp-link-${a.slug}`}>
+              MCP server
+            </Link>
+          ) : null}
           <button type="button" className="btn small" onClick={() => setEditing(a)} aria-label={`Edit ${a.name}`}>
             Edit
           </button>

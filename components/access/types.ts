@@ -3,7 +3,7 @@
  * apps, keys, subscriptions and webhooks. Components never import lib/db,
  * so these mirror what the portal and admin routes return over the wire.
  */
-export type ApiKind = "llm" | "prompt";
+export type ApiKind = "llm" | "prompt" | "mcp";
 export type ApiState = "draft" | "published" | "deprecated" | "retired";
 export type ApprovalMode = "auto" | "manual";
 export type Visibility = "all" | "teams";

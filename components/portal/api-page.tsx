@@ -11,6 +11,7 @@ import { Markdown } from "./markdown";
 import { CodeSamples } from "./code-samples";
 import { SubscribeDialog } from "./subscribe-dialog";
 import { PromptApiDocs } from "@/components/prompts/prompt-api-docs";
+import { McpApiDocs } from "@/components/mcp/mcp-api-docs";
 
 /** One API of the catalog: docs, models, code samples, and the caller's subscriptions with a Subscribe dialog. */
 export function ApiPage({ slug }: { slug: string }) {
@@ -111,6 +112,8 @@ export function ApiPage({ slug }: { slug: string }) {
                 <h2 id="samples-heading">Call it</h2>
                 <CodeSamples model={firstModel} />
               </section>
+            ) : a.kind === "mcp" ? (
+              <McpApiDocs slug={a.slug} subscriptions={a.mySubscriptions} />
             ) : (
               <PromptApiDocs slug={a.slug} subscriptions={a.mySubscriptions} />
             )}

@@ -13,7 +13,7 @@ import { OUTCOME_TONE, statusTone } from "./tones";
 import type { Facets, LogItem } from "./types";
 
 /** Filter keys kept in the URL (the same names the API takes). */
-const FILTER_KEYS = ["range", "from", "to", "teamId", "appId", "keyId", "apiId", "route", "model", "providerId", "status", "outcome", "cache", "minLatency", "minCost", "q", "sort"] as const;
+const FILTER_KEYS = ["range", "from", "to", "teamId", "appId", "keyId", "apiId", "route", "model", "providerId", "endpoint", "status", "outcome", "cache", "minLatency", "minCost", "q", "sort"] as const;
 type FilterKey = (typeof FILTER_KEYS)[number];
 
 function time(ms: number): string {
@@ -28,6 +28,15 @@ const toLocalInput = (ms: string) => {
   return new Date(d.getTime() - d.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
 };
 const fromLocalInput = (v: string) => (v ? String(new Date(v).getTime()) : "");
+
+/** Log rows by endpoint: LLM calls, prompt APIs and MCP tool calls (route = MCP server, model = tool). */
+const ENDPOINTS = [
+  { value: "chat.completions", label: "Chat completions" },
+  { value: "messages", label: "Messages (Anthropic)" },
+  { value: "embeddings", label: "Embeddings" },
+  { value: "prompt", label: "Prompt API" },
+  { value: "mcp", label: "MCP tool call" },
+];
 
 function Select({ id, label, value, onChange, options, testId }: { id: string; label: string; value: string; onChange: (v: string) => void; options: { value: string; label: string }[]; testId?: string }) {
   return (
@@ -175,6 +184,7 @@ export function LogsSearch({ base = "/api/admin/logs", isAdmin = false, title = 
           <Select id="f-route" label="Route" value={filters.route ?? ""} onChange={(v) => set({ route: v })} options={(fc?.routes ?? []).map((r) => ({ value: r, label: r }))} testId="filter-route" />
           <Select id="f-model" label="Model" value={filters.model ?? ""} onChange={(v) => set({ model: v })} options={(fc?.models ?? []).map((m) => ({ value: m, label: m }))} />
           <Select id="f-provider" label="Provider" value={filters.providerId ?? ""} onChange={(v) => set({ providerId: v })} options={(fc?.providers ?? []).map((p) => ({ value: p.id, label: p.name }))} />
+          <Select id="f-endpoint" label="Kind" value={filters.endpoint ?? ""} onChange={(v) => set({ endpoint: v })} options={ENDPOINTS} testId="filter-endpoint" />
           <Select
             id="f-status"
             label="Status"

@@ -1,4 +1,5 @@
 import { z, type ZodType } from "zod";
+import { mcpAllowlistInput, mcpServerInput } from "@/lib/services/mcp-servers";
 import { createUserInput, updateUserInput } from "@/lib/services/users";
 import { createTeamInput, updateTeamInput, addMemberInput, updateMemberInput } from "@/lib/services/teams";
 import { createTokenInput } from "@/lib/services/admin-tokens";
@@ -125,6 +126,13 @@ const P: Record<string, PathDef> = {
     delete: { summary: "Delete an API (draft or without subscriptions)", role: "team_admin" },
   },
   "/api/admin/apis/{id}/state": { post: { summary: "Move an API through draft → published → deprecated → retired", role: "team_admin", body: apiStateInput } },
+  // MCP servers as catalog APIs (docs/mcp.md)
+  "/api/admin/apis/{id}/mcp": {
+    get: { summary: "The upstream MCP server of an API of kind mcp (credential never returned)", role: "team_admin" },
+    put: { summary: "Set the upstream MCP server: URL, auth header, timeout, tool allowlist", role: "team_admin", body: mcpServerInput },
+  },
+  "/api/admin/apis/{id}/mcp/tools": { put: { summary: "Set the tool allowlist and per-tool limits", role: "team_admin", body: mcpAllowlistInput } },
+  "/api/admin/apis/{id}/mcp/refresh": { post: { summary: "Refresh the tools (tools/list on the upstream)", role: "team_admin" } },
   // prompt-to-REST (docs/prompt-apis.md)
   "/api/admin/prompts/{apiId}": {
     get: { summary: "The prompt of a prompt API: draft, current version, versions", role: "team_admin" },

@@ -11,7 +11,7 @@ export interface ApiInfo {
   slug: string;
   name: string;
   teamId: string;
-  kind: "llm" | "prompt";
+  kind: "llm" | "prompt" | "mcp";
   state: "draft" | "published" | "deprecated" | "retired";
   visibility: "all" | "teams";
   visibleTeamIds: Set<string>;

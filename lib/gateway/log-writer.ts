@@ -91,10 +91,10 @@ class LogWriter {
     this.insert ??= sqlite.prepare(
       `INSERT OR IGNORE INTO request_logs (id, at, endpoint, inbound, key_id, team_id, app_id, api_id, route_alias, provider_id, provider_type, model_id,
         upstream_model, stream, status, outcome, attempts, latency_ms, ttft_ms, tokens_in, tokens_out, tokens_cached, usage_estimated,
-        cost_usd, error_code, error_message, cache, saved_cost_usd, flags)
+        cost_usd, error_code, error_message, cache, saved_cost_usd, flags, req_bytes, res_bytes)
        VALUES (@id, @at, @endpoint, @inbound, @keyId, @teamId, @appId, @apiId, @routeAlias, @providerId, @providerType, @modelId, @upstreamModel,
         @stream, @status, @outcome, @attempts, @latencyMs, @ttftMs, @tokensIn, @tokensOut, @tokensCached, @usageEstimated, @costUsd,
-        @errorCode, @errorMessage, @cache, @savedCostUsd, @flags)`,
+        @errorCode, @errorMessage, @cache, @savedCostUsd, @flags, @reqBytes, @resBytes)`,
     );
     this.touchKey ??= sqlite.prepare("UPDATE api_keys SET last_used_at = ? WHERE id = ?");
   }
@@ -110,6 +110,8 @@ function toRow(r: CallRecord) {
     cache: r.cache ?? null,
     savedCostUsd: r.savedCostUsd ?? null,
     flags: r.flags?.length ? JSON.stringify(r.flags) : null,
+    reqBytes: r.reqBytes ?? null,
+    resBytes: r.resBytes ?? null,
   };
 }
 

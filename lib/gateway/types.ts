@@ -76,4 +76,7 @@ export interface CallRecord {
   /** captured request/response body (APIs with body capture on; lib/telemetry/capture.ts), already truncated */
   reqBody?: string;
   resBody?: string;
+  /** MCP tools/call: bytes of the arguments and of the result */
+  reqBytes?: number | null;
+  resBytes?: number | null;
 }

@@ -215,21 +215,28 @@ export async function checkOutboundUrl(url: string, policy = outboundPolicy()): 
 
 type LookupCb = (err: NodeJS.ErrnoException | null, address: string | dns.LookupAddress[], family?: number) => void;
 
-/** `net.connect`'s lookup: resolve, refuse if any address is private, connect only to the checked addresses. */
-function guardedLookup(hostname: string, options: dns.LookupOptions, cb: LookupCb): void {
-  dns.lookup(hostname, { ...options, all: true }, (err, addrs) => {
-    if (err) return cb(err, "");
-    const list = addrs as dns.LookupAddress[];
-    const policy = outboundPolicy();
-    for (const a of list) {
-      const why = addressVerdict(a.address, hostname, policy);
-      if (why) return cb(new OutboundBlockedError(why), "");
-    }
-    if (!list.length) return cb(Object.assign(new Error(`${hostname} has no address`), { code: "ENOTFOUND" }), "");
-    if (options.all) return cb(null, list);
-    cb(null, list[0]!.address, list[0]!.family);
-  });
+/**
+ * A `net.connect` lookup for user-chosen hosts: resolve, refuse if any address is private under
+ * the policy of the moment, hand only the checked addresses to the socket (no DNS rebinding).
+ * Exported for other outbound clients with a policy of their own (MCP upstreams).
+ */
+export function guardedLookupWith(policyOf: () => OutboundPolicy) {
+  return function guardedLookup(hostname: string, options: dns.LookupOptions, cb: LookupCb): void {
+    dns.lookup(hostname, { ...options, all: true }, (err, addrs) => {
+      if (err) return cb(err, "");
+      const list = addrs as dns.LookupAddress[];
+      const policy = policyOf();
+      for (const a of list) {
+        const why = addressVerdict(a.address, hostname, policy);
+        if (why) return cb(new OutboundBlockedError(why), "");
+      }
+      if (!list.length) return cb(Object.assign(new Error(`${hostname} has no address`), { code: "ENOTFOUND" }), "");
+      if (options.all) return cb(null, list);
+      cb(null, list[0]!.address, list[0]!.family);
+    });
+  };
 }
+const guardedLookup = guardedLookupWith(() => outboundPolicy());
 
 const g = globalThis as unknown as { __porticoOutboundAgent?: Agent };
 function agent(): Agent {

@@ -17,6 +17,8 @@ export interface LogFilters {
   route?: string;
   model?: string;
   providerId?: string;
+  /** chat, embeddings, prompt, mcp, ... */
+  endpoint?: string;
   /** exact (429) or class (5xx) */
   status?: string;
   outcome?: string;
@@ -70,7 +72,7 @@ export const SELECT_COLUMNS = `r.id, r.at, r.endpoint, r.inbound, r.key_id AS ke
   r.route_alias AS routeAlias, r.provider_id AS providerId, r.provider_type AS providerType, r.model_id AS modelId, r.upstream_model AS upstreamModel,
   r.stream, r.status, r.outcome, r.attempts, r.latency_ms AS latencyMs, r.ttft_ms AS ttftMs, r.tokens_in AS tokensIn, r.tokens_out AS tokensOut,
   r.tokens_cached AS tokensCached, r.usage_estimated AS usageEstimated, r.cost_usd AS costUsd, r.error_code AS errorCode, r.error_message AS errorMessage,
-  r.cache, r.saved_cost_usd AS savedCostUsd, r.flags,
+  r.cache, r.saved_cost_usd AS savedCostUsd, r.flags, r.req_bytes AS reqBytes, r.res_bytes AS resBytes,
   (SELECT name FROM teams WHERE id = r.team_id) AS teamName, (SELECT name FROM apps WHERE id = r.app_id) AS appName,
   (SELECT name FROM api_keys WHERE id = r.key_id) AS keyName, (SELECT prefix FROM api_keys WHERE id = r.key_id) AS keyPrefix,
   (SELECT name FROM apis WHERE id = r.api_id) AS apiName, (SELECT name FROM providers WHERE id = r.provider_id) AS providerName`;
@@ -107,6 +109,7 @@ export function buildWhere(f: LogFilters, scope: TeamScope, hints: PlanHints = {
   if (f.route) add("r.route_alias = ?", f.route);
   if (f.model) add("r.upstream_model = ?", f.model);
   if (f.providerId) add("r.provider_id = ?", f.providerId);
+  if (f.endpoint) add("r.endpoint = ?", f.endpoint);
   if (f.status) {
     const m = /^([1-5])xx$/.exec(f.status);
     if (m) add("r.status >= ? AND r.status < ?", Number(m[1]) * 100, Number(m[1]) * 100 + 100);

@@ -54,6 +54,7 @@ export const logFilterSchema = z.preprocess(
     route: optStr,
     model: optStr,
     providerId: optStr,
+    endpoint: z.string().trim().max(40).regex(/^[a-z_.]+$/, "Use an endpoint name like chat.completions or mcp.").optional(),
     status: z
       .string()
       .regex(/^([1-5]xx|[1-5]\d\d)$/, "Use a status like 200, 429 or a class like 5xx.")
@@ -99,6 +100,7 @@ function filtersOf(q: LogQuery): LogFilters {
     route: q.route,
     model: q.model,
     providerId: q.providerId,
+    endpoint: q.endpoint,
     status: q.status,
     outcome: q.outcome,
     cache: q.cache,

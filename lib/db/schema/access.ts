@@ -19,13 +19,13 @@ export const apps = sqliteTable(
   (t) => [uniqueIndex("apps_team_name_uq").on(t.teamId, t.name)],
 );
 
-export const API_KINDS = ["llm", "prompt"] as const;
+export const API_KINDS = ["llm", "prompt", "mcp"] as const;
 export const API_STATES = ["draft", "published", "deprecated", "retired"] as const;
 export const APPROVAL_MODES = ["auto", "manual"] as const;
 export const VISIBILITIES = ["all", "teams"] as const;
 export type ApiState = (typeof API_STATES)[number];
 
-/** A catalog entry: a product apps subscribe to. `llm` APIs expose route aliases under /v1. */
+/** A catalog entry: a product apps subscribe to. `llm` APIs expose route aliases under /v1; `mcp` APIs an upstream MCP server at /mcp/{slug} (lib/db/schema/mcp.ts). */
 export const apis = sqliteTable(
   "apis",
   {

@@ -191,6 +191,9 @@ export const requestLogs = sqliteTable(
     savedCostUsd: real("saved_cost_usd"),
     /** content guard flags, e.g. ["prompt_injection"], ["idempotent_replay"] */
     flags: text("flags", { mode: "json" }).$type<string[]>(),
+    /** MCP tools/call: bytes of the tool arguments and of the result (null for LLM calls) */
+    reqBytes: integer("req_bytes"),
+    resBytes: integer("res_bytes"),
   },
   (t) => [
     index("request_logs_at_idx").on(t.at),

@@ -9,3 +9,4 @@ export * from "./policy";
 export * from "./telemetry";
 export * from "./alerts";
 export * from "./config";
+export * from "./mcp";
