@@ -8,3 +8,4 @@ export * from "./content-policy";
 export * from "./policy";
 export * from "./telemetry";
 export * from "./alerts";
+export * from "./responses";
