@@ -4,7 +4,7 @@ import { getSnapshot } from "./snapshot";
 import { authenticate } from "./stages/authenticate";
 import { authorizeAlias, deprecationHeaders } from "./stages/authorize";
 import { checkBody, parseJsonBody, validate } from "./stages/parse";
-import { estimatePromptTokens } from "./tokens";
+import { boundedPromptTokens } from "./token-estimate";
 import { newRecord, requestIdFor, sendError, toGatewayError } from "./context";
 import type { GatewayRequest, GatewaySink } from "./types";
 
@@ -15,8 +15,9 @@ const countTokensSchema = anthropicMessagesSchema.omit({ max_tokens: true, strea
  * POST /v1/messages/count_tokens (Anthropic's `messages.countTokens`): `{"input_tokens": N}`
  * for any chat route, whatever its provider. Checked like /v1/messages — body bounds, key,
  * then an approved subscription to an API exposing the alias — but it calls no upstream:
- * N is Portico's o200k estimate of the prompt (system, messages, tool definitions), the same
- * figure rate limits reserve. Not logged and not billed (like /v1/models).
+ * N is Portico's o200k estimate of the prompt (system, messages, tool definitions), with its
+ * CPU cost bounded (token-estimate.ts: a caller picks the text). Not logged and not billed
+ * (like /v1/models).
  */
 export function handleCountTokens(req: GatewayRequest, sink: GatewaySink): void {
   const rec = newRecord(requestIdFor(req), "messages.count_tokens", "anthropic");
@@ -31,7 +32,7 @@ export function handleCountTokens(req: GatewayRequest, sink: GatewaySink): void 
     if (!route) throw notFoundModel(body.model);
     if (route.kind !== "chat") throw badRequest(`'${body.model}' is an embedding model; it counts no chat tokens.`, "model", "model_not_supported");
     const chat = anthropicToChatRequest({ ...body, max_tokens: 1 } as AnthropicMessagesRequest);
-    const inputTokens = estimatePromptTokens(chat);
+    const inputTokens = boundedPromptTokens(chat);
     sink.head(200, { "content-type": "application/json", "x-request-id": rec.id, ...deprecationHeaders(authz.api, authz.deprecated) });
     sink.end(JSON.stringify({ input_tokens: inputTokens }));
   } catch (e) {

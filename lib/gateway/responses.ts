@@ -27,7 +27,7 @@ import { deleteResponse, getResponse, saveResponse } from "./responses-store";
 import { getSnapshot } from "./snapshot";
 import { authenticate } from "./stages/authenticate";
 import { validate } from "./stages/parse";
-import { countTokens } from "./tokens";
+import { boundedTokenCount } from "./token-estimate";
 import { newRecord, requestIdFor, sendError, toGatewayError } from "./context";
 import type { GatewayRequest, GatewaySink } from "./types";
 
@@ -79,7 +79,7 @@ export function responsesCall(): InboundCall {
       base = b;
       const estimate = (text: string): Usage => {
         const p = estimateInput();
-        const c = countTokens(text);
+        const c = boundedTokenCount(text);
         return { prompt_tokens: p, completion_tokens: c, total_tokens: p + c };
       };
       const e = (enc = createResponsesStreamEncoder(b, randomId, estimate));
