@@ -155,6 +155,13 @@ describe("POST /v1/messages/count_tokens", () => {
     expect(big.input_tokens).toBeGreaterThan(small.input_tokens + 150);
   });
 
+  it("a long run without whitespace is counted in bounded time (the tokenizer alone is quadratic on it)", async () => {
+    const t0 = Date.now();
+    const r = await anthropic.messages.countTokens({ model: "rsdk-openai", messages: [{ role: "user", content: "a".repeat(1024 * 1024) }] });
+    expect(Date.now() - t0).toBeLessThan(3000);
+    expect(r.input_tokens).toBeGreaterThan(50_000);
+  });
+
   it("calls no upstream and writes no log row (not a billable call)", async () => {
     const before = gw.fake.requests.length;
     const rid = requestId("count");

@@ -248,6 +248,29 @@ describe("store, previous_response_id, GET and DELETE", () => {
     expect(cont.error).toMatchObject({ code: "previous_response_not_found", param: "previous_response_id" });
   });
 
+  it("saving never writes the table on the request path: memory serves it until the queued row is flushed", async () => {
+    const store = await import("@/lib/gateway/responses-store");
+    const sqlite = gw.m.db.getDbHolder().sqlite;
+    const id = "resp_queued" + Date.now();
+    store.saveResponse({ id, at: Date.now(), appId: gw.harness.appId, teamId: null, keyId: null, model: "resp-openai", conversation: "[]", response: JSON.stringify({ id }) });
+    expect(sqlite.prepare("SELECT count(*) AS n FROM stored_responses WHERE id = ?").get(id)).toEqual({ n: 0 });
+    expect(store.getResponse(id, gw.harness.appId)?.id).toBe(id);
+    expect(store.getResponse(id, "another-app")).toBeNull();
+    gw.m.logWriter.logWriter().push({ ...(await import("@/lib/gateway/context")).newRecord(requestId("flush"), "responses", "responses") });
+    gw.m.logWriter.logWriter().flush();
+    expect(sqlite.prepare("SELECT count(*) AS n FROM stored_responses WHERE id = ?").get(id)).toEqual({ n: 1 });
+  });
+
+  it("stored responses are pruned with the raw logs", async () => {
+    const { pruneOnce } = await import("@/lib/telemetry/retention");
+    const sqlite = gw.m.db.getDbHolder().sqlite;
+    const old = Date.now() - 31 * 86_400_000;
+    sqlite.prepare("INSERT INTO stored_responses (id, at, app_id, model, conversation, response) VALUES (?, ?, ?, 'm', '[]', '{}')").run("resp_old", old, gw.harness.appId);
+    const r = pruneOnce(sqlite, { rawDays: 30, rollupDays: 400, minuteRollupDays: 7 });
+    expect(r.responses).toBeGreaterThanOrEqual(1);
+    expect(sqlite.prepare("SELECT count(*) AS n FROM stored_responses WHERE id = 'resp_old'").get()).toEqual({ n: 0 });
+  });
+
   it("a cut stream ends with response.failed, is logged partial, and is not stored", async () => {
     gw.routeTo("resp-cut", [{ type: "openai", upstreamModel: "r-fault-cut" }]);
     const rid = requestId("cut");
@@ -284,7 +307,10 @@ describe("attacks and refusals", () => {
     // same answer as an id that never existed
     const none = (await (await send({ model: "resp-openai", previous_response_id: "resp_doesnotexist", input: "x" }, { key: otherKey })).json()) as Wire;
     expect(none.error.message.replace("resp_doesnotexist", r.id)).toBe(err.error.message);
-    // and the owner still has it
+    // and from the table too (memory cleared), while the owner still has it
+    (await import("@/lib/gateway/responses-store")).clearResponseMemory();
+    expect((await get(r.id, otherKey)).status).toBe(404);
+    expect((await send({ model: "resp-openai", previous_response_id: r.id, input: "x" }, { key: otherKey })).status).toBe(404);
     expect((await get(r.id)).status).toBe(200);
   });
 

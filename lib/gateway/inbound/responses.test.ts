@@ -219,7 +219,8 @@ describe("canonical chunks → Responses stream events", () => {
       ["call_a", "get_weather", '{"city":"Paris"}'],
       ["call_b", "get_time", "{}"],
     ]);
-    expect(final.output.map(({ id, type, status }) => ({ id, type, status }))).toEqual(enc.final()!.output.map(({ id, type, status }) => ({ id, type, status })));
+    const summary = (items: readonly unknown[]) => items.map((o) => { const { id, type, status } = o as { id: string; type: string; status: string }; return { id, type, status }; });
+    expect(summary(final.output)).toEqual(summary(enc.final()!.output));
   });
 
   it("a failure mid-stream ends with response.failed; nothing after it", () => {
