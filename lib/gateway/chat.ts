@@ -77,7 +77,8 @@ export async function handleChat(req: GatewayRequest, sink: GatewaySink, api: In
     if (policyHook.answered) return;
     sink = policyHook.sink;
     // 5 route
-    const order = orderTargets(selectGroup(route, req.headers, chat.metadata as Record<string, unknown> | null | undefined));
+    const metadata = call.routingMetadata ? call.routingMetadata() : chat.metadata;
+    const order = orderTargets(selectGroup(route, req.headers, metadata as Record<string, unknown> | null | undefined));
     if (!order.length) throw new GatewayError(503, "api_error", "no_targets", `Route '${route.alias}' has no enabled targets.`);
     markStage(rec, "route");
     // 6 dispatch + 7 respond

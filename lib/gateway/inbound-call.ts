@@ -23,6 +23,8 @@ export interface InboundCall {
   output(alias: string, responseId: string, estimateInput: () => number): ChatOutput;
   /** OpenAI chat in: whether the final usage-only chunk is sent */
   includeUsage(chat: ChatRequest): boolean;
+  /** what routing conditions on `metadata.<key>` read, when it is not the canonical request's `metadata` (which goes upstream) */
+  routingMetadata?(): Record<string, unknown> | null | undefined;
   /** the call ended (success or not), before the record stage; must not throw */
   finish?(rec: CallRecord): void;
 }

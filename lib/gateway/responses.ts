@@ -94,6 +94,8 @@ export function responsesCall(): InboundCall {
 
     includeUsage: () => false,
 
+    routingMetadata: () => body.metadata,
+
     finish(rec) {
       if (!store || !base || rec.status !== 200 || rec.outcome !== "ok" || !rec.appId) return;
       const done = answer ?? enc?.final() ?? null;

@@ -175,6 +175,25 @@ describe("text.format, max_output_tokens and the other request fields", () => {
     expect(body.store).toBeUndefined();
   });
 
+  it("metadata is echoed and picks a routing condition's group, but is not sent upstream", async () => {
+    gw.m.routes.createRoute({
+      actor: gw.actor,
+      input: {
+        alias: "resp-cond",
+        strategy: "single",
+        targets: [{ modelId: gw.modelFor({ type: "mock", upstreamModel: "resp-cond-default" }) }],
+        conditions: [{ header: "metadata.tier", equals: "gold", strategy: "single", targets: [{ modelId: gw.modelFor({ type: "openai", upstreamModel: "r-cond-gold" }) }] }],
+      },
+    });
+    const res = await send({ model: "resp-cond", input: "hi", metadata: { tier: "gold" } });
+    const r = (await res.json()) as Wire;
+    expect(res.headers.get("x-portico-provider")).toBe("openai");
+    expect(r.metadata).toEqual({ tier: "gold" });
+    expect((gw.requestsFor("r-cond-gold").at(-1)!.body as Wire).metadata).toBeUndefined();
+    const plain = await send({ model: "resp-cond", input: "hi" });
+    expect(plain.headers.get("x-portico-provider")).toBe("mock");
+  });
+
   it("a JSON-schema answer from a provider that honours it (the mock) parses", async () => {
     const schema = { type: "object", properties: { city: { type: "string" }, population: { type: "integer" } }, required: ["city", "population"] };
     const r = (await (await send({ model: "resp-mock", input: "France", text: { format: { type: "json_schema", name: "c", schema } } })).json()) as Wire;

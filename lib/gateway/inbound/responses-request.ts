@@ -14,8 +14,9 @@
  *   A `file_id` (OpenAI's file store) or `file_url` has no meaning at another provider: 400.
  * - reasoning items, item references and every hosted-tool item: 400 naming `input.N.type`.
  * - `text.format` → response_format; `max_output_tokens` → max_tokens (as /v1/messages does);
- *   `reasoning.effort` → reasoning_effort; `safety_identifier` / `user` → user;
- *   `metadata` → metadata (routing conditions read it, as on chat).
+ *   `reasoning.effort` → reasoning_effort; `safety_identifier` / `user` → user.
+ * - `metadata` belongs to the stored response (echoed, and read by routing conditions through
+ *   the endpoint), not to the upstream call: OpenAI's Chat Completions refuses it without `store`.
  */
 import type { ChatMessage, ChatRequest, ContentPart, FunctionTool, ToolCall } from "@/lib/providers/types";
 import { badRequest } from "../errors";
@@ -162,7 +163,6 @@ export function responsesToChatRequest(body: ResponsesRequestInput, model: strin
   if (body.top_p != null) req.top_p = body.top_p;
   const user = body.safety_identifier ?? body.user;
   if (user) req.user = user;
-  if (body.metadata) req.metadata = body.metadata;
   if (body.reasoning?.effort) req.reasoning_effort = body.reasoning.effort;
   if (body.text?.verbosity) req.verbosity = body.text.verbosity;
   const tools: FunctionTool[] = (body.tools ?? []).map((t) => ({

@@ -66,7 +66,6 @@ describe("Responses request → canonical", () => {
       tool_choice: "auto",
       parallel_tool_calls: true,
       response_format: { type: "json_schema", json_schema: { name: "report", schema: { type: "object", properties: { summary: { type: "string" } }, required: ["summary"], additionalProperties: false }, strict: true } },
-      metadata: { ticket: "T-1" },
       user: "user-42",
     });
     // what `store` keeps: everything but the instructions
