@@ -290,6 +290,23 @@ describe("store, previous_response_id, GET and DELETE", () => {
     expect(sqlite.prepare("SELECT count(*) AS n FROM stored_responses WHERE id = 'resp_old'").get()).toEqual({ n: 0 });
   });
 
+  it("a response-cache hit answers a new Response (its own id, stored) without calling the upstream", async () => {
+    const svc = await import("@/lib/services/content-policies");
+    const r = gw.routeTo("resp-cached", [{ type: "openai", upstreamModel: "r-cached" }]);
+    svc.upsertContentPolicy({ actor: gw.actor, input: { scopeType: "route", scopeId: r.id, cacheEnabled: true, cacheTtlSeconds: 60 } });
+    const body = { model: "resp-cached", input: "Cache me", temperature: 0 };
+    const a = await send(body);
+    expect(a.headers.get("x-portico-cache")).toBe("miss");
+    const first = (await a.json()) as Wire;
+    const b = await send(body);
+    expect(b.headers.get("x-portico-cache")).toBe("hit");
+    const second = (await b.json()) as Wire;
+    expect(gw.requestsFor("r-cached")).toHaveLength(1);
+    expect(second.id).not.toBe(first.id);
+    expect(second.output[0].content[0].text).toBe(first.output[0].content[0].text);
+    expect(((await (await get(second.id)).json()) as Wire).id).toBe(second.id);
+  });
+
   it("a cut stream ends with response.failed, is logged partial, and is not stored", async () => {
     gw.routeTo("resp-cut", [{ type: "openai", upstreamModel: "r-fault-cut" }]);
     const rid = requestId("cut");
@@ -310,6 +327,9 @@ describe("attacks and refusals", () => {
     expect(res.status).toBe(401);
     expect(((await res.json()) as Wire).error.code).toBe("missing_api_key");
     expect((await get("resp_abc", "pk_wrong")).status).toBe(401);
+    // a browser's session cookie is no credential on the data plane
+    const cookie = await fetch(`${gw.url}/v1/responses`, { method: "POST", headers: { "content-type": "application/json", cookie: "next-auth.session-token=abc", origin: "https://evil.example" }, body: "{}" });
+    expect(cookie.status).toBe(401);
   });
 
   it("another app's key: its stored responses are 404 to GET, DELETE and previous_response_id", async () => {
