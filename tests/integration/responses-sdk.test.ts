@@ -137,6 +137,29 @@ describe("openai SDK responses: JSON schema, continuation, errors", () => {
   });
 });
 
+describe("POST /v1/responses/input_tokens", () => {
+  it("responses.inputTokens.count: the estimate, growing with previous_response_id; not logged", async () => {
+    const alone = await openai.responses.inputTokens.count({ model: "rsdk-anthropic", instructions: "Be brief.", input: "What is my name?", tools: [WEATHER] });
+    expect(alone.object).toBe("response.input_tokens");
+    expect(alone.input_tokens).toBeGreaterThan(10);
+    const r1 = await openai.responses.create({ model: "rsdk-anthropic", input: "My name is Ada. ".repeat(50) });
+    const before = gw.fake.requests.length;
+    const rid = requestId("itok");
+    const res = await gw.post("/v1/responses/input_tokens", { previous_response_id: r1.id, input: "What is my name?" }, { headers: { "x-request-id": rid } });
+    const cont = (await res.json()) as Wire;
+    expect(res.status, JSON.stringify(cont)).toBe(200);
+    expect(cont.input_tokens).toBeGreaterThan(alone.input_tokens + 100);
+    expect(gw.fake.requests.length).toBe(before);
+    await expect(gw.logRow(rid, 300)).rejects.toThrow(/no request_logs row/);
+    // another app's key cannot count (nor learn anything about) this conversation
+    const app = gw.m.apps.createApp({ actor: gw.actor, input: { teamId: gw.harness.teamId, name: "itok-other" } });
+    gw.m.subscriptions.requestSubscription({ actor: gw.actor, input: { appId: app.id, apiId: gw.harness.apiId } });
+    const other = gw.m.keys.createAppKey({ actor: gw.actor, appId: app.id, input: { name: "o" } }).key;
+    expect((await gw.post("/v1/responses/input_tokens", { previous_response_id: r1.id, input: "x" }, { key: other })).status).toBe(404);
+    expect((await gw.post("/v1/responses/input_tokens", { nonsense: 1 }, { key: null })).status).toBe(401);
+  });
+});
+
 describe("POST /v1/messages/count_tokens", () => {
   const params = (model: string): Anthropic.MessageCountTokensParams => ({
     model,
