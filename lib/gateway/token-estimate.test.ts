@@ -27,3 +27,11 @@ describe("boundedTokenCount", () => {
     expect(Math.abs(boundedPromptTokens(req) - estimatePromptTokens(req))).toBeLessThanOrEqual(2);
   });
 });
+
+describe("countTokens (every caller-chosen text)", () => {
+  it("is bounded too: a prompt of one long word costs milliseconds, not seconds", () => {
+    const t0 = performance.now();
+    estimatePromptTokens({ model: "m", messages: [{ role: "user", content: "x".repeat(256 * 1024) }] });
+    expect(performance.now() - t0).toBeLessThan(2000);
+  });
+});

@@ -1,9 +1,10 @@
+import { encode } from "gpt-tokenizer";
 import type { ChatRequest } from "@/lib/providers/types";
-import { countTokens } from "./tokens";
 
 /**
- * A token estimate whose CPU cost is bounded, for counts a caller can ask for directly
- * (POST /v1/messages/count_tokens). gpt-tokenizer's BPE is quadratic in the length of one
+ * A token count whose CPU cost is bounded: every count of a caller's text goes through it
+ * (tokens.ts countTokens: rate-limit reservations, stream-start estimates, usage when the
+ * upstream gives none, POST /v1/messages/count_tokens). gpt-tokenizer's BPE is quadratic in the length of one
  * pre-token: 16 KiB without whitespace costs ~0.9 s of CPU, 64 KiB ~11 s. So no piece longer
  * than MAX_RUN characters without whitespace is encoded whole (a split inside such a run
  * moves the count by at most a token per split), and beyond SAMPLE characters the count is
@@ -13,6 +14,8 @@ const MAX_RUN = 64;
 const CHUNK = 4096;
 const SAMPLE = 256 * 1024;
 const LONG_RUN = new RegExp(`\\S{${MAX_RUN + 1},}`);
+
+const countTokens = (s: string): number => (s ? encode(s).length : 0);
 
 function countChunk(s: string): number {
   if (!LONG_RUN.test(s)) return countTokens(s);
