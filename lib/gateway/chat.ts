@@ -1,15 +1,16 @@
 import type { ChatRequest, ChatResponse } from "@/lib/providers/types";
-import { anthropicMessagesSchema, anthropicToChatRequest } from "./inbound/anthropic-messages";
 import { GatewayError, badRequest, notFoundModel } from "./errors";
 import { getSnapshot, type RouteInfo } from "./snapshot";
 import { authenticate } from "./stages/authenticate";
-import { chatRequestSchema, checkBody, parseJsonBody, validate } from "./stages/parse";
+import { checkBody, parseJsonBody } from "./stages/parse";
 import { runGuards } from "./stages/guard";
 import { authorizeAlias, deprecationHeaders } from "./stages/authorize";
 import { orderTargets, selectGroup } from "./routing";
 import { dispatch } from "./dispatch";
 import { attemptChat, type AttemptResult } from "./attempt";
-import { chatOutput } from "./output";
+import type { ChatOutput } from "./output";
+import { statelessInbound, type InboundCall } from "./inbound-call";
+import { responsesCall } from "./responses";
 import { costUsd } from "./cost";
 import { countTokens, estimatePromptTokens } from "./tokens";
 import { newRecord, record, requestIdFor, responseHeaders, sendError, toGatewayError } from "./context";
@@ -21,7 +22,11 @@ import type { KeyInfo } from "./snapshot";
 
 const INTERNAL_KEY: KeyInfo = { id: "internal-test", name: "route test", teamId: null, appId: null, expiresAt: null, revokedAt: null };
 
-/** POST /v1/chat/completions (OpenAI in) and POST /v1/messages (Anthropic in): one pipeline. */
+/**
+ * POST /v1/chat/completions (OpenAI in), POST /v1/messages (Anthropic in) and POST /v1/responses
+ * (OpenAI Responses in): one pipeline; each API supplies only its parse/convert step and its
+ * output writer (an InboundCall, lib/gateway/inbound-call.ts).
+ */
 export interface ChatOptions {
   /** admin "test route": skips key authentication (never reachable from HTTP) and reports the record */
   internalTest?: { onRecord: (rec: CallRecord) => void };
@@ -30,7 +35,8 @@ export interface ChatOptions {
 export async function handleChat(req: GatewayRequest, sink: GatewaySink, api: InboundApi, opts: ChatOptions = {}): Promise<void> {
   const t0 = Date.now();
   const id = requestIdFor(req);
-  const rec = newRecord(id, api === "anthropic" ? "messages" : "chat.completions", api);
+  const call: InboundCall = api === "responses" ? responsesCall() : statelessInbound(api);
+  const rec = newRecord(id, call.endpoint, api);
   startTrace(req, rec);
   let policyHook: PolicyHook<ChatResponse> | null = null;
   try {
@@ -42,10 +48,8 @@ export async function handleChat(req: GatewayRequest, sink: GatewaySink, api: In
     rec.keyId = opts.internalTest ? null : key.id;
     rec.teamId = key.teamId;
     markStage(rec, "authenticate");
-    // 3 parse: JSON and the inbound API's schema
-    const body = parseJsonBody(req);
-    const chat: ChatRequest =
-      api === "anthropic" ? anthropicToChatRequest(validate(anthropicMessagesSchema, body)) : (validate(chatRequestSchema, body) as ChatRequest);
+    // 3 parse: JSON, the inbound API's schema, the conversion to the canonical shape
+    const chat: ChatRequest = call.toChat(parseJsonBody(req), key);
     rec.stream = !!chat.stream;
     markStage(rec, "parse");
     // 4 authorize: an approved subscription to a live API exposing the alias, and a chat route behind it
@@ -66,19 +70,24 @@ export async function handleChat(req: GatewayRequest, sink: GatewaySink, api: In
     await runGuards({ req, chat, key, route, rec });
     markStage(rec, "guard");
     // 4b idempotency + response cache (lib/policy/cache-hooks.ts): may answer without dispatch
-    policyHook = await beforeChatDispatch({ req, sink, api, chat, route, rec, stream: !!chat.stream, extraHeaders });
+    const responseId = call.responseId(rec);
+    const out = call.output(route.alias, responseId, () => estimatePromptTokens(chat));
+    const includeUsage = call.includeUsage(chat);
+    policyHook = await beforeChatDispatch({ req, sink, chat, route, rec, stream: !!chat.stream, extraHeaders, out, responseId, includeUsage });
     if (policyHook.answered) return;
     sink = policyHook.sink;
     // 5 route
-    const order = orderTargets(selectGroup(route, req.headers, chat.metadata as Record<string, unknown> | null | undefined));
+    const metadata = call.routingMetadata ? call.routingMetadata() : chat.metadata;
+    const order = orderTargets(selectGroup(route, req.headers, metadata as Record<string, unknown> | null | undefined));
     if (!order.length) throw new GatewayError(503, "api_error", "no_targets", `Route '${route.alias}' has no enabled targets.`);
     markStage(rec, "route");
     // 6 dispatch + 7 respond
-    policyHook.setAnswer(await runChat(req, sink, api, chat, route, order, rec, extraHeaders));
+    policyHook.setAnswer(await runChat(req, sink, api, chat, route, order, rec, extraHeaders, { out, responseId, includeUsage }));
   } catch (e) {
     sendError(sink, api, rec, toGatewayError(e));
   } finally {
     policyHook?.finish(rec);
+    call.finish?.(rec);
     // 8 record
     captureBodies(rec, req.body);
     record(rec, t0);
@@ -95,11 +104,10 @@ async function runChat(
   order: ReturnType<typeof orderTargets>,
   rec: ReturnType<typeof newRecord>,
   extraHeaders: Record<string, string>,
+  { out, responseId, includeUsage }: { out: ChatOutput; responseId: string; includeUsage: boolean },
 ): Promise<ChatResponse | undefined> {
   const stream = !!chat.stream;
   const created = Math.floor(Date.now() / 1000);
-  const responseId = api === "anthropic" ? `msg_${rec.id.slice(4)}` : `chatcmpl-${rec.id.slice(4)}`;
-  const out = chatOutput(api, route.alias, responseId, () => estimatePromptTokens(chat));
   let current = order[0]!;
   const headers = () => ({
     ...extraHeaders,
@@ -116,7 +124,7 @@ async function runChat(
       req: chat,
       t,
       stream,
-      includeUsage: api === "openai" && !!chat.stream_options?.include_usage,
+      includeUsage,
       alias: route.alias,
       responseId,
       created,

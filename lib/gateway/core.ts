@@ -2,6 +2,8 @@ import { handleChat } from "./chat";
 import { handleEmbeddings } from "./embeddings";
 import { handleModels } from "./models";
 import { handleOpenApi, handlePromptApi, PROMPT_API_PATH } from "./prompt-api";
+import { handleStoredResponse } from "./responses";
+import { handleCountTokens, handleResponsesInputTokens } from "./count-tokens";
 import { GatewayError, badRequest, errorBody } from "./errors";
 import { requestIdFor } from "./context";
 import type { GatewayRequest, GatewaySink } from "./types";
@@ -15,6 +17,10 @@ export async function handleGateway(req: GatewayRequest, sink: GatewaySink): Pro
   const m = req.method;
   if (p === "/v1/chat/completions" && m === "POST") return handleChat(req, sink, "openai");
   if (p === "/v1/messages" && m === "POST") return handleChat(req, sink, "anthropic");
+  if (p === "/v1/messages/count_tokens" && m === "POST") return handleCountTokens(req, sink);
+  if (p === "/v1/responses" && m === "POST") return handleChat(req, sink, "responses");
+  if (p === "/v1/responses/input_tokens" && m === "POST") return handleResponsesInputTokens(req, sink);
+  if (RESPONSE_PATH.test(p) && (m === "GET" || m === "DELETE")) return handleStoredResponse(req, sink, p.slice("/v1/responses/".length));
   if (p === "/v1/embeddings" && m === "POST") return handleEmbeddings(req, sink);
   if (p === "/v1/models" && m === "GET") return handleModels(req, sink);
   if (p.startsWith("/v1/models/") && m === "GET") {
@@ -24,15 +30,21 @@ export async function handleGateway(req: GatewayRequest, sink: GatewaySink): Pro
   }
   if (m === "POST" && PROMPT_API_PATH.test(p)) return handlePromptApi(req, sink, p.slice("/v1/apis/".length));
   if (p === "/v1/openapi.json" && m === "GET") return handleOpenApi(req, sink);
-  const known = ["/v1/chat/completions", "/v1/messages", "/v1/embeddings", "/v1/models", "/v1/openapi.json"];
-  const api = p === "/v1/messages" ? "anthropic" : "openai";
-  const e = known.includes(p) || p.startsWith("/v1/models/") || PROMPT_API_PATH.test(p)
+  const known = ["/v1/chat/completions", "/v1/messages", "/v1/messages/count_tokens", "/v1/responses", "/v1/responses/input_tokens", "/v1/embeddings", "/v1/models", "/v1/openapi.json"];
+  // Anthropic's SDKs parse errors of every /v1/messages path (batches, count_tokens, ...) in Anthropic's shape.
+  const api = p === "/v1/messages" || p.startsWith("/v1/messages/") ? "anthropic" : "openai";
+  const e = known.includes(p) || p.startsWith("/v1/models/") || PROMPT_API_PATH.test(p) || RESPONSE_PATH.test(p)
     ? new GatewayError(405, "invalid_request_error", "method_not_allowed", `${m} is not allowed on ${p}.`)
-    : new GatewayError(404, "invalid_request_error", "unknown_url", `Unknown endpoint ${m} ${p}. Portico serves /v1/chat/completions, /v1/messages, /v1/embeddings and /v1/models.`);
+    : new GatewayError(404, "invalid_request_error", "unknown_url", `Unknown endpoint ${m} ${p}. Portico serves /v1/chat/completions, /v1/responses, /v1/messages, /v1/embeddings and /v1/models.`);
   const extra: Record<string, string> = {};
-  if (e.status === 405) extra.allow = p === "/v1/models" || p.startsWith("/v1/models/") || p === "/v1/openapi.json" ? "GET" : "POST";
+  if (e.status === 405) {
+    extra.allow = p === "/v1/models" || p.startsWith("/v1/models/") || p === "/v1/openapi.json" ? "GET" : RESPONSE_PATH.test(p) && p !== "/v1/responses/input_tokens" ? "GET, DELETE" : "POST";
+  }
   refuse(req, sink, api, e, extra);
 }
+
+/** GET / DELETE /v1/responses/{id} (one path segment) */
+const RESPONSE_PATH = /^\/v1\/responses\/[^/]+$/;
 
 /** `decodeURIComponent` that says null instead of throwing URIError on a malformed escape (`%`, `%zz`). */
 function decodePathSegment(s: string): string | null {

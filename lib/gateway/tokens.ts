@@ -1,10 +1,13 @@
-import { encode } from "gpt-tokenizer";
 import type { ChatMessage, ChatRequest } from "@/lib/providers/types";
+import { boundedTokenCount } from "./token-estimate";
 
-/** Token count of a text with the o200k tokenizer (an estimate for non-OpenAI models). */
+/**
+ * Token count of a text with the o200k tokenizer (an estimate for non-OpenAI models), with
+ * its CPU cost bounded: the tokenizer alone is quadratic on a long run without whitespace
+ * (64 KiB of one letter: ~11 s of CPU), and callers choose these texts (token-estimate.ts).
+ */
 export function countTokens(text: string): number {
-  if (!text) return 0;
-  return encode(text).length;
+  return boundedTokenCount(text);
 }
 
 function contentText(c: ChatMessage["content"]): string {

@@ -34,7 +34,8 @@ export interface AbortLike {
   removeListener?(event: "abort", fn: () => void): unknown;
 }
 
-export type InboundApi = "openai" | "anthropic";
+/** The caller's API: its errors are OpenAI-shaped except for "anthropic". */
+export type InboundApi = "openai" | "anthropic" | "responses";
 
 /** What the record stage writes: filled in as the call goes. */
 export interface CallRecord {

@@ -11,9 +11,9 @@ import type { ChatRequest, ChatResponse, EmbeddingsRequest, EmbeddingsResponse }
 import { GatewayError } from "@/lib/gateway/errors";
 import { registerGuard } from "@/lib/gateway/stages/guard";
 import { addResponseHeaders, onRecord, responseHeaders } from "@/lib/gateway/context";
-import { SSE_HEADERS, chatOutput } from "@/lib/gateway/output";
+import { SSE_HEADERS, type ChatOutput } from "@/lib/gateway/output";
 import type { RouteInfo } from "@/lib/gateway/snapshot";
-import type { CallRecord, GatewayRequest, GatewaySink, InboundApi } from "@/lib/gateway/types";
+import type { CallRecord, GatewayRequest, GatewaySink } from "@/lib/gateway/types";
 import {
   cacheDirectives,
   chatCacheKey,
@@ -227,24 +227,23 @@ function storeEntry(plan: CachePlan, policy: ResolvedPolicy | null, rec: CallRec
 
 // ---------------------------------------------------------------- chat
 
-export async function beforeChatDispatch(p: Common & { api: InboundApi; chat: ChatRequest }): Promise<PolicyHook<ChatResponse>> {
+/** `out`, `responseId`, `includeUsage`: the inbound API's writer of this call (lib/gateway/inbound-call.ts), used by a hit. */
+export async function beforeChatDispatch(p: Common & { chat: ChatRequest; out: ChatOutput; responseId: string; includeUsage: boolean }): Promise<PolicyHook<ChatResponse>> {
   const prep = await prepare(p);
   if (!prep) return answered(p.sink);
   const { policy, out, finishIdem } = prep;
   const { plan, hit } = await lookup(p, policy, () => chatCacheKey(p.rec.teamId, p.route.alias, p.chat, contentSnapshot().generation));
   if (hit?.kind === "chat") {
     logHit(p.rec, hit);
-    const responseId = p.api === "anthropic" ? `msg_${p.rec.id.slice(4)}` : `chatcmpl-${p.rec.id.slice(4)}`;
-    const resp: ChatResponse = { ...hit.response, id: responseId, created: Math.floor(Date.now() / 1000), model: p.route.alias };
-    const fmt = chatOutput(p.api, p.route.alias, responseId);
+    const resp: ChatResponse = { ...hit.response, id: p.responseId, created: Math.floor(Date.now() / 1000), model: p.route.alias };
+    const fmt = p.out;
     if (!p.stream) {
       out.head(200, { "content-type": "application/json", ...hitHeaders(p, hit) });
       out.end(fmt.response(resp));
     } else {
       out.head(200, { ...SSE_HEADERS, ...hitHeaders(p, hit) });
       fmt.prime?.(resp.usage ?? null);
-      const includeUsage = p.api === "openai" && !!p.chat.stream_options?.include_usage;
-      for (const ch of responseToChunks(resp, includeUsage)) {
+      for (const ch of responseToChunks(resp, p.includeUsage)) {
         if (p.req.signal.aborted) break;
         if (!out.write(fmt.chunk(ch))) await out.drain();
       }

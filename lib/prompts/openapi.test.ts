@@ -66,7 +66,7 @@ describe("OpenAPI documents", () => {
       },
       "/v1",
     );
-    expect(Object.keys(doc.paths).sort()).toEqual(["/apis/a", "/apis/b-c", "/chat/completions", "/embeddings", "/models"]);
+    expect(Object.keys(doc.paths).sort()).toEqual(["/apis/a", "/apis/b-c", "/chat/completions", "/embeddings", "/models", "/responses"]);
     expect(checkOpenApi(doc)).toEqual([]);
     expect(combinedOpenApi({ prompts: [], llmAliases: [] }, "/v1").paths).toEqual({});
   });

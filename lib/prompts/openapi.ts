@@ -185,6 +185,19 @@ function addLlm(doc: OpenApiDoc, aliases: string[]): void {
     },
     required: ["model", "messages"],
   };
+  doc.components.schemas.ResponsesRequest = {
+    type: "object",
+    properties: {
+      model,
+      input: { description: "A string, or message / function_call / function_call_output items." },
+      instructions: { type: "string" },
+      tools: { type: "array", items: { type: "object", properties: { type: { type: "string", enum: ["function"] }, name: { type: "string" } }, required: ["type", "name"] } },
+      stream: { type: "boolean" },
+      store: { type: "boolean" },
+      previous_response_id: { type: "string" },
+      max_output_tokens: { type: "integer", minimum: 1 },
+    },
+  };
   doc.components.schemas.EmbeddingsRequest = { type: "object", properties: { model, input: {} }, required: ["model", "input"] };
   doc.components.schemas.Object = { type: "object" };
   const json = (ref: string) => ({ "application/json": { schema: { $ref: `#/components/schemas/${ref}` } } });
@@ -195,6 +208,20 @@ function addLlm(doc: OpenApiDoc, aliases: string[]): void {
       tags: ["llm"],
       requestBody: { required: true, content: json("ChatRequest") },
       responses: { "200": { description: "A chat completion, or SSE chunks when stream is true.", content: json("Object") }, "400": err("Invalid request."), "403": err("Not subscribed.") },
+    },
+  };
+  doc.paths["/responses"] = {
+    post: {
+      operationId: "createResponse",
+      summary: "Response (OpenAI Responses API)",
+      tags: ["llm"],
+      requestBody: { required: true, content: json("ResponsesRequest") },
+      responses: {
+        "200": { description: "A Response object, or semantic SSE events when stream is true.", content: json("Object") },
+        "400": err("Invalid request or an unsupported feature (named in error.param)."),
+        "403": err("Not subscribed."),
+        "404": err("Unknown model or previous_response_id."),
+      },
     },
   };
   doc.paths["/embeddings"] = {

@@ -12,6 +12,8 @@ export interface PruneResult {
   bodies: number;
   rollups: number;
   breakerEvents: number;
+  /** stored Responses API answers (kept as long as raw logs) */
+  responses: number;
   done: boolean;
 }
 
@@ -25,13 +27,14 @@ export function pruneOnce(db: Database.Database, settings: RetentionSettings, no
   const minCut = now - settings.minuteRollupDays * DAY;
   const delLogs = db.prepare(`DELETE FROM request_logs WHERE rowid IN (SELECT rowid FROM request_logs WHERE at < ? ORDER BY at LIMIT ?)`);
   const delEvents = db.prepare(`DELETE FROM breaker_events WHERE rowid IN (SELECT rowid FROM breaker_events WHERE at < ? ORDER BY at LIMIT ?)`);
+  const delResponses = db.prepare(`DELETE FROM stored_responses WHERE rowid IN (SELECT rowid FROM stored_responses WHERE at < ? ORDER BY at LIMIT ?)`);
   const delBodies = db.prepare(`DELETE FROM request_bodies WHERE rowid IN (SELECT rowid FROM request_bodies WHERE at < ? ORDER BY at LIMIT ?)`);
   // WITHOUT ROWID, clustered by (gran, bucket, ...): delete by primary-key prefix range.
   const delRollups = db.prepare(
     `DELETE FROM usage_rollups WHERE (gran, bucket, team_id, app_id, key_id, api_id, route, model, provider_id, status_class) IN
       (SELECT gran, bucket, team_id, app_id, key_id, api_id, route, model, provider_id, status_class FROM usage_rollups WHERE gran = ? AND bucket < ? LIMIT ?)`,
   );
-  const res: PruneResult = { logs: 0, bodies: 0, rollups: 0, breakerEvents: 0, done: true };
+  const res: PruneResult = { logs: 0, bodies: 0, rollups: 0, breakerEvents: 0, responses: 0, done: true };
   const loop = (fn: () => number, add: (n: number) => void) => {
     for (let i = 0; i < maxBatches; i++) {
       const n = fn();
@@ -43,6 +46,7 @@ export function pruneOnce(db: Database.Database, settings: RetentionSettings, no
   loop(() => delLogs.run(rawCut, batch).changes, (n) => (res.logs += n));
   loop(() => delBodies.run(rawCut, batch).changes, (n) => (res.bodies += n));
   loop(() => delEvents.run(rawCut, batch).changes, (n) => (res.breakerEvents += n));
+  loop(() => delResponses.run(rawCut, batch).changes, (n) => (res.responses += n));
   loop(() => delRollups.run("m", minCut, batch).changes, (n) => (res.rollups += n));
   for (const g of ["h", "d", "H", "D"]) loop(() => delRollups.run(g, rollCut, batch).changes, (n) => (res.rollups += n));
   return res;

@@ -10,3 +10,4 @@ export * from "./telemetry";
 export * from "./alerts";
 export * from "./config";
 export * from "./mcp";
+export * from "./responses";
