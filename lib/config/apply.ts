@@ -24,6 +24,7 @@ import * as modelSvc from "@/lib/services/models";
 import * as routeSvc from "@/lib/services/routes";
 import * as apiSvc from "@/lib/services/apis";
 import * as promptSvc from "@/lib/services/prompts";
+import * as mcpSvc from "@/lib/services/mcp-servers";
 import * as policySvc from "@/lib/services/content-policies";
 import * as hookSvc from "@/lib/services/webhooks";
 import * as limitSvc from "@/lib/policy/services";
@@ -125,12 +126,17 @@ export function applyPlan(args: ApplyArgs): { changeSet: string | null } {
         targets: r.targets.map(t),
         conditions: r.conditions.map((x) => ({ ...x, targets: x.targets.map(t) })),
         enabled: r.enabled,
+        teamId: r.owner ? id(`team:${r.owner}`) : null,
       };
       if (c.op === "create") ids.set(keyOf.route(r), routeSvc.createRoute({ actor, input: { ...input, retry: r.retry } }).id);
-      else {
+      else if (c.fields.some((f) => f.field !== "grants")) {
         // updateRoute merges retry field by field: a timeout the file leaves out is cleared with null.
         const retry = { firstByteTimeoutMs: null, totalTimeoutMs: null, streamIdleTimeoutMs: null, ...r.retry };
         routeSvc.updateRoute({ actor, id: id(keyOf.route(r)), input: { ...input, retry } });
+      }
+      // Grants the file lists (left out: not managed); applied before the APIs, so saving them grants nothing more.
+      if (r.grants && (c.op === "create" ? r.grants.length > 0 : changed(c, "grants"))) {
+        routeSvc.setRouteGrants({ actor, id: id(keyOf.route(r)), input: { teamIds: r.grants.map((t) => id(`team:${t}`)) } });
       }
     },
     api: (c) => {
@@ -151,9 +157,17 @@ export function applyPlan(args: ApplyArgs): { changeSet: string | null } {
       };
       const before = state.config.apis.find((x) => x.slug === a.slug);
       if (c.op === "create") ids.set(keyOf.api(a), apiSvc.createApi({ actor, input }).id);
-      else if (c.fields.some((f) => f.field !== "state" && !f.field.startsWith("prompt."))) apiSvc.updateApi({ actor, id: id(keyOf.api(a)), input });
+      else if (c.fields.some((f) => f.field !== "state" && !f.field.startsWith("prompt.") && !f.field.startsWith("mcp."))) apiSvc.updateApi({ actor, id: id(keyOf.api(a)), input });
       const apiId = id(keyOf.api(a));
       if (a.prompt) applyPrompt(actor, apiId, a.prompt, before?.prompt);
+      if (a.mcp && (c.op === "create" || c.fields.some((f) => f.field.startsWith("mcp.")) || !before?.mcp)) {
+        // The URL passed the literal address check before the transaction (service.ts outboundProblems); tools/list is not called.
+        const { authValue: _ref, ...server } = a.mcp;
+        void _ref;
+        const secret = secretOf(`${c.path}.mcp.authValue`);
+        const auth = c.op === "create" || !before?.mcp ? (secret ? { authValue: secret } : {}) : changed(c, "mcp.authValue") ? { authValue: secret ?? null } : {};
+        mcpSvc.putMcpServerChecked({ actor, apiId, input: { ...server, ...auth } });
+      }
       for (const s of apiStatePath(before?.state ?? "draft", a.state) ?? []) apiSvc.setApiState({ actor, id: apiId, input: { state: s } });
     },
     policy: (c) => {
@@ -308,7 +322,7 @@ function markManaged(config: ConfigFile, secrets: SecretValues, source: string):
     p.models.forEach((m) => mark(keyOf.model(p.name, m)));
   });
   config.routes?.forEach((r) => mark(keyOf.route(r)));
-  config.apis?.forEach((a) => mark(keyOf.api(a)));
+  config.apis?.forEach((a, i) => mark(keyOf.api(a), `apis[${i}].mcp.authValue`));
   config.limits?.forEach((l) => mark(keyOf.limit(l)));
   config.budgets?.forEach((b) => mark(keyOf.budget(b)));
   config.detectors?.forEach((d) => mark(keyOf.detector(d)));

@@ -10,7 +10,7 @@
  * Secrets are compared by value and shown only as "(set)" / `${VAR}`.
  */
 import type { Problem, SecretValues } from "./format";
-import type { ApiEntry, ConfigFile, Section } from "./schema";
+import type { ApiEntry, ConfigFile, RouteEntry, Section } from "./schema";
 import { isObj, keyOf, stable } from "./normalize";
 import type { CurrentState, FullConfig } from "./state";
 import { validateConfig } from "./validate";
@@ -138,6 +138,28 @@ function promptChanges(before: ApiEntry | undefined, after: ApiEntry): FieldChan
   return out;
 }
 
+/** Route grants: compared only when the file lists them (left out, they are not managed). */
+function grantChanges(before: RouteEntry | undefined, after: RouteEntry): FieldChange[] {
+  if (!before || after.grants === undefined) return [];
+  const b = before.grants ?? [];
+  return stable(b) === stable(after.grants) ? [] : [{ field: "grants", before: b, after: after.grants }];
+}
+
+/** MCP server fields, the credential compared by value (shown as "(set)" / ${VAR}); left out of the file: not managed. */
+function mcpChanges(before: ApiEntry | undefined, after: ApiEntry, state: CurrentState, secrets: SecretValues, path: string): FieldChange[] {
+  if (!before || !after.mcp) return [];
+  const strip = (m: ApiEntry["mcp"]) => {
+    if (!m) return {};
+    const { authValue: _a, ...rest } = m;
+    void _a;
+    return rest;
+  };
+  const out = diffFields(strip(before.mcp), strip(after.mcp), new Set(), "mcp");
+  const s = secretChange("api", "mcp.authValue", state.secrets.get(keyOf.api(after)), secrets.get(`${path}.mcp.authValue`));
+  if (s) out.push(s);
+  return out;
+}
+
 export function planConfig(input: PlanInput, state: CurrentState): Plan {
   const { config, secrets, prune } = input;
   const cur: FullConfig = state.config;
@@ -160,7 +182,7 @@ export function planConfig(input: PlanInput, state: CurrentState): Plan {
         const s = secretChange(kind, sf, state.secrets.get(key), secrets.get(`${path}.${sf}`));
         if (s && before) fields.push(s);
       }
-      if (extra) fields.push(...extra(before, e, i));
+      if (extra && before) fields.push(...extra(before, e, i));
       if (!before) changes.push({ op: "create", kind, name: nameOfKey(key), path, fields: [] });
       else if (fields.length) changes.push({ op: "update", kind, name: nameOfKey(key), path, fields });
     });
@@ -192,8 +214,8 @@ export function planConfig(input: PlanInput, state: CurrentState): Plan {
     });
     if (prune && before) for (const m of before.models) if (!seen.has(m.name)) changes.push({ op: "delete", kind: "model", name: `${p.name}/${m.name}`, fields: [] });
   });
-  sectionPlan("routes", "route", config.routes, cur.routes, new Set());
-  sectionPlan("apis", "api", config.apis, cur.apis, new Set(["prompt"]), (b, a) => promptChanges(b, a));
+  sectionPlan("routes", "route", config.routes, cur.routes, new Set(["grants"]), grantChanges);
+  sectionPlan("apis", "api", config.apis, cur.apis, new Set(["prompt", "mcp"]), (b, a, i) => [...promptChanges(b, a), ...mcpChanges(b, a, state, secrets, `apis[${i}]`)]);
   for (const s of ["policies", "limits", "budgets", "alertRules", "webhooks"] as const) {
     sectionPlan(s, SECTION_KIND[s], config[s] as unknown[] | undefined, cur[s] as unknown[], new Set());
   }

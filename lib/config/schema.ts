@@ -10,12 +10,14 @@
  * Field rules are the services' own where they exist (providerFields,
  * retryPolicy, promptSpecInput ...), so a file cannot hold what the UI refuses.
  *
- * Room to grow: a route entry is a plain object keyed by alias, so route
- * ownership (`owner: <team>`, `grants: [<team>]`) is one more optional field.
+ * Route ownership is `owner` (a team slug; null or left out: platform-owned) and
+ * `grants` (team slugs; left out: not managed, so the grants a platform admin's
+ * API saves add stay). An API of kind mcp carries its upstream server as `mcp`.
  */
 import { z } from "zod";
 import { providerFields, retryPolicy, ROUTE_ALIAS_RE, ROUTE_STRATEGY_VALUES, MODEL_KIND_VALUES } from "@/lib/services/gateway-validation";
 import { promptSpecInput } from "@/lib/prompts/spec";
+import { mcpServerInput } from "@/lib/services/mcp-servers";
 import {
   ALERT_DIMENSIONS,
   ALERT_KINDS,
@@ -36,7 +38,7 @@ export const CONFIG_VERSION = 1;
 /** `${NAME}`: secrets are read from the environment when the file is applied, never stored in it. */
 export const SECRET_REF_RE = /^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$/;
 /** Field names holding a secret reference (kept out of `${}` interpolation: they are resolved on their own). */
-export const SECRET_FIELDS = new Set(["apiKey", "secret", "webhookSecret"]);
+export const SECRET_FIELDS = new Set(["apiKey", "secret", "webhookSecret", "authValue"]);
 
 const secretRef = z
   .string()
@@ -105,6 +107,13 @@ export const routeEntry = z.strictObject({
     .default([]),
   retry: retryPolicy.prefault({}).describe("Retries, backoff and timeouts; the circuit breaker acts per target on top."),
   enabled: z.boolean().default(true),
+  owner: slug.nullable().default(null).describe("Slug of the owning team; null (or left out): a platform route"),
+  grants: z
+    .array(slug)
+    .max(500)
+    .transform((a) => [...new Set(a)].sort())
+    .optional()
+    .describe("Slugs of the teams (besides the owner) whose APIs may expose the route; left out: the grants are not managed by the file"),
 });
 
 const promptVersion = promptSpecInput.extend({
@@ -115,6 +124,16 @@ export const promptEntry = promptSpecInput.extend({
   /** published versions, immutable: new ones are published in order, existing ones must match */
   versions: z.array(promptVersion).max(1000).optional(),
   currentVersion: z.number().int().min(1).nullable().default(null),
+});
+
+/** The upstream server of an API of kind mcp: the service's own field rules, the credential as an ${ENV} reference. */
+export const mcpEntry = z.strictObject({
+  url: mcpServerInput.shape.url.describe("Streamable HTTP endpoint of the upstream MCP server; checked by the outbound guard when applied"),
+  authHeader: mcpServerInput.shape.authHeader.unwrap().default(null).describe("Header carrying the credential (e.g. authorization); null: no credential"),
+  authValue: secretRef.optional().describe("The full header value (e.g. \"Bearer ...\"), as an ${ENV} reference"),
+  timeoutMs: mcpServerInput.shape.timeoutMs,
+  allowedTools: mcpServerInput.shape.allowedTools.describe("Names of the upstream tools the API exposes (others are hidden)"),
+  toolRateLimits: mcpServerInput.shape.toolRateLimits.describe("Calls per minute per tool name, shared by every app"),
 });
 
 export const apiEntry = z.strictObject({
@@ -132,6 +151,7 @@ export const apiEntry = z.strictObject({
   tags: z.array(z.string().trim().toLowerCase().min(1).max(40)).max(20).default([]),
   docs: z.string().max(100_000).default(""),
   prompt: promptEntry.optional().describe("kind prompt: the draft, its published versions and the one served"),
+  mcp: mcpEntry.optional().describe("kind mcp: the upstream server, its credential and the allowed tools"),
 });
 
 const posInt = z.number().int().min(1).max(1e9);
@@ -226,6 +246,7 @@ export type ModelEntry = z.output<typeof modelEntry>;
 export type RouteEntry = z.output<typeof routeEntry>;
 export type ApiEntry = z.output<typeof apiEntry>;
 export type PromptEntry = z.output<typeof promptEntry>;
+export type McpEntry = z.output<typeof mcpEntry>;
 export type LimitEntry = z.output<typeof limitEntry>;
 export type BudgetEntry = z.output<typeof budgetEntry>;
 export type PolicyEntry = z.output<typeof policyEntry>;

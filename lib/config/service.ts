@@ -11,6 +11,7 @@ import { isAdmin, requireRole } from "@/lib/auth/actor";
 import { requireAdmin, type Actor } from "@/lib/auth/actor";
 import { applyPlan, ConfigError } from "./apply";
 import { checkOutboundUrlLiteral } from "@/lib/net/outbound-guard";
+import { mcpOutboundPolicy } from "@/lib/mcp/outbound";
 import type { ConfigFile } from "./schema";
 import { type Env, escapeDollars, MAX_CONFIG_BYTES, parseConfig, toYaml } from "./format";
 import { normalizeConfig } from "./normalize";
@@ -74,7 +75,7 @@ function prepare(args: RunArgs) {
 }
 
 /**
- * Webhook and alert URLs pointing at a literal private address or localhost (the file is applied
+ * Webhook, alert and MCP upstream URLs pointing at a literal private address or localhost (the file is applied
  * in one synchronous transaction, so names are not resolved here: every delivery checks the
  * resolved address anyway, lib/net/outbound-guard.ts).
  */
@@ -83,6 +84,11 @@ function outboundProblems(config: ConfigFile): { path: string; message: string }
   (config.webhooks ?? []).forEach((w, i) => {
     const why = checkOutboundUrlLiteral(w.url);
     if (why) out.push({ path: `webhooks[${i}].url`, message: why });
+  });
+  // MCP upstreams: MCP's own policy (PORTICO_MCP_ALLOW_PRIVATE=1 allows private addresses, as when saved in the dashboard).
+  (config.apis ?? []).forEach((a, i) => {
+    const why = a.mcp ? checkOutboundUrlLiteral(a.mcp.url, mcpOutboundPolicy()) : null;
+    if (why) out.push({ path: `apis[${i}].mcp.url`, message: `${why}; for tools next to Portico set PORTICO_MCP_ALLOW_PRIVATE=1` });
   });
   (config.alertRules ?? []).forEach((r, i) => {
     const why = r.webhookUrl ? checkOutboundUrlLiteral(r.webhookUrl) : null;

@@ -12,11 +12,13 @@ import {
   configManaged,
   contentDetectors,
   contentPolicies,
+  mcpServers,
   models,
   prompts,
   promptVersions,
   providers,
   rateLimits,
+  routeGrants,
   routes,
   teamMembers,
   teams,
@@ -25,7 +27,7 @@ import {
 } from "@/lib/db/schema";
 import { decryptSecret } from "@/lib/secret";
 import { specOfRow } from "@/lib/services/prompts";
-import type { AlertRuleEntry, ApiEntry, BudgetEntry, DetectorEntry, LimitEntry, PolicyEntry, PromptEntry, ProviderEntry, RouteEntry, TeamEntry, WebhookEntry } from "./schema";
+import type { AlertRuleEntry, ApiEntry, McpEntry, BudgetEntry, DetectorEntry, LimitEntry, PolicyEntry, PromptEntry, ProviderEntry, RouteEntry, TeamEntry, WebhookEntry } from "./schema";
 import { canonicalSpec } from "./normalize";
 
 /** Every section present (the database holds all of them). */
@@ -47,7 +49,7 @@ export interface CurrentState {
   config: FullConfig;
   /** natural key (see keys.ts) → database id */
   ids: Map<string, string>;
-  /** natural key of the owner (provider:x, alert_rule:y, webhook:z) → decrypted secret; null when none or unreadable */
+  /** natural key of the owner (provider:x, alert_rule:y, webhook:z, api:<mcp api>) → decrypted secret; null when none or unreadable */
   secrets: Map<string, string | null>;
   /** for alert rules watching one app or key: raw ids stay as they are */
   dimensionNames: { provider: Map<string, string>; team: Map<string, string>; api: Map<string, string> };
@@ -139,8 +141,11 @@ export function readState(): CurrentState {
   };
   const routeRows = db.select().from(routes).all().sort(by((r) => r.alias));
   const routeAlias = new Map(routeRows.map((r) => [r.id, r.alias]));
+  const grantRows = db.select().from(routeGrants).all();
   const routeEntries: RouteEntry[] = routeRows.map((r) => {
     ids.set(`route:${r.alias}`, r.id);
+    // A grant to the owner means nothing (the owner may use its route) and the grants verb drops it.
+    const grants = grantRows.filter((g) => g.routeId === r.id && g.teamId !== r.teamId).map((g) => teamSlug.get(g.teamId) ?? g.teamId);
     return {
       alias: r.alias,
       description: r.description,
@@ -149,6 +154,8 @@ export function readState(): CurrentState {
       conditions: r.conditions.map((c) => ({ header: c.header, equals: c.equals, strategy: c.strategy, targets: c.targets.map(target) })),
       retry: r.retry,
       enabled: r.enabled,
+      owner: r.teamId ? (teamSlug.get(r.teamId) ?? r.teamId) : null,
+      grants: [...new Set(grants)].sort(cmp),
     };
   });
 
@@ -157,6 +164,7 @@ export function readState(): CurrentState {
   const apiSlug = new Map(apiRows.map((a) => [a.id, a.slug]));
   const promptRows = new Map(db.select().from(prompts).all().map((p) => [p.apiId, p]));
   const versionRows = db.select().from(promptVersions).all();
+  const mcpRows = new Map(db.select().from(mcpServers).all().map((m) => [m.apiId, m]));
   const apiEntries: ApiEntry[] = apiRows.map((a) => {
     ids.set(`api:${a.slug}`, a.id);
     const p = promptRows.get(a.id);
@@ -167,6 +175,20 @@ export function readState(): CurrentState {
         .sort((x, y) => x.version - y.version)
         .map((v) => ({ version: v.version, note: v.note, ...canonicalSpec(specOfRow(v)) }));
       prompt = { ...canonicalSpec(specOfRow(p)), versions, currentVersion: p.currentVersion };
+    }
+    const m = mcpRows.get(a.id);
+    let mcp: McpEntry | undefined;
+    if (m) {
+      const key = `api:${a.slug}`;
+      if (m.encryptedAuth) secrets.set(key, tryDecrypt(m.encryptedAuth));
+      mcp = {
+        url: m.url,
+        authHeader: m.authHeader,
+        ...(m.encryptedAuth ? { authValue: ref(key, `${a.slug}_MCP`, "AUTH") } : {}),
+        timeoutMs: m.timeoutMs,
+        allowedTools: m.allowedTools,
+        toolRateLimits: m.toolRateLimits,
+      };
     }
     return {
       slug: a.slug,
@@ -183,6 +205,7 @@ export function readState(): CurrentState {
       tags: a.tags,
       docs: a.docs,
       ...(prompt ? { prompt } : {}),
+      ...(mcp ? { mcp } : {}),
     };
   });
 

@@ -14,7 +14,7 @@ import { BUILTIN_DETECTORS, DETECTOR_NAME, checkCustomRegex } from "@/lib/policy
 import { publishProblems, specProblems } from "@/lib/prompts/spec";
 import type { PromptSpec } from "@/lib/db/schema";
 import type { Problem, SecretValues } from "./format";
-import type { ConfigFile, PromptEntry } from "./schema";
+import type { ApiEntry, ConfigFile, PromptEntry } from "./schema";
 import { keyOf, stable } from "./normalize";
 import type { CurrentState } from "./state";
 
@@ -56,6 +56,21 @@ export function apiStatePath(from: string, to: string): string[] | null {
 
 function specOf(p: Omit<PromptEntry, "versions" | "currentVersion">): PromptSpec {
   return p as unknown as PromptSpec;
+}
+
+/** The fields apply saves with the API itself (updateApi), and a prompt's draft. */
+function apiFields(a: ApiEntry): Omit<ApiEntry, "state" | "prompt" | "mcp"> {
+  const { state: _s, prompt: _p, mcp: _m, ...rest } = a;
+  void _s;
+  void _p;
+  void _m;
+  return rest;
+}
+function draftFields(p: PromptEntry): Omit<PromptEntry, "versions" | "currentVersion"> {
+  const { versions: _v, currentVersion: _c, ...rest } = p;
+  void _v;
+  void _c;
+  return rest;
 }
 
 export function validateConfig(c: ConfigFile, state: CurrentState, prune: boolean, secrets: SecretValues): Problem[] {
@@ -128,16 +143,48 @@ export function validateConfig(c: ConfigFile, state: CurrentState, prune: boolea
       });
     check(r.targets, `${base}.`);
     r.conditions.forEach((cond, k) => check(cond.targets, `${base}.conditions[${k}].`));
+    if (r.owner && !teams.has(r.owner)) add(`${base}.owner`, `unknown team '${r.owner}'`);
+    r.grants?.forEach((t, j) => {
+      if (!teams.has(t)) add(`${base}.grants[${j}]`, `unknown team '${t}'`);
+      else if (t === r.owner) add(`${base}.grants[${j}]`, `'${t}' owns the route; the owner needs no grant`);
+    });
     if (!resolved) return;
     const id = (t: { provider: string; model: string; weight?: number }) => ({ modelId: `${t.provider}/${t.model}`, ...(t.weight !== undefined ? { weight: t.weight } : {}) });
     const issues = validateRouteConfig({ strategy: r.strategy, targets: r.targets.map(id), conditions: r.conditions.map((x) => ({ ...x, targets: x.targets.map(id) })), retry: r.retry }, models);
     for (const x of issues) add(filePath(base, x.field), x.message);
   });
 
+  // Routes whose owner and grants the file sets: an API the file saves may expose them only as the file allows
+  // (else saving the API would grant the route again and the next plan would show the file's grants as a change).
+  const fileRoutes = new Map((c.routes ?? []).map((r, i) => [r.alias, { r, i }]));
+  const allowed = (alias: string, team: string, path: string) => {
+    const f = fileRoutes.get(alias);
+    if (!f || f.r.grants === undefined || f.r.owner === team || f.r.grants.includes(team)) return;
+    add(path, `route '${alias}' is ${f.r.owner ? `owned by team '${f.r.owner}'` : "a platform route"} not granted to team '${team}': add ${team} to routes[${f.i}].grants`);
+  };
+
   c.apis?.forEach((a, i) => {
     const base = `apis[${i}]`;
     if (!teams.has(a.team)) add(`${base}.team`, `unknown team '${a.team}'`);
-    a.routes.forEach((r, j) => !routes.has(r) && add(`${base}.routes[${j}]`, `unknown route '${r}'`));
+    // Only what apply will save is checked (the services grant on save): an unchanged API stays as it is.
+    const was = cur.apis.find((x) => x.slug === a.slug);
+    const saved = !was || stable(apiFields(was)) !== stable(apiFields(a));
+    a.routes.forEach((r, j) => (!routes.has(r) ? add(`${base}.routes[${j}]`, `unknown route '${r}'`) : saved && allowed(r, a.team, `${base}.routes[${j}]`)));
+    if (a.prompt?.routeAlias && (!was?.prompt || stable(draftFields(was.prompt)) !== stable(draftFields(a.prompt)))) allowed(a.prompt.routeAlias, a.team, `${base}.prompt.routeAlias`);
+    const published = was?.prompt?.versions?.length ?? 0;
+    a.prompt?.versions?.forEach((v, j) => j >= published && v.routeAlias && allowed(v.routeAlias, a.team, `${base}.prompt.versions[${j}].routeAlias`));
+    if (a.mcp) {
+      const mb = `${base}.mcp`;
+      if (a.kind !== "mcp") add(mb, `only APIs of kind mcp have an MCP server (this one is ${a.kind})`);
+      if (!httpUrl(a.mcp.url)) add(`${mb}.url`, "enter a full http(s) URL without credentials");
+      if (a.mcp.authValue && !a.mcp.authHeader) add(`${mb}.authHeader`, "name the header that carries the credential (e.g. authorization)");
+      if (a.mcp.authHeader && !a.mcp.authValue) add(`${mb}.authValue`, "give the credential as an ${ENV} reference, or leave authHeader out");
+      const seen = new Set<string>();
+      a.mcp.allowedTools.forEach((t, j) => {
+        if (seen.has(t)) add(`${mb}.allowedTools[${j}]`, `'${t}' is listed twice`);
+        seen.add(t);
+      });
+    }
     a.visibleTeams.forEach((t, j) => !teams.has(t) && add(`${base}.visibleTeams[${j}]`, `unknown team '${t}'`));
     const before = cur.apis.find((x) => x.slug === a.slug);
     if (before && before.state !== a.state && !apiStatePath(before.state, a.state)) add(`${base}.state`, `an API cannot move from ${before.state} to ${a.state}`);

@@ -113,9 +113,19 @@ export function getMcpServer({ actor, apiId }: { actor: Actor; apiId: string }):
 
 /** Creates or replaces the server settings of an MCP API (the credential is kept unless `authValue` is given). */
 export async function putMcpServer({ actor, apiId, input }: { actor: Actor; apiId: string; input: unknown }): Promise<McpServerView> {
+  requireMcpApi(actor, apiId);
+  await checkUrl(parseWith(mcpServerInput, input, "MCP server").url);
+  return putMcpServerChecked({ actor, apiId, input });
+}
+
+/**
+ * `putMcpServer` for a caller that has already checked the URL (configuration as code checks
+ * every URL of a file for literal private addresses before its one synchronous transaction);
+ * the upstream pools check the resolved address at connection time in any case.
+ */
+export function putMcpServerChecked({ actor, apiId, input }: { actor: Actor; apiId: string; input: unknown }): McpServerView {
   const api = requireMcpApi(actor, apiId);
   const data = parseWith(mcpServerInput, input, "MCP server");
-  await checkUrl(data.url);
   uniqueTools(data.allowedTools, "allowedTools");
   const before = rowOf(apiId);
   const now = Date.now();

@@ -19,6 +19,7 @@ const ENV = {
   ANTHROPIC_API_KEY: "sk-ant-example-5678",
   ALERT_WEBHOOK_SECRET: "alert-secret-0123456789",
   SUBSCRIPTION_WEBHOOK_SECRET: "hook-secret-0123456789",
+  TOOLS_MCP_AUTH: "Bearer mcp-tools-token-4321",
 };
 
 let gw: Gateway;
