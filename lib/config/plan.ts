@@ -142,7 +142,9 @@ function promptChanges(before: ApiEntry | undefined, after: ApiEntry): FieldChan
 function grantChanges(before: RouteEntry | undefined, after: RouteEntry): FieldChange[] {
   if (!before || after.grants === undefined) return [];
   const b = before.grants ?? [];
-  return stable(b) === stable(after.grants) ? [] : [{ field: "grants", before: b, after: after.grants }];
+  // a set: compared (and shown) sorted, without repeats; problem paths still index the file's own list
+  const a = [...new Set(after.grants)].sort();
+  return stable(b) === stable(a) ? [] : [{ field: "grants", before: b, after: a }];
 }
 
 /** MCP server fields, the credential compared by value (shown as "(set)" / ${VAR}); left out of the file: not managed. */

@@ -111,7 +111,6 @@ export const routeEntry = z.strictObject({
   grants: z
     .array(slug)
     .max(500)
-    .transform((a) => [...new Set(a)].sort())
     .optional()
     .describe("Slugs of the teams (besides the owner) whose APIs may expose the route; left out: the grants are not managed by the file"),
 });

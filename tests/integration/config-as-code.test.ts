@@ -319,3 +319,129 @@ describe("admin API", () => {
     expect(Object.keys(s.properties)).toEqual(expect.arrayContaining(["providers", "routes", "apis", "policies", "alertRules", "webhooks"]));
   });
 });
+
+describe("route ownership and MCP APIs", () => {
+  const dbMods = async () => ({ db: (await import("@/lib/db/client")).getDb(), s: await import("@/lib/db/schema"), eq: (await import("drizzle-orm")).eq });
+
+  it("exports owners, grants and MCP servers (credential as a reference) and applies them back as no change", async () => {
+    svc.applyFromText({ actor: gw.actor, text: EXAMPLE });
+    const doc = await exportedDoc();
+    expect(find(doc, "routes", "alias", "chat")).toMatchObject({ owner: null, grants: ["platform", "search"] });
+    expect(find(doc, "routes", "alias", "search-rerank")).toMatchObject({ owner: "search", grants: [] });
+    expect(find(doc, "apis", "slug", "tools").mcp).toEqual({
+      url: "https://tools.example.com/mcp",
+      authHeader: "authorization",
+      authValue: "${TOOLS_MCP_AUTH}",
+      timeoutMs: 30000,
+      allowedTools: ["search_docs", "create_ticket"],
+      toolRateLimits: { create_ticket: 10 },
+    });
+    const text = svc.exportConfig({ actor: gw.actor });
+    expect(text).not.toContain("mcp-tools-token-4321");
+    const { db, s, eq } = await dbMods();
+    const rerank = db.select().from(s.routes).where(eq(s.routes.alias, "search-rerank")).get()!;
+    expect(rerank.teamId).toBe(db.select().from(s.teams).where(eq(s.teams.slug, "search")).get()!.id);
+    const tools = db.select().from(s.apis).where(eq(s.apis.slug, "tools")).get()!;
+    const server = db.select().from(s.mcpServers).where(eq(s.mcpServers.apiId, tools.id)).get()!;
+    expect(server.authLast4).toBe("4321");
+    expect(server.encryptedAuth).not.toContain("mcp-tools-token");
+    expect(server.tools).toEqual([]); // tools/list is not called by apply
+    // export → apply → export: identical, nothing to change
+    expect(svc.applyFromText({ actor: gw.actor, text }).changes).toEqual([]);
+    expect(svc.exportConfig({ actor: gw.actor })).toBe(text);
+    // grants left out of the file are not managed, even with prune
+    const noGrants = { routes: doc.routes!.map((r) => Object.fromEntries(Object.entries(r).filter(([k]) => k !== "grants"))) };
+    expect(svc.planFromText({ actor: gw.actor, text: await yamlOf(noGrants), prune: true }).changes).toEqual([]);
+  });
+
+  it("a grant the API save adds (grants left out of the file) is exported, and that export applies as no change", async () => {
+    const file =
+      "routes:\n  - alias: cfg-implicit\n    targets: [{ provider: openai, model: gpt-4o-mini }]\n" +
+      "apis:\n  - slug: cfg-implicit-api\n    name: Implicit\n    team: search\n    routes: [cfg-implicit]\n";
+    svc.applyFromText({ actor: gw.actor, text: file });
+    const doc = await exportedDoc();
+    expect(find(doc, "routes", "alias", "cfg-implicit").grants).toEqual(["search"]);
+    const text = svc.exportConfig({ actor: gw.actor });
+    expect(svc.applyFromText({ actor: gw.actor, text }).changes).toEqual([]);
+    expect(svc.exportConfig({ actor: gw.actor })).toBe(text);
+    // grants the file lists must let the file's APIs expose the route (else saving them would grant it again)
+    const e = problemsOf(() =>
+      svc.planFromText({ actor: gw.actor, text: file.replace("gpt-4o-mini }]\n", "gpt-4o-mini }]\n    grants: []\n").replace("name: Implicit", "name: Implicit again") }),
+    );
+    expect(e.status).toBe(422);
+    expect(e.details).toEqual([{ path: "apis[0].routes[0]", message: "route 'cfg-implicit' is a platform route not granted to team 'search': add search to routes[0].grants" }]);
+    const bad = problemsOf(() => svc.planFromText({ actor: gw.actor, text: "routes:\n  - alias: cfg-implicit\n    owner: search\n    grants: [search, nobody]\n    targets: [{ provider: openai, model: gpt-4o-mini }]\n" }));
+    expect(bad.details).toEqual([
+      { path: "routes[0].grants[0]", message: "'search' owns the route; the owner needs no grant" },
+      { path: "routes[0].grants[1]", message: "unknown team 'nobody'" },
+    ]);
+  });
+
+  it("a changed owner, grant list or allowed-tools list gives exactly the expected diff, and applies through the services", async () => {
+    svc.applyFromText({ actor: gw.actor, text: EXAMPLE });
+    const doc = await exportedDoc();
+    find(doc, "routes", "alias", "embed").grants = ["search", "platform"];
+    find(doc, "routes", "alias", "search-rerank").owner = "platform";
+    (find(doc, "apis", "slug", "tools").mcp as Record<string, unknown>).allowedTools = ["search_docs"];
+    const text = await yamlOf(doc);
+    const env = { ...process.env, TOOLS_MCP_AUTH: "Bearer rotated-token-8765" };
+    const plan = svc.planFromText({ actor: gw.actor, text, env });
+    expect(plan.changes.map((c) => ({ op: c.op, kind: c.kind, name: c.name, fields: c.fields }))).toEqual([
+      { op: "update", kind: "route", name: "embed", fields: [{ field: "grants", before: ["platform"], after: ["platform", "search"] }] },
+      { op: "update", kind: "route", name: "search-rerank", fields: [{ field: "owner", before: "search", after: "platform" }] },
+      {
+        op: "update",
+        kind: "api",
+        name: "tools",
+        fields: [
+          { field: "mcp.allowedTools", before: ["search_docs", "create_ticket"], after: ["search_docs"] },
+          { field: "mcp.authValue", before: "(set)", after: "${TOOLS_MCP_AUTH}" },
+        ],
+      },
+    ]);
+    expect(JSON.stringify(plan)).not.toContain("rotated-token");
+    const applied = svc.applyFromText({ actor: gw.actor, text, env });
+    const { listAudit } = await import("@/lib/services/audit");
+    const actions = listAudit(gw.actor, { limit: 50, changeSet: applied.changeSet! }).items.map((r) => r.action);
+    expect(actions).toEqual(expect.arrayContaining(["route.grant", "route.update", "mcp_server.put"]));
+    const { db, s, eq } = await dbMods();
+    const platformId = db.select().from(s.teams).where(eq(s.teams.slug, "platform")).get()!.id;
+    expect(db.select().from(s.routes).where(eq(s.routes.alias, "search-rerank")).get()!.teamId).toBe(platformId);
+    const tools = db.select().from(s.apis).where(eq(s.apis.slug, "tools")).get()!;
+    const server = db.select().from(s.mcpServers).where(eq(s.mcpServers.apiId, tools.id)).get()!;
+    expect(server.allowedTools).toEqual(["search_docs"]);
+    expect(server.authLast4).toBe("8765");
+    expect(svc.planFromText({ actor: gw.actor, text, env }).changes).toEqual([]);
+    // and back: the grant is revoked, the owner restored
+    const back = svc.applyFromText({ actor: gw.actor, text: EXAMPLE });
+    expect(back.changes.map((c) => `${c.kind} ${c.name}`)).toEqual(["route embed", "route search-rerank", "api tools"]);
+    expect(svc.planFromText({ actor: gw.actor, text: EXAMPLE }).changes).toEqual([]);
+  });
+
+  it("an MCP credential in clear and a private MCP URL are 422 with their paths (private URLs pass with PORTICO_MCP_ALLOW_PRIVATE=1)", () => {
+    const clear = problemsOf(() => svc.planFromText({ actor: gw.actor, text: EXAMPLE.replace("${TOOLS_MCP_AUTH}", "Bearer in-clear-token") }));
+    expect(clear.status).toBe(422);
+    expect(clear.details).toEqual([expect.objectContaining({ path: "apis[2].mcp.authValue", message: expect.stringContaining("environment reference") })]);
+    const local = EXAMPLE.replace("https://tools.example.com/mcp", "http://127.0.0.1:9/mcp");
+    const saved = process.env.PORTICO_MCP_ALLOW_PRIVATE;
+    try {
+      delete process.env.PORTICO_MCP_ALLOW_PRIVATE;
+      const ssrf = problemsOf(() => svc.planFromText({ actor: gw.actor, text: local }));
+      expect(ssrf.status).toBe(422);
+      expect(ssrf.details).toEqual([{ path: "apis[2].mcp.url", message: expect.stringContaining("127.0.0.1") }]);
+      expect(problemsOf(() => svc.planFromText({ actor: gw.actor, text: EXAMPLE.replace("https://tools.example.com/mcp", "http://[::ffff:169.254.169.254]/mcp") })).details).toEqual([
+        expect.objectContaining({ path: "apis[2].mcp.url" }),
+      ]);
+      process.env.PORTICO_MCP_ALLOW_PRIVATE = "1";
+      expect(svc.planFromText({ actor: gw.actor, text: local }).changes.map((c) => c.fields)).toEqual([[{ field: "mcp.url", before: "https://tools.example.com/mcp", after: "http://127.0.0.1:9/mcp" }]]);
+    } finally {
+      if (saved === undefined) delete process.env.PORTICO_MCP_ALLOW_PRIVATE;
+      else process.env.PORTICO_MCP_ALLOW_PRIVATE = saved;
+    }
+    // the header and its credential go together; mcp only on APIs of kind mcp
+    const half = problemsOf(() => svc.planFromText({ actor: gw.actor, text: EXAMPLE.replace("      authValue: ${TOOLS_MCP_AUTH}", "") }));
+    expect(half.details).toEqual([expect.objectContaining({ path: "apis[2].mcp.authValue" })]);
+    const kind = problemsOf(() => svc.planFromText({ actor: gw.actor, text: EXAMPLE.replace("team: search\n    kind: mcp", "team: search\n    kind: llm") }));
+    expect(kind.details).toEqual([{ path: "apis[2].mcp", message: "only APIs of kind mcp have an MCP server (this one is llm)" }]);
+  });
+});
