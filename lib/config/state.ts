@@ -176,7 +176,8 @@ export function readState(): CurrentState {
         .map((v) => ({ version: v.version, note: v.note, ...canonicalSpec(specOfRow(v)) }));
       prompt = { ...canonicalSpec(specOfRow(p)), versions, currentVersion: p.currentVersion };
     }
-    const m = mcpRows.get(a.id);
+    // a server row left behind by a kind change is not the API's any more (and a file may not give it one)
+    const m = a.kind === "mcp" ? mcpRows.get(a.id) : undefined;
     let mcp: McpEntry | undefined;
     if (m) {
       const key = `api:${a.slug}`;
