@@ -30,6 +30,7 @@ export function ProvidersPage() {
     {
       key: "name",
       header: "Name",
+      sortValue: (p) => p.name,
       cell: (p) => (
         <div>
           <b>{p.name}</b>
@@ -39,7 +40,7 @@ export function ProvidersPage() {
         </div>
       ),
     },
-    { key: "type", header: "Type", cell: (p) => <Badge tone="accent">{providerTypeLabel(p.type)}</Badge> },
+    { key: "type", header: "Type", sortValue: (p) => p.type, cell: (p) => <Badge tone="accent">{providerTypeLabel(p.type)}</Badge> },
     { key: "baseUrl", header: "Base URL", cell: (p) => <span className="mono small">{p.baseUrl || (p.type === "mock" ? "(in-process)" : "—")}</span> },
     {
       key: "key",
@@ -56,7 +57,7 @@ export function ProvidersPage() {
         ),
     },
     { key: "circuit", header: "Circuit", cell: (p) => <CircuitCell providerId={p.id} breakers={breakers.data?.items} failed={!!breakers.error} /> },
-    { key: "enabled", header: "Enabled", cell: (p) => (p.enabled ? <Badge tone="ok">enabled</Badge> : <Badge tone="warn">disabled</Badge>) },
+    { key: "enabled", header: "Enabled", sortValue: (p) => (p.enabled ? 1 : 0), cell: (p) => (p.enabled ? <Badge tone="ok">enabled</Badge> : <Badge tone="warn">disabled</Badge>) },
     {
       key: "actions",
       header: <span style={srOnly}>Actions</span>,
@@ -90,7 +91,7 @@ export function ProvidersPage() {
           </button>
         }
       />
-      <ErrorAlert error={list.error} />
+      <ErrorAlert error={list.error} onRetry={() => list.refetch()} />
       {list.isLoading ? (
         <SkeletonRows />
       ) : list.data && list.data.items.length ? (

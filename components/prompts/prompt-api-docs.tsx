@@ -62,7 +62,7 @@ export function PromptApiDocs({ slug, subscriptions }: { slug: string; subscript
   const baseUrl = useBaseUrl();
   const [lang, setLang] = useState<SampleLang>("curl");
   if (q.isPending) return <SkeletonRows rows={4} />;
-  if (q.isError) return <ErrorAlert error={q.error} />;
+  if (q.isError) return <ErrorAlert error={q.error} onRetry={() => q.refetch()} />;
   const doc = q.data;
   if (!doc.openapi || doc.version === null) {
     return (

@@ -49,6 +49,7 @@ export interface LogItem {
 }
 
 export interface LogDetail extends LogItem {
+  apiSlug: string | null;
   bodies: { reqBody: string | null; resBody: string | null; reqBytes: number; resBytes: number } | null;
 }
 

@@ -15,7 +15,7 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
   const sso = !!(process.env.PORTICO_OIDC_ISSUER && process.env.PORTICO_OIDC_CLIENT_ID && process.env.PORTICO_OIDC_CLIENT_SECRET);
   const cb = sp.callbackUrl && sp.callbackUrl.startsWith("/") && !sp.callbackUrl.startsWith("//") ? sp.callbackUrl : "/";
   return (
-    <div className="login-wrap">
+    <main className="login-wrap" id="main" tabIndex={-1}>
       <div className="card login-card stack">
         <div className="row">
           <img src="/favicon.svg" width={32} height={32} alt="" />
@@ -30,6 +30,6 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
           ssoName={sso ? process.env.PORTICO_OIDC_NAME || "SSO" : undefined}
         />
       </div>
-    </div>
+    </main>
   );
 }

@@ -10,6 +10,7 @@ import { formErrors } from "../form-errors";
 import { qk, useInvalidate } from "../query";
 import type { TeamDetail, TeamMemberRow, TeamRole } from "../types";
 import { FormActions } from "@/components/admin/form-actions";
+import { roleLabel } from "@/components/shell/labels";
 
 export function TeamMembers({ team, canManage }: { team: TeamDetail; canManage: boolean }) {
   const invalidate = useInvalidate();
@@ -44,10 +45,10 @@ export function TeamMembers({ team, canManage }: { team: TeamDetail; canManage: 
             onChange={(e) => setRole.mutate({ userId: m.userId, role: e.target.value as TeamRole })}
           >
             <option value="member">member</option>
-            <option value="team_admin">team_admin</option>
+            <option value="team_admin">team admin</option>
           </select>
         ) : (
-          <Badge tone={m.role === "team_admin" ? "accent" : undefined}>{m.role}</Badge>
+          <Badge tone={m.role === "team_admin" ? "accent" : undefined}>{roleLabel(m.role)}</Badge>
         ),
     },
     { key: "since", header: "Member since", cell: (m) => <span className="muted">{formatTime(m.since)}</span> },
@@ -144,7 +145,7 @@ function AddMemberDialog({ teamId, open, onClose }: { teamId: string; open: bool
         <Field label="Team role" htmlFor="add-member-role" error={errs.field.role}>
           <select id="add-member-role" className="input" value={role} onChange={(e) => setRole(e.target.value as TeamRole)}>
             <option value="member">member</option>
-            <option value="team_admin">team_admin</option>
+            <option value="team_admin">team admin</option>
           </select>
         </Field>
         <FormActions onCancel={close} busy={m.isPending} label="Add" busyLabel="Adding…" />
