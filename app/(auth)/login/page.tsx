@@ -26,6 +26,7 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
         </div>
         <LoginForm
           callbackUrl={cb}
+          explicitCallback={cb !== "/" || sp.callbackUrl === "/"}
           initialError={sp.error ? (ERRORS[sp.error] ?? "Sign-in failed. Try again.") : undefined}
           ssoName={sso ? process.env.PORTICO_OIDC_NAME || "SSO" : undefined}
         />
