@@ -3,7 +3,8 @@ import nextTs from "eslint-config-next/typescript";
 
 /**
  * Import boundaries (docs/architecture.md): UI components never import server code (database,
- * services, auth, gateway ...): only pure helpers shared with the browser; provider adapters
+ * services, auth, gateway ...): only pure helpers shared with the browser and the route contracts
+ * (lib/contracts: zod response schemas, their types by z.infer); provider adapters
  * import nothing of ours but their own folder's types and shared transforms.
  */
 const componentBoundary = {
@@ -19,7 +20,7 @@ const componentBoundary = {
         ],
         patterns: [
           {
-            regex: "^@/lib/(?!prompts/(samples|template)$)",
+            regex: "^@/lib/(?!prompts/(samples|template)$|contracts/)",
             message: "Components never import server code: call the JSON API, or move a pure helper next to the ones allowed here.",
           },
           { group: ["node:*"], message: "Components run in the browser." },

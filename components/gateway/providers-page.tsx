@@ -11,6 +11,7 @@ import { API_VERSION_HINT, DEFAULT_BASE_URLS, PROVIDER_TYPES, gk, providerTypeLa
 import { apiFieldErrors, errorAt, numOrUndef, str, unshownErrors } from "./form";
 import type { BreakerRow, ProviderRow, ProviderType } from "./types";
 import { FormActions } from "@/components/admin/form-actions";
+import { ProviderTestDialog } from "./provider-test";
 
 export function ProvidersPage() {
   const list = useQuery({ queryKey: gk.providers, queryFn: () => api<{ items: ProviderRow[] }>("/api/admin/providers") });
@@ -24,6 +25,7 @@ export function ProvidersPage() {
   const [editing, setEditing] = useState<ProviderRow | "new" | null>(null);
   const [rotating, setRotating] = useState<ProviderRow | null>(null);
   const [deleting, setDeleting] = useState<ProviderRow | null>(null);
+  const [testing, setTesting] = useState<ProviderRow | null>(null);
   const refresh = () => invalidate(gk.providers, gk.models, gk.routes, gk.breakers);
 
   const columns: Column<ProviderRow>[] = [
@@ -64,6 +66,9 @@ export function ProvidersPage() {
       style: { textAlign: "right", whiteSpace: "nowrap" },
       cell: (p) => (
         <div className="row" style={{ justifyContent: "flex-end", gap: 6 }}>
+          <button type="button" className="btn small" onClick={() => setTesting(p)} aria-label={`Test connection of ${p.name}`} data-testid={`test-provider-${p.name}`}>
+            Test connection
+          </button>
           <button type="button" className="btn small" onClick={() => setEditing(p)} aria-label={`Edit ${p.name}`}>
             Edit
           </button>
@@ -104,6 +109,7 @@ export function ProvidersPage() {
 
       {editing ? <ProviderDialog provider={editing === "new" ? null : editing} onClose={() => setEditing(null)} onSaved={refresh} /> : null}
       {rotating ? <RotateKeyDialog provider={rotating} onClose={() => setRotating(null)} onSaved={refresh} /> : null}
+      {testing ? <ProviderTestDialog provider={testing} onClose={() => setTesting(null)} /> : null}
       <ConfirmDialog
         open={!!deleting}
         title={`Delete provider ${deleting?.name ?? ""}`}

@@ -20,6 +20,7 @@ import { createDetectorInput, previewInput, updateDetectorInput, updatePolicyInp
 import { createBudgetInput, createLimitInput, updateBudgetInput, updateLimitInput } from "@/lib/policy/services";
 import { promptSpecInput } from "@/lib/prompts/spec";
 import { publishInput, rollbackInput, tryInput } from "@/lib/services/prompts";
+import { RESPONSES } from "@/lib/contracts";
 
 /**
  * The admin API's OpenAPI 3.1 document. Request bodies come from the same zod
@@ -71,6 +72,7 @@ const P: Record<string, PathDef> = {
     delete: { summary: "Delete a provider (409 while a route uses it)", role: "admin" },
   },
   "/api/admin/providers/breakers": { get: { summary: "Circuit-breaker state per target", role: "admin" } },
+  "/api/admin/providers/{id}/test": { post: { summary: "Test connection: one tiny chat call to the provider with its stored key", role: "admin", body: z.strictObject({ model: z.string().optional() }) } },
   "/api/admin/models": {
     get: { summary: "List models with prices", role: "admin" },
     post: { summary: "Create a model", role: "admin", body: createModelInput, status: 201 },
@@ -224,12 +226,20 @@ const errorSchema = {
   },
 };
 
-function jsonSchema(s: ZodType): unknown {
+function jsonSchema(s: ZodType, io: "input" | "output" = "input"): unknown {
   try {
-    return z.toJSONSchema(s, { io: "input", unrepresentable: "any" });
+    return z.toJSONSchema(s, { io, unrepresentable: "any" });
   } catch {
     return { type: "object" };
   }
+}
+
+function responseSchema(path: string, method: string): unknown {
+  const s = RESPONSES[path]?.[method as "get"];
+  if (!s) return { type: "object" };
+  const { $schema: _drop, ...rest } = jsonSchema(s, "output") as Record<string, unknown>;
+  void _drop;
+  return rest;
 }
 
 export function adminOpenApi(serverUrl: string) {
@@ -239,7 +249,8 @@ export function adminOpenApi(serverUrl: string) {
     paths[path] = {};
     for (const [method, op] of Object.entries(ops) as [string, Op][]) {
       const responses: Record<string, unknown> = {
-        [String(op.status ?? 200)]: { description: "Success", content: { "application/json": { schema: { type: "object" } } } },
+        // Response bodies from the route contracts (lib/contracts) where defined, else a bare object for now.
+        [String(op.status ?? 200)]: { description: "Success", content: { "application/json": { schema: responseSchema(path, method) } } },
         "401": { $ref: "#/components/responses/Error" },
         "403": { $ref: "#/components/responses/Error" },
       };

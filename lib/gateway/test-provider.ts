@@ -6,16 +6,7 @@ import { NotFoundError } from "@/lib/errors";
 import { httpAdapter } from "./adapters";
 import { sendUpstream } from "./pool";
 import { Abort } from "./abort";
-
-export interface ProviderTestResult {
-  ok: boolean;
-  /** upstream HTTP status; 0 when it could not be reached */
-  status: number;
-  latencyMs: number;
-  /** the upstream model the test call used */
-  model: string | null;
-  message: string;
-}
+import type { ProviderTestResult } from "@/lib/contracts/providers";
 
 const TIMEOUT_MS = 10_000;
 
