@@ -17,7 +17,7 @@ afterAll(() => gw?.close());
 type Handler = (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
 async function test(id: string, body: unknown, headers: Record<string, string> = { authorization: `Bearer ${token}` }) {
   const mod = (await import("@/app/api/admin/providers/[id]/test/route")) as unknown as { POST: Handler };
-  return mod.POST(new Request(`http://localhost/api/admin/providers/${id}/test`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) }), {
+  return mod.POST(new Request(`http://localhost/api/admin/providers/${id}/test`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: typeof body === "string" ? body : JSON.stringify(body) }), {
     params: Promise.resolve({ id }),
   });
 }
@@ -53,5 +53,12 @@ describe("provider test connection", () => {
     expect((await test(id, {}, { authorization: "Bearer pat_not_a_real_token" })).status).toBe(401);
     expect((await test("prv_nope", {})).status).toBe(404);
     expect((await test(id, { model: 3 })).status).toBe(422);
+    // Hostile bodies are client errors, never a 500 (the wrapper's size and depth limits may answer first).
+    const nested = await test(id, `{"model":${"[".repeat(5000)}${"]".repeat(5000)}}`);
+    expect(nested.status).toBeGreaterThanOrEqual(400);
+    expect(nested.status).toBeLessThan(500);
+    const big = await test(id, { model: "x".repeat(2_000_000) });
+    expect(big.status).toBeGreaterThanOrEqual(400);
+    expect(big.status).toBeLessThan(500);
   });
 });
