@@ -86,7 +86,7 @@ export function chartMax(series: { values: number[] }[], stacked: boolean): numb
 
 /**
  * A series is sparse when few buckets hold data: drawn as a connected area or line it would show
- * ramps from zero that never happened, so it gets bars (areas) or points (lines) instead.
+ * ramps from zero that never happened, so it is drawn as bars instead.
  */
 export function isSparse(series: { values: number[] }[], buckets: number): boolean {
   if (buckets <= 1) return true;

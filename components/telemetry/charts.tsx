@@ -103,9 +103,9 @@ export function SeriesChartView({
   });
   const totals = series.map((x) => ({ label: x.label, total: x.total ?? x.values.reduce((a, b) => a + b, 0) }));
   const summary = `${title}, ${data.buckets.length} ${data.bucket} buckets: ${totals.map((x) => `${x.label} ${fmtUnit(x.total, unit)}`).join("; ") || "no data"}${markers.map((m) => `; ${m.label} at ${bucketLabel(m.t, data.bucket)}`).join("")}`;
-  // A series with few filled buckets would be drawn as ramps from zero: bars (areas) or points (lines) instead.
+  // A series with few filled buckets would be drawn as ramps from zero between the filled buckets: bars instead.
   const sparse = isSparse(series, data.buckets.length);
-  const shape = sparse && variant === "area" ? "bar" : variant;
+  const shape = sparse ? "bar" : variant;
   const colors = colorsFor(series.map((x) => x.key));
   const color = (key: string) => colors.get(key) ?? "#6b6b80";
   const y = yAxis(Math.max(chartMax(series, stacked && shape !== "line"), ...budgetLines.map((b) => b.value)), unit);
@@ -116,7 +116,7 @@ export function SeriesChartView({
       <XAxis dataKey="label" tick={{ fontSize: 11, fill: "var(--muted)" }} minTickGap={24} />
       <YAxis tick={{ fontSize: 11, fill: "var(--muted)" }} width={64} ticks={y.ticks} domain={[0, y.ticks[y.ticks.length - 1]!]} interval={0} tickFormatter={y.format} allowDataOverflow={false} />
       <Tooltip formatter={(v) => fmtUnit(Number(v), unit)} contentStyle={tooltipStyle} itemStyle={{ color: "var(--text)" }} labelStyle={{ color: "var(--text)", fontWeight: 600 }} cursor={{ fill: "var(--accent-weak)", opacity: 0.5 }} />
-      <Legend wrapperStyle={{ fontSize: 12, color: "var(--text)" }} />
+      <Legend wrapperStyle={{ fontSize: 12 }} formatter={(value) => <span style={{ color: "var(--text)" }}>{value}</span>} />
       {budgetLines.map((b) => (
         <ReferenceLine key={b.label} y={b.value} stroke="var(--danger)" strokeDasharray="6 4" label={{ value: b.label, fontSize: 11, fill: "var(--danger)", position: "insideTopRight" }} />
       ))}
@@ -140,7 +140,7 @@ export function SeriesChartView({
             <LineChart {...common}>
               {axis}
               {series.map((s, j) => (
-                <Line key={s.key} dataKey={`s${j}`} name={s.label} stroke={color(s.key)} dot={sparse ? { r: 3, fill: color(s.key) } : false} isAnimationActive={false} connectNulls />
+                <Line key={s.key} dataKey={`s${j}`} name={s.label} stroke={color(s.key)} dot={false} isAnimationActive={false} connectNulls />
               ))}
             </LineChart>
           ) : (

@@ -36,7 +36,9 @@ function StatCard({ label, value, prev, testId, invert }: { label: string; value
   return (
     <div className="card stat" data-testid={testId}>
       <span className="muted">{label}</span>
-      <span className="value">{value}</span>
+      <span className="value" title={value}>
+        {value}
+      </span>
       <span className="small" style={{ color: prev === null ? "var(--muted)" : good ? "var(--ok)" : "var(--danger)" }} title="Change vs the previous period of the same length">
         {prev ?? "no previous data"}
       </span>
