@@ -87,7 +87,12 @@ export function AdminSidebar({ role }: { role: "admin" | "team_admin" }) {
           data-testid="menu-toggle"
         >
           {open ? "Close" : "Menu"}
-          {!open && (pending || firing) ? <span className="count">{pending + firing}</span> : null}
+          {!open && (pending || firing) ? (
+            <span className="count">
+              {pending + firing}
+              <span className="sr-only"> need attention</span>
+            </span>
+          ) : null}
         </button>
       </div>
       <div className="nav-links" id="admin-nav-links">
