@@ -31,6 +31,8 @@ const components: Components = {
       </a>
     );
   },
+  // Code blocks scroll sideways on narrow screens: keyboard users must be able to reach them.
+  pre: ({ children }) => <pre tabIndex={0}>{children}</pre>,
   table: ({ children }) => (
     <div className="table-wrap">
       <table className="table">{children}</table>
