@@ -4,7 +4,7 @@ import path from "node:path";
 export default defineConfig({
   resolve: { alias: { "@": path.resolve(__dirname) } },
   test: {
-    include: ["lib/**/*.test.ts", "tests/**/*.test.ts", "e2e/fakes/**/*.test.ts"],
+    include: ["lib/**/*.test.ts", "components/**/*.test.{ts,tsx}", "tests/**/*.test.ts", "e2e/fakes/**/*.test.ts"],
     environment: "node",
     pool: "forks",
     testTimeout: 30_000,

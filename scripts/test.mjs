@@ -1,4 +1,4 @@
-// `npm test`: typecheck, production build, unit + integration tests (vitest), browser tests (Playwright).
+// `npm test`: typecheck, lint, production build, unit + integration tests (vitest), browser tests (Playwright).
 // Prints one summary line `N passed, N failed` at the end and exits non-zero on any failure.
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
@@ -27,6 +27,10 @@ fs.mkdirSync("test-results", { recursive: true });
 
 const typesOk = run("typecheck", "npx", ["tsc", "--noEmit", "-p", "."]);
 if (!typesOk) results.failed++;
+
+// Lint (Next's rules + the import boundaries of eslint.config.mjs); errors fail the run, warnings do not.
+const lintOk = run("lint", "npx", ["eslint", "."]);
+if (!lintOk) results.failed++;
 
 const buildOk = run("build", "node", ["scripts/build.mjs"]);
 if (!buildOk) results.failed++;

@@ -9,7 +9,7 @@ export default async function PortalLayout({ children }: { children: React.React
   return (
     <>
       <PortalNav user={{ name: actor.name, email: actor.email, role }} showAdmin={role === "admin" || role === "team_admin"} />
-      <main className="main" style={{ margin: "0 auto" }}>
+      <main className="main" id="main" tabIndex={-1} style={{ margin: "0 auto" }}>
         {children}
       </main>
     </>

@@ -47,6 +47,9 @@ export function ApisPage({ isAdmin }: { isAdmin: boolean }) {
     {
       key: "name",
       header: "API",
+      sortValue: (a) => a.name,
+      // Names keep their width; the action buttons wrap instead of squeezing them.
+      style: { minWidth: 180 },
       cell: (a) => (
         <div>
           <b>{a.name}</b>
@@ -55,9 +58,9 @@ export function ApisPage({ isAdmin }: { isAdmin: boolean }) {
         </div>
       ),
     },
-    { key: "team", header: "Owning team", cell: (a) => a.teamName },
-    { key: "kind", header: "Kind", cell: (a) => <Badge>{a.kind}</Badge> },
-    { key: "state", header: "State", cell: (a) => <ApiStateBadge state={a.state} /> },
+    { key: "team", header: "Owning team", sortValue: (a) => a.teamName, cell: (a) => a.teamName },
+    { key: "kind", header: "Kind", sortValue: (a) => a.kind, cell: (a) => <Badge>{a.kind}</Badge> },
+    { key: "state", header: "State", sortValue: (a) => a.state, cell: (a) => <ApiStateBadge state={a.state} /> },
     {
       key: "approval",
       header: "Approval",
@@ -73,7 +76,7 @@ export function ApisPage({ isAdmin }: { isAdmin: boolean }) {
       header: "Models",
       cell: (a) => (a.routeAliases.length ? <span className="mono small">{a.routeAliases.join(", ")}</span> : <span className="muted">—</span>),
     },
-    { key: "subs", header: "Subscribers", cell: (a) => a.subscriberCount },
+    { key: "subs", header: "Subscribers", sortValue: (a) => a.subscriberCount, cell: (a) => a.subscriberCount },
     {
       key: "pending",
       header: "Pending",
@@ -89,9 +92,9 @@ export function ApisPage({ isAdmin }: { isAdmin: boolean }) {
     {
       key: "actions",
       header: <span style={srOnly}>Actions</span>,
-      style: { textAlign: "right", whiteSpace: "nowrap" },
+      style: { textAlign: "right", width: 1 },
       cell: (a) => (
-        <div className="row" style={{ justifyContent: "flex-end", gap: 6, flexWrap: "nowrap" }}>
+        <div className="row" style={{ justifyContent: "flex-end", gap: 6, flexWrap: "wrap", minWidth: 150, maxWidth: 240, marginLeft: "auto" }}>
           {MOVES[a.state].map((m) => (
             <button
               key={m.to}
@@ -140,7 +143,7 @@ export function ApisPage({ isAdmin }: { isAdmin: boolean }) {
       {list.isPending ? (
         <SkeletonRows />
       ) : list.isError ? (
-        <ErrorAlert error={list.error} />
+        <ErrorAlert error={list.error} onRetry={() => list.refetch()} />
       ) : list.data.items.length === 0 ? (
         <EmptyState title="No APIs yet" action={<button className="btn primary" onClick={() => setEditing("new")}>New API</button>}>
           Create an API from one or more route aliases, write its docs, then publish it: developers find it in the catalog and subscribe their apps.

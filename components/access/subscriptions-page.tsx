@@ -188,7 +188,7 @@ export function SubscriptionsPage() {
         {list.isPending ? (
           <SkeletonRows />
         ) : list.isError ? (
-          <ErrorAlert error={list.error} />
+          <ErrorAlert error={list.error} onRetry={() => list.refetch()} />
         ) : list.items.length === 0 ? (
           state === "pending" && !apiId && !teamId ? (
             <EmptyState title="Nothing waiting for approval">

@@ -3,12 +3,12 @@
  * apps, keys, subscriptions and webhooks. Components never import lib/db,
  * so these mirror what the portal and admin routes return over the wire.
  */
+import type { KeyView } from "@/lib/contracts/keys";
 export type ApiKind = "llm" | "prompt" | "mcp";
 export type ApiState = "draft" | "published" | "deprecated" | "retired";
 export type ApprovalMode = "auto" | "manual";
 export type Visibility = "all" | "teams";
 export type SubscriptionState = "pending" | "approved" | "rejected" | "revoked" | "cancelled";
-export type KeyStatus = "active" | "revoked" | "expired";
 
 export const SUBSCRIPTION_STATES: SubscriptionState[] = ["pending", "approved", "rejected", "revoked", "cancelled"];
 
@@ -78,20 +78,8 @@ export interface AppView {
   subscriptions: { id?: string; apiId: string; apiSlug?: string; apiName: string; state: SubscriptionState }[];
 }
 
-export interface KeyView {
-  id: string;
-  appId: string;
-  name: string;
-  prefix: string;
-  createdAt: number;
-  lastUsedAt: number | null;
-  expiresAt: number | null;
-  revokedAt: number | null;
-  status: KeyStatus;
-  rotatedFromId: string | null;
-}
-
-export type CreatedAppKey = KeyView & { key: string };
+/** Key shapes: `z.infer` of the route contracts (lib/contracts/keys.ts), never hand-copied. */
+export type { KeyStatus, KeyView, CreatedAppKey } from "@/lib/contracts/keys";
 
 export interface AppDetail {
   app: AppView;

@@ -88,7 +88,7 @@ export function WebhooksSection() {
       {list.isPending ? (
         <SkeletonRows rows={3} />
       ) : list.isError ? (
-        <ErrorAlert error={list.error} />
+        <ErrorAlert error={list.error} onRetry={() => list.refetch()} />
       ) : list.data.items.length === 0 ? (
         <EmptyState title="No webhooks">Add one to post subscription requests and decisions to chat, a ticketing system or your own service.</EmptyState>
       ) : (

@@ -1,5 +1,6 @@
 "use client";
-import type { ReactNode } from "react";
+import { useMemo, useState, type ReactNode } from "react";
+import { sortRows, type SortDir } from "./sort";
 
 export interface Column<T> {
   key: string;
@@ -7,9 +8,14 @@ export interface Column<T> {
   cell: (row: T) => ReactNode;
   /** right-aligned action cells etc. */
   style?: React.CSSProperties;
+  /** makes the header a sort button: the value rows are ordered by */
+  sortValue?: (row: T) => string | number | null | undefined;
 }
 
-/** A plain `.table` from column definitions; rows are clickable when `onRowClick` is given. */
+/**
+ * A plain `.table` from column definitions; rows are clickable when `onRowClick` is given.
+ * Columns with `sortValue` get a header button that sorts the rows shown (ascending, then descending).
+ */
 export function DataTable<T>({
   rows,
   columns,
@@ -25,20 +31,35 @@ export function DataTable<T>({
   testId?: string;
   label: string;
 }) {
+  const [sort, setSort] = useState<{ key: string; dir: SortDir } | null>(null);
+  const shown = useMemo(() => {
+    const col = sort && columns.find((c) => c.key === sort.key);
+    return sort && col?.sortValue ? sortRows(rows, col.sortValue, sort.dir) : rows;
+  }, [rows, columns, sort]);
   return (
     <div className="table-wrap">
       <table className="table" data-testid={testId} aria-label={label}>
         <thead>
           <tr>
-            {columns.map((c) => (
-              <th key={c.key} scope="col" style={c.style}>
-                {c.header}
-              </th>
-            ))}
+            {columns.map((c) => {
+              const dir = sort?.key === c.key ? sort.dir : null;
+              return (
+                <th key={c.key} scope="col" style={c.style} aria-sort={dir === "asc" ? "ascending" : dir === "desc" ? "descending" : undefined}>
+                  {c.sortValue ? (
+                    <button type="button" className="sort-btn" onClick={() => setSort({ key: c.key, dir: dir === "asc" ? "desc" : "asc" })}>
+                      {c.header}
+                      <span aria-hidden="true">{dir === "asc" ? " ▲" : dir === "desc" ? " ▼" : " ↕"}</span>
+                    </button>
+                  ) : (
+                    c.header
+                  )}
+                </th>
+              );
+            })}
           </tr>
         </thead>
         <tbody>
-          {rows.map((r) => (
+          {shown.map((r) => (
             <tr
               key={rowKey(r)}
               onClick={onRowClick ? () => onRowClick(r) : undefined}

@@ -16,7 +16,7 @@ export function useStableCallback<A extends unknown[], R>(fn: (...args: A) => R)
  * which moves focus back to the first input on every keystroke when callers
  * pass an inline arrow. Admin pages use this wrapper, which keeps it stable.
  */
-export function Dialog(props: { open: boolean; title: string; onClose: () => void; children: React.ReactNode }) {
+export function Dialog(props: { open: boolean; title: string; onClose: () => void; children: React.ReactNode; confirmDismiss?: string | false }) {
   const onClose = useStableCallback(props.onClose);
   return <UiDialog {...props} onClose={onClose} />;
 }

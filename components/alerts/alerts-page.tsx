@@ -84,7 +84,7 @@ function History() {
       {q.isPending ? (
         <SkeletonRows />
       ) : q.isError ? (
-        <ErrorAlert error={q.error} />
+        <ErrorAlert error={q.error} onRetry={() => q.refetch()} />
       ) : q.items.length === 0 ? (
         <EmptyState title={state === "firing" ? "Nothing is firing" : "No alerts yet"}>
           {state === "firing" ? "All rules are quiet." : "When a rule fires, its alert and its resolution show here."}
@@ -172,7 +172,7 @@ function Rules() {
       {rules.isPending ? (
         <SkeletonRows rows={3} />
       ) : rules.isError ? (
-        <ErrorAlert error={rules.error} />
+        <ErrorAlert error={rules.error} onRetry={() => rules.refetch()} />
       ) : rules.data.items.length === 0 ? (
         <EmptyState title="No alert rules" action={<button type="button" className="btn primary" onClick={() => setEditing("new")}>Create a rule</button>}>
           For example: error rate above 5% over 5 minutes for each provider, sent to a Slack channel.

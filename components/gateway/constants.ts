@@ -1,5 +1,6 @@
 import type { CSSProperties } from "react";
 import type { ProviderType, RetryPolicy, RouteStrategy } from "./types";
+import { fmtCount, fmtUsd } from "@/components/ui/numbers";
 
 /** Query keys of the gateway pages (mutations invalidate these and the audit list). */
 export const gk = {
@@ -59,24 +60,11 @@ export const RETRY_DEFAULTS: RetryPolicy = {
 
 export const ALIAS_PATTERN = "[a-zA-Z0-9][a-zA-Z0-9._:/\\-]{0,99}";
 
-export function formatUsd(n: number | null | undefined, digits = 2): string {
-  if (n === null || n === undefined) return "—";
-  if (n === 0) return "$0";
-  return `$${n.toLocaleString("en-US", { minimumFractionDigits: 0, maximumFractionDigits: Math.max(digits, n < 1 ? 4 : digits) })}`;
-}
+/** Prices and costs: the shared format (components/ui/numbers.ts). */
+export const formatUsd = (n: number | null | undefined): string => fmtUsd(n);
+export const formatCost = (n: number): string => fmtUsd(n);
+/** Context windows and token counts: the shared compact format (8.2k, 128k). */
+export const formatTokens = (n: number | null | undefined): string => fmtCount(n);
 
-export function formatCost(n: number): string {
-  if (!n) return "$0";
-  if (n < 0.0001) return `$${n.toExponential(1)}`;
-  return `$${n.toFixed(n < 0.01 ? 5 : 4)}`;
-}
-
-export function formatTokens(n: number | null | undefined): string {
-  if (n === null || n === undefined) return "—";
-  if (n >= 1_000_000) return `${+(n / 1_000_000).toFixed(2)}M`;
-  if (n >= 10_000) return `${Math.round(n / 1000)}k`;
-  return n.toLocaleString("en-US");
-}
-
-/** Visually hidden but read by screen readers (column headers of action cells). */
-export const srOnly: CSSProperties = { position: "absolute", width: 1, height: 1, overflow: "hidden", clip: "rect(0 0 0 0)", whiteSpace: "nowrap" };
+/** Visually hidden text (inside a positioned scroll box such as .table-wrap, so it never widens the page). */
+export const srOnly: CSSProperties = { position: "absolute", width: 1, height: 1, padding: 0, margin: -1, overflow: "hidden", clip: "rect(0 0 0 0)", whiteSpace: "nowrap", border: 0 };

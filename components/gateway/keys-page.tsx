@@ -12,6 +12,7 @@ import { gk, srOnly } from "./constants";
 import { apiFieldErrors, numOrUndef } from "./form";
 import type { CreatedKey, KeyRow } from "./types";
 import { FormActions } from "@/components/admin/form-actions";
+import { SHOWN_ONCE_WARNING } from "@/components/ui/modal";
 
 interface AppOption {
   id: string;
@@ -32,17 +33,17 @@ export function KeysPage() {
   const refresh = () => invalidate(gk.keys);
 
   const columns: Column<KeyRow>[] = [
-    { key: "name", header: "Name", cell: (k) => <b>{k.name}</b> },
+    { key: "name", header: "Name", sortValue: (k) => k.name, cell: (k) => <b>{k.name}</b> },
     { key: "prefix", header: "Key", cell: (k) => <span className="mono">{k.prefix}…</span> },
-    { key: "app", header: "App", cell: (k) => (k.appName ? `${k.teamName ?? ""} / ${k.appName}` : <span className="muted">—</span>) },
+    { key: "app", header: "App", sortValue: (k) => k.appName, cell: (k) => (k.appName ? `${k.teamName ?? ""} / ${k.appName}` : <span className="muted">—</span>) },
     {
       key: "status",
       header: "Status",
       cell: (k) => <Badge tone={k.status === "active" ? "ok" : k.status === "revoked" ? "danger" : "warn"}>{k.status}</Badge>,
     },
-    { key: "created", header: "Created", cell: (k) => formatTime(k.createdAt) },
-    { key: "lastUsed", header: "Last used", cell: (k) => (k.lastUsedAt ? formatTime(k.lastUsedAt) : <span className="muted">never</span>) },
-    { key: "expires", header: "Expires", cell: (k) => (k.expiresAt ? formatTime(k.expiresAt) : <span className="muted">never</span>) },
+    { key: "created", header: "Created", sortValue: (k) => k.createdAt, cell: (k) => formatTime(k.createdAt) },
+    { key: "lastUsed", header: "Last used", sortValue: (k) => k.lastUsedAt, cell: (k) => (k.lastUsedAt ? formatTime(k.lastUsedAt) : <span className="muted">never</span>) },
+    { key: "expires", header: "Expires", sortValue: (k) => k.expiresAt, cell: (k) => (k.expiresAt ? formatTime(k.expiresAt) : <span className="muted">never</span>) },
     {
       key: "actions",
       header: <span style={srOnly}>Actions</span>,
@@ -67,7 +68,7 @@ export function KeysPage() {
           </button>
         }
       />
-      <ErrorAlert error={list.error} />
+      <ErrorAlert error={list.error} onRetry={() => list.refetch()} />
       {list.isLoading ? (
         <SkeletonRows />
       ) : list.data && list.data.items.length ? (
@@ -109,7 +110,7 @@ function CreateKeyDialog({ onClose, onCreated }: { onClose: () => void; onCreate
 
   if (created) {
     return (
-      <Dialog open title="Key created" onClose={onClose}>
+      <Dialog open title="Key created" onClose={onClose} confirmDismiss={SHOWN_ONCE_WARNING}>
         <div className="alert warn" role="alert">
           Copy this key now. It is shown only once: Portico stores a hash, not the key.
         </div>

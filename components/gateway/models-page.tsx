@@ -44,6 +44,7 @@ export function ModelsPage() {
     {
       key: "model",
       header: "Model",
+      sortValue: (m) => m.upstreamModel,
       cell: (m) => (
         <div>
           <b className="mono">{m.upstreamModel}</b> {m.kind === "embedding" ? <Badge>embedding</Badge> : null}
@@ -53,6 +54,7 @@ export function ModelsPage() {
     {
       key: "provider",
       header: "Provider",
+      sortValue: (m) => m.providerName,
       cell: (m) => (
         <span>
           {m.providerName} <span className="muted small">({providerTypeLabel(m.providerType)})</span>
@@ -65,11 +67,11 @@ export function ModelsPage() {
         </span>
       ),
     },
-    { key: "context", header: "Context", cell: (m) => formatTokens(m.contextWindow) },
-    { key: "maxOut", header: "Max output", cell: (m) => formatTokens(m.maxOutputTokens) },
-    { key: "in", header: "Input $/1M", cell: (m) => formatUsd(m.inputPricePerM) },
-    { key: "out", header: "Output $/1M", cell: (m) => (m.kind === "embedding" ? <span className="muted">—</span> : formatUsd(m.outputPricePerM)) },
-    { key: "cached", header: "Cached $/1M", cell: (m) => formatUsd(m.cachedInputPricePerM) },
+    { key: "context", header: "Context", sortValue: (m) => m.contextWindow, cell: (m) => formatTokens(m.contextWindow) },
+    { key: "maxOut", header: "Max output", sortValue: (m) => m.maxOutputTokens, cell: (m) => formatTokens(m.maxOutputTokens) },
+    { key: "in", header: "Input $/1M", sortValue: (m) => m.inputPricePerM, cell: (m) => formatUsd(m.inputPricePerM) },
+    { key: "out", header: "Output $/1M", sortValue: (m) => m.outputPricePerM, cell: (m) => (m.kind === "embedding" ? <span className="muted">—</span> : formatUsd(m.outputPricePerM)) },
+    { key: "cached", header: "Cached $/1M", sortValue: (m) => m.cachedInputPricePerM, cell: (m) => formatUsd(m.cachedInputPricePerM) },
     {
       key: "usedBy",
       header: "Routes",
@@ -105,7 +107,7 @@ export function ModelsPage() {
           </button>
         }
       />
-      <ErrorAlert error={list.error} />
+      <ErrorAlert error={list.error} onRetry={() => list.refetch()} />
       {list.isLoading ? (
         <SkeletonRows />
       ) : list.data && list.data.items.length ? (

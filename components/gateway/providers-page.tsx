@@ -13,6 +13,7 @@ import type { BreakerRow, ProviderRow, ProviderType } from "./types";
 import { FormActions } from "@/components/admin/form-actions";
 import { ManagedBadge } from "@/components/admin/managed-badge";
 import { CloudCredentialFields, PresetForm, PresetSelect } from "./provider-presets";
+import { ProviderTestDialog } from "./provider-test";
 
 export function ProvidersPage() {
   const list = useQuery({ queryKey: gk.providers, queryFn: () => api<{ items: ProviderRow[] }>("/api/admin/providers") });
@@ -26,12 +27,14 @@ export function ProvidersPage() {
   const [editing, setEditing] = useState<ProviderRow | "new" | null>(null);
   const [rotating, setRotating] = useState<ProviderRow | null>(null);
   const [deleting, setDeleting] = useState<ProviderRow | null>(null);
+  const [testing, setTesting] = useState<ProviderRow | null>(null);
   const refresh = () => invalidate(gk.providers, gk.models, gk.routes, gk.breakers);
 
   const columns: Column<ProviderRow>[] = [
     {
       key: "name",
       header: "Name",
+      sortValue: (p) => p.name,
       cell: (p) => (
         <div>
           <b>{p.name}</b>
@@ -42,7 +45,7 @@ export function ProvidersPage() {
         </div>
       ),
     },
-    { key: "type", header: "Type", cell: (p) => <Badge tone="accent">{providerTypeLabel(p.type)}</Badge> },
+    { key: "type", header: "Type", sortValue: (p) => p.type, cell: (p) => <Badge tone="accent">{providerTypeLabel(p.type)}</Badge> },
     { key: "baseUrl", header: "Base URL", cell: (p) => <span className="mono small">{p.baseUrl || (p.type === "mock" ? "(in-process)" : "—")}</span> },
     {
       key: "key",
@@ -59,13 +62,16 @@ export function ProvidersPage() {
         ),
     },
     { key: "circuit", header: "Circuit", cell: (p) => <CircuitCell providerId={p.id} breakers={breakers.data?.items} failed={!!breakers.error} /> },
-    { key: "enabled", header: "Enabled", cell: (p) => (p.enabled ? <Badge tone="ok">enabled</Badge> : <Badge tone="warn">disabled</Badge>) },
+    { key: "enabled", header: "Enabled", sortValue: (p) => (p.enabled ? 1 : 0), cell: (p) => (p.enabled ? <Badge tone="ok">enabled</Badge> : <Badge tone="warn">disabled</Badge>) },
     {
       key: "actions",
       header: <span style={srOnly}>Actions</span>,
       style: { textAlign: "right", whiteSpace: "nowrap" },
       cell: (p) => (
         <div className="row" style={{ justifyContent: "flex-end", gap: 6 }}>
+          <button type="button" className="btn small" onClick={() => setTesting(p)} aria-label={`Test connection of ${p.name}`} data-testid={`test-provider-${p.name}`}>
+            Test connection
+          </button>
           <button type="button" className="btn small" onClick={() => setEditing(p)} aria-label={`Edit ${p.name}`}>
             Edit
           </button>
@@ -93,7 +99,7 @@ export function ProvidersPage() {
           </button>
         }
       />
-      <ErrorAlert error={list.error} />
+      <ErrorAlert error={list.error} onRetry={() => list.refetch()} />
       {list.isLoading ? (
         <SkeletonRows />
       ) : list.data && list.data.items.length ? (
@@ -106,6 +112,7 @@ export function ProvidersPage() {
 
       {editing ? <ProviderDialog provider={editing === "new" ? null : editing} onClose={() => setEditing(null)} onSaved={refresh} /> : null}
       {rotating ? <RotateKeyDialog provider={rotating} onClose={() => setRotating(null)} onSaved={refresh} /> : null}
+      {testing ? <ProviderTestDialog provider={testing} onClose={() => setTesting(null)} /> : null}
       <ConfirmDialog
         open={!!deleting}
         title={`Delete provider ${deleting?.name ?? ""}`}

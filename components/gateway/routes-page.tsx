@@ -51,6 +51,7 @@ export function RoutesPage() {
     {
       key: "alias",
       header: "Alias",
+      sortValue: (r) => r.alias,
       cell: (r) => (
         <div>
           <b className="mono">{r.alias}</b>
@@ -69,8 +70,8 @@ export function RoutesPage() {
         </div>
       ),
     },
-    { key: "kind", header: "Kind", cell: (r) => (r.kind ? <Badge>{r.kind}</Badge> : <span className="muted">—</span>) },
-    { key: "strategy", header: "Strategy", cell: (r) => <Badge tone="accent">{r.strategy}</Badge> },
+    { key: "kind", header: "Kind", sortValue: (r) => r.kind, cell: (r) => (r.kind ? <Badge>{r.kind}</Badge> : <span className="muted">—</span>) },
+    { key: "strategy", header: "Strategy", sortValue: (r) => r.strategy, cell: (r) => <Badge tone="accent">{r.strategy}</Badge> },
     { key: "targets", header: "Targets", cell: (r) => <TargetsSummary strategy={r.strategy} targets={r.targetDetails} /> },
     {
       key: "conditions",
@@ -101,7 +102,7 @@ export function RoutesPage() {
         </span>
       ),
     },
-    { key: "enabled", header: "Enabled", cell: (r) => (r.enabled ? <Badge tone="ok">enabled</Badge> : <Badge tone="warn">disabled</Badge>) },
+    { key: "enabled", header: "Enabled", sortValue: (r) => (r.enabled ? 1 : 0), cell: (r) => (r.enabled ? <Badge tone="ok">enabled</Badge> : <Badge tone="warn">disabled</Badge>) },
     {
       key: "actions",
       header: <span style={srOnly}>Actions</span>,
@@ -138,7 +139,7 @@ export function RoutesPage() {
           </button>
         }
       />
-      <ErrorAlert error={list.error} />
+      <ErrorAlert error={list.error} onRetry={() => list.refetch()} />
       {list.isLoading ? (
         <SkeletonRows />
       ) : list.data && list.data.items.length ? (

@@ -82,7 +82,7 @@ export function GuardsPage({ isAdmin }: { isAdmin: boolean }) {
         {q.isPending ? (
           <SkeletonRows rows={3} />
         ) : q.isError ? (
-          <ErrorAlert error={q.error} />
+          <ErrorAlert error={q.error} onRetry={() => q.refetch()} />
         ) : q.data.items.length === 0 ? (
           <EmptyState title="No policies yet">Without a policy nothing is cached and prompts pass unchanged.</EmptyState>
         ) : (
@@ -180,7 +180,7 @@ function CacheSection() {
           {q.data.idempotencyEntries}
         </p>
       ) : (
-        <ErrorAlert error={q.error} />
+        <ErrorAlert error={q.error} onRetry={() => q.refetch()} />
       )}
       <ConfirmDialog
         open={purging}

@@ -35,7 +35,7 @@ export function AppLimits({ appId }: { appId: string }) {
       {q.isPending ? (
         <SkeletonRows rows={2} />
       ) : q.isError ? (
-        <ErrorAlert error={q.error} />
+        <ErrorAlert error={q.error} onRetry={() => q.refetch()} />
       ) : !q.data.app.limit && !q.data.app.budgets.length && !q.data.team.limit && !q.data.team.budgets.length && !q.data.routes.length && !q.data.apis.length && q.data.keys.every((k) => !k.limit && !k.budgets.length) ? (
         <p className="muted" style={{ margin: 0 }}>
           No limits or budgets apply to this app.

@@ -28,10 +28,10 @@ export function LimitsPage({ isAdmin }: { isAdmin: boolean }) {
 
   const limitCols: Column<LimitView>[] = [
     { key: "scope", header: "Applies to", cell: (l) => <><Badge tone={l.scope === "route" ? "accent" : undefined}>{SCOPE_LABEL[l.scope]}</Badge> <b>{l.scopeName}</b></> },
-    { key: "rpm", header: "Requests / min", cell: (l) => num(l.requestsPerMinute) },
-    { key: "tpm", header: "Tokens / min", cell: (l) => num(l.tokensPerMinute) },
+    { key: "rpm", header: "Requests / min", sortValue: (l) => l.requestsPerMinute, cell: (l) => num(l.requestsPerMinute) },
+    { key: "tpm", header: "Tokens / min", sortValue: (l) => l.tokensPerMinute, cell: (l) => num(l.tokensPerMinute) },
     { key: "burst", header: "Burst", cell: (l) => (l.burst ? l.burst.toLocaleString("en-US") : <span className="muted">= rpm</span>) },
-    { key: "updated", header: "Updated", cell: (l) => <span className="muted small">{formatTime(l.updatedAt)}</span> },
+    { key: "updated", header: "Updated", sortValue: (l) => l.updatedAt, cell: (l) => <span className="muted small">{formatTime(l.updatedAt)}</span> },
     {
       key: "actions",
       header: <span style={srOnly}>Actions</span>,
@@ -92,7 +92,7 @@ export function LimitsPage({ isAdmin }: { isAdmin: boolean }) {
           {limits.isPending ? (
             <SkeletonRows rows={3} />
           ) : limits.isError ? (
-            <ErrorAlert error={limits.error} />
+            <ErrorAlert error={limits.error} onRetry={() => limits.refetch()} />
           ) : limits.data.items.length === 0 ? (
             <EmptyState title="No rate limits">Calls are only bounded by the providers&apos; own limits.</EmptyState>
           ) : (
@@ -117,7 +117,7 @@ export function LimitsPage({ isAdmin }: { isAdmin: boolean }) {
           {budgets.isPending ? (
             <SkeletonRows rows={3} />
           ) : budgets.isError ? (
-            <ErrorAlert error={budgets.error} />
+            <ErrorAlert error={budgets.error} onRetry={() => budgets.refetch()} />
           ) : budgets.data.items.length === 0 ? (
             <EmptyState title="No budgets">Add one to cap what a team, app or key can spend.</EmptyState>
           ) : (
@@ -132,7 +132,7 @@ export function LimitsPage({ isAdmin }: { isAdmin: boolean }) {
           {notes.isPending ? (
             <SkeletonRows rows={2} />
           ) : notes.isError ? (
-            <ErrorAlert error={notes.error} />
+            <ErrorAlert error={notes.error} onRetry={() => notes.refetch()} />
           ) : notes.data.items.length === 0 ? (
             <p className="muted" style={{ margin: 0 }}>
               No budget has reached a threshold yet.

@@ -44,7 +44,7 @@ export function TeamBudgets({ teamId, canManage }: { teamId: string; canManage: 
       {q.isPending ? (
         <SkeletonRows rows={2} />
       ) : q.isError ? (
-        <ErrorAlert error={q.error} />
+        <ErrorAlert error={q.error} onRetry={() => q.refetch()} />
       ) : (
         <>
           {q.data.budgets.length === 0 ? (

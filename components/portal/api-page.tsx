@@ -32,7 +32,7 @@ export function ApiPage({ slug }: { slug: string }) {
         </EmptyState>
       );
     }
-    return <ErrorAlert error={q.error} />;
+    return <ErrorAlert error={q.error} onRetry={() => q.refetch()} />;
   }
   const a = q.data;
   const firstModel = a.models[0] ?? "<model>";
@@ -99,7 +99,7 @@ export function ApiPage({ slug }: { slug: string }) {
           </div>
         ) : null}
 
-        <div style={{ display: "grid", gridTemplateColumns: "minmax(0, 1fr) minmax(280px, 360px)", gap: 16, alignItems: "start" }}>
+        <div className="split side-narrow">
           <div className="stack">
             <section className="card" aria-labelledby="docs-heading">
               <h2 id="docs-heading" style={{ position: "absolute", width: 1, height: 1, overflow: "hidden", clip: "rect(0 0 0 0)" }}>

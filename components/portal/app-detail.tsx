@@ -41,7 +41,7 @@ export function AppDetail({ id }: { id: string }) {
         </EmptyState>
       );
     }
-    return <ErrorAlert error={q.error} />;
+    return <ErrorAlert error={q.error} onRetry={() => q.refetch()} />;
   }
   const { app, keys, subscriptions } = q.data;
 

@@ -65,7 +65,7 @@ export function AppsPage() {
       {list.isPending ? (
         <SkeletonRows />
       ) : list.isError ? (
-        <ErrorAlert error={list.error} />
+        <ErrorAlert error={list.error} onRetry={() => list.refetch()} />
       ) : list.data.items.length === 0 ? (
         !teamsLoading && teams.length === 0 ? (
           <EmptyState title="You are not in a team yet">

@@ -54,7 +54,7 @@ export function CatalogPage({ canPublish }: { canPublish: boolean }) {
         {list.isPending ? (
           <SkeletonRows />
         ) : list.isError ? (
-          <ErrorAlert error={list.error} />
+          <ErrorAlert error={list.error} onRetry={() => list.refetch()} />
         ) : list.data.items.length === 0 ? (
           filtered ? (
             <EmptyState title="No APIs match" action={<button className="btn" onClick={() => url.set({ q: "", tag: "" })}>Clear filters</button>}>

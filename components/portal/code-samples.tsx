@@ -97,7 +97,7 @@ export function CodeSamples({ model }: { model: string }) {
           {copied ? "Copied" : "Copy code"}
         </button>
       </div>
-      <pre id="sample-panel" role="tabpanel" aria-labelledby={`sample-tab-${lang}`} data-testid="code-sample" style={{ marginTop: 8 }}>
+      <pre id="sample-panel" role="tabpanel" tabIndex={0} aria-labelledby={`sample-tab-${lang}`} data-testid="code-sample" style={{ marginTop: 8 }}>
         <code>{code}</code>
       </pre>
       <p className="muted small" style={{ margin: 0 }}>

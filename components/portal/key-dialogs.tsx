@@ -8,6 +8,7 @@ import { CopyBox } from "@/components/admin/copy-box";
 import { formErrors } from "@/components/admin/form-errors";
 import type { CreatedAppKey, KeyView } from "@/components/access/types";
 import { FormActions } from "@/components/admin/form-actions";
+import { SHOWN_ONCE_WARNING } from "@/components/ui/modal";
 
 const EXPIRY = [
   { value: "", label: "Never" },
@@ -47,7 +48,7 @@ export function CreateKeyDialog({ appId, onClose, onChanged }: { appId: string; 
   });
   const errs = formErrors(m.error, ["name", "expiresInDays"]);
   return (
-    <Dialog open title={m.data ? "Key created" : "Create key"} onClose={onClose}>
+    <Dialog open title={m.data ? "Key created" : "Create key"} onClose={onClose} confirmDismiss={m.data ? SHOWN_ONCE_WARNING : undefined}>
       {m.data ? (
         <ShownOnce created={m.data} onClose={onClose} />
       ) : (
@@ -96,7 +97,7 @@ export function RotateKeyDialog({ appId, keyRow, onClose, onChanged }: { appId: 
   });
   const errs = formErrors(m.error, ["graceHours"]);
   return (
-    <Dialog open title={m.data ? "Key rotated" : `Rotate key ${keyRow.name}`} onClose={onClose}>
+    <Dialog open title={m.data ? "Key rotated" : `Rotate key ${keyRow.name}`} onClose={onClose} confirmDismiss={m.data ? SHOWN_ONCE_WARNING : undefined}>
       {m.data ? (
         <ShownOnce created={m.data.key} onClose={onClose}>
           <p className="small" style={{ margin: 0 }} data-testid="rotate-grace">

@@ -62,7 +62,7 @@ export function PromptApiDocs({ slug, subscriptions }: { slug: string; subscript
   const baseUrl = useBaseUrl();
   const [lang, setLang] = useState<SampleLang>("curl");
   if (q.isPending) return <SkeletonRows rows={4} />;
-  if (q.isError) return <ErrorAlert error={q.error} />;
+  if (q.isError) return <ErrorAlert error={q.error} onRetry={() => q.refetch()} />;
   const doc = q.data;
   if (!doc.openapi || doc.version === null) {
     return (
@@ -82,7 +82,7 @@ export function PromptApiDocs({ slug, subscriptions }: { slug: string; subscript
     <>
       <section className="card" aria-labelledby="endpoint-heading" data-testid="prompt-docs">
         <h2 id="endpoint-heading">Endpoint</h2>
-        <pre style={{ margin: 0 }}>
+        <pre style={{ margin: 0 }} tabIndex={0}>
           <code>
             POST {baseUrl || "https://<your-portico-host>/v1"}/apis/{slug}
           </code>
@@ -132,7 +132,7 @@ export function PromptApiDocs({ slug, subscriptions }: { slug: string; subscript
           <code>{"{output, usage, cost_usd, request_id, version}"}</code> where <code>output</code> is {doc.outputMode === "json" ? "a JSON document matching:" : "the model's text."}
         </p>
         {doc.outputMode === "json" ? (
-          <pre data-testid="output-schema" style={{ maxHeight: 320, overflow: "auto" }}>
+          <pre tabIndex={0} data-testid="output-schema" style={{ maxHeight: 320, overflow: "auto" }}>
             {JSON.stringify(schemas[`${n}Output`], null, 2)}
           </pre>
         ) : null}
@@ -141,7 +141,7 @@ export function PromptApiDocs({ slug, subscriptions }: { slug: string; subscript
         </p>
         <details style={{ marginTop: 8 }}>
           <summary className="small">OpenAPI 3.1 document</summary>
-          <pre style={{ maxHeight: 400, overflow: "auto" }} data-testid="openapi-json">
+          <pre tabIndex={0} style={{ maxHeight: 400, overflow: "auto" }} data-testid="openapi-json">
             {JSON.stringify(doc.openapi, null, 2)}
           </pre>
         </details>
@@ -155,7 +155,7 @@ export function PromptApiDocs({ slug, subscriptions }: { slug: string; subscript
             </button>
           ))}
         </div>
-        <pre data-testid="code-sample" role="tabpanel">
+        <pre data-testid="code-sample" role="tabpanel" tabIndex={0}>
           <code>{promptSample(lang, baseUrl, slug, body)}</code>
         </pre>
         <p className="muted small" style={{ margin: 0 }}>
@@ -251,7 +251,7 @@ function TryIt({ slug, body, subscriptions }: { slug: string; body: Record<strin
           <div className="small">
             HTTP <b>{send.data.status}</b>
           </div>
-          <pre style={{ whiteSpace: "pre-wrap", maxHeight: 360, overflow: "auto" }}>{typeof send.data.json === "string" ? send.data.json : JSON.stringify(send.data.json, null, 2)}</pre>
+          <pre tabIndex={0} style={{ whiteSpace: "pre-wrap", maxHeight: 360, overflow: "auto" }}>{typeof send.data.json === "string" ? send.data.json : JSON.stringify(send.data.json, null, 2)}</pre>
         </div>
       ) : null}
     </section>

@@ -10,6 +10,7 @@ import { VariablesTable } from "./variables-table";
 import { PreviewPanel } from "./preview-panel";
 import { VersionsPanel } from "./versions-panel";
 import { promptKeys, type PromptParams, type PromptSpec, type PromptView } from "./types";
+import { sameSpec } from "./same-spec";
 
 const FIELDS = ["routeAlias", "params", "systemPrompt", "userTemplate", "variables", "outputMode", "outputSchema", "streaming"];
 const EXAMPLE_SCHEMA = `{
@@ -25,7 +26,7 @@ const EXAMPLE_SCHEMA = `{
 export function PromptEditorPage({ apiId, isAdmin }: { apiId: string; isAdmin: boolean }) {
   const q = useQuery({ queryKey: promptKeys.prompt(apiId), queryFn: () => api<PromptView>(`/api/admin/prompts/${apiId}`) });
   if (q.isPending) return <SkeletonRows rows={8} />;
-  if (q.isError) return <ErrorAlert error={q.error} />;
+  if (q.isError) return <ErrorAlert error={q.error} onRetry={() => q.refetch()} />;
   return <Editor view={q.data} isAdmin={isAdmin} />;
 }
 
@@ -94,7 +95,12 @@ function Editor({ view, isAdmin }: { view: PromptView; isAdmin: boolean }) {
       return api<PromptView & { published: number }>(`/api/admin/prompts/${view.apiId}/publish`, { body: { note } });
     },
     onSuccess: (v) => {
-      setNotice(`Published v${v.published}: POST /v1/apis/${view.apiSlug} serves it now.`);
+      // The version is served only once the API itself is published (a draft API answers 404).
+      setNotice(
+        v.apiState === "published" || v.apiState === "deprecated"
+          ? `Published v${v.published}: POST /v1/apis/${view.apiSlug} serves it now.`
+          : `Published v${v.published}. The API is still ${v.apiState}, so POST /v1/apis/${view.apiSlug} answers 404 until you publish the API under APIs.`,
+      );
       setNote("");
       void refresh(v);
     },
@@ -104,6 +110,8 @@ function Editor({ view, isAdmin }: { view: PromptView; isAdmin: boolean }) {
   const err = (f: string) => errorAt(byField, f);
   const others = unshownErrors(byField, (f) => FIELDS.some((x) => f === x || f.startsWith(x + ".")));
   const nextVersion = (view.versions[0]?.version ?? 0) + 1;
+  // Nothing to publish when the editor holds exactly what is served (the server refuses it too).
+  const unchanged = view.currentVersion !== null && !view.draftChanged && sameSpec(spec, view.draft);
   const routeOptions = [...new Set([...(routes.data?.items ?? []).map((r) => r.alias), ...(routeAlias ? [routeAlias] : [])])].sort();
 
   return (
@@ -119,9 +127,16 @@ function Editor({ view, isAdmin }: { view: PromptView; isAdmin: boolean }) {
             <button type="button" className="btn" onClick={() => save.mutate()} disabled={save.isPending || !!specError} data-testid="save-draft">
               {save.isPending ? "Saving…" : "Save draft"}
             </button>
-            <input className="input" aria-label="Version note" placeholder="Version note (optional)" value={note} onChange={(e) => setNote(e.target.value)} style={{ width: 200 }} />
-            <button type="button" className="btn primary" onClick={() => publish.mutate()} disabled={publish.isPending || !!specError} data-testid="publish-prompt">
-              {publish.isPending ? "Publishing…" : `Publish v${nextVersion}`}
+            <input className="input" aria-label="Version note" placeholder="Version note (optional)" value={note} onChange={(e) => setNote(e.target.value)} style={{ width: 200, maxWidth: "100%" }} />
+            <button
+              type="button"
+              className="btn primary"
+              onClick={() => publish.mutate()}
+              disabled={publish.isPending || !!specError || unchanged}
+              title={unchanged ? `No changes since v${view.currentVersion}` : undefined}
+              data-testid="publish-prompt"
+            >
+              {publish.isPending ? "Publishing…" : unchanged ? `v${view.currentVersion} is current` : `Publish v${nextVersion}`}
             </button>
           </>
         }
@@ -144,7 +159,7 @@ function Editor({ view, isAdmin }: { view: PromptView; isAdmin: boolean }) {
         </div>
       ) : null}
 
-      <div style={{ display: "grid", gridTemplateColumns: "minmax(0, 3fr) minmax(300px, 2fr)", gap: 16, alignItems: "start" }}>
+      <div className="split">
         <div className="stack">
           <section className="card form" style={{ maxWidth: "none" }} aria-label="Prompt definition">
             <div className="row" style={{ alignItems: "flex-start" }}>

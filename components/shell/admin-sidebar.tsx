@@ -1,12 +1,11 @@
 "use client";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
+import { useEffect, useState } from "react";
 import { useQuery } from "@tanstack/react-query";
 import { api } from "@/components/api";
 import { ak } from "@/components/access/query-keys";
 import { useFiringAlertCount } from "@/components/alerts/use-firing-count";
-
-const srOnly = { position: "absolute", width: 1, height: 1, overflow: "hidden", clip: "rect(0 0 0 0)", whiteSpace: "nowrap" } as const;
 
 export interface NavItem {
   href: string;
@@ -56,41 +55,74 @@ export function AdminSidebar({ role }: { role: "admin" | "team_admin" }) {
   const path = usePathname();
   const pending = usePendingCount();
   const firing = useFiringAlertCount(role === "admin");
+  // Below 900 px the sidebar is a top bar and the links open as a menu; a navigation closes it.
+  const [open, setOpen] = useState(false);
+  const [openedAt, setOpenedAt] = useState(path);
+  if (open && openedAt !== path) setOpen(false);
+  useEffect(() => {
+    if (!open) return;
+    const onKey = (e: KeyboardEvent) => e.key === "Escape" && setOpen(false);
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, [open]);
   const badges: Record<string, { n: number; srText?: string; testId?: string } | undefined> = {
     "/admin/subscriptions": pending ? { n: pending, srText: " pending", testId: "pending-count" } : undefined,
     "/admin/alerts": firing ? { n: firing, srText: " firing", testId: "firing-alerts-count" } : undefined,
   };
   return (
-    <nav className="sidebar" aria-label="Admin">
-      <Link href="/admin" className="brand" style={{ background: "none" }}>
-        <img src="/favicon.svg" width={24} height={24} alt="" /> Portico
-      </Link>
-      {ADMIN_NAV.map((s) => {
-        const items = s.items.filter((i) => role === "admin" || i.role === "team_admin");
-        if (!items.length) return null;
-        return (
-          <div key={s.section}>
-            <div className="section">{s.section}</div>
-            {items.map((i) => {
-              const active = i.href === "/admin" ? path === "/admin" : path === i.href || path.startsWith(i.href + "/");
-              const b = badges[i.href] ?? (i.badge ? { n: i.badge } : undefined);
-              return (
-                <Link key={i.href} href={i.href} aria-current={active ? "page" : undefined}>
-                  {i.label}
-                  {b ? (
-                    <span className="count" data-testid={b.testId}>
-                      {b.n}
-                      {b.srText ? <span style={srOnly}>{b.srText}</span> : null}
-                    </span>
-                  ) : null}
-                </Link>
-              );
-            })}
-          </div>
-        );
-      })}
-      <div className="spacer" />
-      <Link href="/">Developer portal →</Link>
+    <nav className="sidebar" aria-label="Admin" data-open={open}>
+      <div className="top">
+        <Link href="/admin" className="brand" style={{ background: "none" }}>
+          <img src="/favicon.svg" width={24} height={24} alt="" /> Portico
+        </Link>
+        <button
+          type="button"
+          className="btn small menu-toggle"
+          aria-expanded={open}
+          aria-controls="admin-nav-links"
+          onClick={() => {
+            setOpenedAt(path);
+            setOpen(!open);
+          }}
+          data-testid="menu-toggle"
+        >
+          {open ? "Close" : "Menu"}
+          {!open && (pending || firing) ? (
+            <span className="count">
+              {pending + firing}
+              <span className="sr-only"> need attention</span>
+            </span>
+          ) : null}
+        </button>
+      </div>
+      <div className="nav-links" id="admin-nav-links">
+        {ADMIN_NAV.map((s) => {
+          const items = s.items.filter((i) => role === "admin" || i.role === "team_admin");
+          if (!items.length) return null;
+          return (
+            <div key={s.section}>
+              <div className="section">{s.section}</div>
+              {items.map((i) => {
+                const active = i.href === "/admin" ? path === "/admin" : path === i.href || path.startsWith(i.href + "/");
+                const b = badges[i.href] ?? (i.badge ? { n: i.badge } : undefined);
+                return (
+                  <Link key={i.href} href={i.href} aria-current={active ? "page" : undefined}>
+                    {i.label}
+                    {b ? (
+                      <span className="count" data-testid={b.testId}>
+                        {b.n}
+                        {b.srText ? <span className="sr-only">{b.srText}</span> : null}
+                      </span>
+                    ) : null}
+                  </Link>
+                );
+              })}
+            </div>
+          );
+        })}
+        <div className="spacer" />
+        <Link href="/">Developer portal →</Link>
+      </div>
     </nav>
   );
 }

@@ -7,16 +7,20 @@ async function signOutEverywhere(): Promise<void> {
   await api("/api/portal/account/sign-out", { method: "POST" }).catch(() => undefined);
   await signOut({ callbackUrl: "/login" });
 }
+import { ThemeToggle } from "./theme-toggle";
+import { roleLabel } from "./labels";
 
 export function UserMenu({ name, email, role }: { name: string; email: string; role: string }) {
   return (
     <div className="userbox" data-testid="user-menu">
       <span>
-        <b style={{ color: "var(--text)" }}>{name}</b> · {email}
+        <b style={{ color: "var(--text)" }}>{name}</b>
+        <span className="email"> · {email}</span>
       </span>
       <span className="badge accent" data-testid="user-role">
-        {role}
+        {roleLabel(role)}
       </span>
+      <ThemeToggle />
       <button className="btn small" onClick={() => signOut({ callbackUrl: "/login" })}>
         Sign out
       </button>

@@ -3,9 +3,14 @@ import type { ReactNode } from "react";
 import { Area, AreaChart, Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { EmptyState, ErrorAlert } from "@/components/ui";
 import { bucketLabel, fmtCost, fmtMs, fmtNum, fmtPct } from "./format";
+import { chartMax, colorsFor, isSparse, yAxis } from "./axis";
 import type { HealthChart, SeriesChart } from "./types";
 
-export const PALETTE = ["#4f46e5", "#0ea5e9", "#13795b", "#d97706", "#c0262d", "#7c3aed", "#0d9488", "#db2777", "#65a30d", "#6b6b80"];
+export { PALETTE } from "./axis";
+
+/** The label of the empty group key ("" = calls with no team, e.g. admin test calls or keys of deleted apps). */
+export const NO_TEAM_LABEL = "No team";
+const tooltipStyle = { background: "var(--panel)", border: "1px solid var(--border)", borderRadius: 6, color: "var(--text)" } as const;
 
 export type Unit = "usd" | "tokens" | "count" | "pct" | "ms";
 export function fmtUnit(v: number | null | undefined, unit: Unit): string {
@@ -14,8 +19,6 @@ export function fmtUnit(v: number | null | undefined, unit: Unit): string {
   if (unit === "ms") return fmtMs(v);
   return fmtNum(v ?? 0);
 }
-
-const srOnly: React.CSSProperties = { position: "absolute", width: 1, height: 1, overflow: "hidden", clip: "rect(0 0 0 0)", whiteSpace: "nowrap" };
 
 /** A chart's frame: title, CSV download, loading skeleton, error and empty states. */
 export function ChartCard({
@@ -27,8 +30,10 @@ export function ChartCard({
   empty,
   emptyText = "No usage in this range yet.",
   actions,
+  onRetry,
   children,
 }: {
+  onRetry?: () => void;
   title: string;
   testId: string;
   csvHref?: string;
@@ -54,7 +59,7 @@ export function ChartCard({
           ) : null}
         </div>
       </div>
-      <ErrorAlert error={error} />
+      <ErrorAlert error={error} onRetry={onRetry} />
       {loading ? (
         <div className="skeleton" style={{ height: 220, width: "100%" }} aria-busy="true" aria-label={`Loading ${title}`} />
       ) : empty ? (
@@ -90,58 +95,65 @@ export function SeriesChartView({
   /** vertical lines at bucket starts (e.g. circuit-breaker openings), also read out in the summary */
   markers?: { t: number; label: string }[];
 }) {
+  const series = data.series.map((x) => (x.key === "" && x.label === "(none)" ? { ...x, label: NO_TEAM_LABEL } : x));
   const rows = data.buckets.map((t, i) => {
     const r: Record<string, number | string> = { t, label: bucketLabel(t, data.bucket) };
-    data.series.forEach((s, j) => (r[`s${j}`] = s.values[i] ?? 0));
+    series.forEach((x, j) => (r[`s${j}`] = x.values[i] ?? 0));
     return r;
   });
-  const totals = data.series.map((s) => ({ label: s.label, total: s.total ?? s.values.reduce((a, b) => a + b, 0) }));
+  const totals = series.map((x) => ({ label: x.label, total: x.total ?? x.values.reduce((a, b) => a + b, 0) }));
   const summary = `${title}, ${data.buckets.length} ${data.bucket} buckets: ${totals.map((x) => `${x.label} ${fmtUnit(x.total, unit)}`).join("; ") || "no data"}${markers.map((m) => `; ${m.label} at ${bucketLabel(m.t, data.bucket)}`).join("")}`;
+  // A series with few filled buckets would be drawn as ramps from zero between the filled buckets: bars instead.
+  const sparse = isSparse(series, data.buckets.length);
+  const shape = sparse ? "bar" : variant;
+  const colors = colorsFor(series.map((x) => x.key));
+  const color = (key: string) => colors.get(key) ?? "#6b6b80";
+  const y = yAxis(Math.max(chartMax(series, stacked && shape !== "line"), ...budgetLines.map((b) => b.value)), unit);
   const common = { data: rows, margin: { top: 8, right: 12, bottom: 0, left: 0 } };
   const axis = (
     <>
-      <CartesianGrid strokeDasharray="3 3" stroke="#e4e4ee" />
-      <XAxis dataKey="label" tick={{ fontSize: 11 }} minTickGap={24} />
-      <YAxis tick={{ fontSize: 11 }} width={64} tickFormatter={(v: number) => fmtUnit(v, unit)} />
-      <Tooltip formatter={(v) => fmtUnit(Number(v), unit)} />
-      <Legend wrapperStyle={{ fontSize: 12 }} />
+      <CartesianGrid strokeDasharray="3 3" stroke="var(--border)" />
+      <XAxis dataKey="label" tick={{ fontSize: 11, fill: "var(--muted)" }} minTickGap={24} />
+      <YAxis tick={{ fontSize: 11, fill: "var(--muted)" }} width={64} ticks={y.ticks} domain={[0, y.ticks[y.ticks.length - 1]!]} interval={0} tickFormatter={y.format} allowDataOverflow={false} />
+      <Tooltip formatter={(v) => fmtUnit(Number(v), unit)} contentStyle={tooltipStyle} itemStyle={{ color: "var(--text)" }} labelStyle={{ color: "var(--text)", fontWeight: 600 }} cursor={{ fill: "var(--accent-weak)", opacity: 0.5 }} />
+      <Legend wrapperStyle={{ fontSize: 12 }} formatter={(value) => <span style={{ color: "var(--text)" }}>{value}</span>} />
       {budgetLines.map((b) => (
-        <ReferenceLine key={b.label} y={b.value} stroke="#c0262d" strokeDasharray="6 4" label={{ value: b.label, fontSize: 11, fill: "#c0262d", position: "insideTopRight" }} />
+        <ReferenceLine key={b.label} y={b.value} stroke="var(--danger)" strokeDasharray="6 4" label={{ value: b.label, fontSize: 11, fill: "var(--danger)", position: "insideTopRight" }} />
       ))}
       {markers.map((m) => (
-        <ReferenceLine key={m.t} x={bucketLabel(m.t, data.bucket)} stroke="#c0262d" strokeDasharray="4 3" label={{ value: m.label, fontSize: 11, fill: "#c0262d", position: "insideTopLeft" }} />
+        <ReferenceLine key={m.t} x={bucketLabel(m.t, data.bucket)} stroke="var(--danger)" strokeDasharray="4 3" label={{ value: m.label, fontSize: 11, fill: "var(--danger)", position: "insideTopLeft" }} />
       ))}
     </>
   );
   return (
-    <div data-testid={`${testId}-chart`} data-series-count={data.series.length} data-bucket={data.bucket}>
+    <div data-testid={`${testId}-chart`} data-series-count={series.length} data-bucket={data.bucket} data-shape={shape} data-sparse={sparse}>
       <div role="img" aria-label={summary} style={{ width: "100%", height: 260 }}>
         <ResponsiveContainer width="100%" height="100%">
-          {variant === "bar" ? (
+          {shape === "bar" ? (
             <BarChart {...common}>
               {axis}
-              {data.series.map((s, j) => (
-                <Bar key={s.key} dataKey={`s${j}`} name={s.label} stackId={stacked ? "a" : undefined} fill={PALETTE[j % PALETTE.length]} isAnimationActive={false} />
+              {series.map((s, j) => (
+                <Bar key={s.key} dataKey={`s${j}`} name={s.label} stackId={stacked ? "a" : undefined} fill={color(s.key)} isAnimationActive={false} maxBarSize={48} />
               ))}
             </BarChart>
-          ) : variant === "line" ? (
+          ) : shape === "line" ? (
             <LineChart {...common}>
               {axis}
-              {data.series.map((s, j) => (
-                <Line key={s.key} dataKey={`s${j}`} name={s.label} stroke={PALETTE[j % PALETTE.length]} dot={false} isAnimationActive={false} connectNulls />
+              {series.map((s, j) => (
+                <Line key={s.key} dataKey={`s${j}`} name={s.label} stroke={color(s.key)} dot={false} isAnimationActive={false} connectNulls />
               ))}
             </LineChart>
           ) : (
             <AreaChart {...common}>
               {axis}
-              {data.series.map((s, j) => (
+              {series.map((s, j) => (
                 <Area
                   key={s.key}
                   dataKey={`s${j}`}
                   name={s.label}
                   stackId={stacked ? "a" : undefined}
-                  stroke={PALETTE[j % PALETTE.length]}
-                  fill={PALETTE[j % PALETTE.length]}
+                  stroke={color(s.key)}
+                  fill={color(s.key)}
                   fillOpacity={0.35}
                   isAnimationActive={false}
                 />
@@ -150,7 +162,8 @@ export function SeriesChartView({
           )}
         </ResponsiveContainer>
       </div>
-      <table style={srOnly} data-testid={`${testId}-data`}>
+      <div className="sr-only">
+      <table data-testid={`${testId}-data`}>
         <caption>{title}</caption>
         <thead>
           <tr>
@@ -164,7 +177,7 @@ export function SeriesChartView({
           </tr>
         </thead>
         <tbody>
-          {data.series.map((s) => (
+          {series.map((s) => (
             <tr key={s.key} data-series={s.label}>
               <th scope="row">{s.label}</th>
               <td data-total={s.total ?? 0}>{fmtUnit(s.total ?? 0, unit)}</td>
@@ -175,6 +188,12 @@ export function SeriesChartView({
           ))}
         </tbody>
       </table>
+      </div>
+      {series.some((x) => x.label === NO_TEAM_LABEL) ? (
+        <p className="muted small" style={{ margin: "4px 0 0" }} data-testid={`${testId}-no-team-note`}>
+          {NO_TEAM_LABEL}: calls not tied to a team, such as admin route tests or keys of apps that were deleted.
+        </p>
+      ) : null}
     </div>
   );
 }
@@ -191,7 +210,7 @@ export function HealthView({ data, testId }: { data: HealthChart; testId: string
     series: data.providers.map((p) => ({ key: p.key, label: p.label, values: p[pick].map((v) => v ?? 0) })),
   });
   return (
-    <div className="grid" style={{ gridTemplateColumns: "repeat(auto-fit, minmax(320px, 1fr))" }}>
+    <div className="grid" style={{ gridTemplateColumns: "repeat(auto-fit, minmax(min(320px, 100%), 1fr))" }}>
       <div>
         <div className="muted small">Error rate</div>
         <SeriesChartView data={asSeries("errorRate")} unit="pct" testId={`${testId}-errors`} title="Error rate by provider" variant="line" stacked={false} markers={markers} />
@@ -201,7 +220,8 @@ export function HealthView({ data, testId }: { data: HealthChart; testId: string
         <SeriesChartView data={asSeries("p95LatencyMs")} unit="ms" testId={`${testId}-latency`} title="p95 latency by provider" variant="line" stacked={false} markers={markers} />
       </div>
       {openings.length ? (
-        <table style={srOnly} data-testid={`${testId}-breaker-data`}>
+        <div className="sr-only">
+        <table data-testid={`${testId}-breaker-data`}>
           <caption>Circuit-breaker openings</caption>
           <thead>
             <tr>
@@ -222,6 +242,7 @@ export function HealthView({ data, testId }: { data: HealthChart; testId: string
             ))}
           </tbody>
         </table>
+        </div>
       ) : null}
     </div>
   );

@@ -36,7 +36,9 @@ function StatCard({ label, value, prev, testId, invert }: { label: string; value
   return (
     <div className="card stat" data-testid={testId}>
       <span className="muted">{label}</span>
-      <span className="value">{value}</span>
+      <span className="value" title={value}>
+        {value}
+      </span>
       <span className="small" style={{ color: prev === null ? "var(--muted)" : good ? "var(--ok)" : "var(--danger)" }} title="Change vs the previous period of the same length">
         {prev ?? "no previous data"}
       </span>
@@ -63,7 +65,7 @@ export function OverviewStats({ data, loading }: { data: OverviewChart | undefin
   const hasPrev = p.requests > 0;
   const d = (a: number | null, b: number | null) => (hasPrev ? delta(a, b) : null);
   return (
-    <div className="grid" data-testid="overview-stats" style={{ gridTemplateColumns: "repeat(auto-fit, minmax(160px, 1fr))" }}>
+    <div className="grid" data-testid="overview-stats" style={{ gridTemplateColumns: "repeat(auto-fit, minmax(min(160px, 100%), 1fr))" }}>
       <StatCard label="Requests" value={fmtNum(c.requests)} prev={d(c.requests, p.requests)} testId="stat-requests" />
       <StatCard label="Error rate" value={fmtPct(c.errorRate)} prev={d(c.errorRate, p.errorRate)} testId="stat-error-rate" invert />
       <StatCard label="Tokens (in / out)" value={`${fmtNum(c.tokensIn)} / ${fmtNum(c.tokensOut)}`} prev={d(c.tokensIn + c.tokensOut, p.tokensIn + p.tokensOut)} testId="stat-tokens" />
@@ -82,11 +84,11 @@ function TopTable({ data, testId, label }: { data: TopChart; testId: string; lab
       testId={testId}
       label={label}
       columns={[
-        { key: "name", header: "Name", cell: (r) => r.label },
-        { key: "team", header: "Team", cell: (r) => <span className="muted">{r.team}</span> },
-        { key: "req", header: "Requests", cell: (r) => fmtNum(r.requests) },
-        { key: "tok", header: "Tokens", cell: (r) => fmtNum(r.tokens) },
-        { key: "cost", header: "Cost", cell: (r) => fmtCost(r.costUsd) },
+        { key: "name", header: "Name", sortValue: (r) => r.label, cell: (r) => r.label },
+        { key: "team", header: "Team", sortValue: (r) => r.team, cell: (r) => <span className="muted">{r.team}</span> },
+        { key: "req", header: "Requests", sortValue: (r) => r.requests, cell: (r) => fmtNum(r.requests) },
+        { key: "tok", header: "Tokens", sortValue: (r) => r.tokens, cell: (r) => fmtNum(r.tokens) },
+        { key: "cost", header: "Cost", sortValue: (r) => r.costUsd, cell: (r) => fmtCost(r.costUsd) },
       ]}
     />
   );
@@ -168,7 +170,7 @@ export function UsageDashboard({ mode, isAdmin = false, teams = [] }: { mode: Mo
             testId="timeline"
             csvHref={timeline.csvHref}
             loading={timeline.isLoading}
-            error={timeline.error}
+            error={timeline.error} onRetry={() => timeline.refetch()}
             empty={!timeline.data?.series.some((s) => s.values.some((v) => v > 0))}
           >
             {timeline.data ? (
@@ -182,10 +184,10 @@ export function UsageDashboard({ mode, isAdmin = false, teams = [] }: { mode: Mo
               />
             ) : null}
           </ChartCard>
-          <ChartCard title="Cost by team" testId="cost-by-team" csvHref={byTeam.csvHref} loading={byTeam.isLoading} error={byTeam.error} empty={empty(byTeam.data)}>
+          <ChartCard title="Cost by team" testId="cost-by-team" csvHref={byTeam.csvHref} loading={byTeam.isLoading} error={byTeam.error} onRetry={() => byTeam.refetch()} empty={empty(byTeam.data)}>
             {byTeam.data ? <SeriesChartView data={byTeam.data} unit="usd" testId="cost-by-team" title="Cost by team" variant="bar" budgetLines={teamBudgetLines} /> : null}
           </ChartCard>
-          <ChartCard title="Provider health" testId="provider-health" csvHref={health.csvHref} loading={health.isLoading} error={health.error} empty={!health.data?.providers.length}>
+          <ChartCard title="Provider health" testId="provider-health" csvHref={health.csvHref} loading={health.isLoading} error={health.error} onRetry={() => health.refetch()} empty={!health.data?.providers.length}>
             {health.data ? <HealthView data={health.data} testId="provider-health" /> : null}
           </ChartCard>
         </>
@@ -196,7 +198,7 @@ export function UsageDashboard({ mode, isAdmin = false, teams = [] }: { mode: Mo
           testId="cost-by-team"
           csvHref={byTeam.csvHref}
           loading={byTeam.isLoading}
-          error={byTeam.error}
+          error={byTeam.error} onRetry={() => byTeam.refetch()}
           empty={empty(byTeam.data)}
           actions={
             <button type="button" className="btn small" onClick={() => setVariant(variant === "bar" ? "area" : "bar")} aria-label="Switch between bars and areas">
@@ -209,26 +211,26 @@ export function UsageDashboard({ mode, isAdmin = false, teams = [] }: { mode: Mo
       ) : null}
       {mode !== "overview" ? (
         <>
-          <div className="grid" style={{ gridTemplateColumns: "repeat(auto-fit, minmax(380px, 1fr))" }}>
+          <div className="grid" style={{ gridTemplateColumns: "repeat(auto-fit, minmax(min(380px, 100%), 1fr))" }}>
             <ChartCard
               title={teamName ? `Cost by model — ${teamName}` : "Cost by model"}
               testId="cost-by-model"
               csvHref={byModel.csvHref}
               loading={byModel.isLoading}
-              error={byModel.error}
+              error={byModel.error} onRetry={() => byModel.refetch()}
               empty={empty(byModel.data)}
             >
               {byModel.data ? <SeriesChartView data={byModel.data} unit="usd" testId="cost-by-model" title="Cost by model" variant="bar" budgetLines={dailyBudgets} /> : null}
             </ChartCard>
-            <ChartCard title="Tokens by model" testId="tokens-by-model" csvHref={tokens.csvHref} loading={tokens.isLoading} error={tokens.error} empty={empty(tokens.data)}>
+            <ChartCard title="Tokens by model" testId="tokens-by-model" csvHref={tokens.csvHref} loading={tokens.isLoading} error={tokens.error} onRetry={() => tokens.refetch()} empty={empty(tokens.data)}>
               {tokens.data ? <SeriesChartView data={tokens.data} unit="tokens" testId="tokens-by-model" title="Tokens by model" variant="area" /> : null}
             </ChartCard>
           </div>
-          <div className="grid" style={{ gridTemplateColumns: "repeat(auto-fit, minmax(380px, 1fr))" }}>
-            <ChartCard title="Top apps by cost" testId="top-apps" csvHref={topApps.csvHref} loading={topApps.isLoading} error={topApps.error} empty={!topApps.data?.rows.length}>
+          <div className="grid" style={{ gridTemplateColumns: "repeat(auto-fit, minmax(min(380px, 100%), 1fr))" }}>
+            <ChartCard title="Top apps by cost" testId="top-apps" csvHref={topApps.csvHref} loading={topApps.isLoading} error={topApps.error} onRetry={() => topApps.refetch()} empty={!topApps.data?.rows.length}>
               {topApps.data ? <TopTable data={topApps.data} testId="top-apps-table" label="Top apps by cost" /> : null}
             </ChartCard>
-            <ChartCard title="Top keys by cost" testId="top-keys" csvHref={topKeys.csvHref} loading={topKeys.isLoading} error={topKeys.error} empty={!topKeys.data?.rows.length}>
+            <ChartCard title="Top keys by cost" testId="top-keys" csvHref={topKeys.csvHref} loading={topKeys.isLoading} error={topKeys.error} onRetry={() => topKeys.refetch()} empty={!topKeys.data?.rows.length}>
               {topKeys.data ? <TopTable data={topKeys.data} testId="top-keys-table" label="Top keys by cost" /> : null}
             </ChartCard>
           </div>

@@ -1,17 +1,11 @@
-/** Number formatting shared by the log and chart views. */
+/** Number formatting shared by the log and chart views (dollars and counts: components/ui/numbers.ts). */
+import { fmtCount, fmtUsd } from "@/components/ui/numbers";
 export function fmtCost(usd: number | null | undefined): string {
-  if (usd === null || usd === undefined) return "—";
-  if (usd === 0) return "$0";
-  if (Math.abs(usd) < 0.01) return `$${usd.toFixed(5)}`;
-  return `$${usd.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+  return fmtUsd(usd);
 }
 
 export function fmtNum(n: number | null | undefined): string {
-  if (n === null || n === undefined) return "—";
-  if (Math.abs(n) >= 1e9) return `${(n / 1e9).toFixed(1)}B`;
-  if (Math.abs(n) >= 1e6) return `${(n / 1e6).toFixed(1)}M`;
-  if (Math.abs(n) >= 1e4) return `${(n / 1e3).toFixed(1)}k`;
-  return n.toLocaleString("en-US");
+  return fmtCount(n);
 }
 
 export function fmtMs(ms: number | null | undefined): string {

@@ -7,12 +7,15 @@ import { Badge, ErrorAlert, SkeletonRows } from "@/components/ui";
 import { fmtCost, fmtMs, fmtNum } from "./format";
 import type { LogDetail } from "./types";
 import { OUTCOME_TONE, statusTone } from "./tones";
+import type { PromptView } from "@/components/prompts/types";
 
 const PATHS: Record<string, string> = { "chat.completions": "/v1/chat/completions", messages: "/v1/messages", embeddings: "/v1/embeddings" };
 
 /** A curl that replays the call: the key is a $PORTICO_KEY placeholder, never a secret. */
-export function curlFor(d: Pick<LogDetail, "endpoint" | "routeAlias" | "stream" | "bodies">, origin: string): string {
-  const path = PATHS[d.endpoint] ?? `/v1/${d.endpoint}`;
+export function curlFor(d: Pick<LogDetail, "endpoint" | "routeAlias" | "stream" | "bodies"> & { apiSlug?: string | null }, origin: string, variables: string[] = []): string {
+  // A prompt API is called at /v1/apis/{slug} with its variables as the body (no model, no messages).
+  const prompt = d.endpoint === "prompt";
+  const path = prompt ? `/v1/apis/${d.apiSlug ?? "API_SLUG"}` : (PATHS[d.endpoint] ?? `/v1/${d.endpoint}`);
   let body = d.bodies?.reqBody ?? null;
   if (body) {
     try {
@@ -20,13 +23,16 @@ export function curlFor(d: Pick<LogDetail, "endpoint" | "routeAlias" | "stream" 
     } catch {
       /* truncated body: send as stored */
     }
+  } else if (prompt) {
+    body = JSON.stringify(Object.fromEntries((variables.length ? variables : ["variable"]).map((v) => [v, "…"])));
   } else if (d.endpoint === "embeddings") {
     body = JSON.stringify({ model: d.routeAlias ?? "MODEL", input: "…" });
   } else {
     body = JSON.stringify({ model: d.routeAlias ?? "MODEL", messages: [{ role: "user", content: "…" }], ...(d.stream ? { stream: true } : {}) });
   }
   const auth = d.endpoint === "messages" ? `-H "x-api-key: $PORTICO_KEY"` : `-H "Authorization: Bearer $PORTICO_KEY"`;
-  return `curl ${origin}${path} \\\n  ${auth} \\\n  -H "Content-Type: application/json" \\\n  -d '${body.replace(/'/g, "'\\''")}'`;
+  const accept = prompt && d.stream ? ` \\\n  -H "Accept: text/event-stream"` : "";
+  return `curl ${origin}${path} \\\n  ${auth}${accept} \\\n  -H "Content-Type: application/json" \\\n  -d '${body.replace(/'/g, "'\\''")}'`;
 }
 
 const noSubscribe = () => () => {};
@@ -50,9 +56,17 @@ export function LogDetailDrawer({ id, base, onClose }: { id: string | null; base
   const origin = useSyncExternalStore(noSubscribe, () => window.location.origin, () => "http://localhost:3000");
   const [copied, setCopied] = useState(false);
   const d = q.data;
+  // Prompt-API calls carry no stored body: name the prompt's variables in the replay instead (admin view only).
+  const promptQ = useQuery({
+    queryKey: ["telemetry", "log-prompt", d?.apiId],
+    queryFn: () => api<PromptView>(`/api/admin/prompts/${encodeURIComponent(d!.apiId!)}`),
+    enabled: !!d && d.endpoint === "prompt" && !d.bodies?.reqBody && !!d.apiId && base.startsWith("/api/admin"),
+    retry: false,
+  });
+  const variables = promptQ.data?.draft.variables.map((v) => v.name) ?? [];
   return (
     <Drawer open={!!id} title="Request detail" onClose={onClose} testId="log-detail">
-      <ErrorAlert error={q.error} />
+      <ErrorAlert error={q.error} onRetry={() => q.refetch()} />
       {q.isLoading || !d ? (
         <SkeletonRows />
       ) : (
@@ -141,14 +155,14 @@ export function LogDetailDrawer({ id, base, onClose }: { id: string | null; base
                 className="btn small"
                 data-testid="copy-curl"
                 onClick={() => {
-                  void navigator.clipboard?.writeText(curlFor(d, origin)).then(() => setCopied(true));
+                  void navigator.clipboard?.writeText(curlFor(d, origin, variables)).then(() => setCopied(true));
                 }}
               >
                 {copied ? "Copied" : "Copy as curl"}
               </button>
             </div>
             <pre data-testid="log-curl" style={{ whiteSpace: "pre-wrap" }}>
-              {curlFor(d, origin)}
+              {curlFor(d, origin, variables)}
             </pre>
             <p className="muted small" style={{ margin: 0 }}>
               The key is left as <span className="mono">$PORTICO_KEY</span>: no secret is ever shown.

@@ -80,8 +80,10 @@ function CaptureRow({ row }: { row: LogSettings["capture"][number] }) {
         <input
           type="checkbox"
           aria-label={`Store bodies of ${row.name}`}
-          checked={row.captureBodies}
+          // Ticks at once (the value being saved); back to the stored value if the save fails.
+          checked={m.isPending ? m.variables : row.captureBodies}
           disabled={m.isPending}
+          data-testid={`capture-${row.slug}`}
           onChange={(e) => m.mutate(e.target.checked)}
         />
       </td>
@@ -112,7 +114,7 @@ export function LogSettingsSection() {
       <h2 id="logs-settings-heading" style={{ margin: 0 }}>
         Request logs
       </h2>
-      <ErrorAlert error={q.error} />
+      <ErrorAlert error={q.error} onRetry={() => q.refetch()} />
       {!d ? (
         <SkeletonRows rows={3} />
       ) : (

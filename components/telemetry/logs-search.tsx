@@ -1,6 +1,7 @@
 "use client";
 import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import { useMemo, useState } from "react";
+import Link from "next/link";
 import { api } from "@/components/api";
 import { withQuery } from "@/components/admin/query";
 import { useUrlState } from "@/components/admin/url-state";
@@ -16,9 +17,9 @@ import type { Facets, LogItem } from "./types";
 const FILTER_KEYS = ["range", "from", "to", "teamId", "appId", "keyId", "apiId", "route", "model", "providerId", "endpoint", "status", "outcome", "cache", "minLatency", "minCost", "q", "sort"] as const;
 type FilterKey = (typeof FILTER_KEYS)[number];
 
+/** Date and time on one short line ("Dec 2, 14:03:07"): rows of several days must not look alike. */
 function time(ms: number): string {
-  const d = new Date(ms);
-  return new Date().toDateString() === d.toDateString() ? d.toLocaleTimeString() : d.toLocaleString();
+  return new Date(ms).toLocaleString(undefined, { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", second: "2-digit" });
 }
 
 /** datetime-local value ↔ epoch ms in the browser's zone. */
@@ -103,6 +104,13 @@ export function LogsSearch({ base = "/api/admin/logs", isAdmin = false, title = 
   const fc = facets.data;
   const custom = !!filters.from;
   const active = FILTER_KEYS.filter((k) => k !== "range" && k !== "sort" && filters[k]).length;
+  // Why a text search may find nothing: bodies are searchable only where capture is on (off by default).
+  const capture = useQuery({
+    queryKey: ["telemetry", "log-settings"],
+    queryFn: () => api<{ capture: { captureBodies: boolean }[] }>("/api/admin/logs/settings"),
+    enabled: isAdmin && !!filters.q && !q.isLoading && !items.length,
+  });
+  const captureOn = isAdmin ? !!capture.data?.capture.some((c) => c.captureBodies) : false;
 
   return (
     <div className="stack">
@@ -215,7 +223,7 @@ export function LogsSearch({ base = "/api/admin/logs", isAdmin = false, title = 
           ) : null}
         </div>
       </form>
-      <ErrorAlert error={q.error} />
+      <ErrorAlert error={q.error} onRetry={() => q.refetch()} />
       {q.isLoading ? (
         <SkeletonRows rows={8} />
       ) : items.length ? (
@@ -244,20 +252,22 @@ export function LogsSearch({ base = "/api/admin/logs", isAdmin = false, title = 
               <tbody>
                 {items.map((r) => (
                   <tr key={r.id} data-testid="log-row" data-id={r.id} onClick={() => setOpenId(r.id)} style={{ cursor: "pointer" }}>
-                    <td className="small" title={new Date(r.at).toISOString()}>
-                      <button type="button" className="btn small" style={{ padding: "0 4px", border: 0, background: "none", color: "var(--accent)" }} aria-label={`Open request ${r.id}`}>
+                    <td className="small nowrap" title={new Date(r.at).toISOString()}>
+                      {/* The accessible name starts with the visible text (WCAG 2.5.3), then says what it opens. */}
+                      <button type="button" className="btn small link-btn">
                         {time(r.at)}
+                        <span className="sr-only">, open request {r.id}</span>
                       </button>
                       <div className="muted mono" style={{ fontSize: 11 }}>
                         {r.endpoint}
                         {r.stream ? " · stream" : ""}
                       </div>
                     </td>
-                    <td>
+                    <td className="nowrap">
                       <Badge tone={statusTone(r.status)}>{r.status}</Badge> <Badge tone={OUTCOME_TONE[r.outcome]}>{r.outcome}</Badge>
                       {r.cache === "hit" ? <Badge tone="ok">cache</Badge> : null}
                     </td>
-                    <td className="mono small">{r.routeAlias ?? "—"}</td>
+                    <td className="mono small nowrap">{r.routeAlias ?? "—"}</td>
                     <td className="small">
                       {r.teamName ?? <span className="muted">—</span>}
                       <div className="muted" style={{ fontSize: 11 }}>
@@ -268,14 +278,14 @@ export function LogsSearch({ base = "/api/admin/logs", isAdmin = false, title = 
                       {r.providerName ?? r.providerType ?? "—"} / <span className="mono">{r.upstreamModel ?? "?"}</span>
                       {r.attempts.length > 1 ? <div className="muted" style={{ fontSize: 11 }}>{r.attempts.length} attempts</div> : null}
                     </td>
-                    <td className="small">
+                    <td className="small nowrap">
                       {fmtMs(r.latencyMs)}
                       {r.ttftMs !== null ? <div className="muted" style={{ fontSize: 11 }}>TTFT {fmtMs(r.ttftMs)}</div> : null}
                     </td>
-                    <td className="small">
+                    <td className="small nowrap">
                       {fmtNum(r.tokensIn)} / {fmtNum(r.tokensOut)}
                     </td>
-                    <td className="small">{fmtCost(r.costUsd)}</td>
+                    <td className="small nowrap">{fmtCost(r.costUsd)}</td>
                     <td className="small" style={{ maxWidth: 260 }}>
                       {r.errorCode ? <span className="mono">{r.errorCode}</span> : null}
                       {r.errorMessage ? <div className="muted">{r.errorMessage.length > 120 ? r.errorMessage.slice(0, 120) + "…" : r.errorMessage}</div> : null}
@@ -289,7 +299,18 @@ export function LogsSearch({ base = "/api/admin/logs", isAdmin = false, title = 
         </>
       ) : (
         <EmptyState title={active || filters.q ? "No calls match these filters" : "No requests in this time range"}>
-          {active || filters.q ? (
+          {filters.q && !captureOn ? (
+            <span data-testid="capture-off-hint">
+              Text search reads request ids, models and error messages. Prompt and response text is searchable only for APIs with body capture on,{" "}
+              {isAdmin ? (
+                <>
+                  and it is off for every API (the default). Turn it on per API in <Link href="/admin/settings#logs-settings-heading">Settings → Request logs</Link>.
+                </>
+              ) : (
+                <>which is off by default; a platform admin can turn it on per API.</>
+              )}
+            </span>
+          ) : active || filters.q ? (
             <>Widen the time range or clear a filter.</>
           ) : (
             <>

@@ -49,6 +49,7 @@ export interface LogItem {
 }
 
 export interface LogDetail extends LogItem {
+  apiSlug: string | null;
   /** reqBytes/resBytes: original sizes; *StoredBytes: what was kept; truncated: the capture limit cut a body */
   bodies: {
     reqBody: string | null;

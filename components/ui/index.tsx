@@ -1,5 +1,6 @@
 "use client";
-import { useEffect, useRef } from "react";
+import { useRef } from "react";
+import { useModal } from "./modal";
 
 export function PageHeader({ title, description, actions }: { title: string; description?: string; actions?: React.ReactNode }) {
   return (
@@ -28,12 +29,18 @@ export function Badge({ tone, children }: { tone?: BadgeTone; children: React.Re
   return <span className={`badge${tone ? ` ${tone}` : ""}`}>{children}</span>;
 }
 
-export function ErrorAlert({ error }: { error: unknown }) {
+/** An error message; with `onRetry` (failed loads) a Retry button runs the request again. */
+export function ErrorAlert({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
   if (!error) return null;
   const msg = error instanceof Error ? error.message : String(error);
   return (
-    <div className="alert error" role="alert">
-      {msg}
+    <div className="alert error row" role="alert" style={{ justifyContent: "space-between" }}>
+      <span>{msg}</span>
+      {onRetry ? (
+        <button type="button" className="btn small" onClick={onRetry} data-testid="retry">
+          Retry
+        </button>
+      ) : null}
     </div>
   );
 }
@@ -49,26 +56,19 @@ export function Field({ label, hint, error, children, htmlFor }: { label: string
   );
 }
 
-export function Dialog({ open, title, onClose, children }: { open: boolean; title: string; onClose: () => void; children: React.ReactNode }) {
+/**
+ * A modal dialog. Escape or a backdrop click dismiss it, after a confirmation when `confirmDismiss`
+ * is a message (a key shown once) or when something was typed into it; buttons inside call `onClose` directly.
+ */
+export function Dialog({ open, title, onClose, children, confirmDismiss }: { open: boolean; title: string; onClose: () => void; children: React.ReactNode; confirmDismiss?: string | false }) {
   const ref = useRef<HTMLDivElement>(null);
-  // Keep the latest onClose in a ref: callers pass inline arrows, and re-running the
-  // effect on every render would steal focus back to the first field on each keystroke.
-  const closeRef = useRef(onClose);
-  useEffect(() => {
-    closeRef.current = onClose;
-  });
-  useEffect(() => {
-    if (!open) return;
-    const onKey = (e: KeyboardEvent) => e.key === "Escape" && closeRef.current();
-    window.addEventListener("keydown", onKey);
-    ref.current?.querySelector<HTMLElement>("input,select,textarea,button")?.focus();
-    return () => window.removeEventListener("keydown", onKey);
-  }, [open]);
+  const { dismiss, confirmBar } = useModal(open, ref, onClose, confirmDismiss);
   if (!open) return null;
   return (
-    <div className="dialog-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
+    <div className="dialog-backdrop" onMouseDown={(e) => e.target === e.currentTarget && dismiss()}>
       <div className="dialog" role="dialog" aria-modal="true" aria-label={title} ref={ref}>
         <h2>{title}</h2>
+        {confirmBar}
         {children}
       </div>
     </div>

@@ -31,4 +31,13 @@ describe("admin OpenAPI document", () => {
     expect(paths.filter((p) => !ADMIN_API_PATHS.includes(p))).toEqual([]);
     expect(ADMIN_API_PATHS.filter((p) => !paths.includes(p))).toEqual([]);
   });
+
+  it("takes response bodies from the route contracts (lib/contracts)", () => {
+    const doc = adminOpenApi("http://localhost:3000");
+    type Schema = { properties?: Record<string, { type?: unknown; anyOf?: unknown[] }>; required?: string[] };
+    const op = (doc.paths["/api/admin/providers/{id}/test"] as Record<string, { responses: Record<string, { content: Record<string, { schema: Schema }> }> }>).post!;
+    const schema = op.responses["200"]!.content["application/json"]!.schema;
+    expect(schema.required).toEqual(expect.arrayContaining(["ok", "status", "latencyMs", "model", "message"]));
+    expect(JSON.stringify(schema.properties!.model)).toContain("null");
+  });
 });

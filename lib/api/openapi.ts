@@ -24,6 +24,7 @@ import { createBudgetInput, createLimitInput, updateBudgetInput, updateLimitInpu
 import { promptSpecInput } from "@/lib/prompts/spec";
 import { publishInput, rollbackInput, tryInput } from "@/lib/services/prompts";
 import { configRunInput } from "@/lib/config/service";
+import { RESPONSES } from "@/lib/contracts";
 
 /**
  * The admin API's OpenAPI 3.1 document. Request bodies come from the same zod
@@ -82,6 +83,7 @@ const P: Record<string, PathDef> = {
     get: { summary: "Provider presets (vendors, base URLs, auth, known models with prices)", role: "admin" },
     post: { summary: "Add a vendor from its preset: the provider and its models in one step", role: "admin", body: createFromPresetInput, status: 201 },
   },
+  "/api/admin/providers/{id}/test": { post: { summary: "Test connection: one tiny chat call to the provider with its stored key", role: "admin", body: z.strictObject({ model: z.string().optional() }) } },
   "/api/admin/models": {
     get: { summary: "List models with prices", role: "admin" },
     post: { summary: "Create a model", role: "admin", body: createModelInput, status: 201 },
@@ -251,12 +253,20 @@ const errorSchema = {
   },
 };
 
-function jsonSchema(s: ZodType): unknown {
+function jsonSchema(s: ZodType, io: "input" | "output" = "input"): unknown {
   try {
-    return z.toJSONSchema(s, { io: "input", unrepresentable: "any" });
+    return z.toJSONSchema(s, { io, unrepresentable: "any" });
   } catch {
     return { type: "object" };
   }
+}
+
+function responseSchema(path: string, method: string): unknown {
+  const s = RESPONSES[path]?.[method as "get"];
+  if (!s) return { type: "object" };
+  const { $schema: _drop, ...rest } = jsonSchema(s, "output") as Record<string, unknown>;
+  void _drop;
+  return rest;
 }
 
 export function adminOpenApi(serverUrl: string) {
@@ -266,7 +276,8 @@ export function adminOpenApi(serverUrl: string) {
     paths[path] = {};
     for (const [method, op] of Object.entries(ops) as [string, Op][]) {
       const responses: Record<string, unknown> = {
-        [String(op.status ?? 200)]: { description: "Success", content: { "application/json": { schema: { type: "object" } } } },
+        // Response bodies from the route contracts (lib/contracts) where defined, else a bare object for now.
+        [String(op.status ?? 200)]: { description: "Success", content: { "application/json": { schema: responseSchema(path, method) } } },
         "401": { $ref: "#/components/responses/Error" },
         "403": { $ref: "#/components/responses/Error" },
       };

@@ -1,53 +1,30 @@
 /**
- * Diffs between prompt versions: a line diff (LCS) of the system prompt and the
+ * Diffs between prompt versions: a line diff (jsdiff) of the system prompt and the
  * user template, and a field diff of everything else.
  */
+import { diffLines } from "diff";
 import type { PromptSpec } from "@/lib/db/schema/prompts";
 
 export type DiffLine = { op: "same" | "add" | "del"; text: string };
 
-const MAX_CELLS = 4_000_000;
+/** Past this many edits jsdiff gives up; the diff is then shown as delete-all/add-all. */
+const MAX_EDIT_LENGTH = 2_000;
 
-/** Line diff by longest common subsequence; falls back to delete-all/add-all for huge inputs. */
+function lines(s: string): string[] {
+  return s === "" ? [] : s.split("\n");
+}
+
+/** Line diff (jsdiff's Myers diff); falls back to delete-all/add-all when the versions share almost nothing. */
 export function lineDiff(a: string, b: string): DiffLine[] {
-  const x = a === "" ? [] : a.split("\n");
-  const y = b === "" ? [] : b.split("\n");
-  // Trim a common prefix and suffix first: versions usually differ in a few lines.
-  let start = 0;
-  while (start < x.length && start < y.length && x[start] === y[start]) start++;
-  let endX = x.length;
-  let endY = y.length;
-  while (endX > start && endY > start && x[endX - 1] === y[endY - 1]) {
-    endX--;
-    endY--;
+  // A trailing newline on every line so the last line compares like the others.
+  const changes = diffLines(lines(a).map((l) => l + "\n").join(""), lines(b).map((l) => l + "\n").join(""), { maxEditLength: MAX_EDIT_LENGTH });
+  if (!changes) return [...lines(a).map((text) => ({ op: "del" as const, text })), ...lines(b).map((text) => ({ op: "add" as const, text }))];
+  const out: DiffLine[] = [];
+  for (const c of changes) {
+    const op = c.added ? "add" : c.removed ? "del" : "same";
+    for (const text of c.value.replace(/\n$/, "").split("\n")) out.push({ op, text });
   }
-  const head: DiffLine[] = x.slice(0, start).map((text) => ({ op: "same", text }));
-  const tail: DiffLine[] = x.slice(endX).map((text) => ({ op: "same", text }));
-  const xs = x.slice(start, endX);
-  const ys = y.slice(start, endY);
-  const mid: DiffLine[] = [];
-  if (xs.length * ys.length > MAX_CELLS) {
-    xs.forEach((text) => mid.push({ op: "del", text }));
-    ys.forEach((text) => mid.push({ op: "add", text }));
-    return [...head, ...mid, ...tail];
-  }
-  const n = xs.length;
-  const m = ys.length;
-  const L: number[][] = Array.from({ length: n + 1 }, () => new Array<number>(m + 1).fill(0));
-  for (let i = n - 1; i >= 0; i--) for (let j = m - 1; j >= 0; j--) L[i]![j] = xs[i] === ys[j] ? L[i + 1]![j + 1]! + 1 : Math.max(L[i + 1]![j]!, L[i]![j + 1]!);
-  let i = 0;
-  let j = 0;
-  while (i < n && j < m) {
-    if (xs[i] === ys[j]) {
-      mid.push({ op: "same", text: xs[i]! });
-      i++;
-      j++;
-    } else if (L[i + 1]![j]! >= L[i]![j + 1]!) mid.push({ op: "del", text: xs[i++]! });
-    else mid.push({ op: "add", text: ys[j++]! });
-  }
-  while (i < n) mid.push({ op: "del", text: xs[i++]! });
-  while (j < m) mid.push({ op: "add", text: ys[j++]! });
-  return [...head, ...mid, ...tail];
+  return out;
 }
 
 export interface FieldChange {

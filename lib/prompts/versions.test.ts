@@ -32,6 +32,16 @@ describe("diff", () => {
     ]);
     expect(lineDiff("", "x")).toEqual([{ op: "add", text: "x" }]);
     expect(lineDiff("same", "same")).toEqual([{ op: "same", text: "same" }]);
+    expect(lineDiff("x\n\ny", "x\ny")).toEqual([
+      { op: "same", text: "x" },
+      { op: "del", text: "" },
+      { op: "same", text: "y" },
+    ]);
+    // Versions that share nothing and are huge: delete-all/add-all instead of an unbounded search.
+    const big = (p: string) => Array.from({ length: 3000 }, (_, i) => `${p}${i}`).join("\n");
+    const d = lineDiff(big("a"), big("b"));
+    expect(d.filter((l) => l.op === "del")).toHaveLength(3000);
+    expect(d.filter((l) => l.op === "add")).toHaveLength(3000);
   });
   it("field diff of params, variables, output and route", () => {
     const a: PromptSpec = { routeAlias: "r1", params: { temperature: 0.2 }, systemPrompt: "S", userTemplate: "U {{x}}", variables: [{ name: "x", type: "string", required: true }], outputMode: "text", outputSchema: null, streaming: false };

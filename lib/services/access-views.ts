@@ -9,6 +9,7 @@ import { alias } from "drizzle-orm/sqlite-core";
 import type { Db } from "@/lib/db/client";
 import { apis, apiKeys, apps, subscriptions, teams, users, type Api, type ApiKey, type App, type SubscriptionState } from "@/lib/db/schema";
 import { isAdmin, teamRoleOf, type Actor } from "@/lib/auth/actor";
+import type { KeyStatus, KeyView } from "@/lib/contracts/keys";
 
 export type Reader = Pick<Db, "select">;
 
@@ -46,21 +47,8 @@ export function inIds(col: Parameters<typeof inArray>[0], ids: string[]): SQL {
 
 // ---------------------------------------------------------------- keys
 
-export type KeyStatus = "active" | "revoked" | "expired";
-
-/** What the API shows of a key: never the hash; the plaintext only once, from create/rotate. */
-export interface KeyView {
-  id: string;
-  appId: string | null;
-  name: string;
-  prefix: string;
-  createdAt: number;
-  lastUsedAt: number | null;
-  expiresAt: number | null;
-  revokedAt: number | null;
-  status: KeyStatus;
-  rotatedFromId: string | null;
-}
+// The shapes are defined once in lib/contracts/keys.ts (OpenAPI and UI types derive from them).
+export type { KeyStatus, KeyView } from "@/lib/contracts/keys";
 
 export function keyStatus(k: Pick<ApiKey, "revokedAt" | "expiresAt">, now = Date.now()): KeyStatus {
   if (k.revokedAt) return "revoked";

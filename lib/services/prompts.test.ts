@@ -58,6 +58,8 @@ describe("prompt services", () => {
     expect(caught(() => P.publishPrompt({ actor: t.actors.taA, apiId: promptApiId })).status).toBe(422);
     P.savePromptDraft({ actor: t.actors.taA, apiId: promptApiId, input: SPEC });
     expect(P.publishPrompt({ actor: t.actors.taA, apiId: promptApiId, input: { note: "v1" } }).published).toBe(1);
+    // Publishing again with no change is refused instead of adding an identical v2.
+    expect(caught(() => P.publishPrompt({ actor: t.actors.taA, apiId: promptApiId })).status).toBe(409);
     P.savePromptDraft({ actor: t.actors.taA, apiId: promptApiId, input: { ...SPEC, systemPrompt: "Be very brief." } });
     const v2 = P.publishPrompt({ actor: t.actors.admin, apiId: promptApiId });
     expect(v2.published).toBe(2);

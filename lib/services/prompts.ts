@@ -177,6 +177,11 @@ export function publishPrompt({ actor, apiId, input }: { actor: Actor; apiId: st
   const row = promptRow(apiId);
   if (!row) throw new ValidationError("Save the prompt draft before publishing it.", [{ field: "userTemplate", message: "Nothing saved yet." }]);
   const spec = parseSpec(specOfRow(row), true);
+  // Publishing an unchanged draft would add a version identical to the one served.
+  const served = row.currentVersion !== null ? versionRows(row.id).find((v) => v.version === row.currentVersion) : undefined;
+  if (served && sameSpec(specOfRow(row), specOfRow(served))) {
+    throw new ConflictError(`Nothing changed since v${served.version}: edit the draft before publishing a new version.`, { currentVersion: served.version });
+  }
   const db = getDb();
   const routePlan = checkRouteUse(db, actor, api.teamId, [spec.routeAlias], () => "routeAlias");
   const now = Date.now();

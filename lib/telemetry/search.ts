@@ -201,7 +201,9 @@ export function getLogDetail({ actor, id, portal = false }: { actor: Actor; id: 
   const body = sqlite
     .prepare("SELECT req_body AS reqBody, res_body AS resBody, req_bytes AS reqBytes, res_bytes AS resBytes, truncated FROM request_bodies WHERE request_id = ?")
     .get(id) as { reqBody: string | null; resBody: string | null; reqBytes: number; resBytes: number; truncated: number } | undefined;
-  return { ...toLogItem(row), bodies: body ? bodyView(body) : null };
+  // The API's slug lets the detail view replay a prompt-API call at /v1/apis/{slug}.
+  const apiSlug = row.apiId ? ((sqlite.prepare("SELECT slug FROM apis WHERE id = ?").get(row.apiId) as { slug: string } | undefined)?.slug ?? null) : null;
+  return { ...toLogItem(row), apiSlug, bodies: body ? bodyView(body) : null };
 }
 
 /**

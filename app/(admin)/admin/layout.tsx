@@ -9,7 +9,7 @@ export default async function AdminLayout({ children }: { children: React.ReactN
   const { actor, allowed, role } = await pageActor("team_admin", "/admin");
   if (!allowed) {
     return (
-      <main className="main" style={{ margin: "40px auto" }}>
+      <main className="main" id="main" tabIndex={-1} style={{ margin: "40px auto" }}>
         <Forbidden need="admin or team admin" />
       </main>
     );
@@ -17,12 +17,12 @@ export default async function AdminLayout({ children }: { children: React.ReactN
   return (
     <div className="shell">
       <AdminSidebar role={role === "admin" ? "admin" : "team_admin"} />
-      <div className="main">
+      <main className="main" id="main" tabIndex={-1}>
         <div className="row" style={{ justifyContent: "flex-end", marginBottom: 8 }}>
           <UserMenu name={actor.name} email={actor.email} role={role} />
         </div>
         {children}
-      </div>
+      </main>
     </div>
   );
 }

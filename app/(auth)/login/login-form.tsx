@@ -2,7 +2,12 @@
 import { signIn } from "next-auth/react";
 import { useState } from "react";
 
-export function LoginForm({ callbackUrl, initialError, ssoName }: { callbackUrl: string; initialError?: string; ssoName?: string }) {
+/** Where to go after signing in without a callback URL: admins and team admins to the dashboard, developers to the catalog. */
+export function landingFor(role: string | undefined): string {
+  return role === "admin" || role === "team_admin" ? "/admin" : "/";
+}
+
+export function LoginForm({ callbackUrl, explicitCallback = true, initialError, ssoName }: { callbackUrl: string; explicitCallback?: boolean; initialError?: string; ssoName?: string }) {
   const [error, setError] = useState(initialError);
   const [busy, setBusy] = useState(false);
 
@@ -19,7 +24,12 @@ export function LoginForm({ callbackUrl, initialError, ssoName }: { callbackUrl:
         callbackUrl,
       });
       if (res?.ok && !res.error) {
-        window.location.href = callbackUrl;
+        let target = callbackUrl;
+        if (!explicitCallback) {
+          const me = await fetch("/api/me", { credentials: "same-origin" }).then((r) => (r.ok ? (r.json() as Promise<{ role?: string }>) : null)).catch(() => null);
+          target = landingFor(me?.role);
+        }
+        window.location.href = target;
         return;
       }
       if (res?.status === 429) setError("Too many failed sign-in attempts. Wait 15 minutes and try again.");

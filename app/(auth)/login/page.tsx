@@ -15,7 +15,7 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
   const sso = !!(process.env.PORTICO_OIDC_ISSUER && process.env.PORTICO_OIDC_CLIENT_ID && process.env.PORTICO_OIDC_CLIENT_SECRET);
   const cb = sp.callbackUrl && sp.callbackUrl.startsWith("/") && !sp.callbackUrl.startsWith("//") ? sp.callbackUrl : "/";
   return (
-    <div className="login-wrap">
+    <main className="login-wrap" id="main" tabIndex={-1}>
       <div className="card login-card stack">
         <div className="row">
           <img src="/favicon.svg" width={32} height={32} alt="" />
@@ -26,10 +26,11 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
         </div>
         <LoginForm
           callbackUrl={cb}
+          explicitCallback={cb !== "/" || sp.callbackUrl === "/"}
           initialError={sp.error ? (ERRORS[sp.error] ?? "Sign-in failed. Try again.") : undefined}
           ssoName={sso ? process.env.PORTICO_OIDC_NAME || "SSO" : undefined}
         />
       </div>
-    </div>
+    </main>
   );
 }

@@ -9,6 +9,7 @@ import { useUrlState } from "../url-state";
 import type { AuditRow, TeamRow } from "../types";
 import { AuditFilters, KNOWN_TARGET_TYPES, dayToMs, type AuditFilterValues } from "./audit-filters";
 import { AuditDetail } from "./audit-detail";
+import { targetLabel } from "./target-label";
 
 export function AuditPage() {
   const url = useUrlState();
@@ -41,22 +42,28 @@ export function AuditPage() {
   const filtered = Object.values(values).some(Boolean);
 
   const columns: Column<AuditRow>[] = [
-    { key: "time", header: "Time", cell: (r) => <span style={{ whiteSpace: "nowrap" }}>{formatTime(r.at)}</span> },
-    { key: "actor", header: "Actor", cell: (r) => r.actorEmail },
-    { key: "action", header: "Action", cell: (r) => <code>{r.action}</code> },
+    { key: "time", header: "Time", sortValue: (r) => r.at, cell: (r) => <span style={{ whiteSpace: "nowrap" }}>{formatTime(r.at)}</span> },
+    { key: "actor", header: "Actor", sortValue: (r) => r.actorEmail, cell: (r) => r.actorEmail },
+    { key: "action", header: "Action", sortValue: (r) => r.action, cell: (r) => <code>{r.action}</code> },
     {
       key: "target",
       header: "Target",
-      cell: (r) => (
-        <>
-          {r.targetType} <span className="muted mono">{r.targetId ?? ""}</span>
-        </>
-      ),
+      cell: (r) => {
+        const name = targetLabel(r);
+        return (
+          <>
+            {r.targetType} {name ? <b>{name}</b> : null}{" "}
+            <span className="muted mono small" title={r.targetId ?? undefined}>
+              {name ? "" : (r.targetId ?? "")}
+            </span>
+          </>
+        );
+      },
     },
     { key: "team", header: "Team", cell: (r) => teamName(r.teamId) },
     {
       key: "view",
-      header: "",
+      header: <span className="sr-only">Details</span>,
       style: { textAlign: "right" },
       cell: (r) => (
         <button
@@ -82,7 +89,7 @@ export function AuditPage() {
         {list.isPending ? (
           <SkeletonRows />
         ) : list.isError ? (
-          <ErrorAlert error={list.error} />
+          <ErrorAlert error={list.error} onRetry={() => list.refetch()} />
         ) : list.items.length === 0 ? (
           <EmptyState title={filtered ? "No events match these filters" : "No audit events yet"}>
             {filtered ? "Widen the date range or clear a filter." : "Changes to users, teams, tokens and gateway settings will be recorded here."}

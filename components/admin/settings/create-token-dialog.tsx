@@ -40,7 +40,7 @@ export function CreateTokenDialog({ open, onClose }: { open: boolean; onClose: (
   }
   const created = m.data;
   return (
-    <Dialog open={open} title={created ? "Token created" : "New admin API token"} onClose={close}>
+    <Dialog open={open} title={created ? "Token created" : "New admin API token"} onClose={close} confirmDismiss={created ? "This token is shown only once. Close without copying it?" : undefined}>
       {created ? (
         <div className="stack" data-testid="token-created">
           <div className="alert warn" role="alert">

@@ -24,11 +24,11 @@ export function TokensSection() {
   const [now] = useState(() => Date.now());
 
   const columns: Column<AdminTokenRow>[] = [
-    { key: "name", header: "Name", cell: (t) => <b>{t.name}</b> },
+    { key: "name", header: "Name", sortValue: (t) => t.name, cell: (t) => <b>{t.name}</b> },
     { key: "prefix", header: "Prefix", cell: (t) => <code>{t.prefix}…</code> },
-    { key: "created", header: "Created", cell: (t) => <span className="muted">{formatTime(t.createdAt)}</span> },
-    { key: "used", header: "Last used", cell: (t) => <span className="muted">{t.lastUsedAt ? formatTime(t.lastUsedAt) : "never"}</span> },
-    { key: "expires", header: "Expires", cell: (t) => <span className="muted">{t.expiresAt ? formatTime(t.expiresAt) : "never"}</span> },
+    { key: "created", header: "Created", sortValue: (t) => t.createdAt, cell: (t) => <span className="muted">{formatTime(t.createdAt)}</span> },
+    { key: "used", header: "Last used", sortValue: (t) => t.lastUsedAt, cell: (t) => <span className="muted">{t.lastUsedAt ? formatTime(t.lastUsedAt) : "never"}</span> },
+    { key: "expires", header: "Expires", sortValue: (t) => t.expiresAt, cell: (t) => <span className="muted">{t.expiresAt ? formatTime(t.expiresAt) : "never"}</span> },
     { key: "status", header: "Status", cell: (t) => status(t, now) },
     {
       key: "actions",
@@ -61,7 +61,7 @@ export function TokensSection() {
       {tokens.isPending ? (
         <SkeletonRows rows={3} />
       ) : tokens.isError ? (
-        <ErrorAlert error={tokens.error} />
+        <ErrorAlert error={tokens.error} onRetry={() => tokens.refetch()} />
       ) : tokens.data.items.length === 0 ? (
         <EmptyState title="No admin API tokens">Create one when a script or CI job needs to call the admin API.</EmptyState>
       ) : (

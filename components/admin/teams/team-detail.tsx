@@ -10,7 +10,7 @@ import type { TeamDetail as Team } from "../types";
 import { TeamMembers } from "./team-members";
 import { TeamBudgets } from "@/components/policy/team-budgets";
 
-export function TeamDetail({ id, canManage }: { id: string; canManage: boolean }) {
+export function TeamDetail({ id, canManage, createAccounts }: { id: string; canManage: boolean; createAccounts?: { passwordMin: number } }) {
   const team = useQuery({ queryKey: qk.team(id), queryFn: () => api<Team>(`/api/admin/teams/${id}`) });
   if (team.isPending) return <SkeletonRows />;
   if (team.isError) {
@@ -45,7 +45,7 @@ export function TeamDetail({ id, canManage }: { id: string; canManage: boolean }
             <dd>{formatTime(t.updatedAt)}</dd>
           </dl>
         </div>
-        <TeamMembers team={t} canManage={canManage} />
+        <TeamMembers team={t} canManage={canManage} createAccounts={createAccounts} />
         <TeamBudgets teamId={t.id} canManage={canManage} />
       </div>
     </>

@@ -19,11 +19,11 @@ export function TeamsPage({ canCreate }: { canCreate: boolean }) {
   ) : null;
 
   const columns: Column<TeamRow>[] = [
-    { key: "name", header: "Team", cell: (t) => <Link href={`/admin/teams/${t.id}`}>{t.name}</Link> },
-    { key: "slug", header: "Slug", cell: (t) => <code>{t.slug}</code> },
+    { key: "name", header: "Team", sortValue: (t) => t.name, cell: (t) => <Link href={`/admin/teams/${t.id}`}>{t.name}</Link> },
+    { key: "slug", header: "Slug", sortValue: (t) => t.slug, cell: (t) => <code>{t.slug}</code> },
     { key: "description", header: "Description", cell: (t) => <span className="muted">{t.description || "—"}</span> },
-    { key: "members", header: "Members", cell: (t) => t.memberCount, style: { textAlign: "right" } },
-    { key: "created", header: "Created", cell: (t) => <span className="muted">{formatTime(t.createdAt)}</span> },
+    { key: "members", header: "Members", sortValue: (t) => t.memberCount, cell: (t) => t.memberCount, style: { textAlign: "right" } },
+    { key: "created", header: "Created", sortValue: (t) => t.createdAt, cell: (t) => <span className="muted">{formatTime(t.createdAt)}</span> },
   ];
 
   return (
@@ -36,7 +36,7 @@ export function TeamsPage({ canCreate }: { canCreate: boolean }) {
       {teams.isPending ? (
         <SkeletonRows />
       ) : teams.isError ? (
-        <ErrorAlert error={teams.error} />
+        <ErrorAlert error={teams.error} onRetry={() => teams.refetch()} />
       ) : teams.data.items.length === 0 ? (
         <EmptyState title="No teams yet">
           {canCreate ? "Use “New team” to create one, then add members and make one of them its team admin." : "You are not a member of any team yet."}

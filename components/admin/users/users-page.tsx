@@ -10,6 +10,7 @@ import { useUrlState } from "../url-state";
 import type { UserRow } from "../types";
 import { CreateUserDialog } from "./create-user-dialog";
 import { EditUserDialog } from "./edit-user-dialog";
+import { roleLabel } from "@/components/shell/labels";
 
 export function UsersPage({ selfId, passwordMin }: { selfId: string; passwordMin: number }) {
   const url = useUrlState();
@@ -21,12 +22,12 @@ export function UsersPage({ selfId, passwordMin }: { selfId: string; passwordMin
   const [toggling, setToggling] = useState<UserRow | null>(null);
 
   const columns: Column<UserRow>[] = [
-    { key: "email", header: "Email", cell: (u) => <b>{u.email}</b> },
-    { key: "name", header: "Name", cell: (u) => u.name },
-    { key: "role", header: "Role", cell: (u) => <Badge tone={u.role === "admin" ? "accent" : undefined}>{u.role}</Badge> },
-    { key: "status", header: "Status", cell: (u) => (u.disabled ? <Badge tone="danger">disabled</Badge> : <Badge tone="ok">active</Badge>) },
-    { key: "login", header: "Last login", cell: (u) => <span className="muted">{u.lastLoginAt ? formatTime(u.lastLoginAt) : "never"}</span> },
-    { key: "created", header: "Created", cell: (u) => <span className="muted">{formatTime(u.createdAt)}</span> },
+    { key: "email", header: "Email", sortValue: (u) => u.email, cell: (u) => <b>{u.email}</b> },
+    { key: "name", header: "Name", sortValue: (u) => u.name, cell: (u) => u.name },
+    { key: "role", header: "Role", sortValue: (u) => u.role, cell: (u) => <Badge tone={u.role === "admin" ? "accent" : undefined}>{roleLabel(u.role)}</Badge> },
+    { key: "status", header: "Status", sortValue: (u) => (u.disabled ? 1 : 0), cell: (u) => (u.disabled ? <Badge tone="danger">disabled</Badge> : <Badge tone="ok">active</Badge>) },
+    { key: "login", header: "Last login", sortValue: (u) => u.lastLoginAt, cell: (u) => <span className="muted">{u.lastLoginAt ? formatTime(u.lastLoginAt) : "never"}</span> },
+    { key: "created", header: "Created", sortValue: (u) => u.createdAt, cell: (u) => <span className="muted">{formatTime(u.createdAt)}</span> },
     {
       key: "actions",
       header: "Actions",
@@ -67,7 +68,7 @@ export function UsersPage({ selfId, passwordMin }: { selfId: string; passwordMin
         {list.isPending ? (
           <SkeletonRows />
         ) : list.isError ? (
-          <ErrorAlert error={list.error} />
+          <ErrorAlert error={list.error} onRetry={() => list.refetch()} />
         ) : list.items.length === 0 ? (
           q ? (
             <EmptyState title="No users match" action={<button className="btn" onClick={() => url.set({ q: "" })}>Clear search</button>}>
