@@ -75,6 +75,7 @@ const MATRIX: Record<string, Row> = {
   "GET /api/admin/providers/[id]": ADMIN,
   "PATCH /api/admin/providers/[id]": ADMIN,
   "DELETE /api/admin/providers/[id]": ADMIN,
+  "POST /api/admin/providers/[id]/test": ADMIN,
   "GET /api/admin/providers/presets": ADMIN,
   "POST /api/admin/providers/presets": ADMIN,
   "GET /api/admin/providers/breakers": ADMIN,

@@ -3,7 +3,8 @@ import { useMemo, useState, useSyncExternalStore } from "react";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { api } from "@/components/api";
 import { ErrorAlert, SkeletonRows } from "@/components/ui";
-import type { CreatedAppKey, SubscriptionView } from "@/components/access/types";
+import type { SubscriptionView } from "@/components/access/types";
+import { TryItAppPicker, useTryItKey } from "@/components/portal/try-it-key";
 import { argumentsOf, fieldsOf, mcpJsonSnippet, typescriptSnippet, type FormField, type FormValues } from "@/lib/mcp/schema-form";
 import { mcpKeys, type McpTool } from "./types";
 import { ToolSchema } from "./tool-schema";
@@ -97,17 +98,12 @@ function FieldInput({ f, value, onChange }: { f: FormField; value: string | bool
 
 /** Calls a tool through Portico with the official SDK client in the browser. */
 function McpTryIt({ endpoint, tools, subscriptions }: { endpoint: string; tools: McpTool[]; subscriptions: SubscriptionView[] }) {
-  const [appId, setAppId] = useState(subscriptions[0]?.appId ?? "");
-  const [key, setKey] = useState("");
+  const picker = useTryItKey(subscriptions, "try-it mcp");
+  const { key, setKey } = picker;
   const [toolName, setToolName] = useState(tools[0]?.name ?? "");
   const [values, setValues] = useState<FormValues>({});
   const tool = tools.find((t) => t.name === toolName) ?? null;
   const fields = useMemo(() => fieldsOf(tool?.inputSchema), [tool]);
-  const chosen = appId || subscriptions[0]?.appId || "";
-  const newKey = useMutation({
-    mutationFn: () => api<CreatedAppKey>(`/api/portal/apps/${chosen}/keys`, { body: { name: `try-it mcp` } }),
-    onSuccess: (k) => setKey(k.key),
-  });
   const call = useMutation({
     mutationFn: async () => {
       const args = argumentsOf(fields, values);
@@ -127,26 +123,7 @@ function McpTryIt({ endpoint, tools, subscriptions }: { endpoint: string; tools:
   return (
     <section className="card" aria-labelledby="mcp-tryit-heading" data-testid="mcp-try-it">
       <h2 id="mcp-tryit-heading">Try it</h2>
-      {subscriptions.length === 0 ? (
-        <p className="muted small">None of your apps has an approved subscription yet: subscribe one, then paste one of its keys here.</p>
-      ) : (
-        <div className="row" style={{ alignItems: "flex-end" }}>
-          <div className="field" style={{ margin: 0 }}>
-            <label htmlFor="mcp-tryit-app">App</label>
-            <select id="mcp-tryit-app" className="input" value={chosen} onChange={(e) => setAppId(e.target.value)}>
-              {subscriptions.map((s) => (
-                <option key={s.appId} value={s.appId}>
-                  {s.appName}
-                </option>
-              ))}
-            </select>
-          </div>
-          <button type="button" className="btn small" onClick={() => newKey.mutate()} disabled={!chosen || newKey.isPending} data-testid="mcp-tryit-new-key">
-            {newKey.isPending ? "Creating…" : "Create a key for this app"}
-          </button>
-        </div>
-      )}
-      <ErrorAlert error={newKey.error} />
+      <TryItAppPicker idPrefix="mcp-tryit" subscriptions={subscriptions} picker={picker} />
       <div className="field">
         <label htmlFor="mcp-tryit-key">API key</label>
         <input id="mcp-tryit-key" className="input mono" type="password" autoComplete="off" placeholder="pk_..." value={key} onChange={(e) => setKey(e.target.value)} />

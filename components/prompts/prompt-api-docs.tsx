@@ -4,7 +4,8 @@ import { useMutation, useQuery } from "@tanstack/react-query";
 import { api } from "@/components/api";
 import { ErrorAlert, SkeletonRows } from "@/components/ui";
 import { useBaseUrl } from "@/components/portal/code-samples";
-import type { CreatedAppKey, SubscriptionView } from "@/components/access/types";
+import type { SubscriptionView } from "@/components/access/types";
+import { TryItAppPicker, useTryItKey } from "@/components/portal/try-it-key";
 import { promptSample, sampleBody, type SampleLang } from "@/lib/prompts/samples";
 import { promptKeys, type PromptVariable } from "./types";
 
@@ -168,15 +169,10 @@ export function PromptApiDocs({ slug, subscriptions }: { slug: string; subscript
 }
 
 function TryIt({ slug, body, subscriptions }: { slug: string; body: Record<string, unknown>; subscriptions: SubscriptionView[] }) {
-  const [appId, setAppId] = useState(subscriptions[0]?.appId ?? "");
-  const [key, setKey] = useState("");
+  const picker = useTryItKey(subscriptions, `try-it ${slug}`);
+  const { key, setKey, newKey } = picker;
   const [input, setInput] = useState(JSON.stringify(body, null, 2));
   const [pin, setPin] = useState("");
-  const chosen = appId || subscriptions[0]?.appId || "";
-  const newKey = useMutation({
-    mutationFn: () => api<CreatedAppKey>(`/api/portal/apps/${chosen}/keys`, { body: { name: `try-it ${slug}` } }),
-    onSuccess: (k) => setKey(k.key),
-  });
   const send = useMutation({
     mutationFn: async () => {
       let parsed: unknown;
@@ -203,26 +199,7 @@ function TryIt({ slug, body, subscriptions }: { slug: string; body: Record<strin
   return (
     <section className="card" aria-labelledby="tryit-heading" data-testid="prompt-try-it">
       <h2 id="tryit-heading">Try it</h2>
-      {subscriptions.length === 0 ? (
-        <p className="muted small">None of your apps has an approved subscription yet: subscribe one, then paste one of its keys here.</p>
-      ) : (
-        <div className="row" style={{ alignItems: "flex-end" }}>
-          <div className="field" style={{ margin: 0 }}>
-            <label htmlFor="tryit-app">App</label>
-            <select id="tryit-app" className="input" value={chosen} onChange={(e) => setAppId(e.target.value)}>
-              {subscriptions.map((s) => (
-                <option key={s.appId} value={s.appId}>
-                  {s.appName}
-                </option>
-              ))}
-            </select>
-          </div>
-          <button type="button" className="btn small" onClick={() => newKey.mutate()} disabled={!chosen || newKey.isPending} data-testid="tryit-new-key">
-            {newKey.isPending ? "Creating…" : "Create a key for this app"}
-          </button>
-        </div>
-      )}
-      <ErrorAlert error={newKey.error} />
+      <TryItAppPicker idPrefix="tryit" subscriptions={subscriptions} picker={picker} />
       {newKey.data ? (
         <p className="small" role="status">
           Key <code>{newKey.data.prefix}…</code> created and filled in below. It is shown once; manage it on the app&apos;s page.

@@ -164,22 +164,31 @@ function hostOf(u: URL): string {
   return u.hostname.startsWith("[") ? u.hostname.slice(1, -1) : u.hostname;
 }
 
+/** The host a URL names (IPv6 without brackets), or null when it is not a valid URL. */
+function urlHost(url: string): string | null {
+  try {
+    return hostOf(new URL(url));
+  } catch {
+    return null;
+  }
+}
+
+/** Literal IPs and `localhost`: decided without DNS. `undefined` = a name, left to resolution. */
+function literalVerdict(host: string, policy: OutboundPolicy): string | null | undefined {
+  if (net.isIP(host)) return addressVerdict(host, host, policy);
+  if (host.toLowerCase().replace(/\.$/, "") === "localhost") return addressVerdict("127.0.0.1", host, policy);
+  return undefined;
+}
+
 /**
  * The synchronous part of the save-time check: a URL that is not valid, or whose host is a
  * literal private IP (or `localhost`), is refused with the reason; names are left to
  * `checkOutboundUrl` (and, always, to the connection-time check of `guardedFetch`).
  */
 export function checkOutboundUrlLiteral(url: string, policy = outboundPolicy()): string | null {
-  let u: URL;
-  try {
-    u = new URL(url);
-  } catch {
-    return "not a valid URL";
-  }
-  const host = hostOf(u);
-  if (net.isIP(host)) return addressVerdict(host, host, policy);
-  if (host.toLowerCase().replace(/\.$/, "") === "localhost") return addressVerdict("127.0.0.1", host, policy);
-  return null;
+  const host = urlHost(url);
+  if (host === null) return "not a valid URL";
+  return literalVerdict(host, policy) ?? null;
 }
 
 /**
@@ -188,15 +197,10 @@ export function checkOutboundUrlLiteral(url: string, policy = outboundPolicy()):
  * does not resolve is accepted (delivery checks again and reports it).
  */
 export async function checkOutboundUrl(url: string, policy = outboundPolicy()): Promise<string | null> {
-  let u: URL;
-  try {
-    u = new URL(url);
-  } catch {
-    return "not a valid URL";
-  }
-  const host = hostOf(u);
-  const literal = checkOutboundUrlLiteral(url, policy);
-  if (literal || net.isIP(host)) return literal;
+  const host = urlHost(url);
+  if (host === null) return "not a valid URL";
+  const literal = literalVerdict(host, policy);
+  if (literal !== undefined) return literal;
   if (policy.allowPrivate || policy.hosts.has(host.toLowerCase())) return null;
   let addrs: dns.LookupAddress[];
   try {
