@@ -12,6 +12,7 @@ import { installTrafficLimits } from "@/lib/policy/limits";
 import { startLogTelemetry } from "@/lib/telemetry/log-telemetry";
 import { startObservability } from "@/lib/telemetry/observability";
 import { applyConfigFile, reapplyOnSighup } from "@/lib/config/startup";
+import { deferSchedulers, schedulersDeferred, startWholeSetSchedulers } from "@/lib/server/schedulers";
 
 const g = globalThis as unknown as { __porticoBoot?: Promise<void> };
 
@@ -45,10 +46,14 @@ async function doBootstrap(): Promise<void> {
   reapplyOnSighup();
   // Rate limits and budgets: guard, end-of-call reconciliation, spend ledger (docs/traffic-policy.md).
   installTrafficLimits();
-  // Usage rollups + captured bodies from the log writer's flushes; background log retention.
-  startLogTelemetry();
-  // Prometheus metrics and trace export from the record stage; alert windows and evaluator.
-  startObservability();
+  // Usage rollups + captured bodies from the log writer's flushes (every process has its own writer).
+  startLogTelemetry({ retention: false });
+  // Prometheus metrics and trace export from the record stage; alert windows.
+  startObservability({ evaluator: false });
+  // Log retention and the alert evaluator: once per database. A cluster worker waits until the
+  // primary picks it (lib/server/cluster.ts); a single process runs them now.
+  if (schedulersDeferred()) deferSchedulers();
+  else startWholeSetSchedulers();
 }
 
 async function ensureFirstAdmin(): Promise<void> {
