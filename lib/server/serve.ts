@@ -14,12 +14,19 @@ import type { Role } from "@/lib/server/role";
 import { SCHEDULER_MESSAGE, startWholeSetSchedulers } from "@/lib/server/schedulers";
 import { beginShutdown, gatewayNodeHandler, isGatewayPath, shutdownGateway } from "@/lib/gateway/node-mount";
 import { isMetricsPath, metricsNodeHandler } from "@/lib/telemetry/metrics-endpoint";
-import { isMcpPath } from "@/lib/mcp/handler";
-import { mcpNodeHandler } from "@/lib/mcp/mounts";
-import { closeAllSessions } from "@/lib/mcp/sessions";
 import { readinessProbed } from "@/lib/health";
 import { flushTraces } from "@/lib/telemetry/otlp";
 import { log } from "@/lib/telemetry/logger";
+
+/** `/mcp/{slug}` (lib/mcp/handler.ts isMcpPath), without loading the MCP SDK to ask. */
+const isMcpPath = (url: string) => url.startsWith("/mcp/");
+
+/**
+ * The MCP mount and its SDK (~25 MB) load on the first `/mcp` request: most instances serve
+ * none, and an idle gateway replica stays small.
+ */
+let mcpMount: Promise<typeof import("@/lib/mcp/mounts")> | null = null;
+const loadMcp = () => (mcpMount ??= import("@/lib/mcp/mounts"));
 
 type NextHandle = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 export type LoadNext = (opts: { port: number; hostname: string }) => Promise<NextHandle>;
@@ -79,7 +86,15 @@ export async function serve(role: Role, loadNext: LoadNext | null): Promise<void
     }
     if (fastPath && isGatewayPath(url)) return gatewayNodeHandler(req, res);
     // MCP servers of the catalog (/mcp/{slug}): same fast path, no Next per-request machinery.
-    if (fastPath && isMcpPath(url)) return mcpNodeHandler(req, res);
+    if (fastPath && isMcpPath(url)) {
+      loadMcp()
+        .then((m) => m.mcpNodeHandler(req, res))
+        .catch((e: unknown) => {
+          log.error("MCP mount failed to load", { err: e });
+          if (!res.headersSent) json(res, 500, { error: { code: "internal_error", message: "Something went wrong on our side." } });
+        });
+      return;
+    }
     if (!handle) {
       return json(res, 404, { error: { code: "not_found", message: "This Portico instance is a gateway (PORTICO_ROLE=gateway): it serves /v1, /mcp, /healthz, /readyz and /metrics only. The dashboard, portal and admin API are on a control instance." } });
     }
@@ -117,7 +132,7 @@ export async function serve(role: Role, loadNext: LoadNext | null): Promise<void
     const { cut } = await drainServer(server, inFlight, Number(process.env.PORTICO_SHUTDOWN_GRACE_MS || 10_000));
     if (cut) console.log(`[portico] grace period over: cut ${cut} request(s) still running`);
     // MCP sessions end with their upstream sessions (DELETE upstream).
-    await closeAllSessions();
+    if (mcpMount) await (await import("@/lib/mcp/sessions")).closeAllSessions();
     // After the last response (drainServer then closed every connection, so nothing new arrives):
     // running calls hand over their log rows, the batched writer flushes them, then the database closes.
     await shutdownGateway();
