@@ -75,3 +75,17 @@ describe("PORTICO_WORKERS=2", () => {
     for (const w of live) expect(isAlive(w.pid)).toBe(false);
   }, 60_000);
 });
+
+describe("PORTICO_WORKERS start-up failure", () => {
+  it("a worker that fails before listening stops the set (exit 1), instead of restarting in a loop", async () => {
+    const bad = await startPorticoProcess({ PORTICO_ROLE: "gateway", PORTICO_WORKERS: "2", PORTICO_TRUSTED_PROXIES: "not-an-address" });
+    try {
+      expect(await bad.exited).toBe(1);
+      expect(bad.output()).toMatch(/PORTICO_TRUSTED_PROXIES/);
+      expect(bad.output()).toMatch(/a worker failed at start-up/);
+      expect(bad.output()).not.toMatch(/starting a replacement/);
+    } finally {
+      bad.stop();
+    }
+  }, 60_000);
+});
