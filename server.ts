@@ -25,14 +25,18 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   if (workers > 1 && cluster.isPrimary) return runPrimary(workers);
-  if (role !== "gateway") await import("next/dist/server/node-environment");
+  // require, not import(): esbuild leaves an external import() as native ESM, which does not
+  // resolve Next's extension-less deep paths; the bundle is CommonJS.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  if (role !== "gateway") require("next/dist/server/node-environment");
   const { serve } = await import("@/lib/server/serve");
   await serve(
     role,
     role === "gateway"
       ? null
       : async ({ port, hostname }) => {
-          const { default: next } = await import("next");
+          // eslint-disable-next-line @typescript-eslint/no-require-imports
+          const next = require("next") as typeof import("next").default;
           const app = next({ dev: false, dir: process.cwd(), port, hostname });
           const handle = app.getRequestHandler();
           await app.prepare();
