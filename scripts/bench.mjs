@@ -385,7 +385,7 @@ async function main() {
     await stopChild(p.proc, 15_000);
   }
   // Scale-out: idle RSS per role, 1 vs 2 workers (scripts/bench/scale.mjs).
-  await benchScaleOut({ startService, runLoad, stopChild, freePort, log, chatBody, pinned, HOST, DURATION, WARMUP }, env, results);
+  await benchScaleOut({ startService, runLoad, stopChild, freePort, log, chatBody, cpuMs, pinned, HOST, DURATION, WARMUP }, env, results);
   await cleanup();
 
   if (PROFILE) summarizeProfiles(path.join(tmp, "prof"));

@@ -41,7 +41,7 @@ function treeRssMb(rootPid) {
 }
 
 /**
- * @param h helpers from bench.mjs: startService, runLoad, stopChild, freePort, log, chatBody, pinned, HOST, DURATION, WARMUP
+ * @param h helpers from bench.mjs: startService, runLoad, stopChild, freePort, log, chatBody, cpuMs, pinned, HOST, DURATION, WARMUP
  * @param env the seeded environment (BENCH_KEY, DATABASE_URL, …)
  */
 export async function benchScaleOut(h, env, results) {
@@ -51,7 +51,9 @@ export async function benchScaleOut(h, env, results) {
 
   async function start(name, extraEnv, core, ready) {
     const port = await h.freePort();
-    const { proc } = await h.startService(name, core, process.execPath, ["--enable-source-maps", "dist/server.js"], { ...base, ...extraEnv, PORT: String(port) }, ready, 90_000);
+    // As scripts/start.mjs runs it: source maps except in the gateway role.
+    const flags = extraEnv.PORTICO_ROLE === "gateway" ? [] : ["--enable-source-maps"];
+    const { proc } = await h.startService(name, core, process.execPath, [...flags, "dist/server.js"], { ...base, ...extraEnv, PORT: String(port) }, ready, 90_000);
     const url = `http://${h.HOST}:${port}`;
     const res = await fetch(`${url}/v1/chat/completions`, { method: "POST", headers, body: h.chatBody("bench", false) });
     await res.text();
@@ -75,10 +77,13 @@ export async function benchScaleOut(h, env, results) {
     const p = await start(`portico ${n} worker(s)`, extra, n === 1 ? 0 : "0,1", ready);
     const job = { mode: "cannon", url: p.url, path: "/v1/chat/completions", headers, body: h.chatBody("bench", false), connections: 50 };
     await h.runLoad({ ...job, duration: Math.max(2, h.WARMUP) });
+    const before = treeRssMb(p.proc.pid).pids;
+    const cpu0 = before.reduce((a, pid) => a + h.cpuMs(pid), 0);
     const res = await h.runLoad({ ...job, duration: h.DURATION });
     const rss = treeRssMb(p.proc.pid);
-    out.workers[n] = { rps: res.rps, p50: res.p50, p99: res.p99, failed: res.non2xx + res.errors + res.timeouts, rssMb: rss.total, processes: rss.pids.length };
-    h.log(`${n} worker(s), non-stream c=50: ${res.rps.toFixed(0)} rps, p99 ${res.p99} ms, ${rss.pids.length} processes ${rss.total.toFixed(0)} MB RSS`);
+    const cpuPerReqMs = (rss.pids.reduce((a, pid) => a + h.cpuMs(pid), 0) - cpu0) / Math.max(1, res.requests);
+    out.workers[n] = { rps: res.rps, p50: res.p50, p99: res.p99, failed: res.non2xx + res.errors + res.timeouts, rssMb: rss.total, processes: rss.pids.length, cpuPerReqMs };
+    h.log(`${n} worker(s), non-stream c=50: ${res.rps.toFixed(0)} rps, p99 ${res.p99} ms, ${cpuPerReqMs.toFixed(3)} ms CPU/req (all Portico processes), ${rss.pids.length} processes ${rss.total.toFixed(0)} MB RSS`);
     await h.stopChild(p.proc, 15_000);
   }
   out.ratio = out.workers[2].rps / out.workers[1].rps;
@@ -97,9 +102,9 @@ export function renderScaleOut(s) {
   if (s.idle.all != null) L.push(`| idle RSS, PORTICO_ROLE=all (Next loaded) | ${f0(s.idle.all)} MB | – |`);
   for (const n of [1, 2]) {
     const w = s.workers[n];
-    L.push(`| ${n} worker${n > 1 ? "s" : ""}: non-stream RPS at c=50 (p99; processes, RSS) | ${f0(w.rps)} (${w.p99} ms; ${w.processes}, ${f0(w.rssMb)} MB)${w.failed ? `, ${w.failed} failed` : ""} | – |`);
+    L.push(`| ${n} worker${n > 1 ? "s" : ""}: non-stream RPS at c=50 (p99; CPU/req; processes, RSS) | ${f0(w.rps)} (${w.p99} ms; ${w.cpuPerReqMs.toFixed(3)} ms; ${w.processes}, ${f0(w.rssMb)} MB)${w.failed ? `, ${w.failed} failed` : ""} | – |`);
   }
   L.push(`| 2 workers / 1 worker | ${s.ratio.toFixed(2)}× | ≥ 1.8× ${s.ratio >= 1.8 ? "✅" : "❌"} |`);
-  L.push("", s.note, "");
+  L.push("", s.note, "CPU/req: utime+stime of the primary and every worker ÷ completed requests; equal figures mean the cluster adds no work per request, so capacity grows with the cores Portico gets to itself.", "");
   return L;
 }
