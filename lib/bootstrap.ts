@@ -42,7 +42,9 @@ async function doBootstrap(): Promise<void> {
   // After the gateway seeds: the Mock LLM API lists their routes.
   seedAccessDefaults(db);
   // PORTICO_CONFIG_FILE: after the seeds, so the file has the last word (docs/config-as-code.md).
-  applyConfigFile();
+  // In a cluster only worker 1 applies it at start (the others start after it listens); a
+  // replacement worker finds it applied already.
+  if (!schedulersDeferred() || process.env.PORTICO_WORKER_ID === "1") applyConfigFile();
   reapplyOnSighup();
   // Rate limits and budgets: guard, end-of-call reconciliation, spend ledger (docs/traffic-policy.md).
   installTrafficLimits();
