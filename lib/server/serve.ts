@@ -142,6 +142,5 @@ export async function serve(role: Role, loadNext: LoadNext | null): Promise<void
   };
   process.on("SIGTERM", () => void stop("SIGTERM"));
   process.on("SIGINT", () => void stop("SIGINT"));
-  // A cluster worker whose primary is gone (killed): nothing routes connections to it any more.
-  if (workerId()) process.on("disconnect", () => void stop("primary gone"));
+  // A worker whose primary was killed exits at once (node:cluster's own disconnect handling).
 }
