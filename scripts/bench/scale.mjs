@@ -79,11 +79,14 @@ export async function benchScaleOut(h, env, results) {
     await h.runLoad({ ...job, duration: Math.max(2, h.WARMUP) });
     const before = treeRssMb(p.proc.pid).pids;
     const cpu0 = before.reduce((a, pid) => a + h.cpuMs(pid), 0);
+    const primary0 = h.cpuMs(p.proc.pid);
     const res = await h.runLoad({ ...job, duration: h.DURATION });
     const rss = treeRssMb(p.proc.pid);
     const cpuPerReqMs = (rss.pids.reduce((a, pid) => a + h.cpuMs(pid), 0) - cpu0) / Math.max(1, res.requests);
-    out.workers[n] = { rps: res.rps, p50: res.p50, p99: res.p99, failed: res.non2xx + res.errors + res.timeouts, rssMb: rss.total, processes: rss.pids.length, cpuPerReqMs };
-    h.log(`${n} worker(s), non-stream c=50: ${res.rps.toFixed(0)} rps, p99 ${res.p99} ms, ${cpuPerReqMs.toFixed(3)} ms CPU/req (all Portico processes), ${rss.pids.length} processes ${rss.total.toFixed(0)} MB RSS`);
+    // n > 1: the primary's share (it accepts connections and hands them to the workers).
+    const primaryCpuPerReqMs = n > 1 ? (h.cpuMs(p.proc.pid) - primary0) / Math.max(1, res.requests) : 0;
+    out.workers[n] = { rps: res.rps, p50: res.p50, p99: res.p99, failed: res.non2xx + res.errors + res.timeouts, rssMb: rss.total, processes: rss.pids.length, cpuPerReqMs, primaryCpuPerReqMs };
+    h.log(`${n} worker(s), non-stream c=50: ${res.rps.toFixed(0)} rps, p99 ${res.p99} ms, ${cpuPerReqMs.toFixed(3)} ms CPU/req (all Portico processes; primary ${primaryCpuPerReqMs.toFixed(3)}), ${rss.pids.length} processes ${rss.total.toFixed(0)} MB RSS`);
     await h.stopChild(p.proc, 15_000);
   }
   out.ratio = out.workers[2].rps / out.workers[1].rps;
