@@ -84,5 +84,8 @@ export function runPrimary(count: number): void {
   });
 
   console.log(`[portico] primary (pid ${process.pid}): starting ${count} workers`);
+  if (!process.env.REDIS_URL) {
+    console.warn(`[portico] REDIS_URL is not set: rate limits and the sign-in throttle are counted per worker (a limit admits up to ${count}× its value); see docs/deployment.md`);
+  }
   fork();
 }
