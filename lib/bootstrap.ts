@@ -12,6 +12,7 @@ import { installTrafficLimits } from "@/lib/policy/limits";
 import { startLogTelemetry } from "@/lib/telemetry/log-telemetry";
 import { startObservability } from "@/lib/telemetry/observability";
 import { applyConfigFile, reapplyOnSighup } from "@/lib/config/startup";
+import { deferSchedulers, schedulersDeferred, startWholeSetSchedulers } from "@/lib/server/schedulers";
 
 const g = globalThis as unknown as { __porticoBoot?: Promise<void> };
 
@@ -41,14 +42,20 @@ async function doBootstrap(): Promise<void> {
   // After the gateway seeds: the Mock LLM API lists their routes.
   seedAccessDefaults(db);
   // PORTICO_CONFIG_FILE: after the seeds, so the file has the last word (docs/config-as-code.md).
-  applyConfigFile();
+  // In a cluster only worker 1 applies it at start (the others start after it listens); a
+  // replacement worker finds it applied already.
+  if (!schedulersDeferred() || process.env.PORTICO_WORKER_ID === "1") applyConfigFile();
   reapplyOnSighup();
   // Rate limits and budgets: guard, end-of-call reconciliation, spend ledger (docs/traffic-policy.md).
   installTrafficLimits();
-  // Usage rollups + captured bodies from the log writer's flushes; background log retention.
-  startLogTelemetry();
-  // Prometheus metrics and trace export from the record stage; alert windows and evaluator.
-  startObservability();
+  // Usage rollups + captured bodies from the log writer's flushes (every process has its own writer).
+  startLogTelemetry({ retention: false });
+  // Prometheus metrics and trace export from the record stage; alert windows.
+  startObservability({ evaluator: false });
+  // Log retention and the alert evaluator: once per database. A cluster worker waits until the
+  // primary picks it (lib/server/cluster.ts); a single process runs them now.
+  if (schedulersDeferred()) deferSchedulers();
+  else startWholeSetSchedulers();
 }
 
 async function ensureFirstAdmin(): Promise<void> {

@@ -13,7 +13,8 @@
 //      BENCH_PROFILE=1 (fast-path server under `node --cpu-prof`: top self-time functions,
 //      start-up excluded, are printed; the .cpuprofile and a .top.txt stay in bench-results/
 //      and the report goes to profiled.md instead of latest.md),
-//      BENCH_ONLY=fast (skip the route-handler server), BENCH_KEEP=1 (keep the temp dir),
+//      BENCH_ONLY=fast (skip the route-handler server), BENCH_ONLY=scale (only the scale-out
+//      block: idle RSS per PORTICO_ROLE, 1 vs 2 PORTICO_WORKERS), BENCH_KEEP=1 (keep the temp dir),
 //      BENCH_SERVER_FLAGS (extra node flags for the Portico servers, e.g. "--max-semi-space-size=32").
 // Builds first (node scripts/build.mjs) when dist/server.js or .next/BUILD_ID is missing; the
 // 4-minute budget starts after that.
@@ -26,6 +27,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { profileTop } from "./bench/profile-top.mjs";
 import { renderReport } from "./bench/report.mjs";
+import { benchScaleOut, renderScaleOut } from "./bench/scale.mjs";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 process.chdir(ROOT);
@@ -34,7 +36,8 @@ const DURATION = Number(process.env.BENCH_DURATION || 8);
 const WARMUP = Number(process.env.BENCH_WARMUP || 1);
 const PROFILE = process.env.BENCH_PROFILE === "1";
 const ONLY_FAST = process.env.BENCH_ONLY === "fast";
-const BUDGET_MS = 4 * 60_000;
+const ONLY_SCALE = process.env.BENCH_ONLY === "scale"; // only the scale-out block (scripts/bench/scale.mjs)
+const BUDGET_MS = 5 * 60_000; // 4 min + the scale-out block
 const SEQ_N = 200;
 const SERVER_WARMUP = 2; // s per kind (non-stream, stream) at c=50 when a Portico server starts
 const MANY_N = 1000;
@@ -372,15 +375,17 @@ async function main() {
   results.seedNotes = notes;
   log(`seeded provider, models, routes, access and a key through the services${notes.length ? ` (${notes.join("; ")})` : ""}`);
 
-  await benchTarget("direct", { url: fakeUrl, key: "sk-bench-fake-upstream", model: "bench-ok", streamModel: "bench-ok-chunks-20", pacedModel: "bench-ok-chunks-5-delay-1", longModel: "bench-long-10000", slowModel: "bench-chunks-10-fault-slow-stream-50" });
+  if (!ONLY_SCALE) await benchTarget("direct", { url: fakeUrl, key: "sk-bench-fake-upstream", model: "bench-ok", streamModel: "bench-ok-chunks-20", pacedModel: "bench-ok-chunks-5-delay-1", longModel: "bench-long-10000", slowModel: "bench-chunks-10-fault-slow-stream-50" });
 
   const mounts = [["fast", true]];
   if (!ONLY_FAST) mounts.push(["route-handler", false]);
-  for (const [name, fastPath] of mounts) {
+  for (const [name, fastPath] of ONLY_SCALE ? [] : mounts) {
     const p = await startPortico(`portico ${name}`, fastPath, env);
     await benchTarget(name, { url: p.url, key, model: "bench", streamModel: "bench-stream", pacedModel: "bench-paced", longModel: "bench-long", slowModel: "bench-slow", pid: p.proc.pid });
     await stopChild(p.proc, 15_000);
   }
+  // Scale-out: idle RSS per role, 1 vs 2 workers (scripts/bench/scale.mjs).
+  await benchScaleOut({ startService, runLoad, stopChild, freePort, log, chatBody, cpuMs, pinned, HOST, DURATION, WARMUP }, env, results);
   await cleanup();
 
   if (PROFILE) summarizeProfiles(path.join(tmp, "prof"));
@@ -390,7 +395,7 @@ async function main() {
 }
 
 function writeReport(partial = false) {
-  const md = (partial ? "**Partial results: the run failed before the end.**\n\n" : "") + renderReport(results);
+  const md = (partial ? "**Partial results: the run failed before the end.**\n\n" : "") + renderReport(results) + renderScaleOut(results.scaleOut).join("\n");
   // A profiled run is slower than a plain one: keep it away from latest.*.
   const base = PROFILE ? "bench-results/profiled" : "bench-results/latest";
   fs.mkdirSync("bench-results", { recursive: true });

@@ -22,7 +22,10 @@ if (stale || process.argv.includes("--rebuild")) {
   const r = spawnSync("node", ["scripts/build.mjs"], { stdio: "inherit" });
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
-const child = spawn(process.execPath, ["--enable-source-maps", "dist/server.js"], { stdio: "inherit", env: { NODE_ENV: "production", ...process.env } });
+// Source maps cost a gateway-only process ~15 MB of its ~100 MB idle footprint (docs/deployment.md):
+// it runs without them unless NODE_OPTIONS asks (--enable-source-maps).
+const gatewayRole = (process.env.PORTICO_ROLE ?? "").trim().toLowerCase() === "gateway";
+const child = spawn(process.execPath, [...(gatewayRole ? [] : ["--enable-source-maps"]), "dist/server.js"], { stdio: "inherit", env: { NODE_ENV: "production", ...process.env } });
 // SIGHUP: the server re-applies PORTICO_CONFIG_FILE (docs/config-as-code.md).
 for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"]) process.on(sig, () => child.kill(sig));
 child.on("exit", (code) => process.exit(code ?? 0));

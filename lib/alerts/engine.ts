@@ -73,6 +73,8 @@ export class AlertEngine {
   private firing: Map<string, AlertEvent> | null = null;
   private pending: NodeJS.Timeout | null = null;
   private timer: NodeJS.Timeout | null = null;
+  /** A cluster worker that does not run the whole-set schedulers: signals are recorded, never evaluated here. */
+  passive = false;
 
   /** windows start empty: until a rule's window has filled once, too little data is no verdict */
   private readonly bornAt: number;
@@ -94,7 +96,7 @@ export class AlertEngine {
       this.budgets.set(subject, { scope: s.scope, id: s.id, name: s.name, spentUsd: s.spentUsd, limitUsd: s.limitUsd, percent, period: s.period, resetsAt: s.resetsAt });
     }
     // Evaluate soon (coalesced): a budget or breaker change should not wait for the 15 s tick.
-    if (this.opts.autoEvaluate !== false && !this.pending) {
+    if (this.opts.autoEvaluate !== false && !this.passive && !this.pending) {
       this.pending = setTimeout(() => {
         this.pending = null;
         this.safeEvaluate();

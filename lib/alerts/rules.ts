@@ -13,7 +13,7 @@ import { encryptSecret } from "@/lib/secret";
 import { NotFoundError, ValidationError } from "@/lib/errors";
 import { checkOutboundUrl } from "@/lib/net/outbound-guard";
 import { requireAdmin, type Actor } from "@/lib/auth/actor";
-import { parseWith } from "@/lib/api/handler";
+import { parseWith } from "@/lib/api/parse";
 import { writeAudit } from "@/lib/services/audit";
 import { alertView, deliver, type AlertView } from "./notify";
 

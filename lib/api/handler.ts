@@ -1,5 +1,8 @@
 import { z, type ZodType } from "zod";
 import { AppError, BadRequestError, ValidationError } from "@/lib/errors";
+import { parseWith, zodDetails } from "./parse";
+
+export { parseWith, zodDetails };
 import { currentActor } from "@/lib/auth/session";
 import { requireRole, type Actor, type EffectiveRole } from "@/lib/auth/actor";
 import { crossSiteReason, isJsonContentType, isStateChanging } from "@/lib/server/csrf";
@@ -34,48 +37,6 @@ export function errorResponse(e: unknown): Response {
   }
   console.error("[portico] unhandled error in admin API:", e);
   return Response.json({ error: { code: "internal_error", message: "Something went wrong on our side. The change was not applied." } }, { status: 500 });
-}
-
-type Issue = z.core.$ZodIssue;
-
-/**
- * Issues → `{field, message}`. A union (e.g. "userId or email") that matched no branch is
- * reported through the branch that came closest (fewest issues), so the caller learns which
- * field is wrong instead of a bare "Invalid input" on the body.
- */
-function flatIssues(issues: readonly Issue[], prefix: PropertyKey[] = []): { path: PropertyKey[]; issue: Issue }[] {
-  const out: { path: PropertyKey[]; issue: Issue }[] = [];
-  for (const i of issues) {
-    const path = [...prefix, ...i.path];
-    if (i.code === "invalid_union" && i.errors.length > 0) {
-      const best = [...i.errors].sort((a, b) => a.length - b.length)[0]!;
-      if (best.length > 0) {
-        out.push(...flatIssues(best, path));
-        continue;
-      }
-    }
-    out.push({ path, issue: i });
-  }
-  return out;
-}
-
-export function zodDetails(err: z.ZodError): { field: string; message: string }[] {
-  const out: { field: string; message: string }[] = [];
-  for (const { path, issue: i } of flatIssues(err.issues)) {
-    if (i.code === "unrecognized_keys") {
-      for (const k of i.keys) out.push({ field: [...path, k].map(String).join("."), message: "Unknown field." });
-    } else {
-      out.push({ field: path.map(String).join(".") || "(body)", message: i.message });
-    }
-  }
-  return out;
-}
-
-export function parseWith<T>(schema: ZodType<T>, value: unknown, what: string): T {
-  const r = schema.safeParse(value);
-  if (r.success) return r.data;
-  const details = zodDetails(r.error);
-  throw new ValidationError(`Invalid ${what}: ${details.map((d) => `${d.field}: ${d.message}`).join("; ")}`, details);
 }
 
 /**

@@ -1,5 +1,17 @@
-import { encode } from "gpt-tokenizer";
 import type { ChatRequest } from "@/lib/providers/types";
+
+type Encode = (typeof import("gpt-tokenizer"))["encode"];
+let encodeFn: Encode | null = null;
+/**
+ * gpt-tokenizer is loaded on the first count, not at start: its o200k tables cost ~65 MB of
+ * RSS, and many processes never count (a gateway whose upstreams report usage and that has no
+ * token limits; a control-plane instance). An idle gateway replica stays small (docs/deployment.md).
+ */
+function encode(s: string): number[] {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  encodeFn ??= (require("gpt-tokenizer") as typeof import("gpt-tokenizer")).encode;
+  return encodeFn(s);
+}
 
 /**
  * A token count whose CPU cost is bounded: every count of a caller's text goes through it

@@ -28,7 +28,7 @@ import { newId } from "@/lib/ids";
 import { bumpConfigVersion } from "@/lib/config-version";
 import { ConflictError, NotFoundError, ValidationError } from "@/lib/errors";
 import { isAdmin, requireAdmin, requireTeamAdmin, requireTeamMember, type Actor } from "@/lib/auth/actor";
-import { parseWith } from "@/lib/api/handler";
+import { parseWith } from "@/lib/api/parse";
 import { writeAudit } from "@/lib/services/audit";
 import { readLedger } from "./ledger";
 import { periodEnd, periodStart } from "./period";

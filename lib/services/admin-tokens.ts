@@ -6,7 +6,7 @@ import { newId, randomBase62, sha256Hex } from "@/lib/ids";
 import { NotFoundError } from "@/lib/errors";
 import { requireAdmin, type Actor } from "@/lib/auth/actor";
 import { writeAudit } from "./audit";
-import { parseWith } from "@/lib/api/handler";
+import { parseWith } from "@/lib/api/parse";
 
 export const createTokenInput = z.strictObject({
   name: z.string().trim().min(1, "Give the token a name.").max(80),

@@ -10,7 +10,7 @@ import { newId } from "@/lib/ids";
 import { bumpConfigVersion } from "@/lib/config-version";
 import { ConflictError, NotFoundError, ValidationError } from "@/lib/errors";
 import { requireTeamMember, visibleTeamIds, type Actor } from "@/lib/auth/actor";
-import { parseWith } from "@/lib/api/handler";
+import { parseWith } from "@/lib/api/parse";
 import { writeAudit } from "./audit";
 import {
   adminTeamIds,

@@ -26,7 +26,7 @@ import { newId } from "@/lib/ids";
 import { bumpConfigVersion } from "@/lib/config-version";
 import { ConflictError, NotFoundError, ValidationError } from "@/lib/errors";
 import { requireAdmin, requireTeamAdmin, type Actor } from "@/lib/auth/actor";
-import { parseWith } from "@/lib/api/handler";
+import { parseWith } from "@/lib/api/parse";
 import { BUILTIN_DETECTORS, DETECTOR_NAME, Redactor, checkCustomRegex, compileCustomDetector, defaultDetectors, scan, type Detector } from "@/lib/policy/pii";
 import { detectInjection } from "@/lib/policy/guards-content-injection";
 import { cacheStats, contentStores } from "@/lib/policy/cache-store";

@@ -15,7 +15,7 @@ import { newId, randomBase62, sha256Hex } from "@/lib/ids";
 import { bumpConfigVersion } from "@/lib/config-version";
 import { ConflictError, NotFoundError, ValidationError } from "@/lib/errors";
 import { requireAdmin, type Actor } from "@/lib/auth/actor";
-import { parseWith } from "@/lib/api/handler";
+import { parseWith } from "@/lib/api/parse";
 import { writeAudit } from "./audit";
 import { updateKeyInput, KEY_PREFIX_LENGTH } from "./gateway-validation";
 import { keyStatus, keyView, loadApp, type KeyStatus, type KeyView } from "./access-views";

@@ -3,7 +3,7 @@ import { getDb, getDbHolder } from "@/lib/db/client";
 import { requireAdmin, type Actor } from "@/lib/auth/actor";
 import { writeAudit } from "@/lib/services/audit";
 import { NotFoundError } from "@/lib/errors";
-import { parseWith } from "@/lib/api/handler";
+import { parseWith } from "@/lib/api/parse";
 import { EXPORT_COLUMNS, exportCells, exportChunks, getLogDetail, searchLogs, type LogQuery } from "@/lib/telemetry/search";
 import { chartCsv, chartData, type ChartKind, type ChartQuery } from "@/lib/telemetry/charts";
 import { csvRow } from "@/lib/telemetry/csv";

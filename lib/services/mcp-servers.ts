@@ -12,7 +12,7 @@ import { mcpServers, type Api, type McpServer, type McpToolSpec } from "@/lib/db
 import { bumpConfigVersion } from "@/lib/config-version";
 import { AppError, NotFoundError, ValidationError } from "@/lib/errors";
 import { requireTeamAdmin, type Actor } from "@/lib/auth/actor";
-import { parseWith } from "@/lib/api/handler";
+import { parseWith } from "@/lib/api/parse";
 import { encryptSecret, decryptSecret } from "@/lib/secret";
 import { assertOutboundUrlAllowed, OutboundUrlError } from "@/lib/mcp/outbound";
 import { listUpstreamTools } from "@/lib/mcp/upstream";

@@ -8,7 +8,7 @@ import { and, eq } from "drizzle-orm";
 import { getDb } from "@/lib/db/client";
 import { prompts, promptVersions } from "@/lib/db/schema";
 import type { Actor } from "@/lib/auth/actor";
-import { parseWith } from "@/lib/api/handler";
+import { parseWith } from "@/lib/api/parse";
 import { NotFoundError } from "@/lib/errors";
 import { getSnapshot } from "@/lib/gateway/snapshot";
 import { preparePrompt, runPromptOnce } from "@/lib/gateway/prompt-api";

@@ -12,7 +12,7 @@ import { newId } from "@/lib/ids";
 import { bumpConfigVersion } from "@/lib/config-version";
 import { ConflictError, NotFoundError, ValidationError } from "@/lib/errors";
 import { requireTeamAdmin, type Actor } from "@/lib/auth/actor";
-import { parseWith } from "@/lib/api/handler";
+import { parseWith } from "@/lib/api/parse";
 import { promptSpecInput, publishProblems, specProblems } from "@/lib/prompts/spec";
 import { diffSpecs, type VersionDiff } from "@/lib/prompts/diff";
 import { writeAudit } from "./audit";

@@ -1,5 +1,5 @@
 import { requireAdmin, type Actor } from "@/lib/auth/actor";
-import { parseWith } from "@/lib/api/handler";
+import { parseWith } from "@/lib/api/parse";
 import { ValidationError } from "@/lib/errors";
 import { lookupPrice } from "@/lib/pricing/catalog";
 import { PROVIDER_PRESETS, findPreset, type ProviderPreset } from "@/lib/providers/catalog";

@@ -6,7 +6,7 @@ import { encryptSecret } from "@/lib/secret";
 import { bumpConfigVersion } from "@/lib/config-version";
 import { ConflictError, NotFoundError } from "@/lib/errors";
 import { requireAdmin, type Actor } from "@/lib/auth/actor";
-import { parseWith } from "@/lib/api/handler";
+import { parseWith } from "@/lib/api/parse";
 import { writeAudit } from "./audit";
 import { routeAliasesUsing } from "./routes-usage";
 import {

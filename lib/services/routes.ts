@@ -5,7 +5,7 @@ import { newId } from "@/lib/ids";
 import { bumpConfigVersion } from "@/lib/config-version";
 import { ConflictError, NotFoundError, ValidationError } from "@/lib/errors";
 import { requireAdmin, type Actor } from "@/lib/auth/actor";
-import { parseWith } from "@/lib/api/handler";
+import { parseWith } from "@/lib/api/parse";
 import { writeAudit } from "./audit";
 import {
   assertNoIssues,

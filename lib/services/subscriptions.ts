@@ -13,7 +13,7 @@ import { newId } from "@/lib/ids";
 import { bumpConfigVersion } from "@/lib/config-version";
 import { AppError, ConflictError, ForbiddenError, NotFoundError, ValidationError } from "@/lib/errors";
 import { requireTeamAdmin, requireTeamMember, type Actor } from "@/lib/auth/actor";
-import { parseWith } from "@/lib/api/handler";
+import { parseWith } from "@/lib/api/parse";
 import { writeAudit } from "./audit";
 import { adminTeamIds, inIds, isMemberOf, loadApi, loadApp, publicSubscription, subscriptionView, subscriptionViews, teamCanSeeApi, type SubscriptionView } from "./access-views";
 import { eventFor, nextState, type SubscriptionAction } from "./subscription-state";

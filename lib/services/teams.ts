@@ -6,7 +6,7 @@ import { newId, slugify } from "@/lib/ids";
 import { ConflictError, NotFoundError, BadRequestError } from "@/lib/errors";
 import { requireAdmin, requireTeamAdmin, requireTeamMember, visibleTeamIds, type Actor } from "@/lib/auth/actor";
 import { writeAudit } from "./audit";
-import { parseWith } from "@/lib/api/handler";
+import { parseWith } from "@/lib/api/parse";
 import { email } from "./users";
 
 const slug = z

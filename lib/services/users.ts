@@ -8,7 +8,7 @@ import { ConflictError, NotFoundError, BadRequestError } from "@/lib/errors";
 import { requireAdmin, type Actor } from "@/lib/auth/actor";
 import { writeAudit } from "./audit";
 import { bumpSessionGeneration } from "@/lib/auth/session-generation";
-import { parseWith } from "@/lib/api/handler";
+import { parseWith } from "@/lib/api/parse";
 
 export const email = z
   .string()

@@ -20,7 +20,7 @@ import { newId } from "@/lib/ids";
 import { decryptSecret, encryptSecret } from "@/lib/secret";
 import { NotFoundError, ValidationError } from "@/lib/errors";
 import { requireAdmin, requireTeamAdmin, type Actor } from "@/lib/auth/actor";
-import { parseWith } from "@/lib/api/handler";
+import { parseWith } from "@/lib/api/parse";
 import { writeAudit } from "./audit";
 import { checkOutboundUrl, guardedFetch, isOutboundBlocked, OutboundBlockedError } from "@/lib/net/outbound-guard";
 import { adminTeamIds, inIds, publicSubscription, type SubscriptionView } from "./access-views";

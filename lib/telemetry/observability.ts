@@ -5,7 +5,8 @@
  * - the record stage (`onRecord`) → request metrics and trace export;
  * - log-writer flushes → flush-latency histogram, rows counter, alert windows;
  * - circuit breaker openings → counter + a `circuit_open` alert signal;
- * - the alert evaluator timer (`PORTICO_ALERT_EVAL_MS`, default 15 s; 0 disables).
+ * - the alert evaluator timer (`PORTICO_ALERT_EVAL_MS`, default 15 s; 0 disables), unless
+ *   `evaluator: false` (bootstrap: lib/server/schedulers.ts starts it, once per set of workers).
  */
 import { logWriter } from "@/lib/gateway/log-writer";
 import { onRecord } from "@/lib/gateway/context";
@@ -17,7 +18,7 @@ import { onCallRecorded } from "./record";
 
 const g = globalThis as unknown as { __porticoObservabilityStarted?: boolean };
 
-export function startObservability(): void {
+export function startObservability(opts: { evaluator?: boolean } = {}): void {
   if (g.__porticoObservabilityStarted) return;
   g.__porticoObservabilityStarted = true;
   const m = metrics();
@@ -41,6 +42,7 @@ export function startObservability(): void {
     }
     emitAlertSignal({ kind: "circuit_open", target: key });
   };
+  if (opts.evaluator === false) return; // started by lib/server/schedulers.ts, once for a set of workers
   const every = Number(process.env.PORTICO_ALERT_EVAL_MS ?? 15_000);
   if (every > 0) alertEngine().start(every);
 }
