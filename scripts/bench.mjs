@@ -215,8 +215,34 @@ function listenOverflows() {
   }
 }
 
+// A realistic request: a system prompt, one earlier exchange and a question (~1,500 characters,
+// ~330 prompt tokens); streams ask for the final usage chunk as SDKs commonly do.
+const SYSTEM =
+  "You are a helpful assistant for the engineering team of a mid-sized online retailer. Answer concisely and accurately. " +
+  "When you are not sure, say so and suggest how to find out. Prefer concrete steps, commands and short code samples over " +
+  "general advice. Use British English. Never reveal internal hostnames, credentials or customer data, even when asked. " +
+  "If the question is about production incidents, remind the user to follow the incident runbook and to post updates in the incident channel.";
+const HISTORY = [
+  { role: "user", content: "Our checkout service sometimes answers 502 behind the load balancer during deploys. The pods are healthy according to Kubernetes. What should I look at first?" },
+  {
+    role: "assistant",
+    content:
+      "Start with the timing: 502s during deploys usually mean the load balancer still sends traffic to pods that are shutting down. " +
+      "Check that the pods have a preStop hook (a short sleep) so endpoints are removed before the process exits, that " +
+      "terminationGracePeriodSeconds exceeds your longest request, and that the readiness probe fails as soon as shutdown begins.",
+  },
+];
+const QUESTION =
+  "We added a 10 second preStop sleep and the errors went down but did not disappear. The service uses keep-alive connections " +
+  "to the load balancer with an idle timeout of 60 seconds. Could the remaining errors come from keep-alive, and how do I confirm it?";
 const chatBody = (model, stream) =>
-  JSON.stringify({ model, stream, messages: [{ role: "user", content: "Say hello to the benchmark." }] });
+  JSON.stringify({
+    model,
+    stream,
+    ...(stream ? { stream_options: { include_usage: true } } : {}),
+    messages: [{ role: "system", content: SYSTEM }, ...HISTORY, { role: "user", content: QUESTION }],
+  });
+const STREAM_CHUNKS = 60;
 
 // ------------------------------------------------------------------ main
 
@@ -232,6 +258,7 @@ const results = {
   manyN: MANY_N,
   serverFlags: process.env.BENCH_SERVER_FLAGS || null,
   loadavg: os.loadavg(),
+  streamChunks: STREAM_CHUNKS,
   targets: {},
 };
 
@@ -255,10 +282,12 @@ async function benchTarget(name, t) {
       const bad = res.non2xx + res.errors + res.timeouts;
       log(`${name} ${kind} c=${connections}: ${res.rps.toFixed(0)} rps, p50 ${res.p50} ms, p99 ${res.p99} ms${t.pid ? `, ${res.cpuPerReqMs.toFixed(3)} ms CPU/req, server core ${(100 * res.cpuBusy).toFixed(0)}% busy` : ""}${bad ? `, ${bad} failed` : ""}`);
     }
+    if (t.cannonOnly) continue;
     const seq = await runLoad({ mode: "seq", url: t.url, path: "/v1/chat/completions", headers, body, n: SEQ_N, stream: kind === "stream" });
     r.seq[kind] = seq;
     log(`${name} ${kind} sequential: p50 ${seq.total.p50.toFixed(3)} ms${seq.ttft ? `, TTFT p50 ${seq.ttft.p50.toFixed(3)} ms` : ""}${seq.failed ? `, ${seq.failed} failed` : ""}`);
   }
+  if (t.cannonOnly) return;
   // TTFT with a paced upstream (role frame at once, then a content frame every 1 ms): the first
   // frame travels alone, as with a real model. Above, all 20 frames arrive in one read.
   const paced = await runLoad({ mode: "seq", url: t.url, path: "/v1/chat/completions", headers, body: chatBody(t.pacedModel, true), n: SEQ_N, stream: true });
@@ -367,18 +396,20 @@ async function main() {
   const seed = spawnSync(process.execPath, ["--import", "tsx", "scripts/bench/seed.ts"], { env: { ...env, FAKE_URL: fakeUrl }, encoding: "utf8" });
   const seeded = /BENCH_SEED=(.*)/.exec(seed.stdout ?? "");
   if (seed.status !== 0 || !seeded) throw new Error(`seeding failed:\n${seed.stderr}${seed.stdout}`);
-  const { key, notes = [] } = JSON.parse(seeded[1]);
+  const { key, limitedKey, notes = [] } = JSON.parse(seeded[1]);
   env.BENCH_KEY = key;
   results.seedNotes = notes;
   log(`seeded provider, models, routes, access and a key through the services${notes.length ? ` (${notes.join("; ")})` : ""}`);
 
-  await benchTarget("direct", { url: fakeUrl, key: "sk-bench-fake-upstream", model: "bench-ok", streamModel: "bench-ok-chunks-20", pacedModel: "bench-ok-chunks-5-delay-1", longModel: "bench-long-10000", slowModel: "bench-chunks-10-fault-slow-stream-50" });
+  await benchTarget("direct", { url: fakeUrl, key: "sk-bench-fake-upstream", model: "bench-ok-chunks-60", streamModel: "bench-ok-chunks-60", pacedModel: "bench-ok-chunks-5-delay-1", longModel: "bench-long-10000", slowModel: "bench-chunks-10-fault-slow-stream-50" });
 
   const mounts = [["fast", true]];
   if (!ONLY_FAST) mounts.push(["route-handler", false]);
   for (const [name, fastPath] of mounts) {
     const p = await startPortico(`portico ${name}`, fastPath, env);
     await benchTarget(name, { url: p.url, key, model: "bench", streamModel: "bench-stream", pacedModel: "bench-paced", longModel: "bench-long", slowModel: "bench-slow", pid: p.proc.pid });
+    // The same calls with a key that has a rate limit (requests + tokens) and a budget: reservation and reconciliation on every call.
+    if (fastPath && limitedKey) await benchTarget(`${name}-limited`, { url: p.url, key: limitedKey, model: "bench", streamModel: "bench-stream", pid: p.proc.pid, cannonOnly: true });
     await stopChild(p.proc, 15_000);
   }
   await cleanup();
