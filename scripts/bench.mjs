@@ -13,8 +13,10 @@
 //      BENCH_PROFILE=1 (fast-path server under `node --cpu-prof`: top self-time functions,
 //      start-up excluded, are printed; the .cpuprofile and a .top.txt stay in bench-results/
 //      and the report goes to profiled.md instead of latest.md),
-//      BENCH_ONLY=fast (skip the route-handler server), BENCH_KEEP=1 (keep the temp dir),
-//      BENCH_SERVER_FLAGS (extra node flags for the Portico servers, e.g. "--max-semi-space-size=32").
+//      BENCH_ONLY=fast (skip the route-handler server), BENCH_CANNON_ONLY=1 (only the autocannon
+//      scenarios: RPS and CPU per request), BENCH_KEEP=1 (keep the temp dir),
+//      BENCH_SERVER_FLAGS (extra node flags for the Portico servers, e.g. "--max-semi-space-size=32"),
+//      BENCH_SERVER_BUNDLE (another esbuild bundle of server.ts than dist/server.js, e.g. a baseline build).
 // Builds first (node scripts/build.mjs) when dist/server.js or .next/BUILD_ID is missing; the
 // 4-minute budget starts after that.
 import { spawn, spawnSync } from "node:child_process";
@@ -263,6 +265,8 @@ const results = {
 };
 
 async function benchTarget(name, t) {
+  // BENCH_CANNON_ONLY=1: throughput and CPU per request only (no sequential, long-stream or slow-stream runs).
+  if (process.env.BENCH_CANNON_ONLY === "1") t = { ...t, cannonOnly: true };
   const r = { cannon: {}, seq: {} };
   results.targets[name] = r;
   const headers = { "content-type": "application/json", authorization: `Bearer ${t.key}`, "accept-encoding": "gzip, deflate" };
@@ -335,7 +339,7 @@ async function startPortico(name, fastPath, env) {
     name,
     0,
     process.execPath,
-    [...nodeArgs, "dist/server.js"],
+    [...nodeArgs, process.env.BENCH_SERVER_BUNDLE || "dist/server.js"],
     { ...env, NODE_ENV: "production", PORT: String(port), HOST, PORTICO_FAST_PATH: fastPath ? "1" : "0", PORTICO_SHUTDOWN_GRACE_MS: "2000", NEXT_TELEMETRY_DISABLED: "1" },
     /\[portico\] listening on/,
     90_000,
@@ -401,7 +405,7 @@ async function main() {
   results.seedNotes = notes;
   log(`seeded provider, models, routes, access and a key through the services${notes.length ? ` (${notes.join("; ")})` : ""}`);
 
-  await benchTarget("direct", { url: fakeUrl, key: "sk-bench-fake-upstream", model: "bench-ok-chunks-60", streamModel: "bench-ok-chunks-60", pacedModel: "bench-ok-chunks-5-delay-1", longModel: "bench-long-10000", slowModel: "bench-chunks-10-fault-slow-stream-50" });
+  await benchTarget("direct", { url: fakeUrl, key: "sk-bench-fake-upstream", model: "bench-ok-chunks-60", streamModel: "bench-stream-chunks-60", pacedModel: "bench-ok-chunks-5-delay-1", longModel: "bench-long-10000", slowModel: "bench-chunks-10-fault-slow-stream-50" });
 
   const mounts = [["fast", true]];
   if (!ONLY_FAST) mounts.push(["route-handler", false]);

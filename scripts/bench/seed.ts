@@ -21,7 +21,7 @@
 // content frames (what OpenAI sends, one token-ish delta per frame) plus the usage chunk.
 const ROUTES: Record<string, string> = {
   bench: "bench-ok-chunks-60",
-  "bench-stream": "bench-ok-chunks-60",
+  "bench-stream": "bench-stream-chunks-60",
   "bench-paced": "bench-ok-chunks-5-delay-1",
   "bench-long": "bench-long-10000",
   "bench-slow": "bench-chunks-10-fault-slow-stream-50",
