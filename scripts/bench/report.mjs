@@ -22,7 +22,7 @@ export function renderReport(results) {
   L.push(
     `${results.cores} cores (${cpuModel}), Node ${results.node}. ${results.pinNote}. ` +
       `Fake OpenAI-compatible upstream on loopback; autocannon (keep-alive, no pipelining), ${results.duration} s per scenario after ${results.warmup} s warm-up. ` +
-      `Requests: a system prompt, one earlier exchange and a question (~330 prompt tokens); non-stream answers ~870 bytes with \`usage\`; stream = \`stream: true\` with \`include_usage\`, ${N} word-sized content chunks and the usage chunk. Non-stream latencies include the whole response; stream latencies the whole stream. ` +
+      `Requests: a system prompt, one earlier exchange and a question (~330 prompt tokens); non-stream answers of ~960 bytes (60 words) with \`usage\`; stream = \`stream: true\` with \`include_usage\`, ${N} word-sized content chunks and the usage chunk. Non-stream latencies include the whole response; stream latencies the whole stream. ` +
       `Load average at start: ${results.loadavg.map((x) => x.toFixed(2)).join(", ")}. ` +
       `Build: dist/server.js of ${results.build?.builtAt ?? "?"} (BUILD_ID ${results.build?.id ?? "?"}).` +
       (results.serverFlags ? ` Server node flags: \`${results.serverFlags}\`.` : ""),

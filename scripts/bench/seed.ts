@@ -17,7 +17,7 @@
  * that layer evolves; `notes` says which path was taken.
  */
 
-// bench-ok-chunks-60: a ~870-byte completion (60 words) with usage; its stream is 60 word-sized
+// bench-ok-chunks-60: a ~960-byte completion (60 words) with usage; its stream is 60 word-sized
 // content frames (what OpenAI sends, one token-ish delta per frame) plus the usage chunk.
 const ROUTES: Record<string, string> = {
   bench: "bench-ok-chunks-60",
