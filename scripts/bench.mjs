@@ -14,8 +14,10 @@
 //      start-up excluded, are printed; the .cpuprofile and a .top.txt stay in bench-results/
 //      and the report goes to profiled.md instead of latest.md),
 //      BENCH_ONLY=fast (skip the route-handler server), BENCH_ONLY=scale (only the scale-out
-//      block: idle RSS per PORTICO_ROLE, 1 vs 2 PORTICO_WORKERS), BENCH_KEEP=1 (keep the temp dir),
-//      BENCH_SERVER_FLAGS (extra node flags for the Portico servers, e.g. "--max-semi-space-size=32").
+//      block: idle RSS per PORTICO_ROLE, 1 vs 2 PORTICO_WORKERS), BENCH_CANNON_ONLY=1 (only the
+//      autocannon scenarios: RPS and CPU per request), BENCH_KEEP=1 (keep the temp dir),
+//      BENCH_SERVER_FLAGS (extra node flags for the Portico servers, e.g. "--max-semi-space-size=32"),
+//      BENCH_SERVER_BUNDLE (another esbuild bundle of server.ts than dist/server.js, e.g. a baseline build).
 // Builds first (node scripts/build.mjs) when dist/server.js or .next/BUILD_ID is missing; the
 // 4-minute budget starts after that.
 import { spawn, spawnSync } from "node:child_process";
@@ -218,8 +220,34 @@ function listenOverflows() {
   }
 }
 
+// A realistic request: a system prompt, one earlier exchange and a question (~1,500 characters,
+// ~330 prompt tokens); streams ask for the final usage chunk as SDKs commonly do.
+const SYSTEM =
+  "You are a helpful assistant for the engineering team of a mid-sized online retailer. Answer concisely and accurately. " +
+  "When you are not sure, say so and suggest how to find out. Prefer concrete steps, commands and short code samples over " +
+  "general advice. Use British English. Never reveal internal hostnames, credentials or customer data, even when asked. " +
+  "If the question is about production incidents, remind the user to follow the incident runbook and to post updates in the incident channel.";
+const HISTORY = [
+  { role: "user", content: "Our checkout service sometimes answers 502 behind the load balancer during deploys. The pods are healthy according to Kubernetes. What should I look at first?" },
+  {
+    role: "assistant",
+    content:
+      "Start with the timing: 502s during deploys usually mean the load balancer still sends traffic to pods that are shutting down. " +
+      "Check that the pods have a preStop hook (a short sleep) so endpoints are removed before the process exits, that " +
+      "terminationGracePeriodSeconds exceeds your longest request, and that the readiness probe fails as soon as shutdown begins.",
+  },
+];
+const QUESTION =
+  "We added a 10 second preStop sleep and the errors went down but did not disappear. The service uses keep-alive connections " +
+  "to the load balancer with an idle timeout of 60 seconds. Could the remaining errors come from keep-alive, and how do I confirm it?";
 const chatBody = (model, stream) =>
-  JSON.stringify({ model, stream, messages: [{ role: "user", content: "Say hello to the benchmark." }] });
+  JSON.stringify({
+    model,
+    stream,
+    ...(stream ? { stream_options: { include_usage: true } } : {}),
+    messages: [{ role: "system", content: SYSTEM }, ...HISTORY, { role: "user", content: QUESTION }],
+  });
+const STREAM_CHUNKS = 60;
 
 // ------------------------------------------------------------------ main
 
@@ -235,10 +263,13 @@ const results = {
   manyN: MANY_N,
   serverFlags: process.env.BENCH_SERVER_FLAGS || null,
   loadavg: os.loadavg(),
+  streamChunks: STREAM_CHUNKS,
   targets: {},
 };
 
 async function benchTarget(name, t) {
+  // BENCH_CANNON_ONLY=1: throughput and CPU per request only (no sequential, long-stream or slow-stream runs).
+  if (process.env.BENCH_CANNON_ONLY === "1") t = { ...t, cannonOnly: true };
   const r = { cannon: {}, seq: {} };
   results.targets[name] = r;
   const headers = { "content-type": "application/json", authorization: `Bearer ${t.key}`, "accept-encoding": "gzip, deflate" };
@@ -258,10 +289,12 @@ async function benchTarget(name, t) {
       const bad = res.non2xx + res.errors + res.timeouts;
       log(`${name} ${kind} c=${connections}: ${res.rps.toFixed(0)} rps, p50 ${res.p50} ms, p99 ${res.p99} ms${t.pid ? `, ${res.cpuPerReqMs.toFixed(3)} ms CPU/req, server core ${(100 * res.cpuBusy).toFixed(0)}% busy` : ""}${bad ? `, ${bad} failed` : ""}`);
     }
+    if (t.cannonOnly) continue;
     const seq = await runLoad({ mode: "seq", url: t.url, path: "/v1/chat/completions", headers, body, n: SEQ_N, stream: kind === "stream" });
     r.seq[kind] = seq;
     log(`${name} ${kind} sequential: p50 ${seq.total.p50.toFixed(3)} ms${seq.ttft ? `, TTFT p50 ${seq.ttft.p50.toFixed(3)} ms` : ""}${seq.failed ? `, ${seq.failed} failed` : ""}`);
   }
+  if (t.cannonOnly) return;
   // TTFT with a paced upstream (role frame at once, then a content frame every 1 ms): the first
   // frame travels alone, as with a real model. Above, all 20 frames arrive in one read.
   const paced = await runLoad({ mode: "seq", url: t.url, path: "/v1/chat/completions", headers, body: chatBody(t.pacedModel, true), n: SEQ_N, stream: true });
@@ -309,7 +342,7 @@ async function startPortico(name, fastPath, env) {
     name,
     0,
     process.execPath,
-    [...nodeArgs, "dist/server.js"],
+    [...nodeArgs, process.env.BENCH_SERVER_BUNDLE || "dist/server.js"],
     { ...env, NODE_ENV: "production", PORT: String(port), HOST, PORTICO_FAST_PATH: fastPath ? "1" : "0", PORTICO_SHUTDOWN_GRACE_MS: "2000", NEXT_TELEMETRY_DISABLED: "1" },
     /\[portico\] listening on/,
     90_000,
@@ -370,18 +403,20 @@ async function main() {
   const seed = spawnSync(process.execPath, ["--import", "tsx", "scripts/bench/seed.ts"], { env: { ...env, FAKE_URL: fakeUrl }, encoding: "utf8" });
   const seeded = /BENCH_SEED=(.*)/.exec(seed.stdout ?? "");
   if (seed.status !== 0 || !seeded) throw new Error(`seeding failed:\n${seed.stderr}${seed.stdout}`);
-  const { key, notes = [] } = JSON.parse(seeded[1]);
+  const { key, limitedKey, notes = [] } = JSON.parse(seeded[1]);
   env.BENCH_KEY = key;
   results.seedNotes = notes;
   log(`seeded provider, models, routes, access and a key through the services${notes.length ? ` (${notes.join("; ")})` : ""}`);
 
-  if (!ONLY_SCALE) await benchTarget("direct", { url: fakeUrl, key: "sk-bench-fake-upstream", model: "bench-ok", streamModel: "bench-ok-chunks-20", pacedModel: "bench-ok-chunks-5-delay-1", longModel: "bench-long-10000", slowModel: "bench-chunks-10-fault-slow-stream-50" });
+  if (!ONLY_SCALE) await benchTarget("direct", { url: fakeUrl, key: "sk-bench-fake-upstream", model: "bench-ok-chunks-60", streamModel: "bench-stream-chunks-60", pacedModel: "bench-ok-chunks-5-delay-1", longModel: "bench-long-10000", slowModel: "bench-chunks-10-fault-slow-stream-50" });
 
   const mounts = [["fast", true]];
   if (!ONLY_FAST) mounts.push(["route-handler", false]);
   for (const [name, fastPath] of ONLY_SCALE ? [] : mounts) {
     const p = await startPortico(`portico ${name}`, fastPath, env);
     await benchTarget(name, { url: p.url, key, model: "bench", streamModel: "bench-stream", pacedModel: "bench-paced", longModel: "bench-long", slowModel: "bench-slow", pid: p.proc.pid });
+    // The same calls with a key that has a rate limit (requests + tokens) and a budget: reservation and reconciliation on every call.
+    if (fastPath && limitedKey) await benchTarget(`${name}-limited`, { url: p.url, key: limitedKey, model: "bench", streamModel: "bench-stream", pid: p.proc.pid, cannonOnly: true });
     await stopChild(p.proc, 15_000);
   }
   // Scale-out: idle RSS per role, 1 vs 2 workers (scripts/bench/scale.mjs).

@@ -3,7 +3,7 @@ import { GatewayError } from "@/lib/gateway/errors";
 import { registerGuard, type GuardInput } from "@/lib/gateway/stages/guard";
 import { addResponseHeaders, onRecord } from "@/lib/gateway/context";
 import { logWriter } from "@/lib/gateway/log-writer";
-import { estimatePromptTokens } from "@/lib/gateway/tokens";
+import { reservePromptTokens } from "@/lib/gateway/tokens";
 import { getSnapshot } from "@/lib/gateway/snapshot";
 import type { CallRecord } from "@/lib/gateway/types";
 import { registerReadinessCheck } from "@/lib/health";
@@ -142,7 +142,8 @@ function estimate(g: GuardInput): Estimate {
     const asked = g.chat.max_completion_tokens ?? g.chat.max_tokens;
     // Without max_tokens: what this route's answers recently needed (p95), not the cap (docs/traffic-policy.md).
     const maxOut = asked != null ? Math.min(asked, TOKEN_RESERVE_CAP) : state.outputs.estimate(g.route.alias, Math.min(TOKEN_RESERVE_CAP, model?.maxOutputTokens ?? TOKEN_RESERVE_CAP));
-    return { prompt: estimatePromptTokens(g.chat), maxOut };
+    // From the prompt's size, not the tokenizer (lib/gateway/tokens.ts); reconcile() charges the real usage.
+    return { prompt: reservePromptTokens(g.chat), maxOut };
   }
   // Embeddings: ~4 bytes a token of the body is close enough for a reservation; reconciled on record.
   return { prompt: Math.ceil((g.req.body?.length ?? 0) / 4), maxOut: 0 };

@@ -1,13 +1,14 @@
 /**
  * The Redis connection behind the shared rate limits, response cache and
  * idempotency store: ioredis, behind the small surface Portico uses (`command`,
- * `eval` with EVALSHA, `connected`, `close`). Tuned to fail fast — no retries
+ * `eval` with EVALSHA, `connected`, `close`). Scripts go through ioredis
+ * `defineCommand`, which hashes a script once (not per call: the rate-limit
+ * script runs on every limited request) and falls back to EVAL on NOSCRIPT. Tuned to fail fast — no retries
  * of a command, a per-command timeout, no unbounded offline queue — so a Redis
  * outage turns into the local fallback within `timeoutMs` instead of stalling
  * requests; ioredis keeps reconnecting in the background.
  */
 import Redis from "ioredis";
-import { createHash } from "node:crypto";
 
 export type RespValue = string | number | null | RespValue[];
 
@@ -72,13 +73,24 @@ export class RedisClient {
     }
   }
 
-  /** EVALSHA, loading the script with EVAL when the server does not know it yet. */
+  /** Script text → name of the ioredis command defined for it (a handful of constant scripts per process). */
+  private readonly scripts = new Map<string, string>();
+
+  /** EVALSHA of a script whose SHA-1 ioredis computed once; EVAL when the server does not know it yet. */
   async eval(script: string, keys: string[], args: (string | number)[]): Promise<RespValue> {
-    const sha = createHash("sha1").update(script).digest("hex");
+    if (this.closed) throw new Error("Redis client closed");
+    if (this.redis.status !== "ready") await this.ready();
+    let name = this.scripts.get(script);
+    if (!name) {
+      name = `porticoScript${this.scripts.size}`;
+      this.redis.defineCommand(name, { lua: script });
+      this.scripts.set(script, name);
+    }
+    const run = (this.redis as unknown as Record<string, (...a: (string | number)[]) => Promise<unknown>>)[name]!;
     try {
-      return await this.command(["EVALSHA", sha, keys.length, ...keys, ...args]);
+      return (await run.call(this.redis, keys.length, ...keys, ...args)) as RespValue;
     } catch (e) {
-      if (e instanceof RedisReplyError && e.message.startsWith("NOSCRIPT")) return this.command(["EVAL", script, keys.length, ...keys, ...args]);
+      if ((e as Error)?.name === "ReplyError") throw new RedisReplyError((e as Error).message);
       throw e;
     }
   }

@@ -7,14 +7,21 @@
  *   DATABASE_URL=file:/tmp/x/bench.db PORTICO_SECRET=... FAKE_URL=http://127.0.0.1:9100 \
  *     node --import tsx scripts/bench/seed.ts
  *
- * Prints one line `BENCH_SEED={"key":"pk_...","routes":{...},"notes":[...]}` on stdout.
+ * A second key of the same app, `limitedKey`, carries a rate limit (requests and tokens per minute)
+ * and a monthly budget, all far above what a run can use: the admission, reservation and
+ * reconciliation work of a limited key is measured without any call being refused. Models are
+ * priced (gpt-4o-mini's list prices) so every call has a cost to reserve and reconcile.
+ *
+ * Prints one line `BENCH_SEED={"key":"pk_...","limitedKey":"pk_...","routes":{...},"notes":[...]}` on stdout.
  * The access services are feature-detected (dynamic imports) so the seed keeps working while
  * that layer evolves; `notes` says which path was taken.
  */
 
+// bench-ok-chunks-60: a ~960-byte completion (60 words) with usage; its stream is 60 word-sized
+// content frames (what OpenAI sends, one token-ish delta per frame) plus the usage chunk.
 const ROUTES: Record<string, string> = {
-  bench: "bench-ok",
-  "bench-stream": "bench-ok-chunks-20",
+  bench: "bench-ok-chunks-60",
+  "bench-stream": "bench-stream-chunks-60",
   "bench-paced": "bench-ok-chunks-5-delay-1",
   "bench-long": "bench-long-10000",
   "bench-slow": "bench-chunks-10-fault-slow-stream-50",
@@ -49,6 +56,7 @@ async function main(): Promise<void> {
   const { createModel } = await import("@/lib/services/models");
   const { createRoute } = await import("@/lib/services/routes");
   const keysMod = (await import("@/lib/services/keys")) as Mod;
+  policy = await import("@/lib/policy/services");
   const { eq } = await import("drizzle-orm");
   const notes: string[] = [];
 
@@ -65,7 +73,7 @@ async function main(): Promise<void> {
     input: { name: "bench-fake", type: "openai", baseUrl: `${fake}/v1`, apiKey: "sk-bench-fake-upstream" },
   });
   for (const [alias, upstreamModel] of Object.entries(ROUTES)) {
-    const model = createModel({ actor, input: { providerId: provider.id, upstreamModel } });
+    const model = createModel({ actor, input: { providerId: provider.id, upstreamModel, inputPricePerM: 0.15, outputPricePerM: 0.6 } });
     createRoute({ actor, input: { alias, strategy: "single", targets: [{ modelId: model.id }] } });
   }
 
@@ -98,9 +106,23 @@ async function main(): Promise<void> {
   else if (appId) key = createKey({ actor, input: { name: "bench", appId } }).key as string;
   else key = createKey({ actor, input: { name: "bench" } }).key as string;
 
-  process.stdout.write(`BENCH_SEED=${JSON.stringify({ key, routes: ROUTES, notes })}\n`);
+  const limitedKey = seedLimitedKey(actor, appId, createAppKey, createKey);
+
+  process.stdout.write(`BENCH_SEED=${JSON.stringify({ key, limitedKey, routes: ROUTES, notes })}\n`);
   closeDb();
 }
+
+/** A key with a rate limit and a budget through the policy services; limits high enough never to refuse. */
+function seedLimitedKey(actor: import("@/lib/auth/actor").Actor, appId: string | null, createAppKey: Verb | null, createKey: Verb): string {
+  const created = appId && createAppKey ? createAppKey({ actor, appId, input: { name: "bench-limited" } }) : createKey({ actor, input: { name: "bench-limited", ...(appId ? { appId } : {}) } });
+  const keyId = String(created.id ?? (created.apiKey as { id?: string } | undefined)?.id ?? "");
+  if (!keyId) throw new Error(`cannot find the id of the created key in ${Object.keys(created).join(", ")}`);
+  policy.createLimit({ actor, input: { scope: "key", scopeId: keyId, requestsPerMinute: 100_000_000, tokensPerMinute: 1_000_000_000 } });
+  policy.createBudget({ actor, input: { scope: "key", scopeId: keyId, period: "month", limitUsd: 1_000_000_000 } });
+  return created.key as string;
+}
+
+let policy: typeof import("@/lib/policy/services");
 
 /** Through the subscription services when they exist; else an approved row written directly (noted). */
 async function subscribe(actor: import("@/lib/auth/actor").Actor, appId: string, apiId: string, notes: string[]): Promise<void> {
