@@ -9,6 +9,9 @@ import { writeAudit } from "@/lib/services/audit";
 import { seedGatewayDefaults } from "@/lib/seed/gateway";
 import { seedAccessDefaults } from "@/lib/seed/access";
 import { installTrafficLimits } from "@/lib/policy/limits";
+import { installContentPolicy } from "@/lib/policy/cache-hooks";
+import { gatewayGuards } from "@/lib/gateway/guards";
+import { installGuards } from "@/lib/gateway/stages/guard";
 import { startLogTelemetry } from "@/lib/telemetry/log-telemetry";
 import { startObservability } from "@/lib/telemetry/observability";
 import { applyConfigFile, reapplyOnSighup } from "@/lib/config/startup";
@@ -46,7 +49,11 @@ async function doBootstrap(): Promise<void> {
   // replacement worker finds it applied already.
   if (!schedulersDeferred() || process.env.PORTICO_WORKER_ID === "1") applyConfigFile();
   reapplyOnSighup();
-  // Rate limits and budgets: guard, end-of-call reconciliation, spend ledger (docs/traffic-policy.md).
+  // The guard stage's one ordered list (content, then limits: lib/gateway/guards.ts), then the
+  // record hooks: the log scrubber, then rate-limit/budget reconciliation and the spend ledger
+  // (docs/traffic-policy.md). Nothing registers itself by import.
+  installGuards(gatewayGuards());
+  installContentPolicy();
   installTrafficLimits();
   // Usage rollups + captured bodies from the log writer's flushes (every process has its own writer).
   startLogTelemetry({ retention: false });

@@ -9,7 +9,6 @@
  */
 import type { ChatRequest, ChatResponse, EmbeddingsRequest, EmbeddingsResponse } from "@/lib/providers/types";
 import { GatewayError } from "@/lib/gateway/errors";
-import { registerGuard } from "@/lib/gateway/stages/guard";
 import { addResponseHeaders, onRecord, responseHeaders } from "@/lib/gateway/context";
 import { SSE_HEADERS, type ChatOutput } from "@/lib/gateway/output";
 import type { RouteInfo } from "@/lib/gateway/snapshot";
@@ -27,21 +26,22 @@ import {
 } from "./cache";
 import { contentStores, warnStore } from "./cache-store";
 import { beginIdempotent, bodyHash, capturingSink, validIdempotencyKey, type StoredAnswer } from "./idempotency";
-import { contentGuard, redactingSink, scrubRecord } from "./guards-content";
+import { redactingSink, scrubRecord } from "./guards-content";
 import { contentSnapshot, resolvePolicy, type ResolvedPolicy } from "./guards-content-snapshot";
 import { log } from "@/lib/telemetry/logger";
 import { metrics } from "@/lib/telemetry/metrics";
 
 const gi = globalThis as unknown as { __porticoContentInstalled?: boolean };
 
-/** Registers the content guard and the log scrubber once per process (both bundles share globalThis). */
+/**
+ * Registers the log scrubber (a record hook) once per process (both bundles share globalThis); called
+ * by bootstrap(). The content guard itself is in the ordered list of lib/gateway/guards.ts.
+ */
 export function installContentPolicy(): void {
   if (gi.__porticoContentInstalled) return;
   gi.__porticoContentInstalled = true;
-  registerGuard(contentGuard);
   onRecord(scrubRecord);
 }
-installContentPolicy();
 
 export interface PolicyHook<A> {
   /** the hook already answered (replay, cache hit): skip dispatch */

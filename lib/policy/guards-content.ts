@@ -146,7 +146,7 @@ function scopeName(p: ResolvedPolicy, g: GuardInput): string {
   return p.scopeType === "route" ? `route '${g.route.alias}'` : p.scopeType === "api" ? "this API" : "this gateway";
 }
 
-/** The guard: registered once per process (lib/policy/cache-hooks.ts installs it). */
+/** The guard: first in the ordered list of lib/gateway/guards.ts. */
 export function contentGuard(g: GuardInput & { embeddings?: EmbeddingsRequest }): void {
   const cs = contentSnapshot();
   const p = resolvePolicy(cs, g.route.id, g.rec.apiId);

@@ -1,6 +1,6 @@
 import type { Budget, RateLimit } from "@/lib/db/schema/policy";
 import { GatewayError } from "@/lib/gateway/errors";
-import { registerGuard, type GuardInput } from "@/lib/gateway/stages/guard";
+import type { GuardInput } from "@/lib/gateway/stages/guard";
 import { addResponseHeaders, onRecord } from "@/lib/gateway/context";
 import { logWriter } from "@/lib/gateway/log-writer";
 import { reservePromptTokens } from "@/lib/gateway/tokens";
@@ -68,7 +68,10 @@ export function budgetMeter(): BudgetMeter {
   return state.meter;
 }
 
-/** Registers the guard, the record hook, the ledger flush listener and the readiness check, once per process. */
+/**
+ * Registers the record hook, the ledger flush listener and the readiness check, once per process.
+ * The guard itself (`limitsGuard`) is placed in the ordered list of lib/gateway/guards.ts.
+ */
 export function installTrafficLimits(): void {
   // An idle instance flushes nothing, so without this timer it would never see other instances' spend.
   if (!state.refreshTimer && REFRESH_MS > 0) {
@@ -77,7 +80,6 @@ export function installTrafficLimits(): void {
   }
   if (state.installed) return;
   state.installed = true;
-  registerGuard(limitsGuard);
   onRecord(reconcile);
   logWriter().onFlush(onFlush);
   registerReadinessCheck("rateLimitStore", () => limitStore().status());
@@ -155,7 +157,7 @@ const IN_FLIGHT_RETRY_S = 2;
 const fmtUsd = (n: number) => `$${n < 1 ? n.toFixed(4).replace(/0{1,2}$/, "") : n.toFixed(2)}`;
 
 /** Synchronous unless the store is Redis: a call with no policy, or the in-process store, costs no await. */
-function limitsGuard(g: GuardInput): void | Promise<void> {
+export function limitsGuard(g: GuardInput): void | Promise<void> {
   if (!g.rec.keyId) return; // the admin "test route" call has no key: not subject to tenant limits
   const ps = policySnapshot();
   if (!ps.limits.size && !ps.budgets.size) return; // nothing configured: no work per call

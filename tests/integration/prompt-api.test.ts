@@ -281,13 +281,15 @@ describe("versions", () => {
 
 describe("guard stage", () => {
   it("guards see the rendered messages of a prompt call and can refuse it", async () => {
-    const { registerGuard } = await import("@/lib/gateway/stages/guard");
+    const { installGuards } = await import("@/lib/gateway/stages/guard");
+    const { gatewayGuards } = await import("@/lib/gateway/guards");
     const { GatewayError } = await import("@/lib/gateway/errors");
-    registerGuard((g) => {
+    const testGuard = (g: import("@/lib/gateway/stages/guard").GuardInput) => {
       if (g.rec.endpoint === "prompt" && JSON.stringify(g.chat?.messages ?? []).includes("BLOCK-ME")) {
         throw new GatewayError(400, "invalid_request_error", "test_blocked", "Blocked by the test guard.");
       }
-    });
+    };
+    installGuards([...gatewayGuards(), { name: "test", run: testGuard }]);
     const res = await call("summarize-ticket", { ticket: "please BLOCK-ME now" });
     expect(res.status).toBe(400);
     expect(expectOpenAIError(await res.json()).code).toBe("test_blocked");

@@ -18,22 +18,39 @@ export interface GuardInput {
  */
 export type Guard = (g: GuardInput) => void | Promise<void>;
 
-const g = globalThis as unknown as { __porticoGuards?: Guard[] };
-const guards = (g.__porticoGuards ??= []);
+/** A guard with the name it is listed under (start-up logs, the order test). */
+export interface NamedGuard {
+  name: string;
+  run: Guard;
+}
 
-/** Traffic policies (rate limits, budgets, PII) register here; none are built in yet. */
-export function registerGuard(fn: Guard): void {
-  guards.push(fn);
+// The list built at start-up (lib/gateway/guards.ts via bootstrap()). On globalThis only so the two
+// bundles (the fast-path server and Next) run the one list; nothing registers itself by import.
+const g = globalThis as unknown as { __porticoGuards?: readonly Guard[] };
+let guards: readonly Guard[] = g.__porticoGuards ?? [];
+
+/** Replaces the guard list with `list`, in its order. Called once at start-up (idempotent). */
+export function installGuards(list: readonly NamedGuard[]): void {
+  const fns = Object.freeze(list.map((x) => x.run));
+  g.__porticoGuards = fns;
+  guards = fns;
+}
+
+function current(): readonly Guard[] {
+  // The other bundle may have installed the list after this module loaded.
+  if (guards !== g.__porticoGuards) guards = g.__porticoGuards ?? [];
+  return guards;
 }
 
 export function runGuards(input: GuardInput): void | Promise<void> {
-  for (let i = 0; i < guards.length; i++) {
-    const r = guards[i]!(input);
-    if (r && typeof (r as Promise<void>).then === "function") return finishAsync(r as Promise<void>, input, i + 1);
+  const list = current();
+  for (let i = 0; i < list.length; i++) {
+    const r = list[i]!(input);
+    if (r && typeof (r as Promise<void>).then === "function") return finishAsync(list, r as Promise<void>, input, i + 1);
   }
 }
 
-async function finishAsync(first: Promise<void>, input: GuardInput, from: number): Promise<void> {
+async function finishAsync(list: readonly Guard[], first: Promise<void>, input: GuardInput, from: number): Promise<void> {
   await first;
-  for (let i = from; i < guards.length; i++) await guards[i]!(input);
+  for (let i = from; i < list.length; i++) await list[i]!(input);
 }
