@@ -145,8 +145,9 @@ export function buildProxyServer(s: McpSession, api: ApiInfo): Server {
       const rawText = raw === undefined ? "" : JSON.stringify(raw);
       rec.reqBytes = Buffer.byteLength(rawText);
       captureBodies(rec, rawText || null);
-      await takeRateLimits(ctx.key, ctx.app, ctx.api.id, tool, info.toolRateLimits[tool]);
+      // Content first, as on /v1 (lib/gateway/guards.ts): a call refused for its arguments takes no rate-limit slot.
       const args = guardArguments(ctx.api.id, raw, rec);
+      await takeRateLimits(ctx.key, ctx.app, ctx.api.id, tool, info.toolRateLimits[tool]);
       markStage(rec, "guard");
       const token = req.params._meta?.progressToken;
       const client = await upstreamOf(s, info);

@@ -106,6 +106,21 @@ describe("content policy on tool arguments and results", () => {
   });
 });
 
+describe("guard order", () => {
+  it("a call blocked for its arguments takes no rate-limit slot (content before limits, as on /v1)", async () => {
+    const api = await h.mcpApi({ toolRateLimits: { echo: 1 } });
+    const { upsertContentPolicy } = await import("@/lib/services/content-policies");
+    upsertContentPolicy({ actor: h.gw.actor, input: { scopeType: "api", scopeId: api.id, promptMode: "block" } });
+    const s = h.subscribedApp(api.id);
+    const { client } = await h.connect(api.endpoint, s.key);
+    expect((await rejection(client.callTool({ name: "echo", arguments: { text: "card 4111 1111 1111 1111" } }))).code).toBe(-32022);
+    // the one call a minute is still there
+    await client.callTool({ name: "echo", arguments: { text: "hello" } });
+    expect((await rejection(client.callTool({ name: "echo", arguments: { text: "again" } }))).code).toBe(-32029);
+    await client.close();
+  });
+});
+
 describe("records", () => {
   it("log search filters MCP calls by endpoint and tool; /metrics counts them", async () => {
     const api = await h.mcpApi();
