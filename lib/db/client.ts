@@ -19,12 +19,19 @@ interface DbHolder {
  */
 const g = globalThis as unknown as { __porticoDb?: DbHolder };
 
+export type DbEngine = "sqlite" | "postgres";
+
+/** `postgres://` / `postgresql://` selects PostgreSQL; anything else is a SQLite file. */
+export function dbEngine(url = process.env.DATABASE_URL): DbEngine {
+  return /^postgres(ql)?:\/\//i.test(url?.trim() ?? "") ? "postgres" : "sqlite";
+}
+
 /** `DATABASE_URL=file:./data/portico.db` (default), `file:/abs/path.db` or a plain path. */
 export function databaseFile(): string {
   const url = process.env.DATABASE_URL?.trim() || "file:./data/portico.db";
   if (url === ":memory:" || url === "file::memory:") return ":memory:";
   if (!url.startsWith("file:") && /^[a-z]+:\/\//i.test(url)) {
-    throw new Error(`DATABASE_URL must be a SQLite file URL (file:./data/portico.db), got "${url.split(":")[0]}:..."`);
+    throw new Error(`DATABASE_URL must be a SQLite file URL (file:./data/portico.db) or postgres://..., got "${url.split(":")[0]}:..."`);
   }
   const p = url.startsWith("file:") ? url.slice(5) : url;
   return path.resolve(/* turbopackIgnore: true */ process.cwd(), p);

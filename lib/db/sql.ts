@@ -1,0 +1,101 @@
+import { AsyncLocalStorage } from "node:async_hooks";
+import { sql, type SQL } from "drizzle-orm";
+import { getDb, getDbHolder, dbEngine, type Db } from "./client";
+
+/**
+ * Engine-neutral query helpers. Services and telemetry await drizzle query
+ * builders directly; these cover what the builders don't: raw SQL (written in
+ * the common subset of SQLite and PostgreSQL), affected-row counts and
+ * transactions. Only lib/db talks to better-sqlite3 or pg directly.
+ */
+
+/** `?`-placeholder text + params → a drizzle SQL (placeholders become `?` or `$n` per engine). */
+export function sqlText(text: string, params: readonly unknown[] = []): SQL {
+  const parts = text.split("?");
+  if (parts.length - 1 !== params.length) {
+    throw new Error(`sqlText: ${parts.length - 1} placeholders but ${params.length} params`);
+  }
+  const chunks: SQL[] = [];
+  parts.forEach((p, i) => {
+    if (p) chunks.push(sql.raw(p));
+    if (i < params.length) chunks.push(sql`${params[i]}`);
+  });
+  return sql.join(chunks, sql.raw(""));
+}
+
+/** Rows of a raw query (on the given transaction, else the shared connection). */
+export async function allSql<T>(query: SQL, on: Db = getDb()): Promise<T[]> {
+  if (dbEngine() === "postgres") {
+    const res = await (on as unknown as PgRunner).execute(query);
+    return res.rows as T[];
+  }
+  return on.all<T>(query);
+}
+
+export async function getSql<T>(query: SQL, on: Db = getDb()): Promise<T | undefined> {
+  return (await allSql<T>(query, on))[0];
+}
+
+/** Runs a statement; resolves to the number of rows it changed. */
+export async function runSql(query: SQL, on: Db = getDb()): Promise<number> {
+  if (dbEngine() === "postgres") {
+    const res = await (on as unknown as PgRunner).execute(query);
+    return res.rowCount ?? 0;
+  }
+  return on.run(query).changes;
+}
+
+export const rawAll = <T>(text: string, params: readonly unknown[] = [], on?: Db) => allSql<T>(sqlText(text, params), on);
+export const rawGet = <T>(text: string, params: readonly unknown[] = [], on?: Db) => getSql<T>(sqlText(text, params), on);
+export const rawRun = (text: string, params: readonly unknown[] = [], on?: Db) => runSql(sqlText(text, params), on);
+
+/** Rows changed by an awaited insert/update/delete without `.returning()`, on either engine. */
+export function affected(result: unknown): number {
+  const r = result as { changes?: number; rowCount?: number | null };
+  return Number(r.changes ?? r.rowCount ?? 0);
+}
+
+/** First row of an awaited query, or undefined. */
+export function first<T>(rows: readonly T[]): T | undefined {
+  return rows[0];
+}
+
+interface PgRunner {
+  execute(q: SQL): Promise<{ rows: unknown[]; rowCount: number | null }>;
+  transaction<T>(fn: (tx: unknown) => Promise<T>): Promise<T>;
+}
+
+/** SQLite has one connection per process: async transactions take turns. */
+const g = globalThis as unknown as { __porticoTx?: { tail: Promise<unknown>; als: AsyncLocalStorage<Db> } };
+const txState = (g.__porticoTx ??= { tail: Promise.resolve(), als: new AsyncLocalStorage<Db>() });
+
+/**
+ * Runs `fn` in a transaction and commits when it resolves, rolls back when it
+ * throws. PostgreSQL: a pooled connection's transaction. SQLite: BEGIN IMMEDIATE
+ * on the process's connection, one transaction at a time; `fn` must only await
+ * database work (every better-sqlite3 query completes synchronously, so nothing
+ * from another request can run inside it). Nested calls join the outer one.
+ */
+export async function withTransaction<T>(fn: (tx: Db) => Promise<T>): Promise<T> {
+  const outer = txState.als.getStore();
+  if (outer) return fn(outer);
+  if (dbEngine() === "postgres") {
+    return (getDb() as unknown as PgRunner).transaction((tx) => txState.als.run(tx as Db, () => fn(tx as Db)));
+  }
+  const { sqlite, db } = getDbHolder();
+  const run = (): Promise<T> =>
+    txState.als.run(db, async () => {
+      sqlite.exec("BEGIN IMMEDIATE");
+      try {
+        const out = await fn(db);
+        sqlite.exec("COMMIT");
+        return out;
+      } catch (err) {
+        if (sqlite.inTransaction) sqlite.exec("ROLLBACK");
+        throw err;
+      }
+    });
+  const next = txState.tail.then(run, run);
+  txState.tail = next.catch(() => undefined);
+  return next;
+}
