@@ -41,9 +41,9 @@ async function doBootstrap(): Promise<void> {
   runMigrations(db);
   masterSecret();
   await ensureFirstAdmin();
-  seedGatewayDefaults(db);
+  (await seedGatewayDefaults(db));
   // After the gateway seeds: the Mock LLM API lists their routes.
-  seedAccessDefaults(db);
+  (await seedAccessDefaults(db));
   // PORTICO_CONFIG_FILE: after the seeds, so the file has the last word (docs/config-as-code.md).
   // In a cluster only worker 1 applies it at start (the others start after it listens); a
   // replacement worker finds it applied already.
@@ -67,7 +67,7 @@ async function doBootstrap(): Promise<void> {
 
 async function ensureFirstAdmin(): Promise<void> {
   const db = getDb();
-  const count = db.select({ n: sql<number>`count(*)` }).from(users).get()?.n ?? 0;
+  const count = (await db.select({ n: sql<number>`count(*)` }).from(users).limit(1))[0]?.n ?? 0;
   if (count > 0) return;
   const email = (process.env.PORTICO_ADMIN_EMAIL || "admin@portico.local").trim().toLowerCase();
   let password = process.env.PORTICO_ADMIN_PASSWORD;
@@ -80,19 +80,18 @@ async function ensureFirstAdmin(): Promise<void> {
   const now = Date.now();
   const adminId = newId("usr");
   const teamId = newId("team");
-  db.transaction((tx) => {
+  db.transaction(async (tx) => {
     // Re-check inside the transaction: two processes may start on one empty database.
-    const again = tx.select({ n: sql<number>`count(*)` }).from(users).get()?.n ?? 0;
+    const again = (await tx.select({ n: sql<number>`count(*)` }).from(users).limit(1))[0]?.n ?? 0;
     if (again > 0) return;
-    tx.insert(users).values({ id: adminId, email, name: "Admin", passwordHash: hash, role: "admin", createdAt: now, updatedAt: now }).run();
-    const demo = tx.select().from(teams).where(eq(teams.slug, "demo")).get();
+    (await tx.insert(users).values({ id: adminId, email, name: "Admin", passwordHash: hash, role: "admin", createdAt: now, updatedAt: now }));
+    const demo = (await tx.select().from(teams).where(eq(teams.slug, "demo")).limit(1))[0];
     if (!demo) {
-      tx.insert(teams)
-        .values({ id: teamId, slug: "demo", name: "Demo team", description: "A team to try Portico with; rename or delete it.", createdAt: now, updatedAt: now })
-        .run();
-      tx.insert(teamMembers).values({ teamId, userId: adminId, role: "team_admin", createdAt: now }).run();
+      (await tx.insert(teams)
+        .values({ id: teamId, slug: "demo", name: "Demo team", description: "A team to try Portico with; rename or delete it.", createdAt: now, updatedAt: now }));
+      (await tx.insert(teamMembers).values({ teamId, userId: adminId, role: "team_admin", createdAt: now }));
     }
-    writeAudit(tx, { system: true }, { action: "user.create", targetType: "user", targetId: adminId, after: { email, role: "admin", firstRun: true } });
+    (await writeAudit(tx, { system: true }, { action: "user.create", targetType: "user", targetId: adminId, after: { email, role: "admin", firstRun: true } }));
     if (generated) {
       const line = "=".repeat(72);
       console.log(

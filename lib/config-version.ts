@@ -1,3 +1,4 @@
+import { rawGet } from "@/lib/db/sql";
 import { sql } from "drizzle-orm";
 import { getDb } from "@/lib/db/client";
 
@@ -27,7 +28,7 @@ export function localConfigVersion(): number {
 }
 
 /** The shared version in the database (read by the snapshot's poller, not per request). */
-export function storedConfigVersion(): number {
-  const row = getDb().$client.prepare("SELECT value FROM settings WHERE key = 'config_version'").get() as { value: string | number } | undefined;
+export async function storedConfigVersion(): Promise<number> {
+  const row = (await rawGet("SELECT value FROM settings WHERE key = 'config_version'", [])) as { value: string | number } | undefined;
   return row ? Number(row.value) : 0;
 }

@@ -1,3 +1,4 @@
+import { rawGet } from "@/lib/db/sql";
 import { getDb } from "@/lib/db/client";
 import { migrationsUpToDate } from "@/lib/db/migrate";
 import { RedisClient } from "@/lib/policy/redis-client";
@@ -16,11 +17,11 @@ export function registerReadinessCheck(name: string, check: Check): void {
   extra.set(name, check);
 }
 
-export function readiness(): Readiness {
+export async function readiness(): Promise<Readiness> {
   const checks: Readiness["checks"] = {};
   try {
     const db = getDb();
-    db.$client.prepare("SELECT 1").get();
+    (await rawGet("SELECT 1", []));
     checks.database = { ok: true };
     const up = migrationsUpToDate(db);
     checks.migrations = up ? { ok: true } : { ok: false, message: "pending migrations" };
@@ -59,7 +60,7 @@ export async function probeRedis(url = process.env.REDIS_URL): Promise<Readiness
 
 /** /readyz: the checks above plus the active probes (Redis). */
 export async function readinessProbed(): Promise<Readiness> {
-  const r = readiness();
+  const r = (await readiness());
   const redis = await probeRedis();
   if (redis) {
     r.checks.redis = redis;

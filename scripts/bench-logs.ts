@@ -1,3 +1,4 @@
+import { rawGet } from "@/lib/db/sql";
 /**
  * Log search and chart latency at scale: `npm run seed:logs -- 1000000` first, then
  * `npm run bench:logs [-- --runs 30]` against the same DATABASE_URL. Calls the real
@@ -21,7 +22,7 @@ async function main() {
   const { searchLogs, logFilterSchema } = await import("@/lib/telemetry/search");
   const { chartData, chartQuerySchema } = await import("@/lib/telemetry/charts");
   const { sqlite } = getDbHolder();
-  const rows = (sqlite.prepare("SELECT count(*) AS n FROM request_logs").get() as { n: number }).n;
+  const rows = ((await rawGet("SELECT count(*) AS n FROM request_logs", [])) as { n: number }).n;
   const admin: Actor = { userId: "bench", email: "bench@x", name: "bench", platformRole: "admin", memberships: [], via: "token" };
   const member: Actor = {
     ...admin,
@@ -29,7 +30,7 @@ async function main() {
     memberships: [{ teamId: "team_seed_2", teamName: "Seed team 2", teamSlug: "team-seed-2", role: "member" }],
   };
   const q = (o: Record<string, unknown>) => logFilterSchema.parse(o);
-  const lastId = (sqlite.prepare("SELECT id FROM request_logs ORDER BY rowid DESC LIMIT 1 OFFSET 5000").get() as { id: string } | undefined)?.id ?? "none";
+  const lastId = ((await rawGet("SELECT id FROM request_logs ORDER BY rowid DESC LIMIT 1 OFFSET 5000", [])) as { id: string } | undefined)?.id ?? "none";
   const c = (o: Record<string, unknown>) => chartQuerySchema.parse(o);
   const tz = "Europe/Paris";
   const cases: [string, () => unknown][] = [

@@ -1,3 +1,4 @@
+import { rawRun, withTransaction } from "@/lib/db/sql";
 /**
  * Seeds N synthetic request-log rows and their rollups into DATABASE_URL, fast:
  * `npm run seed:logs -- 1000000 [--days 30]`. Rows go in time order in transactions of
@@ -73,17 +74,13 @@ async function main() {
   const keys = apps.flatMap((a) => Array.from({ length: 2 }, (_, j) => ({ id: `key_${a.id}_${j + 1}`, appId: a.id, teamId: a.teamId })));
   sqlite.transaction(() => {
     for (const t of teams)
-      sqlite.prepare("INSERT OR IGNORE INTO teams (id, slug, name, description, created_at, updated_at) VALUES (?, ?, ?, '', ?, ?)").run(t.id, t.id.replace(/_/g, "-"), t.name, now, now);
+      (await rawRun("INSERT OR IGNORE INTO teams (id, slug, name, description, created_at, updated_at) VALUES (?, ?, ?, '', ?, ?)", [t.id, t.id.replace(/_/g, "-"), t.name, now, now]));
     for (const a of apps)
-      sqlite.prepare("INSERT OR IGNORE INTO apps (id, team_id, name, description, created_at, updated_at) VALUES (?, ?, ?, '', ?, ?)").run(a.id, a.teamId, a.name, now, now);
+      (await rawRun("INSERT OR IGNORE INTO apps (id, team_id, name, description, created_at, updated_at) VALUES (?, ?, ?, '', ?, ?)", [a.id, a.teamId, a.name, now, now]));
     for (const k of keys)
-      sqlite
-        .prepare("INSERT OR IGNORE INTO api_keys (id, name, key_hash, prefix, team_id, app_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)")
-        .run(k.id, k.id.replace("key_app_seed_", "seed key "), `seedhash_${k.id}`, `pk_seed${k.id.slice(-5)}`, k.teamId, k.appId, now);
+      (await rawRun("INSERT OR IGNORE INTO api_keys (id, name, key_hash, prefix, team_id, app_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)", [k.id, k.id.replace("key_app_seed_", "seed key "), `seedhash_${k.id}`, `pk_seed${k.id.slice(-5)}`, k.teamId, k.appId, now]));
     for (const m of MODELS)
-      sqlite
-        .prepare("INSERT OR IGNORE INTO providers (id, name, type, base_url, created_at, updated_at) VALUES (?, ?, ?, '', ?, ?)")
-        .run(m.provider, `Seed ${m.type}`, m.type, now, now);
+      (await rawRun("INSERT OR IGNORE INTO providers (id, name, type, base_url, created_at, updated_at) VALUES (?, ?, ?, '', ?, ?)", [m.provider, `Seed ${m.type}`, m.type, now, now]));
   })();
 
   const insert = sqlite.prepare(

@@ -230,7 +230,7 @@ beforeAll(async () => {
   const { eq } = await import("drizzle-orm");
   closeDb = close;
   await bootstrap();
-  const adminRow = getDb().select().from(users).where(eq(users.email, "admin@roles.test")).get()!;
+  const adminRow = (await getDb().select().from(users).where(eq(users.email, "admin@roles.test")).limit(1))[0]!;
   const admin = loadActor(adminRow.id, "session")!;
   teamId = createTeam({ actor: admin, input: { name: "Matrix team", slug: "matrix" } }).id;
   const member = await createUser({ actor: admin, input: { email: "member@roles.test", name: "Member", password: "member-password-123" } });

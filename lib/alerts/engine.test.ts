@@ -27,13 +27,13 @@ afterAll(() => {
   closeDb();
   fs.rmSync(dir, { recursive: true, force: true });
 });
-beforeEach(() => {
-  getDb().delete(alertEvents).run();
-  getDb().delete(alertRules).run();
+beforeEach(async () => {
+  (await getDb().delete(alertEvents));
+  (await getDb().delete(alertRules));
 });
 
 let seq = 0;
-function rule(over: Partial<AlertRule>): AlertRule {
+async function rule(over: Partial<AlertRule>): Promise<AlertRule> {
   const now = Date.now();
   const r: AlertRule = {
     id: `arl_${++seq}`,
@@ -53,7 +53,7 @@ function rule(over: Partial<AlertRule>): AlertRule {
     updatedAt: now,
     ...over,
   };
-  getDb().insert(alertRules).values(r).run();
+  (await getDb().insert(alertRules).values(r));
   return r;
 }
 
@@ -89,153 +89,153 @@ function call(at: number, over: Partial<CallRecord> = {}): CallRecord {
   };
 }
 const fail = (at: number, over: Partial<CallRecord> = {}) => call(at, { status: 502, outcome: "error", ...over });
-const events = () => getDb().select().from(alertEvents).all();
+const events = async () => (await getDb().select().from(alertEvents));
 
 describe("error rate", () => {
-  it("fires above the threshold per provider, stays firing without duplicates, resolves when the rate drops", () => {
+  it("fires above the threshold per provider, stays firing without duplicates, resolves when the rate drops", async () => {
     const e = new AlertEngine({ autoEvaluate: false });
-    const r = rule({});
+    const r = (await rule({}));
     const t = Date.now();
     e.addCalls([fail(t), fail(t), fail(t), call(t), call(t, { providerId: "prv_2" })]);
-    const fired = e.evaluate(t + 1000);
+    const fired = (await e.evaluate(t + 1000));
     expect(fired).toEqual([{ ruleId: r.id, subject: "provider:prv_1", to: "firing", eventId: expect.any(String) }]);
-    const [ev] = events();
+    const [ev] = (await events());
     expect(ev).toMatchObject({ state: "firing", ruleName: r.name, kind: "error_rate", subject: "provider:prv_1", value: 75, threshold: 50, resolvedAt: null });
     expect(ev!.message).toContain("Error rate 75% > 50% over 1 min");
     expect(ev!.message).toContain("3 of 4 calls");
 
     // still bad: no second event
     e.addCalls([fail(t + 2000)]);
-    expect(e.evaluate(t + 3000)).toEqual([]);
-    expect(events()).toHaveLength(1);
-    expect(events()[0]!.lastValue).toBe(80);
+    expect((await e.evaluate(t + 3000))).toEqual([]);
+    expect((await events())).toHaveLength(1);
+    expect((await events())[0]!.lastValue).toBe(80);
 
     // recovery: 4 errors out of 20 calls = 20% ≤ 50%
     e.addCalls(Array.from({ length: 15 }, () => call(t + 4000)));
-    const resolved = e.evaluate(t + 5000);
+    const resolved = (await e.evaluate(t + 5000));
     expect(resolved).toEqual([{ ruleId: r.id, subject: "provider:prv_1", to: "resolved", eventId: ev!.id }]);
-    expect(events()[0]).toMatchObject({ state: "resolved", resolvedAt: t + 5000, lastValue: 20 });
+    expect((await events())[0]).toMatchObject({ state: "resolved", resolvedAt: t + 5000, lastValue: 20 });
 
     // and it can fire again later: a new history row
     e.addCalls(Array.from({ length: 40 }, () => fail(t + 30_000)));
-    expect(e.evaluate(t + 31_000).map((x) => x.to)).toEqual(["firing"]);
-    expect(events()).toHaveLength(2);
+    expect((await e.evaluate(t + 31_000)).map((x) => x.to)).toEqual(["firing"]);
+    expect((await events())).toHaveLength(2);
   });
 
-  it("stays quiet below the minimum number of calls and at exactly the threshold", () => {
+  it("stays quiet below the minimum number of calls and at exactly the threshold", async () => {
     const e = new AlertEngine({ autoEvaluate: false });
-    rule({ minRequests: 10, dimension: "all" });
+    (await rule({ minRequests: 10, dimension: "all" }));
     const t = Date.now();
     e.addCalls([fail(t), fail(t), fail(t)]);
-    expect(e.evaluate(t + 1000)).toEqual([]);
+    expect((await e.evaluate(t + 1000))).toEqual([]);
     const e2 = new AlertEngine({ autoEvaluate: false });
-    getDb().delete(alertRules).run();
-    rule({ minRequests: 4, dimension: "all", threshold: 50 });
+    (await getDb().delete(alertRules));
+    (await rule({ minRequests: 4, dimension: "all", threshold: 50 }));
     e2.addCalls([fail(t), fail(t), call(t), call(t)]);
-    expect(e2.evaluate(t + 1000)).toEqual([]);
+    expect((await e2.evaluate(t + 1000))).toEqual([]);
     e2.addCalls([fail(t)]);
-    expect(e2.evaluate(t + 1000).map((x) => x.to)).toEqual(["firing"]);
+    expect((await e2.evaluate(t + 1000)).map((x) => x.to)).toEqual(["firing"]);
   });
 
-  it("resolves when the failing calls slide out of the window", () => {
+  it("resolves when the failing calls slide out of the window", async () => {
     const e = new AlertEngine({ autoEvaluate: false });
-    rule({ windowMinutes: 2, dimension: "route", dimensionValue: "gpt" });
+    (await rule({ windowMinutes: 2, dimension: "route", dimensionValue: "gpt" }));
     const t = Date.now();
     e.addCalls(Array.from({ length: 5 }, () => fail(t)));
-    expect(e.evaluate(t + 60_000).map((x) => [x.subject, x.to])).toEqual([["route:gpt", "firing"]]);
-    expect(e.evaluate(t + 90_000)).toEqual([]);
-    expect(e.evaluate(t + 2 * 60_000 + 20_000).map((x) => x.to)).toEqual(["resolved"]);
+    expect((await e.evaluate(t + 60_000)).map((x) => [x.subject, x.to])).toEqual([["route:gpt", "firing"]]);
+    expect((await e.evaluate(t + 90_000))).toEqual([]);
+    expect((await e.evaluate(t + 2 * 60_000 + 20_000)).map((x) => x.to)).toEqual(["resolved"]);
   });
 
-  it("watches only the chosen value when one is given", () => {
+  it("watches only the chosen value when one is given", async () => {
     const e = new AlertEngine({ autoEvaluate: false });
-    rule({ dimension: "provider", dimensionValue: "prv_2" });
+    (await rule({ dimension: "provider", dimensionValue: "prv_2" }));
     const t = Date.now();
     e.addCalls(Array.from({ length: 5 }, () => fail(t)));
-    expect(e.evaluate(t + 1000)).toEqual([]);
+    expect((await e.evaluate(t + 1000))).toEqual([]);
     e.addCalls(Array.from({ length: 5 }, () => fail(t, { providerId: "prv_2" })));
-    expect(e.evaluate(t + 1000).map((x) => x.subject)).toEqual(["provider:prv_2"]);
+    expect((await e.evaluate(t + 1000)).map((x) => x.subject)).toEqual(["provider:prv_2"]);
   });
 });
 
 describe("latency p95", () => {
-  it("fires when p95 goes above X ms and resolves when it comes back", () => {
+  it("fires when p95 goes above X ms and resolves when it comes back", async () => {
     const e = new AlertEngine({ autoEvaluate: false });
-    rule({ kind: "latency_p95", threshold: 1000, dimension: "all", minRequests: 10 });
+    (await rule({ kind: "latency_p95", threshold: 1000, dimension: "all", minRequests: 10 }));
     const t = Date.now();
     // calls count at their end (at + latency): these ended at t
     e.addCalls(Array.from({ length: 20 }, () => call(t - 3000, { latencyMs: 3000 })));
-    const [f] = e.evaluate(t + 1000);
+    const [f] = (await e.evaluate(t + 1000));
     expect(f).toMatchObject({ subject: "all", to: "firing" });
-    expect(events()[0]!.value).toBeGreaterThan(1000);
+    expect((await events())[0]!.value).toBeGreaterThan(1000);
     e.addCalls(Array.from({ length: 500 }, () => call(t + 2000, { latencyMs: 30 })));
-    expect(e.evaluate(t + 3000).map((x) => x.to)).toEqual(["resolved"]);
+    expect((await e.evaluate(t + 3000)).map((x) => x.to)).toEqual(["resolved"]);
   });
 });
 
 describe("circuit opened", () => {
-  it("fires while a target's breaker is open and resolves when it closes", () => {
+  it("fires while a target's breaker is open and resolves when it closes", async () => {
     const e = new AlertEngine({ autoEvaluate: false });
-    rule({ kind: "circuit_open", dimension: "all", threshold: 0 });
+    (await rule({ kind: "circuit_open", dimension: "all", threshold: 0 }));
     const key = "prv_9:mdl_9";
     breakers().failure(key);
     breakers().failure(key);
     expect(breakers().state(key)).toBe("open");
-    const [f] = e.evaluate();
+    const [f] = (await e.evaluate());
     expect(f).toMatchObject({ subject: `target:${key}`, to: "firing" });
-    expect(events()[0]!.message).toContain("is open");
+    expect((await events())[0]!.message).toContain("is open");
     breakers().success(key);
-    expect(e.evaluate().map((x) => x.to)).toEqual(["resolved"]);
+    expect((await e.evaluate()).map((x) => x.to)).toEqual(["resolved"]);
   });
 });
 
 describe("budget", () => {
-  it("fires on a budget signal at or above the threshold and resolves on a lower one (new period)", () => {
+  it("fires on a budget signal at or above the threshold and resolves on a lower one (new period)", async () => {
     const e = new AlertEngine({ autoEvaluate: false });
-    rule({ kind: "budget", threshold: 80, dimension: "team", dimensionValue: null });
+    (await rule({ kind: "budget", threshold: 80, dimension: "team", dimensionValue: null }));
     e.signal({ kind: "budget", scope: "key", id: "key_1", spentUsd: 99, limitUsd: 100 }); // not a team budget
     e.signal({ kind: "budget", scope: "team", id: "team_1", name: "Search", spentUsd: 70, limitUsd: 100, period: "month" });
-    expect(e.evaluate()).toEqual([]);
+    expect((await e.evaluate())).toEqual([]);
     e.signal({ kind: "budget", scope: "team", id: "team_1", name: "Search", spentUsd: 85, limitUsd: 100, period: "month" });
-    expect(e.evaluate().map((x) => [x.subject, x.to])).toEqual([["team:team_1:month", "firing"]]);
-    expect(events()[0]!.message).toContain("team Search spent $85.00 of its $100.00 budget (month): 85% ≥ 80%");
+    expect((await e.evaluate()).map((x) => [x.subject, x.to])).toEqual([["team:team_1:month", "firing"]]);
+    expect((await events())[0]!.message).toContain("team Search spent $85.00 of its $100.00 budget (month): 85% ≥ 80%");
     e.signal({ kind: "budget", scope: "team", id: "team_1", spentUsd: 0, limitUsd: 100, period: "month" });
-    expect(e.evaluate().map((x) => x.to)).toEqual(["resolved"]);
+    expect((await e.evaluate()).map((x) => x.to)).toEqual(["resolved"]);
   });
 
-  it("resolves when the budget period ends (resetsAt) without a newer signal", () => {
+  it("resolves when the budget period ends (resetsAt) without a newer signal", async () => {
     const e = new AlertEngine({ autoEvaluate: false });
-    rule({ kind: "budget", threshold: 100, dimension: "all" });
+    (await rule({ kind: "budget", threshold: 100, dimension: "all" }));
     const t = Date.now();
     e.signal({ kind: "budget", scope: "key", id: "key_7", spentUsd: 12, limitUsd: 10, period: "day", resetsAt: t + 60_000 });
-    expect(e.evaluate(t).map((x) => [x.subject, x.to])).toEqual([["key:key_7:day", "firing"]]);
-    expect(e.evaluate(t + 30_000)).toEqual([]);
-    expect(e.evaluate(t + 60_000).map((x) => x.to)).toEqual(["resolved"]);
+    expect((await e.evaluate(t)).map((x) => [x.subject, x.to])).toEqual([["key:key_7:day", "firing"]]);
+    expect((await e.evaluate(t + 30_000))).toEqual([]);
+    expect((await e.evaluate(t + 60_000)).map((x) => x.to)).toEqual(["resolved"]);
   });
 });
 
 describe("rule lifecycle and restarts", () => {
-  it("closes alerts of a disabled rule and does not duplicate after a restart", () => {
+  it("closes alerts of a disabled rule and does not duplicate after a restart", async () => {
     const t = Date.now();
     const e = new AlertEngine({ autoEvaluate: false });
-    const r = rule({ dimension: "all" });
+    const r = (await rule({ dimension: "all" }));
     e.addCalls(Array.from({ length: 5 }, () => fail(t)));
-    expect(e.evaluate(t + 1000)).toHaveLength(1);
+    expect((await e.evaluate(t + 1000))).toHaveLength(1);
 
     // a new process (same database): it knows the alert is already firing, and an empty
     // window just after the start is no reason to resolve it
     const restarted = new AlertEngine({ autoEvaluate: false, now: t + 500 });
-    expect(restarted.evaluate(t + 1000)).toEqual([]);
+    expect((await restarted.evaluate(t + 1000))).toEqual([]);
     restarted.addCalls(Array.from({ length: 5 }, () => fail(t)));
-    expect(restarted.evaluate(t + 1000)).toEqual([]);
-    expect(events()).toHaveLength(1);
+    expect((await restarted.evaluate(t + 1000))).toEqual([]);
+    expect((await events())).toHaveLength(1);
     // once a whole window has passed, too little traffic does resolve it
     const later = new AlertEngine({ autoEvaluate: false, now: t });
-    expect(later.evaluate(t + 61_000).map((x) => x.to)).toEqual(["resolved"]);
-    getDb().update(alertEvents).set({ state: "firing", resolvedAt: null }).run();
+    expect((await later.evaluate(t + 61_000)).map((x) => x.to)).toEqual(["resolved"]);
+    (await getDb().update(alertEvents).set({ state: "firing", resolvedAt: null }));
 
-    getDb().update(alertRules).set({ enabled: false }).where(eq(alertRules.id, r.id)).run();
-    expect(restarted.evaluate(t + 2000).map((x) => x.to)).toEqual(["resolved"]);
-    expect(events()[0]!.state).toBe("resolved");
+    (await getDb().update(alertRules).set({ enabled: false }).where(eq(alertRules.id, r.id)));
+    expect((await restarted.evaluate(t + 2000)).map((x) => x.to)).toEqual(["resolved"]);
+    expect((await events())[0]!.state).toBe("resolved");
   });
 });

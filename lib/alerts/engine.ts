@@ -97,9 +97,9 @@ export class AlertEngine {
     }
     // Evaluate soon (coalesced): a budget or breaker change should not wait for the 15 s tick.
     if (this.opts.autoEvaluate !== false && !this.passive && !this.pending) {
-      this.pending = setTimeout(() => {
+      this.pending = setTimeout(async () => {
         this.pending = null;
-        this.safeEvaluate();
+        (await this.safeEvaluate());
       }, 50);
       this.pending.unref?.();
     }
@@ -107,7 +107,7 @@ export class AlertEngine {
 
   start(intervalMs: number): void {
     if (this.timer) return;
-    this.timer = setInterval(() => this.safeEvaluate(), intervalMs);
+    this.timer = setInterval(async () => (await this.safeEvaluate()), intervalMs);
     this.timer.unref();
   }
 
@@ -124,19 +124,19 @@ export class AlertEngine {
     this.windows.clear();
   }
 
-  safeEvaluate(): TransitionInfo[] {
+  async safeEvaluate(): Promise<TransitionInfo[]> {
     try {
-      return this.evaluate();
+      return (await this.evaluate());
     } catch (e) {
       log.error("alert evaluation failed", { err: e });
       return [];
     }
   }
 
-  private loadFiring(): Map<string, AlertEvent> {
+  private async loadFiring(): Promise<Map<string, AlertEvent>> {
     if (!this.firing) {
       this.firing = new Map();
-      for (const ev of getDb().select().from(alertEvents).where(eq(alertEvents.state, "firing")).all()) {
+      for (const ev of (await getDb().select().from(alertEvents).where(eq(alertEvents.state, "firing")))) {
         this.firing.set(`${ev.ruleId ?? ""}|${ev.subject}`, ev);
       }
     }
@@ -144,10 +144,10 @@ export class AlertEngine {
   }
 
   /** One evaluation of every rule; returns the transitions it made. */
-  evaluate(now = Date.now()): TransitionInfo[] {
+  async evaluate(now = Date.now()): Promise<TransitionInfo[]> {
     const db = getDb();
-    const firing = this.loadFiring();
-    const rules = db.select().from(alertRules).all();
+    const firing = (await this.loadFiring());
+    const rules = (await db.select().from(alertRules));
     const out: TransitionInfo[] = [];
     const seenKeys = new Set<string>();
     const labels = subjectLabeler();
@@ -178,16 +178,16 @@ export class AlertEngine {
             notifyError: null,
             notifiedAt: null,
           };
-          db.insert(alertEvents).values(ev).run();
+          (await db.insert(alertEvents).values(ev));
           firing.set(key, ev);
           out.push({ ruleId: rule.id, subject: c.subject, to: "firing", eventId: ev.id });
           log.warn("alert firing", { alertId: ev.id, rule: rule.name, subject: ev.subjectLabel, message: c.message });
           notify(rule, ev, "firing");
         } else if (!c.active && open) {
-          out.push(this.resolve(open, now, c.value, rule, `Resolved: ${c.message}`));
+          out.push((await this.resolve(open, now, c.value, rule, `Resolved: ${c.message}`)));
         } else if (open && c.value !== open.lastValue) {
           open.lastValue = c.value;
-          db.update(alertEvents).set({ lastValue: c.value }).where(eq(alertEvents.id, open.id)).run();
+          (await db.update(alertEvents).set({ lastValue: c.value }).where(eq(alertEvents.id, open.id)));
         }
       }
     }
@@ -196,22 +196,21 @@ export class AlertEngine {
       if (seenKeys.has(key)) continue;
       const rule = rules.find((r) => r.id === ev.ruleId);
       if (rule && rule.enabled) continue; // still enabled: its subject simply had no candidate this time → handled above
-      out.push(this.resolve(ev, now, ev.lastValue, null, rule ? "Resolved: the rule was disabled." : "Resolved: the rule was deleted."));
+      out.push((await this.resolve(ev, now, ev.lastValue, null, rule ? "Resolved: the rule was disabled." : "Resolved: the rule was deleted.")));
     }
     this.windows.prune(now);
     metrics().alertsFiring.set(firing.size);
     return out;
   }
 
-  private resolve(ev: AlertEvent, now: number, value: number | null, rule: AlertRule | null, message: string): TransitionInfo {
-    const firing = this.loadFiring();
+  private async resolve(ev: AlertEvent, now: number, value: number | null, rule: AlertRule | null, message: string): Promise<TransitionInfo> {
+    const firing = (await this.loadFiring());
     firing.delete(`${ev.ruleId ?? ""}|${ev.subject}`);
     const done: AlertEvent = { ...ev, state: "resolved", resolvedAt: now, lastValue: value, message: ev.message };
-    getDb()
+    (await getDb()
       .update(alertEvents)
       .set({ state: "resolved", resolvedAt: now, lastValue: value })
-      .where(and(eq(alertEvents.id, ev.id), eq(alertEvents.state, "firing")))
-      .run();
+      .where(and(eq(alertEvents.id, ev.id), eq(alertEvents.state, "firing"))));
     log.info("alert resolved", { alertId: ev.id, rule: ev.ruleName, subject: ev.subjectLabel });
     if (rule) notify(rule, { ...done, message }, "resolved");
     return { ruleId: ev.ruleId ?? "", subject: ev.subject, to: "resolved", eventId: ev.id };
@@ -302,12 +301,12 @@ function subjectLabeler(): (subject: string) => string {
   let providers: Map<string, string> | null = null;
   let targets: Map<string, string> | null = null;
   let apis: Map<string, string> | null = null;
-  const load = () => {
+  const load = async () => {
     providers = new Map();
     targets = new Map();
     apis = new Map();
     try {
-      const snap = getSnapshot();
+      const snap = (await getSnapshot());
       for (const r of snap.routes.values()) {
         for (const t of [...r.main.targets, ...r.conditions.flatMap((c) => c.group.targets)]) {
           providers.set(t.provider.id, t.provider.name);
@@ -319,9 +318,9 @@ function subjectLabeler(): (subject: string) => string {
       /* no snapshot yet: ids it is */
     }
   };
-  return (subject) => {
+  return async (subject) => {
     if (subject === "all") return "all traffic";
-    if (!providers) load();
+    if (!providers) (await load());
     const i = subject.indexOf(":");
     const kind = subject.slice(0, i);
     const id = subject.slice(i + 1);
@@ -353,6 +352,6 @@ export function emitAlertSignal(s: AlertSignal): void {
 }
 
 /** Runs one evaluation now (tests, "evaluate" button). */
-export function evaluateAlertsNow(now?: number): TransitionInfo[] {
-  return alertEngine().evaluate(now);
+export async function evaluateAlertsNow(now?: number): Promise<TransitionInfo[]> {
+  return (await alertEngine().evaluate(now));
 }

@@ -111,7 +111,7 @@ export async function deliver(rule: AlertRule, ev: AlertEvent, t: Transition): P
       secretText = decryptSecret(rule.encryptedSecret);
     } catch {
       const out = { status: null, error: "Cannot decrypt the alert webhook secret (was PORTICO_SECRET changed?). Set it again." };
-      if (t !== "test") store(ev.id, out.status, out.error);
+      if (t !== "test") (await store(ev.id, out.status, out.error));
       return out;
     }
   }
@@ -124,7 +124,7 @@ export async function deliver(rule: AlertRule, ev: AlertEvent, t: Transition): P
     if (attempt < WEBHOOK_ATTEMPTS) await sleep(WEBHOOK_BACKOFF_MS[attempt - 1]!);
   }
   if (out.error) log.warn("alert webhook delivery failed", { alertId: ev.id, rule: rule.name, error: out.error });
-  if (t !== "test") store(ev.id, out.status, out.error);
+  if (t !== "test") (await store(ev.id, out.status, out.error));
   return out;
 }
 
@@ -155,9 +155,9 @@ async function attemptOnce(url: string, body: string, slack: boolean, secretText
   }
 }
 
-function store(id: string, status: number | null, error: string | null): void {
+async function store(id: string, status: number | null, error: string | null): Promise<void> {
   try {
-    getDb().update(alertEvents).set({ notifyStatus: status, notifyError: error, notifiedAt: Date.now() }).where(eq(alertEvents.id, id)).run();
+    (await getDb().update(alertEvents).set({ notifyStatus: status, notifyError: error, notifiedAt: Date.now() }).where(eq(alertEvents.id, id)));
   } catch {
     /* database closing (shutdown) */
   }

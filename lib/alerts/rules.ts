@@ -134,8 +134,8 @@ function ruleView(r: AlertRule, firing = 0): AlertRuleView {
   };
 }
 
-function loadRule(id: string): AlertRule {
-  const r = getDb().select().from(alertRules).where(eq(alertRules.id, id)).get();
+async function loadRule(id: string): Promise<AlertRule> {
+  const r = (await getDb().select().from(alertRules).where(eq(alertRules.id, id)).limit(1))[0];
   if (!r) throw new NotFoundError("Alert rule");
   return r;
 }
@@ -181,9 +181,9 @@ export function createAlertRuleChecked({ actor, input }: { actor: Actor; input: 
     updatedAt: now,
   };
   const shown = ruleView(row);
-  getDb().transaction((tx) => {
-    tx.insert(alertRules).values(row).run();
-    writeAudit(tx, actor, { action: "alert_rule.create", targetType: "alert_rule", targetId: row.id, after: shown });
+  getDb().transaction(async (tx) => {
+    (await tx.insert(alertRules).values(row));
+    (await writeAudit(tx, actor, { action: "alert_rule.create", targetType: "alert_rule", targetId: row.id, after: shown }));
   });
   return shown;
 }
@@ -191,13 +191,13 @@ export function createAlertRuleChecked({ actor, input }: { actor: Actor; input: 
 export async function updateAlertRule({ actor, id, input }: { actor: Actor; id: string; input: unknown }): Promise<AlertRuleView> {
   requireAdmin(actor);
   await checkWebhookUrl(parseWith(updateRuleInput, input, "alert rule").webhookUrl);
-  return updateAlertRuleChecked({ actor, id, input });
+  return (await updateAlertRuleChecked({ actor, id, input }));
 }
 
 /** `updateAlertRule` for a caller that has already checked the webhook URL (see `createAlertRuleChecked`). */
-export function updateAlertRuleChecked({ actor, id, input }: { actor: Actor; id: string; input: unknown }): AlertRuleView {
+export async function updateAlertRuleChecked({ actor, id, input }: { actor: Actor; id: string; input: unknown }): Promise<AlertRuleView> {
   requireAdmin(actor);
-  const before = loadRule(id);
+  const before = (await loadRule(id));
   const d = parseWith(updateRuleInput, input, "alert rule");
   const dimension = d.dimension ?? before.dimension;
   const after: AlertRule = {
@@ -216,8 +216,8 @@ export function updateAlertRuleChecked({ actor, id, input }: { actor: Actor; id:
     updatedAt: Date.now(),
   };
   parseWith(ruleShape, { kind: after.kind, threshold: after.threshold, dimension: after.dimension, dimensionValue: after.dimensionValue }, "alert rule");
-  getDb().transaction((tx) => {
-    tx.update(alertRules)
+  getDb().transaction(async (tx) => {
+    (await tx.update(alertRules)
       .set({
         name: after.name,
         kind: after.kind,
@@ -232,57 +232,54 @@ export function updateAlertRuleChecked({ actor, id, input }: { actor: Actor; id:
         encryptedSecret: after.encryptedSecret,
         updatedAt: after.updatedAt,
       })
-      .where(eq(alertRules.id, id))
-      .run();
-    writeAudit(tx, actor, {
+      .where(eq(alertRules.id, id)));
+    (await writeAudit(tx, actor, {
       action: "alert_rule.update",
       targetType: "alert_rule",
       targetId: id,
       before: ruleView(before),
       after: { ...ruleView(after), ...(d.webhookSecret !== undefined ? { webhookSecret: "changed" } : {}) },
-    });
+    }));
   });
-  return ruleView(after, firingCountOf(id));
+  return ruleView(after, (await firingCountOf(id)));
 }
 
-export function deleteAlertRule({ actor, id }: { actor: Actor; id: string }) {
+export async function deleteAlertRule({ actor, id }: { actor: Actor; id: string }) {
   requireAdmin(actor);
-  const before = loadRule(id);
-  getDb().transaction((tx) => {
-    tx.delete(alertRules).where(eq(alertRules.id, id)).run();
-    writeAudit(tx, actor, { action: "alert_rule.delete", targetType: "alert_rule", targetId: id, before: ruleView(before) });
+  const before = (await loadRule(id));
+  getDb().transaction(async (tx) => {
+    (await tx.delete(alertRules).where(eq(alertRules.id, id)));
+    (await writeAudit(tx, actor, { action: "alert_rule.delete", targetType: "alert_rule", targetId: id, before: ruleView(before) }));
   });
   return { ok: true as const };
 }
 
-function firingCountOf(ruleId: string): number {
+async function firingCountOf(ruleId: string): Promise<number> {
   return (
-    getDb()
+    (await getDb()
       .select({ n: sql<number>`count(*)` })
       .from(alertEvents)
-      .where(and(eq(alertEvents.ruleId, ruleId), eq(alertEvents.state, "firing")))
-      .get()?.n ?? 0
+      .where(and(eq(alertEvents.ruleId, ruleId), eq(alertEvents.state, "firing"))).limit(1))[0]?.n ?? 0
   );
 }
 
-export function getAlertRule({ actor, id }: { actor: Actor; id: string }): AlertRuleView {
+export async function getAlertRule({ actor, id }: { actor: Actor; id: string }): Promise<AlertRuleView> {
   requireAdmin(actor);
-  return ruleView(loadRule(id), firingCountOf(id));
+  return ruleView((await loadRule(id)), (await firingCountOf(id)));
 }
 
-export function listAlertRules({ actor }: { actor: Actor }): { items: AlertRuleView[] } {
+export async function listAlertRules({ actor }: { actor: Actor }): Promise<{ items: AlertRuleView[] }> {
   requireAdmin(actor);
   const db = getDb();
   const counts = new Map(
-    db
+    (await db
       .select({ ruleId: alertEvents.ruleId, n: sql<number>`count(*)` })
       .from(alertEvents)
       .where(eq(alertEvents.state, "firing"))
-      .groupBy(alertEvents.ruleId)
-      .all()
+      .groupBy(alertEvents.ruleId))
       .map((r) => [r.ruleId, r.n]),
   );
-  const rows = db.select().from(alertRules).orderBy(alertRules.createdAt, alertRules.id).all();
+  const rows = (await db.select().from(alertRules).orderBy(alertRules.createdAt, alertRules.id));
   return { items: rows.map((r) => ruleView(r, counts.get(r.id) ?? 0)) };
 }
 
@@ -295,7 +292,7 @@ export const listAlertsQuery = z.object({
 });
 
 /** Alert history, newest first, cursor-paginated on (startedAt, id). */
-export function listAlerts({ actor, query }: { actor: Actor; query: z.infer<typeof listAlertsQuery> }): { items: AlertView[]; nextCursor: string | null; firing: number } {
+export async function listAlerts({ actor, query }: { actor: Actor; query: z.infer<typeof listAlertsQuery> }): Promise<{ items: AlertView[]; nextCursor: string | null; firing: number }> {
   requireAdmin(actor);
   const conds = [];
   if (query.state) conds.push(eq(alertEvents.state, query.state));
@@ -306,29 +303,28 @@ export function listAlerts({ actor, query }: { actor: Actor; query: z.infer<type
     const cid = query.cursor.slice(i + 1);
     if (i > 0 && Number.isFinite(at)) conds.push(or(lt(alertEvents.startedAt, at), and(eq(alertEvents.startedAt, at), lt(alertEvents.id, cid))));
   }
-  const rows: AlertEvent[] = getDb()
+  const rows: AlertEvent[] = (await getDb()
     .select()
     .from(alertEvents)
     .where(conds.length ? and(...conds) : undefined)
     .orderBy(desc(alertEvents.startedAt), desc(alertEvents.id))
-    .limit(query.limit + 1)
-    .all();
+    .limit(query.limit + 1));
   const more = rows.length > query.limit;
   const page = more ? rows.slice(0, query.limit) : rows;
   const last = page.at(-1);
-  return { items: page.map(alertView), nextCursor: more && last ? `${last.startedAt}:${last.id}` : null, firing: firingCount({ actor }).count };
+  return { items: page.map(alertView), nextCursor: more && last ? `${last.startedAt}:${last.id}` : null, firing: (await firingCount({ actor })).count };
 }
 
-export function firingCount({ actor }: { actor: Actor }): { count: number } {
+export async function firingCount({ actor }: { actor: Actor }): Promise<{ count: number }> {
   requireAdmin(actor);
-  const n = getDb().select({ n: sql<number>`count(*)` }).from(alertEvents).where(eq(alertEvents.state, "firing")).get()?.n ?? 0;
+  const n = (await getDb().select({ n: sql<number>`count(*)` }).from(alertEvents).where(eq(alertEvents.state, "firing")).limit(1))[0]?.n ?? 0;
   return { count: n };
 }
 
 /** Sends a sample notification to the rule's webhook and reports the outcome (nothing is stored). */
 export async function testAlertRule({ actor, id }: { actor: Actor; id: string }): Promise<{ delivered: boolean; status: number | null; error: string | null }> {
   requireAdmin(actor);
-  const rule = loadRule(id);
+  const rule = (await loadRule(id));
   if (!rule.webhookUrl) return { delivered: false, status: null, error: "This rule has no webhook URL: its alerts show in Portico only." };
   const now = Date.now();
   const sample: AlertEvent = {

@@ -33,38 +33,36 @@ export function effectiveRole(a: Pick<Actor, "platformRole" | "memberships">): E
 }
 
 /** Loads a user as an actor; null when missing or disabled (a disabled user's live session dies at once). */
-export function loadActor(userId: string, via: Actor["via"], ip?: string): Actor | null {
+export async function loadActor(userId: string, via: Actor["via"], ip?: string): Promise<Actor | null> {
   const db = getDb();
-  const u = db.select().from(users).where(eq(users.id, userId)).get();
+  const u = (await db.select().from(users).where(eq(users.id, userId)).limit(1))[0];
   if (!u || u.disabled) return null;
-  const ms = db
+  const ms = (await db
     .select({ teamId: teamMembers.teamId, role: teamMembers.role, teamName: teams.name, teamSlug: teams.slug })
     .from(teamMembers)
     .innerJoin(teams, eq(teams.id, teamMembers.teamId))
-    .where(eq(teamMembers.userId, userId))
-    .all();
+    .where(eq(teamMembers.userId, userId)));
   return { userId: u.id, email: u.email, name: u.name, platformRole: u.role, memberships: ms, via, ip };
 }
 
 /** `Authorization: Bearer pat_...` → actor, or null when the header is absent. Throws 401 for a bad token. */
-export function actorFromAdminToken(authorization: string | null, ip?: string): Actor | null {
+export async function actorFromAdminToken(authorization: string | null, ip?: string): Promise<Actor | null> {
   if (!authorization?.startsWith("Bearer ")) return null;
   const token = authorization.slice(7).trim();
   if (!token.startsWith("pat_")) throw new UnauthorizedError("That bearer token is not a Portico admin API token (pat_...).");
   const db = getDb();
-  const row = db
+  const row = (await db
     .select()
     .from(adminTokens)
-    .where(and(eq(adminTokens.tokenHash, sha256Hex(token)), isNull(adminTokens.revokedAt)))
-    .get();
+    .where(and(eq(adminTokens.tokenHash, sha256Hex(token)), isNull(adminTokens.revokedAt))).limit(1))[0];
   const now = Date.now();
   if (!row) throw new UnauthorizedError("Admin API token is unknown or revoked.");
   if (row.expiresAt && row.expiresAt < now) throw new UnauthorizedError("Admin API token has expired.");
-  const actor = loadActor(row.userId, "token", ip);
+  const actor = (await loadActor(row.userId, "token", ip));
   if (!actor) throw new UnauthorizedError("The user who owns this token is disabled.");
   // Debounced: at most one write a minute per token.
   if (!row.lastUsedAt || now - row.lastUsedAt > 60_000) {
-    db.update(adminTokens).set({ lastUsedAt: now }).where(eq(adminTokens.id, row.id)).run();
+    (await db.update(adminTokens).set({ lastUsedAt: now }).where(eq(adminTokens.id, row.id)));
   }
   return actor;
 }

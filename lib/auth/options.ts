@@ -47,11 +47,11 @@ const credentials = CredentialsProvider({
     const password = String(creds?.password ?? "");
     if (!email || !password) return null;
     const db = getDb();
-    const u = db.select().from(users).where(eq(users.email, email)).get();
+    const u = (await db.select().from(users).where(eq(users.email, email)).limit(1))[0];
     // Verify even for unknown users so timing does not reveal which emails exist.
     const ok = await verifyPassword(password, u?.passwordHash ?? DUMMY_HASH);
     if (!u || !ok || u.disabled) return null;
-    db.update(users).set({ lastLoginAt: Date.now() }).where(eq(users.id, u.id)).run();
+    (await db.update(users).set({ lastLoginAt: Date.now() }).where(eq(users.id, u.id)));
     return { id: u.id, email: u.email, name: u.name };
   },
 });
@@ -71,7 +71,7 @@ export function authOptions(): NextAuthOptions {
       // cookie must not outlive the sign-out). A token that is already revoked changes nothing.
       async signOut({ token }) {
         const uid = token?.uid;
-        if (typeof uid === "string" && sessionIsCurrent(uid, token.gen)) bumpSessionGeneration(uid);
+        if (typeof uid === "string" && (await sessionIsCurrent(uid, token.gen))) (await bumpSessionGeneration(uid));
       },
     },
     logger: {
@@ -88,31 +88,29 @@ export function authOptions(): NextAuthOptions {
         const email = (user.email ?? "").toLowerCase();
         if (!email) return "/login?error=NoEmail";
         const db = getDb();
-        const existing = db.select().from(users).where(eq(users.email, email)).get();
+        const existing = (await db.select().from(users).where(eq(users.email, email)).limit(1))[0];
         if (existing?.disabled) return "/login?error=AccountDisabled";
         if (!existing) {
           const now = Date.now();
-          db.insert(users)
-            .values({ id: newId("usr"), email, name: user.name || email, role: "member", createdAt: now, updatedAt: now })
-            .run();
+          (await db.insert(users)
+            .values({ id: newId("usr"), email, name: user.name || email, role: "member", createdAt: now, updatedAt: now }));
         }
         return true;
       },
       async jwt({ token, user, account }) {
         if (user) {
           if (account?.provider === "oidc") {
-            const u = getDb()
+            const u = (await getDb()
               .select()
               .from(users)
-              .where(eq(users.email, (user.email ?? "").toLowerCase()))
-              .get();
+              .where(eq(users.email, (user.email ?? "").toLowerCase())).limit(1))[0];
             token.uid = u?.id;
           } else {
             token.uid = user.id;
           }
           // The generation at sign-in: a later bump (sign-out, password change, ...) revokes this token.
-          if (typeof token.uid === "string") token.gen = storedGeneration(token.uid);
-        } else if (typeof token.uid === "string" && !sessionIsCurrent(token.uid, token.gen)) {
+          if (typeof token.uid === "string") token.gen = (await storedGeneration(token.uid));
+        } else if (typeof token.uid === "string" && !(await sessionIsCurrent(token.uid, token.gen))) {
           throw new Error(REVOKED);
         }
         return token;

@@ -1,3 +1,4 @@
+import { rawGet } from "@/lib/db/sql";
 /**
  * Session revocation. A session is a signed JWT cookie: nothing on the server would stop a
  * copied cookie before it expires (8 h). So each user has a session generation (users
@@ -24,40 +25,40 @@ const state = (g.__porticoSessionGen ??= { gens: new Map(), epoch: null, checked
 
 const CHECK_MS = Number(process.env.PORTICO_SESSION_CHECK_MS || 1000);
 
-function storedEpoch(): number {
-  const row = getDb().$client.prepare("SELECT value FROM settings WHERE key = 'session_epoch'").get() as { value: string | number } | undefined;
+async function storedEpoch(): Promise<number> {
+  const row = (await rawGet("SELECT value FROM settings WHERE key = 'session_epoch'", [])) as { value: string | number } | undefined;
   return row ? Number(row.value) : 0;
 }
 
-function reload(epoch: number): void {
-  const rows = getDb().select({ id: users.id, gen: users.sessionGeneration }).from(users).all();
+async function reload(epoch: number): Promise<void> {
+  const rows = (await getDb().select({ id: users.id, gen: users.sessionGeneration }).from(users));
   state.gens = new Map(rows.map((r) => [r.id, r.gen]));
   state.epoch = epoch;
 }
 
 /** The user's current generation (undefined for an unknown user). */
-export function currentGeneration(userId: string, now = Date.now()): number | undefined {
+export async function currentGeneration(userId: string, now = Date.now()): Promise<number | undefined> {
   if (state.epoch === null || now - state.checkedAt >= CHECK_MS) {
     state.checkedAt = now;
-    const epoch = storedEpoch();
-    if (epoch !== state.epoch) reload(epoch);
+    const epoch = (await storedEpoch());
+    if (epoch !== state.epoch) (await reload(epoch));
   }
   const known = state.gens.get(userId);
   if (known !== undefined) return known;
   // A user created after the last reload (users are created without an epoch bump).
-  const row = getDb().select({ gen: users.sessionGeneration }).from(users).where(eq(users.id, userId)).get();
+  const row = (await getDb().select({ gen: users.sessionGeneration }).from(users).where(eq(users.id, userId)).limit(1))[0];
   if (row) state.gens.set(userId, row.gen);
   return row?.gen;
 }
 
 /** Read from the database (sign-in: the token must carry the latest value, not a cached one). */
-export function storedGeneration(userId: string): number {
-  return getDb().select({ gen: users.sessionGeneration }).from(users).where(eq(users.id, userId)).get()?.gen ?? 0;
+export async function storedGeneration(userId: string): Promise<number> {
+  return (await getDb().select({ gen: users.sessionGeneration }).from(users).where(eq(users.id, userId)).limit(1))[0]?.gen ?? 0;
 }
 
 /** True when a session token minted with generation `gen` (absent: 0, tokens older than this check) is still valid. */
-export function sessionIsCurrent(userId: string, gen: unknown): boolean {
-  const cur = currentGeneration(userId);
+export async function sessionIsCurrent(userId: string, gen: unknown): Promise<boolean> {
+  const cur = (await currentGeneration(userId));
   if (cur === undefined) return false;
   return (typeof gen === "number" ? gen : 0) === cur;
 }
@@ -66,12 +67,11 @@ export function sessionIsCurrent(userId: string, gen: unknown): boolean {
  * Ends every session of a user: +1 on their generation and on the shared epoch. Call it
  * inside the transaction of the change that warrants it; this process reloads on its next check.
  */
-export function bumpSessionGeneration(userId: string, tx?: Pick<Db, "update" | "run">): void {
+export async function bumpSessionGeneration(userId: string, tx?: Pick<Db, "update" | "run">): Promise<void> {
   const db = tx ?? getDb();
-  db.update(users)
+  (await db.update(users)
     .set({ sessionGeneration: sql`${users.sessionGeneration} + 1` })
-    .where(eq(users.id, userId))
-    .run();
+    .where(eq(users.id, userId)));
   db.run(
     sql`INSERT INTO settings(key, value, updated_at) VALUES ('session_epoch', 1, ${Date.now()})
         ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1, updated_at = excluded.updated_at`,

@@ -36,7 +36,7 @@ export async function sessionUserId(h: Headers): Promise<string | null> {
   const token = await getToken({ req: { headers: h, cookies: cookieMap(h.get("cookie")) } as never, secret: authOptions().secret });
   const uid = token?.uid;
   if (typeof uid !== "string") return null;
-  return sessionIsCurrent(uid, token!.gen) ? uid : null;
+  return (await sessionIsCurrent(uid, token!.gen)) ? uid : null;
 }
 
 /**
@@ -47,9 +47,9 @@ export async function sessionUserId(h: Headers): Promise<string | null> {
 export async function currentActor(req?: Request): Promise<Actor | null> {
   const h = req ? req.headers : await headers();
   const ip = clientIp(h);
-  const byToken = actorFromAdminToken(h.get("authorization"), ip);
+  const byToken = (await actorFromAdminToken(h.get("authorization"), ip));
   if (byToken) return byToken;
   const uid = await sessionUserId(h);
   if (!uid) return null;
-  return loadActor(uid, "session", ip);
+  return (await loadActor(uid, "session", ip));
 }

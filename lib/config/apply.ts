@@ -89,34 +89,34 @@ export function applyPlan(args: ApplyArgs): { changeSet: string | null } {
   };
 
   const upserts: Record<string, (c: Change) => void> = {
-    team: (c) => {
+    team: async (c) => {
       const t = config.teams![index(c)]!;
       if (c.op === "create") ids.set(keyOf.team(t), teamSvc.createTeam({ actor, input: { name: t.name, slug: t.slug, description: t.description } }).id);
-      else if (c.fields.some((f) => f.field !== "admins")) teamSvc.updateTeam({ actor, id: id(keyOf.team(t)), input: { name: t.name, description: t.description } });
-      syncAdmins(actor, id(keyOf.team(t)), t.admins);
+      else if (c.fields.some((f) => f.field !== "admins")) (await teamSvc.updateTeam({ actor, id: id(keyOf.team(t)), input: { name: t.name, description: t.description } }));
+      (await syncAdmins(actor, id(keyOf.team(t)), t.admins));
     },
-    detector: (c) => {
+    detector: async (c) => {
       const d = config.detectors![index(c)]!;
-      if (c.op === "create") ids.set(keyOf.detector(d), policySvc.createDetector({ actor, input: d }).id);
-      else policySvc.updateDetector({ actor, id: id(keyOf.detector(d)), input: { description: d.description, pattern: d.pattern, terms: d.terms, caseSensitive: d.caseSensitive, enabled: d.enabled } });
+      if (c.op === "create") ids.set(keyOf.detector(d), (await policySvc.createDetector({ actor, input: d })).id);
+      else (await policySvc.updateDetector({ actor, id: id(keyOf.detector(d)), input: { description: d.description, pattern: d.pattern, terms: d.terms, caseSensitive: d.caseSensitive, enabled: d.enabled } }));
     },
-    provider: (c) => {
+    provider: async (c) => {
       const { models: _m, apiKey: _k, ...fields } = config.providers![index(c)]!;
       void _m;
       void _k;
       const key = secretOf(`${c.path}.apiKey`);
-      if (c.op === "create") ids.set(keyOf.provider(fields), providerSvc.createProvider({ actor, input: { ...fields, ...(key ? { apiKey: key } : {}) } }).id);
-      else providerSvc.updateProvider({ actor, id: id(keyOf.provider(fields)), input: { ...fields, ...(changed(c, "apiKey") ? { apiKey: key ?? null } : {}) } });
+      if (c.op === "create") ids.set(keyOf.provider(fields), (await providerSvc.createProvider({ actor, input: { ...fields, ...(key ? { apiKey: key } : {}) } })).id);
+      else (await providerSvc.updateProvider({ actor, id: id(keyOf.provider(fields)), input: { ...fields, ...(changed(c, "apiKey") ? { apiKey: key ?? null } : {}) } }));
     },
-    model: (c) => {
+    model: async (c) => {
       const [, pi, mi] = /^providers\[(\d+)\]\.models\[(\d+)\]/.exec(c.path!)!;
       const p = config.providers![Number(pi)]!;
       const m = p.models[Number(mi)]!;
       const input = { upstreamModel: m.name, kind: m.kind, contextWindow: m.contextWindow, maxOutputTokens: m.maxOutputTokens, inputPricePerM: m.prices.input, outputPricePerM: m.prices.output, cachedInputPricePerM: m.prices.cachedInput };
-      if (c.op === "create") ids.set(keyOf.model(p.name, m), modelSvc.createModel({ actor, input: { providerId: id(keyOf.provider(p)), ...input } }).id);
-      else modelSvc.updateModel({ actor, id: id(keyOf.model(p.name, m)), input });
+      if (c.op === "create") ids.set(keyOf.model(p.name, m), (await modelSvc.createModel({ actor, input: { providerId: id(keyOf.provider(p)), ...input } })).id);
+      else (await modelSvc.updateModel({ actor, id: id(keyOf.model(p.name, m)), input }));
     },
-    route: (c) => {
+    route: async (c) => {
       const r = config.routes![index(c)]!;
       const t = (x: { provider: string; model: string; weight?: number }) => ({ modelId: id(`model:${x.provider}/${x.model}`), ...(x.weight !== undefined ? { weight: x.weight } : {}) });
       const input = {
@@ -128,18 +128,18 @@ export function applyPlan(args: ApplyArgs): { changeSet: string | null } {
         enabled: r.enabled,
         teamId: r.owner ? id(`team:${r.owner}`) : null,
       };
-      if (c.op === "create") ids.set(keyOf.route(r), routeSvc.createRoute({ actor, input: { ...input, retry: r.retry } }).id);
+      if (c.op === "create") ids.set(keyOf.route(r), (await routeSvc.createRoute({ actor, input: { ...input, retry: r.retry } })).id);
       else if (c.fields.some((f) => f.field !== "grants")) {
         // updateRoute merges retry field by field: a timeout the file leaves out is cleared with null.
         const retry = { firstByteTimeoutMs: null, totalTimeoutMs: null, streamIdleTimeoutMs: null, ...r.retry };
-        routeSvc.updateRoute({ actor, id: id(keyOf.route(r)), input: { ...input, retry } });
+        (await routeSvc.updateRoute({ actor, id: id(keyOf.route(r)), input: { ...input, retry } }));
       }
       // Grants the file lists (left out: not managed); applied before the APIs, so saving them grants nothing more.
       if (r.grants && (c.op === "create" ? r.grants.length > 0 : changed(c, "grants"))) {
-        routeSvc.setRouteGrants({ actor, id: id(keyOf.route(r)), input: { teamIds: r.grants.map((t) => id(`team:${t}`)) } });
+        (await routeSvc.setRouteGrants({ actor, id: id(keyOf.route(r)), input: { teamIds: r.grants.map((t) => id(`team:${t}`)) } }));
       }
     },
-    api: (c) => {
+    api: async (c) => {
       const a = config.apis![index(c)]!;
       const input = {
         slug: a.slug,
@@ -156,21 +156,21 @@ export function applyPlan(args: ApplyArgs): { changeSet: string | null } {
         docs: a.docs,
       };
       const before = state.config.apis.find((x) => x.slug === a.slug);
-      if (c.op === "create") ids.set(keyOf.api(a), apiSvc.createApi({ actor, input }).id);
-      else if (c.fields.some((f) => f.field !== "state" && !f.field.startsWith("prompt.") && !f.field.startsWith("mcp."))) apiSvc.updateApi({ actor, id: id(keyOf.api(a)), input });
+      if (c.op === "create") ids.set(keyOf.api(a), (await apiSvc.createApi({ actor, input })).id);
+      else if (c.fields.some((f) => f.field !== "state" && !f.field.startsWith("prompt.") && !f.field.startsWith("mcp."))) (await apiSvc.updateApi({ actor, id: id(keyOf.api(a)), input }));
       const apiId = id(keyOf.api(a));
-      if (a.prompt) applyPrompt(actor, apiId, a.prompt, before?.prompt);
+      if (a.prompt) (await applyPrompt(actor, apiId, a.prompt, before?.prompt));
       if (a.mcp && (c.op === "create" || c.fields.some((f) => f.field.startsWith("mcp.")) || !before?.mcp)) {
         // The URL passed the literal address check before the transaction (service.ts outboundProblems); tools/list is not called.
         const { authValue: _ref, ...server } = a.mcp;
         void _ref;
         const secret = secretOf(`${c.path}.mcp.authValue`);
         const auth = c.op === "create" || !before?.mcp ? (secret ? { authValue: secret } : {}) : changed(c, "mcp.authValue") ? { authValue: secret ?? null } : {};
-        mcpSvc.putMcpServerChecked({ actor, apiId, input: { ...server, ...auth } });
+        (await mcpSvc.putMcpServerChecked({ actor, apiId, input: { ...server, ...auth } }));
       }
-      for (const s of apiStatePath(before?.state ?? "draft", a.state) ?? []) apiSvc.setApiState({ actor, id: apiId, input: { state: s } });
+      for (const s of apiStatePath(before?.state ?? "draft", a.state) ?? []) (await apiSvc.setApiState({ actor, id: apiId, input: { state: s } }));
     },
-    policy: (c) => {
+    policy: async (c) => {
       const p = config.policies![index(c)]!;
       const scopeId = p.scope === "global" ? undefined : id(`${p.scope}:${p.target}`);
       const input = {
@@ -184,68 +184,68 @@ export function applyPlan(args: ApplyArgs): { changeSet: string | null } {
         injectionMode: p.injectionMode,
         detectors: p.detectors,
       };
-      ids.set(keyOf.policy(p), policySvc.upsertContentPolicy({ actor, input }).id);
+      ids.set(keyOf.policy(p), (await policySvc.upsertContentPolicy({ actor, input })).id);
     },
-    limit: (c) => {
+    limit: async (c) => {
       const l = config.limits![index(c)]!;
       const v = { requestsPerMinute: l.requestsPerMinute, tokensPerMinute: l.tokensPerMinute, burst: l.burst };
-      if (c.op === "create") ids.set(keyOf.limit(l), limitSvc.createLimit({ actor, input: { scope: l.scope, scopeId: id(`${l.scope}:${l.target}`), ...v } }).id);
-      else limitSvc.updateLimit({ actor, id: id(keyOf.limit(l)), input: v });
+      if (c.op === "create") ids.set(keyOf.limit(l), (await limitSvc.createLimit({ actor, input: { scope: l.scope, scopeId: id(`${l.scope}:${l.target}`), ...v } })).id);
+      else (await limitSvc.updateLimit({ actor, id: id(keyOf.limit(l)), input: v }));
     },
-    budget: (c) => {
+    budget: async (c) => {
       const b = config.budgets![index(c)]!;
-      if (c.op === "create") ids.set(keyOf.budget(b), limitSvc.createBudget({ actor, input: { scope: "team", scopeId: id(`team:${b.target}`), period: b.period, limitUsd: b.limitUsd, thresholds: b.thresholds } }).id);
-      else limitSvc.updateBudget({ actor, id: id(keyOf.budget(b)), input: { limitUsd: b.limitUsd, thresholds: b.thresholds } });
+      if (c.op === "create") ids.set(keyOf.budget(b), (await limitSvc.createBudget({ actor, input: { scope: "team", scopeId: id(`team:${b.target}`), period: b.period, limitUsd: b.limitUsd, thresholds: b.thresholds } })).id);
+      else (await limitSvc.updateBudget({ actor, id: id(keyOf.budget(b)), input: { limitUsd: b.limitUsd, thresholds: b.thresholds } }));
     },
-    alert_rule: (c) => {
+    alert_rule: async (c) => {
       const { webhookSecret: _s, ...r } = config.alertRules![index(c)]!;
       void _s;
       const v = r.dimensionValue;
       const dimensionValue = v && (r.dimension === "provider" || r.dimension === "team" || r.dimension === "api") ? id(`${r.dimension}:${v}`) : v;
       const secret = secretOf(`${c.path}.webhookSecret`);
       if (c.op === "create") ids.set(keyOf.alertRule(r), alertSvc.createAlertRuleChecked({ actor, input: { ...r, dimensionValue, ...(secret ? { webhookSecret: secret } : {}) } }).id);
-      else alertSvc.updateAlertRuleChecked({ actor, id: id(keyOf.alertRule(r)), input: { ...r, dimensionValue, ...(changed(c, "webhookSecret") ? { webhookSecret: secret ?? null } : {}) } });
+      else (await alertSvc.updateAlertRuleChecked({ actor, id: id(keyOf.alertRule(r)), input: { ...r, dimensionValue, ...(changed(c, "webhookSecret") ? { webhookSecret: secret ?? null } : {}) } }));
     },
-    webhook: (c) => {
+    webhook: async (c) => {
       const w = config.webhooks![index(c)]!;
       const teamId = w.team ? id(`team:${w.team}`) : null;
       const secret = secretOf(`${c.path}.secret`)!;
       const v = { url: w.url, teamId, events: w.events as hookSvc.WebhookEvent[], enabled: w.enabled };
-      if (c.op === "create") ids.set(keyOf.webhook(w), hookSvc.createWebhookChecked({ actor, input: { ...v, secret } }).id);
-      else hookSvc.updateWebhookChecked({ actor, id: id(keyOf.webhook(w)), input: { ...v, ...(changed(c, "secret") ? { secret } : {}) } });
+      if (c.op === "create") ids.set(keyOf.webhook(w), (await hookSvc.createWebhookChecked({ actor, input: { ...v, secret } })).id);
+      else (await hookSvc.updateWebhookChecked({ actor, id: id(keyOf.webhook(w)), input: { ...v, ...(changed(c, "secret") ? { secret } : {}) } }));
     },
   };
 
   const deletes: Record<string, (key: string) => void> = {
-    webhook: (k) => hookSvc.deleteWebhook({ actor, id: id(k) }),
-    alert_rule: (k) => alertSvc.deleteAlertRule({ actor, id: id(k) }),
-    budget: (k) => limitSvc.deleteBudget({ actor, id: id(k) }),
-    limit: (k) => limitSvc.deleteLimit({ actor, id: id(k) }),
-    policy: (k) => policySvc.deleteContentPolicy({ actor, id: id(k) }),
-    api: (k) => apiSvc.deleteApi({ actor, id: id(k) }),
+    webhook: async (k) => (await hookSvc.deleteWebhook({ actor, id: id(k) })),
+    alert_rule: async (k) => (await alertSvc.deleteAlertRule({ actor, id: id(k) })),
+    budget: async (k) => (await limitSvc.deleteBudget({ actor, id: id(k) })),
+    limit: async (k) => (await limitSvc.deleteLimit({ actor, id: id(k) })),
+    policy: async (k) => (await policySvc.deleteContentPolicy({ actor, id: id(k) })),
+    api: async (k) => (await apiSvc.deleteApi({ actor, id: id(k) })),
     route: (k) => routeSvc.deleteRoute({ actor, id: id(k) }),
     model: (k) => modelSvc.deleteModel({ actor, id: id(k) }),
     provider: (k) => providerSvc.deleteProvider({ actor, id: id(k) }),
-    detector: (k) => policySvc.deleteDetector({ actor, id: id(k) }),
+    detector: async (k) => (await policySvc.deleteDetector({ actor, id: id(k) })),
   };
 
   if (!plan.changes.length) {
     // Nothing to change, nothing to audit; the marks still say what the file declares.
-    if (!args.dryRun) getDb().transaction(() => markManaged(config, secrets, args.source));
+    if (!args.dryRun) getDb().transaction(async () => (await markManaged(config, secrets, args.source)));
     return { changeSet: null };
   }
   try {
-    getDb().transaction(() => {
+    getDb().transaction(async () => {
       for (const c of plan.changes) if (c.op !== "delete") step(c, () => upserts[c.kind]!(c));
       const dels = plan.changes.filter((c) => c.op === "delete").sort((a, b) => DELETE_ORDER.indexOf(a.kind) - DELETE_ORDER.indexOf(b.kind));
       for (const c of dels) step(c, () => deletes[c.kind]!(`${c.kind}:${c.name}`));
-      markManaged(config, secrets, args.source);
-      writeAudit(getDb(), actor, {
+      (await markManaged(config, secrets, args.source));
+      (await writeAudit(getDb(), actor, {
         action: "config.apply",
         targetType: "config",
         targetId: changeSet,
         after: { source: args.source, prune: plan.prune, summary: plan.summary, changes: plan.changes },
-      });
+      }));
       if (args.dryRun) throw new DryRunDone();
     });
   } catch (e) {
@@ -256,26 +256,26 @@ export function applyPlan(args: ApplyArgs): { changeSet: string | null } {
 }
 
 /** The file's admins are the team's admins: missing users are created password-less (SSO), other admins become members. */
-function syncAdmins(actor: Actor, teamId: string, admins: string[]): void {
+async function syncAdmins(actor: Actor, teamId: string, admins: string[]): Promise<void> {
   const db = getDb();
-  const current = db.select({ userId: teamMembers.userId, role: teamMembers.role, email: users.email }).from(teamMembers).innerJoin(users, eq(users.id, teamMembers.userId)).where(eq(teamMembers.teamId, teamId)).all();
+  const current = (await db.select({ userId: teamMembers.userId, role: teamMembers.role, email: users.email }).from(teamMembers).innerJoin(users, eq(users.id, teamMembers.userId)).where(eq(teamMembers.teamId, teamId)));
   for (const email of admins) {
     const m = current.find((x) => x.email === email);
     if (m?.role === "team_admin") continue;
     if (m) {
-      teamSvc.updateMember({ actor, teamId, userId: m.userId, input: { role: "team_admin" } });
+      (await teamSvc.updateMember({ actor, teamId, userId: m.userId, input: { role: "team_admin" } }));
       continue;
     }
-    if (!db.select({ id: users.id }).from(users).where(eq(users.email, email)).get()) {
+    if (!(await db.select({ id: users.id }).from(users).where(eq(users.email, email)).limit(1))[0]) {
       const now = Date.now();
       const row = { id: newId("usr"), email, name: email.split("@")[0]!, passwordHash: null, role: "member" as const, disabled: false, createdAt: now, updatedAt: now, lastLoginAt: null };
-      db.insert(users).values(row).run();
-      writeAudit(db, actor, { action: "user.create", targetType: "user", targetId: row.id, after: { email, role: "member", hasPassword: false, via: "config" } });
+      (await db.insert(users).values(row));
+      (await writeAudit(db, actor, { action: "user.create", targetType: "user", targetId: row.id, after: { email, role: "member", hasPassword: false, via: "config" } }));
     }
-    teamSvc.addMember({ actor, teamId, input: { email, role: "team_admin" } });
+    (await teamSvc.addMember({ actor, teamId, input: { email, role: "team_admin" } }));
   }
   for (const m of current) {
-    if (m.role === "team_admin" && !admins.includes(m.email)) teamSvc.updateMember({ actor, teamId, userId: m.userId, input: { role: "member" } });
+    if (m.role === "team_admin" && !admins.includes(m.email)) (await teamSvc.updateMember({ actor, teamId, userId: m.userId, input: { role: "member" } }));
   }
 }
 
@@ -287,7 +287,7 @@ function draftOf(p: PromptEntry): Omit<PromptEntry, "versions" | "currentVersion
 }
 
 /** Published versions in order, then the draft, then the served version (publishing serves the new one). */
-function applyPrompt(actor: Actor, apiId: string, p: PromptEntry, before: PromptEntry | undefined): void {
+async function applyPrompt(actor: Actor, apiId: string, p: PromptEntry, before: PromptEntry | undefined): Promise<void> {
   const { versions, currentVersion, ...draft } = p;
   const have = before?.versions?.length ?? 0;
   let served = before?.currentVersion ?? null;
@@ -296,19 +296,19 @@ function applyPrompt(actor: Actor, apiId: string, p: PromptEntry, before: Prompt
     if (v.version <= have) continue;
     const { version: _n, note, ...spec } = v;
     void _n;
-    promptSvc.savePromptDraft({ actor, apiId, input: spec });
-    promptSvc.publishPrompt({ actor, apiId, input: { note } });
+    (await promptSvc.savePromptDraft({ actor, apiId, input: spec }));
+    (await promptSvc.publishPrompt({ actor, apiId, input: { note } }));
     served = v.version;
     savedDraft = spec;
   }
-  if (savedDraft === undefined || stable(savedDraft) !== stable(draft)) promptSvc.savePromptDraft({ actor, apiId, input: draft });
-  if (currentVersion !== null && currentVersion !== served) promptSvc.rollbackPrompt({ actor, apiId, input: { version: currentVersion } });
+  if (savedDraft === undefined || stable(savedDraft) !== stable(draft)) (await promptSvc.savePromptDraft({ actor, apiId, input: draft }));
+  if (currentVersion !== null && currentVersion !== served) (await promptSvc.rollbackPrompt({ actor, apiId, input: { version: currentVersion } }));
 }
 
 const MARK_KINDS: Record<string, string> = { teams: "team", providers: "provider", routes: "route", apis: "api", limits: "limit", budgets: "budget", detectors: "detector", policies: "policy", alertRules: "alert_rule", webhooks: "webhook" };
 
 /** Marks what the file declares (replacing the marks of the sections it holds), with the secret variable names. */
-function markManaged(config: ConfigFile, secrets: SecretValues, source: string): void {
+async function markManaged(config: ConfigFile, secrets: SecretValues, source: string): Promise<void> {
   const db = getDb();
   const now = Date.now();
   const rows: (typeof configManaged.$inferInsert)[] = [];
@@ -331,13 +331,13 @@ function markManaged(config: ConfigFile, secrets: SecretValues, source: string):
   config.webhooks?.forEach((w, i) => mark(keyOf.webhook(w), `webhooks[${i}].secret`));
   for (const [section, kind] of Object.entries(MARK_KINDS)) {
     if (config[section as keyof ConfigFile] === undefined) continue;
-    db.delete(configManaged).where(eq(configManaged.kind, kind)).run();
-    if (kind === "provider") db.delete(configManaged).where(eq(configManaged.kind, "model")).run();
+    (await db.delete(configManaged).where(eq(configManaged.kind, kind)));
+    if (kind === "provider") (await db.delete(configManaged).where(eq(configManaged.kind, "model")));
   }
   const seen = new Set<string>();
   for (const r of rows) {
     if (seen.has(`${r.kind}:${r.key}`)) continue;
     seen.add(`${r.kind}:${r.key}`);
-    db.insert(configManaged).values(r).onConflictDoUpdate({ target: [configManaged.kind, configManaged.key], set: { source: r.source, secretRef: r.secretRef, appliedAt: r.appliedAt } }).run();
+    (await db.insert(configManaged).values(r).onConflictDoUpdate({ target: [configManaged.kind, configManaged.key], set: { source: r.source, secretRef: r.secretRef, appliedAt: r.appliedAt } }));
   }
 }

@@ -29,10 +29,10 @@ export const configRunInput = z.strictObject({
 export const exportQuery = z.object({ format: z.enum(["yaml", "json"]).default("yaml") });
 
 /** What the dashboard marks "managed by config file" (team admins: the APIs only). */
-export function listManaged({ actor }: { actor: Actor }) {
+export async function listManaged({ actor }: { actor: Actor }) {
   requireRole(actor, "team_admin");
   const q = getDb().select({ kind: configManaged.kind, key: configManaged.key, source: configManaged.source, appliedAt: configManaged.appliedAt }).from(configManaged);
-  return { items: (isAdmin(actor) ? q : q.where(eq(configManaged.kind, "api"))).all() };
+  return { items: (await (isAdmin(actor) ? q : q.where(eq(configManaged.kind, "api")))) };
 }
 
 /** Provider headers that carry credentials (custom auth of OpenAI-compatible servers): exported as references too. */
@@ -49,9 +49,9 @@ function maskHeaders(config: FullConfig): FullConfig {
 }
 
 /** The current configuration as a file: stable order, natural keys, secrets (and credential headers) as ${ENV} references. */
-export function exportConfig({ actor, format = "yaml" }: { actor: Actor; format?: ExportFormat }): string {
+export async function exportConfig({ actor, format = "yaml" }: { actor: Actor; format?: ExportFormat }): Promise<string> {
   requireAdmin(actor);
-  const config = maskHeaders(escapeDollars(readState().config));
+  const config = maskHeaders(escapeDollars((await readState()).config));
   return format === "json" ? JSON.stringify(config, null, 2) + "\n" : toYaml(config);
 }
 
@@ -110,8 +110,8 @@ function invalid(problems: { path: string; message: string }[]): ConfigError {
 export function planFromText(args: RunArgs): Plan {
   const { config, secrets, problems, prune } = prepare(args);
   let plan: Plan | undefined;
-  getDb().transaction(() => {
-    const state = readState();
+  getDb().transaction(async () => {
+    const state = (await readState());
     plan = planConfig({ config, secrets, prune }, state);
     const all = [...problems, ...plan.problems];
     if (all.length) throw invalid(all);
@@ -124,8 +124,8 @@ export function planFromText(args: RunArgs): Plan {
 export function applyFromText(args: RunArgs): Plan & { changeSet: string | null } {
   const { config, secrets, problems, prune } = prepare(args);
   let out: (Plan & { changeSet: string | null }) | undefined;
-  getDb().transaction(() => {
-    const state = readState();
+  getDb().transaction(async () => {
+    const state = (await readState());
     const plan = planConfig({ config, secrets, prune }, state);
     const all = [...problems, ...plan.problems];
     if (all.length) throw invalid(all);

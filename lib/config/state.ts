@@ -73,11 +73,11 @@ function tryDecrypt(blob: string | null): string | null {
   }
 }
 
-export function readState(): CurrentState {
+export async function readState(): Promise<CurrentState> {
   const db = getDb();
   const ids = new Map<string, string>();
   const secrets = new Map<string, string | null>();
-  const refs = new Map(db.select().from(configManaged).all().map((m) => [`${m.kind}:${m.key}`, m.secretRef]));
+  const refs = new Map((await db.select().from(configManaged)).map((m) => [`${m.kind}:${m.key}`, m.secretRef]));
   const usedEnv = new Set<string>();
   const ref = (key: string, hint: string, suffix: string) => {
     let name = refs.get(key) ?? envName(hint, suffix);
@@ -87,10 +87,10 @@ export function readState(): CurrentState {
   };
 
   // ---- teams
-  const teamRows = db.select().from(teams).all().sort(by((t) => t.slug));
+  const teamRows = (await db.select().from(teams)).sort(by((t) => t.slug));
   const teamSlug = new Map(teamRows.map((t) => [t.id, t.slug]));
-  const members = db.select({ teamId: teamMembers.teamId, role: teamMembers.role, userId: teamMembers.userId }).from(teamMembers).all();
-  const emails = new Map(db.select({ id: users.id, email: users.email }).from(users).all().map((u) => [u.id, u.email]));
+  const members = (await db.select({ teamId: teamMembers.teamId, role: teamMembers.role, userId: teamMembers.userId }).from(teamMembers));
+  const emails = new Map((await db.select({ id: users.id, email: users.email }).from(users)).map((u) => [u.id, u.email]));
   const teamEntries: TeamEntry[] = teamRows.map((t) => {
     ids.set(`team:${t.slug}`, t.id);
     const admins = members.filter((m) => m.teamId === t.id && m.role === "team_admin").map((m) => emails.get(m.userId)!).filter(Boolean).sort(cmp);
@@ -98,9 +98,9 @@ export function readState(): CurrentState {
   });
 
   // ---- providers and models
-  const providerRows = db.select().from(providers).all().sort(by((p) => p.name));
+  const providerRows = (await db.select().from(providers)).sort(by((p) => p.name));
   const providerName = new Map(providerRows.map((p) => [p.id, p.name]));
-  const modelRows = db.select().from(models).all();
+  const modelRows = (await db.select().from(models));
   const modelKey = new Map(modelRows.map((m) => [m.id, { provider: providerName.get(m.providerId)!, model: m.upstreamModel }]));
   const providerEntries: ProviderEntry[] = providerRows.map((p) => {
     ids.set(`provider:${p.name}`, p.id);
@@ -139,9 +139,9 @@ export function readState(): CurrentState {
     const k = modelKey.get(t.modelId) ?? { provider: "(missing)", model: t.modelId };
     return { provider: k.provider, model: k.model, ...(t.weight !== undefined ? { weight: t.weight } : {}) };
   };
-  const routeRows = db.select().from(routes).all().sort(by((r) => r.alias));
+  const routeRows = (await db.select().from(routes)).sort(by((r) => r.alias));
   const routeAlias = new Map(routeRows.map((r) => [r.id, r.alias]));
-  const grantRows = db.select().from(routeGrants).all();
+  const grantRows = (await db.select().from(routeGrants));
   const routeEntries: RouteEntry[] = routeRows.map((r) => {
     ids.set(`route:${r.alias}`, r.id);
     // A grant to the owner means nothing (the owner may use its route) and the grants verb drops it.
@@ -160,11 +160,11 @@ export function readState(): CurrentState {
   });
 
   // ---- APIs and their prompts
-  const apiRows = db.select().from(apis).all().sort(by((a) => a.slug));
+  const apiRows = (await db.select().from(apis)).sort(by((a) => a.slug));
   const apiSlug = new Map(apiRows.map((a) => [a.id, a.slug]));
-  const promptRows = new Map(db.select().from(prompts).all().map((p) => [p.apiId, p]));
-  const versionRows = db.select().from(promptVersions).all();
-  const mcpRows = new Map(db.select().from(mcpServers).all().map((m) => [m.apiId, m]));
+  const promptRows = new Map((await db.select().from(prompts)).map((p) => [p.apiId, p]));
+  const versionRows = (await db.select().from(promptVersions));
+  const mcpRows = new Map((await db.select().from(mcpServers)).map((m) => [m.apiId, m]));
   const apiEntries: ApiEntry[] = apiRows.map((a) => {
     ids.set(`api:${a.slug}`, a.id);
     const p = promptRows.get(a.id);
@@ -213,7 +213,7 @@ export function readState(): CurrentState {
   // ---- limits, budgets (team/API/route scopes only: apps and keys are the developers')
   const scopeName = (scope: string, id: string) => (scope === "team" ? teamSlug.get(id) : scope === "api" ? apiSlug.get(id) : scope === "route" ? routeAlias.get(id) : undefined);
   const limitEntries: LimitEntry[] = [];
-  for (const l of db.select().from(rateLimits).all()) {
+  for (const l of (await db.select().from(rateLimits))) {
     const name = scopeName(l.scope, l.scopeId);
     if (!name || l.scope === "key" || l.scope === "app") continue;
     ids.set(`limit:${l.scope}:${name}`, l.id);
@@ -221,7 +221,7 @@ export function readState(): CurrentState {
   }
   limitEntries.sort(by((l) => `${l.scope}\u0000${l.target}`));
   const budgetEntries: BudgetEntry[] = [];
-  for (const b of db.select().from(budgets).all()) {
+  for (const b of (await db.select().from(budgets))) {
     const name = b.scope === "team" ? teamSlug.get(b.scopeId) : undefined;
     if (!name) continue;
     ids.set(`budget:team:${name}:${b.period}`, b.id);
@@ -230,10 +230,9 @@ export function readState(): CurrentState {
   budgetEntries.sort(by((b) => `${b.target}\u0000${b.period}`));
 
   // ---- detectors, content policies (with the response cache settings)
-  const detectorEntries: DetectorEntry[] = db
+  const detectorEntries: DetectorEntry[] = (await db
     .select()
-    .from(contentDetectors)
-    .all()
+    .from(contentDetectors))
     .sort(by((d) => d.name))
     .map((d) => {
       ids.set(`detector:${d.name}`, d.id);
@@ -241,7 +240,7 @@ export function readState(): CurrentState {
     });
   const scopeOrder = { global: "0", api: "1", route: "2" } as const;
   const policyEntries: PolicyEntry[] = [];
-  for (const p of db.select().from(contentPolicies).all()) {
+  for (const p of (await db.select().from(contentPolicies))) {
     const name = p.scopeType === "global" ? undefined : scopeName(p.scopeType, p.scopeId);
     if (p.scopeType !== "global" && !name) continue;
     ids.set(`policy:${p.scopeType}:${name ?? ""}`, p.id);
@@ -260,7 +259,7 @@ export function readState(): CurrentState {
   // ---- alert rules (by name; the first of duplicate names wins) and webhooks (by team and URL)
   const dimensionNames = { provider: providerName, team: teamSlug, api: apiSlug };
   const alertEntries: AlertRuleEntry[] = [];
-  for (const r of db.select().from(alertRules).all().sort((a, b) => a.createdAt - b.createdAt || cmp(a.id, b.id))) {
+  for (const r of (await db.select().from(alertRules)).sort((a, b) => a.createdAt - b.createdAt || cmp(a.id, b.id))) {
     const key = `alert_rule:${r.name}`;
     if (ids.has(key)) continue;
     ids.set(key, r.id);
@@ -283,7 +282,7 @@ export function readState(): CurrentState {
   }
   alertEntries.sort(by((a) => a.name));
   const hookEntries: WebhookEntry[] = [];
-  for (const w of db.select().from(webhooks).all().sort((a, b) => a.createdAt - b.createdAt || cmp(a.id, b.id))) {
+  for (const w of (await db.select().from(webhooks)).sort((a, b) => a.createdAt - b.createdAt || cmp(a.id, b.id))) {
     const team = w.teamId ? (teamSlug.get(w.teamId) ?? null) : null;
     const key = webhookKey(team, w.url);
     if (ids.has(key)) continue;

@@ -43,13 +43,13 @@ export async function handleChat(req: GatewayRequest, sink: GatewaySink, api: In
     // 1 what protects the server: size limit and JSON nesting bound
     checkBody(req);
     // 2 authenticate, before any schema feedback (a caller without a key learns nothing about the body)
-    const snap = getSnapshot();
+    const snap = (await getSnapshot());
     const key = opts.internalTest ? INTERNAL_KEY : authenticate(req.headers, snap);
     rec.keyId = opts.internalTest ? null : key.id;
     rec.teamId = key.teamId;
     markStage(rec, "authenticate");
     // 3 parse: JSON, the inbound API's schema, the conversion to the canonical shape
-    const chat: ChatRequest = call.toChat(parseJsonBody(req), key);
+    const chat: ChatRequest = (await call.toChat(parseJsonBody(req), key));
     rec.stream = !!chat.stream;
     markStage(rec, "parse");
     // 4 authorize: an approved subscription to a live API exposing the alias, and a chat route behind it
@@ -89,8 +89,8 @@ export async function handleChat(req: GatewayRequest, sink: GatewaySink, api: In
     policyHook?.finish(rec);
     call.finish?.(rec);
     // 8 record
-    captureBodies(rec, req.body);
-    record(rec, t0);
+    (await captureBodies(rec, req.body));
+    (await record(rec, t0));
     opts.internalTest?.onRecord(rec);
   }
 }
@@ -144,7 +144,7 @@ async function runChat(
   const { value: r, target } = result;
   fillTarget(rec, target);
   rec.ttftMs = r.ttftMs;
-  captureBodies(rec, req.body, r.text);
+  (await captureBodies(rec, req.body, r.text));
   rec.outcome = r.outcome;
   rec.status = r.outcome === "aborted" ? 499 : 200;
   if (r.error) rec.errorMessage = r.error;

@@ -94,7 +94,7 @@ export function responseHeaders(rec: CallRecord): Record<string, string> {
 }
 
 /** The record stage: hand the row to the batched writer; never awaited. */
-export function record(rec: CallRecord, t0: number): void {
+export async function record(rec: CallRecord, t0: number): Promise<void> {
   rec.latencyMs = Date.now() - t0;
   for (const fn of recordHooks) {
     try {
@@ -103,7 +103,7 @@ export function record(rec: CallRecord, t0: number): void {
       log.error("record hook failed", { requestId: rec.id, err: e });
     }
   }
-  logWriter().push(rec);
+  (await logWriter().push(rec));
 }
 
 export function toGatewayError(e: unknown): GatewayError {

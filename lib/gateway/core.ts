@@ -17,19 +17,19 @@ export async function handleGateway(req: GatewayRequest, sink: GatewaySink): Pro
   const m = req.method;
   if (p === "/v1/chat/completions" && m === "POST") return handleChat(req, sink, "openai");
   if (p === "/v1/messages" && m === "POST") return handleChat(req, sink, "anthropic");
-  if (p === "/v1/messages/count_tokens" && m === "POST") return handleCountTokens(req, sink);
+  if (p === "/v1/messages/count_tokens" && m === "POST") return (await handleCountTokens(req, sink));
   if (p === "/v1/responses" && m === "POST") return handleChat(req, sink, "responses");
-  if (p === "/v1/responses/input_tokens" && m === "POST") return handleResponsesInputTokens(req, sink);
-  if (RESPONSE_PATH.test(p) && (m === "GET" || m === "DELETE")) return handleStoredResponse(req, sink, p.slice("/v1/responses/".length));
+  if (p === "/v1/responses/input_tokens" && m === "POST") return (await handleResponsesInputTokens(req, sink));
+  if (RESPONSE_PATH.test(p) && (m === "GET" || m === "DELETE")) return (await handleStoredResponse(req, sink, p.slice("/v1/responses/".length)));
   if (p === "/v1/embeddings" && m === "POST") return handleEmbeddings(req, sink);
-  if (p === "/v1/models" && m === "GET") return handleModels(req, sink);
+  if (p === "/v1/models" && m === "GET") return (await handleModels(req, sink));
   if (p.startsWith("/v1/models/") && m === "GET") {
     const id = decodePathSegment(p.slice("/v1/models/".length));
     if (id === null) return refuse(req, sink, "openai", badRequest("The model id in the path is not valid percent-encoding.", "model", "invalid_path"));
-    return handleModels(req, sink, id);
+    return (await handleModels(req, sink, id));
   }
   if (m === "POST" && PROMPT_API_PATH.test(p)) return handlePromptApi(req, sink, p.slice("/v1/apis/".length));
-  if (p === "/v1/openapi.json" && m === "GET") return handleOpenApi(req, sink);
+  if (p === "/v1/openapi.json" && m === "GET") return (await handleOpenApi(req, sink));
   const known = ["/v1/chat/completions", "/v1/messages", "/v1/messages/count_tokens", "/v1/responses", "/v1/responses/input_tokens", "/v1/embeddings", "/v1/models", "/v1/openapi.json"];
   // Anthropic's SDKs parse errors of every /v1/messages path (batches, count_tokens, ...) in Anthropic's shape.
   const api = p === "/v1/messages" || p.startsWith("/v1/messages/") ? "anthropic" : "openai";

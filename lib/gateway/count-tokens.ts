@@ -22,11 +22,11 @@ const countTokensSchema = anthropicMessagesSchema.omit({ max_tokens: true, strea
  * CPU cost bounded (token-estimate.ts: a caller picks the text). Not logged and not billed
  * (like /v1/models).
  */
-export function handleCountTokens(req: GatewayRequest, sink: GatewaySink): void {
+export async function handleCountTokens(req: GatewayRequest, sink: GatewaySink): Promise<void> {
   const rec = newRecord(requestIdFor(req), "messages.count_tokens", "anthropic");
   try {
     checkBody(req);
-    const snap = getSnapshot();
+    const snap = (await getSnapshot());
     const key = authenticate(req.headers, snap);
     const body = validate(countTokensSchema, parseJsonBody(req));
     const deprecation = authorizeChatAlias(snap, key, body.model);
@@ -43,13 +43,13 @@ export function handleCountTokens(req: GatewayRequest, sink: GatewaySink): void 
  * request (previous_response_id included, scoped to the key's app) → `{"object":
  * "response.input_tokens", "input_tokens": N}`, the same bounded estimate, same checks, no log row.
  */
-export function handleResponsesInputTokens(req: GatewayRequest, sink: GatewaySink): void {
+export async function handleResponsesInputTokens(req: GatewayRequest, sink: GatewaySink): Promise<void> {
   const rec = newRecord(requestIdFor(req), "responses.input_tokens", "responses");
   try {
     checkBody(req);
-    const snap = getSnapshot();
+    const snap = (await getSnapshot());
     const key = authenticate(req.headers, snap);
-    const chat = responsesCall().toChat(parseJsonBody(req), key);
+    const chat = (await responsesCall().toChat(parseJsonBody(req), key));
     const deprecation = authorizeChatAlias(snap, key, chat.model);
     sink.head(200, { "content-type": "application/json", "x-request-id": rec.id, ...deprecation });
     sink.end(JSON.stringify({ object: "response.input_tokens", input_tokens: boundedPromptTokens(chat) }));

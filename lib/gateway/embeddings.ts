@@ -28,7 +28,7 @@ export async function handleEmbeddings(req: GatewayRequest, sink: GatewaySink): 
   try {
     // size and nesting first (they protect the server), then the key, then schema feedback
     checkBody(req);
-    const snap = getSnapshot();
+    const snap = (await getSnapshot());
     const key = authenticate(req.headers, snap);
     rec.keyId = key.id;
     rec.teamId = key.teamId;
@@ -75,8 +75,8 @@ export async function handleEmbeddings(req: GatewayRequest, sink: GatewaySink): 
     sendError(sink, "openai", rec, toGatewayError(e));
   } finally {
     policyHook?.finish(rec);
-    captureBodies(rec, req.body);
-    record(rec, t0);
+    (await captureBodies(rec, req.body));
+    (await record(rec, t0));
   }
 }
 

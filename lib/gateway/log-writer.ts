@@ -1,3 +1,4 @@
+import { withTransaction } from "@/lib/db/sql";
 import type Database from "better-sqlite3";
 import { getDbHolder } from "@/lib/db/client";
 import type { CallRecord } from "./types";
@@ -26,7 +27,7 @@ class LogWriter {
   written = 0;
   lastFlushMs = 0;
 
-  push(r: CallRecord): void {
+  async push(r: CallRecord): Promise<void> {
     this.queue.push(r);
     if (r.keyId) {
       const prev = this.lastUsed.get(r.keyId) ?? 0;
@@ -35,9 +36,9 @@ class LogWriter {
         this.pendingLastUsed.set(r.keyId, r.at);
       }
     }
-    if (this.queue.length >= MAX_BATCH) this.flush();
+    if (this.queue.length >= MAX_BATCH) (await this.flush());
     else if (!this.timer) {
-      this.timer = setTimeout(() => this.flush(), FLUSH_MS);
+      this.timer = setTimeout(async () => (await this.flush()), FLUSH_MS);
       this.timer.unref();
     }
   }
@@ -51,7 +52,7 @@ class LogWriter {
     return this.queue.length;
   }
 
-  flush(): void {
+  async flush(): Promise<void> {
     if (this.timer) {
       clearTimeout(this.timer);
       this.timer = null;

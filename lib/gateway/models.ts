@@ -10,10 +10,10 @@ function modelObject(alias: string, createdMs: number) {
 }
 
 /** GET /v1/models and /v1/models/{id}: the aliases the calling key may use. Not logged (no upstream call). */
-export function handleModels(req: GatewayRequest, sink: GatewaySink, id?: string): void {
+export async function handleModels(req: GatewayRequest, sink: GatewaySink, id?: string): Promise<void> {
   const rec = newRecord(requestIdFor(req), "models", "openai");
   try {
-    const snap = getSnapshot();
+    const snap = (await getSnapshot());
     const key = authenticate(req.headers, snap);
     const allowed = allowedAliases(snap.access, key);
     const json = { "content-type": "application/json", "x-request-id": rec.id };

@@ -137,13 +137,13 @@ export function gatewayNodeHandler(req: IncomingMessage, res: ServerResponse): v
       };
       return handleGateway(greq, sink);
     })
-    .catch((e: unknown) => {
+    .catch(async (e: unknown) => {
       // Every answer has a log row, this one included.
       if (!abort.aborted) log.error("gateway mount error", { path: req.url, err: e });
       const rec = newRecord(requestIdFor({ headers: req.headers } as GatewayRequest), "unknown", "openai");
       const gone = abort.aborted || (e as { code?: string })?.code === "ECONNRESET";
       sendError(sink, "openai", rec, gone ? new GatewayError(499, "client_closed", "client_closed_request", "The client closed the request while sending it.") : toGatewayError(e));
-      record(rec, Date.now());
+      (await record(rec, Date.now()));
     })
     .finally(settled);
 }
@@ -172,7 +172,7 @@ export function gatewayIdle(timeoutMs = 5_000): Promise<void> {
 export async function shutdownGateway(): Promise<void> {
   beginShutdown();
   await gatewayIdle();
-  logWriter().flush();
+  (await logWriter().flush());
   stopSnapshotPoller();
   stopObservability();
   stopBudgetRefresh();

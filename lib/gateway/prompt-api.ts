@@ -57,24 +57,24 @@ interface PromptSnapshot {
 const cache = new WeakMap<Snapshot, PromptSnapshot>();
 
 /** Published prompt versions, rebuilt with the config snapshot (no database read per request). */
-export function promptSnapshot(snap: Snapshot): PromptSnapshot {
+export async function promptSnapshot(snap: Snapshot): Promise<PromptSnapshot> {
   let ps = cache.get(snap);
   if (ps) return ps;
   const db = getDb();
   const byApi = new Map<string, PromptEntry>();
   const byId = new Map<string, PromptEntry>();
-  for (const p of db.select({ id: prompts.id, apiId: prompts.apiId, currentVersion: prompts.currentVersion }).from(prompts).all()) {
+  for (const p of (await db.select({ id: prompts.id, apiId: prompts.apiId, currentVersion: prompts.currentVersion }).from(prompts))) {
     const e: PromptEntry = { promptId: p.id, apiId: p.apiId, currentVersion: p.currentVersion, versions: new Map() };
     byApi.set(p.apiId, e);
     byId.set(p.id, e);
   }
-  for (const v of db.select().from(promptVersions).orderBy(asc(promptVersions.version)).all()) {
+  for (const v of (await db.select().from(promptVersions).orderBy(asc(promptVersions.version)))) {
     byId.get(v.promptId)?.versions.set(v.version, specOf(v));
   }
   const apiBySlug = new Map<string, ApiInfo>();
   for (const a of snap.access.apis.values()) apiBySlug.set(a.slug, a);
   const descriptions = new Map(
-    db.select({ id: apis.id, description: apis.description }).from(apis).where(eq(apis.kind, "prompt")).all().map((a) => [a.id, a.description]),
+    (await db.select({ id: apis.id, description: apis.description }).from(apis).where(eq(apis.kind, "prompt"))).map((a) => [a.id, a.description]),
   );
   ps = { byApi, apiBySlug, descriptions };
   cache.set(snap, ps);
@@ -267,13 +267,13 @@ export async function handlePromptApi(req: GatewayRequest, sink: GatewaySink, sl
   try {
     // 1 size and nesting (they protect the server), 2 authenticate, then parse: an empty body is {}
     checkBody(req);
-    const snap = getSnapshot();
+    const snap = (await getSnapshot());
     const key = authenticate(req.headers, snap);
     rec.keyId = key.id;
     rec.teamId = key.teamId;
     const body = req.body && req.body.length ? parseJsonBody(req) : {};
     // 3 authorize: an approved subscription to this prompt API
-    const ps = promptSnapshot(snap);
+    const ps = (await promptSnapshot(snap));
     const apiInfo = ps.apiBySlug.get(slug);
     const authz = authorizeApi(snap.access, key, apiInfo?.kind === "prompt" ? apiInfo : undefined, slug);
     if (!authz.ok) throw authz.error;
@@ -340,7 +340,7 @@ export async function handlePromptApi(req: GatewayRequest, sink: GatewaySink, sl
   } finally {
     policyHook?.finish(rec);
     // 8 record
-    record(rec, t0);
+    (await record(rec, t0));
   }
 }
 
@@ -443,10 +443,10 @@ export function baseUrlOf(req: GatewayRequest): string {
 }
 
 /** The prompt APIs (current version) a key's app may call. */
-export function visiblePromptDocs(snap: Snapshot, appId: string | null): PromptApiDocInput[] {
+export async function visiblePromptDocs(snap: Snapshot, appId: string | null): Promise<PromptApiDocInput[]> {
   const states = appId ? snap.access.subs.get(appId) : undefined;
   if (!states) return [];
-  const ps = promptSnapshot(snap);
+  const ps = (await promptSnapshot(snap));
   const out: PromptApiDocInput[] = [];
   for (const [apiId, st] of states) {
     const api = snap.access.apis.get(apiId);
@@ -460,12 +460,12 @@ export function visiblePromptDocs(snap: Snapshot, appId: string | null): PromptA
 }
 
 /** GET /v1/openapi.json: every API the calling key can use. Not logged (no upstream call). */
-export function handleOpenApi(req: GatewayRequest, sink: GatewaySink): void {
+export async function handleOpenApi(req: GatewayRequest, sink: GatewaySink): Promise<void> {
   const rec = newRecord(requestIdFor(req), "openapi", "openai");
   try {
-    const snap = getSnapshot();
+    const snap = (await getSnapshot());
     const key = authenticate(req.headers, snap);
-    const doc = combinedOpenApi({ prompts: visiblePromptDocs(snap, key.appId), llmAliases: [...allowedAliases(snap.access, key)] }, baseUrlOf(req));
+    const doc = combinedOpenApi({ prompts: (await visiblePromptDocs(snap, key.appId)), llmAliases: [...allowedAliases(snap.access, key)] }, baseUrlOf(req));
     sink.head(200, { "content-type": "application/json", "x-request-id": rec.id });
     sink.end(JSON.stringify(doc));
   } catch (e) {

@@ -1,3 +1,4 @@
+import { rawGet, rawRun, withTransaction } from "@/lib/db/sql";
 /**
  * Stored Responses API answers (`store: true`): what `previous_response_id` continues and
  * GET /v1/responses/{id} returns.
@@ -78,7 +79,7 @@ export function saveResponse(e: StoredEntry): void {
   state.queue.push(e);
   if (!state.listening) {
     state.listening = true;
-    logWriter().onFlush(() => flushResponses());
+    logWriter().onFlush(async () => (await flushResponses()));
   }
   if (!state.timer) {
     state.timer = setTimeout(flushResponses, FALLBACK_MS);
@@ -87,7 +88,7 @@ export function saveResponse(e: StoredEntry): void {
 }
 
 /** Writes the queued responses in one transaction (errors are logged, never thrown). */
-export function flushResponses(): void {
+export async function flushResponses(): Promise<void> {
   if (state.timer) clearTimeout(state.timer);
   state.timer = null;
   if (!state.queue.length) return;
@@ -108,16 +109,12 @@ export function flushResponses(): void {
 }
 
 /** The stored response `id` of this app, or null (unknown, another app's, expired, deleted). */
-export function getResponse(id: string, appId: string, now = Date.now()): StoredEntry | null {
+export async function getResponse(id: string, appId: string, now = Date.now()): Promise<StoredEntry | null> {
   const hit = state.lru.get(id);
   if (hit && now - hit.at < RECENT_MS) return hit.appId === appId ? hit : null;
-  if (state.queue.some((e) => e.id === id)) flushResponses();
-  const cutoff = now - readRetention().rawDays * DAY;
-  const row = getDbHolder()
-    .sqlite.prepare(
-      "SELECT id, at, app_id AS appId, team_id AS teamId, key_id AS keyId, model, conversation, response FROM stored_responses WHERE id = ? AND app_id = ? AND at >= ?",
-    )
-    .get(id, appId, cutoff) as StoredEntry | undefined;
+  if (state.queue.some((e) => e.id === id)) (await flushResponses());
+  const cutoff = now - (await readRetention()).rawDays * DAY;
+  const row = (await rawGet("SELECT id, at, app_id AS appId, team_id AS teamId, key_id AS keyId, model, conversation, response FROM stored_responses WHERE id = ? AND app_id = ? AND at >= ?", [id, appId, cutoff])) as StoredEntry | undefined;
   if (!row) {
     if (hit) forget(id);
     return null;
@@ -127,16 +124,16 @@ export function getResponse(id: string, appId: string, now = Date.now()): Stored
 }
 
 /** Deletes the stored response `id` of this app; false when there was none to delete. */
-export function deleteResponse(id: string, appId: string): boolean {
-  flushResponses();
+export async function deleteResponse(id: string, appId: string): Promise<boolean> {
+  (await flushResponses());
   const hit = state.lru.get(id);
   if (hit?.appId === appId) forget(id);
-  return getDbHolder().sqlite.prepare("DELETE FROM stored_responses WHERE id = ? AND app_id = ?").run(id, appId).changes > 0;
+  return (await rawRun("DELETE FROM stored_responses WHERE id = ? AND app_id = ?", [id, appId])) > 0;
 }
 
 /** Tests: forget what is in memory (the table is the truth). */
-export function clearResponseMemory(): void {
-  flushResponses();
+export async function clearResponseMemory(): Promise<void> {
+  (await flushResponses());
   state.lru.clear();
   state.lruBytes = 0;
 }

@@ -49,7 +49,7 @@ export function responsesCall(): InboundCall {
   return {
     endpoint: "responses",
 
-    toChat(raw, key) {
+    async toChat(raw, key) {
       const bad = unsupportedFeature(raw);
       if (bad) throw badRequest(bad.message, bad.param, "unsupported_parameter");
       body = validate(responsesRequestSchema, raw);
@@ -58,7 +58,7 @@ export function responsesCall(): InboundCall {
       const prevId = body.previous_response_id;
       if (prevId) {
         // Scoped to the key's app: another tenant's id is "not found", exactly like an unknown one.
-        const prev = key.appId ? getResponse(prevId, key.appId) : null;
+        const prev = key.appId ? (await getResponse(prevId, key.appId)) : null;
         if (!prev) throw notFound(prevId, "previous_response_id");
         if (prev.conversation.length > MAX_CONVERSATION_BYTES) {
           throw badRequest(`The conversation of '${prevId}' is too long to continue; start a new one.`, "previous_response_id", "conversation_too_long");
@@ -119,10 +119,10 @@ export function responsesCall(): InboundCall {
 const ID = /^[A-Za-z0-9_-]{1,128}$/;
 
 /** GET /v1/responses/{id} and DELETE /v1/responses/{id}: the caller's app's stored responses. Not logged (no upstream call). */
-export function handleStoredResponse(req: GatewayRequest, sink: GatewaySink, rawId: string): void {
+export async function handleStoredResponse(req: GatewayRequest, sink: GatewaySink, rawId: string): Promise<void> {
   const rec = newRecord(requestIdFor(req), "responses.get", "responses");
   try {
-    const key = authenticate(req.headers, getSnapshot());
+    const key = authenticate(req.headers, (await getSnapshot()));
     let id = rawId;
     try {
       id = decodeURIComponent(rawId);
@@ -132,13 +132,13 @@ export function handleStoredResponse(req: GatewayRequest, sink: GatewaySink, raw
     if (!ID.test(id) || !key.appId) throw notFound(id);
     const json = { "content-type": "application/json", "x-request-id": rec.id };
     if (req.method === "DELETE") {
-      if (!deleteResponse(id, key.appId)) throw notFound(id);
+      if (!(await deleteResponse(id, key.appId))) throw notFound(id);
       sink.head(200, json);
       sink.end(JSON.stringify({ id, object: "response", deleted: true }));
       return;
     }
     if (req.query.get("stream") === "true") throw badRequest("Streaming a stored response is not supported by Portico; GET it without 'stream'.", "stream", "unsupported_parameter");
-    const e = getResponse(id, key.appId);
+    const e = (await getResponse(id, key.appId));
     if (!e) throw notFound(id);
     sink.head(200, json);
     sink.end(e.response);

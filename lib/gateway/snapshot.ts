@@ -85,12 +85,12 @@ const POLL_MS = Number(process.env.PORTICO_CONFIG_POLL_MS || 500);
  * request. Rebuilt when this process bumped the version, or when the poller
  * saw another process bump it.
  */
-export function getSnapshot(): Snapshot {
+export async function getSnapshot(): Promise<Snapshot> {
   const local = localConfigVersion();
   if (state.snap && state.local === local && state.stored === state.polledStored) return state.snap;
   startPoller();
-  state.polledStored = storedConfigVersion();
-  state.snap = build();
+  state.polledStored = (await storedConfigVersion());
+  state.snap = (await build());
   state.local = local;
   state.stored = state.polledStored;
   return state.snap;
@@ -98,9 +98,9 @@ export function getSnapshot(): Snapshot {
 
 function startPoller(): void {
   if (state.poller) return;
-  state.poller = setInterval(() => {
+  state.poller = setInterval(async () => {
     try {
-      state.polledStored = storedConfigVersion();
+      state.polledStored = (await storedConfigVersion());
     } catch {
       /* database closing during shutdown */
     }
@@ -113,14 +113,14 @@ export function stopSnapshotPoller(): void {
   state.poller = null;
 }
 
-function build(): Snapshot {
+async function build(): Promise<Snapshot> {
   const db = getDb();
-  const keyRows = db.select().from(apiKeys).all();
+  const keyRows = (await db.select().from(apiKeys));
   const keys = new Map<string, KeyInfo>();
   for (const k of keyRows) keys.set(k.keyHash, { id: k.id, name: k.name, teamId: k.teamId, appId: k.appId, expiresAt: k.expiresAt, revokedAt: k.revokedAt });
 
-  const provRows = new Map(db.select().from(providers).all().map((p) => [p.id, p]));
-  const modelRows = new Map(db.select().from(models).all().map((m) => [m.id, m]));
+  const provRows = new Map((await db.select().from(providers)).map((p) => [p.id, p]));
+  const modelRows = new Map((await db.select().from(models)).map((m) => [m.id, m]));
 
   const resolve = (routeId: string, ts: RouteTarget[]): TargetInfo[] => {
     const out: TargetInfo[] = [];
@@ -173,7 +173,7 @@ function build(): Snapshot {
   };
 
   const routeMap = new Map<string, RouteInfo>();
-  for (const r of db.select().from(routes).all()) {
+  for (const r of (await db.select().from(routes))) {
     if (!r.enabled) continue;
     const main = { strategy: r.strategy, targets: resolve(r.id, r.targets) };
     const kind = main.targets[0]?.model.kind ?? "chat";
@@ -192,9 +192,9 @@ function build(): Snapshot {
     });
   }
   const owners = {
-    routes: db.select({ id: routes.id, alias: routes.alias, teamId: routes.teamId }).from(routes).all(),
-    grants: db.select({ routeId: routeGrants.routeId, teamId: routeGrants.teamId }).from(routeGrants).all(),
+    routes: (await db.select({ id: routes.id, alias: routes.alias, teamId: routes.teamId }).from(routes)),
+    grants: (await db.select({ routeId: routeGrants.routeId, teamId: routeGrants.teamId }).from(routeGrants)),
   };
-  const access = buildAccess(db.select().from(apps).all(), db.select().from(apis).all(), db.select().from(subscriptions).all(), owners);
+  const access = buildAccess((await db.select().from(apps)), (await db.select().from(apis)), (await db.select().from(subscriptions)), owners);
   return { builtAt: Date.now(), keys, routes: routeMap, access };
 }

@@ -17,12 +17,12 @@ const TIMEOUT_MS = 10_000;
  */
 export async function testProviderConnection(providerId: string, modelHint?: string): Promise<ProviderTestResult> {
   const db = getDb();
-  const p = db.select().from(providers).where(eq(providers.id, providerId)).get();
+  const p = (await db.select().from(providers).where(eq(providers.id, providerId)).limit(1))[0];
   if (!p) throw new NotFoundError("Provider");
   if (p.type === "mock") return { ok: true, status: 200, latencyMs: 0, model: null, message: "The mock provider answers in-process: nothing to connect to." };
   const model =
     modelHint?.trim() ||
-    db.select({ m: models.upstreamModel }).from(models).where(and(eq(models.providerId, p.id), eq(models.kind, "chat"))).orderBy(asc(models.upstreamModel)).get()?.m;
+    (await db.select({ m: models.upstreamModel }).from(models).where(and(eq(models.providerId, p.id), eq(models.kind, "chat"))).orderBy(asc(models.upstreamModel)).limit(1))[0]?.m;
   if (!model) return { ok: false, status: 0, latencyMs: 0, model: null, message: "Add a chat model to this provider first: the test sends one tiny chat call to it." };
   let apiKey: string | undefined;
   if (p.encryptedKey) {

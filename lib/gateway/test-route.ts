@@ -9,7 +9,7 @@ import type { AttemptRecord } from "@/lib/db/schema/gateway";
  * pipeline (no key: an internal flag only code can set), reporting the attempt chain.
  */
 export async function testRoute(alias: string, message: string): Promise<{ status: number; latencyMs: number; attempts: AttemptRecord[]; output?: string; error?: string }> {
-  const route = getSnapshot().routes.get(alias);
+  const route = (await getSnapshot()).routes.get(alias);
   if (!route) return { status: 404, latencyMs: 0, attempts: [], error: `No enabled route '${alias}'.` };
   let status = 0;
   let body = "";

@@ -95,34 +95,34 @@ export async function handleMcp(req: McpHttpRequest): Promise<Response> {
     return rpcError(405, -32000, "method_not_allowed", `${req.method} is not allowed; use POST, GET or DELETE.`, requestId, { allow: "GET, POST, DELETE" });
   }
   // Authentication before anything about the body.
-  const snap = getSnapshot();
+  const snap = (await getSnapshot());
   const kc = verifyKey(extractKey(req.headers), snap);
   let parsed: ReturnType<typeof parseBody> | null = null;
   const body = () => (parsed ??= req.method === "POST" ? parseBody(req) : { ok: true, value: undefined });
-  const refuse = (status: number, code: number, reason: string, message: string, who: Parameters<typeof refusalRecord>[5], extra?: Record<string, string>) => {
+  const refuse = async (status: number, code: number, reason: string, message: string, who: Parameters<typeof refusalRecord>[5], extra?: Record<string, string>) => {
     const b = body();
     const tool = b.ok ? toolOf(b.value) : null;
     // A refused tools/call is a call: it gets its row, like a refused LLM call.
-    if (tool !== null) refusalRecord(requestId, status, code, reason, message, { ...who, upstreamModel: tool || null, routeAlias: slug });
+    if (tool !== null) (await refusalRecord(requestId, status, code, reason, message, { ...who, upstreamModel: tool || null, routeAlias: slug }));
     return rpcError(status, code, reason, message, requestId, extra);
   };
   if (!kc.valid) {
     const [reason, message] = KEY_MESSAGES[kc.code];
-    return refuse(401, MCP_CODES.unauthorized, reason, message, {});
+    return (await refuse(401, MCP_CODES.unauthorized, reason, message, {}));
   }
   const key = kc.key;
-  const ms = mcpSnapshot(snap);
+  const ms = (await mcpSnapshot(snap));
   const authz = authorizeApi(snap.access, key, ms.apiBySlug.get(slug), slug);
   if (!authz.ok) {
     const e = authz.error;
     const code = e.status === 404 ? MCP_CODES.notFound : MCP_CODES.forbidden;
-    return refuse(e.status, code, e.code ?? "forbidden", e.message, { keyId: key.id, teamId: key.teamId });
+    return (await refuse(e.status, code, e.code ?? "forbidden", e.message, { keyId: key.id, teamId: key.teamId }));
   }
   const { app, api } = authz;
   const who = { keyId: key.id, teamId: app.teamId, appId: app.id, apiId: api.id };
 
   const b = body();
-  if (!b.ok) return refuse(b.status, b.code, b.reason, b.message, who);
+  if (!b.ok) return (await refuse(b.status, b.code, b.reason, b.message, who));
 
   const sid = req.headers["mcp-session-id"];
   let session = sid ? getSession(sid) : undefined;

@@ -63,7 +63,7 @@ interface Limited {
 
 /** Takes one call from every bucket that applies (the per-tool one when `toolLimit` is set); throws a refusal naming the exhausted one. */
 export async function takeRateLimits(key: KeyInfo, app: AppInfo, apiId: string, tool: string, toolLimit: number | undefined): Promise<void> {
-  const ps = policySnapshot();
+  const ps = (await policySnapshot());
   const list: Limited[] = [];
   const scopes: { scope: string; id: string; name: string }[] = [
     { scope: "key", id: key.id, name: `key '${key.name}'` },
@@ -124,9 +124,9 @@ function flag(rec: CallRecord, f: string): void {
 }
 
 /** Tool arguments under the content policy: returned redacted, or a refusal (block mode, blocked terms). */
-export function guardArguments(apiId: string, args: Record<string, unknown> | undefined, rec: CallRecord): Record<string, unknown> | undefined {
+export async function guardArguments(apiId: string, args: Record<string, unknown> | undefined, rec: CallRecord): Promise<Record<string, unknown> | undefined> {
   if (!args) return args;
-  const p = resolvePolicy(contentSnapshot(), null, apiId);
+  const p = resolvePolicy((await contentSnapshot()), null, apiId);
   if (!p || p.promptMode === "off" || !p.detectors.length) return args;
   const strings = collectStrings(args, []);
   const blocking = p.promptMode === "block" ? p.detectors : p.detectors.filter((d) => d.blockOnly);
@@ -150,8 +150,8 @@ export function guardArguments(apiId: string, args: Record<string, unknown> | un
 }
 
 /** A tool result with its texts redacted when the policy redacts responses. */
-export function guardResult<T>(apiId: string, result: T, rec: CallRecord): T {
-  const p = resolvePolicy(contentSnapshot(), null, apiId);
+export async function guardResult<T>(apiId: string, result: T, rec: CallRecord): Promise<T> {
+  const p = resolvePolicy((await contentSnapshot()), null, apiId);
   if (!p || p.responseMode !== "redact" || !p.detectors.length) return result;
   const r = new Redactor(p.detectors.filter((d) => !d.blockOnly));
   const out = mapStrings(result, (s) => r.redact(s)) as T;

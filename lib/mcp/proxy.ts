@@ -48,8 +48,8 @@ function contextOf(extra: Extra): CallContext {
   return c;
 }
 
-function serverInfo(apiId: string): McpServerInfo {
-  const info = mcpSnapshot().byApi.get(apiId);
+async function serverInfo(apiId: string): Promise<McpServerInfo> {
+  const info = (await mcpSnapshot()).byApi.get(apiId);
   if (!info) throw new McpRefusal(MCP_CODES.upstream, "This MCP API has no upstream server configured yet; its owner must set one.", "mcp_not_configured", 503);
   return info;
 }
@@ -105,7 +105,7 @@ export function buildProxyServer(s: McpSession, api: ApiInfo): Server {
 
   server.setRequestHandler(ListToolsRequestSchema, async (req, extra) => {
     const ctx = contextOf(extra);
-    const info = serverInfo(ctx.api.id);
+    const info = (await serverInfo(ctx.api.id));
     // A listing reaches the upstream too: it counts against the key, app and team request limits.
     await takeRateLimits(ctx.key, ctx.app, ctx.api.id, "", undefined);
     try {
@@ -138,15 +138,15 @@ export function buildProxyServer(s: McpSession, api: ApiInfo): Server {
     const greq: GatewayRequest = { method: "POST", path: ctx.path, query: new URLSearchParams(), headers: ctx.headers, body: null, signal: signalOf(extra) };
     startTrace(greq, rec);
     try {
-      const info = serverInfo(ctx.api.id);
+      const info = (await serverInfo(ctx.api.id));
       // Hidden tools answer exactly like tools that do not exist.
       if (!info.allowed.has(tool)) throw new McpRefusal(ErrorCode.InvalidParams, `Tool ${tool} not found`, "tool_not_allowed", 404);
       const raw = req.params.arguments;
       const rawText = raw === undefined ? "" : JSON.stringify(raw);
       rec.reqBytes = Buffer.byteLength(rawText);
-      captureBodies(rec, rawText || null);
+      (await captureBodies(rec, rawText || null));
       // Content first, as on /v1 (lib/gateway/guards.ts): a call refused for its arguments takes no rate-limit slot.
-      const args = guardArguments(ctx.api.id, raw, rec);
+      const args = (await guardArguments(ctx.api.id, raw, rec));
       await takeRateLimits(ctx.key, ctx.app, ctx.api.id, tool, info.toolRateLimits[tool]);
       markStage(rec, "guard");
       const token = req.params._meta?.progressToken;
@@ -169,7 +169,7 @@ export function buildProxyServer(s: McpSession, api: ApiInfo): Server {
         endAttempt(rec, null, e instanceof Error ? e.message : String(e));
         throw e;
       }
-      const out = guardResult(ctx.api.id, result, rec);
+      const out = (await guardResult(ctx.api.id, result, rec));
       const outText = JSON.stringify(out);
       rec.resBytes = Buffer.byteLength(outText);
       rec.status = 200;
@@ -178,7 +178,7 @@ export function buildProxyServer(s: McpSession, api: ApiInfo): Server {
         rec.errorCode = "tool_error";
         rec.errorMessage = "The tool reported an error (isError).";
       }
-      captureBodies(rec, null, outText);
+      (await captureBodies(rec, null, outText));
       return out;
     } catch (e) {
       const err = classify(e, ctx.requestId);
@@ -189,14 +189,14 @@ export function buildProxyServer(s: McpSession, api: ApiInfo): Server {
       if (err instanceof UpstreamFailure) dropUpstream(s);
       throw err;
     } finally {
-      record(rec, t0);
+      (await record(rec, t0));
     }
   });
   return server;
 }
 
 /** For the record of a refused HTTP request (401/403 before any session): a row like a refused call. */
-export function refusalRecord(requestId: string, status: number, code: number, reason: string, message: string, who: Partial<Pick<CallRecord, "keyId" | "teamId" | "appId" | "apiId" | "routeAlias" | "upstreamModel">>): void {
+export async function refusalRecord(requestId: string, status: number, code: number, reason: string, message: string, who: Partial<Pick<CallRecord, "keyId" | "teamId" | "appId" | "apiId" | "routeAlias" | "upstreamModel">>): Promise<void> {
   const rec = newRecord(requestId, "mcp", "openai");
   Object.assign(rec, who);
   rec.providerType = "mcp";
@@ -204,7 +204,7 @@ export function refusalRecord(requestId: string, status: number, code: number, r
   rec.outcome = "refused";
   rec.errorCode = String(code);
   rec.errorMessage = `${reason}: ${message}`;
-  record(rec, Date.now());
+  (await record(rec, Date.now()));
 }
 
 export { getSnapshot };

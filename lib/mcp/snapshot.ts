@@ -31,11 +31,11 @@ export interface McpSnapshot {
 const g = globalThis as unknown as { __porticoMcpSnap?: WeakMap<Snapshot, McpSnapshot> };
 const cache = (g.__porticoMcpSnap ??= new WeakMap());
 
-export function mcpSnapshot(snap: Snapshot = getSnapshot()): McpSnapshot {
+export async function mcpSnapshot(snap: Snapshot = (await getSnapshot())): Promise<McpSnapshot> {
   let m = cache.get(snap);
   if (m) return m;
   const byApi = new Map<string, McpServerInfo>();
-  for (const r of getDb().select().from(mcpServers).all()) {
+  for (const r of (await getDb().select().from(mcpServers))) {
     const headers: Record<string, string> = {};
     if (r.authHeader && r.encryptedAuth) {
       try {

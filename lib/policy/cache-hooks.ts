@@ -72,7 +72,7 @@ interface Prepared {
 
 /** Idempotency (claim or replay) and the response-redaction sink. Null: answered by a replay. */
 async function prepare(c: Common): Promise<Prepared | null> {
-  const policy = resolvePolicy(contentSnapshot(), c.route.id, c.rec.apiId);
+  const policy = resolvePolicy((await contentSnapshot()), c.route.id, c.rec.apiId);
   let out = c.sink;
   let finishIdem: Prepared["finishIdem"] = () => undefined;
   const idemKey = c.req.headers["idempotency-key"];
@@ -232,7 +232,7 @@ export async function beforeChatDispatch(p: Common & { chat: ChatRequest; out: C
   const prep = await prepare(p);
   if (!prep) return answered(p.sink);
   const { policy, out, finishIdem } = prep;
-  const { plan, hit } = await lookup(p, policy, () => chatCacheKey(p.rec.teamId, p.route.alias, p.chat, contentSnapshot().generation));
+  const { plan, hit } = await lookup(p, policy, async () => chatCacheKey(p.rec.teamId, p.route.alias, p.chat, (await contentSnapshot()).generation));
   if (hit?.kind === "chat") {
     logHit(p.rec, hit);
     const resp: ChatResponse = { ...hit.response, id: p.responseId, created: Math.floor(Date.now() / 1000), model: p.route.alias };
@@ -262,7 +262,7 @@ export async function beforeEmbeddingsDispatch(p: Omit<Common, "stream"> & { bod
   const prep = await prepare(c);
   if (!prep) return answered(p.sink);
   const { policy, out, finishIdem } = prep;
-  const { plan, hit } = await lookup(c, policy, () => embeddingsCacheKey(p.rec.teamId, p.route.alias, p.body, contentSnapshot().generation));
+  const { plan, hit } = await lookup(c, policy, async () => embeddingsCacheKey(p.rec.teamId, p.route.alias, p.body, (await contentSnapshot()).generation));
   if (hit?.kind === "embeddings") {
     logHit(p.rec, hit);
     out.head(200, { "content-type": "application/json", ...hitHeaders(c, hit) });
@@ -286,7 +286,7 @@ export async function beforePromptDispatch(
   const prep = await prepare(p);
   if (!prep) return answered(p.sink);
   const { policy, out, finishIdem } = prep;
-  const { plan, hit } = await lookup(p, policy, () => promptCacheKey(p.rec.teamId, p.apiId, p.version, p.values, contentSnapshot().generation));
+  const { plan, hit } = await lookup(p, policy, async () => promptCacheKey(p.rec.teamId, p.apiId, p.version, p.values, (await contentSnapshot()).generation));
   if (hit?.kind === "prompt") {
     logHit(p.rec, hit);
     const { output, usage, version } = hit.response;

@@ -36,12 +36,12 @@ export interface ContentSnapshot {
 const g = globalThis as unknown as { __porticoContentSnap?: WeakMap<Snapshot, ContentSnapshot> };
 const snaps = (g.__porticoContentSnap ??= new WeakMap());
 
-export function contentSnapshot(snap: Snapshot = getSnapshot()): ContentSnapshot {
+export async function contentSnapshot(snap: Snapshot = (await getSnapshot())): Promise<ContentSnapshot> {
   let c = snaps.get(snap);
   if (!c) {
     const db = getDb();
-    const gen = db.select().from(settings).where(eq(settings.key, "cache_generation")).get();
-    c = buildContentSnapshot(db.select().from(contentPolicies).all(), db.select().from(contentDetectors).all(), Number(gen?.value ?? 0));
+    const gen = (await db.select().from(settings).where(eq(settings.key, "cache_generation")).limit(1))[0];
+    c = buildContentSnapshot((await db.select().from(contentPolicies)), (await db.select().from(contentDetectors)), Number(gen?.value ?? 0));
     snaps.set(snap, c);
   }
   return c;

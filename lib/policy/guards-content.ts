@@ -147,8 +147,8 @@ function scopeName(p: ResolvedPolicy, g: GuardInput): string {
 }
 
 /** The guard: first in the ordered list of lib/gateway/guards.ts. */
-export function contentGuard(g: GuardInput & { embeddings?: EmbeddingsRequest }): void {
-  const cs = contentSnapshot();
+export async function contentGuard(g: GuardInput & { embeddings?: EmbeddingsRequest }): Promise<void> {
+  const cs = (await contentSnapshot());
   const p = resolvePolicy(cs, g.route.id, g.rec.apiId);
   if (!p) return;
   const slots = g.chat ? chatTextSlots(g.chat) : g.embeddings ? embeddingTextSlots(g.embeddings) : [];
@@ -281,11 +281,11 @@ export function redactingSink(inner: GatewaySink, detectors: readonly Detector[]
  * captured bodies go through the built-in detectors and the enabled custom regex detectors before
  * the row is written, whatever the policy.
  */
-export function scrubRecord(rec: CallRecord): void {
+export async function scrubRecord(rec: CallRecord): Promise<void> {
   if (!rec.errorMessage && !rec.reqBody && !rec.resBody && !rec.attempts.some((a) => a.error)) return;
   let detectors: Detector[] = defaultDetectors();
   try {
-    detectors = [...detectors, ...contentSnapshot().custom];
+    detectors = [...detectors, ...(await contentSnapshot()).custom];
   } catch {
     /* snapshot unavailable (shutdown): built-ins only */
   }

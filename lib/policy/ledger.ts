@@ -1,3 +1,4 @@
+import { withTransaction } from "@/lib/db/sql";
 import type Database from "better-sqlite3";
 import { getDbHolder } from "@/lib/db/client";
 import { newId } from "@/lib/ids";
@@ -38,7 +39,7 @@ function prepared(): Stmts {
 }
 
 /** Adds the batch's cost to the ledger in one transaction (one upsert per scope × period touched). */
-export function addToLedger(rows: CallRecord[], keyScopeId: (keyId: string) => string = (id) => id): void {
+export async function addToLedger(rows: CallRecord[], keyScopeId: (keyId: string) => string = (id) => id): Promise<void> {
   const agg = new Map<string, [BudgetScope, string, BudgetPeriod, number, number, number]>();
   for (const r of rows) {
     if (!(r.costUsd > 0)) continue;
@@ -63,7 +64,7 @@ export function addToLedger(rows: CallRecord[], keyScopeId: (keyId: string) => s
   if (!agg.size) return;
   const s = prepared();
   const now = Date.now();
-  s.db.transaction(() => {
+  sqlite.transaction(() => {
     for (const a of agg.values()) s.upsert.run(a[0], a[1], a[2], a[3], a[4], a[5], now);
   })();
 }

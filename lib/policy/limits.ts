@@ -92,12 +92,12 @@ export function stopBudgetRefresh(): void {
 }
 
 /** Re-read the ledger (every process's flushed spend) for the live budget counters, then check thresholds. */
-function refreshSpend(): void {
+async function refreshSpend(): Promise<void> {
   if (!state.meter.counters.size) return;
   try {
     state.refreshedAt = Date.now();
     state.meter.refresh();
-    checkThresholds(state.meter);
+    (await checkThresholds(state.meter));
   } catch (e) {
     console.error("[portico] budget refresh failed:", e);
   }
@@ -118,8 +118,8 @@ interface Scoped {
 }
 
 /** The scopes a call falls under, most specific first. */
-function scopesOf(g: GuardInput, ps: PolicySnapshot): Scoped[] {
-  const snap = getSnapshot();
+async function scopesOf(g: GuardInput, ps: PolicySnapshot): Promise<Scoped[]> {
+  const snap = (await getSnapshot());
   const app = g.key.appId ? snap.access.apps.get(g.key.appId) : undefined;
   const teamId = app?.teamId ?? g.key.teamId;
   // A rotated key's limit and budgets live on the newest key of its chain; the old one (in grace) shares them.
@@ -157,11 +157,11 @@ const IN_FLIGHT_RETRY_S = 2;
 const fmtUsd = (n: number) => `$${n < 1 ? n.toFixed(4).replace(/0{1,2}$/, "") : n.toFixed(2)}`;
 
 /** Synchronous unless the store is Redis: a call with no policy, or the in-process store, costs no await. */
-export function limitsGuard(g: GuardInput): void | Promise<void> {
+export async function limitsGuard(g: GuardInput): Promise<void | Promise<void>> {
   if (!g.rec.keyId) return; // the admin "test route" call has no key: not subject to tenant limits
-  const ps = policySnapshot();
+  const ps = (await policySnapshot());
   if (!ps.limits.size && !ps.budgets.size) return; // nothing configured: no work per call
-  const scopes = scopesOf(g, ps);
+  const scopes = (await scopesOf(g, ps));
   const policies: { s: Scoped; p: RateLimit }[] = [];
   const budgetList: { s: Scoped; b: Budget }[] = [];
   for (const s of scopes) {
@@ -317,11 +317,11 @@ function reconcile(rec: CallRecord): void {
 }
 
 /** Log-writer flush: spend into the ledger, then re-read it (other processes' spend too) and notify thresholds. */
-function onFlush(rows: CallRecord[]): void {
+async function onFlush(rows: CallRecord[]): Promise<void> {
   try {
     // Key spend goes to the newest key of a rotation chain (where its budgets are), whichever key made the call.
-    const chains = rows.some((r) => r.keyId) ? policySnapshot().keyCurrent : null;
-    addToLedger(rows, chains ? (id) => chains.get(id) ?? id : undefined);
+    const chains = rows.some((r) => r.keyId) ? (await policySnapshot()).keyCurrent : null;
+    (await addToLedger(rows, chains ? (id) => chains.get(id) ?? id : undefined));
   } catch (e) {
     console.error("[portico] spend ledger update failed:", e);
   }
@@ -339,7 +339,7 @@ function onFlush(rows: CallRecord[]): void {
       state.refreshedAt = now;
       state.meter.refresh();
     }
-    checkThresholds(state.meter);
+    (await checkThresholds(state.meter));
   } catch (e) {
     console.error("[portico] budget refresh failed:", e);
   }

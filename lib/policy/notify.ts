@@ -14,16 +14,16 @@ import { policySnapshot, scopeKey, type PolicySnapshot } from "./policy-snapshot
 const g = globalThis as unknown as { __porticoBudgetNotified?: Set<string> };
 const notified = (g.__porticoBudgetNotified ??= new Set());
 
-export function teamOfScope(b: Pick<Budget, "scope" | "scopeId">, ps: PolicySnapshot): string | null {
+export async function teamOfScope(b: Pick<Budget, "scope" | "scopeId">, ps: PolicySnapshot): Promise<string | null> {
   if (b.scope === "team") return b.scopeId;
-  const snap = getSnapshot();
+  const snap = (await getSnapshot());
   if (b.scope === "app") return snap.access.apps.get(b.scopeId)?.teamId ?? null;
   const k = ps.keysById.get(b.scopeId);
   return (k?.appId ? snap.access.apps.get(k.appId)?.teamId : null) ?? k?.teamId ?? null;
 }
 
-export function checkThresholds(meter: BudgetMeter): void {
-  const ps = policySnapshot();
+export async function checkThresholds(meter: BudgetMeter): Promise<void> {
+  const ps = (await policySnapshot());
   for (const c of meter.counters.values()) {
     for (const b of ps.budgets.get(scopeKey(c.scope, c.scopeId)) ?? []) {
       if (b.period !== c.period || b.limitUsd <= 0) continue;
@@ -34,7 +34,7 @@ export function checkThresholds(meter: BudgetMeter): void {
         const k = `${b.id}:${c.start}:${t}`;
         if (notified.has(k)) continue;
         notified.add(k);
-        const teamId = teamOfScope(b, ps);
+        const teamId = (await teamOfScope(b, ps));
         if (!storeNotification({ budgetId: b.id, teamId, periodStart: c.start, threshold: t, spendUsd: spent, limitUsd: b.limitUsd })) continue;
         console.log(`[portico] budget ${b.id} (${b.scope} ${b.scopeId}, ${b.period}) reached ${t}% ($${spent.toFixed(4)} of $${b.limitUsd})`);
         const data = {
@@ -46,7 +46,7 @@ export function checkThresholds(meter: BudgetMeter): void {
         };
         // Loaded lazily: the webhooks service pulls in the control plane, which the data-plane bundle needs only here.
         void import("@/lib/services/webhooks")
-          .then((w) => w.emitWebhookEvent("budget.threshold", teamId, data))
+          .then(async (w) => (await w.emitWebhookEvent("budget.threshold", teamId, data)))
           .catch((e: unknown) => console.error("[portico] budget webhook failed:", e));
       }
     }

@@ -55,29 +55,29 @@ const cache = (g.__porticoPolicySnap ??= new WeakMap());
 
 export const scopeKey = (scope: string, id: string) => `${scope}:${id}`;
 
-export function policySnapshot(snap: Snapshot = getSnapshot()): PolicySnapshot {
+export async function policySnapshot(snap: Snapshot = (await getSnapshot())): Promise<PolicySnapshot> {
   let p = cache.get(snap);
   if (!p) {
-    p = loadPolicies(snap);
+    p = (await loadPolicies(snap));
     cache.set(snap, p);
   }
   return p;
 }
 
-export function loadPolicies(snap: Snapshot): PolicySnapshot {
+export async function loadPolicies(snap: Snapshot): Promise<PolicySnapshot> {
   const db = getDb();
   const limits = new Map<string, RateLimit>();
-  for (const r of db.select().from(rateLimits).all()) limits.set(scopeKey(r.scope, r.scopeId), r);
+  for (const r of (await db.select().from(rateLimits))) limits.set(scopeKey(r.scope, r.scopeId), r);
   const bmap = new Map<string, Budget[]>();
-  for (const b of db.select().from(budgets).all()) {
+  for (const b of (await db.select().from(budgets))) {
     const k = scopeKey(b.scope, b.scopeId);
     const list = bmap.get(k);
     if (list) list.push(b);
     else bmap.set(k, [b]);
   }
-  const teamNames = new Map(db.select({ id: teams.id, name: teams.name }).from(teams).all().map((t) => [t.id, t.name]));
+  const teamNames = new Map((await db.select({ id: teams.id, name: teams.name }).from(teams)).map((t) => [t.id, t.name]));
   const keysById = new Map<string, KeyInfo>();
   for (const k of snap.keys.values()) keysById.set(k.id, k);
-  const chains = keyChains(db.select({ id: apiKeys.id, rotatedFromId: apiKeys.rotatedFromId, createdAt: apiKeys.createdAt }).from(apiKeys).all());
+  const chains = keyChains((await db.select({ id: apiKeys.id, rotatedFromId: apiKeys.rotatedFromId, createdAt: apiKeys.createdAt }).from(apiKeys)));
   return { limits, budgets: bmap, teamNames, keysById, keyCurrent: chains.current, keyRoot: chains.root };
 }

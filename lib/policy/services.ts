@@ -72,31 +72,31 @@ export const updateBudgetInput = z.strictObject({
 // ---------------------------------------------------------------- scope
 
 /** The team owning a scope target (null for routes), and its display name; 422 when it does not exist. */
-export function resolveScope(scope: string, scopeId: string): { teamId: string | null; name: string } {
+export async function resolveScope(scope: string, scopeId: string): Promise<{ teamId: string | null; name: string }> {
   const db = getDb();
   const missing = () => new ValidationError(`Invalid scopeId: no ${scope} ${scopeId}.`, [{ field: "scopeId", message: `No such ${scope}.` }]);
   if (scope === "team") {
-    const t = db.select({ name: teams.name }).from(teams).where(eq(teams.id, scopeId)).get();
+    const t = (await db.select({ name: teams.name }).from(teams).where(eq(teams.id, scopeId)).limit(1))[0];
     if (!t) throw missing();
     return { teamId: scopeId, name: t.name };
   }
   if (scope === "app") {
-    const a = db.select({ name: apps.name, teamId: apps.teamId }).from(apps).where(eq(apps.id, scopeId)).get();
+    const a = (await db.select({ name: apps.name, teamId: apps.teamId }).from(apps).where(eq(apps.id, scopeId)).limit(1))[0];
     if (!a) throw missing();
     return { teamId: a.teamId, name: a.name };
   }
   if (scope === "key") {
-    const k = db.select({ name: apiKeys.name, prefix: apiKeys.prefix, teamId: apiKeys.teamId, appTeam: apps.teamId }).from(apiKeys).leftJoin(apps, eq(apps.id, apiKeys.appId)).where(eq(apiKeys.id, scopeId)).get();
+    const k = (await db.select({ name: apiKeys.name, prefix: apiKeys.prefix, teamId: apiKeys.teamId, appTeam: apps.teamId }).from(apiKeys).leftJoin(apps, eq(apps.id, apiKeys.appId)).where(eq(apiKeys.id, scopeId)).limit(1))[0];
     if (!k) throw missing();
     return { teamId: k.appTeam ?? k.teamId, name: `${k.name} (${k.prefix}…)` };
   }
   if (scope === "api") {
     // Owned by a team: that team's admins may limit their own API.
-    const a = db.select({ name: apis.name, teamId: apis.teamId }).from(apis).where(eq(apis.id, scopeId)).get();
+    const a = (await db.select({ name: apis.name, teamId: apis.teamId }).from(apis).where(eq(apis.id, scopeId)).limit(1))[0];
     if (!a) throw missing();
     return { teamId: a.teamId, name: a.name };
   }
-  const r = db.select({ alias: routes.alias }).from(routes).where(eq(routes.id, scopeId)).get();
+  const r = (await db.select({ alias: routes.alias }).from(routes).where(eq(routes.id, scopeId)).limit(1))[0];
   if (!r) throw missing();
   return { teamId: null, name: r.alias };
 }
@@ -107,12 +107,12 @@ function requireScopeAdmin(actor: Actor, teamId: string | null): void {
 }
 
 /** Rows this actor may see: all for admins, else those whose scope belongs to a team they administer (or are a member of, for reads). */
-function visible<T extends { scope: string; scopeId: string }>(actor: Actor, rows: T[]): (T & { scopeName: string; teamId: string | null })[] {
+async function visible<T extends { scope: string; scopeId: string }>(actor: Actor, rows: T[]): Promise<(T & { scopeName: string; teamId: string | null })[]> {
   const out: (T & { scopeName: string; teamId: string | null })[] = [];
   for (const r of rows) {
     let s: { teamId: string | null; name: string };
     try {
-      s = resolveScope(r.scope, r.scopeId);
+      s = (await resolveScope(r.scope, r.scopeId));
     } catch {
       s = { teamId: null, name: `${r.scopeId} (deleted)` };
     }
@@ -126,20 +126,20 @@ function visible<T extends { scope: string; scopeId: string }>(actor: Actor, row
 
 export type LimitView = RateLimit & { scopeName: string; teamId: string | null };
 
-export function listLimits({ actor, scope, scopeId }: { actor: Actor; scope?: string; scopeId?: string }): { items: LimitView[] } {
+export async function listLimits({ actor, scope, scopeId }: { actor: Actor; scope?: string; scopeId?: string }): Promise<{ items: LimitView[] }> {
   const conds = [];
   if (scope) conds.push(eq(rateLimits.scope, scope as RateLimit["scope"]));
   if (scopeId) conds.push(eq(rateLimits.scopeId, scopeId));
-  const rows = getDb().select().from(rateLimits).where(conds.length ? and(...conds) : undefined).orderBy(asc(rateLimits.scope), asc(rateLimits.createdAt)).all();
-  return { items: visible(actor, rows) };
+  const rows = (await getDb().select().from(rateLimits).where(conds.length ? and(...conds) : undefined).orderBy(asc(rateLimits.scope), asc(rateLimits.createdAt)));
+  return { items: (await visible(actor, rows)) };
 }
 
-function loadLimit(actor: Actor, id: string): { row: RateLimit; teamId: string | null; name: string } {
-  const row = getDb().select().from(rateLimits).where(eq(rateLimits.id, id)).get();
+async function loadLimit(actor: Actor, id: string): Promise<{ row: RateLimit; teamId: string | null; name: string }> {
+  const row = (await getDb().select().from(rateLimits).where(eq(rateLimits.id, id)).limit(1))[0];
   if (!row) throw new NotFoundError("Rate limit");
   let s: { teamId: string | null; name: string };
   try {
-    s = resolveScope(row.scope, row.scopeId);
+    s = (await resolveScope(row.scope, row.scopeId));
   } catch {
     s = { teamId: null, name: row.scopeId };
   }
@@ -147,12 +147,12 @@ function loadLimit(actor: Actor, id: string): { row: RateLimit; teamId: string |
   return { row, ...s };
 }
 
-export function createLimit({ actor, input }: { actor: Actor; input: unknown }): LimitView {
+export async function createLimit({ actor, input }: { actor: Actor; input: unknown }): Promise<LimitView> {
   const d = parseWith(createLimitInput, input, "rate limit");
-  const s = resolveScope(d.scope, d.scopeId);
+  const s = (await resolveScope(d.scope, d.scopeId));
   requireScopeAdmin(actor, s.teamId);
   const db = getDb();
-  if (db.select({ id: rateLimits.id }).from(rateLimits).where(and(eq(rateLimits.scope, d.scope), eq(rateLimits.scopeId, d.scopeId))).get()) {
+  if ((await db.select({ id: rateLimits.id }).from(rateLimits).where(and(eq(rateLimits.scope, d.scope), eq(rateLimits.scopeId, d.scopeId))).limit(1))[0]) {
     throw new ConflictError(`This ${d.scope} already has a rate limit; edit it instead.`);
   }
   const now = Date.now();
@@ -166,16 +166,16 @@ export function createLimit({ actor, input }: { actor: Actor; input: unknown }):
     createdAt: now,
     updatedAt: now,
   };
-  db.transaction((tx) => {
-    tx.insert(rateLimits).values(row).run();
-    writeAudit(tx, actor, { action: "limit.create", targetType: "rate_limit", targetId: row.id, teamId: s.teamId, after: row });
+  db.transaction(async (tx) => {
+    (await tx.insert(rateLimits).values(row));
+    (await writeAudit(tx, actor, { action: "limit.create", targetType: "rate_limit", targetId: row.id, teamId: s.teamId, after: row }));
     bumpConfigVersion(tx);
   });
   return { ...row, scopeName: s.name, teamId: s.teamId };
 }
 
-export function updateLimit({ actor, id, input }: { actor: Actor; id: string; input: unknown }): LimitView {
-  const { row: before, teamId, name } = loadLimit(actor, id);
+export async function updateLimit({ actor, id, input }: { actor: Actor; id: string; input: unknown }): Promise<LimitView> {
+  const { row: before, teamId, name } = (await loadLimit(actor, id));
   const d = parseWith(updateLimitInput, input, "rate limit");
   const after: RateLimit = {
     ...before,
@@ -187,19 +187,19 @@ export function updateLimit({ actor, id, input }: { actor: Actor; id: string; in
   if (!after.requestsPerMinute && !after.tokensPerMinute) {
     throw new ValidationError("Invalid rate limit: set requests per minute, tokens per minute, or both.", [{ field: "requestsPerMinute", message: "Set requests per minute, tokens per minute, or both." }]);
   }
-  getDb().transaction((tx) => {
-    tx.update(rateLimits).set(after).where(eq(rateLimits.id, id)).run();
-    writeAudit(tx, actor, { action: "limit.update", targetType: "rate_limit", targetId: id, teamId, before, after });
+  getDb().transaction(async (tx) => {
+    (await tx.update(rateLimits).set(after).where(eq(rateLimits.id, id)));
+    (await writeAudit(tx, actor, { action: "limit.update", targetType: "rate_limit", targetId: id, teamId, before, after }));
     bumpConfigVersion(tx);
   });
   return { ...after, scopeName: name, teamId };
 }
 
-export function deleteLimit({ actor, id }: { actor: Actor; id: string }) {
-  const { row, teamId } = loadLimit(actor, id);
-  getDb().transaction((tx) => {
-    tx.delete(rateLimits).where(eq(rateLimits.id, id)).run();
-    writeAudit(tx, actor, { action: "limit.delete", targetType: "rate_limit", targetId: id, teamId, before: row });
+export async function deleteLimit({ actor, id }: { actor: Actor; id: string }) {
+  const { row, teamId } = (await loadLimit(actor, id));
+  getDb().transaction(async (tx) => {
+    (await tx.delete(rateLimits).where(eq(rateLimits.id, id)));
+    (await writeAudit(tx, actor, { action: "limit.delete", targetType: "rate_limit", targetId: id, teamId, before: row }));
     bumpConfigVersion(tx);
   });
   return { ok: true as const };
@@ -230,20 +230,20 @@ export function spendOf(b: Pick<Budget, "scope" | "scopeId" | "period" | "limitU
   };
 }
 
-export function listBudgets({ actor, scope, scopeId }: { actor: Actor; scope?: string; scopeId?: string }): { items: BudgetView[] } {
+export async function listBudgets({ actor, scope, scopeId }: { actor: Actor; scope?: string; scopeId?: string }): Promise<{ items: BudgetView[] }> {
   const conds = [];
   if (scope) conds.push(eq(budgets.scope, scope as Budget["scope"]));
   if (scopeId) conds.push(eq(budgets.scopeId, scopeId));
-  const rows = getDb().select().from(budgets).where(conds.length ? and(...conds) : undefined).orderBy(asc(budgets.scope), asc(budgets.createdAt)).all();
-  return { items: visible(actor, rows).map((b) => ({ ...b, ...spendOf(b) })) };
+  const rows = (await getDb().select().from(budgets).where(conds.length ? and(...conds) : undefined).orderBy(asc(budgets.scope), asc(budgets.createdAt)));
+  return { items: (await visible(actor, rows)).map((b) => ({ ...b, ...spendOf(b) })) };
 }
 
-function loadBudget(actor: Actor, id: string): { row: Budget; teamId: string | null; name: string } {
-  const row = getDb().select().from(budgets).where(eq(budgets.id, id)).get();
+async function loadBudget(actor: Actor, id: string): Promise<{ row: Budget; teamId: string | null; name: string }> {
+  const row = (await getDb().select().from(budgets).where(eq(budgets.id, id)).limit(1))[0];
   if (!row) throw new NotFoundError("Budget");
   let s: { teamId: string | null; name: string };
   try {
-    s = resolveScope(row.scope, row.scopeId);
+    s = (await resolveScope(row.scope, row.scopeId));
   } catch {
     s = { teamId: null, name: row.scopeId };
   }
@@ -251,65 +251,64 @@ function loadBudget(actor: Actor, id: string): { row: Budget; teamId: string | n
   return { row, ...s };
 }
 
-export function createBudget({ actor, input }: { actor: Actor; input: unknown }): BudgetView {
+export async function createBudget({ actor, input }: { actor: Actor; input: unknown }): Promise<BudgetView> {
   const d = parseWith(createBudgetInput, input, "budget");
-  const s = resolveScope(d.scope, d.scopeId);
+  const s = (await resolveScope(d.scope, d.scopeId));
   requireScopeAdmin(actor, s.teamId);
   const db = getDb();
-  if (db.select({ id: budgets.id }).from(budgets).where(and(eq(budgets.scope, d.scope), eq(budgets.scopeId, d.scopeId), eq(budgets.period, d.period))).get()) {
+  if ((await db.select({ id: budgets.id }).from(budgets).where(and(eq(budgets.scope, d.scope), eq(budgets.scopeId, d.scopeId), eq(budgets.period, d.period))).limit(1))[0]) {
     throw new ConflictError(`This ${d.scope} already has a ${d.period === "day" ? "daily" : "monthly"} budget; edit it instead.`);
   }
   const now = Date.now();
   const row: Budget = { id: newId("bgt"), scope: d.scope, scopeId: d.scopeId, period: d.period, limitUsd: d.limitUsd, thresholds: d.thresholds, createdAt: now, updatedAt: now };
-  db.transaction((tx) => {
-    tx.insert(budgets).values(row).run();
-    writeAudit(tx, actor, { action: "budget.create", targetType: "budget", targetId: row.id, teamId: s.teamId, after: row });
+  db.transaction(async (tx) => {
+    (await tx.insert(budgets).values(row));
+    (await writeAudit(tx, actor, { action: "budget.create", targetType: "budget", targetId: row.id, teamId: s.teamId, after: row }));
     bumpConfigVersion(tx);
   });
   return { ...row, scopeName: s.name, teamId: s.teamId, ...spendOf(row) };
 }
 
-export function updateBudget({ actor, id, input }: { actor: Actor; id: string; input: unknown }): BudgetView {
-  const { row: before, teamId, name } = loadBudget(actor, id);
+export async function updateBudget({ actor, id, input }: { actor: Actor; id: string; input: unknown }): Promise<BudgetView> {
+  const { row: before, teamId, name } = (await loadBudget(actor, id));
   const d = parseWith(updateBudgetInput, input, "budget");
   const after: Budget = { ...before, limitUsd: d.limitUsd ?? before.limitUsd, thresholds: d.thresholds ?? before.thresholds, updatedAt: Date.now() };
-  getDb().transaction((tx) => {
-    tx.update(budgets).set(after).where(eq(budgets.id, id)).run();
-    writeAudit(tx, actor, { action: "budget.update", targetType: "budget", targetId: id, teamId, before, after });
+  getDb().transaction(async (tx) => {
+    (await tx.update(budgets).set(after).where(eq(budgets.id, id)));
+    (await writeAudit(tx, actor, { action: "budget.update", targetType: "budget", targetId: id, teamId, before, after }));
     bumpConfigVersion(tx);
   });
   return { ...after, scopeName: name, teamId, ...spendOf(after) };
 }
 
-export function deleteBudget({ actor, id }: { actor: Actor; id: string }) {
-  const { row, teamId } = loadBudget(actor, id);
-  getDb().transaction((tx) => {
-    tx.delete(budgets).where(eq(budgets.id, id)).run();
-    writeAudit(tx, actor, { action: "budget.delete", targetType: "budget", targetId: id, teamId, before: row });
+export async function deleteBudget({ actor, id }: { actor: Actor; id: string }) {
+  const { row, teamId } = (await loadBudget(actor, id));
+  getDb().transaction(async (tx) => {
+    (await tx.delete(budgets).where(eq(budgets.id, id)));
+    (await writeAudit(tx, actor, { action: "budget.delete", targetType: "budget", targetId: id, teamId, before: row }));
     bumpConfigVersion(tx);
   });
   return { ok: true as const };
 }
 
 /** In-app list of thresholds crossed, newest first: admins all, others their teams'. */
-export function listBudgetNotifications({ actor, limit = 50 }: { actor: Actor; limit?: number }) {
+export async function listBudgetNotifications({ actor, limit = 50 }: { actor: Actor; limit?: number }) {
   const teamIds = isAdmin(actor) ? null : actor.memberships.map((m) => m.teamId);
-  const rows = getDb()
+  const rows = (await getDb()
     .select({ n: budgetNotifications, b: budgets })
     .from(budgetNotifications)
     .innerJoin(budgets, eq(budgets.id, budgetNotifications.budgetId))
     .where(teamIds === null ? undefined : teamIds.length ? inArray(budgetNotifications.teamId, teamIds) : eq(budgetNotifications.id, ""))
     .orderBy(desc(budgetNotifications.at))
-    .limit(limit)
-    .all();
+    .limit(limit));
   return {
-    items: rows.map(({ n, b }) => ({ ...n, scope: b.scope, scopeId: b.scopeId, period: b.period, scopeName: safeName(b.scope, b.scopeId) })),
+    items: rows.map(async ({ n, b }) => ({ ...n, scope: b.scope, scopeId: b.scopeId, period: b.period, scopeName: (await safeName(b.scope, b.scopeId)) })),
   };
 }
 
-function safeName(scope: string, id: string): string {
+async function safeName(scope: string, id: string): Promise<string> {
   try {
-    return resolveScope(scope, id).name;
+    return (await resolveScope(scope, id)).name;
   } catch {
     return id;
   }
@@ -323,16 +322,16 @@ export interface PolicyEntry {
 }
 
 /** What a developer sees on the app page: the limits and budgets of the app, each of its keys, and its team. */
-export function getAppPolicies({ actor, appId }: { actor: Actor; appId: string }) {
+export async function getAppPolicies({ actor, appId }: { actor: Actor; appId: string }) {
   const db = getDb();
-  const app = db.select().from(apps).where(eq(apps.id, appId)).get();
+  const app = (await db.select().from(apps).where(eq(apps.id, appId)).limit(1))[0];
   if (!app) throw new NotFoundError("App");
   requireTeamMember(actor, app.teamId);
-  const team = db.select({ id: teams.id, name: teams.name }).from(teams).where(eq(teams.id, app.teamId)).get()!;
-  const keyRows = db.select({ id: apiKeys.id, name: apiKeys.name, prefix: apiKeys.prefix, revokedAt: apiKeys.revokedAt }).from(apiKeys).where(eq(apiKeys.appId, appId)).orderBy(asc(apiKeys.createdAt)).all();
-  const entry = (scope: string, id: string): PolicyEntry => {
-    const l = db.select().from(rateLimits).where(and(eq(rateLimits.scope, scope as RateLimit["scope"]), eq(rateLimits.scopeId, id))).get();
-    const bs = db.select().from(budgets).where(and(eq(budgets.scope, scope as Budget["scope"]), eq(budgets.scopeId, id))).orderBy(asc(budgets.period)).all();
+  const team = (await db.select({ id: teams.id, name: teams.name }).from(teams).where(eq(teams.id, app.teamId)).limit(1))[0]!;
+  const keyRows = (await db.select({ id: apiKeys.id, name: apiKeys.name, prefix: apiKeys.prefix, revokedAt: apiKeys.revokedAt }).from(apiKeys).where(eq(apiKeys.appId, appId)).orderBy(asc(apiKeys.createdAt)));
+  const entry = async (scope: string, id: string): Promise<PolicyEntry> => {
+    const l = (await db.select().from(rateLimits).where(and(eq(rateLimits.scope, scope as RateLimit["scope"]), eq(rateLimits.scopeId, id))).limit(1))[0];
+    const bs = (await db.select().from(budgets).where(and(eq(budgets.scope, scope as Budget["scope"]), eq(budgets.scopeId, id))).orderBy(asc(budgets.period)));
     return {
       limit: l ? { requestsPerMinute: l.requestsPerMinute, tokensPerMinute: l.tokensPerMinute, burst: l.burst } : null,
       budgets: bs.map((b) => ({ id: b.id, period: b.period, limitUsd: b.limitUsd, thresholds: b.thresholds, ...spendOf(b) })),
@@ -340,33 +339,31 @@ export function getAppPolicies({ actor, appId }: { actor: Actor; appId: string }
   };
   // Global per-model limits of the routes this app may call (its approved subscriptions).
   const aliases = new Set<string>();
-  const approved = db
+  const approved = (await db
     .select({ apiId: apis.id, apiName: apis.name, routeAliases: apis.routeAliases })
     .from(subscriptions)
     .innerJoin(apis, eq(apis.id, subscriptions.apiId))
-    .where(and(eq(subscriptions.appId, appId), eq(subscriptions.state, "approved")))
-    .all();
+    .where(and(eq(subscriptions.appId, appId), eq(subscriptions.state, "approved"))));
   for (const a of approved) for (const al of a.routeAliases) aliases.add(al);
   const routeLimits = aliases.size
-    ? db
+    ? (await db
         .select({ alias: routes.alias, l: rateLimits })
         .from(routes)
         .innerJoin(rateLimits, and(eq(rateLimits.scope, "route"), eq(rateLimits.scopeId, routes.id)))
         .where(inArray(routes.alias, [...aliases]))
-        .orderBy(asc(routes.alias))
-        .all()
+        .orderBy(asc(routes.alias)))
         .map((r) => ({ alias: r.alias, limit: { requestsPerMinute: r.l.requestsPerMinute, tokensPerMinute: r.l.tokensPerMinute, burst: r.l.burst } }))
     : [];
   // Global limits of the APIs this app is approved for.
-  const apiLimits = approved.flatMap((a) => {
-    const l = db.select().from(rateLimits).where(and(eq(rateLimits.scope, "api"), eq(rateLimits.scopeId, a.apiId))).get();
+  const apiLimits = approved.flatMap(async (a) => {
+    const l = (await db.select().from(rateLimits).where(and(eq(rateLimits.scope, "api"), eq(rateLimits.scopeId, a.apiId))).limit(1))[0];
     return l ? [{ name: a.apiName, limit: { requestsPerMinute: l.requestsPerMinute, tokensPerMinute: l.tokensPerMinute, burst: l.burst } }] : [];
   });
   return {
     apis: apiLimits,
     routes: routeLimits,
-    app: { id: app.id, name: app.name, ...entry("app", app.id) },
-    team: { id: team.id, name: team.name, ...entry("team", team.id) },
-    keys: keyRows.filter((k) => !k.revokedAt).map((k) => ({ id: k.id, name: k.name, prefix: k.prefix, ...entry("key", k.id) })),
+    app: { id: app.id, name: app.name, ...(await entry("app", app.id)) },
+    team: { id: team.id, name: team.name, ...(await entry("team", team.id)) },
+    keys: keyRows.filter((k) => !k.revokedAt).map(async (k) => ({ id: k.id, name: k.name, prefix: k.prefix, ...(await entry("key", k.id)) })),
   };
 }

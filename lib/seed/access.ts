@@ -1,3 +1,4 @@
+import { affected } from "@/lib/db/sql";
 import { and, asc, eq, inArray } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
 import { apis, apps, routeGrants, routes, settings, subscriptions, teamMembers, teams, type Api, type App, type Subscription } from "@/lib/db/schema";
@@ -37,22 +38,21 @@ Approval is automatic: subscribe an app, create a key, call it.
  * without a demo team (slug `demo`) it does nothing and tries again next start.
  * Later edits and deletions by admins are kept.
  */
-export function seedAccessDefaults(db: Db): void {
-  if (db.select({ key: settings.key }).from(settings).where(eq(settings.key, SEED_KEY)).get()) return;
-  db.transaction((tx) => {
+export async function seedAccessDefaults(db: Db): Promise<void> {
+  if ((await db.select({ key: settings.key }).from(settings).where(eq(settings.key, SEED_KEY)).limit(1))[0]) return;
+  db.transaction(async (tx) => {
     // Re-check inside the transaction: two processes may start on one fresh database.
-    if (tx.select({ key: settings.key }).from(settings).where(eq(settings.key, SEED_KEY)).get()) return;
-    const demo = tx.select().from(teams).where(eq(teams.slug, "demo")).get();
+    if ((await tx.select({ key: settings.key }).from(settings).where(eq(settings.key, SEED_KEY)).limit(1))[0]) return;
+    const demo = (await tx.select().from(teams).where(eq(teams.slug, "demo")).limit(1))[0];
     if (!demo) return;
     const now = Date.now();
-    const mockRoutes = tx.select({ id: routes.id, alias: routes.alias }).from(routes).where(inArray(routes.alias, MOCK_ALIASES)).all();
+    const mockRoutes = (await tx.select({ id: routes.id, alias: routes.alias }).from(routes).where(inArray(routes.alias, MOCK_ALIASES)));
     const aliases = mockRoutes.map((r) => r.alias);
-    const owner = tx
+    const owner = (await tx
       .select({ userId: teamMembers.userId })
       .from(teamMembers)
       .where(and(eq(teamMembers.teamId, demo.id), eq(teamMembers.role, "team_admin")))
-      .orderBy(asc(teamMembers.createdAt))
-      .get();
+      .orderBy(asc(teamMembers.createdAt)).limit(1))[0];
 
     const api: Api = {
       id: MOCK_API_ID,
@@ -98,18 +98,18 @@ export function seedAccessDefaults(db: Db): void {
     };
 
     // The mock routes are platform-owned: the demo team's API may expose them once granted.
-    for (const r of mockRoutes) tx.insert(routeGrants).values({ routeId: r.id, teamId: demo.id, grantedBy: null, createdAt: now }).onConflictDoNothing().run();
-    const apiInserted = tx.insert(apis).values(api).onConflictDoNothing().run().changes > 0;
-    const appInserted = tx.insert(apps).values(app).onConflictDoNothing().run().changes > 0;
-    if (apiInserted && appInserted) tx.insert(subscriptions).values(sub).onConflictDoNothing().run();
-    tx.insert(settings).values({ key: SEED_KEY, value: true, updatedAt: now }).onConflictDoNothing().run();
-    writeAudit(tx, { system: true }, {
+    for (const r of mockRoutes) (await tx.insert(routeGrants).values({ routeId: r.id, teamId: demo.id, grantedBy: null, createdAt: now }).onConflictDoNothing());
+    const apiInserted = affected(await tx.insert(apis).values(api).onConflictDoNothing()) > 0;
+    const appInserted = affected(await tx.insert(apps).values(app).onConflictDoNothing()) > 0;
+    if (apiInserted && appInserted) (await tx.insert(subscriptions).values(sub).onConflictDoNothing());
+    (await tx.insert(settings).values({ key: SEED_KEY, value: true, updatedAt: now }).onConflictDoNothing());
+    (await writeAudit(tx, { system: true }, {
       action: "access.seed",
       targetType: "api",
       targetId: MOCK_API_ID,
       teamId: demo.id,
       after: { api: apiInserted ? api.slug : null, app: appInserted ? app.name : null, subscription: apiInserted && appInserted ? sub.state : null },
-    });
+    }));
     bumpConfigVersion(tx);
   });
 }

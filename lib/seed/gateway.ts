@@ -18,8 +18,8 @@ export const MOCK_EMBED_MODEL_ID = "mdl_mock_embed";
  * setting): an admin who deletes or edits these later keeps their changes.
  * Every insert also tolerates an existing row (same id, name or alias).
  */
-export function seedGatewayDefaults(db: Db): void {
-  if (db.select({ key: settings.key }).from(settings).where(eq(settings.key, SEED_KEY)).get()) return;
+export async function seedGatewayDefaults(db: Db): Promise<void> {
+  if ((await db.select({ key: settings.key }).from(settings).where(eq(settings.key, SEED_KEY)).limit(1))[0]) return;
   const now = Date.now();
   const provider: Provider = {
     id: MOCK_PROVIDER_ID,
@@ -57,24 +57,24 @@ export function seedGatewayDefaults(db: Db): void {
   const chatRoute = route("rt_mock_chat", "mock-chat", MOCK_CHAT_MODEL_ID, "Built-in mock chat model: answers instantly, costs nothing. Try it first.");
   const embedRoute = route("rt_mock_embed", "mock-embed", MOCK_EMBED_MODEL_ID, "Built-in mock embedding model: deterministic vectors, costs nothing.");
 
-  db.transaction((tx) => {
+  db.transaction(async (tx) => {
     // Re-check inside the transaction: two processes may start on one fresh database.
-    if (tx.select({ key: settings.key }).from(settings).where(eq(settings.key, SEED_KEY)).get()) return;
-    const hasProvider = tx.select({ id: providers.id }).from(providers).where(eq(providers.id, MOCK_PROVIDER_ID)).get();
-    if (!hasProvider) tx.insert(providers).values(provider).onConflictDoNothing().run();
-    if (tx.select({ id: providers.id }).from(providers).where(eq(providers.id, MOCK_PROVIDER_ID)).get()) {
-      tx.insert(models).values([chat, embed]).onConflictDoNothing().run();
-      const have = new Set(tx.select({ id: models.id }).from(models).where(eq(models.providerId, MOCK_PROVIDER_ID)).all().map((m) => m.id));
+    if ((await tx.select({ key: settings.key }).from(settings).where(eq(settings.key, SEED_KEY)).limit(1))[0]) return;
+    const hasProvider = (await tx.select({ id: providers.id }).from(providers).where(eq(providers.id, MOCK_PROVIDER_ID)).limit(1))[0];
+    if (!hasProvider) (await tx.insert(providers).values(provider).onConflictDoNothing());
+    if ((await tx.select({ id: providers.id }).from(providers).where(eq(providers.id, MOCK_PROVIDER_ID)).limit(1))[0]) {
+      (await tx.insert(models).values([chat, embed]).onConflictDoNothing());
+      const have = new Set((await tx.select({ id: models.id }).from(models).where(eq(models.providerId, MOCK_PROVIDER_ID))).map((m) => m.id));
       const rs = [chatRoute, embedRoute].filter((r) => have.has(r.targets[0]!.modelId));
-      if (rs.length) tx.insert(routes).values(rs).onConflictDoNothing().run();
+      if (rs.length) (await tx.insert(routes).values(rs).onConflictDoNothing());
     }
-    tx.insert(settings).values({ key: SEED_KEY, value: true, updatedAt: now }).onConflictDoNothing().run();
-    writeAudit(tx, { system: true }, {
+    (await tx.insert(settings).values({ key: SEED_KEY, value: true, updatedAt: now }).onConflictDoNothing());
+    (await writeAudit(tx, { system: true }, {
       action: "gateway.seed",
       targetType: "provider",
       targetId: MOCK_PROVIDER_ID,
       after: { provider: provider.name, models: [chat.upstreamModel, embed.upstreamModel], routes: [chatRoute.alias, embedRoute.alias] },
-    });
+    }));
     bumpConfigVersion(tx);
   });
 }

@@ -97,7 +97,7 @@ const requester = alias(users, "requester");
 const decider = alias(users, "decider");
 
 /** SubscriptionViews matching `where`, newest first (requestedAt, id). */
-export function subscriptionViews(db: Reader, where?: SQL, limit?: number): (SubscriptionView & { apiTeamId: string })[] {
+export async function subscriptionViews(db: Reader, where?: SQL, limit?: number): Promise<(SubscriptionView & { apiTeamId: string })[]> {
   const q = db
     .select({
       id: subscriptions.id,
@@ -127,7 +127,7 @@ export function subscriptionViews(db: Reader, where?: SQL, limit?: number): (Sub
     .leftJoin(decider, eq(decider.id, subscriptions.decidedBy))
     .where(where)
     .orderBy(desc(subscriptions.requestedAt), desc(subscriptions.id));
-  return limit ? q.limit(limit).all() : q.all();
+  return limit ? (await q.limit(limit)) : (await q);
 }
 
 /** The public shape (drops the internal apiTeamId used for webhook routing and scope checks). */
@@ -137,8 +137,8 @@ export function publicSubscription(v: SubscriptionView & { apiTeamId?: string })
   return rest;
 }
 
-export function subscriptionView(db: Reader, id: string): (SubscriptionView & { apiTeamId: string }) | null {
-  return subscriptionViews(db, eq(subscriptions.id, id), 1)[0] ?? null;
+export async function subscriptionView(db: Reader, id: string): Promise<(SubscriptionView & { apiTeamId: string }) | null> {
+  return (await subscriptionViews(db, eq(subscriptions.id, id), 1))[0] ?? null;
 }
 
 // ---------------------------------------------------------------- APIs
@@ -191,23 +191,21 @@ export function apiCard(a: Api, teamName: string): ApiCard {
 }
 
 /** ApiViews of these rows, with team names and subscription counts in two queries. */
-export function apiViews(db: Reader, rows: Api[]): ApiView[] {
+export async function apiViews(db: Reader, rows: Api[]): Promise<ApiView[]> {
   if (!rows.length) return [];
   const ids = rows.map((r) => r.id);
   const teamNames = new Map(
-    db
+    (await db
       .select({ id: teams.id, name: teams.name })
       .from(teams)
-      .where(inArray(teams.id, [...new Set(rows.map((r) => r.teamId))]))
-      .all()
+      .where(inArray(teams.id, [...new Set(rows.map((r) => r.teamId))])))
       .map((t) => [t.id, t.name]),
   );
-  const counts = db
+  const counts = (await db
     .select({ apiId: subscriptions.apiId, state: subscriptions.state, n: sql<number>`count(*)` })
     .from(subscriptions)
     .where(and(inArray(subscriptions.apiId, ids), inArray(subscriptions.state, ["pending", "approved"])))
-    .groupBy(subscriptions.apiId, subscriptions.state)
-    .all();
+    .groupBy(subscriptions.apiId, subscriptions.state));
   const count = (apiId: string, state: SubscriptionState) => counts.find((c) => c.apiId === apiId && c.state === state)?.n ?? 0;
   return rows.map((a) => ({
     ...apiCard(a, teamNames.get(a.teamId) ?? ""),
@@ -241,34 +239,31 @@ export interface AppView {
   subscriptions: { id: string; apiId: string; apiSlug: string; apiName: string; state: SubscriptionState }[];
 }
 
-export function appViews(db: Reader, rows: App[]): AppView[] {
+export async function appViews(db: Reader, rows: App[]): Promise<AppView[]> {
   if (!rows.length) return [];
   const ids = rows.map((r) => r.id);
   const now = Date.now();
   const teamNames = new Map(
-    db
+    (await db
       .select({ id: teams.id, name: teams.name })
       .from(teams)
-      .where(inArray(teams.id, [...new Set(rows.map((r) => r.teamId))]))
-      .all()
+      .where(inArray(teams.id, [...new Set(rows.map((r) => r.teamId))])))
       .map((t) => [t.id, t.name]),
   );
   const keyCounts = new Map(
-    db
+    (await db
       .select({ appId: apiKeys.appId, n: sql<number>`count(*)` })
       .from(apiKeys)
       .where(and(inArray(apiKeys.appId, ids), isNull(apiKeys.revokedAt), or(isNull(apiKeys.expiresAt), sql`${apiKeys.expiresAt} > ${now}`)))
-      .groupBy(apiKeys.appId)
-      .all()
+      .groupBy(apiKeys.appId))
       .map((k) => [k.appId, k.n]),
   );
-  const subs = db
+  const subs = (await db
     .select({ id: subscriptions.id, appId: subscriptions.appId, apiId: subscriptions.apiId, apiSlug: apis.slug, apiName: apis.name, state: subscriptions.state })
     .from(subscriptions)
     .innerJoin(apis, eq(apis.id, subscriptions.apiId))
     .where(inArray(subscriptions.appId, ids))
-    .orderBy(desc(subscriptions.requestedAt), desc(subscriptions.id))
-    .all();
+    .orderBy(desc(subscriptions.requestedAt), desc(subscriptions.id)));
   const byApp = new Map<string, AppView["subscriptions"]>();
   for (const s of subs) {
     const list = byApp.get(s.appId) ?? [];
@@ -289,14 +284,14 @@ export function appViews(db: Reader, rows: App[]): AppView[] {
   }));
 }
 
-export function appView(db: Reader, a: App): AppView {
-  return appViews(db, [a])[0]!;
+export async function appView(db: Reader, a: App): Promise<AppView> {
+  return (await appViews(db, [a]))[0]!;
 }
 
-export function loadApp(db: Reader, id: string): App | undefined {
-  return db.select().from(apps).where(eq(apps.id, id)).get();
+export async function loadApp(db: Reader, id: string): Promise<App | undefined> {
+  return (await db.select().from(apps).where(eq(apps.id, id)).limit(1))[0];
 }
 
-export function loadApi(db: Reader, id: string): Api | undefined {
-  return db.select().from(apis).where(eq(apis.id, id)).get();
+export async function loadApi(db: Reader, id: string): Promise<Api | undefined> {
+  return (await db.select().from(apis).where(eq(apis.id, id)).limit(1))[0];
 }

@@ -30,29 +30,29 @@ export function createAdminToken({ actor, input }: { actor: Actor; input: unknow
     expiresAt: data.expiresInDays ? now + data.expiresInDays * 86_400_000 : null,
     revokedAt: null,
   };
-  getDb().transaction((tx) => {
-    tx.insert(adminTokens).values(row).run();
-    writeAudit(tx, actor, { action: "admin_token.create", targetType: "admin_token", targetId: row.id, after: row });
+  getDb().transaction(async (tx) => {
+    (await tx.insert(adminTokens).values(row));
+    (await writeAudit(tx, actor, { action: "admin_token.create", targetType: "admin_token", targetId: row.id, after: row }));
   });
   const { tokenHash, ...shown } = row;
   return { ...shown, token };
 }
 
-export function listAdminTokens({ actor }: { actor: Actor }) {
+export async function listAdminTokens({ actor }: { actor: Actor }) {
   requireAdmin(actor);
-  const rows = getDb().select().from(adminTokens).orderBy(desc(adminTokens.createdAt)).all();
+  const rows = (await getDb().select().from(adminTokens).orderBy(desc(adminTokens.createdAt)));
   return { items: rows.map(({ tokenHash, ...r }) => r) };
 }
 
-export function revokeAdminToken({ actor, id }: { actor: Actor; id: string }) {
+export async function revokeAdminToken({ actor, id }: { actor: Actor; id: string }) {
   requireAdmin(actor);
   const db = getDb();
-  const before = db.select().from(adminTokens).where(and(eq(adminTokens.id, id), isNull(adminTokens.revokedAt))).get();
+  const before = (await db.select().from(adminTokens).where(and(eq(adminTokens.id, id), isNull(adminTokens.revokedAt))).limit(1))[0];
   if (!before) throw new NotFoundError("Active admin token");
   const revokedAt = Date.now();
-  db.transaction((tx) => {
-    tx.update(adminTokens).set({ revokedAt }).where(eq(adminTokens.id, id)).run();
-    writeAudit(tx, actor, { action: "admin_token.revoke", targetType: "admin_token", targetId: id, before, after: { ...before, revokedAt } });
+  db.transaction(async (tx) => {
+    (await tx.update(adminTokens).set({ revokedAt }).where(eq(adminTokens.id, id)));
+    (await writeAudit(tx, actor, { action: "admin_token.revoke", targetType: "admin_token", targetId: id, before, after: { ...before, revokedAt } }));
   });
   return { ok: true };
 }

@@ -45,11 +45,11 @@ describe("validateApiRefs (pure)", () => {
 });
 
 describe("create / update", () => {
-  it("a team admin creates an API for their team, in draft", () => {
-    const a = apis.createApi({
+  it("a team admin creates an API for their team, in draft", async () => {
+    const a = (await apis.createApi({
       actor: t.actors.taA,
       input: { slug: "gpt-chat", name: "GPT chat", teamId: t.teams.A, routeAliases: ["mock-chat"], tags: ["Chat", "llm"], docs: "# Hi" },
-    });
+    }));
     expect(a).toMatchObject({
       slug: "gpt-chat",
       state: "draft",
@@ -67,126 +67,126 @@ describe("create / update", () => {
   });
 
   it("refuses other teams (403), members (403), bad slugs and unknown aliases (422), taken slugs (409)", () => {
-    expect(caught(() => apis.createApi({ actor: t.actors.taA, input: { slug: "x-api", name: "X", teamId: t.teams.B } })).status).toBe(403);
-    expect(caught(() => apis.createApi({ actor: t.actors.memA, input: { slug: "x-api", name: "X", teamId: t.teams.A } })).status).toBe(403);
-    const slug = caught(() => apis.createApi({ actor: t.actors.taA, input: { slug: "Bad--Slug", name: "X", teamId: t.teams.A } }));
+    expect(caught(async () => (await apis.createApi({ actor: t.actors.taA, input: { slug: "x-api", name: "X", teamId: t.teams.B } }))).status).toBe(403);
+    expect(caught(async () => (await apis.createApi({ actor: t.actors.memA, input: { slug: "x-api", name: "X", teamId: t.teams.A } }))).status).toBe(403);
+    const slug = caught(async () => (await apis.createApi({ actor: t.actors.taA, input: { slug: "Bad--Slug", name: "X", teamId: t.teams.A } })));
     expect(slug.status).toBe(422);
     expect(slug.details).toEqual([{ field: "slug", message: "Use lowercase letters, digits and single dashes." }]);
-    const alias = caught(() => apis.createApi({ actor: t.actors.taA, input: { slug: "x-api", name: "X", teamId: t.teams.A, routeAliases: ["mock-chat", "ghost"] } }));
+    const alias = caught(async () => (await apis.createApi({ actor: t.actors.taA, input: { slug: "x-api", name: "X", teamId: t.teams.A, routeAliases: ["mock-chat", "ghost"] } })));
     expect(alias.status).toBe(422);
     expect(alias.details).toEqual([{ field: "routeAliases.1", message: 'No route with alias "ghost" exists; create the route first.' }]);
-    const team = caught(() => apis.createApi({ actor: t.actors.admin, input: { slug: "x-api", name: "X", teamId: "team_nope" } }));
+    const team = caught(async () => (await apis.createApi({ actor: t.actors.admin, input: { slug: "x-api", name: "X", teamId: "team_nope" } })));
     expect(team.status).toBe(422);
-    expect(caught(() => apis.createApi({ actor: t.actors.admin, input: { slug: "gpt-chat", name: "Again", teamId: t.teams.B } })).status).toBe(409);
+    expect(caught(async () => (await apis.createApi({ actor: t.actors.admin, input: { slug: "gpt-chat", name: "Again", teamId: t.teams.B } }))).status).toBe(409);
   });
 
-  it("updates: owner team admin only; moving to another team needs that team too", () => {
-    const a = apis.listApis({ actor: t.actors.taA }).items.find((x) => x.slug === "gpt-chat")!;
-    expect(caught(() => apis.updateApi({ actor: t.actors.taB, id: a.id, input: { name: "Hijack" } })).status).toBe(403);
-    expect(caught(() => apis.updateApi({ actor: t.actors.taA, id: a.id, input: { teamId: t.teams.B } })).status).toBe(403);
-    expect(caught(() => apis.updateApi({ actor: t.actors.taA, id: a.id, input: { routeAliases: ["nope"] } })).details).toEqual([
+  it("updates: owner team admin only; moving to another team needs that team too", async () => {
+    const a = (await apis.listApis({ actor: t.actors.taA })).items.find((x) => x.slug === "gpt-chat")!;
+    expect(caught(async () => (await apis.updateApi({ actor: t.actors.taB, id: a.id, input: { name: "Hijack" } }))).status).toBe(403);
+    expect(caught(async () => (await apis.updateApi({ actor: t.actors.taA, id: a.id, input: { teamId: t.teams.B } }))).status).toBe(403);
+    expect(caught(async () => (await apis.updateApi({ actor: t.actors.taA, id: a.id, input: { routeAliases: ["nope"] } }))).details).toEqual([
       { field: "routeAliases.0", message: 'No route with alias "nope" exists; create the route first.' },
     ]);
-    const u = apis.updateApi({ actor: t.actors.taA, id: a.id, input: { routeAliases: ["mock-chat", "mock-embed"], description: "Chat and embeddings" } });
+    const u = (await apis.updateApi({ actor: t.actors.taA, id: a.id, input: { routeAliases: ["mock-chat", "mock-embed"], description: "Chat and embeddings" } }));
     expect(u.routeAliases).toEqual(["mock-chat", "mock-embed"]);
     expect(u.description).toBe("Chat and embeddings");
     expect(u.state).toBe("draft");
-    const moved = apis.updateApi({ actor: t.actors.admin, id: a.id, input: { teamId: t.teams.B } });
+    const moved = (await apis.updateApi({ actor: t.actors.admin, id: a.id, input: { teamId: t.teams.B } }));
     expect(moved.teamName).toBe("Team B");
-    apis.updateApi({ actor: t.actors.admin, id: a.id, input: { teamId: t.teams.A } });
+    (await apis.updateApi({ actor: t.actors.admin, id: a.id, input: { teamId: t.teams.A } }));
   });
 
-  it("lists: admin all, team admin their teams' APIs", () => {
-    apis.createApi({ actor: t.actors.taB, input: { slug: "b-api", name: "B API", teamId: t.teams.B } });
-    expect(apis.listApis({ actor: t.actors.admin }).items.map((a) => a.slug).sort()).toEqual(["b-api", "gpt-chat"]);
-    expect(apis.listApis({ actor: t.actors.taB }).items.map((a) => a.slug)).toEqual(["b-api"]);
-    expect(caught(() => apis.getApi({ actor: t.actors.taB, id: apis.listApis({ actor: t.actors.taA }).items[0]!.id })).status).toBe(403);
+  it("lists: admin all, team admin their teams' APIs", async () => {
+    (await apis.createApi({ actor: t.actors.taB, input: { slug: "b-api", name: "B API", teamId: t.teams.B } }));
+    expect((await apis.listApis({ actor: t.actors.admin })).items.map((a) => a.slug).sort()).toEqual(["b-api", "gpt-chat"]);
+    expect((await apis.listApis({ actor: t.actors.taB })).items.map((a) => a.slug)).toEqual(["b-api"]);
+    expect(caught(async () => (await apis.getApi({ actor: t.actors.taB, id: (await apis.listApis({ actor: t.actors.taA })).items[0]!.id }))).status).toBe(403);
   });
 });
 
 describe("lifecycle and delete", () => {
-  it("moves through the allowed states only, stamping deprecatedAt/retiredAt", () => {
-    const a = apis.createApi({ actor: t.actors.taA, input: { slug: "life", name: "Life", teamId: t.teams.A } });
-    const bad = caught(() => apis.setApiState({ actor: t.actors.taA, id: a.id, input: { state: "deprecated" } }));
+  it("moves through the allowed states only, stamping deprecatedAt/retiredAt", async () => {
+    const a = (await apis.createApi({ actor: t.actors.taA, input: { slug: "life", name: "Life", teamId: t.teams.A } }));
+    const bad = caught(async () => (await apis.setApiState({ actor: t.actors.taA, id: a.id, input: { state: "deprecated" } })));
     expect(bad.status).toBe(409);
     expect(bad.details).toEqual({ state: "draft", allowed: ["published"] });
-    expect(caught(() => apis.setApiState({ actor: t.actors.taB, id: a.id, input: { state: "published" } })).status).toBe(403);
-    expect(caught(() => apis.setApiState({ actor: t.actors.taA, id: a.id, input: { state: "gone" } })).status).toBe(422);
-    expect(apis.setApiState({ actor: t.actors.taA, id: a.id, input: { state: "published" } }).state).toBe("published");
-    const dep = apis.setApiState({ actor: t.actors.taA, id: a.id, input: { state: "deprecated" } });
+    expect(caught(async () => (await apis.setApiState({ actor: t.actors.taB, id: a.id, input: { state: "published" } }))).status).toBe(403);
+    expect(caught(async () => (await apis.setApiState({ actor: t.actors.taA, id: a.id, input: { state: "gone" } }))).status).toBe(422);
+    expect((await apis.setApiState({ actor: t.actors.taA, id: a.id, input: { state: "published" } })).state).toBe("published");
+    const dep = (await apis.setApiState({ actor: t.actors.taA, id: a.id, input: { state: "deprecated" } }));
     expect(dep.deprecatedAt).not.toBeNull();
-    const back = apis.setApiState({ actor: t.actors.taA, id: a.id, input: { state: "published" } });
+    const back = (await apis.setApiState({ actor: t.actors.taA, id: a.id, input: { state: "published" } }));
     expect(back.deprecatedAt).toBeNull();
-    const ret = apis.setApiState({ actor: t.actors.taA, id: a.id, input: { state: "retired" } });
+    const ret = (await apis.setApiState({ actor: t.actors.taA, id: a.id, input: { state: "retired" } }));
     expect(ret.retiredAt).not.toBeNull();
-    expect(caught(() => apis.setApiState({ actor: t.actors.taA, id: a.id, input: { state: "published" } })).status).toBe(409);
-    const actions = t.db.getDb().select().from(t.schema.auditLog).all().filter((r) => r.targetId === a.id).map((r) => r.action);
+    expect(caught(async () => (await apis.setApiState({ actor: t.actors.taA, id: a.id, input: { state: "published" } }))).status).toBe(409);
+    const actions = (await t.db.getDb().select().from(t.schema.auditLog)).filter((r) => r.targetId === a.id).map((r) => r.action);
     expect(actions).toEqual(["api.create", "api.publish", "api.deprecate", "api.publish", "api.retire"]);
   });
 
-  it("deletes drafts and unsubscribed APIs; an API with subscriptions is 409", () => {
-    const d = apis.createApi({ actor: t.actors.taA, input: { slug: "del-draft", name: "Del", teamId: t.teams.A } });
-    expect(apis.deleteApi({ actor: t.actors.taA, id: d.id })).toEqual({ ok: true });
-    const p = apis.createApi({ actor: t.actors.taA, input: { slug: "del-pub", name: "Del pub", teamId: t.teams.A, approvalMode: "auto", reasonRequired: false } });
-    apis.setApiState({ actor: t.actors.taA, id: p.id, input: { state: "published" } });
-    const app = apps.createApp({ actor: t.actors.memA, input: { teamId: t.teams.A, name: "deleter" } });
-    const s = subs.requestSubscription({ actor: t.actors.memA, input: { appId: app.id, apiId: p.id } });
-    subs.cancelSubscription({ actor: t.actors.memA, id: s.id });
-    expect(caught(() => apis.deleteApi({ actor: t.actors.taA, id: p.id })).status).toBe(409);
-    const q = apis.createApi({ actor: t.actors.taA, input: { slug: "del-pub2", name: "Del pub 2", teamId: t.teams.A } });
-    apis.setApiState({ actor: t.actors.taA, id: q.id, input: { state: "published" } });
-    expect(apis.deleteApi({ actor: t.actors.taA, id: q.id })).toEqual({ ok: true });
-    expect(caught(() => apis.deleteApi({ actor: t.actors.taA, id: q.id })).status).toBe(404);
+  it("deletes drafts and unsubscribed APIs; an API with subscriptions is 409", async () => {
+    const d = (await apis.createApi({ actor: t.actors.taA, input: { slug: "del-draft", name: "Del", teamId: t.teams.A } }));
+    expect((await apis.deleteApi({ actor: t.actors.taA, id: d.id }))).toEqual({ ok: true });
+    const p = (await apis.createApi({ actor: t.actors.taA, input: { slug: "del-pub", name: "Del pub", teamId: t.teams.A, approvalMode: "auto", reasonRequired: false } }));
+    (await apis.setApiState({ actor: t.actors.taA, id: p.id, input: { state: "published" } }));
+    const app = (await apps.createApp({ actor: t.actors.memA, input: { teamId: t.teams.A, name: "deleter" } }));
+    const s = (await subs.requestSubscription({ actor: t.actors.memA, input: { appId: app.id, apiId: p.id } }));
+    (await subs.cancelSubscription({ actor: t.actors.memA, id: s.id }));
+    expect(caught(async () => (await apis.deleteApi({ actor: t.actors.taA, id: p.id }))).status).toBe(409);
+    const q = (await apis.createApi({ actor: t.actors.taA, input: { slug: "del-pub2", name: "Del pub 2", teamId: t.teams.A } }));
+    (await apis.setApiState({ actor: t.actors.taA, id: q.id, input: { state: "published" } }));
+    expect((await apis.deleteApi({ actor: t.actors.taA, id: q.id }))).toEqual({ ok: true });
+    expect(caught(async () => (await apis.deleteApi({ actor: t.actors.taA, id: q.id }))).status).toBe(404);
   });
 });
 
 describe("portal catalog", () => {
   let hidden: string;
-  beforeAll(() => {
-    const pub = (input: Record<string, unknown>, actor = t.actors.taA) => {
-      const a = apis.createApi({ actor, input: { teamId: t.teams.A, ...input } });
-      apis.setApiState({ actor, id: a.id, input: { state: "published" } });
+  beforeAll(async () => {
+    const pub = async (input: Record<string, unknown>, actor = t.actors.taA) => {
+      const a = (await apis.createApi({ actor, input: { teamId: t.teams.A, ...input } }));
+      (await apis.setApiState({ actor, id: a.id, input: { state: "published" } }));
       return a;
     };
-    pub({ slug: "cat-open", name: "Open chat", description: "For everyone", tags: ["chat"], routeAliases: ["mock-chat"] });
-    const dep = pub({ slug: "cat-dep", name: "Old embed", tags: ["embed"], routeAliases: ["mock-embed"] });
-    apis.setApiState({ actor: t.actors.taA, id: dep.id, input: { state: "deprecated" } });
-    hidden = pub({ slug: "cat-b-only", name: "Shared with B", visibility: "teams", visibleTeamIds: [t.teams.B], tags: ["secret"] }).id;
+    (await pub({ slug: "cat-open", name: "Open chat", description: "For everyone", tags: ["chat"], routeAliases: ["mock-chat"] }));
+    const dep = (await pub({ slug: "cat-dep", name: "Old embed", tags: ["embed"], routeAliases: ["mock-embed"] }));
+    (await apis.setApiState({ actor: t.actors.taA, id: dep.id, input: { state: "deprecated" } }));
+    hidden = (await pub({ slug: "cat-b-only", name: "Shared with B", visibility: "teams", visibleTeamIds: [t.teams.B], tags: ["secret"] })).id;
   });
 
-  it("shows published and deprecated APIs the caller's teams can see", () => {
-    const slugs = (actor = t.actors.memC) => apis.listCatalog({ actor }).items.map((a) => a.slug);
-    expect(slugs(t.actors.memC)).toEqual(expect.arrayContaining(["cat-open", "cat-dep"]));
-    expect(slugs(t.actors.memC)).not.toContain("cat-b-only");
-    expect(slugs(t.actors.memC)).not.toContain("gpt-chat"); // draft
-    expect(slugs(t.actors.memC)).not.toContain("life"); // retired
-    expect(slugs(t.actors.memB)).toContain("cat-b-only");
-    expect(slugs(t.actors.memA)).toContain("cat-b-only"); // owner team
-    expect(slugs(t.actors.admin)).toContain("cat-b-only");
+  it("shows published and deprecated APIs the caller's teams can see", async () => {
+    const slugs = async (actor = t.actors.memC) => (await apis.listCatalog({ actor })).items.map((a) => a.slug);
+    expect((await slugs(t.actors.memC))).toEqual(expect.arrayContaining(["cat-open", "cat-dep"]));
+    expect((await slugs(t.actors.memC))).not.toContain("cat-b-only");
+    expect((await slugs(t.actors.memC))).not.toContain("gpt-chat"); // draft
+    expect((await slugs(t.actors.memC))).not.toContain("life"); // retired
+    expect((await slugs(t.actors.memB))).toContain("cat-b-only");
+    expect((await slugs(t.actors.memA))).toContain("cat-b-only"); // owner team
+    expect((await slugs(t.actors.admin))).toContain("cat-b-only");
   });
 
-  it("searches by q and filters by tag; tags lists every visible tag", () => {
-    const c = apis.listCatalog({ actor: t.actors.memC, query: { q: "everyone" } });
+  it("searches by q and filters by tag; tags lists every visible tag", async () => {
+    const c = (await apis.listCatalog({ actor: t.actors.memC, query: { q: "everyone" } }));
     expect(c.items.map((a) => a.slug)).toEqual(["cat-open"]);
     expect(c.tags).toEqual(expect.arrayContaining(["chat", "embed"]));
     expect(c.tags).not.toContain("secret");
-    expect(apis.listCatalog({ actor: t.actors.memC, query: { tag: "embed" } }).items.map((a) => a.slug)).toEqual(["cat-dep"]);
-    const card = apis.listCatalog({ actor: t.actors.memC, query: { q: "open" } }).items[0]!;
+    expect((await apis.listCatalog({ actor: t.actors.memC, query: { tag: "embed" } })).items.map((a) => a.slug)).toEqual(["cat-dep"]);
+    const card = (await apis.listCatalog({ actor: t.actors.memC, query: { q: "open" } })).items[0]!;
     expect(Object.keys(card).sort()).toEqual(["approvalMode", "description", "id", "kind", "models", "name", "reasonRequired", "slug", "state", "tags", "teamId", "teamName"]);
   });
 
-  it("detail: docs, models, the caller's subscriptions; invisible and draft APIs are 404 to outsiders", () => {
-    const app = apps.createApp({ actor: t.actors.memB, input: { teamId: t.teams.B, name: "b-app" } });
-    subs.requestSubscription({ actor: t.actors.memB, input: { appId: app.id, apiId: hidden, reason: "testing" } });
-    const d = apis.getCatalogApi({ actor: t.actors.memB, slug: "cat-b-only" });
+  it("detail: docs, models, the caller's subscriptions; invisible and draft APIs are 404 to outsiders", async () => {
+    const app = (await apps.createApp({ actor: t.actors.memB, input: { teamId: t.teams.B, name: "b-app" } }));
+    (await subs.requestSubscription({ actor: t.actors.memB, input: { appId: app.id, apiId: hidden, reason: "testing" } }));
+    const d = (await apis.getCatalogApi({ actor: t.actors.memB, slug: "cat-b-only" }));
     expect(d.mySubscriptions.map((s) => s.appName)).toEqual(["b-app"]);
     expect(d.mySubscriptions[0]!.state).toBe("pending");
-    expect(apis.getCatalogApi({ actor: t.actors.memA, slug: "cat-b-only" }).mySubscriptions).toEqual([]);
-    expect(apis.getCatalogApi({ actor: t.actors.admin, slug: "cat-b-only" }).mySubscriptions).toHaveLength(1);
-    expect(caught(() => apis.getCatalogApi({ actor: t.actors.memC, slug: "cat-b-only" })).status).toBe(404);
-    expect(caught(() => apis.getCatalogApi({ actor: t.actors.memC, slug: "gpt-chat" })).status).toBe(404);
-    expect(apis.getCatalogApi({ actor: t.actors.memA, slug: "gpt-chat" }).state).toBe("draft");
-    const dep = apis.getCatalogApi({ actor: t.actors.memC, slug: "cat-dep" });
+    expect((await apis.getCatalogApi({ actor: t.actors.memA, slug: "cat-b-only" })).mySubscriptions).toEqual([]);
+    expect((await apis.getCatalogApi({ actor: t.actors.admin, slug: "cat-b-only" })).mySubscriptions).toHaveLength(1);
+    expect(caught(async () => (await apis.getCatalogApi({ actor: t.actors.memC, slug: "cat-b-only" }))).status).toBe(404);
+    expect(caught(async () => (await apis.getCatalogApi({ actor: t.actors.memC, slug: "gpt-chat" }))).status).toBe(404);
+    expect((await apis.getCatalogApi({ actor: t.actors.memA, slug: "gpt-chat" })).state).toBe("draft");
+    const dep = (await apis.getCatalogApi({ actor: t.actors.memC, slug: "cat-dep" }));
     expect(dep).toMatchObject({ state: "deprecated", models: ["mock-embed"] });
     expect(dep.deprecatedAt).not.toBeNull();
   });
@@ -198,13 +198,13 @@ describe("seedAccessDefaults", () => {
     const { eq } = await import("drizzle-orm");
     const d = t.db.getDb();
     seedAccessDefaults(d);
-    expect(d.select().from(t.schema.apis).where(eq(t.schema.apis.slug, "mock-llm")).get()).toBeUndefined();
-    expect(d.select().from(t.schema.settings).where(eq(t.schema.settings.key, "seeded_access")).get()).toBeUndefined();
+    expect((await d.select().from(t.schema.apis).where(eq(t.schema.apis.slug, "mock-llm")).limit(1))[0]).toBeUndefined();
+    expect((await d.select().from(t.schema.settings).where(eq(t.schema.settings.key, "seeded_access")).limit(1))[0]).toBeUndefined();
 
     const now = Date.now();
-    d.insert(t.schema.teams).values({ id: "team_demo", slug: "demo", name: "Demo team", createdAt: now, updatedAt: now }).run();
+    (await d.insert(t.schema.teams).values({ id: "team_demo", slug: "demo", name: "Demo team", createdAt: now, updatedAt: now }));
     seedAccessDefaults(d);
-    const api = apis.getApi({ actor: t.actors.admin, id: MOCK_API_ID });
+    const api = (await apis.getApi({ actor: t.actors.admin, id: MOCK_API_ID }));
     expect(api).toMatchObject({
       slug: "mock-llm",
       name: "Mock LLM",
@@ -218,15 +218,15 @@ describe("seedAccessDefaults", () => {
       subscriberCount: 1,
     });
     expect(api.docs).toContain("# Mock LLM");
-    const app = apps.listAllApps({ actor: t.actors.admin }).items.find((a) => a.id === DEMO_APP_ID)!;
+    const app = (await apps.listAllApps({ actor: t.actors.admin })).items.find((a) => a.id === DEMO_APP_ID)!;
     expect(app).toMatchObject({ name: "demo-app", teamId: "team_demo", subscriptions: [{ apiId: MOCK_API_ID, state: "approved" }] });
-    expect(apis.listCatalog({ actor: t.actors.memC }).items.map((a) => a.slug)).toContain("mock-llm");
+    expect((await apis.listCatalog({ actor: t.actors.memC })).items.map((a) => a.slug)).toContain("mock-llm");
 
     // idempotent, and an admin's later edits stay
-    apis.updateApi({ actor: t.actors.admin, id: MOCK_API_ID, input: { name: "Renamed mock" } });
+    (await apis.updateApi({ actor: t.actors.admin, id: MOCK_API_ID, input: { name: "Renamed mock" } }));
     seedAccessDefaults(d);
-    expect(d.select().from(t.schema.apis).where(eq(t.schema.apis.slug, "mock-llm")).all()).toHaveLength(1);
-    expect(apis.getApi({ actor: t.actors.admin, id: MOCK_API_ID }).name).toBe("Renamed mock");
-    expect(d.select().from(t.schema.subscriptions).where(eq(t.schema.subscriptions.appId, DEMO_APP_ID)).all()).toHaveLength(1);
+    expect((await d.select().from(t.schema.apis).where(eq(t.schema.apis.slug, "mock-llm")))).toHaveLength(1);
+    expect((await apis.getApi({ actor: t.actors.admin, id: MOCK_API_ID })).name).toBe("Renamed mock");
+    expect((await d.select().from(t.schema.subscriptions).where(eq(t.schema.subscriptions.appId, DEMO_APP_ID)))).toHaveLength(1);
   });
 });

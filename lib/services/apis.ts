@@ -127,21 +127,21 @@ export function validateApiRefs(data: Pick<Fields, "routeAliases" | "visibleTeam
   return issues;
 }
 
-function checkRefs(db: Reader, data: Pick<Fields, "routeAliases" | "visibleTeamIds" | "teamId">): void {
+async function checkRefs(db: Reader, data: Pick<Fields, "routeAliases" | "visibleTeamIds" | "teamId">): Promise<void> {
   const teamIds = [...new Set([data.teamId, ...data.visibleTeamIds])];
   const existing = {
-    aliases: new Set(data.routeAliases.length ? db.select({ alias: routes.alias }).from(routes).where(inArray(routes.alias, data.routeAliases)).all().map((r) => r.alias) : []),
-    teamIds: new Set(db.select({ id: teams.id }).from(teams).where(inArray(teams.id, teamIds)).all().map((t) => t.id)),
+    aliases: new Set(data.routeAliases.length ? (await db.select({ alias: routes.alias }).from(routes).where(inArray(routes.alias, data.routeAliases))).map((r) => r.alias) : []),
+    teamIds: new Set((await db.select({ id: teams.id }).from(teams).where(inArray(teams.id, teamIds))).map((t) => t.id)),
   };
   const issues = validateApiRefs(data, existing);
   if (issues.length) throw new ValidationError(`Invalid API: ${issues.map((d) => `${d.field}: ${d.message}`).join("; ")}`, issues);
 }
 
 /** Route aliases a prompt API runs on: its draft's and every published version's. */
-function promptAliases(db: Reader, apiId: string): string[] {
-  const p = db.select({ id: prompts.id, alias: prompts.routeAlias }).from(prompts).where(eq(prompts.apiId, apiId)).get();
+async function promptAliases(db: Reader, apiId: string): Promise<string[]> {
+  const p = (await db.select({ id: prompts.id, alias: prompts.routeAlias }).from(prompts).where(eq(prompts.apiId, apiId)).limit(1))[0];
   if (!p) return [];
-  const vs = db.select({ alias: promptVersions.routeAlias }).from(promptVersions).where(eq(promptVersions.promptId, p.id)).all();
+  const vs = (await db.select({ alias: promptVersions.routeAlias }).from(promptVersions).where(eq(promptVersions.promptId, p.id)));
   return [...new Set([p.alias, ...vs.map((v) => v.alias)].filter(Boolean))];
 }
 
@@ -152,13 +152,13 @@ function slugTaken(slug: string): ConflictError {
   return new ConflictError(`An API with slug "${slug}" already exists.`, { field: "slug" });
 }
 
-function viewOf(db: Reader, row: Api): ApiView {
-  return apiViews(db, [row])[0]!;
+async function viewOf(db: Reader, row: Api): Promise<ApiView> {
+  return (await apiViews(db, [row]))[0]!;
 }
 
 /** Loads an API the actor administers (admin, or team admin of its owning team): 404, then 403. */
-function requireApiAdmin(actor: Actor, id: string): Api {
-  const api = loadApi(getDb(), id);
+async function requireApiAdmin(actor: Actor, id: string): Promise<Api> {
+  const api = (await loadApi(getDb(), id));
   if (!api) throw new NotFoundError("API");
   requireTeamAdmin(actor, api.teamId);
   return api;
@@ -167,86 +167,86 @@ function requireApiAdmin(actor: Actor, id: string): Api {
 // ---------------------------------------------------------------- verbs
 
 /** A new catalog entry, always in state `draft`. */
-export function createApi({ actor, input }: { actor: Actor; input: unknown }): ApiView {
+export async function createApi({ actor, input }: { actor: Actor; input: unknown }): Promise<ApiView> {
   const data = parseWith(createApiInput, input, "API");
   requireTeamAdmin(actor, data.teamId);
   const db = getDb();
-  checkRefs(db, data);
-  const routePlan = checkRouteUse(db, actor, data.teamId, data.routeAliases, aliasField(data.routeAliases));
-  if (db.select({ id: apis.id }).from(apis).where(eq(apis.slug, data.slug)).get()) throw slugTaken(data.slug);
+  (await checkRefs(db, data));
+  const routePlan = (await checkRouteUse(db, actor, data.teamId, data.routeAliases, aliasField(data.routeAliases)));
+  if ((await db.select({ id: apis.id }).from(apis).where(eq(apis.slug, data.slug)).limit(1))[0]) throw slugTaken(data.slug);
   const now = Date.now();
   const row: Api = { id: newId("api"), ...data, state: "draft", createdAt: now, updatedAt: now, deprecatedAt: null, retiredAt: null };
   try {
-    db.transaction((tx) => {
-      applyRouteGrants(tx, actor, row.teamId, routePlan);
-      tx.insert(apis).values(row).run();
-      writeAudit(tx, actor, { action: "api.create", targetType: "api", targetId: row.id, teamId: row.teamId, after: row });
+    db.transaction(async (tx) => {
+      (await applyRouteGrants(tx, actor, row.teamId, routePlan));
+      (await tx.insert(apis).values(row));
+      (await writeAudit(tx, actor, { action: "api.create", targetType: "api", targetId: row.id, teamId: row.teamId, after: row }));
       bumpConfigVersion(tx);
     });
   } catch (e) {
     if (String(e).includes("UNIQUE")) throw slugTaken(data.slug);
     throw e;
   }
-  return viewOf(db, row);
+  return (await viewOf(db, row));
 }
 
-export function updateApi({ actor, id, input }: { actor: Actor; id: string; input: unknown }): ApiView {
-  const before = requireApiAdmin(actor, id);
+export async function updateApi({ actor, id, input }: { actor: Actor; id: string; input: unknown }): Promise<ApiView> {
+  const before = (await requireApiAdmin(actor, id));
   const data = parseWith(updateApiInput, input, "API");
   // Moving an API to another team needs the admin role of that team too.
   if (data.teamId !== undefined && data.teamId !== before.teamId) requireTeamAdmin(actor, data.teamId);
   const after: Api = { ...before, ...data, updatedAt: Date.now() };
   const db = getDb();
-  checkRefs(db, {
+  (await checkRefs(db, {
     teamId: after.teamId,
     // Only re-check what changed: a route deleted later must not block editing the description.
     routeAliases: data.routeAliases ?? [],
     visibleTeamIds: data.visibleTeamIds ?? [],
-  });
+  }));
   // Route use is checked for the team the API ends up with: a new alias, or every alias when the API moves team
   // (for a prompt API, the routes of its draft and published versions).
   const moved = after.teamId !== before.teamId;
-  const aliasesToCheck = [...(data.routeAliases ?? (moved ? before.routeAliases : [])), ...(moved && after.kind === "prompt" ? promptAliases(db, id) : [])];
-  const routePlan = checkRouteUse(db, actor, after.teamId, aliasesToCheck, (a) => (after.routeAliases.includes(a) ? aliasField(after.routeAliases)(a) : "teamId"));
-  if (data.slug !== undefined && data.slug !== before.slug && db.select({ id: apis.id }).from(apis).where(eq(apis.slug, data.slug)).get()) throw slugTaken(data.slug);
+  const aliasesToCheck = [...(data.routeAliases ?? (moved ? before.routeAliases : [])), ...(moved && after.kind === "prompt" ? (await promptAliases(db, id)) : [])];
+  const routePlan = (await checkRouteUse(db, actor, after.teamId, aliasesToCheck, (a) => (after.routeAliases.includes(a) ? aliasField(after.routeAliases)(a) : "teamId")));
+  if (data.slug !== undefined && data.slug !== before.slug && (await db.select({ id: apis.id }).from(apis).where(eq(apis.slug, data.slug)).limit(1))[0]) throw slugTaken(data.slug);
   try {
-    db.transaction((tx) => {
+    db.transaction(async (tx) => {
       const { id: _id, createdAt: _c, ...patch } = after;
       void _id;
       void _c;
-      applyRouteGrants(tx, actor, after.teamId, routePlan);
-      tx.update(apis).set(patch).where(eq(apis.id, id)).run();
-      writeAudit(tx, actor, { action: "api.update", targetType: "api", targetId: id, teamId: after.teamId, before, after });
+      (await applyRouteGrants(tx, actor, after.teamId, routePlan));
+      (await tx.update(apis).set(patch).where(eq(apis.id, id)));
+      (await writeAudit(tx, actor, { action: "api.update", targetType: "api", targetId: id, teamId: after.teamId, before, after }));
       bumpConfigVersion(tx);
     });
   } catch (e) {
     if (String(e).includes("UNIQUE")) throw slugTaken(after.slug);
     throw e;
   }
-  return viewOf(db, after);
+  return (await viewOf(db, after));
 }
 
 /** Deletes a draft, or an API that never had a subscription (409 otherwise: retire it instead). */
-export function deleteApi({ actor, id }: { actor: Actor; id: string }) {
-  const before = requireApiAdmin(actor, id);
+export async function deleteApi({ actor, id }: { actor: Actor; id: string }) {
+  const before = (await requireApiAdmin(actor, id));
   const db = getDb();
-  const subs = db.select({ id: subscriptions.id }).from(subscriptions).where(eq(subscriptions.apiId, id)).limit(1).all();
+  const subs = (await db.select({ id: subscriptions.id }).from(subscriptions).where(eq(subscriptions.apiId, id)).limit(1));
   if (before.state !== "draft" && subs.length) {
     throw new ConflictError(`API "${before.name}" has subscriptions; retire it instead of deleting it (deletion is only for drafts and APIs nobody subscribed to).`, {
       state: before.state,
     });
   }
-  db.transaction((tx) => {
-    tx.delete(apis).where(eq(apis.id, id)).run();
-    writeAudit(tx, actor, { action: "api.delete", targetType: "api", targetId: id, teamId: before.teamId, before });
+  db.transaction(async (tx) => {
+    (await tx.delete(apis).where(eq(apis.id, id)));
+    (await writeAudit(tx, actor, { action: "api.delete", targetType: "api", targetId: id, teamId: before.teamId, before }));
     bumpConfigVersion(tx);
   });
   return { ok: true as const };
 }
 
 /** `{state}`: draft → published; published → deprecated | retired; deprecated → published | retired. 409 otherwise. */
-export function setApiState({ actor, id, input }: { actor: Actor; id: string; input: unknown }): ApiView {
-  const before = requireApiAdmin(actor, id);
+export async function setApiState({ actor, id, input }: { actor: Actor; id: string; input: unknown }): Promise<ApiView> {
+  const before = (await requireApiAdmin(actor, id));
   const { state } = parseWith(apiStateInput, input, "state change");
   if (!canMoveApi(before.state, state)) {
     const allowed = allowedApiMoves(before.state);
@@ -264,43 +264,41 @@ export function setApiState({ actor, id, input }: { actor: Actor; id: string; in
     retiredAt: state === "retired" ? now : null,
   };
   const db = getDb();
-  db.transaction((tx) => {
-    tx.update(apis).set({ state, updatedAt: now, deprecatedAt: after.deprecatedAt, retiredAt: after.retiredAt }).where(and(eq(apis.id, id), eq(apis.state, before.state))).run();
-    writeAudit(tx, actor, { action: `api.${state === "published" ? "publish" : state === "deprecated" ? "deprecate" : "retire"}`, targetType: "api", targetId: id, teamId: before.teamId, before, after });
+  db.transaction(async (tx) => {
+    (await tx.update(apis).set({ state, updatedAt: now, deprecatedAt: after.deprecatedAt, retiredAt: after.retiredAt }).where(and(eq(apis.id, id), eq(apis.state, before.state))));
+    (await writeAudit(tx, actor, { action: `api.${state === "published" ? "publish" : state === "deprecated" ? "deprecate" : "retire"}`, targetType: "api", targetId: id, teamId: before.teamId, before, after }));
     bumpConfigVersion(tx);
   });
-  return viewOf(db, after);
+  return (await viewOf(db, after));
 }
 
 /** Admin list: all APIs (admin) or those of the teams the caller administers. */
-export function listApis({ actor }: { actor: Actor }): { items: ApiView[] } {
+export async function listApis({ actor }: { actor: Actor }): Promise<{ items: ApiView[] }> {
   const ids = adminTeamIds(actor);
   const db = getDb();
-  const rows = db
+  const rows = (await db
     .select()
     .from(apis)
     .where(ids === null ? undefined : inIds(apis.teamId, ids))
-    .orderBy(asc(apis.name), asc(apis.id))
-    .all();
-  return { items: apiViews(db, rows) };
+    .orderBy(asc(apis.name), asc(apis.id)));
+  return { items: (await apiViews(db, rows)) };
 }
 
-export function getApi({ actor, id }: { actor: Actor; id: string }): ApiView {
-  return viewOf(getDb(), requireApiAdmin(actor, id));
+export async function getApi({ actor, id }: { actor: Actor; id: string }): Promise<ApiView> {
+  return (await viewOf(getDb(), (await requireApiAdmin(actor, id))));
 }
 
 // ---------------------------------------------------------------- portal catalog
 
 /** Published and deprecated APIs the caller's teams can see; `q` matches name, slug, description and tags. */
-export function listCatalog({ actor, query = {} }: { actor: Actor; query?: { q?: string; tag?: string } }): { items: ApiCard[]; tags: string[] } {
+export async function listCatalog({ actor, query = {} }: { actor: Actor; query?: { q?: string; tag?: string } }): Promise<{ items: ApiCard[]; tags: string[] }> {
   const db = getDb();
-  const rows = db
+  const rows = (await db
     .select({ api: apis, teamName: teams.name })
     .from(apis)
     .innerJoin(teams, eq(teams.id, apis.teamId))
     .where(inArray(apis.state, ["published", "deprecated"]))
-    .orderBy(asc(apis.name), asc(apis.id))
-    .all()
+    .orderBy(asc(apis.name), asc(apis.id)))
     .filter((r) => actorCanSeeApi(actor, r.api));
   const tags = [...new Set(rows.flatMap((r) => r.api.tags))].sort();
   const q = query.q?.toLowerCase();
@@ -318,13 +316,13 @@ export type ApiDetail = ApiCard & { docs: string; models: string[]; deprecatedAt
  * of them). Drafts are visible only to admins and the owning team; an API the
  * caller's teams cannot see is a 404, not a 403 (its existence is not shown).
  */
-export function getCatalogApi({ actor, slug }: { actor: Actor; slug: string }): ApiDetail {
+export async function getCatalogApi({ actor, slug }: { actor: Actor; slug: string }): Promise<ApiDetail> {
   const db = getDb();
-  const r = db.select({ api: apis, teamName: teams.name }).from(apis).innerJoin(teams, eq(teams.id, apis.teamId)).where(eq(apis.slug, slug)).get();
+  const r = (await db.select({ api: apis, teamName: teams.name }).from(apis).innerJoin(teams, eq(teams.id, apis.teamId)).where(eq(apis.slug, slug)).limit(1))[0];
   const owner = r ? isMemberOf(actor, r.api.teamId) : false;
   if (!r || (!owner && (r.api.state === "draft" || !actorCanSeeApi(actor, r.api)))) throw new NotFoundError("API");
   const teamIds = isAdmin(actor) ? null : actor.memberships.map((m) => m.teamId);
-  const mine = subscriptionViews(db, eq(subscriptions.apiId, r.api.id)).filter((s) => teamIds === null || teamIds.includes(s.teamId));
+  const mine = (await subscriptionViews(db, eq(subscriptions.apiId, r.api.id))).filter((s) => teamIds === null || teamIds.includes(s.teamId));
   const card = apiCard(r.api, r.teamName);
   return { ...card, docs: r.api.docs, models: card.models, deprecatedAt: r.api.deprecatedAt, mySubscriptions: mine.map(publicSubscription) };
 }

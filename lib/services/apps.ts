@@ -45,48 +45,48 @@ function nameTaken(name: string): ConflictError {
 }
 
 /** Loads an app the actor may manage (admin, or a member of its team): 404, then 403. */
-export function requireAppAccess(actor: Actor, id: string): App {
-  const app = loadApp(getDb(), id);
+export async function requireAppAccess(actor: Actor, id: string): Promise<App> {
+  const app = (await loadApp(getDb(), id));
   if (!app) throw new NotFoundError("App");
   requireTeamMember(actor, app.teamId);
   return app;
 }
 
-export function createApp({ actor, input }: { actor: Actor; input: unknown }): AppView {
+export async function createApp({ actor, input }: { actor: Actor; input: unknown }): Promise<AppView> {
   const data = parseWith(createAppInput, input, "app");
   requireTeamMember(actor, data.teamId);
   const db = getDb();
-  if (!db.select({ id: teams.id }).from(teams).where(eq(teams.id, data.teamId)).get()) {
+  if (!(await db.select({ id: teams.id }).from(teams).where(eq(teams.id, data.teamId)).limit(1))[0]) {
     throw new ValidationError("Invalid app: teamId: Team not found.", [{ field: "teamId", message: "Team not found." }]);
   }
-  if (db.select({ id: apps.id }).from(apps).where(and(eq(apps.teamId, data.teamId), eq(apps.name, data.name))).get()) throw nameTaken(data.name);
+  if ((await db.select({ id: apps.id }).from(apps).where(and(eq(apps.teamId, data.teamId), eq(apps.name, data.name))).limit(1))[0]) throw nameTaken(data.name);
   const now = Date.now();
   const row: App = { id: newId("app"), teamId: data.teamId, name: data.name, description: data.description, ownerId: actor.userId, createdAt: now, updatedAt: now };
   try {
-    db.transaction((tx) => {
-      tx.insert(apps).values(row).run();
-      writeAudit(tx, actor, { action: "app.create", targetType: "app", targetId: row.id, teamId: row.teamId, after: row });
+    db.transaction(async (tx) => {
+      (await tx.insert(apps).values(row));
+      (await writeAudit(tx, actor, { action: "app.create", targetType: "app", targetId: row.id, teamId: row.teamId, after: row }));
       bumpConfigVersion(tx);
     });
   } catch (e) {
     if (String(e).includes("UNIQUE")) throw nameTaken(data.name);
     throw e;
   }
-  return appView(db, row);
+  return (await appView(db, row));
 }
 
-export function updateApp({ actor, id, input }: { actor: Actor; id: string; input: unknown }): AppView {
-  const before = requireAppAccess(actor, id);
+export async function updateApp({ actor, id, input }: { actor: Actor; id: string; input: unknown }): Promise<AppView> {
+  const before = (await requireAppAccess(actor, id));
   const data = parseWith(updateAppInput, input, "app");
   const after: App = { ...before, ...data, updatedAt: Date.now() };
   const db = getDb();
   if (data.name !== undefined && data.name !== before.name) {
-    if (db.select({ id: apps.id }).from(apps).where(and(eq(apps.teamId, before.teamId), eq(apps.name, data.name))).get()) throw nameTaken(data.name);
+    if ((await db.select({ id: apps.id }).from(apps).where(and(eq(apps.teamId, before.teamId), eq(apps.name, data.name))).limit(1))[0]) throw nameTaken(data.name);
   }
   try {
-    db.transaction((tx) => {
-      tx.update(apps).set({ name: after.name, description: after.description, updatedAt: after.updatedAt }).where(eq(apps.id, id)).run();
-      writeAudit(tx, actor, { action: "app.update", targetType: "app", targetId: id, teamId: before.teamId, before, after });
+    db.transaction(async (tx) => {
+      (await tx.update(apps).set({ name: after.name, description: after.description, updatedAt: after.updatedAt }).where(eq(apps.id, id)));
+      (await writeAudit(tx, actor, { action: "app.update", targetType: "app", targetId: id, teamId: before.teamId, before, after }));
       // The snapshot holds app names (they appear in refusal messages).
       bumpConfigVersion(tx);
     });
@@ -94,69 +94,67 @@ export function updateApp({ actor, id, input }: { actor: Actor; id: string; inpu
     if (String(e).includes("UNIQUE")) throw nameTaken(after.name);
     throw e;
   }
-  return appView(db, after);
+  return (await appView(db, after));
 }
 
 /**
  * Deletes an app and its subscriptions. Its keys are revoked and detached
  * (not deleted: request logs still name them), so they stop working at once.
  */
-export function deleteApp({ actor, id }: { actor: Actor; id: string }) {
-  const before = requireAppAccess(actor, id);
+export async function deleteApp({ actor, id }: { actor: Actor; id: string }) {
+  const before = (await requireAppAccess(actor, id));
   const db = getDb();
   const now = Date.now();
-  db.transaction((tx) => {
-    const keys = tx.select({ id: apiKeys.id, revokedAt: apiKeys.revokedAt }).from(apiKeys).where(eq(apiKeys.appId, id)).all();
-    const subs = tx.select({ id: subscriptions.id, apiId: subscriptions.apiId, state: subscriptions.state }).from(subscriptions).where(eq(subscriptions.appId, id)).all();
-    tx.update(apiKeys).set({ revokedAt: now }).where(and(eq(apiKeys.appId, id), isNull(apiKeys.revokedAt))).run();
-    tx.update(apiKeys).set({ appId: null }).where(eq(apiKeys.appId, id)).run();
-    tx.delete(apps).where(eq(apps.id, id)).run();
-    writeAudit(tx, actor, {
+  db.transaction(async (tx) => {
+    const keys = (await tx.select({ id: apiKeys.id, revokedAt: apiKeys.revokedAt }).from(apiKeys).where(eq(apiKeys.appId, id)));
+    const subs = (await tx.select({ id: subscriptions.id, apiId: subscriptions.apiId, state: subscriptions.state }).from(subscriptions).where(eq(subscriptions.appId, id)));
+    (await tx.update(apiKeys).set({ revokedAt: now }).where(and(eq(apiKeys.appId, id), isNull(apiKeys.revokedAt))));
+    (await tx.update(apiKeys).set({ appId: null }).where(eq(apiKeys.appId, id)));
+    (await tx.delete(apps).where(eq(apps.id, id)));
+    (await writeAudit(tx, actor, {
       action: "app.delete",
       targetType: "app",
       targetId: id,
       teamId: before.teamId,
       before: { ...before, keys: keys.map((k) => k.id), subscriptions: subs },
       after: { keysRevoked: keys.filter((k) => !k.revokedAt).length, subscriptionsRemoved: subs.length },
-    });
+    }));
     bumpConfigVersion(tx);
   });
   return { ok: true as const };
 }
 
 /** Portal: the apps of the caller's teams (admins: all). */
-export function listApps({ actor }: { actor: Actor }): { items: AppView[] } {
+export async function listApps({ actor }: { actor: Actor }): Promise<{ items: AppView[] }> {
   const ids = visibleTeamIds(actor);
   const db = getDb();
-  const rows = db
+  const rows = (await db
     .select()
     .from(apps)
     .where(ids === null ? undefined : inIds(apps.teamId, ids))
-    .orderBy(asc(apps.name), asc(apps.id))
-    .all();
-  return { items: appViews(db, rows) };
+    .orderBy(asc(apps.name), asc(apps.id)));
+  return { items: (await appViews(db, rows)) };
 }
 
 /** Admin: every app (admin) or the apps of the teams the caller administers (team admin). */
-export function listAllApps({ actor }: { actor: Actor }): { items: AppView[] } {
+export async function listAllApps({ actor }: { actor: Actor }): Promise<{ items: AppView[] }> {
   const ids = adminTeamIds(actor);
   const db = getDb();
-  const rows = db
+  const rows = (await db
     .select()
     .from(apps)
     .where(ids === null ? undefined : inIds(apps.teamId, ids))
-    .orderBy(desc(apps.createdAt), asc(apps.id))
-    .all();
-  return { items: appViews(db, rows) };
+    .orderBy(desc(apps.createdAt), asc(apps.id)));
+  return { items: (await appViews(db, rows)) };
 }
 
-export function getApp({ actor, id }: { actor: Actor; id: string }): { app: AppView; keys: KeyView[]; subscriptions: SubscriptionView[] } {
-  const app = requireAppAccess(actor, id);
+export async function getApp({ actor, id }: { actor: Actor; id: string }): Promise<{ app: AppView; keys: KeyView[]; subscriptions: SubscriptionView[] }> {
+  const app = (await requireAppAccess(actor, id));
   const db = getDb();
-  const keys = db.select().from(apiKeys).where(eq(apiKeys.appId, id)).orderBy(desc(apiKeys.createdAt), desc(apiKeys.id)).all();
+  const keys = (await db.select().from(apiKeys).where(eq(apiKeys.appId, id)).orderBy(desc(apiKeys.createdAt), desc(apiKeys.id)));
   return {
-    app: appView(db, app),
+    app: (await appView(db, app)),
     keys: keys.map(keyView),
-    subscriptions: subscriptionViews(db, eq(subscriptions.appId, id)).map(publicSubscription),
+    subscriptions: (await subscriptionViews(db, eq(subscriptions.appId, id))).map(publicSubscription),
   };
 }

@@ -32,9 +32,9 @@ export interface AuditEntry {
 }
 
 /** Writes one audit row inside the caller's transaction, so change and audit commit together. */
-export function writeAudit(tx: Tx, actor: Actor | { system: true }, e: AuditEntry): void {
+export async function writeAudit(tx: Tx, actor: Actor | { system: true }, e: AuditEntry): Promise<void> {
   const isSystem = "system" in actor;
-  tx.insert(auditLog)
+  (await tx.insert(auditLog)
     .values({
       at: Date.now(),
       actorId: isSystem ? null : actor.userId,
@@ -47,8 +47,7 @@ export function writeAudit(tx: Tx, actor: Actor | { system: true }, e: AuditEntr
       after: e.after === undefined ? null : scrub(e.after),
       ip: isSystem ? null : (actor.ip ?? null),
       changeSet: isSystem ? null : (actor.changeSet ?? null),
-    })
-    .run();
+    }));
 }
 
 export interface AuditQuery {
@@ -65,7 +64,7 @@ export interface AuditQuery {
 }
 
 /** Newest first, cursor = last row id. Non-admins see only rows of their teams. */
-export function listAudit(actor: Actor, q: AuditQuery) {
+export async function listAudit(actor: Actor, q: AuditQuery) {
   const conds: SQL[] = [];
   const teamIds = visibleTeamIds(actor);
   if (teamIds) conds.push(teamIds.length ? inArray(auditLog.teamId, teamIds) : eq(auditLog.id, -1));
@@ -77,13 +76,12 @@ export function listAudit(actor: Actor, q: AuditQuery) {
   if (q.from) conds.push(gte(auditLog.at, q.from));
   if (q.to) conds.push(lte(auditLog.at, q.to));
   if (q.changeSet) conds.push(eq(auditLog.changeSet, q.changeSet));
-  const rows = getDb()
+  const rows = (await getDb()
     .select()
     .from(auditLog)
     .where(conds.length ? and(...conds) : undefined)
     .orderBy(desc(auditLog.id))
-    .limit(q.limit + 1)
-    .all();
+    .limit(q.limit + 1));
   const more = rows.length > q.limit;
   const items = more ? rows.slice(0, q.limit) : rows;
   return { items, nextCursor: more ? String(items[items.length - 1]!.id) : null };

@@ -1,3 +1,4 @@
+import { runSql } from "@/lib/db/sql";
 /**
  * Response cache + content guard policies and custom detectors (docs/traffic-policy.md).
  *
@@ -117,14 +118,14 @@ function invalid(field: string, message: string): ValidationError {
   return new ValidationError(`Invalid content policy: ${field}: ${message}`, [{ field, message }]);
 }
 
-function scopeInfo(scopeType: ContentPolicy["scopeType"], scopeId: string): { name: string; teamId: string | null } | null {
+async function scopeInfo(scopeType: ContentPolicy["scopeType"], scopeId: string): Promise<{ name: string; teamId: string | null } | null> {
   const db = getDb();
   if (scopeType === "global") return { name: "All traffic", teamId: null };
   if (scopeType === "route") {
-    const r = db.select({ alias: routes.alias }).from(routes).where(eq(routes.id, scopeId)).get();
+    const r = (await db.select({ alias: routes.alias }).from(routes).where(eq(routes.id, scopeId)).limit(1))[0];
     return r ? { name: r.alias, teamId: null } : null;
   }
-  const a = db.select({ name: apis.name, teamId: apis.teamId }).from(apis).where(eq(apis.id, scopeId)).get();
+  const a = (await db.select({ name: apis.name, teamId: apis.teamId }).from(apis).where(eq(apis.id, scopeId)).limit(1))[0];
   return a ? { name: a.name, teamId: a.teamId } : null;
 }
 
@@ -140,9 +141,9 @@ function canEdit(actor: Actor, scopeType: ContentPolicy["scopeType"], teamId: st
   return scopeType === "api" && !!teamId && mine.includes(teamId);
 }
 
-function checkDetectorNames(names: string[] | null): void {
+async function checkDetectorNames(names: string[] | null): Promise<void> {
   if (!names) return;
-  const custom = new Set(getDb().select({ name: contentDetectors.name }).from(contentDetectors).all().map((d) => d.name));
+  const custom = new Set((await getDb().select({ name: contentDetectors.name }).from(contentDetectors)).map((d) => d.name));
   names.forEach((n, i) => {
     if (!(BUILTIN_DETECTORS as readonly string[]).includes(n) && !custom.has(n)) {
       throw invalid(`detectors.${i}`, `Unknown detector '${n}'. Built-in: ${BUILTIN_DETECTORS.join(", ")}; or a custom detector's name.`);
@@ -150,41 +151,39 @@ function checkDetectorNames(names: string[] | null): void {
   });
 }
 
-function viewOf(actor: Actor, p: ContentPolicy): PolicyView {
-  const info = scopeInfo(p.scopeType, p.scopeId);
+async function viewOf(actor: Actor, p: ContentPolicy): Promise<PolicyView> {
+  const info = (await scopeInfo(p.scopeType, p.scopeId));
   return { ...p, scopeName: info?.name ?? `(deleted ${p.scopeType})`, teamId: info?.teamId ?? null, canEdit: canEdit(actor, p.scopeType, info?.teamId ?? null) };
 }
 
-export function listContentPolicies({ actor }: { actor: Actor }) {
+export async function listContentPolicies({ actor }: { actor: Actor }) {
   const db = getDb();
   const mine = adminTeamIds(actor);
-  const items = db
+  const items = (await db
     .select()
-    .from(contentPolicies)
-    .all()
-    .map((p) => viewOf(actor, p))
+    .from(contentPolicies))
+    .map(async (p) => (await viewOf(actor, p)))
     // team admins: global, routes (read-only) and their teams' APIs
     .filter((v) => mine === null || v.scopeType !== "api" || (v.teamId !== null && mine.includes(v.teamId)))
     .sort((a, b) => POLICY_SCOPES.indexOf(a.scopeType) - POLICY_SCOPES.indexOf(b.scopeType) || a.scopeName.localeCompare(b.scopeName));
-  const detectors = db.select().from(contentDetectors).all().sort((a, b) => a.name.localeCompare(b.name));
+  const detectors = (await db.select().from(contentDetectors)).sort((a, b) => a.name.localeCompare(b.name));
   return { items, detectors, builtins: [...BUILTIN_DETECTORS] };
 }
 
 /** Creates the scope's policy or replaces its settings (one policy per scope). */
-export function upsertContentPolicy({ actor, input }: { actor: Actor; input: unknown }): PolicyView & { created: boolean } {
+export async function upsertContentPolicy({ actor, input }: { actor: Actor; input: unknown }): Promise<PolicyView & { created: boolean }> {
   const data = parseWith(upsertPolicyInput, input, "content policy");
   const scopeId = data.scopeType === "global" ? "" : (data.scopeId ?? "");
   if (data.scopeType !== "global" && !scopeId) throw invalid("scopeId", `Choose the ${data.scopeType === "api" ? "API" : "route"} this policy applies to.`);
-  const info = scopeInfo(data.scopeType, scopeId);
+  const info = (await scopeInfo(data.scopeType, scopeId));
   if (!info) throw invalid("scopeId", `${data.scopeType === "api" ? "API" : "Route"} not found.`);
   requireScopeEdit(actor, data.scopeType, info.teamId);
-  checkDetectorNames(data.detectors);
+  (await checkDetectorNames(data.detectors));
   const db = getDb();
-  const before = db
+  const before = (await db
     .select()
     .from(contentPolicies)
-    .where(sql`${contentPolicies.scopeType} = ${data.scopeType} AND ${contentPolicies.scopeId} = ${scopeId}`)
-    .get();
+    .where(sql`${contentPolicies.scopeType} = ${data.scopeType} AND ${contentPolicies.scopeId} = ${scopeId}`).limit(1))[0];
   const now = Date.now();
   const fields = {
     scopeType: data.scopeType,
@@ -199,44 +198,44 @@ export function upsertContentPolicy({ actor, input }: { actor: Actor; input: unk
   const row: ContentPolicy = before
     ? { ...before, ...fields, updatedBy: actor.userId, updatedAt: now }
     : { id: newId("cpol"), ...fields, scopeId, updatedBy: actor.userId, createdAt: now, updatedAt: now };
-  db.transaction((tx) => {
-    if (before) tx.update(contentPolicies).set(row).where(eq(contentPolicies.id, before.id)).run();
-    else tx.insert(contentPolicies).values(row).run();
-    writeAudit(tx, actor, { action: before ? "content_policy.update" : "content_policy.create", targetType: "content_policy", targetId: row.id, teamId: info.teamId, before, after: row });
+  db.transaction(async (tx) => {
+    if (before) (await tx.update(contentPolicies).set(row).where(eq(contentPolicies.id, before.id)));
+    else (await tx.insert(contentPolicies).values(row));
+    (await writeAudit(tx, actor, { action: before ? "content_policy.update" : "content_policy.create", targetType: "content_policy", targetId: row.id, teamId: info.teamId, before, after: row }));
     bumpConfigVersion(tx);
   });
-  return { ...viewOf(actor, row), created: !before };
+  return { ...(await viewOf(actor, row)), created: !before };
 }
 
-function loadPolicy(id: string): ContentPolicy {
-  const p = getDb().select().from(contentPolicies).where(eq(contentPolicies.id, id)).get();
+async function loadPolicy(id: string): Promise<ContentPolicy> {
+  const p = (await getDb().select().from(contentPolicies).where(eq(contentPolicies.id, id)).limit(1))[0];
   if (!p) throw new NotFoundError("Content policy");
   return p;
 }
 
-export function updateContentPolicy({ actor, id, input }: { actor: Actor; id: string; input: unknown }): PolicyView {
-  const before = loadPolicy(id);
-  const info = scopeInfo(before.scopeType, before.scopeId);
+export async function updateContentPolicy({ actor, id, input }: { actor: Actor; id: string; input: unknown }): Promise<PolicyView> {
+  const before = (await loadPolicy(id));
+  const info = (await scopeInfo(before.scopeType, before.scopeId));
   requireScopeEdit(actor, before.scopeType, info?.teamId ?? null);
   const patch = parseWith(updatePolicyInput, input, "content policy");
-  if (patch.detectors !== undefined) checkDetectorNames(patch.detectors);
+  if (patch.detectors !== undefined) (await checkDetectorNames(patch.detectors));
   const defined = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
   const after: ContentPolicy = { ...before, ...defined, updatedBy: actor.userId, updatedAt: Date.now() };
-  getDb().transaction((tx) => {
-    tx.update(contentPolicies).set(after).where(eq(contentPolicies.id, id)).run();
-    writeAudit(tx, actor, { action: "content_policy.update", targetType: "content_policy", targetId: id, teamId: info?.teamId ?? null, before, after });
+  getDb().transaction(async (tx) => {
+    (await tx.update(contentPolicies).set(after).where(eq(contentPolicies.id, id)));
+    (await writeAudit(tx, actor, { action: "content_policy.update", targetType: "content_policy", targetId: id, teamId: info?.teamId ?? null, before, after }));
     bumpConfigVersion(tx);
   });
-  return viewOf(actor, after);
+  return (await viewOf(actor, after));
 }
 
-export function deleteContentPolicy({ actor, id }: { actor: Actor; id: string }) {
-  const before = loadPolicy(id);
-  const info = scopeInfo(before.scopeType, before.scopeId);
+export async function deleteContentPolicy({ actor, id }: { actor: Actor; id: string }) {
+  const before = (await loadPolicy(id));
+  const info = (await scopeInfo(before.scopeType, before.scopeId));
   requireScopeEdit(actor, before.scopeType, info?.teamId ?? null);
-  getDb().transaction((tx) => {
-    tx.delete(contentPolicies).where(eq(contentPolicies.id, id)).run();
-    writeAudit(tx, actor, { action: "content_policy.delete", targetType: "content_policy", targetId: id, teamId: info?.teamId ?? null, before });
+  getDb().transaction(async (tx) => {
+    (await tx.delete(contentPolicies).where(eq(contentPolicies.id, id)));
+    (await writeAudit(tx, actor, { action: "content_policy.delete", targetType: "content_policy", targetId: id, teamId: info?.teamId ?? null, before }));
     bumpConfigVersion(tx);
   });
   return { ok: true };
@@ -253,7 +252,7 @@ function checkDetector(d: { kind: "regex" | "terms"; pattern?: string | null; te
   }
 }
 
-export function createDetector({ actor, input }: { actor: Actor; input: unknown }): ContentDetector {
+export async function createDetector({ actor, input }: { actor: Actor; input: unknown }): Promise<ContentDetector> {
   requireAdmin(actor);
   const data = parseWith(createDetectorInput, input, "detector");
   if ((BUILTIN_DETECTORS as readonly string[]).includes(data.name)) {
@@ -261,7 +260,7 @@ export function createDetector({ actor, input }: { actor: Actor; input: unknown 
   }
   checkDetector({ ...data, pattern: data.pattern ?? null });
   const db = getDb();
-  if (db.select({ id: contentDetectors.id }).from(contentDetectors).where(eq(contentDetectors.name, data.name)).get()) {
+  if ((await db.select({ id: contentDetectors.id }).from(contentDetectors).where(eq(contentDetectors.name, data.name)).limit(1))[0]) {
     throw new ConflictError(`A detector named "${data.name}" already exists.`, { field: "name" });
   }
   const now = Date.now();
@@ -273,62 +272,60 @@ export function createDetector({ actor, input }: { actor: Actor; input: unknown 
     createdAt: now,
     updatedAt: now,
   };
-  db.transaction((tx) => {
-    tx.insert(contentDetectors).values(row).run();
-    writeAudit(tx, actor, { action: "content_detector.create", targetType: "content_detector", targetId: row.id, after: row });
+  db.transaction(async (tx) => {
+    (await tx.insert(contentDetectors).values(row));
+    (await writeAudit(tx, actor, { action: "content_detector.create", targetType: "content_detector", targetId: row.id, after: row }));
     bumpConfigVersion(tx);
   });
   return row;
 }
 
-function loadDetector(id: string): ContentDetector {
-  const d = getDb().select().from(contentDetectors).where(eq(contentDetectors.id, id)).get();
+async function loadDetector(id: string): Promise<ContentDetector> {
+  const d = (await getDb().select().from(contentDetectors).where(eq(contentDetectors.id, id)).limit(1))[0];
   if (!d) throw new NotFoundError("Detector");
   return d;
 }
 
-export function updateDetector({ actor, id, input }: { actor: Actor; id: string; input: unknown }): ContentDetector {
+export async function updateDetector({ actor, id, input }: { actor: Actor; id: string; input: unknown }): Promise<ContentDetector> {
   requireAdmin(actor);
-  const before = loadDetector(id);
+  const before = (await loadDetector(id));
   const patch = parseWith(updateDetectorInput, input, "detector");
   const defined = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
   const after: ContentDetector = { ...before, ...defined, updatedAt: Date.now() };
   checkDetector(after);
-  getDb().transaction((tx) => {
-    tx.update(contentDetectors).set(after).where(eq(contentDetectors.id, id)).run();
-    writeAudit(tx, actor, { action: "content_detector.update", targetType: "content_detector", targetId: id, before, after });
+  getDb().transaction(async (tx) => {
+    (await tx.update(contentDetectors).set(after).where(eq(contentDetectors.id, id)));
+    (await writeAudit(tx, actor, { action: "content_detector.update", targetType: "content_detector", targetId: id, before, after }));
     bumpConfigVersion(tx);
   });
   return after;
 }
 
-export function deleteDetector({ actor, id }: { actor: Actor; id: string }) {
+export async function deleteDetector({ actor, id }: { actor: Actor; id: string }) {
   requireAdmin(actor);
-  const before = loadDetector(id);
+  const before = (await loadDetector(id));
   const db = getDb();
-  const users = db
+  const users = (await db
     .select()
-    .from(contentPolicies)
-    .all()
+    .from(contentPolicies))
     .filter((p) => p.detectors?.includes(before.name));
   if (users.length) {
     throw new ConflictError(`Detector "${before.name}" is named by ${users.length} polic${users.length === 1 ? "y" : "ies"}; remove it there first.`, { policies: users.map((p) => p.id) });
   }
-  db.transaction((tx) => {
-    tx.delete(contentDetectors).where(eq(contentDetectors.id, id)).run();
-    writeAudit(tx, actor, { action: "content_detector.delete", targetType: "content_detector", targetId: id, before });
+  db.transaction(async (tx) => {
+    (await tx.delete(contentDetectors).where(eq(contentDetectors.id, id)));
+    (await writeAudit(tx, actor, { action: "content_detector.delete", targetType: "content_detector", targetId: id, before }));
     bumpConfigVersion(tx);
   });
   return { ok: true };
 }
 
 /** Try detectors on a sample text (the admin page's "test" box). Nothing is stored or logged. */
-export function previewDetection({ input }: { actor: Actor; input: unknown }) {
+export async function previewDetection({ input }: { actor: Actor; input: unknown }) {
   const data = parseWith(previewInput, input, "preview");
-  const custom = getDb()
+  const custom = (await getDb()
     .select()
-    .from(contentDetectors)
-    .all()
+    .from(contentDetectors))
     .filter((d) => d.enabled)
     .map((d) => compileCustomDetector(d))
     .filter((d): d is Detector => !!d);
@@ -348,14 +345,12 @@ export function purgeCache({ actor }: { actor: Actor }): { generation: number } 
   requireAdmin(actor);
   const db = getDb();
   let generation = 0;
-  db.transaction((tx) => {
-    tx.run(
-      sql`INSERT INTO settings(key, value, updated_at) VALUES (${CACHE_GENERATION_KEY}, 1, ${Date.now()})
-          ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1, updated_at = excluded.updated_at`,
-    );
-    const row = tx.select().from(settings).where(eq(settings.key, CACHE_GENERATION_KEY)).get();
+  db.transaction(async (tx) => {
+    (await runSql(sql`INSERT INTO settings(key, value, updated_at) VALUES (${CACHE_GENERATION_KEY}, 1, ${Date.now()})
+          ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1, updated_at = excluded.updated_at`, tx));
+    const row = (await tx.select().from(settings).where(eq(settings.key, CACHE_GENERATION_KEY)).limit(1))[0];
     generation = Number(row?.value ?? 1);
-    writeAudit(tx, actor, { action: "cache.purge", targetType: "cache", after: { generation } });
+    (await writeAudit(tx, actor, { action: "cache.purge", targetType: "cache", after: { generation } }));
     bumpConfigVersion(tx);
   });
   contentStores().cacheLocal.lru.clear();

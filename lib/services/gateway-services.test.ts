@@ -66,11 +66,11 @@ beforeAll(async () => {
   };
   const now = Date.now();
   const d = db.getDb();
-  d.insert(s.schema.users).values({ id: "usr_admin", email: "admin@test", name: "Admin", role: "admin", createdAt: now, updatedAt: now }).run();
-  d.insert(s.schema.teams).values([
+  (await d.insert(s.schema.users).values({ id: "usr_admin", email: "admin@test", name: "Admin", role: "admin", createdAt: now, updatedAt: now }));
+  (await d.insert(s.schema.teams).values([
     { id: "team_a", slug: "a", name: "A", createdAt: now, updatedAt: now },
     { id: "team_b", slug: "b", name: "B", createdAt: now, updatedAt: now },
-  ]).run();
+  ]));
 });
 
 afterAll(() => {
@@ -79,14 +79,14 @@ afterAll(() => {
 });
 
 describe("seedGatewayDefaults", () => {
-  it("creates the mock provider, models and routes once", () => {
+  it("creates the mock provider, models and routes once", async () => {
     const d = s.db.getDb();
-    s.seed.seedGatewayDefaults(d);
-    s.seed.seedGatewayDefaults(d);
-    const routes = s.routes.listRoutes({ actor: admin }).items;
+    (await s.seed.seedGatewayDefaults(d));
+    (await s.seed.seedGatewayDefaults(d));
+    const routes = (await s.routes.listRoutes({ actor: admin })).items;
     expect(routes.map((r) => r.alias)).toEqual(["mock-chat", "mock-embed"]);
     expect(routes[0]!.targetDetails[0]!.label).toBe("Built-in mock / mock-chat");
-    const p = s.providers.getProvider({ actor: admin, id: "prov_mock" });
+    const p = (await s.providers.getProvider({ actor: admin, id: "prov_mock" }));
     expect(p).toMatchObject({ type: "mock", hasKey: false, options: { latencyMs: 0, tokensPerSecond: 0, replyTokens: 32 } });
     expect(p.models.map((m) => [m.upstreamModel, m.kind, m.inputPricePerM])).toEqual([
       ["mock-chat", "chat", 0],
@@ -94,47 +94,47 @@ describe("seedGatewayDefaults", () => {
     ]);
   });
 
-  it("does not come back after the admin deletes its route", () => {
+  it("does not come back after the admin deletes its route", async () => {
     const d = s.db.getDb();
-    const r = s.routes.listRoutes({ actor: admin }).items.find((x) => x.alias === "mock-embed")!;
+    const r = (await s.routes.listRoutes({ actor: admin })).items.find((x) => x.alias === "mock-embed")!;
     s.routes.deleteRoute({ actor: admin, id: r.id });
-    s.seed.seedGatewayDefaults(d);
-    expect(s.routes.listRoutes({ actor: admin }).items.map((x) => x.alias)).toEqual(["mock-chat"]);
+    (await s.seed.seedGatewayDefaults(d));
+    expect((await s.routes.listRoutes({ actor: admin })).items.map((x) => x.alias)).toEqual(["mock-chat"]);
   });
 });
 
 describe("providers", () => {
-  it("stores the key encrypted, returns only hasKey/keyLast4, audits without it", () => {
-    const v0 = s.config.storedConfigVersion();
-    const p = s.providers.createProvider({ actor: admin, input: { name: "OpenAI", type: "openai", baseUrl: "https://api.openai.com/v1/", apiKey: "sk-live-abcdef123456WXYZ" } });
+  it("stores the key encrypted, returns only hasKey/keyLast4, audits without it", async () => {
+    const v0 = (await s.config.storedConfigVersion());
+    const p = (await s.providers.createProvider({ actor: admin, input: { name: "OpenAI", type: "openai", baseUrl: "https://api.openai.com/v1/", apiKey: "sk-live-abcdef123456WXYZ" } }));
     expect(p).toMatchObject({ hasKey: true, keyLast4: "WXYZ", baseUrl: "https://api.openai.com/v1" });
     expect(JSON.stringify(p)).not.toContain("sk-live");
     expect("encryptedKey" in p).toBe(false);
-    expect(s.config.storedConfigVersion()).toBeGreaterThan(v0);
-    const row = s.db.getDb().select().from(s.schema.providers).all().find((x) => x.id === p.id)!;
+    expect((await s.config.storedConfigVersion())).toBeGreaterThan(v0);
+    const row = (await s.db.getDb().select().from(s.schema.providers)).find((x) => x.id === p.id)!;
     expect(row.encryptedKey).not.toContain("sk-live");
     expect(s.secret.decryptSecret(row.encryptedKey!)).toBe("sk-live-abcdef123456WXYZ");
 
-    s.providers.updateProvider({ actor: admin, id: p.id, input: { apiKey: "sk-rotated-999988887777ABCD" } });
-    const audit = s.db.getDb().select().from(s.schema.auditLog).all();
+    (await s.providers.updateProvider({ actor: admin, id: p.id, input: { apiKey: "sk-rotated-999988887777ABCD" } }));
+    const audit = (await s.db.getDb().select().from(s.schema.auditLog));
     const dump = JSON.stringify(audit);
     expect(dump).not.toContain("sk-live");
     expect(dump).not.toContain("sk-rotated");
     expect(dump).not.toContain(row.encryptedKey!);
     expect(audit.map((a) => a.action)).toContain("provider.rotate_key");
-    expect(s.providers.listProviders({ actor: admin }).items.find((x) => x.id === p.id)).toMatchObject({ keyLast4: "ABCD", hasKey: true });
+    expect((await s.providers.listProviders({ actor: admin })).items.find((x) => x.id === p.id)).toMatchObject({ keyLast4: "ABCD", hasKey: true });
   });
 
   it("422 names the field, 409 on a duplicate name", () => {
-    const e = caught(() => s.providers.createProvider({ actor: admin, input: { name: "X", type: "anthropic", headers: { Host: "evil" } } }));
+    const e = caught(async () => (await s.providers.createProvider({ actor: admin, input: { name: "X", type: "anthropic", headers: { Host: "evil" } } })));
     expect(e.status).toBe(422);
     expect((e.details as { field: string }[]).map((d) => d.field).sort()).toEqual(["baseUrl", "headers.Host"]);
-    const dup = caught(() => s.providers.createProvider({ actor: admin, input: { name: "OpenAI", type: "mock" } }));
+    const dup = caught(async () => (await s.providers.createProvider({ actor: admin, input: { name: "OpenAI", type: "mock" } })));
     expect(dup.status).toBe(409);
   });
 
   it("refuses non-admins", () => {
-    expect(caught(() => s.providers.listProviders({ actor: teamAdmin })).status).toBe(403);
+    expect(caught(async () => (await s.providers.listProviders({ actor: teamAdmin }))).status).toBe(403);
   });
 });
 
@@ -143,96 +143,95 @@ describe("models and routes", () => {
   let gpt4o: string;
   let embed: string;
 
-  it("pre-fills catalog prices and reports 409 on duplicates", () => {
-    openaiId = s.providers.listProviders({ actor: admin }).items.find((p) => p.name === "OpenAI")!.id;
-    const m = s.models.createModel({ actor: admin, input: { providerId: openaiId, upstreamModel: "gpt-4o-2024-08-06" } });
+  it("pre-fills catalog prices and reports 409 on duplicates", async () => {
+    openaiId = (await s.providers.listProviders({ actor: admin })).items.find((p) => p.name === "OpenAI")!.id;
+    const m = (await s.models.createModel({ actor: admin, input: { providerId: openaiId, upstreamModel: "gpt-4o-2024-08-06" } }));
     gpt4o = m.id;
     expect(m).toMatchObject({ kind: "chat", inputPricePerM: 2.5, outputPricePerM: 10, cachedInputPricePerM: 1.25 });
     expect(m.prefilled).toContain("inputPricePerM");
-    embed = s.models.createModel({ actor: admin, input: { providerId: openaiId, upstreamModel: "text-embedding-3-small" } }).id;
-    const dup = caught(() => s.models.createModel({ actor: admin, input: { providerId: openaiId, upstreamModel: "gpt-4o-2024-08-06" } }));
+    embed = (await s.models.createModel({ actor: admin, input: { providerId: openaiId, upstreamModel: "text-embedding-3-small" } })).id;
+    const dup = caught(async () => (await s.models.createModel({ actor: admin, input: { providerId: openaiId, upstreamModel: "gpt-4o-2024-08-06" } })));
     expect(dup.status).toBe(409);
-    const noProv = caught(() => s.models.createModel({ actor: admin, input: { providerId: "nope", upstreamModel: "x" } }));
+    const noProv = caught(async () => (await s.models.createModel({ actor: admin, input: { providerId: "nope", upstreamModel: "x" } })));
     expect(noProv.status).toBe(422);
   });
 
-  it("validates routes with field paths and refuses duplicate aliases", () => {
-    const bad = caught(() =>
-      s.routes.createRoute({
+  it("validates routes with field paths and refuses duplicate aliases", async () => {
+    const bad = caught(async () =>
+      (await s.routes.createRoute({
         actor: admin,
         input: { alias: "smart", strategy: "weighted", targets: [{ modelId: gpt4o, weight: 1 }, { modelId: "mdl_mock_chat", weight: 0 }] },
-      }),
+      })),
     );
     expect(bad.status).toBe(422);
     expect(bad.details).toEqual([{ field: "targets.1.weight", message: "Weight must be greater than 0." }]);
-    const mixed = caught(() => s.routes.createRoute({ actor: admin, input: { alias: "mixed", strategy: "fallback", targets: [{ modelId: gpt4o }, { modelId: embed }] } }));
+    const mixed = caught(async () => (await s.routes.createRoute({ actor: admin, input: { alias: "mixed", strategy: "fallback", targets: [{ modelId: gpt4o }, { modelId: embed }] } })));
     expect((mixed.details as { field: string }[])[0]!.field).toBe("targets.1.modelId");
 
-    const r = s.routes.createRoute({
+    const r = (await s.routes.createRoute({
       actor: admin,
       input: { alias: "smart", strategy: "fallback", targets: [{ modelId: gpt4o, weight: 5 }, { modelId: "mdl_mock_chat" }], retry: { attemptsPerTarget: 3 } },
-    });
+    }));
     expect(r.targets).toEqual([{ modelId: gpt4o }, { modelId: "mdl_mock_chat" }]);
     expect(r.retry).toMatchObject({ attemptsPerTarget: 3, backoffBaseMs: 250 });
-    expect(caught(() => s.routes.createRoute({ actor: admin, input: { alias: "smart", targets: [{ modelId: gpt4o }] } })).status).toBe(409);
+    expect(caught(async () => (await s.routes.createRoute({ actor: admin, input: { alias: "smart", targets: [{ modelId: gpt4o }] } }))).status).toBe(409);
 
-    const updated = s.routes.updateRoute({ actor: admin, id: r.id, input: { retry: { backoffMaxMs: 8000 }, description: "d" } });
+    const updated = (await s.routes.updateRoute({ actor: admin, id: r.id, input: { retry: { backoffMaxMs: 8000 }, description: "d" } }));
     expect(updated.retry).toMatchObject({ attemptsPerTarget: 3, backoffMaxMs: 8000 });
-    const toWeighted = caught(() => s.routes.updateRoute({ actor: admin, id: r.id, input: { strategy: "weighted" } }));
+    const toWeighted = caught(async () => (await s.routes.updateRoute({ actor: admin, id: r.id, input: { strategy: "weighted" } })));
     expect((toWeighted.details as { field: string }[]).map((d) => d.field)).toEqual(["targets.0.weight", "targets.1.weight"]);
   });
 
-  it("refuses to delete a model or provider a route uses, naming the routes", () => {
+  it("refuses to delete a model or provider a route uses, naming the routes", async () => {
     const m = caught(() => s.models.deleteModel({ actor: admin, id: gpt4o }));
     expect(m.status).toBe(409);
     expect(m.details).toEqual({ routes: ["smart"] });
     const p = caught(() => s.providers.deleteProvider({ actor: admin, id: openaiId }));
     expect(p.status).toBe(409);
     expect(p.message).toContain("smart");
-    expect(s.models.listModels({ actor: admin }).items.find((x) => x.id === gpt4o)!.usedBy).toEqual(["smart"]);
+    expect((await s.models.listModels({ actor: admin })).items.find((x) => x.id === gpt4o)!.usedBy).toEqual(["smart"]);
     // An unused model goes.
     expect(s.models.deleteModel({ actor: admin, id: embed })).toEqual({ ok: true });
   });
 });
 
 describe("keys", () => {
-  it("shows the plaintext once and never the hash", () => {
+  it("shows the plaintext once and never the hash", async () => {
     // Keys belong to an app now; the team comes from the app (docs/access.md).
-    const app = s.apps.createApp({ actor: admin, input: { teamId: "team_a", name: "ci-app" } });
-    const k = s.keys.createKey({ actor: admin, input: { name: "ci", appId: app.id, expiresInDays: 30 } });
+    const app = (await s.apps.createApp({ actor: admin, input: { teamId: "team_a", name: "ci-app" } }));
+    const k = (await s.keys.createKey({ actor: admin, input: { name: "ci", appId: app.id, expiresInDays: 30 } }));
     expect(k.key).toMatch(/^pk_[0-9A-Za-z]{43,}$/);
     expect(k.prefix).toBe(k.key.slice(0, 12));
     expect(k.teamName).toBe("A");
     expect("keyHash" in k).toBe(false);
-    const listed = s.keys.listKeys({ actor: admin }).items;
+    const listed = (await s.keys.listKeys({ actor: admin })).items;
     expect(JSON.stringify(listed)).not.toContain(k.key);
     expect(JSON.stringify(listed)).not.toContain("keyHash");
-    expect(JSON.stringify(s.db.getDb().select().from(s.schema.auditLog).all())).not.toContain(k.key);
-    s.keys.revokeKey({ actor: admin, id: k.id });
-    expect(s.keys.getKey({ actor: admin, id: k.id }).status).toBe("revoked");
-    expect(caught(() => s.keys.revokeKey({ actor: admin, id: k.id })).status).toBe(404);
-    expect(caught(() => s.keys.createKey({ actor: admin, input: { name: "x", appId: "nope" } })).status).toBe(422);
+    expect(JSON.stringify((await s.db.getDb().select().from(s.schema.auditLog)))).not.toContain(k.key);
+    (await s.keys.revokeKey({ actor: admin, id: k.id }));
+    expect((await s.keys.getKey({ actor: admin, id: k.id })).status).toBe("revoked");
+    expect(caught(async () => (await s.keys.revokeKey({ actor: admin, id: k.id }))).status).toBe(404);
+    expect(caught(async () => (await s.keys.createKey({ actor: admin, input: { name: "x", appId: "nope" } }))).status).toBe(422);
   });
 });
 
 describe("logs", () => {
-  it("pages newest first on (at, id) and scopes non-admins to their teams", () => {
+  it("pages newest first on (at, id) and scopes non-admins to their teams", async () => {
     const d = s.db.getDb();
     const base = { endpoint: "/v1/chat/completions", inbound: "openai", status: 200, outcome: "ok" as const, latencyMs: 5 };
-    d.insert(s.schema.requestLogs)
+    (await d.insert(s.schema.requestLogs)
       .values([
         { id: "log_1", at: 1000, teamId: "team_a", ...base },
         { id: "log_2", at: 2000, teamId: "team_b", ...base },
         { id: "log_3", at: 2000, teamId: "team_a", ...base },
         { id: "log_4", at: 3000, teamId: null, ...base },
-      ])
-      .run();
-    const p1 = s.logs.listRecentLogs({ actor: admin, limit: 2 });
+      ]));
+    const p1 = (await s.logs.listRecentLogs({ actor: admin, limit: 2 }));
     expect(p1.items.map((r) => r.id)).toEqual(["log_4", "log_3"]);
-    const p2 = s.logs.listRecentLogs({ actor: admin, limit: 2, cursor: p1.nextCursor });
+    const p2 = (await s.logs.listRecentLogs({ actor: admin, limit: 2, cursor: p1.nextCursor }));
     expect(p2.items.map((r) => r.id)).toEqual(["log_2", "log_1"]);
     expect(p2.nextCursor).toBeNull();
-    expect(s.logs.listRecentLogs({ actor: teamAdmin, limit: 10 }).items.map((r) => r.id)).toEqual(["log_3", "log_1"]);
-    expect(caught(() => s.logs.listRecentLogs({ actor: admin, limit: 1, cursor: "garbage" })).status).toBe(400);
+    expect((await s.logs.listRecentLogs({ actor: teamAdmin, limit: 10 })).items.map((r) => r.id)).toEqual(["log_3", "log_1"]);
+    expect(caught(async () => (await s.logs.listRecentLogs({ actor: admin, limit: 1, cursor: "garbage" }))).status).toBe(400);
   });
 });

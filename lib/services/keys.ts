@@ -1,3 +1,4 @@
+import { runSql } from "@/lib/db/sql";
 /**
  * Gateway keys. A key belongs to an app (its team derives from the app);
  * `pk_` + 32 random bytes in base62, stored as sha256 + a display prefix, the
@@ -76,50 +77,50 @@ function newKeyRow(actor: Actor, app: App, name: string, now: number, expiresAt:
   return { row, key };
 }
 
-function insertKey(tx: Tx, actor: Actor, row: ApiKey, action: string): void {
-  tx.insert(apiKeys).values(row).run();
-  writeAudit(tx, actor, { action, targetType: "api_key", targetId: row.id, teamId: row.teamId, after: keyView(row) });
+async function insertKey(tx: Tx, actor: Actor, row: ApiKey, action: string): Promise<void> {
+  (await tx.insert(apiKeys).values(row));
+  (await writeAudit(tx, actor, { action, targetType: "api_key", targetId: row.id, teamId: row.teamId, after: keyView(row) }));
 }
 
 function issueKey(actor: Actor, app: App, name: string, days: number | null | undefined): { row: ApiKey; key: string } {
   const now = Date.now();
   const made = newKeyRow(actor, app, name, now, days ? now + days * 86_400_000 : null, null);
-  getDb().transaction((tx) => {
-    insertKey(tx, actor, made.row, "api_key.create");
+  getDb().transaction(async (tx) => {
+    (await insertKey(tx, actor, made.row, "api_key.create"));
     bumpConfigVersion(tx);
   });
   return made;
 }
 
 /** Portal: a new key for an app of the caller's team. */
-export function createAppKey({ actor, appId, input }: { actor: Actor; appId: string; input: unknown }): KeyView & { key: string } {
-  const app = requireAppAccess(actor, appId);
+export async function createAppKey({ actor, appId, input }: { actor: Actor; appId: string; input: unknown }): Promise<KeyView & { key: string }> {
+  const app = (await requireAppAccess(actor, appId));
   const data = parseWith(createAppKeyInput, input, "key");
   const { row, key } = issueKey(actor, app, data.name, data.expiresInDays);
   return { ...keyView(row), key };
 }
 
-export function listAppKeys({ actor, appId }: { actor: Actor; appId: string }): { items: KeyView[] } {
-  requireAppAccess(actor, appId);
-  const rows = getDb().select().from(apiKeys).where(eq(apiKeys.appId, appId)).orderBy(desc(apiKeys.createdAt), desc(apiKeys.id)).all();
+export async function listAppKeys({ actor, appId }: { actor: Actor; appId: string }): Promise<{ items: KeyView[] }> {
+  (await requireAppAccess(actor, appId));
+  const rows = (await getDb().select().from(apiKeys).where(eq(apiKeys.appId, appId)).orderBy(desc(apiKeys.createdAt), desc(apiKeys.id)));
   return { items: rows.map(keyView) };
 }
 
-function appKey(actor: Actor, appId: string, keyId: string): { app: App; key: ApiKey } {
-  const app = requireAppAccess(actor, appId);
-  const key = getDb().select().from(apiKeys).where(and(eq(apiKeys.id, keyId), eq(apiKeys.appId, appId))).get();
+async function appKey(actor: Actor, appId: string, keyId: string): Promise<{ app: App; key: ApiKey }> {
+  const app = (await requireAppAccess(actor, appId));
+  const key = (await getDb().select().from(apiKeys).where(and(eq(apiKeys.id, keyId), eq(apiKeys.appId, appId))).limit(1))[0];
   if (!key) throw new NotFoundError("API key");
   return { app, key };
 }
 
 /** Portal: revokes a key of an app; the next request with it gets 401. 409 if already revoked. */
-export function revokeAppKey({ actor, appId, keyId }: { actor: Actor; appId: string; keyId: string }): KeyView {
-  const { key: before } = appKey(actor, appId, keyId);
+export async function revokeAppKey({ actor, appId, keyId }: { actor: Actor; appId: string; keyId: string }): Promise<KeyView> {
+  const { key: before } = (await appKey(actor, appId, keyId));
   if (before.revokedAt) throw new ConflictError("This key is already revoked.", { key: keyView(before) });
   const after: ApiKey = { ...before, revokedAt: Date.now() };
-  getDb().transaction((tx) => {
-    tx.update(apiKeys).set({ revokedAt: after.revokedAt }).where(eq(apiKeys.id, keyId)).run();
-    writeAudit(tx, actor, { action: "api_key.revoke", targetType: "api_key", targetId: keyId, teamId: before.teamId, before: keyView(before), after: keyView(after) });
+  getDb().transaction(async (tx) => {
+    (await tx.update(apiKeys).set({ revokedAt: after.revokedAt }).where(eq(apiKeys.id, keyId)));
+    (await writeAudit(tx, actor, { action: "api_key.revoke", targetType: "api_key", targetId: keyId, teamId: before.teamId, before: keyView(before), after: keyView(after) }));
     bumpConfigVersion(tx);
   });
   return keyView(after);
@@ -133,13 +134,13 @@ export function revokeAppKey({ actor, appId, keyId }: { actor: Actor; appId: str
  * key of the chain, so rotating neither resets nor escapes a limit
  * (lib/policy/policy-snapshot.ts).
  */
-function carryKeyPolicies(tx: Tx, fromId: string, toId: string): void {
-  tx.update(rateLimits).set({ scopeId: toId, updatedAt: Date.now() }).where(and(eq(rateLimits.scope, "key"), eq(rateLimits.scopeId, fromId))).run();
-  tx.update(budgets).set({ scopeId: toId, updatedAt: Date.now() }).where(and(eq(budgets.scope, "key"), eq(budgets.scopeId, fromId))).run();
-  tx.run(sql`INSERT INTO spend_ledger (scope, scope_id, period, period_start, spend_usd, requests, updated_at)
+async function carryKeyPolicies(tx: Tx, fromId: string, toId: string): Promise<void> {
+  (await tx.update(rateLimits).set({ scopeId: toId, updatedAt: Date.now() }).where(and(eq(rateLimits.scope, "key"), eq(rateLimits.scopeId, fromId))));
+  (await tx.update(budgets).set({ scopeId: toId, updatedAt: Date.now() }).where(and(eq(budgets.scope, "key"), eq(budgets.scopeId, fromId))));
+  (await runSql(sql`INSERT INTO spend_ledger (scope, scope_id, period, period_start, spend_usd, requests, updated_at)
     SELECT scope, ${toId}, period, period_start, spend_usd, requests, updated_at FROM spend_ledger WHERE scope = 'key' AND scope_id = ${fromId}
-    ON CONFLICT(scope, scope_id, period, period_start) DO UPDATE SET spend_usd = spend_usd + excluded.spend_usd, requests = requests + excluded.requests, updated_at = excluded.updated_at`);
-  tx.delete(spendLedger).where(and(eq(spendLedger.scope, "key"), eq(spendLedger.scopeId, fromId))).run();
+    ON CONFLICT(scope, scope_id, period, period_start) DO UPDATE SET spend_usd = spend_usd + excluded.spend_usd, requests = requests + excluded.requests, updated_at = excluded.updated_at`, tx));
+  (await tx.delete(spendLedger).where(and(eq(spendLedger.scope, "key"), eq(spendLedger.scopeId, fromId))));
 }
 
 /**
@@ -148,11 +149,11 @@ function carryKeyPolicies(tx: Tx, fromId: string, toId: string): void {
  * becomes now + grace (never later than it already was). graceHours 0 ends
  * the old key at once. Only an active key can be rotated (409 otherwise).
  */
-export function rotateKey({ actor, appId, keyId, input }: { actor: Actor; appId: string; keyId: string; input: unknown }): {
+export async function rotateKey({ actor, appId, keyId, input }: { actor: Actor; appId: string; keyId: string; input: unknown }): Promise<{
   key: KeyView & { key: string };
   previous: KeyView;
-} {
-  const { app, key: old } = appKey(actor, appId, keyId);
+}> {
+  const { app, key: old } = (await appKey(actor, appId, keyId));
   const data = parseWith(rotateKeyInput, input, "rotation");
   const status = keyStatus(old);
   if (status !== "active") throw new ConflictError(`Only an active key can be rotated; this one is ${status}. Create a new key instead.`, { key: keyView(old) });
@@ -161,18 +162,18 @@ export function rotateKey({ actor, appId, keyId, input }: { actor: Actor; appId:
   const previous: ApiKey = { ...old, expiresAt: old.expiresAt !== null ? Math.min(old.expiresAt, graceEnd) : graceEnd };
   const lifetime = old.expiresAt !== null ? old.expiresAt - old.createdAt : null;
   const made = newKeyRow(actor, app, old.name, now, lifetime !== null ? now + lifetime : null, old.id);
-  getDb().transaction((tx) => {
-    insertKey(tx, actor, made.row, "api_key.rotate");
-    tx.update(apiKeys).set({ expiresAt: previous.expiresAt }).where(eq(apiKeys.id, old.id)).run();
-    carryKeyPolicies(tx, old.id, made.row.id);
-    writeAudit(tx, actor, {
+  getDb().transaction(async (tx) => {
+    (await insertKey(tx, actor, made.row, "api_key.rotate"));
+    (await tx.update(apiKeys).set({ expiresAt: previous.expiresAt }).where(eq(apiKeys.id, old.id)));
+    (await carryKeyPolicies(tx, old.id, made.row.id));
+    (await writeAudit(tx, actor, {
       action: "api_key.rotate_out",
       targetType: "api_key",
       targetId: old.id,
       teamId: old.teamId,
       before: keyView(old),
       after: { ...keyView(previous), graceHours: data.graceHours, replacedBy: made.row.id },
-    });
+    }));
     bumpConfigVersion(tx);
   });
   return { key: { ...keyView(made.row), key: made.key }, previous: keyView(previous) };
@@ -180,71 +181,69 @@ export function rotateKey({ actor, appId, keyId, input }: { actor: Actor; appId:
 
 // ---------------------------------------------------------------- admin Keys page
 
-function keyRowWithNames(id: string) {
-  return getDb()
+async function keyRowWithNames(id: string) {
+  return (await getDb()
     .select({ key: apiKeys, teamName: teams.name, appName: apps.name })
     .from(apiKeys)
     .leftJoin(teams, eq(teams.id, apiKeys.teamId))
     .leftJoin(apps, eq(apps.id, apiKeys.appId))
-    .where(eq(apiKeys.id, id))
-    .get();
+    .where(eq(apiKeys.id, id)).limit(1))[0];
 }
 
 /** Admin: a key for any app (`{appId, name, expiresInDays?}`); the response carries the plaintext once. */
-export function createKey({ actor, input }: { actor: Actor; input: unknown }): PublicKey & { key: string } {
+export async function createKey({ actor, input }: { actor: Actor; input: unknown }): Promise<PublicKey & { key: string }> {
   requireAdmin(actor);
   const data = parseWith(createKeyInput, input, "key");
-  const app = loadApp(getDb(), data.appId);
+  const app = (await loadApp(getDb(), data.appId));
   if (!app) throw new ValidationError("Invalid key: appId: App not found.", [{ field: "appId", message: "App not found." }]);
   const { row, key } = issueKey(actor, app, data.name, data.expiresInDays);
-  const named = keyRowWithNames(row.id)!;
+  const named = (await keyRowWithNames(row.id))!;
   return { ...publicKey(row, named.teamName, named.appName), key };
 }
 
-export function listKeys({ actor }: { actor: Actor }) {
+export async function listKeys({ actor }: { actor: Actor }) {
   requireAdmin(actor);
-  const rows = getDb()
+  const rows = (await getDb()
     .select({ key: apiKeys, teamName: teams.name, appName: apps.name })
     .from(apiKeys)
     .leftJoin(teams, eq(teams.id, apiKeys.teamId))
     .leftJoin(apps, eq(apps.id, apiKeys.appId))
-    .orderBy(desc(apiKeys.createdAt))
-    .all();
+    .orderBy(desc(apiKeys.createdAt)));
   return { items: rows.map((r) => publicKey(r.key, r.teamName, r.appName)) };
 }
 
-export function getKey({ actor, id }: { actor: Actor; id: string }) {
+export async function getKey({ actor, id }: { actor: Actor; id: string }) {
   requireAdmin(actor);
-  const r = keyRowWithNames(id);
+  const r = (await keyRowWithNames(id));
   if (!r) throw new NotFoundError("API key");
   return publicKey(r.key, r.teamName, r.appName);
 }
 
 /** Renames a key (the only mutable field; the secret itself never changes — rotate instead). */
-export function updateKey({ actor, id, input }: { actor: Actor; id: string; input: unknown }) {
+export async function updateKey({ actor, id, input }: { actor: Actor; id: string; input: unknown }) {
   requireAdmin(actor);
   const data = parseWith(updateKeyInput, input, "key");
   const db = getDb();
-  const before = db.select().from(apiKeys).where(eq(apiKeys.id, id)).get();
+  const before = (await db.select().from(apiKeys).where(eq(apiKeys.id, id)).limit(1))[0];
   if (!before) throw new NotFoundError("API key");
   const after = { ...before, name: data.name };
-  db.transaction((tx) => {
-    tx.update(apiKeys).set({ name: data.name }).where(eq(apiKeys.id, id)).run();
-    writeAudit(tx, actor, { action: "api_key.update", targetType: "api_key", targetId: id, teamId: before.teamId, before: publicKey(before), after: publicKey(after) });
+  db.transaction(async (tx) => {
+    (await tx.update(apiKeys).set({ name: data.name }).where(eq(apiKeys.id, id)));
+    (await writeAudit(tx, actor, { action: "api_key.update", targetType: "api_key", targetId: id, teamId: before.teamId, before: publicKey(before), after: publicKey(after) }));
     bumpConfigVersion(tx);
   });
-  return getKey({ actor, id });
+  return (await getKey({ actor, id }));
 }
 
-export function revokeKey({ actor, id }: { actor: Actor; id: string }) {
+export async function revokeKey({ actor, id }: { actor: Actor; id: string }) {
   requireAdmin(actor);
   const db = getDb();
-  const before = db.select().from(apiKeys).where(eq(apiKeys.id, id)).get();
+  const before = (await db.select().from(apiKeys).where(eq(apiKeys.id, id)).limit(1))[0];
   if (!before || before.revokedAt) throw new NotFoundError("Active API key");
   const revokedAt = Date.now();
-  db.transaction((tx) => {
-    tx.update(apiKeys).set({ revokedAt }).where(eq(apiKeys.id, id)).run();
-    writeAudit(tx, actor, { action: "api_key.revoke", targetType: "api_key", targetId: id, teamId: before.teamId, before: publicKey(before), after: publicKey({ ...before, revokedAt }) });
+  db.transaction(async (tx) => {
+    (await tx.update(apiKeys).set({ revokedAt }).where(eq(apiKeys.id, id)));
+    (await writeAudit(tx, actor, { action: "api_key.revoke", targetType: "api_key", targetId: id, teamId: before.teamId, before: publicKey(before), after: publicKey({ ...before, revokedAt }) }));
     bumpConfigVersion(tx);
   });
   return { ok: true };

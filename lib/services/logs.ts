@@ -1,3 +1,4 @@
+import { rawAll, rawGet, rawRun } from "@/lib/db/sql";
 import { z } from "zod";
 import { getDb, getDbHolder } from "@/lib/db/client";
 import { requireAdmin, type Actor } from "@/lib/auth/actor";
@@ -20,9 +21,9 @@ import { invalidateCaptureSettings } from "@/lib/telemetry/capture";
 export { searchLogs, getLogDetail };
 
 /** Streamed CSV or JSONL of the filtered set: chunks of rows by keyset, never the whole set in memory. */
-export function exportLogsResponse({ actor, query, portal = false }: { actor: Actor; query: LogQuery; portal?: boolean }): Response {
+export async function exportLogsResponse({ actor, query, portal = false }: { actor: Actor; query: LogQuery; portal?: boolean }): Promise<Response> {
   const format = query.format ?? "csv";
-  const gen = exportChunks({ actor, query, portal });
+  const gen = (await exportChunks({ actor, query, portal }));
   const enc = new TextEncoder();
   let headerSent = false;
   const stream = new ReadableStream<Uint8Array>({
@@ -56,8 +57,8 @@ export function exportLogsResponse({ actor, query, portal = false }: { actor: Ac
   });
 }
 
-export function chartResponse({ actor, kind, query, portal = false }: { actor: Actor; kind: ChartKind; query: ChartQuery; portal?: boolean }): Response | object {
-  const data = chartData({ actor, kind, query, portal });
+export async function chartResponse({ actor, kind, query, portal = false }: { actor: Actor; kind: ChartKind; query: ChartQuery; portal?: boolean }): Promise<Response | object> {
+  const data = (await chartData({ actor, kind, query, portal }));
   if (query.format !== "csv") return data;
   return new Response(chartCsv(data), {
     headers: { "content-type": "text/csv; charset=utf-8", "content-disposition": `attachment; filename="portico-${kind}.csv"`, "cache-control": "no-store" },
@@ -65,50 +66,46 @@ export function chartResponse({ actor, kind, query, portal = false }: { actor: A
 }
 
 /** Choices for the log filters, within the caller's scope (names for ids). */
-export function logFacets({ actor, portal = false }: { actor: Actor; portal?: boolean }) {
+export async function logFacets({ actor, portal = false }: { actor: Actor; portal?: boolean }) {
   const scope = teamScope(actor, { ownTeamsOnly: portal });
   const { sqlite } = getDbHolder();
   const s = scopeSql(scope, "team_id");
   const w = s ? `WHERE ${s.sql}` : "";
   const p = s?.params ?? [];
   const and = s ? `AND ${s.sql}` : "";
-  const teams = sqlite.prepare(`SELECT id, name FROM teams ${s ? `WHERE ${scopeSql(scope, "id")!.sql}` : ""} ORDER BY name`).all(...p) as { id: string; name: string }[];
-  const apps = sqlite.prepare(`SELECT id, name, team_id AS teamId FROM apps ${w} ORDER BY name`).all(...p);
-  const keys = sqlite.prepare(`SELECT id, name, prefix, app_id AS appId FROM api_keys ${w} ORDER BY name LIMIT 500`).all(...p);
+  const teams = (await rawAll(`SELECT id, name FROM teams ${s ? `WHERE ${scopeSql(scope, "id")!.sql}` : ""} ORDER BY name`, [...p])) as { id: string; name: string }[];
+  const apps = (await rawAll(`SELECT id, name, team_id AS teamId FROM apps ${w} ORDER BY name`, [...p]));
+  const keys = (await rawAll(`SELECT id, name, prefix, app_id AS appId FROM api_keys ${w} ORDER BY name LIMIT 500`, [...p]));
   // Seen in the last 400 days of day rollups (small): routes, models, APIs and providers actually used.
-  const seen = (col: string) =>
-    (sqlite.prepare(`SELECT DISTINCT ${col} AS v FROM usage_rollups WHERE gran = 'd' AND ${col} != '' ${and} LIMIT 500`).all(...p) as { v: string }[]).map((r) => r.v);
-  const routes = seen("route").sort();
-  const models = seen("model").sort();
-  const apiIds = seen("api_id");
-  const providerIds = seen("provider_id");
-  const named = (table: string, ids: string[]) =>
-    ids.length ? (sqlite.prepare(`SELECT id, name FROM ${table} WHERE id IN (${ids.map(() => "?").join(",")}) ORDER BY name`).all(...ids) as { id: string; name: string }[]) : [];
-  return { teams, apps, keys, apis: named("apis", apiIds), routes, models, providers: named("providers", providerIds) };
+  const seen = async (col: string) =>
+    ((await rawAll(`SELECT DISTINCT ${col} AS v FROM usage_rollups WHERE gran = 'd' AND ${col} != '' ${and} LIMIT 500`, [...p])) as { v: string }[]).map((r) => r.v);
+  const routes = (await seen("route")).sort();
+  const models = (await seen("model")).sort();
+  const apiIds = (await seen("api_id"));
+  const providerIds = (await seen("provider_id"));
+  const named = async (table: string, ids: string[]) =>
+    ids.length ? ((await rawAll(`SELECT id, name FROM ${table} WHERE id IN (${ids.map(() => "?").join(",")}) ORDER BY name`, [...ids])) as { id: string; name: string }[]) : [];
+  return { teams, apps, keys, apis: (await named("apis", apiIds)), routes, models, providers: (await named("providers", providerIds)) };
 }
 
 // ---- settings: retention and body capture (platform admin) ----
 
-export function getLogSettings({ actor }: { actor: Actor }) {
+export async function getLogSettings({ actor }: { actor: Actor }) {
   requireAdmin(actor);
   const { sqlite } = getDbHolder();
-  const rows = sqlite
-    .prepare(
-      `SELECT a.id AS apiId, a.name, a.slug, coalesce(s.capture_bodies, 0) AS captureBodies, coalesce(s.max_body_bytes, 16384) AS maxBodyBytes
-       FROM apis a LEFT JOIN api_log_settings s ON s.api_id = a.id ORDER BY a.name`,
-    )
-    .all() as { apiId: string; name: string; slug: string; captureBodies: number; maxBodyBytes: number }[];
+  const rows = (await rawAll(`SELECT a.id AS apiId, a.name, a.slug, coalesce(s.capture_bodies, 0) AS captureBodies, coalesce(s.max_body_bytes, 16384) AS maxBodyBytes
+       FROM apis a LEFT JOIN api_log_settings s ON s.api_id = a.id ORDER BY a.name`, [])) as { apiId: string; name: string; slug: string; captureBodies: number; maxBodyBytes: number }[];
   const capture = rows.map((r) => ({ ...r, captureBodies: !!r.captureBodies }));
-  return { retention: readRetention(), storage: storageStats(), capture };
+  return { retention: (await readRetention()), storage: (await storageStats()), capture };
 }
 
-export function setRetention({ actor, input }: { actor: Actor; input: unknown }) {
+export async function setRetention({ actor, input }: { actor: Actor; input: unknown }) {
   requireAdmin(actor);
   const value = parseWith(retentionSchema, input, "retention settings");
-  const before = readRetention();
-  getDb().transaction((tx) => {
-    writeRetention(value);
-    writeAudit(tx, actor, { action: "settings.retention", targetType: "settings", targetId: "telemetry.retention", before, after: value });
+  const before = (await readRetention());
+  getDb().transaction(async (tx) => {
+    (await writeRetention(value));
+    (await writeAudit(tx, actor, { action: "settings.retention", targetType: "settings", targetId: "telemetry.retention", before, after: value }));
   });
   return { retention: value };
 }
@@ -121,26 +118,22 @@ export const bodyCaptureInput = z
   })
   .strict();
 
-export function setBodyCapture({ actor, input }: { actor: Actor; input: unknown }) {
+export async function setBodyCapture({ actor, input }: { actor: Actor; input: unknown }) {
   requireAdmin(actor);
   const v = parseWith(bodyCaptureInput, input, "body capture settings");
   const { sqlite } = getDbHolder();
-  if (!sqlite.prepare("SELECT 1 FROM apis WHERE id = ?").get(v.apiId)) throw new NotFoundError("No API with that id.");
-  const before = sqlite.prepare("SELECT capture_bodies AS captureBodies, max_body_bytes AS maxBodyBytes FROM api_log_settings WHERE api_id = ?").get(v.apiId) ?? null;
-  getDb().transaction((tx) => {
-    sqlite
-      .prepare(
-        `INSERT INTO api_log_settings (api_id, capture_bodies, max_body_bytes, updated_at) VALUES (?, ?, ?, ?)
-         ON CONFLICT(api_id) DO UPDATE SET capture_bodies = excluded.capture_bodies, max_body_bytes = excluded.max_body_bytes, updated_at = excluded.updated_at`,
-      )
-      .run(v.apiId, v.captureBodies ? 1 : 0, v.maxBodyBytes, Date.now());
-    writeAudit(tx, actor, { action: "api.body_capture", targetType: "api", targetId: v.apiId, before, after: { captureBodies: v.captureBodies, maxBodyBytes: v.maxBodyBytes } });
+  if (!(await rawGet("SELECT 1 FROM apis WHERE id = ?", [v.apiId]))) throw new NotFoundError("No API with that id.");
+  const before = (await rawGet("SELECT capture_bodies AS captureBodies, max_body_bytes AS maxBodyBytes FROM api_log_settings WHERE api_id = ?", [v.apiId])) ?? null;
+  getDb().transaction(async (tx) => {
+    (await rawRun(`INSERT INTO api_log_settings (api_id, capture_bodies, max_body_bytes, updated_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT(api_id) DO UPDATE SET capture_bodies = excluded.capture_bodies, max_body_bytes = excluded.max_body_bytes, updated_at = excluded.updated_at`, [v.apiId, v.captureBodies ? 1 : 0, v.maxBodyBytes, Date.now()]));
+    (await writeAudit(tx, actor, { action: "api.body_capture", targetType: "api", targetId: v.apiId, before, after: { captureBodies: v.captureBodies, maxBodyBytes: v.maxBodyBytes } }));
   });
   invalidateCaptureSettings();
   return v;
 }
 
 /** The earlier list API (newest first, `{limit, cursor}`), kept for callers of the old Logs page. */
-export function listRecentLogs({ actor, limit, cursor }: { actor: Actor; limit: number; cursor?: string | null }) {
-  return searchLogs({ actor, query: { sort: "time", limit, cursor: cursor ?? undefined } });
+export async function listRecentLogs({ actor, limit, cursor }: { actor: Actor; limit: number; cursor?: string | null }) {
+  return (await searchLogs({ actor, query: { sort: "time", limit, cursor: cursor ?? undefined } }));
 }

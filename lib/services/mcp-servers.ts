@@ -75,15 +75,15 @@ function view(r: McpServer): McpServerView {
   };
 }
 
-function requireMcpApi(actor: Actor, apiId: string): Api {
-  const api = loadApi(getDb(), apiId);
+async function requireMcpApi(actor: Actor, apiId: string): Promise<Api> {
+  const api = (await loadApi(getDb(), apiId));
   if (!api) throw new NotFoundError("API");
   requireTeamAdmin(actor, api.teamId);
   if (api.kind !== "mcp") throw new ValidationError(`API "${api.name}" is of kind ${api.kind}; only APIs of kind mcp have an MCP server.`, [{ field: "kind", message: "Not an MCP API." }]);
   return api;
 }
 
-const rowOf = (apiId: string) => getDb().select().from(mcpServers).where(eq(mcpServers.apiId, apiId)).get();
+const rowOf = async (apiId: string) => (await getDb().select().from(mcpServers).where(eq(mcpServers.apiId, apiId)).limit(1))[0];
 
 const last4 = (s: string) => (s.length <= 8 ? "…" : s.slice(-4));
 
@@ -105,17 +105,17 @@ function uniqueTools(list: string[], field: string): string[] {
   return list;
 }
 
-export function getMcpServer({ actor, apiId }: { actor: Actor; apiId: string }): McpServerView | null {
-  requireMcpApi(actor, apiId);
-  const r = rowOf(apiId);
+export async function getMcpServer({ actor, apiId }: { actor: Actor; apiId: string }): Promise<McpServerView | null> {
+  (await requireMcpApi(actor, apiId));
+  const r = (await rowOf(apiId));
   return r ? view(r) : null;
 }
 
 /** Creates or replaces the server settings of an MCP API (the credential is kept unless `authValue` is given). */
 export async function putMcpServer({ actor, apiId, input }: { actor: Actor; apiId: string; input: unknown }): Promise<McpServerView> {
-  requireMcpApi(actor, apiId);
+  (await requireMcpApi(actor, apiId));
   await checkUrl(parseWith(mcpServerInput, input, "MCP server").url);
-  return putMcpServerChecked({ actor, apiId, input });
+  return (await putMcpServerChecked({ actor, apiId, input }));
 }
 
 /**
@@ -123,11 +123,11 @@ export async function putMcpServer({ actor, apiId, input }: { actor: Actor; apiI
  * every URL of a file for literal private addresses before its one synchronous transaction);
  * the upstream pools check the resolved address at connection time in any case.
  */
-export function putMcpServerChecked({ actor, apiId, input }: { actor: Actor; apiId: string; input: unknown }): McpServerView {
-  const api = requireMcpApi(actor, apiId);
+export async function putMcpServerChecked({ actor, apiId, input }: { actor: Actor; apiId: string; input: unknown }): Promise<McpServerView> {
+  const api = (await requireMcpApi(actor, apiId));
   const data = parseWith(mcpServerInput, input, "MCP server");
   uniqueTools(data.allowedTools, "allowedTools");
-  const before = rowOf(apiId);
+  const before = (await rowOf(apiId));
   const now = Date.now();
   const authHeader = data.authHeader === undefined ? (before?.authHeader ?? null) : data.authHeader;
   let encryptedAuth = before?.encryptedAuth ?? null;
@@ -153,34 +153,34 @@ export function putMcpServerChecked({ actor, apiId, input }: { actor: Actor; api
     updatedAt: now,
   };
   const db = getDb();
-  db.transaction((tx) => {
-    if (before) tx.update(mcpServers).set(after).where(eq(mcpServers.apiId, apiId)).run();
-    else tx.insert(mcpServers).values(after).run();
+  db.transaction(async (tx) => {
+    if (before) (await tx.update(mcpServers).set(after).where(eq(mcpServers.apiId, apiId)));
+    else (await tx.insert(mcpServers).values(after));
     const scrub = (r: McpServer | undefined) => (r ? { ...r, encryptedAuth: r.encryptedAuth ? "[encrypted]" : null, tools: r.tools.length } : undefined);
-    writeAudit(tx, actor, { action: "mcp_server.put", targetType: "api", targetId: apiId, teamId: api.teamId, before: scrub(before), after: scrub(after) });
+    (await writeAudit(tx, actor, { action: "mcp_server.put", targetType: "api", targetId: apiId, teamId: api.teamId, before: scrub(before), after: scrub(after) }));
     bumpConfigVersion(tx);
   });
   return view(after);
 }
 
 /** Only the allowlist (and per-tool limits): what the admin's tool table saves. */
-export function setMcpAllowlist({ actor, apiId, input }: { actor: Actor; apiId: string; input: unknown }): McpServerView {
-  const api = requireMcpApi(actor, apiId);
+export async function setMcpAllowlist({ actor, apiId, input }: { actor: Actor; apiId: string; input: unknown }): Promise<McpServerView> {
+  const api = (await requireMcpApi(actor, apiId));
   const data = parseWith(mcpAllowlistInput, input, "tool allowlist");
   uniqueTools(data.allowedTools, "allowedTools");
-  const before = rowOf(apiId);
+  const before = (await rowOf(apiId));
   if (!before) throw new NotFoundError("MCP server of this API");
   const after: McpServer = { ...before, allowedTools: data.allowedTools, toolRateLimits: data.toolRateLimits ?? before.toolRateLimits, updatedAt: Date.now() };
-  getDb().transaction((tx) => {
-    tx.update(mcpServers).set({ allowedTools: after.allowedTools, toolRateLimits: after.toolRateLimits, updatedAt: after.updatedAt }).where(eq(mcpServers.apiId, apiId)).run();
-    writeAudit(tx, actor, {
+  getDb().transaction(async (tx) => {
+    (await tx.update(mcpServers).set({ allowedTools: after.allowedTools, toolRateLimits: after.toolRateLimits, updatedAt: after.updatedAt }).where(eq(mcpServers.apiId, apiId)));
+    (await writeAudit(tx, actor, {
       action: "mcp_server.allowlist",
       targetType: "api",
       targetId: apiId,
       teamId: api.teamId,
       before: { allowedTools: before.allowedTools, toolRateLimits: before.toolRateLimits },
       after: { allowedTools: after.allowedTools, toolRateLimits: after.toolRateLimits },
-    });
+    }));
     bumpConfigVersion(tx);
   });
   return view(after);
@@ -188,8 +188,8 @@ export function setMcpAllowlist({ actor, apiId, input }: { actor: Actor; apiId: 
 
 /** tools/list on the upstream, stored; a failure is stored as lastError and answered 502 with the reason. */
 export async function refreshMcpTools({ actor, apiId }: { actor: Actor; apiId: string }): Promise<McpServerView> {
-  requireMcpApi(actor, apiId);
-  const r = rowOf(apiId);
+  (await requireMcpApi(actor, apiId));
+  const r = (await rowOf(apiId));
   if (!r) throw new NotFoundError("MCP server of this API");
   await checkUrl(r.url);
   const headers: Record<string, string> = {};
@@ -203,8 +203,8 @@ export async function refreshMcpTools({ actor, apiId }: { actor: Actor; apiId: s
   }
   const now = Date.now();
   const patch = tools ? { tools, toolsRefreshedAt: now, lastError: null, updatedAt: now } : { lastError: error, updatedAt: now };
-  getDb().transaction((tx) => {
-    tx.update(mcpServers).set(patch).where(eq(mcpServers.apiId, apiId)).run();
+  getDb().transaction(async (tx) => {
+    (await tx.update(mcpServers).set(patch).where(eq(mcpServers.apiId, apiId)));
     bumpConfigVersion(tx);
   });
   if (!tools) throw new AppError(502, "mcp_upstream_error", `Could not list the tools of the upstream MCP server: ${error}`);
@@ -217,10 +217,10 @@ export interface McpCatalogTools {
 }
 
 /** Portal: the allowed tools (with schemas) of an MCP API the caller can see. */
-export function getMcpCatalogTools({ actor, slug }: { actor: Actor; slug: string }): McpCatalogTools {
-  const api = getCatalogApi({ actor, slug }); // 404 when not visible
+export async function getMcpCatalogTools({ actor, slug }: { actor: Actor; slug: string }): Promise<McpCatalogTools> {
+  const api = (await getCatalogApi({ actor, slug })); // 404 when not visible
   if (api.kind !== "mcp") throw new NotFoundError("MCP API");
-  const r = rowOf(api.id);
+  const r = (await rowOf(api.id));
   const allowed = new Set(r?.allowedTools ?? []);
   return { endpoint: `/mcp/${api.slug}`, tools: (r?.tools ?? []).filter((t) => allowed.has(t.name)) };
 }

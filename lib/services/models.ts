@@ -15,16 +15,16 @@ function duplicate(upstreamModel: string): ConflictError {
   return new ConflictError(`This provider already has a model "${upstreamModel}".`, { field: "upstreamModel" });
 }
 
-function providerOf(id: string) {
-  const p = getDb().select({ id: providers.id, name: providers.name, type: providers.type }).from(providers).where(eq(providers.id, id)).get();
+async function providerOf(id: string) {
+  const p = (await getDb().select({ id: providers.id, name: providers.name, type: providers.type }).from(providers).where(eq(providers.id, id)).limit(1))[0];
   if (!p) throw new ValidationError("Invalid model: providerId: Provider not found.", [{ field: "providerId", message: "Provider not found." }]);
   return p;
 }
 
-export function createModel({ actor, input }: { actor: Actor; input: unknown }) {
+export async function createModel({ actor, input }: { actor: Actor; input: unknown }) {
   requireAdmin(actor);
   const data = parseWith(createModelInput, input, "model");
-  const provider = providerOf(data.providerId);
+  const provider = (await providerOf(data.providerId));
   const db = getDb();
   const { values, prefilled } = prefillFromCatalog(data, lookupPrice(data.upstreamModel));
   const now = Date.now();
@@ -37,9 +37,9 @@ export function createModel({ actor, input }: { actor: Actor; input: unknown }) 
     updatedAt: now,
   };
   try {
-    db.transaction((tx) => {
-      tx.insert(models).values(row).run();
-      writeAudit(tx, actor, { action: "model.create", targetType: "model", targetId: row.id, after: { ...row, prefilled } });
+    db.transaction(async (tx) => {
+      (await tx.insert(models).values(row));
+      (await writeAudit(tx, actor, { action: "model.create", targetType: "model", targetId: row.id, after: { ...row, prefilled } }));
       bumpConfigVersion(tx);
     });
   } catch (e) {
@@ -49,19 +49,19 @@ export function createModel({ actor, input }: { actor: Actor; input: unknown }) 
   return { ...row, providerName: provider.name, providerType: provider.type, prefilled };
 }
 
-export function updateModel({ actor, id, input }: { actor: Actor; id: string; input: unknown }) {
+export async function updateModel({ actor, id, input }: { actor: Actor; id: string; input: unknown }) {
   requireAdmin(actor);
   const patch = parseWith(updateModelInput, input, "model");
   const db = getDb();
-  const before = db.select().from(models).where(eq(models.id, id)).get();
+  const before = (await db.select().from(models).where(eq(models.id, id)).limit(1))[0];
   if (!before) throw new NotFoundError("Model");
-  const provider = providerOf(patch.providerId ?? before.providerId);
+  const provider = (await providerOf(patch.providerId ?? before.providerId));
   const defined = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) as Partial<Model>;
   const after: Model = { ...before, ...defined, updatedAt: Date.now() };
   try {
-    db.transaction((tx) => {
+    db.transaction(async (tx) => {
       if (after.kind !== before.kind) {
-        const aliases = routeAliasesUsing(tx, [id]);
+        const aliases = (await routeAliasesUsing(tx, [id]));
         if (aliases.length) {
           throw new ConflictError(`This model is used by route${aliases.length > 1 ? "s" : ""} ${aliases.join(", ")}; its kind cannot change while routes serve it.`, {
             field: "kind",
@@ -69,8 +69,8 @@ export function updateModel({ actor, id, input }: { actor: Actor; id: string; in
           });
         }
       }
-      tx.update(models).set(after).where(eq(models.id, id)).run();
-      writeAudit(tx, actor, { action: "model.update", targetType: "model", targetId: id, before, after });
+      (await tx.update(models).set(after).where(eq(models.id, id)));
+      (await writeAudit(tx, actor, { action: "model.update", targetType: "model", targetId: id, before, after }));
       bumpConfigVersion(tx);
     });
   } catch (e) {
@@ -83,18 +83,18 @@ export function updateModel({ actor, id, input }: { actor: Actor; id: string; in
 /** Refused with 409 while a route sends traffic to it. */
 export function deleteModel({ actor, id }: { actor: Actor; id: string }) {
   requireAdmin(actor);
-  getDb().transaction((tx) => {
-    const before = tx.select().from(models).where(eq(models.id, id)).get();
+  getDb().transaction(async (tx) => {
+    const before = (await tx.select().from(models).where(eq(models.id, id)).limit(1))[0];
     if (!before) throw new NotFoundError("Model");
-    const aliases = routeAliasesUsing(tx, [id]);
+    const aliases = (await routeAliasesUsing(tx, [id]));
     if (aliases.length) {
       throw new ConflictError(
         `Model "${before.upstreamModel}" is used by route${aliases.length > 1 ? "s" : ""} ${aliases.join(", ")}. Remove it from ${aliases.length > 1 ? "those routes" : "that route"} first.`,
         { routes: aliases },
       );
     }
-    tx.delete(models).where(eq(models.id, id)).run();
-    writeAudit(tx, actor, { action: "model.delete", targetType: "model", targetId: id, before });
+    (await tx.delete(models).where(eq(models.id, id)));
+    (await writeAudit(tx, actor, { action: "model.delete", targetType: "model", targetId: id, before }));
     bumpConfigVersion(tx);
   });
   return { ok: true };
@@ -107,11 +107,11 @@ function selectWithProvider() {
     .innerJoin(providers, eq(providers.id, models.providerId));
 }
 
-export function listModels({ actor, providerId }: { actor: Actor; providerId?: string }) {
+export async function listModels({ actor, providerId }: { actor: Actor; providerId?: string }) {
   requireAdmin(actor);
-  const usage = routeUsageByModel(getDb());
+  const usage = (await routeUsageByModel(getDb()));
   const q = selectWithProvider();
-  const rows = (providerId ? q.where(eq(models.providerId, providerId)) : q).orderBy(asc(providers.name), asc(models.upstreamModel)).all();
+  const rows = (await (providerId ? q.where(eq(models.providerId, providerId)) : q).orderBy(asc(providers.name), asc(models.upstreamModel)));
   return {
     items: rows.map((r) => ({
       ...r.model,
@@ -123,15 +123,15 @@ export function listModels({ actor, providerId }: { actor: Actor; providerId?: s
   };
 }
 
-export function getModel({ actor, id }: { actor: Actor; id: string }) {
+export async function getModel({ actor, id }: { actor: Actor; id: string }) {
   requireAdmin(actor);
-  const r = selectWithProvider().where(eq(models.id, id)).get();
+  const r = (await selectWithProvider().where(eq(models.id, id)).limit(1))[0];
   if (!r) throw new NotFoundError("Model");
   return {
     ...r.model,
     providerName: r.providerName,
     providerType: r.providerType,
     providerEnabled: r.providerEnabled,
-    usedBy: routeAliasesUsing(getDb(), [id]),
+    usedBy: (await routeAliasesUsing(getDb(), [id])),
   };
 }

@@ -28,23 +28,23 @@ export type TryResult =
   | { ok: false; status: number; code: string | null; message: string; details?: Problem[]; latencyMs: number; requestId: string; rawOutput?: string };
 
 export async function tryPromptDraft({ actor, apiId, input }: { actor: Actor; apiId: string; input: unknown }): Promise<TryResult> {
-  const api = requirePromptApi(actor, apiId);
+  const api = (await requirePromptApi(actor, apiId));
   const data = parseWith(tryInput, input, "try request");
   let spec;
-  if (data.spec !== undefined) spec = parseSpec(data.spec, true);
+  if (data.spec !== undefined) spec = (await parseSpec(data.spec, true));
   else {
-    const row = getDb().select().from(prompts).where(eq(prompts.apiId, apiId)).get();
-    spec = parseSpec(row ? specOfRow(row) : EMPTY_SPEC, true);
+    const row = (await getDb().select().from(prompts).where(eq(prompts.apiId, apiId)).limit(1))[0];
+    spec = (await parseSpec(row ? specOfRow(row) : EMPTY_SPEC, true));
   }
   // A team admin may try only routes the team may use (a platform admin any: nothing is granted by a try).
-  checkRouteUse(getDb(), actor, api.teamId, [spec.routeAlias], () => "spec.routeAlias");
+  (await checkRouteUse(getDb(), actor, api.teamId, [spec.routeAlias], () => "spec.routeAlias"));
   const id = `req_try_${randomBytes(9).toString("base64url")}`;
   const rec = newRecord(id, "prompt.try", "openai");
   rec.apiId = api.id;
   rec.teamId = api.teamId;
   const t0 = Date.now();
   try {
-    const { chat, route, rendered } = preparePrompt(spec, data.variables, api.slug, false, getSnapshot());
+    const { chat, route, rendered } = preparePrompt(spec, data.variables, api.slug, false, (await getSnapshot()));
     rec.routeAlias = route.alias;
     const r = await runPromptOnce(spec, chat, route, new Abort(), rec);
     rec.status = 200;
@@ -72,7 +72,7 @@ export async function tryPromptDraft({ actor, apiId, input }: { actor: Actor; ap
     // The admin trying a draft may see the raw output (the endpoint never returns it).
     return { ok: false, status: ge.status, code: ge.code, message: ge.message, details: (e as { problems?: Problem[] }).problems, latencyMs: Date.now() - t0, requestId: id, ...(raw !== undefined ? { rawOutput: raw } : {}) };
   } finally {
-    record(rec, t0);
+    (await record(rec, t0));
   }
 }
 
@@ -85,13 +85,13 @@ export interface PortalPromptDoc {
 }
 
 /** The OpenAPI document of a prompt API's current version, for whoever may see the API in the portal (404 otherwise). */
-export function portalPromptDoc({ actor, slug, baseUrl }: { actor: Actor; slug: string; baseUrl: string }): PortalPromptDoc {
-  const api = getCatalogApi({ actor, slug });
+export async function portalPromptDoc({ actor, slug, baseUrl }: { actor: Actor; slug: string; baseUrl: string }): Promise<PortalPromptDoc> {
+  const api = (await getCatalogApi({ actor, slug }));
   if (api.kind !== "prompt") throw new NotFoundError("Prompt API");
   const db = getDb();
-  const row = db.select().from(prompts).where(eq(prompts.apiId, api.id)).get();
+  const row = (await db.select().from(prompts).where(eq(prompts.apiId, api.id)).limit(1))[0];
   if (!row?.currentVersion) return { slug, version: null, streaming: false, outputMode: "text", openapi: null };
-  const v = db.select().from(promptVersions).where(and(eq(promptVersions.promptId, row.id), eq(promptVersions.version, row.currentVersion))).get();
+  const v = (await db.select().from(promptVersions).where(and(eq(promptVersions.promptId, row.id), eq(promptVersions.version, row.currentVersion))).limit(1))[0];
   if (!v) return { slug, version: null, streaming: false, outputMode: "text", openapi: null };
   const spec = specOfRow(v);
   return {

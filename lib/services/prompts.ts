@@ -75,28 +75,28 @@ export function specOfRow(r: Prompt | PromptVersion): PromptSpec {
 }
 
 /** The prompt API (kind `prompt`) the actor administers: 404, then 403, then 409 for another kind. */
-export function requirePromptApi(actor: Actor, apiId: string): Api {
-  const api = loadApi(getDb(), apiId);
+export async function requirePromptApi(actor: Actor, apiId: string): Promise<Api> {
+  const api = (await loadApi(getDb(), apiId));
   if (!api) throw new NotFoundError("API");
   requireTeamAdmin(actor, api.teamId);
   if (api.kind !== "prompt") throw new ConflictError(`API "${api.name}" is of kind ${api.kind}; only prompt APIs have a prompt.`, { kind: api.kind });
   return api;
 }
 
-function promptRow(apiId: string): Prompt | undefined {
-  return getDb().select().from(prompts).where(eq(prompts.apiId, apiId)).get();
+async function promptRow(apiId: string): Promise<Prompt | undefined> {
+  return (await getDb().select().from(prompts).where(eq(prompts.apiId, apiId)).limit(1))[0];
 }
 
-function versionRows(promptId: string): PromptVersion[] {
-  return getDb().select().from(promptVersions).where(eq(promptVersions.promptId, promptId)).orderBy(desc(promptVersions.version)).all();
+async function versionRows(promptId: string): Promise<PromptVersion[]> {
+  return (await getDb().select().from(promptVersions).where(eq(promptVersions.promptId, promptId)).orderBy(desc(promptVersions.version)));
 }
 
 function sameSpec(a: PromptSpec, b: PromptSpec): boolean {
   return !diffSpecs(a, b).changed;
 }
 
-function view(api: Api, row: Prompt | undefined): PromptView {
-  const vs = row ? versionRows(row.id) : [];
+async function view(api: Api, row: Prompt | undefined): Promise<PromptView> {
+  const vs = row ? (await versionRows(row.id)) : [];
   const draft = row ? specOfRow(row) : EMPTY_SPEC;
   const current = row?.currentVersion ?? null;
   const cur = vs.find((v) => v.version === current);
@@ -115,13 +115,13 @@ function view(api: Api, row: Prompt | undefined): PromptView {
   };
 }
 
-export function getPrompt({ actor, apiId }: { actor: Actor; apiId: string }): PromptView {
-  const api = requirePromptApi(actor, apiId);
-  return view(api, promptRow(apiId));
+export async function getPrompt({ actor, apiId }: { actor: Actor; apiId: string }): Promise<PromptView> {
+  const api = (await requirePromptApi(actor, apiId));
+  return (await view(api, (await promptRow(apiId))));
 }
 
 /** Parses and checks a spec: 422 with every problem (undeclared/unused variables by name, bad schema ...). */
-export function parseSpec(input: unknown, forPublish = false): PromptSpec {
+export async function parseSpec(input: unknown, forPublish = false): Promise<PromptSpec> {
   const data = parseWith(promptSpecInput, input, "prompt");
   const spec: PromptSpec = {
     routeAlias: data.routeAlias,
@@ -142,7 +142,7 @@ export function parseSpec(input: unknown, forPublish = false): PromptSpec {
     streaming: data.streaming,
   };
   const problems = forPublish ? publishProblems(spec) : specProblems(spec);
-  if (spec.routeAlias && !getDb().select({ id: routes.id }).from(routes).where(eq(routes.alias, spec.routeAlias)).get()) {
+  if (spec.routeAlias && !(await getDb().select({ id: routes.id }).from(routes).where(eq(routes.alias, spec.routeAlias)).limit(1))[0]) {
     problems.push({ field: "routeAlias", message: `No route with alias "${spec.routeAlias}" exists.` });
   }
   if (problems.length) throw new ValidationError(`Invalid prompt: ${problems.map((p) => p.message).join(" ")}`, problems);
@@ -150,80 +150,80 @@ export function parseSpec(input: unknown, forPublish = false): PromptSpec {
 }
 
 /** Saves the draft (creating the prompt on first save). The served version does not change. */
-export function savePromptDraft({ actor, apiId, input }: { actor: Actor; apiId: string; input: unknown }): PromptView {
-  const api = requirePromptApi(actor, apiId);
-  const spec = parseSpec(input);
+export async function savePromptDraft({ actor, apiId, input }: { actor: Actor; apiId: string; input: unknown }): Promise<PromptView> {
+  const api = (await requirePromptApi(actor, apiId));
+  const spec = (await parseSpec(input));
   const db = getDb();
-  const routePlan = checkRouteUse(db, actor, api.teamId, [spec.routeAlias], () => "routeAlias");
-  const before = promptRow(apiId);
+  const routePlan = (await checkRouteUse(db, actor, api.teamId, [spec.routeAlias], () => "routeAlias"));
+  const before = (await promptRow(apiId));
   const now = Date.now();
-  db.transaction((tx) => {
-    applyRouteGrants(tx, actor, api.teamId, routePlan);
+  db.transaction(async (tx) => {
+    (await applyRouteGrants(tx, actor, api.teamId, routePlan));
     if (before) {
-      tx.update(prompts).set({ ...spec, updatedAt: now, updatedBy: actor.userId }).where(eq(prompts.id, before.id)).run();
+      (await tx.update(prompts).set({ ...spec, updatedAt: now, updatedBy: actor.userId }).where(eq(prompts.id, before.id)));
     } else {
-      tx.insert(prompts).values({ id: newId("pmt"), apiId, ...spec, currentVersion: null, createdAt: now, updatedAt: now, updatedBy: actor.userId }).run();
+      (await tx.insert(prompts).values({ id: newId("pmt"), apiId, ...spec, currentVersion: null, createdAt: now, updatedAt: now, updatedBy: actor.userId }));
     }
-    writeAudit(tx, actor, { action: "prompt.update", targetType: "api", targetId: apiId, teamId: api.teamId, before: before ? specOfRow(before) : null, after: spec });
+    (await writeAudit(tx, actor, { action: "prompt.update", targetType: "api", targetId: apiId, teamId: api.teamId, before: before ? specOfRow(before) : null, after: spec }));
     bumpConfigVersion(tx);
   });
-  return view(api, promptRow(apiId));
+  return (await view(api, (await promptRow(apiId))));
 }
 
 /** Freezes the saved draft as version N+1 and serves it. 422 when the draft is not callable (no route, no template). */
-export function publishPrompt({ actor, apiId, input }: { actor: Actor; apiId: string; input?: unknown }): PromptView & { published: number } {
-  const api = requirePromptApi(actor, apiId);
+export async function publishPrompt({ actor, apiId, input }: { actor: Actor; apiId: string; input?: unknown }): Promise<PromptView & { published: number }> {
+  const api = (await requirePromptApi(actor, apiId));
   const { note } = parseWith(publishInput, input ?? {}, "publish");
-  const row = promptRow(apiId);
+  const row = (await promptRow(apiId));
   if (!row) throw new ValidationError("Save the prompt draft before publishing it.", [{ field: "userTemplate", message: "Nothing saved yet." }]);
-  const spec = parseSpec(specOfRow(row), true);
+  const spec = (await parseSpec(specOfRow(row), true));
   // Publishing an unchanged draft would add a version identical to the one served.
-  const served = row.currentVersion !== null ? versionRows(row.id).find((v) => v.version === row.currentVersion) : undefined;
+  const served = row.currentVersion !== null ? (await versionRows(row.id)).find((v) => v.version === row.currentVersion) : undefined;
   if (served && sameSpec(specOfRow(row), specOfRow(served))) {
     throw new ConflictError(`Nothing changed since v${served.version}: edit the draft before publishing a new version.`, { currentVersion: served.version });
   }
   const db = getDb();
-  const routePlan = checkRouteUse(db, actor, api.teamId, [spec.routeAlias], () => "routeAlias");
+  const routePlan = (await checkRouteUse(db, actor, api.teamId, [spec.routeAlias], () => "routeAlias"));
   const now = Date.now();
   let version = 0;
-  db.transaction((tx) => {
-    applyRouteGrants(tx, actor, api.teamId, routePlan);
-    const top = tx.select({ v: max(promptVersions.version) }).from(promptVersions).where(eq(promptVersions.promptId, row.id)).get();
+  db.transaction(async (tx) => {
+    (await applyRouteGrants(tx, actor, api.teamId, routePlan));
+    const top = (await tx.select({ v: max(promptVersions.version) }).from(promptVersions).where(eq(promptVersions.promptId, row.id)).limit(1))[0];
     version = (top?.v ?? 0) + 1;
-    tx.insert(promptVersions).values({ id: newId("pmv"), promptId: row.id, version, ...spec, note, createdAt: now, createdBy: actor.userId }).run();
-    tx.update(prompts).set({ currentVersion: version, updatedAt: now }).where(eq(prompts.id, row.id)).run();
-    writeAudit(tx, actor, { action: "prompt.publish", targetType: "api", targetId: apiId, teamId: api.teamId, before: { currentVersion: row.currentVersion }, after: { currentVersion: version, note, spec } });
+    (await tx.insert(promptVersions).values({ id: newId("pmv"), promptId: row.id, version, ...spec, note, createdAt: now, createdBy: actor.userId }));
+    (await tx.update(prompts).set({ currentVersion: version, updatedAt: now }).where(eq(prompts.id, row.id)));
+    (await writeAudit(tx, actor, { action: "prompt.publish", targetType: "api", targetId: apiId, teamId: api.teamId, before: { currentVersion: row.currentVersion }, after: { currentVersion: version, note, spec } }));
     bumpConfigVersion(tx);
   });
-  return { ...view(api, promptRow(apiId)), published: version };
+  return { ...(await view(api, (await promptRow(apiId)))), published: version };
 }
 
 /** Makes an older (or newer) published version the one served. */
-export function rollbackPrompt({ actor, apiId, input }: { actor: Actor; apiId: string; input: unknown }): PromptView {
-  const api = requirePromptApi(actor, apiId);
+export async function rollbackPrompt({ actor, apiId, input }: { actor: Actor; apiId: string; input: unknown }): Promise<PromptView> {
+  const api = (await requirePromptApi(actor, apiId));
   const { version } = parseWith(rollbackInput, input, "rollback");
-  const row = promptRow(apiId);
+  const row = (await promptRow(apiId));
   if (!row) throw new NotFoundError("Prompt");
   const db = getDb();
-  const target = db.select({ id: promptVersions.id, routeAlias: promptVersions.routeAlias }).from(promptVersions).where(and(eq(promptVersions.promptId, row.id), eq(promptVersions.version, version))).get();
+  const target = (await db.select({ id: promptVersions.id, routeAlias: promptVersions.routeAlias }).from(promptVersions).where(and(eq(promptVersions.promptId, row.id), eq(promptVersions.version, version))).limit(1))[0];
   if (!target) throw new NotFoundError(`Version ${version}`);
   if (row.currentVersion === version) throw new ConflictError(`Version ${version} is already the current version.`, { currentVersion: version });
-  const routePlan = checkRouteUse(db, actor, api.teamId, [target.routeAlias], () => "version");
-  db.transaction((tx) => {
-    applyRouteGrants(tx, actor, api.teamId, routePlan);
-    tx.update(prompts).set({ currentVersion: version, updatedAt: Date.now() }).where(eq(prompts.id, row.id)).run();
-    writeAudit(tx, actor, { action: "prompt.rollback", targetType: "api", targetId: apiId, teamId: api.teamId, before: { currentVersion: row.currentVersion }, after: { currentVersion: version } });
+  const routePlan = (await checkRouteUse(db, actor, api.teamId, [target.routeAlias], () => "version"));
+  db.transaction(async (tx) => {
+    (await applyRouteGrants(tx, actor, api.teamId, routePlan));
+    (await tx.update(prompts).set({ currentVersion: version, updatedAt: Date.now() }).where(eq(prompts.id, row.id)));
+    (await writeAudit(tx, actor, { action: "prompt.rollback", targetType: "api", targetId: apiId, teamId: api.teamId, before: { currentVersion: row.currentVersion }, after: { currentVersion: version } }));
     bumpConfigVersion(tx);
   });
-  return view(api, promptRow(apiId));
+  return (await view(api, (await promptRow(apiId))));
 }
 
-export function listPromptVersions({ actor, apiId }: { actor: Actor; apiId: string }): { items: (PromptVersionSummary & { spec: PromptSpec })[] } {
-  requirePromptApi(actor, apiId);
-  const row = promptRow(apiId);
+export async function listPromptVersions({ actor, apiId }: { actor: Actor; apiId: string }): Promise<{ items: (PromptVersionSummary & { spec: PromptSpec })[] }> {
+  (await requirePromptApi(actor, apiId));
+  const row = (await promptRow(apiId));
   if (!row) return { items: [] };
   return {
-    items: versionRows(row.id).map((v) => ({ version: v.version, note: v.note, createdAt: v.createdAt, createdBy: v.createdBy, current: v.version === row.currentVersion, spec: specOfRow(v) })),
+    items: (await versionRows(row.id)).map((v) => ({ version: v.version, note: v.note, createdAt: v.createdAt, createdBy: v.createdBy, current: v.version === row.currentVersion, spec: specOfRow(v) })),
   };
 }
 
@@ -233,16 +233,16 @@ export const diffQuery = z.object({
 });
 
 /** Diff of two versions (or a version and the draft): a line diff of the templates and a field diff of the rest. */
-export function diffPromptVersions({ actor, apiId, query }: { actor: Actor; apiId: string; query: unknown }): VersionDiff & { from: number | "draft"; to: number | "draft" } {
-  requirePromptApi(actor, apiId);
+export async function diffPromptVersions({ actor, apiId, query }: { actor: Actor; apiId: string; query: unknown }): Promise<VersionDiff & { from: number | "draft"; to: number | "draft" }> {
+  (await requirePromptApi(actor, apiId));
   const { from, to } = parseWith(diffQuery, query, "diff query");
-  const row = promptRow(apiId);
+  const row = (await promptRow(apiId));
   if (!row) throw new NotFoundError("Prompt");
-  const pick = (v: number | "draft"): PromptSpec => {
+  const pick = async (v: number | "draft"): Promise<PromptSpec> => {
     if (v === "draft") return specOfRow(row);
-    const r = getDb().select().from(promptVersions).where(and(eq(promptVersions.promptId, row.id), eq(promptVersions.version, v))).get();
+    const r = (await getDb().select().from(promptVersions).where(and(eq(promptVersions.promptId, row.id), eq(promptVersions.version, v))).limit(1))[0];
     if (!r) throw new NotFoundError(`Version ${v}`);
     return specOfRow(r);
   };
-  return { from, to, ...diffSpecs(pick(from), pick(to)) };
+  return { from, to, ...diffSpecs((await pick(from)), (await pick(to))) };
 }

@@ -50,14 +50,14 @@ beforeAll(async () => {
   runMigrations(db.getDb());
   s = { db, schema: await import("@/lib/db/schema"), presets: await import("./provider-presets"), providers: await import("./providers"), secret: await import("@/lib/secret") };
   const now = Date.now();
-  db.getDb().insert(s.schema.users).values({ id: "usr_admin", email: "admin@test", name: "Admin", role: "admin", createdAt: now, updatedAt: now }).run();
+  (await db.getDb().insert(s.schema.users).values({ id: "usr_admin", email: "admin@test", name: "Admin", role: "admin", createdAt: now, updatedAt: now }));
 });
 afterAll(() => {
   s?.db.closeDb();
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-const modelsOf = (providerId: string) => s.db.getDb().select().from(s.schema.models).all().filter((m) => m.providerId === providerId);
+const modelsOf = async (providerId: string) => (await s.db.getDb().select().from(s.schema.models)).filter((m) => m.providerId === providerId);
 
 describe("createProviderFromPreset", () => {
   it("lists presets with every model priced, admins only", () => {
@@ -66,61 +66,61 @@ describe("createProviderFromPreset", () => {
     expect(caught(() => s.presets.listProviderPresets({ actor: member })).status).toBe(403);
   });
 
-  it("adds a vendor and its models with the preset's prices in one step", () => {
-    const r = s.presets.createProviderFromPreset({ actor: admin, input: { presetId: "groq", apiKey: "gsk_live_secret_1234" } });
+  it("adds a vendor and its models with the preset's prices in one step", async () => {
+    const r = (await s.presets.createProviderFromPreset({ actor: admin, input: { presetId: "groq", apiKey: "gsk_live_secret_1234" } }));
     expect(r.provider).toMatchObject({ name: "Groq", type: "openai", baseUrl: "https://api.groq.com/openai/v1", hasKey: true, keyLast4: "1234" });
-    const rows = modelsOf(r.provider.id);
+    const rows = (await modelsOf(r.provider.id));
     expect(rows).toHaveLength(6);
     expect(rows.find((m) => m.upstreamModel === "llama-3.3-70b-versatile")).toMatchObject({ inputPricePerM: 0.59, outputPricePerM: 0.79, contextWindow: 131_072, maxOutputTokens: 32_768 });
-    const stored = s.db.getDb().select().from(s.schema.providers).all().find((p) => p.id === r.provider.id)!;
+    const stored = (await s.db.getDb().select().from(s.schema.providers)).find((p) => p.id === r.provider.id)!;
     expect(s.secret.decryptSecret(stored.encryptedKey!)).toBe("gsk_live_secret_1234");
     expect(JSON.stringify(r)).not.toContain("gsk_live_secret");
   });
 
-  it("takes a subset of models, a name, and first-party prices for referenced models", () => {
-    const r = s.presets.createProviderFromPreset({ actor: admin, input: { presetId: "openai", name: "OpenAI prod", apiKey: "sk-x-abcd", models: ["gpt-4o-mini", "text-embedding-3-small"] } });
-    expect(modelsOf(r.provider.id).map((m) => [m.upstreamModel, m.kind, m.inputPricePerM]).sort()).toEqual([
+  it("takes a subset of models, a name, and first-party prices for referenced models", async () => {
+    const r = (await s.presets.createProviderFromPreset({ actor: admin, input: { presetId: "openai", name: "OpenAI prod", apiKey: "sk-x-abcd", models: ["gpt-4o-mini", "text-embedding-3-small"] } }));
+    expect((await modelsOf(r.provider.id)).map((m) => [m.upstreamModel, m.kind, m.inputPricePerM]).sort()).toEqual([
       ["gpt-4o-mini", "chat", 0.15],
       ["text-embedding-3-small", "embedding", 0.02],
     ]);
   });
 
-  it("refuses unknown presets and models, and a missing key where one is needed", () => {
-    expect(fieldsOf(caught(() => s.presets.createProviderFromPreset({ actor: admin, input: { presetId: "nope" } })))).toEqual(["presetId"]);
-    expect(fieldsOf(caught(() => s.presets.createProviderFromPreset({ actor: admin, input: { presetId: "xai", apiKey: "k", models: ["grok-99"] } })))).toEqual(["models"]);
-    expect(fieldsOf(caught(() => s.presets.createProviderFromPreset({ actor: admin, input: { presetId: "xai" } })))).toEqual(["apiKey"]);
+  it("refuses unknown presets and models, and a missing key where one is needed", async () => {
+    expect(fieldsOf(caught(async () => (await s.presets.createProviderFromPreset({ actor: admin, input: { presetId: "nope" } }))))).toEqual(["presetId"]);
+    expect(fieldsOf(caught(async () => (await s.presets.createProviderFromPreset({ actor: admin, input: { presetId: "xai", apiKey: "k", models: ["grok-99"] } }))))).toEqual(["models"]);
+    expect(fieldsOf(caught(async () => (await s.presets.createProviderFromPreset({ actor: admin, input: { presetId: "xai" } }))))).toEqual(["apiKey"]);
     // Azure's preset URL holds a placeholder the admin must replace.
-    expect(fieldsOf(caught(() => s.presets.createProviderFromPreset({ actor: admin, input: { presetId: "azure-openai", apiKey: "k" } })))).toEqual(["baseUrl"]);
+    expect(fieldsOf(caught(async () => (await s.presets.createProviderFromPreset({ actor: admin, input: { presetId: "azure-openai", apiKey: "k" } }))))).toEqual(["baseUrl"]);
     // Local servers need no key.
-    expect(s.presets.createProviderFromPreset({ actor: admin, input: { presetId: "ollama" } }).provider.hasKey).toBe(false);
+    expect((await s.presets.createProviderFromPreset({ actor: admin, input: { presetId: "ollama" } })).provider.hasKey).toBe(false);
   });
 
-  it("is all or nothing: a failing model removes the provider again", () => {
-    const e = caught(() => s.presets.createProviderFromPreset({ actor: admin, input: { presetId: "cerebras", apiKey: "csk-1", models: ["llama3.1-8b", "llama3.1-8b"] } }));
+  it("is all or nothing: a failing model removes the provider again", async () => {
+    const e = caught(async () => (await s.presets.createProviderFromPreset({ actor: admin, input: { presetId: "cerebras", apiKey: "csk-1", models: ["llama3.1-8b", "llama3.1-8b"] } })));
     expect(e.status).toBe(409);
-    expect(s.providers.listProviders({ actor: admin }).items.find((p) => p.name === "Cerebras")).toBeUndefined();
+    expect((await s.providers.listProviders({ actor: admin })).items.find((p) => p.name === "Cerebras")).toBeUndefined();
   });
 
-  it("adds Vertex with a service-account key file (stored encrypted, shown by its key id) and Bedrock with access keys", () => {
-    const v = s.presets.createProviderFromPreset({ actor: admin, input: { presetId: "vertex", apiKey: serviceAccount, options: { project: "acme-prod", location: "us-east5" } } });
+  it("adds Vertex with a service-account key file (stored encrypted, shown by its key id) and Bedrock with access keys", async () => {
+    const v = (await s.presets.createProviderFromPreset({ actor: admin, input: { presetId: "vertex", apiKey: serviceAccount, options: { project: "acme-prod", location: "us-east5" } } }));
     expect(v.provider).toMatchObject({ type: "vertex", keyLast4: "cdef", options: { project: "acme-prod", location: "us-east5" } });
-    const b = s.presets.createProviderFromPreset({
+    const b = (await s.presets.createProviderFromPreset({
       actor: admin,
       input: { presetId: "bedrock", apiKey: JSON.stringify({ accessKeyId: "AKIAIOSFODNN7EXAMPLE", secretAccessKey: "s3cr3t" }), options: { region: "eu-central-1" } },
-    });
+    }));
     expect(b.provider).toMatchObject({ type: "bedrock", keyLast4: "MPLE", options: { region: "eu-central-1", authMode: "iam" } });
-    expect(modelsOf(b.provider.id).find((m) => m.upstreamModel === "amazon.titan-embed-text-v2:0")).toMatchObject({ kind: "embedding", inputPricePerM: 0.02 });
+    expect((await modelsOf(b.provider.id)).find((m) => m.upstreamModel === "amazon.titan-embed-text-v2:0")).toMatchObject({ kind: "embedding", inputPricePerM: 0.02 });
   });
 });
 
 describe("bedrock and vertex validation", () => {
-  const create = (input: Record<string, unknown>) => caught(() => s.providers.createProvider({ actor: admin, input }));
-  it("needs a region, a valid auth mode, and access keys in iam mode", () => {
+  const create = (input: Record<string, unknown>) => caught(async () => (await s.providers.createProvider({ actor: admin, input })));
+  it("needs a region, a valid auth mode, and access keys in iam mode", async () => {
     expect(fieldsOf(create({ name: "b1", type: "bedrock", apiKey: "ABSKx" }))).toEqual(["options.region"]);
     expect(fieldsOf(create({ name: "b2", type: "bedrock", options: { region: "us-east-1", authMode: "root" } }))).toEqual(["options.authMode"]);
     expect(fieldsOf(create({ name: "b3", type: "bedrock", options: { region: "us-east-1", authMode: "iam" }, apiKey: "ABSKnot-json" }))).toEqual(["apiKey"]);
     expect(fieldsOf(create({ name: "b5", type: "bedrock", options: { region: "us-east-1" }, headers: { "X-Amz-Security-Token": "t" } }))).toEqual(["headers.X-Amz-Security-Token"]);
-    expect(s.providers.createProvider({ actor: admin, input: { name: "b4", type: "bedrock", options: { region: "us-gov-west-1", authMode: "api-key" }, apiKey: "ABSKQmVk" } }).keyLast4).toBe("QmVk");
+    expect((await s.providers.createProvider({ actor: admin, input: { name: "b4", type: "bedrock", options: { region: "us-gov-west-1", authMode: "api-key" }, apiKey: "ABSKQmVk" } })).keyLast4).toBe("QmVk");
   });
 
   it("needs a location and a service-account key file", () => {

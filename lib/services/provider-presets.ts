@@ -51,7 +51,7 @@ export function listProviderPresets({ actor }: { actor: Actor }) {
  * preset's prices. The services run their own transactions, so a model that
  * fails to be created removes the provider again: all or nothing.
  */
-export function createProviderFromPreset({ actor, input }: { actor: Actor; input: unknown }): { provider: PublicProvider; models: { id: string; upstreamModel: string }[] } {
+export async function createProviderFromPreset({ actor, input }: { actor: Actor; input: unknown }): Promise<{ provider: PublicProvider; models: { id: string; upstreamModel: string }[] }> {
   requireAdmin(actor);
   const data = parseWith(createFromPresetInput, input, "preset");
   const preset = findPreset(data.presetId);
@@ -65,7 +65,7 @@ export function createProviderFromPreset({ actor, input }: { actor: Actor; input
   if (preset.keyRequired && !data.apiKey) {
     throw new ValidationError(`Invalid preset: apiKey: ${preset.name} needs a credential.`, [{ field: "apiKey", message: "Required for this vendor." }]);
   }
-  const provider = createProvider({
+  const provider = (await createProvider({
     actor,
     input: {
       name: data.name ?? preset.name,
@@ -75,12 +75,12 @@ export function createProviderFromPreset({ actor, input }: { actor: Actor; input
       ...(data.apiVersion ?? preset.apiVersion ? { apiVersion: data.apiVersion ?? preset.apiVersion } : {}),
       ...(data.apiKey ? { apiKey: data.apiKey } : {}),
     },
-  });
+  }));
   const created: { id: string; upstreamModel: string }[] = [];
   try {
     for (const id of chosen) {
       const pm = view.models.find((x) => x.model === id)!;
-      const row = createModel({
+      const row = (await createModel({
         actor,
         input: {
           providerId: provider.id,
@@ -92,7 +92,7 @@ export function createProviderFromPreset({ actor, input }: { actor: Actor; input
           contextWindow: pm.contextWindow,
           maxOutputTokens: pm.maxOutputTokens,
         },
-      });
+      }));
       created.push({ id: row.id, upstreamModel: row.upstreamModel });
     }
   } catch (e) {

@@ -50,13 +50,13 @@ function fieldsOf(p: Provider): ProviderFields {
   };
 }
 
-export function createProvider({ actor, input }: { actor: Actor; input: unknown }): PublicProvider {
+export async function createProvider({ actor, input }: { actor: Actor; input: unknown }): Promise<PublicProvider> {
   requireAdmin(actor);
   const data = parseWith(createProviderInput, input, "provider");
   const { apiKey, ...fields } = data;
   assertNoIssues([...validateProviderConfig(fields), ...(apiKey ? validateCredential(fields.type, fields.options, apiKey) : [])], "provider");
   const db = getDb();
-  if (db.select({ id: providers.id }).from(providers).where(eq(providers.name, fields.name)).get()) throw nameTaken(fields.name);
+  if ((await db.select({ id: providers.id }).from(providers).where(eq(providers.name, fields.name)).limit(1))[0]) throw nameTaken(fields.name);
   const now = Date.now();
   const row: Provider = {
     id: newId("prov"),
@@ -68,9 +68,9 @@ export function createProvider({ actor, input }: { actor: Actor; input: unknown 
     updatedAt: now,
   };
   try {
-    db.transaction((tx) => {
-      tx.insert(providers).values(row).run();
-      writeAudit(tx, actor, { action: "provider.create", targetType: "provider", targetId: row.id, after: publicProvider(row) });
+    db.transaction(async (tx) => {
+      (await tx.insert(providers).values(row));
+      (await writeAudit(tx, actor, { action: "provider.create", targetType: "provider", targetId: row.id, after: publicProvider(row) }));
       bumpConfigVersion(tx);
     });
   } catch (e) {
@@ -85,18 +85,18 @@ export function createProvider({ actor, input }: { actor: Actor; input: unknown 
  * provider to openai needs a base URL). `apiKey: "..."` rotates the key (its
  * own audit action, provider.rotate_key), `apiKey: null` removes it.
  */
-export function updateProvider({ actor, id, input }: { actor: Actor; id: string; input: unknown }): PublicProvider {
+export async function updateProvider({ actor, id, input }: { actor: Actor; id: string; input: unknown }): Promise<PublicProvider> {
   requireAdmin(actor);
   const patch = parseWith(updateProviderInput, input, "provider");
   const db = getDb();
-  const before = db.select().from(providers).where(eq(providers.id, id)).get();
+  const before = (await db.select().from(providers).where(eq(providers.id, id)).limit(1))[0];
   if (!before) throw new NotFoundError("Provider");
   const { apiKey, ...fieldPatch } = patch;
   const defined = Object.fromEntries(Object.entries(fieldPatch).filter(([, v]) => v !== undefined));
   const fields = parseWith(providerFields, { ...fieldsOf(before), ...defined }, "provider");
   fields.baseUrl = fields.baseUrl.replace(/\/+$/, "");
   assertNoIssues([...validateProviderConfig(fields), ...(apiKey ? validateCredential(fields.type, fields.options, apiKey) : [])], "provider");
-  if (fields.name !== before.name && db.select({ id: providers.id }).from(providers).where(eq(providers.name, fields.name)).get()) {
+  if (fields.name !== before.name && (await db.select({ id: providers.id }).from(providers).where(eq(providers.name, fields.name)).limit(1))[0]) {
     throw nameTaken(fields.name);
   }
   const now = Date.now();
@@ -108,20 +108,20 @@ export function updateProvider({ actor, id, input }: { actor: Actor; id: string;
   }
   const otherChanged = Object.keys(defined).some((k) => JSON.stringify(before[k as keyof Provider]) !== JSON.stringify(after[k as keyof Provider]));
   try {
-    db.transaction((tx) => {
-      tx.update(providers).set(after).where(eq(providers.id, id)).run();
+    db.transaction(async (tx) => {
+      (await tx.update(providers).set(after).where(eq(providers.id, id)));
       if (otherChanged || !keyChanged) {
-        writeAudit(tx, actor, { action: "provider.update", targetType: "provider", targetId: id, before: publicProvider(before), after: publicProvider(after) });
+        (await writeAudit(tx, actor, { action: "provider.update", targetType: "provider", targetId: id, before: publicProvider(before), after: publicProvider(after) }));
       }
       if (keyChanged) {
         // Only hasKey/keyLast4 go to the audit row: never the key, never its ciphertext.
-        writeAudit(tx, actor, {
+        (await writeAudit(tx, actor, {
           action: apiKey === null ? "provider.remove_key" : "provider.rotate_key",
           targetType: "provider",
           targetId: id,
           before: { hasKey: !!before.encryptedKey, keyLast4: before.keyLast4 },
           after: { hasKey: !!after.encryptedKey, keyLast4: after.keyLast4 },
-        });
+        }));
       }
       bumpConfigVersion(tx);
     });
@@ -136,11 +136,11 @@ export function updateProvider({ actor, id, input }: { actor: Actor; id: string;
 export function deleteProvider({ actor, id }: { actor: Actor; id: string }) {
   requireAdmin(actor);
   const db = getDb();
-  db.transaction((tx) => {
-    const before = tx.select().from(providers).where(eq(providers.id, id)).get();
+  db.transaction(async (tx) => {
+    const before = (await tx.select().from(providers).where(eq(providers.id, id)).limit(1))[0];
     if (!before) throw new NotFoundError("Provider");
-    const modelIds = tx.select({ id: models.id }).from(models).where(eq(models.providerId, id)).all().map((m) => m.id);
-    const aliases = routeAliasesUsing(tx, modelIds);
+    const modelIds = (await tx.select({ id: models.id }).from(models).where(eq(models.providerId, id))).map((m) => m.id);
+    const aliases = (await routeAliasesUsing(tx, modelIds));
     if (aliases.length) {
       throw new ConflictError(
         `Provider "${before.name}" is used by route${aliases.length > 1 ? "s" : ""} ${aliases.join(", ")}. Remove its models from ${aliases.length > 1 ? "those routes" : "that route"} first.`,
@@ -148,33 +148,32 @@ export function deleteProvider({ actor, id }: { actor: Actor; id: string }) {
       );
     }
     // Its models go with it (ON DELETE CASCADE).
-    tx.delete(providers).where(eq(providers.id, id)).run();
-    writeAudit(tx, actor, { action: "provider.delete", targetType: "provider", targetId: id, before: { ...publicProvider(before), models: modelIds } });
+    (await tx.delete(providers).where(eq(providers.id, id)));
+    (await writeAudit(tx, actor, { action: "provider.delete", targetType: "provider", targetId: id, before: { ...publicProvider(before), models: modelIds } }));
     bumpConfigVersion(tx);
   });
   return { ok: true };
 }
 
-export function listProviders({ actor }: { actor: Actor }) {
+export async function listProviders({ actor }: { actor: Actor }) {
   requireAdmin(actor);
   const db = getDb();
   const counts = new Map(
-    db
+    (await db
       .select({ providerId: models.providerId, n: sql<number>`count(*)` })
       .from(models)
-      .groupBy(models.providerId)
-      .all()
+      .groupBy(models.providerId))
       .map((c) => [c.providerId, c.n]),
   );
-  const rows = db.select().from(providers).orderBy(asc(providers.name)).all();
+  const rows = (await db.select().from(providers).orderBy(asc(providers.name)));
   return { items: rows.map((p) => ({ ...publicProvider(p), modelCount: counts.get(p.id) ?? 0 })) };
 }
 
-export function getProvider({ actor, id }: { actor: Actor; id: string }) {
+export async function getProvider({ actor, id }: { actor: Actor; id: string }) {
   requireAdmin(actor);
   const db = getDb();
-  const p = db.select().from(providers).where(eq(providers.id, id)).get();
+  const p = (await db.select().from(providers).where(eq(providers.id, id)).limit(1))[0];
   if (!p) throw new NotFoundError("Provider");
-  const ms = db.select().from(models).where(eq(models.providerId, id)).orderBy(asc(models.upstreamModel)).all();
+  const ms = (await db.select().from(models).where(eq(models.providerId, id)).orderBy(asc(models.upstreamModel)));
   return { ...publicProvider(p), models: ms };
 }

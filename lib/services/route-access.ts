@@ -38,13 +38,13 @@ export interface RoutePlan {
 }
 
 /** Which of `aliases` (existing routes only; unknown aliases are reported elsewhere) `teamId` may not use yet. */
-export function planRouteUse(db: Reader, teamId: string, aliases: string[]): RoutePlan {
+export async function planRouteUse(db: Reader, teamId: string, aliases: string[]): Promise<RoutePlan> {
   const wanted = [...new Set(aliases.filter(Boolean))];
   if (!wanted.length) return { missing: [] };
-  const rows = db.select({ id: routes.id, alias: routes.alias, teamId: routes.teamId }).from(routes).where(inArray(routes.alias, wanted)).all();
+  const rows = (await db.select({ id: routes.id, alias: routes.alias, teamId: routes.teamId }).from(routes).where(inArray(routes.alias, wanted)));
   if (!rows.length) return { missing: [] };
   const grants = new Set(
-    db
+    (await db
       .select({ routeId: routeGrants.routeId })
       .from(routeGrants)
       .where(
@@ -55,8 +55,7 @@ export function planRouteUse(db: Reader, teamId: string, aliases: string[]): Rou
             rows.map((r) => r.id),
           ),
         ),
-      )
-      .all()
+      ))
       .map((g) => `${g.routeId}:${teamId}`),
   );
   return { missing: rows.filter((r) => !teamMayUseRoute(r, teamId, grants)) };
@@ -67,8 +66,8 @@ export function planRouteUse(db: Reader, teamId: string, aliases: string[]): Rou
  * not use (field = `fieldOf(alias)`); a platform admin gets the plan back, to
  * apply with `applyRouteGrants` inside the write's transaction.
  */
-export function checkRouteUse(db: Reader, actor: Actor, teamId: string, aliases: string[], fieldOf: (alias: string) => string): RoutePlan {
-  const plan = planRouteUse(db, teamId, aliases);
+export async function checkRouteUse(db: Reader, actor: Actor, teamId: string, aliases: string[], fieldOf: (alias: string) => string): Promise<RoutePlan> {
+  const plan = (await planRouteUse(db, teamId, aliases));
   if (!plan.missing.length || isAdmin(actor)) return plan;
   const details = plan.missing.map((r) => ({
     field: fieldOf(r.alias),
@@ -83,11 +82,11 @@ export function checkRouteUse(db: Reader, actor: Actor, teamId: string, aliases:
 }
 
 /** Inside the write's transaction: grant the planned routes to `teamId` (platform admins only reach here with a non-empty plan). */
-export function applyRouteGrants(tx: Tx, actor: Actor, teamId: string, plan: RoutePlan): void {
+export async function applyRouteGrants(tx: Tx, actor: Actor, teamId: string, plan: RoutePlan): Promise<void> {
   if (!plan.missing.length) return;
   const now = Date.now();
   for (const r of plan.missing) {
-    tx.insert(routeGrants).values({ routeId: r.id, teamId, grantedBy: actor.userId, createdAt: now }).onConflictDoNothing().run();
-    writeAudit(tx, actor, { action: "route.grant", targetType: "route", targetId: r.id, teamId, after: { alias: r.alias, teamId, implicit: true } });
+    (await tx.insert(routeGrants).values({ routeId: r.id, teamId, grantedBy: actor.userId, createdAt: now }).onConflictDoNothing());
+    (await writeAudit(tx, actor, { action: "route.grant", targetType: "route", targetId: r.id, teamId, after: { alias: r.alias, teamId, implicit: true } }));
   }
 }

@@ -9,10 +9,10 @@ type Reader = Pick<Db, "select">;
  * condition's). Routes keep targets as JSON, so there is no foreign key to lean
  * on: deleting a model or provider checks this first and refuses with 409.
  */
-export function routeAliasesUsing(db: Reader, modelIds: Iterable<string>): string[] {
+export async function routeAliasesUsing(db: Reader, modelIds: Iterable<string>): Promise<string[]> {
   const wanted = new Set(modelIds);
   if (!wanted.size) return [];
-  const rows = db.select({ alias: routes.alias, targets: routes.targets, conditions: routes.conditions }).from(routes).all();
+  const rows = (await db.select({ alias: routes.alias, targets: routes.targets, conditions: routes.conditions }).from(routes));
   const out: string[] = [];
   for (const r of rows) {
     for (const id of routeModelIds(r)) {
@@ -26,8 +26,8 @@ export function routeAliasesUsing(db: Reader, modelIds: Iterable<string>): strin
 }
 
 /** modelId → aliases of the routes that use it, for list views. */
-export function routeUsageByModel(db: Reader): Map<string, string[]> {
-  const rows = db.select({ alias: routes.alias, targets: routes.targets, conditions: routes.conditions }).from(routes).all();
+export async function routeUsageByModel(db: Reader): Promise<Map<string, string[]>> {
+  const rows = (await db.select({ alias: routes.alias, targets: routes.targets, conditions: routes.conditions }).from(routes));
   const out = new Map<string, string[]>();
   for (const r of rows) {
     for (const id of routeModelIds(r)) {

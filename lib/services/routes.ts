@@ -28,23 +28,22 @@ interface ModelLabel extends ModelInfo {
   upstreamModel: string;
 }
 
-function modelIndex(db: Reader): Map<string, ModelLabel> {
-  const rows = db
+async function modelIndex(db: Reader): Promise<Map<string, ModelLabel>> {
+  const rows = (await db
     .select({ id: models.id, kind: models.kind, upstreamModel: models.upstreamModel, providerId: providers.id, providerName: providers.name })
     .from(models)
-    .innerJoin(providers, eq(providers.id, models.providerId))
-    .all();
+    .innerJoin(providers, eq(providers.id, models.providerId)));
   return new Map(rows.map((r) => [r.id, { kind: r.kind, label: `${r.providerName} / ${r.upstreamModel}`, providerId: r.providerId, providerName: r.providerName, upstreamModel: r.upstreamModel }]));
 }
 
-function teamNames(db: Reader): Map<string, string> {
-  return new Map(db.select({ id: teams.id, name: teams.name }).from(teams).all().map((t) => [t.id, t.name]));
+async function teamNames(db: Reader): Promise<Map<string, string>> {
+  return new Map((await db.select({ id: teams.id, name: teams.name }).from(teams)).map((t) => [t.id, t.name]));
 }
 
 /** Validates a full route candidate against the models that exist now; returns the row fields to store. */
-function checkRoute(db: Reader, data: RouteFields): RouteFields {
-  assertNoIssues(validateRouteConfig(data, modelIndex(db)), "route");
-  if (data.teamId !== null && !db.select({ id: teams.id }).from(teams).where(eq(teams.id, data.teamId)).get()) {
+async function checkRoute(db: Reader, data: RouteFields): Promise<RouteFields> {
+  assertNoIssues(validateRouteConfig(data, (await modelIndex(db))), "route");
+  if (data.teamId !== null && !(await db.select({ id: teams.id }).from(teams).where(eq(teams.id, data.teamId)).limit(1))[0]) {
     throw new ValidationError("Invalid route: teamId: Team not found.", [{ field: "teamId", message: "Team not found." }]);
   }
   return {
@@ -64,19 +63,18 @@ interface Owners {
   grants: Map<string, string[]>;
 }
 
-function owners(db: Reader, routeIds?: string[]): Owners {
-  const rows = db
+async function owners(db: Reader, routeIds?: string[]): Promise<Owners> {
+  const rows = (await db
     .select({ routeId: routeGrants.routeId, teamId: routeGrants.teamId })
     .from(routeGrants)
-    .where(routeIds ? inArray(routeGrants.routeId, routeIds) : undefined)
-    .all();
+    .where(routeIds ? inArray(routeGrants.routeId, routeIds) : undefined));
   const grants = new Map<string, string[]>();
   for (const g of rows) {
     const l = grants.get(g.routeId);
     if (l) l.push(g.teamId);
     else grants.set(g.routeId, [g.teamId]);
   }
-  return { names: teamNames(db), grants };
+  return { names: (await teamNames(db)), grants };
 }
 
 /** A route with its targets spelled out (provider / model) and its owner and grants, for list and detail views. */
@@ -96,32 +94,32 @@ function expand(r: Route, index: Map<string, ModelLabel>, o: Owners) {
   };
 }
 
-export function createRoute({ actor, input }: { actor: Actor; input: unknown }) {
+export async function createRoute({ actor, input }: { actor: Actor; input: unknown }) {
   requireAdmin(actor);
   const db = getDb();
-  const data = checkRoute(db, parseWith(createRouteInput, input, "route"));
-  if (db.select({ id: routes.id }).from(routes).where(eq(routes.alias, data.alias)).get()) throw aliasTaken(data.alias);
+  const data = (await checkRoute(db, parseWith(createRouteInput, input, "route")));
+  if ((await db.select({ id: routes.id }).from(routes).where(eq(routes.alias, data.alias)).limit(1))[0]) throw aliasTaken(data.alias);
   const now = Date.now();
   const row: Route = { id: newId("rt"), ...data, createdAt: now, updatedAt: now };
   try {
-    db.transaction((tx) => {
-      tx.insert(routes).values(row).run();
-      writeAudit(tx, actor, { action: "route.create", targetType: "route", targetId: row.id, after: row });
+    db.transaction(async (tx) => {
+      (await tx.insert(routes).values(row));
+      (await writeAudit(tx, actor, { action: "route.create", targetType: "route", targetId: row.id, after: row }));
       bumpConfigVersion(tx);
     });
   } catch (e) {
     if (String(e).includes("UNIQUE")) throw aliasTaken(data.alias);
     throw e;
   }
-  return expand(row, modelIndex(db), owners(db, [row.id]));
+  return expand(row, (await modelIndex(db)), (await owners(db, [row.id])));
 }
 
 /** Partial update: the merged route (retry merged field by field) is validated as a whole. */
-export function updateRoute({ actor, id, input }: { actor: Actor; id: string; input: unknown }) {
+export async function updateRoute({ actor, id, input }: { actor: Actor; id: string; input: unknown }) {
   requireAdmin(actor);
   const patch = parseWith(updateRouteInput, input, "route");
   const db = getDb();
-  const before = db.select().from(routes).where(eq(routes.id, id)).get();
+  const before = (await db.select().from(routes).where(eq(routes.id, id)).limit(1))[0];
   if (!before) throw new NotFoundError("Route");
   const defined = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
   const current = { alias: before.alias, description: before.description, strategy: before.strategy, targets: before.targets, conditions: before.conditions, enabled: before.enabled, teamId: before.teamId };
@@ -130,50 +128,50 @@ export function updateRoute({ actor, id, input }: { actor: Actor; id: string; in
     patch.retry && typeof patch.retry === "object" && !Array.isArray(patch.retry)
       ? Object.fromEntries(Object.entries({ ...before.retry, ...(patch.retry as object) }).filter(([, v]) => v !== null))
       : (patch.retry ?? before.retry);
-  const data = checkRoute(db, parseWith(routeFields, { ...current, ...defined, retry }, "route"));
-  if (data.alias !== before.alias && db.select({ id: routes.id }).from(routes).where(eq(routes.alias, data.alias)).get()) throw aliasTaken(data.alias);
+  const data = (await checkRoute(db, parseWith(routeFields, { ...current, ...defined, retry }, "route")));
+  if (data.alias !== before.alias && (await db.select({ id: routes.id }).from(routes).where(eq(routes.alias, data.alias)).limit(1))[0]) throw aliasTaken(data.alias);
   const after: Route = { ...before, ...data, updatedAt: Date.now() };
   try {
-    db.transaction((tx) => {
-      tx.update(routes).set(after).where(eq(routes.id, id)).run();
+    db.transaction(async (tx) => {
+      (await tx.update(routes).set(after).where(eq(routes.id, id)));
       const action = patch.enabled === false && before.enabled ? "route.disable" : patch.enabled === true && !before.enabled ? "route.enable" : "route.update";
-      writeAudit(tx, actor, { action, targetType: "route", targetId: id, before, after });
+      (await writeAudit(tx, actor, { action, targetType: "route", targetId: id, before, after }));
       bumpConfigVersion(tx);
     });
   } catch (e) {
     if (String(e).includes("UNIQUE")) throw aliasTaken(data.alias);
     throw e;
   }
-  return expand(after, modelIndex(db), owners(db, [after.id]));
+  return expand(after, (await modelIndex(db)), (await owners(db, [after.id])));
 }
 
 export function deleteRoute({ actor, id }: { actor: Actor; id: string }) {
   requireAdmin(actor);
-  getDb().transaction((tx) => {
-    const before = tx.select().from(routes).where(eq(routes.id, id)).get();
+  getDb().transaction(async (tx) => {
+    const before = (await tx.select().from(routes).where(eq(routes.id, id)).limit(1))[0];
     if (!before) throw new NotFoundError("Route");
-    tx.delete(routes).where(eq(routes.id, id)).run();
-    writeAudit(tx, actor, { action: "route.delete", targetType: "route", targetId: id, before });
+    (await tx.delete(routes).where(eq(routes.id, id)));
+    (await writeAudit(tx, actor, { action: "route.delete", targetType: "route", targetId: id, before }));
     bumpConfigVersion(tx);
   });
   return { ok: true };
 }
 
-export function listRoutes({ actor }: { actor: Actor }) {
+export async function listRoutes({ actor }: { actor: Actor }) {
   requireAdmin(actor);
   const db = getDb();
-  const index = modelIndex(db);
-  const rows = db.select().from(routes).orderBy(asc(routes.alias)).all();
-  const o = owners(db);
+  const index = (await modelIndex(db));
+  const rows = (await db.select().from(routes).orderBy(asc(routes.alias)));
+  const o = (await owners(db));
   return { items: rows.map((r) => expand(r, index, o)) };
 }
 
-export function getRoute({ actor, id }: { actor: Actor; id: string }) {
+export async function getRoute({ actor, id }: { actor: Actor; id: string }) {
   requireAdmin(actor);
   const db = getDb();
-  const r = db.select().from(routes).where(eq(routes.id, id)).get();
+  const r = (await db.select().from(routes).where(eq(routes.id, id)).limit(1))[0];
   if (!r) throw new NotFoundError("Route");
-  return expand(r, modelIndex(db), owners(db, [r.id]));
+  return expand(r, (await modelIndex(db)), (await owners(db, [r.id])));
 }
 
 /**
@@ -181,32 +179,32 @@ export function getRoute({ actor, id }: { actor: Actor; id: string }) {
  * Revoking a grant does not edit APIs: the data plane stops serving the alias
  * through that team's APIs at once (403 route_not_granted), so it is visible.
  */
-export function setRouteGrants({ actor, id, input }: { actor: Actor; id: string; input: unknown }) {
+export async function setRouteGrants({ actor, id, input }: { actor: Actor; id: string; input: unknown }) {
   requireAdmin(actor);
   const { teamIds } = parseWith(routeGrantsInput, input, "grants");
   const db = getDb();
-  const r = db.select().from(routes).where(eq(routes.id, id)).get();
+  const r = (await db.select().from(routes).where(eq(routes.id, id)).limit(1))[0];
   if (!r) throw new NotFoundError("Route");
   const wanted = [...new Set(teamIds)].filter((t) => t !== r.teamId);
-  const known = new Set(wanted.length ? db.select({ id: teams.id }).from(teams).where(inArray(teams.id, wanted)).all().map((t) => t.id) : []);
+  const known = new Set(wanted.length ? (await db.select({ id: teams.id }).from(teams).where(inArray(teams.id, wanted))).map((t) => t.id) : []);
   const unknown = wanted.map((t, i) => ({ t, i })).filter((x) => !known.has(x.t));
   if (unknown.length) throw new ValidationError("Invalid grants: teamIds: Team not found.", unknown.map((x) => ({ field: `teamIds.${x.i}`, message: "Team not found." })));
-  const before = db.select({ teamId: routeGrants.teamId }).from(routeGrants).where(eq(routeGrants.routeId, id)).all().map((g) => g.teamId);
+  const before = (await db.select({ teamId: routeGrants.teamId }).from(routeGrants).where(eq(routeGrants.routeId, id))).map((g) => g.teamId);
   const add = wanted.filter((t) => !before.includes(t));
   const drop = before.filter((t) => !wanted.includes(t));
   if (add.length || drop.length) {
     const now = Date.now();
-    db.transaction((tx) => {
+    db.transaction(async (tx) => {
       for (const t of add) {
-        tx.insert(routeGrants).values({ routeId: id, teamId: t, grantedBy: actor.userId, createdAt: now }).onConflictDoNothing().run();
-        writeAudit(tx, actor, { action: "route.grant", targetType: "route", targetId: id, teamId: t, after: { alias: r.alias, teamId: t } });
+        (await tx.insert(routeGrants).values({ routeId: id, teamId: t, grantedBy: actor.userId, createdAt: now }).onConflictDoNothing());
+        (await writeAudit(tx, actor, { action: "route.grant", targetType: "route", targetId: id, teamId: t, after: { alias: r.alias, teamId: t } }));
       }
       for (const t of drop) {
-        tx.delete(routeGrants).where(and(eq(routeGrants.routeId, id), eq(routeGrants.teamId, t))).run();
-        writeAudit(tx, actor, { action: "route.revoke_grant", targetType: "route", targetId: id, teamId: t, before: { alias: r.alias, teamId: t } });
+        (await tx.delete(routeGrants).where(and(eq(routeGrants.routeId, id), eq(routeGrants.teamId, t))));
+        (await writeAudit(tx, actor, { action: "route.revoke_grant", targetType: "route", targetId: id, teamId: t, before: { alias: r.alias, teamId: t } }));
       }
       bumpConfigVersion(tx);
     });
   }
-  return expand(r, modelIndex(db), owners(db, [id]));
+  return expand(r, (await modelIndex(db)), (await owners(db, [id])));
 }

@@ -48,22 +48,21 @@ export type ListSubscriptionsQuery = z.input<typeof listSubscriptionsQuery>;
 type FullView = SubscriptionView & { apiTeamId: string };
 
 /** The view of a row that was just written (the joins exist: the transaction committed). */
-function viewOf(id: string): FullView {
-  const v = subscriptionView(getDb(), id);
+async function viewOf(id: string): Promise<FullView> {
+  const v = (await subscriptionView(getDb(), id));
   if (!v) throw new NotFoundError("Subscription");
   return v;
 }
 
-function liveOf(appId: string, apiId: string): Subscription | undefined {
-  return getDb()
+async function liveOf(appId: string, apiId: string): Promise<Subscription | undefined> {
+  return (await getDb()
     .select()
     .from(subscriptions)
-    .where(and(eq(subscriptions.appId, appId), eq(subscriptions.apiId, apiId), inArray(subscriptions.state, ["pending", "approved"])))
-    .get();
+    .where(and(eq(subscriptions.appId, appId), eq(subscriptions.apiId, apiId), inArray(subscriptions.state, ["pending", "approved"]))).limit(1))[0];
 }
 
-function duplicate(existing: Subscription): ConflictError {
-  const v = publicSubscription(viewOf(existing.id));
+async function duplicate(existing: Subscription): Promise<ConflictError> {
+  const v = publicSubscription((await viewOf(existing.id)));
   return new ConflictError(
     `App '${v.appName}' already has a ${v.state} subscription to API '${v.apiName}'.${v.state === "pending" ? " Wait for the decision or cancel it." : ""}`,
     { existing: v },
@@ -77,21 +76,21 @@ function duplicate(existing: Subscription): ConflictError {
  * or the team cannot see the API, 409 retired/draft API or a live subscription
  * exists (`details.existing`), 422 missing reason.
  */
-export function requestSubscription({ actor, input }: { actor: Actor; input: unknown }): SubscriptionView {
+export async function requestSubscription({ actor, input }: { actor: Actor; input: unknown }): Promise<SubscriptionView> {
   const data = parseWith(requestSubscriptionInput, input, "subscription");
   const db = getDb();
-  const app = loadApp(db, data.appId);
+  const app = (await loadApp(db, data.appId));
   if (!app) throw new NotFoundError("App");
   requireTeamMember(actor, app.teamId);
-  const api = loadApi(db, data.apiId);
+  const api = (await loadApi(db, data.apiId));
   if (!api || (api.state === "draft" && !isMemberOf(actor, api.teamId))) throw new NotFoundError("API");
   if (!teamCanSeeApi(api, app.teamId)) {
     throw new ForbiddenError(`API '${api.name}' is not available to the team of app '${app.name}'; ask its owners to share it with your team.`);
   }
   if (api.state === "draft") throw new ConflictError(`API '${api.name}' is still a draft; it accepts subscriptions once published.`, { state: api.state });
   if (api.state === "retired") throw new ConflictError(`API '${api.name}' is retired and accepts no new subscriptions.`, { state: api.state });
-  const live = liveOf(app.id, api.id);
-  if (live) throw duplicate(live);
+  const live = (await liveOf(app.id, api.id));
+  if (live) throw (await duplicate(live));
   if (api.reasonRequired && !data.reason) {
     throw new ValidationError(`API '${api.name}' asks why you need access: give a reason.`, [{ field: "reason", message: "A reason is required for this API." }]);
   }
@@ -111,23 +110,23 @@ export function requestSubscription({ actor, input }: { actor: Actor; input: unk
     updatedAt: now,
   };
   try {
-    db.transaction((tx) => {
-      tx.insert(subscriptions).values(row).run();
-      writeAudit(tx, actor, { action: "subscription.request", targetType: "subscription", targetId: row.id, teamId: app.teamId, after: row });
-      if (auto) writeAudit(tx, actor, { action: "subscription.approve", targetType: "subscription", targetId: row.id, teamId: api.teamId, after: { ...row, auto: true } });
+    db.transaction(async (tx) => {
+      (await tx.insert(subscriptions).values(row));
+      (await writeAudit(tx, actor, { action: "subscription.request", targetType: "subscription", targetId: row.id, teamId: app.teamId, after: row }));
+      if (auto) (await writeAudit(tx, actor, { action: "subscription.approve", targetType: "subscription", targetId: row.id, teamId: api.teamId, after: { ...row, auto: true } }));
       bumpConfigVersion(tx);
     });
   } catch (e) {
     // The partial unique index is the final word when two requests race.
     if (String(e).includes("UNIQUE")) {
-      const again = liveOf(app.id, api.id);
-      if (again) throw duplicate(again);
+      const again = (await liveOf(app.id, api.id));
+      if (again) throw (await duplicate(again));
     }
     throw e;
   }
-  const v = viewOf(row.id);
-  emitSubscriptionEvent("subscription.requested", v);
-  if (auto) emitSubscriptionEvent("subscription.approved", v);
+  const v = (await viewOf(row.id));
+  (await emitSubscriptionEvent("subscription.requested", v));
+  if (auto) (await emitSubscriptionEvent("subscription.approved", v));
   return publicSubscription(v);
 }
 
@@ -136,8 +135,8 @@ export function requestSubscription({ actor, input }: { actor: Actor; input: unk
  * the API's team) or the requesting side (members of the app's team).
  * The UPDATE is conditional on the state it read, so two deciders racing get one 409.
  */
-function move(actor: Actor, id: string, action: SubscriptionAction, noteText: string | undefined): FullView {
-  const before = subscriptionView(getDb(), id);
+async function move(actor: Actor, id: string, action: SubscriptionAction, noteText: string | undefined): Promise<FullView> {
+  const before = (await subscriptionView(getDb(), id));
   if (!before) throw new NotFoundError("Subscription");
   if (action === "cancel") requireTeamMember(actor, before.teamId);
   else requireTeamAdmin(actor, before.apiTeamId);
@@ -151,56 +150,55 @@ function move(actor: Actor, id: string, action: SubscriptionAction, noteText: st
     decidedAt: now,
     updatedAt: now,
   };
-  getDb().transaction((tx) => {
-    const r = tx
+  getDb().transaction(async (tx) => {
+    const r = (await tx
       .update(subscriptions)
       .set(patch)
-      .where(and(eq(subscriptions.id, id), eq(subscriptions.state, before.state)))
-      .run();
+      .where(and(eq(subscriptions.id, id), eq(subscriptions.state, before.state))));
     if (r.changes !== 1) throw new ConflictError("Someone else changed this subscription a moment ago; reload it.", { state: before.state });
-    writeAudit(tx, actor, {
+    (await writeAudit(tx, actor, {
       action: `subscription.${action}`,
       targetType: "subscription",
       targetId: id,
       teamId: action === "cancel" ? before.teamId : before.apiTeamId,
       before: publicSubscription(before),
       after: { ...publicSubscription(before), ...patch, decidedByEmail: actor.email },
-    });
+    }));
     bumpConfigVersion(tx);
   });
-  const after = viewOf(id);
-  emitSubscriptionEvent(eventFor(after.state), after);
+  const after = (await viewOf(id));
+  (await emitSubscriptionEvent(eventFor(after.state), after));
   return after;
 }
 
-export function approveSubscription({ actor, id, input = {} }: { actor: Actor; id: string; input?: unknown }): SubscriptionView {
-  return publicSubscription(move(actor, id, "approve", parseWith(decisionInput, input, "decision").note));
+export async function approveSubscription({ actor, id, input = {} }: { actor: Actor; id: string; input?: unknown }): Promise<SubscriptionView> {
+  return publicSubscription((await move(actor, id, "approve", parseWith(decisionInput, input, "decision").note)));
 }
 
-export function rejectSubscription({ actor, id, input = {} }: { actor: Actor; id: string; input?: unknown }): SubscriptionView {
-  return publicSubscription(move(actor, id, "reject", parseWith(decisionInput, input, "decision").note));
+export async function rejectSubscription({ actor, id, input = {} }: { actor: Actor; id: string; input?: unknown }): Promise<SubscriptionView> {
+  return publicSubscription((await move(actor, id, "reject", parseWith(decisionInput, input, "decision").note)));
 }
 
-export function revokeSubscription({ actor, id, input = {} }: { actor: Actor; id: string; input?: unknown }): SubscriptionView {
-  return publicSubscription(move(actor, id, "revoke", parseWith(decisionInput, input, "decision").note));
+export async function revokeSubscription({ actor, id, input = {} }: { actor: Actor; id: string; input?: unknown }): Promise<SubscriptionView> {
+  return publicSubscription((await move(actor, id, "revoke", parseWith(decisionInput, input, "decision").note)));
 }
 
 /** The requesting side withdraws a pending request or ends an approved subscription. */
-export function cancelSubscription({ actor, id }: { actor: Actor; id: string }): SubscriptionView {
-  return publicSubscription(move(actor, id, "cancel", undefined));
+export async function cancelSubscription({ actor, id }: { actor: Actor; id: string }): Promise<SubscriptionView> {
+  return publicSubscription((await move(actor, id, "cancel", undefined)));
 }
 
 /** Approves each id the caller may decide; the rest come back in `skipped` with the reason. */
-export function bulkApproveSubscriptions({ actor, input }: { actor: Actor; input: unknown }): {
+export async function bulkApproveSubscriptions({ actor, input }: { actor: Actor; input: unknown }): Promise<{
   approved: SubscriptionView[];
   skipped: { id: string; reason: string }[];
-} {
+}> {
   const data = parseWith(bulkApproveInput, input, "bulk approval");
   const approved: SubscriptionView[] = [];
   const skipped: { id: string; reason: string }[] = [];
   for (const id of [...new Set(data.ids)]) {
     try {
-      approved.push(publicSubscription(move(actor, id, "approve", data.note)));
+      approved.push(publicSubscription((await move(actor, id, "approve", data.note))));
     } catch (e) {
       if (!(e instanceof AppError)) throw e;
       skipped.push({ id, reason: e.message });
@@ -210,14 +208,13 @@ export function bulkApproveSubscriptions({ actor, input }: { actor: Actor; input
 }
 
 /** Pending subscriptions the caller may decide (to APIs of the teams they administer; admins: all). */
-export function pendingCount({ actor }: { actor: Actor }): { count: number } {
+export async function pendingCount({ actor }: { actor: Actor }): Promise<{ count: number }> {
   const ids = adminTeamIds(actor);
-  const row = getDb()
+  const row = (await getDb()
     .select({ n: sql<number>`count(*)` })
     .from(subscriptions)
     .innerJoin(apis, eq(apis.id, subscriptions.apiId))
-    .where(and(eq(subscriptions.state, "pending"), ids === null ? undefined : inIds(apis.teamId, ids)))
-    .get();
+    .where(and(eq(subscriptions.state, "pending"), ids === null ? undefined : inIds(apis.teamId, ids))).limit(1))[0];
   return { count: row?.n ?? 0 };
 }
 
@@ -233,7 +230,7 @@ function parseCursor(c: string): { at: number; id: string } | null {
  * Admins see all; a team admin the subscriptions to their teams' APIs and
  * those of their teams' apps.
  */
-export function listSubscriptions({ actor, query }: { actor: Actor; query: ListSubscriptionsQuery }): { items: SubscriptionView[]; nextCursor: string | null } {
+export async function listSubscriptions({ actor, query }: { actor: Actor; query: ListSubscriptionsQuery }): Promise<{ items: SubscriptionView[]; nextCursor: string | null }> {
   const q = parseWith(listSubscriptionsQuery, query, "query parameters");
   const conds: SQL[] = [];
   const ids = adminTeamIds(actor);
@@ -247,7 +244,7 @@ export function listSubscriptions({ actor, query }: { actor: Actor; query: ListS
     if (!c) throw new ValidationError("Invalid query parameters: cursor: Not a cursor from this list.", [{ field: "cursor", message: "Not a cursor from this list." }]);
     conds.push(or(lt(subscriptions.requestedAt, c.at), and(eq(subscriptions.requestedAt, c.at), lt(subscriptions.id, c.id)))!);
   }
-  const rows = subscriptionViews(getDb(), conds.length ? and(...conds) : undefined, q.limit + 1);
+  const rows = (await subscriptionViews(getDb(), conds.length ? and(...conds) : undefined, q.limit + 1));
   const more = rows.length > q.limit;
   const items = (more ? rows.slice(0, q.limit) : rows).map(publicSubscription);
   const last = items[items.length - 1];
@@ -255,8 +252,8 @@ export function listSubscriptions({ actor, query }: { actor: Actor; query: ListS
 }
 
 /** One subscription: deciders and members of the subscribing team may read it. */
-export function getSubscription({ actor, id }: { actor: Actor; id: string }): SubscriptionView {
-  const v = subscriptionView(getDb(), id);
+export async function getSubscription({ actor, id }: { actor: Actor; id: string }): Promise<SubscriptionView> {
+  const v = (await subscriptionView(getDb(), id));
   if (!v) throw new NotFoundError("Subscription");
   if (!isMemberOf(actor, v.teamId)) requireTeamAdmin(actor, v.apiTeamId);
   return publicSubscription(v);

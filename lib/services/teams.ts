@@ -52,9 +52,9 @@ export function createTeam({ actor, input }: { actor: Actor; input: unknown }): 
   };
   if (row.slug.length < 2) throw new BadRequestError("Give the team a slug (the name has too few letters to derive one).", { field: "slug" });
   try {
-    getDb().transaction((tx) => {
-      tx.insert(teams).values(row).run();
-      writeAudit(tx, actor, { action: "team.create", targetType: "team", targetId: row.id, teamId: row.id, after: row });
+    getDb().transaction(async (tx) => {
+      (await tx.insert(teams).values(row));
+      (await writeAudit(tx, actor, { action: "team.create", targetType: "team", targetId: row.id, teamId: row.id, after: row }));
     });
   } catch (e) {
     if (isUnique(e)) throw new ConflictError(`A team named "${row.name}" or with slug "${row.slug}" already exists.`, { field: "name" });
@@ -63,17 +63,17 @@ export function createTeam({ actor, input }: { actor: Actor; input: unknown }): 
   return row;
 }
 
-export function updateTeam({ actor, id, input }: { actor: Actor; id: string; input: unknown }): Team {
+export async function updateTeam({ actor, id, input }: { actor: Actor; id: string; input: unknown }): Promise<Team> {
   requireTeamAdmin(actor, id);
   const data = parseWith(updateTeamInput, input, "team");
   const db = getDb();
-  const before = db.select().from(teams).where(eq(teams.id, id)).get();
+  const before = (await db.select().from(teams).where(eq(teams.id, id)).limit(1))[0];
   if (!before) throw new NotFoundError("Team");
   const after: Team = { ...before, ...data, updatedAt: Date.now() };
   try {
-    db.transaction((tx) => {
-      tx.update(teams).set(after).where(eq(teams.id, id)).run();
-      writeAudit(tx, actor, { action: "team.update", targetType: "team", targetId: id, teamId: id, before, after });
+    db.transaction(async (tx) => {
+      (await tx.update(teams).set(after).where(eq(teams.id, id)));
+      (await writeAudit(tx, actor, { action: "team.update", targetType: "team", targetId: id, teamId: id, before, after }));
     });
   } catch (e) {
     if (isUnique(e)) throw new ConflictError(`A team named "${after.name}" already exists.`, { field: "name" });
@@ -83,87 +83,84 @@ export function updateTeam({ actor, id, input }: { actor: Actor; id: string; inp
 }
 
 /** Admins see every team; others the teams they belong to. */
-export function listTeams({ actor }: { actor: Actor }) {
+export async function listTeams({ actor }: { actor: Actor }) {
   const ids = visibleTeamIds(actor);
   const db = getDb();
-  const counts = db
+  const counts = (await db
     .select({ teamId: teamMembers.teamId, n: sql<number>`count(*)` })
     .from(teamMembers)
-    .groupBy(teamMembers.teamId)
-    .all();
+    .groupBy(teamMembers.teamId));
   const byTeam = new Map(counts.map((c) => [c.teamId, c.n]));
   const rows =
     ids === null
-      ? db.select().from(teams).orderBy(asc(teams.name)).all()
+      ? (await db.select().from(teams).orderBy(asc(teams.name)))
       : ids.length
-        ? db.select().from(teams).where(inArray(teams.id, ids)).orderBy(asc(teams.name)).all()
+        ? (await db.select().from(teams).where(inArray(teams.id, ids)).orderBy(asc(teams.name)))
         : [];
   return { items: rows.map((t) => ({ ...t, memberCount: byTeam.get(t.id) ?? 0 })) };
 }
 
-export function getTeam({ actor, id }: { actor: Actor; id: string }) {
+export async function getTeam({ actor, id }: { actor: Actor; id: string }) {
   requireTeamMember(actor, id);
   const db = getDb();
-  const team = db.select().from(teams).where(eq(teams.id, id)).get();
+  const team = (await db.select().from(teams).where(eq(teams.id, id)).limit(1))[0];
   if (!team) throw new NotFoundError("Team");
-  const members = db
+  const members = (await db
     .select({ userId: users.id, email: users.email, name: users.name, role: teamMembers.role, disabled: users.disabled, since: teamMembers.createdAt })
     .from(teamMembers)
     .innerJoin(users, eq(users.id, teamMembers.userId))
     .where(eq(teamMembers.teamId, id))
-    .orderBy(asc(users.email))
-    .all();
+    .orderBy(asc(users.email)));
   return { ...team, members };
 }
 
-export function addMember({ actor, teamId, input }: { actor: Actor; teamId: string; input: unknown }) {
+export async function addMember({ actor, teamId, input }: { actor: Actor; teamId: string; input: unknown }) {
   requireTeamAdmin(actor, teamId);
   const data = parseWith(addMemberInput, input, "member");
   const db = getDb();
-  if (!db.select({ id: teams.id }).from(teams).where(eq(teams.id, teamId)).get()) throw new NotFoundError("Team");
+  if (!(await db.select({ id: teams.id }).from(teams).where(eq(teams.id, teamId)).limit(1))[0]) throw new NotFoundError("Team");
   const user =
     "userId" in data
-      ? db.select().from(users).where(eq(users.id, data.userId)).get()
-      : db.select().from(users).where(eq(users.email, data.email)).get();
+      ? (await db.select().from(users).where(eq(users.id, data.userId)).limit(1))[0]
+      : (await db.select().from(users).where(eq(users.email, data.email)).limit(1))[0];
   if (!user) throw new NotFoundError("User");
-  const existing = db
+  const existing = (await db
     .select()
     .from(teamMembers)
-    .where(and(eq(teamMembers.teamId, teamId), eq(teamMembers.userId, user.id)))
-    .get();
+    .where(and(eq(teamMembers.teamId, teamId), eq(teamMembers.userId, user.id))).limit(1))[0];
   if (existing) throw new ConflictError(`${user.email} is already a member of this team (${existing.role}).`, { member: existing });
   const row = { teamId, userId: user.id, role: data.role, createdAt: Date.now() };
-  db.transaction((tx) => {
-    tx.insert(teamMembers).values(row).run();
-    writeAudit(tx, actor, { action: "team.member.add", targetType: "team_member", targetId: `${teamId}:${user.id}`, teamId, after: { ...row, email: user.email } });
+  db.transaction(async (tx) => {
+    (await tx.insert(teamMembers).values(row));
+    (await writeAudit(tx, actor, { action: "team.member.add", targetType: "team_member", targetId: `${teamId}:${user.id}`, teamId, after: { ...row, email: user.email } }));
   });
   return { ...row, email: user.email, name: user.name };
 }
 
-export function updateMember({ actor, teamId, userId, input }: { actor: Actor; teamId: string; userId: string; input: unknown }) {
+export async function updateMember({ actor, teamId, userId, input }: { actor: Actor; teamId: string; userId: string; input: unknown }) {
   requireTeamAdmin(actor, teamId);
   const data = parseWith(updateMemberInput, input, "member");
   const db = getDb();
   const where = and(eq(teamMembers.teamId, teamId), eq(teamMembers.userId, userId));
-  const before = db.select().from(teamMembers).where(where).get();
+  const before = (await db.select().from(teamMembers).where(where).limit(1))[0];
   if (!before) throw new NotFoundError("Team member");
   const after = { ...before, role: data.role };
-  db.transaction((tx) => {
-    tx.update(teamMembers).set({ role: data.role }).where(where).run();
-    writeAudit(tx, actor, { action: "team.member.update", targetType: "team_member", targetId: `${teamId}:${userId}`, teamId, before, after });
+  db.transaction(async (tx) => {
+    (await tx.update(teamMembers).set({ role: data.role }).where(where));
+    (await writeAudit(tx, actor, { action: "team.member.update", targetType: "team_member", targetId: `${teamId}:${userId}`, teamId, before, after }));
   });
   return after;
 }
 
-export function removeMember({ actor, teamId, userId }: { actor: Actor; teamId: string; userId: string }) {
+export async function removeMember({ actor, teamId, userId }: { actor: Actor; teamId: string; userId: string }) {
   requireTeamAdmin(actor, teamId);
   const db = getDb();
   const where = and(eq(teamMembers.teamId, teamId), eq(teamMembers.userId, userId));
-  const before = db.select().from(teamMembers).where(where).get();
+  const before = (await db.select().from(teamMembers).where(where).limit(1))[0];
   if (!before) throw new NotFoundError("Team member");
-  db.transaction((tx) => {
-    tx.delete(teamMembers).where(where).run();
-    writeAudit(tx, actor, { action: "team.member.remove", targetType: "team_member", targetId: `${teamId}:${userId}`, teamId, before });
+  db.transaction(async (tx) => {
+    (await tx.delete(teamMembers).where(where));
+    (await writeAudit(tx, actor, { action: "team.member.remove", targetType: "team_member", targetId: `${teamId}:${userId}`, teamId, before }));
   });
   return { ok: true };
 }

@@ -39,14 +39,14 @@ export function publicUser(u: User): PublicUser {
   return { ...rest, hasPassword: !!passwordHash };
 }
 
-function findByEmail(e: string) {
-  return getDb().select().from(users).where(eq(users.email, e)).get();
+async function findByEmail(e: string) {
+  return (await getDb().select().from(users).where(eq(users.email, e)).limit(1))[0];
 }
 
 export async function createUser({ actor, input }: { actor: Actor; input: unknown }): Promise<PublicUser> {
   requireAdmin(actor);
   const data = parseWith(createUserInput, input, "user");
-  if (findByEmail(data.email)) throw new ConflictError(`A user with email ${data.email} already exists.`, { field: "email" });
+  if ((await findByEmail(data.email))) throw new ConflictError(`A user with email ${data.email} already exists.`, { field: "email" });
   const passwordHash = await hashPassword(data.password);
   const now = Date.now();
   const row: User = {
@@ -63,9 +63,9 @@ export async function createUser({ actor, input }: { actor: Actor; input: unknow
   };
   const db = getDb();
   try {
-    db.transaction((tx) => {
-      tx.insert(users).values(row).run();
-      writeAudit(tx, actor, { action: "user.create", targetType: "user", targetId: row.id, after: publicUser(row) });
+    db.transaction(async (tx) => {
+      (await tx.insert(users).values(row));
+      (await writeAudit(tx, actor, { action: "user.create", targetType: "user", targetId: row.id, after: publicUser(row) }));
     });
   } catch (e) {
     // The unique index is the final word when two requests race.
@@ -79,7 +79,7 @@ export async function updateUser({ actor, id, input }: { actor: Actor; id: strin
   requireAdmin(actor);
   const data = parseWith(updateUserInput, input, "user");
   const db = getDb();
-  const before = db.select().from(users).where(eq(users.id, id)).get();
+  const before = (await db.select().from(users).where(eq(users.id, id)).limit(1))[0];
   if (!before) throw new NotFoundError("User");
   if (id === actor.userId && (data.disabled === true || data.role === "member")) {
     throw new BadRequestError("You cannot disable yourself or remove your own admin role; ask another admin.", { field: data.disabled ? "disabled" : "role" });
@@ -92,17 +92,17 @@ export async function updateUser({ actor, id, input }: { actor: Actor; id: strin
   const after = { ...before, ...patch };
   // A new password, a role change or disabling ends the user's live sessions (they sign in again).
   const endSessions = data.password !== undefined || (data.role !== undefined && data.role !== before.role) || (data.disabled === true && !before.disabled);
-  db.transaction((tx) => {
-    tx.update(users).set(patch).where(eq(users.id, id)).run();
-    if (endSessions) bumpSessionGeneration(id, tx);
+  db.transaction(async (tx) => {
+    (await tx.update(users).set(patch).where(eq(users.id, id)));
+    if (endSessions) (await bumpSessionGeneration(id, tx));
     const action = data.disabled === true ? "user.disable" : data.disabled === false && before.disabled ? "user.enable" : "user.update";
-    writeAudit(tx, actor, {
+    (await writeAudit(tx, actor, {
       action,
       targetType: "user",
       targetId: id,
       before: publicUser(before),
       after: { ...publicUser(after), ...(data.password ? { password: "changed" } : {}) },
-    });
+    }));
   });
   return publicUser(after);
 }
@@ -111,44 +111,42 @@ export async function updateUser({ actor, id, input }: { actor: Actor; id: strin
  * "Sign out everywhere": ends every session of a user (their own, or any user's for an
  * admin). Admin API tokens are not sessions and stay valid; revoke those separately.
  */
-export function endUserSessions({ actor, id }: { actor: Actor; id: string }): { ok: true } {
+export async function endUserSessions({ actor, id }: { actor: Actor; id: string }): Promise<{ ok: true }> {
   if (id !== actor.userId) requireAdmin(actor);
   const db = getDb();
-  if (!db.select({ id: users.id }).from(users).where(eq(users.id, id)).get()) throw new NotFoundError("User");
-  db.transaction((tx) => {
-    bumpSessionGeneration(id, tx);
-    writeAudit(tx, actor, { action: "user.sessions_end", targetType: "user", targetId: id });
+  if (!(await db.select({ id: users.id }).from(users).where(eq(users.id, id)).limit(1))[0]) throw new NotFoundError("User");
+  db.transaction(async (tx) => {
+    (await bumpSessionGeneration(id, tx));
+    (await writeAudit(tx, actor, { action: "user.sessions_end", targetType: "user", targetId: id }));
   });
   return { ok: true };
 }
 
-export function getUser({ actor, id }: { actor: Actor; id: string }) {
+export async function getUser({ actor, id }: { actor: Actor; id: string }) {
   requireAdmin(actor);
   const db = getDb();
-  const u = db.select().from(users).where(eq(users.id, id)).get();
+  const u = (await db.select().from(users).where(eq(users.id, id)).limit(1))[0];
   if (!u) throw new NotFoundError("User");
-  const memberships = db
+  const memberships = (await db
     .select({ teamId: teamMembers.teamId, role: teamMembers.role, teamName: teams.name })
     .from(teamMembers)
     .innerJoin(teams, eq(teams.id, teamMembers.teamId))
-    .where(eq(teamMembers.userId, id))
-    .all();
+    .where(eq(teamMembers.userId, id)));
   return { ...publicUser(u), memberships };
 }
 
 /** Ordered by email; cursor = last email. */
-export function listUsers({ actor, limit, cursor, q }: { actor: Actor; limit: number; cursor?: string; q?: string }) {
+export async function listUsers({ actor, limit, cursor, q }: { actor: Actor; limit: number; cursor?: string; q?: string }) {
   requireAdmin(actor);
   const conds: SQL[] = [];
   if (cursor) conds.push(gt(users.email, cursor));
   if (q) conds.push(or(like(users.email, `%${q.toLowerCase()}%`), like(users.name, `%${q}%`))!);
-  const rows = getDb()
+  const rows = (await getDb()
     .select()
     .from(users)
     .where(conds.length ? and(...conds) : undefined)
     .orderBy(asc(users.email))
-    .limit(limit + 1)
-    .all();
+    .limit(limit + 1));
   const more = rows.length > limit;
   const items = (more ? rows.slice(0, limit) : rows).map(publicUser);
   return { items, nextCursor: more ? items[items.length - 1]!.email : null };

@@ -69,12 +69,12 @@ describe("CRUD", () => {
     const w = await hooks.createWebhook({ actor: t.actors.admin, input: { url: `${base}/platform`, secret: SECRET } });
     expect(w).toMatchObject({ teamId: null, teamName: null, url: `${base}/platform`, events: [], enabled: true, hasSecret: true, lastStatus: null });
     expect(JSON.stringify(w)).not.toContain(SECRET);
-    const row = t.db.getDb().select().from(t.schema.webhooks).all().find((r) => r.id === w.id)!;
+    const row = (await t.db.getDb().select().from(t.schema.webhooks)).find((r) => r.id === w.id)!;
     expect(row.encryptedSecret).not.toContain(SECRET);
-    expect(JSON.stringify(hooks.listWebhooks({ actor: t.actors.admin }))).not.toContain(SECRET);
+    expect(JSON.stringify((await hooks.listWebhooks({ actor: t.actors.admin })))).not.toContain(SECRET);
     const u = await hooks.updateWebhook({ actor: t.actors.admin, id: w.id, input: { secret: SECRET + "-2" } });
     expect(JSON.stringify(u)).not.toContain(SECRET);
-    const audit = JSON.stringify(t.db.getDb().select().from(t.schema.auditLog).all());
+    const audit = JSON.stringify((await t.db.getDb().select().from(t.schema.auditLog)));
     expect(audit).not.toContain(SECRET);
     expect(audit).toContain("webhook.update");
     await hooks.updateWebhook({ actor: t.actors.admin, id: w.id, input: { secret: SECRET } });
@@ -87,11 +87,11 @@ describe("CRUD", () => {
     expect(a.teamName).toBe("Team A");
     await hooks.createWebhook({ actor: t.actors.taB, input: { url: `${base}/team-b`, secret: SECRET, teamId: t.teams.B } });
     await hooks.createWebhook({ actor: t.actors.admin, input: { url: `${base}/approved-only`, secret: SECRET, events: ["subscription.approved"] } });
-    expect(hooks.listWebhooks({ actor: t.actors.taA }).items.map((h) => h.url)).toEqual([`${base}/team-a`]);
-    expect(hooks.listWebhooks({ actor: t.actors.admin }).items).toHaveLength(4);
+    expect((await hooks.listWebhooks({ actor: t.actors.taA })).items.map((h) => h.url)).toEqual([`${base}/team-a`]);
+    expect((await hooks.listWebhooks({ actor: t.actors.admin })).items).toHaveLength(4);
     expect((await caughtAsync(() => hooks.updateWebhook({ actor: t.actors.taB, id: a.id, input: { enabled: false } }))).status).toBe(403);
-    const platform = hooks.listWebhooks({ actor: t.actors.admin }).items.find((h) => h.url.endsWith("/platform"))!;
-    expect(caught(() => hooks.deleteWebhook({ actor: t.actors.taA, id: platform.id })).status).toBe(403);
+    const platform = (await hooks.listWebhooks({ actor: t.actors.admin })).items.find((h) => h.url.endsWith("/platform"))!;
+    expect(caught(async () => (await hooks.deleteWebhook({ actor: t.actors.taA, id: platform.id }))).status).toBe(403);
   });
 
   it("validates url, secret and events (422 naming the field)", async () => {
@@ -99,8 +99,8 @@ describe("CRUD", () => {
     expect(bad.status).toBe(422);
     expect((bad.details as { field: string }[]).map((d) => d.field).sort()).toEqual(["events.0", "secret", "url"]);
     const tmp = await hooks.createWebhook({ actor: t.actors.admin, input: { url: `${base}/tmp`, secret: SECRET, enabled: false } });
-    expect(hooks.deleteWebhook({ actor: t.actors.admin, id: tmp.id })).toEqual({ ok: true });
-    expect(caught(() => hooks.deleteWebhook({ actor: t.actors.admin, id: tmp.id })).status).toBe(404);
+    expect((await hooks.deleteWebhook({ actor: t.actors.admin, id: tmp.id }))).toEqual({ ok: true });
+    expect(caught(async () => (await hooks.deleteWebhook({ actor: t.actors.admin, id: tmp.id }))).status).toBe(404);
   });
 });
 
@@ -111,11 +111,11 @@ describe("delivery", () => {
   });
 
   it("an event reaches platform-wide hooks and the API team's hooks, signed, after commit", async () => {
-    const api = apis.createApi({ actor: t.actors.taA, input: { slug: "hooked", name: "Hooked", teamId: t.teams.A, reasonRequired: false } });
-    apis.setApiState({ actor: t.actors.taA, id: api.id, input: { state: "published" } });
-    const app = apps.createApp({ actor: t.actors.memB, input: { teamId: t.teams.B, name: "hook-app" } });
+    const api = (await apis.createApi({ actor: t.actors.taA, input: { slug: "hooked", name: "Hooked", teamId: t.teams.A, reasonRequired: false } }));
+    (await apis.setApiState({ actor: t.actors.taA, id: api.id, input: { state: "published" } }));
+    const app = (await apps.createApp({ actor: t.actors.memB, input: { teamId: t.teams.B, name: "hook-app" } }));
     received.length = 0;
-    const s = subs.requestSubscription({ actor: t.actors.memB, input: { appId: app.id, apiId: api.id } });
+    const s = (await subs.requestSubscription({ actor: t.actors.memB, input: { appId: app.id, apiId: api.id } }));
     await hooks.webhookDeliveriesIdle();
     // team B's hook is not told: the API belongs to team A; approved-only ignores "requested"
     expect(received.map((r) => r.path).sort()).toEqual(["/platform", "/team-a"]);
@@ -134,26 +134,26 @@ describe("delivery", () => {
       expect(body.data.apiTeamId).toBeUndefined();
     }
     received.length = 0;
-    subs.approveSubscription({ actor: t.actors.taA, id: s.id });
+    (await subs.approveSubscription({ actor: t.actors.taA, id: s.id }));
     await hooks.webhookDeliveriesIdle();
     expect(received.map((r) => r.path).sort()).toEqual(["/approved-only", "/platform", "/team-a"]);
     expect(received.every((r) => JSON.parse(r.body).data.state === "approved")).toBe(true);
-    const platform = hooks.listWebhooks({ actor: t.actors.admin }).items.find((h) => h.url.endsWith("/platform"))!;
+    const platform = (await hooks.listWebhooks({ actor: t.actors.admin })).items.find((h) => h.url.endsWith("/platform"))!;
     expect(platform).toMatchObject({ lastStatus: 200, lastError: null });
     expect(platform.lastDeliveredAt).not.toBeNull();
   });
 
   it("retries 3 times with 1 s and 5 s back-off and records the last outcome", async () => {
-    for (const h of hooks.listWebhooks({ actor: t.actors.admin }).items) await hooks.updateWebhook({ actor: t.actors.admin, id: h.id, input: { enabled: false } });
+    for (const h of (await hooks.listWebhooks({ actor: t.actors.admin })).items) await hooks.updateWebhook({ actor: t.actors.admin, id: h.id, input: { enabled: false } });
     const flaky = await hooks.createWebhook({ actor: t.actors.admin, input: { url: `${base}/flaky`, secret: SECRET } });
     const down = await hooks.createWebhook({ actor: t.actors.admin, input: { url: `${base}/down`, secret: SECRET } });
     script.set("/flaky", [500, 503]);
     script.set("/down", [500, 500, 500]);
-    const api = apis.createApi({ actor: t.actors.admin, input: { slug: "retry", name: "Retry", teamId: t.teams.C, reasonRequired: false } });
-    apis.setApiState({ actor: t.actors.admin, id: api.id, input: { state: "published" } });
-    const app = apps.createApp({ actor: t.actors.memC, input: { teamId: t.teams.C, name: "retry-app" } });
+    const api = (await apis.createApi({ actor: t.actors.admin, input: { slug: "retry", name: "Retry", teamId: t.teams.C, reasonRequired: false } }));
+    (await apis.setApiState({ actor: t.actors.admin, id: api.id, input: { state: "published" } }));
+    const app = (await apps.createApp({ actor: t.actors.memC, input: { teamId: t.teams.C, name: "retry-app" } }));
     received.length = 0;
-    subs.requestSubscription({ actor: t.actors.memC, input: { appId: app.id, apiId: api.id } });
+    (await subs.requestSubscription({ actor: t.actors.memC, input: { appId: app.id, apiId: api.id } }));
     await hooks.webhookDeliveriesIdle();
     const flakyHits = received.filter((r) => r.path === "/flaky");
     expect(flakyHits).toHaveLength(3);
@@ -167,7 +167,7 @@ describe("delivery", () => {
     expect(gap1).toBeLessThan(2_500);
     expect(gap2).toBeGreaterThanOrEqual(4_950);
     expect(gap2).toBeLessThan(6_500);
-    const now = hooks.listWebhooks({ actor: t.actors.admin }).items;
+    const now = (await hooks.listWebhooks({ actor: t.actors.admin })).items;
     expect(now.find((h) => h.id === flaky.id)).toMatchObject({ lastStatus: 200, lastError: null });
     expect(now.find((h) => h.id === down.id)).toMatchObject({ lastStatus: 500, lastError: "HTTP 500 (attempt 3 of 3)" });
   }, 20_000);
@@ -195,25 +195,25 @@ describe("SSRF guard (lib/net/outbound-guard.ts)", () => {
   });
 
   it("refuses at delivery the resolved address (a hook saved before, or a name now resolving to loopback): no request, no retry, lastError says why", async () => {
-    for (const h of hooks.listWebhooks({ actor: t.actors.admin }).items) await hooks.updateWebhook({ actor: t.actors.admin, id: h.id, input: { enabled: false } });
+    for (const h of (await hooks.listWebhooks({ actor: t.actors.admin })).items) await hooks.updateWebhook({ actor: t.actors.admin, id: h.id, input: { enabled: false } });
     const byIp = await hooks.createWebhook({ actor: t.actors.admin, input: { url: `${base}/rebind-ip`, secret: SECRET } });
     const port = new URL(base).port;
     // As if saved while the name resolved publicly (DNS rebinding): the row is written directly.
     const byName = await hooks.createWebhook({ actor: t.actors.admin, input: { url: `${base}/placeholder`, secret: SECRET } });
-    t.db.getDb().update(t.schema.webhooks).set({ url: `http://localhost:${port}/rebind-name` }).where((await import("drizzle-orm")).eq(t.schema.webhooks.id, byName.id)).run();
+    (await t.db.getDb().update(t.schema.webhooks).set({ url: `http://localhost:${port}/rebind-name` }).where((await import("drizzle-orm")).eq(t.schema.webhooks.id, byName.id)));
     const saved = process.env.PORTICO_WEBHOOK_ALLOW_HOSTS;
     delete process.env.PORTICO_WEBHOOK_ALLOW_HOSTS;
     try {
-      const api = apis.createApi({ actor: t.actors.admin, input: { slug: "ssrf", name: "Ssrf", teamId: t.teams.C, reasonRequired: false } });
-      apis.setApiState({ actor: t.actors.admin, id: api.id, input: { state: "published" } });
-      const app = apps.createApp({ actor: t.actors.memC, input: { teamId: t.teams.C, name: "ssrf-app" } });
+      const api = (await apis.createApi({ actor: t.actors.admin, input: { slug: "ssrf", name: "Ssrf", teamId: t.teams.C, reasonRequired: false } }));
+      (await apis.setApiState({ actor: t.actors.admin, id: api.id, input: { state: "published" } }));
+      const app = (await apps.createApp({ actor: t.actors.memC, input: { teamId: t.teams.C, name: "ssrf-app" } }));
       received.length = 0;
       const t0 = Date.now();
-      subs.requestSubscription({ actor: t.actors.memC, input: { appId: app.id, apiId: api.id } });
+      (await subs.requestSubscription({ actor: t.actors.memC, input: { appId: app.id, apiId: api.id } }));
       await hooks.webhookDeliveriesIdle();
       expect(Date.now() - t0).toBeLessThan(900); // refused at once, not retried after 1 s
       expect(received).toHaveLength(0);
-      const now = hooks.listWebhooks({ actor: t.actors.admin }).items;
+      const now = (await hooks.listWebhooks({ actor: t.actors.admin })).items;
       for (const id of [byIp.id, byName.id]) {
         const h = now.find((x) => x.id === id)!;
         expect(h.lastStatus).toBeNull();

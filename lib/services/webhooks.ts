@@ -98,15 +98,15 @@ function requireHookScope(actor: Actor, teamId: string | null): void {
   else requireTeamAdmin(actor, teamId);
 }
 
-function teamNameOf(teamId: string | null): string | null {
+async function teamNameOf(teamId: string | null): Promise<string | null> {
   if (!teamId) return null;
-  const t = getDb().select({ name: teams.name }).from(teams).where(eq(teams.id, teamId)).get();
+  const t = (await getDb().select({ name: teams.name }).from(teams).where(eq(teams.id, teamId)).limit(1))[0];
   if (!t) throw new ValidationError("Invalid webhook: teamId: Team not found.", [{ field: "teamId", message: "Team not found." }]);
   return t.name;
 }
 
-function loadHook(actor: Actor, id: string): Webhook {
-  const w = getDb().select().from(webhooks).where(eq(webhooks.id, id)).get();
+async function loadHook(actor: Actor, id: string): Promise<Webhook> {
+  const w = (await getDb().select().from(webhooks).where(eq(webhooks.id, id)).limit(1))[0];
   if (!w) throw new NotFoundError("Webhook");
   requireHookScope(actor, w.teamId);
   return w;
@@ -120,7 +120,7 @@ async function checkHookUrl(url: string): Promise<void> {
 
 export async function createWebhook({ actor, input }: { actor: Actor; input: unknown }): Promise<WebhookView> {
   await checkHookUrl(parseWith(createWebhookInput, input, "webhook").url);
-  return createWebhookChecked({ actor, input });
+  return (await createWebhookChecked({ actor, input }));
 }
 
 /**
@@ -128,11 +128,11 @@ export async function createWebhook({ actor, input }: { actor: Actor; input: unk
  * (configuration as code checks every URL of a file before its one synchronous transaction).
  * Delivery checks the resolved address again in any case.
  */
-export function createWebhookChecked({ actor, input }: { actor: Actor; input: unknown }): WebhookView {
+export async function createWebhookChecked({ actor, input }: { actor: Actor; input: unknown }): Promise<WebhookView> {
   const data = parseWith(createWebhookInput, input, "webhook");
   const teamId = data.teamId ?? null;
   requireHookScope(actor, teamId);
-  const teamName = teamNameOf(teamId);
+  const teamName = (await teamNameOf(teamId));
   const row: Webhook = {
     id: newId("whk"),
     teamId,
@@ -146,9 +146,9 @@ export function createWebhookChecked({ actor, input }: { actor: Actor; input: un
     lastDeliveredAt: null,
   };
   const shown = view(row, teamName);
-  getDb().transaction((tx) => {
-    tx.insert(webhooks).values(row).run();
-    writeAudit(tx, actor, { action: "webhook.create", targetType: "webhook", targetId: row.id, teamId, after: shown });
+  getDb().transaction(async (tx) => {
+    (await tx.insert(webhooks).values(row));
+    (await writeAudit(tx, actor, { action: "webhook.create", targetType: "webhook", targetId: row.id, teamId, after: shown }));
   });
   return shown;
 }
@@ -156,16 +156,16 @@ export function createWebhookChecked({ actor, input }: { actor: Actor; input: un
 export async function updateWebhook({ actor, id, input }: { actor: Actor; id: string; input: unknown }): Promise<WebhookView> {
   const url = parseWith(updateWebhookInput, input, "webhook").url;
   if (url !== undefined) await checkHookUrl(url);
-  return updateWebhookChecked({ actor, id, input });
+  return (await updateWebhookChecked({ actor, id, input }));
 }
 
 /** `updateWebhook` for a caller that has already checked the URL (see `createWebhookChecked`). */
-export function updateWebhookChecked({ actor, id, input }: { actor: Actor; id: string; input: unknown }): WebhookView {
-  const before = loadHook(actor, id);
+export async function updateWebhookChecked({ actor, id, input }: { actor: Actor; id: string; input: unknown }): Promise<WebhookView> {
+  const before = (await loadHook(actor, id));
   const data = parseWith(updateWebhookInput, input, "webhook");
   const teamId = data.teamId === undefined ? before.teamId : data.teamId;
   if (teamId !== before.teamId) requireHookScope(actor, teamId);
-  const teamName = teamNameOf(teamId);
+  const teamName = (await teamNameOf(teamId));
   const after: Webhook = {
     ...before,
     teamId,
@@ -174,42 +174,40 @@ export function updateWebhookChecked({ actor, id, input }: { actor: Actor; id: s
     enabled: data.enabled ?? before.enabled,
     encryptedSecret: data.secret !== undefined ? encryptSecret(data.secret) : before.encryptedSecret,
   };
-  getDb().transaction((tx) => {
-    tx.update(webhooks)
+  getDb().transaction(async (tx) => {
+    (await tx.update(webhooks)
       .set({ teamId: after.teamId, url: after.url, events: after.events, enabled: after.enabled, encryptedSecret: after.encryptedSecret })
-      .where(eq(webhooks.id, id))
-      .run();
-    writeAudit(tx, actor, {
+      .where(eq(webhooks.id, id)));
+    (await writeAudit(tx, actor, {
       action: "webhook.update",
       targetType: "webhook",
       targetId: id,
       teamId: after.teamId,
       before: view(before, null),
       after: { ...view(after, teamName), ...(data.secret !== undefined ? { secret: "changed" } : {}) },
-    });
+    }));
   });
   return view(after, teamName);
 }
 
-export function deleteWebhook({ actor, id }: { actor: Actor; id: string }) {
-  const before = loadHook(actor, id);
-  getDb().transaction((tx) => {
-    tx.delete(webhooks).where(eq(webhooks.id, id)).run();
-    writeAudit(tx, actor, { action: "webhook.delete", targetType: "webhook", targetId: id, teamId: before.teamId, before: view(before, null) });
+export async function deleteWebhook({ actor, id }: { actor: Actor; id: string }) {
+  const before = (await loadHook(actor, id));
+  getDb().transaction(async (tx) => {
+    (await tx.delete(webhooks).where(eq(webhooks.id, id)));
+    (await writeAudit(tx, actor, { action: "webhook.delete", targetType: "webhook", targetId: id, teamId: before.teamId, before: view(before, null) }));
   });
   return { ok: true as const };
 }
 
 /** Admin: every hook; team admin: the hooks of the teams they administer. */
-export function listWebhooks({ actor }: { actor: Actor }): { items: WebhookView[] } {
+export async function listWebhooks({ actor }: { actor: Actor }): Promise<{ items: WebhookView[] }> {
   const ids = adminTeamIds(actor);
-  const rows = getDb()
+  const rows = (await getDb()
     .select({ hook: webhooks, teamName: teams.name })
     .from(webhooks)
     .leftJoin(teams, eq(teams.id, webhooks.teamId))
     .where(ids === null ? undefined : inIds(webhooks.teamId, ids))
-    .orderBy(asc(webhooks.createdAt), asc(webhooks.id))
-    .all();
+    .orderBy(asc(webhooks.createdAt), asc(webhooks.id)));
   return { items: rows.map((r) => view(r.hook, r.teamName)) };
 }
 
@@ -246,15 +244,14 @@ const queue = (g.__porticoWebhooks ??= { inFlight: 0, idle: [] });
  * platform-wide ones and those of the team owning the API. Call after commit;
  * never throws, never waits for the network.
  */
-export function emitSubscriptionEvent(type: WebhookEvent, sub: SubscriptionView & { apiTeamId: string }): void {
+export async function emitSubscriptionEvent(type: WebhookEvent, sub: SubscriptionView & { apiTeamId: string }): Promise<void> {
   let hooks: Webhook[];
   try {
-    hooks = getDb()
+    hooks = (await getDb()
       .select()
       .from(webhooks)
       .where(and(eq(webhooks.enabled, true), or(isNull(webhooks.teamId), eq(webhooks.teamId, sub.apiTeamId))))
-      .orderBy(desc(webhooks.createdAt))
-      .all()
+      .orderBy(desc(webhooks.createdAt)))
       .filter((h) => h.events.length === 0 || h.events.includes(type));
   } catch (e) {
     console.error("[portico] webhook lookup failed:", e);
@@ -272,14 +269,13 @@ export function emitSubscriptionEvent(type: WebhookEvent, sub: SubscriptionView 
  * Fires a non-subscription event (e.g. `budget.threshold`) with `data` to the
  * platform-wide hooks and those of `teamId`. Call after commit; never throws.
  */
-export function emitWebhookEvent(type: WebhookEvent, teamId: string | null, data: Record<string, unknown>): void {
+export async function emitWebhookEvent(type: WebhookEvent, teamId: string | null, data: Record<string, unknown>): Promise<void> {
   let hooks: Webhook[];
   try {
-    hooks = getDb()
+    hooks = (await getDb()
       .select()
       .from(webhooks)
-      .where(and(eq(webhooks.enabled, true), teamId ? or(isNull(webhooks.teamId), eq(webhooks.teamId, teamId)) : isNull(webhooks.teamId)))
-      .all()
+      .where(and(eq(webhooks.enabled, true), teamId ? or(isNull(webhooks.teamId), eq(webhooks.teamId, teamId)) : isNull(webhooks.teamId))))
       .filter((h) => h.events.length === 0 || h.events.includes(type));
   } catch (e) {
     console.error("[portico] webhook lookup failed:", e);
@@ -313,7 +309,7 @@ async function deliver(d: Delivery): Promise<void> {
   try {
     secretText = decryptSecret(d.encryptedSecret);
   } catch {
-    record(d.hookId, null, "Cannot decrypt the webhook secret (was PORTICO_SECRET changed?). Set the secret again.");
+    (await record(d.hookId, null, "Cannot decrypt the webhook secret (was PORTICO_SECRET changed?). Set the secret again."));
     return;
   }
   for (let attempt = 1; attempt <= WEBHOOK_ATTEMPTS; attempt++) {
@@ -350,7 +346,7 @@ async function attemptOnce(d: Delivery, secretText: string, attempt: number): Pr
   } catch (e) {
     if (isOutboundBlocked(e)) {
       const msg = e instanceof OutboundBlockedError ? e.message : ((e as { cause: Error }).cause.message);
-      record(d.hookId, null, `refused: ${msg}`);
+      (await record(d.hookId, null, `refused: ${msg}`));
       return "blocked";
     }
     const name = (e as Error)?.name;
@@ -358,13 +354,13 @@ async function attemptOnce(d: Delivery, secretText: string, attempt: number): Pr
     const why = name === "TimeoutError" ? `no answer within ${WEBHOOK_TIMEOUT_MS / 1000} s` : (cause?.code ?? cause?.message ?? (e as Error)?.message ?? String(e));
     error = `${why} (attempt ${attempt} of ${WEBHOOK_ATTEMPTS})`;
   }
-  record(d.hookId, status, error);
+  (await record(d.hookId, status, error));
   return error === null;
 }
 
-function record(hookId: string, status: number | null, error: string | null): void {
+async function record(hookId: string, status: number | null, error: string | null): Promise<void> {
   try {
-    getDb().update(webhooks).set({ lastStatus: status, lastError: error, lastDeliveredAt: Date.now() }).where(eq(webhooks.id, hookId)).run();
+    (await getDb().update(webhooks).set({ lastStatus: status, lastError: error, lastDeliveredAt: Date.now() }).where(eq(webhooks.id, hookId)));
   } catch {
     /* the database is closing (shutdown); the outcome is lost, the delivery is not retried */
   }

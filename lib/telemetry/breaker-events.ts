@@ -1,3 +1,4 @@
+import { rawAll, withTransaction } from "@/lib/db/sql";
 import { getDbHolder } from "@/lib/db/client";
 import { breakers } from "@/lib/gateway/breaker";
 import { logWriter } from "@/lib/gateway/log-writer";
@@ -23,7 +24,7 @@ const g = globalThis as unknown as { __porticoBreakerEvents?: { queue: BreakerEv
 const state = (g.__porticoBreakerEvents ??= { queue: [], timer: null, started: false });
 
 /** Writes the queued openings in one transaction (errors are logged, never thrown). */
-export function flushBreakerEvents(): void {
+export async function flushBreakerEvents(): Promise<void> {
   if (state.timer) clearTimeout(state.timer);
   state.timer = null;
   if (!state.queue.length) return;
@@ -54,14 +55,10 @@ export function startBreakerEvents(): void {
       state.timer.unref();
     }
   };
-  logWriter().onFlush(() => flushBreakerEvents());
+  logWriter().onFlush(async () => (await flushBreakerEvents()));
 }
 
 /** Openings in [from, to), oldest first (at most `limit`). */
-export function listBreakerEvents(from: number, to: number, limit = 500): BreakerEventRow[] {
-  return getDbHolder()
-    .sqlite.prepare(
-      "SELECT at, target, provider_id AS providerId, model_id AS modelId, failures FROM breaker_events WHERE at >= ? AND at < ? ORDER BY at LIMIT ?",
-    )
-    .all(from, to, limit) as BreakerEventRow[];
+export async function listBreakerEvents(from: number, to: number, limit = 500): Promise<BreakerEventRow[]> {
+  return (await rawAll("SELECT at, target, provider_id AS providerId, model_id AS modelId, failures FROM breaker_events WHERE at >= ? AND at < ? ORDER BY at LIMIT ?", [from, to, limit])) as BreakerEventRow[];
 }

@@ -1,3 +1,4 @@
+import { rawAll } from "@/lib/db/sql";
 import { getDbHolder } from "@/lib/db/client";
 import type { CallRecord } from "@/lib/gateway/types";
 
@@ -15,10 +16,10 @@ interface CaptureState {
 const g = globalThis as unknown as { __porticoCapture?: CaptureState };
 const state = (g.__porticoCapture ??= { limits: new Map(), loadedAt: 0 });
 
-function reload(): void {
+async function reload(): Promise<void> {
   state.loadedAt = Date.now();
   try {
-    const rows = getDbHolder().sqlite.prepare("SELECT api_id, max_body_bytes FROM api_log_settings WHERE capture_bodies = 1").all() as {
+    const rows = (await rawAll("SELECT api_id, max_body_bytes FROM api_log_settings WHERE capture_bodies = 1", [])) as {
       api_id: string;
       max_body_bytes: number;
     }[];
@@ -34,9 +35,9 @@ export function invalidateCaptureSettings(): void {
 }
 
 /** Max bytes to keep per body for this API; 0 = capture off. */
-export function bodyCaptureLimit(apiId: string | null | undefined): number {
+export async function bodyCaptureLimit(apiId: string | null | undefined): Promise<number> {
   if (!apiId) return 0;
-  if (Date.now() - state.loadedAt > REFRESH_MS) reload();
+  if (Date.now() - state.loadedAt > REFRESH_MS) (await reload());
   return state.limits.get(apiId) ?? 0;
 }
 
@@ -69,8 +70,8 @@ function sizesOf(rec: CallRecord): CapturedSizes {
  * and/or the response text on the record when the API captures bodies, with the
  * original sizes, so the log detail can say a body was cut.
  */
-export function captureBodies(rec: CallRecord, reqBody: Buffer | string | null | undefined, resText?: string | null): void {
-  const max = bodyCaptureLimit(rec.apiId);
+export async function captureBodies(rec: CallRecord, reqBody: Buffer | string | null | undefined, resText?: string | null): Promise<void> {
+  const max = (await bodyCaptureLimit(rec.apiId));
   if (!max) return;
   if (reqBody && rec.reqBody === undefined) {
     const n = typeof reqBody === "string" ? Buffer.byteLength(reqBody) : reqBody.length;

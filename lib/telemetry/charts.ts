@@ -1,3 +1,4 @@
+import { rawAll, rawGet } from "@/lib/db/sql";
 import { z } from "zod";
 import { getDbHolder } from "@/lib/db/client";
 import { isAdmin, type Actor } from "@/lib/auth/actor";
@@ -103,12 +104,10 @@ interface Series {
 }
 
 /** sum(metric) per bucket per series column, filled; series sorted by total, the tail folded into "Other". */
-function seriesBy(c: Ctx, col: string, metric: string, labels: (keys: string[]) => Map<string, string>, maxSeries = 8): Series[] {
+async function seriesBy(c: Ctx, col: string, metric: string, labels: (keys: string[]) => Map<string, string>, maxSeries = 8): Promise<Series[]> {
   const r = seriesRange(c);
   const w = rollupWhere(c, r.gran, r.start, r.end);
-  const rows = db()
-    .prepare(`SELECT ${r.group} AS t, ${col} AS k, ${metric} AS v FROM usage_rollups WHERE ${w.where} GROUP BY 1, 2`)
-    .all(...w.params) as { t: number; k: string; v: number }[];
+  const rows = (await rawAll(`SELECT ${r.group} AS t, ${col} AS k, ${metric} AS v FROM usage_rollups WHERE ${w.where} GROUP BY 1, 2`, [...w.params])) as { t: number; k: string; v: number }[];
   const byKey = new Map<string, { t: number; v: number }[]>();
   for (const row of rows) {
     let l = byKey.get(row.k);
@@ -132,11 +131,9 @@ function seriesBy(c: Ctx, col: string, metric: string, labels: (keys: string[]) 
 
 const round6 = (n: number) => Math.round(n * 1e6) / 1e6;
 
-function nameMap(table: "teams" | "apps" | "api_keys" | "providers" | "apis", ids: string[]): Map<string, string> {
+async function nameMap(table: "teams" | "apps" | "api_keys" | "providers" | "apis", ids: string[]): Promise<Map<string, string>> {
   if (!ids.length) return new Map();
-  const rows = db()
-    .prepare(`SELECT id, name FROM ${table} WHERE id IN (${ids.map(() => "?").join(",")})`)
-    .all(...ids) as { id: string; name: string }[];
+  const rows = (await rawAll(`SELECT id, name FROM ${table} WHERE id IN (${ids.map(() => "?").join(",")})`, [...ids])) as { id: string; name: string }[];
   return new Map(rows.map((r) => [r.id, r.name]));
 }
 const identity = () => new Map<string, string>();
@@ -157,19 +154,15 @@ interface Totals {
   p95TtftMs: number | null;
 }
 
-function totals(c: Pick<Ctx, "scope" | "teamId">, from: number, to: number): Totals {
+async function totals(c: Pick<Ctx, "scope" | "teamId">, from: number, to: number): Promise<Totals> {
   const acc = { requests: 0, errors: 0, tokensIn: 0, tokensOut: 0, tokensCached: 0, costUsd: 0, latencySum: 0, ttftSum: 0, ttftCount: 0 };
   const h = new Array<number>(HISTOGRAM_BUCKETS).fill(0);
   const t = new Array<number>(HISTOGRAM_BUCKETS).fill(0);
   for (const seg of coverSegments(from, to)) {
     const w = rollupWhere(c, CHART_GRAN[seg.gran]!, seg.start, seg.end);
-    const row = db()
-      .prepare(
-        `SELECT sum(requests) AS requests, sum(errors) AS errors, sum(tokens_in) AS tokensIn, sum(tokens_out) AS tokensOut, sum(tokens_cached) AS tokensCached,
+    const row = (await rawGet(`SELECT sum(requests) AS requests, sum(errors) AS errors, sum(tokens_in) AS tokensIn, sum(tokens_out) AS tokensOut, sum(tokens_cached) AS tokensCached,
           sum(cost_usd) AS costUsd, sum(latency_sum) AS latencySum, sum(ttft_sum) AS ttftSum, sum(ttft_count) AS ttftCount, ${histogramSumsSql("h")}, ${histogramSumsSql("t")}
-         FROM usage_rollups WHERE ${w.where}`,
-      )
-      .get(...w.params) as Record<string, number | null>;
+         FROM usage_rollups WHERE ${w.where}`, [...w.params])) as Record<string, number | null>;
     for (const k of Object.keys(acc) as (keyof typeof acc)[]) acc[k] += Number(row[k] ?? 0);
     histogramFromRow(row, "h").forEach((v, i) => (h[i]! += v));
     histogramFromRow(row, "t").forEach((v, i) => (t[i]! += v));
@@ -191,28 +184,22 @@ function totals(c: Pick<Ctx, "scope" | "teamId">, from: number, to: number): Tot
   };
 }
 
-function budgetsFor(teamIds: string[]): { teamId: string; period: string; limitUsd: number }[] {
+async function budgetsFor(teamIds: string[]): Promise<{ teamId: string; period: string; limitUsd: number }[]> {
   if (!teamIds.length) return [];
   try {
-    return db()
-      .prepare(`SELECT scope_id AS teamId, period, limit_usd AS limitUsd FROM budgets WHERE scope = 'team' AND scope_id IN (${teamIds.map(() => "?").join(",")})`)
-      .all(...teamIds) as { teamId: string; period: string; limitUsd: number }[];
+    return (await rawAll(`SELECT scope_id AS teamId, period, limit_usd AS limitUsd FROM budgets WHERE scope = 'team' AND scope_id IN (${teamIds.map(() => "?").join(",")})`, [...teamIds])) as { teamId: string; period: string; limitUsd: number }[];
   } catch {
     return []; // no budgets table in this database
   }
 }
 
-function top(c: Ctx, col: string, table: "apps" | "api_keys", limit: number) {
+async function top(c: Ctx, col: string, table: "apps" | "api_keys", limit: number) {
   // Fine dimensions live in hour/day rows only: a short range reads its hours.
   const segs = coverSegments(c.from, c.to).map((s) => (s.gran === "m" ? { gran: "h" as const, start: Math.floor(s.start / HOUR) * HOUR, end: s.end } : s));
   const acc = new Map<string, { requests: number; costUsd: number; tokens: number; teamId: string }>();
   for (const seg of segs) {
     const w = rollupWhere(c, seg.gran, seg.start, seg.end);
-    const rows = db()
-      .prepare(
-        `SELECT ${col} AS k, team_id AS teamId, sum(requests) AS requests, sum(cost_usd) AS costUsd, sum(tokens_in + tokens_out) AS tokens FROM usage_rollups WHERE ${w.where} AND ${col} != '' GROUP BY 1, 2`,
-      )
-      .all(...w.params) as { k: string; teamId: string; requests: number; costUsd: number; tokens: number }[];
+    const rows = (await rawAll(`SELECT ${col} AS k, team_id AS teamId, sum(requests) AS requests, sum(cost_usd) AS costUsd, sum(tokens_in + tokens_out) AS tokens FROM usage_rollups WHERE ${w.where} AND ${col} != '' GROUP BY 1, 2`, [...w.params])) as { k: string; teamId: string; requests: number; costUsd: number; tokens: number }[];
     for (const r of rows) {
       const a = acc.get(r.k) ?? { requests: 0, costUsd: 0, tokens: 0, teamId: r.teamId };
       a.requests += r.requests;
@@ -222,20 +209,16 @@ function top(c: Ctx, col: string, table: "apps" | "api_keys", limit: number) {
     }
   }
   const list = [...acc].sort((a, b) => b[1].costUsd - a[1].costUsd || b[1].requests - a[1].requests).slice(0, limit);
-  const names = nameMap(table, list.map(([k]) => k));
-  const teams = nameMap("teams", [...new Set(list.map(([, v]) => v.teamId).filter(Boolean))]);
+  const names = (await nameMap(table, list.map(([k]) => k)));
+  const teams = (await nameMap("teams", [...new Set(list.map(([, v]) => v.teamId).filter(Boolean))]));
   return list.map(([k, v]) => ({ id: k, label: names.get(k) ?? k, team: teams.get(v.teamId) ?? v.teamId, requests: v.requests, tokens: v.tokens, costUsd: round6(v.costUsd) }));
 }
 
-function providerHealth(c: Ctx) {
+async function providerHealth(c: Ctx) {
   const r = seriesRange(c);
   const w = rollupWhere(c, r.gran, r.start, r.end);
-  const rows = db()
-    .prepare(
-      `SELECT ${r.group} AS t, provider_id AS k, sum(requests) AS requests, sum(errors) AS errors, sum(latency_sum) AS latencySum, ${histogramSumsSql("h")}
-       FROM usage_rollups WHERE ${w.where} AND provider_id != '' GROUP BY 1, 2`,
-    )
-    .all(...w.params) as (Record<string, number> & { t: number; k: string })[];
+  const rows = (await rawAll(`SELECT ${r.group} AS t, provider_id AS k, sum(requests) AS requests, sum(errors) AS errors, sum(latency_sum) AS latencySum, ${histogramSumsSql("h")}
+       FROM usage_rollups WHERE ${w.where} AND provider_id != '' GROUP BY 1, 2`, [...w.params])) as (Record<string, number> & { t: number; k: string })[];
   const n = c.starts.length;
   const per = new Map<string, { requests: number[]; errors: number[]; latencySum: number[]; hist: number[][] }>();
   for (const row of rows) {
@@ -248,7 +231,7 @@ function providerHealth(c: Ctx) {
     p.latencySum[i] += row.latencySum;
     histogramFromRow(row, "h").forEach((v, j) => (p!.hist[i]![j]! += v));
   }
-  const names = nameMap("providers", [...per.keys()]);
+  const names = (await nameMap("providers", [...per.keys()]));
   return [...per].map(([k, p]) => ({
     key: k,
     label: names.get(k) ?? k,
@@ -260,10 +243,10 @@ function providerHealth(c: Ctx) {
 }
 
 /** Circuit-breaker openings in the chart's range, each with its bucket; admins only (others get []). */
-function breakerOpenings(c: Ctx) {
+async function breakerOpenings(c: Ctx) {
   if (!c.platform) return [];
-  const events = listBreakerEvents(c.starts[0] ?? c.from, c.to);
-  const names = nameMap("providers", [...new Set(events.map((e) => e.providerId).filter(Boolean))]);
+  const events = (await listBreakerEvents(c.starts[0] ?? c.from, c.to));
+  const names = (await nameMap("providers", [...new Set(events.map((e) => e.providerId).filter(Boolean))]));
   return events.map((e) => ({ ...e, bucket: c.starts[Math.max(0, fillIndex(c.starts, e.at))] ?? e.at, provider: names.get(e.providerId) ?? e.providerId }));
 }
 
@@ -282,20 +265,18 @@ function fillIndex(starts: number[], t: number): number {
 }
 
 /** One chart's data (JSON), tenant-scoped. */
-export function chartData({ actor, kind, query, portal = false }: { actor: Actor; kind: ChartKind; query: ChartQuery; portal?: boolean }) {
+export async function chartData({ actor, kind, query, portal = false }: { actor: Actor; kind: ChartKind; query: ChartQuery; portal?: boolean }) {
   const c = context(actor, query, portal);
   const base = { kind, from: c.from, to: c.to, tz: c.tz, bucket: c.choice.name, buckets: c.starts };
   switch (kind) {
     case "overview": {
       const span = c.to - c.from;
-      return { ...base, current: totals(c, c.from, c.to), previous: totals(c, c.from - span, c.from) };
+      return { ...base, current: (await totals(c, c.from, c.to)), previous: (await totals(c, c.from - span, c.from)) };
     }
     case "timeline": {
       const r = seriesRange(c);
       const w = rollupWhere(c, r.gran, r.start, r.end);
-      const rows = db()
-        .prepare(`SELECT ${r.group} AS t, sum(requests) AS requests, sum(errors) AS errors, sum(cost_usd) AS cost, sum(tokens_in + tokens_out) AS tokens FROM usage_rollups WHERE ${w.where} GROUP BY 1`)
-        .all(...w.params) as { t: number; requests: number; errors: number; cost: number; tokens: number }[];
+      const rows = (await rawAll(`SELECT ${r.group} AS t, sum(requests) AS requests, sum(errors) AS errors, sum(cost_usd) AS cost, sum(tokens_in + tokens_out) AS tokens FROM usage_rollups WHERE ${w.where} GROUP BY 1`, [...w.params])) as { t: number; requests: number; errors: number; cost: number; tokens: number }[];
       const mk = (f: (x: (typeof rows)[number]) => number) => fillBuckets(c.starts, rows.map((x) => ({ t: x.t, v: f(x) }))).map(round6);
       return {
         ...base,
@@ -308,23 +289,23 @@ export function chartData({ actor, kind, query, portal = false }: { actor: Actor
       };
     }
     case "cost-by-team": {
-      const series = seriesBy(c, "team_id", "sum(cost_usd)", (ids) => nameMap("teams", ids));
+      const series = (await seriesBy(c, "team_id", "sum(cost_usd)", async (ids) => (await nameMap("teams", ids))));
       const teamIds = c.teamId ? [c.teamId] : series.map((s) => s.key).filter((k) => k && k !== "__other");
       const names = new Map(series.map((s) => [s.key, s.label]));
-      return { ...base, series, budgets: budgetsFor(teamIds).map((b) => ({ ...b, team: names.get(b.teamId) ?? b.teamId })) };
+      return { ...base, series, budgets: (await budgetsFor(teamIds)).map((b) => ({ ...b, team: names.get(b.teamId) ?? b.teamId })) };
     }
     case "cost-by-model": {
-      const series = seriesBy(c, "model", "sum(cost_usd)", identity);
-      return { ...base, series, budgets: c.teamId ? budgetsFor([c.teamId]) : [] };
+      const series = (await seriesBy(c, "model", "sum(cost_usd)", identity));
+      return { ...base, series, budgets: c.teamId ? (await budgetsFor([c.teamId])) : [] };
     }
     case "tokens-by-model":
-      return { ...base, series: seriesBy(c, "model", "sum(tokens_in + tokens_out)", identity) };
+      return { ...base, series: (await seriesBy(c, "model", "sum(tokens_in + tokens_out)", identity)) };
     case "top-apps":
-      return { ...base, rows: top(c, "app_id", "apps", c.limit) };
+      return { ...base, rows: (await top(c, "app_id", "apps", c.limit)) };
     case "top-keys":
-      return { ...base, rows: top(c, "key_id", "api_keys", c.limit) };
+      return { ...base, rows: (await top(c, "key_id", "api_keys", c.limit)) };
     case "provider-health":
-      return { ...base, providers: providerHealth(c), breakerOpenings: breakerOpenings(c) };
+      return { ...base, providers: (await providerHealth(c)), breakerOpenings: (await breakerOpenings(c)) };
   }
 }
 

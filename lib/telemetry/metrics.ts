@@ -121,9 +121,9 @@ function build() {
     help: "Circuit breaker state per target: 0 closed, 1 half-open, 2 open.",
     labelNames: ["target", "provider", "model"] as const,
     registers: [register],
-    collect() {
+    async collect() {
       this.reset();
-      for (const b of breakers().list()) this.set({ target: b.target, provider: providerName(b.providerId), model: b.modelId }, CIRCUIT_VALUE[b.state]);
+      for (const b of breakers().list()) this.set({ target: b.target, provider: (await providerName(b.providerId)), model: b.modelId }, CIRCUIT_VALUE[b.state]);
     },
   });
   return m;
@@ -142,10 +142,10 @@ export function metrics(): PorticoMetrics {
 let names: { builtAt: number; providers: Map<string, string>; apis: Map<string, string> } | null = null;
 
 /** id → display name maps, rebuilt when the config snapshot changes (labels read better with names). */
-function labelMaps() {
+async function labelMaps() {
   let snap;
   try {
-    snap = getSnapshot();
+    snap = (await getSnapshot());
   } catch {
     return null;
   }
@@ -161,23 +161,23 @@ function labelMaps() {
   return names;
 }
 
-export function providerName(id: string | null): string {
+export async function providerName(id: string | null): Promise<string> {
   if (!id) return "";
-  return labelMaps()?.providers.get(id) ?? id;
+  return (await labelMaps())?.providers.get(id) ?? id;
 }
 
-function apiName(id: string | null): string {
+async function apiName(id: string | null): Promise<string> {
   if (!id) return "";
-  return labelMaps()?.apis.get(id) ?? id;
+  return (await labelMaps())?.apis.get(id) ?? id;
 }
 
 /** The record stage: one call's counters and histograms. Never throws. */
-export function observeCall(rec: CallRecord): void {
+export async function observeCall(rec: CallRecord): Promise<void> {
   const m = metrics();
-  const api = apiName(rec.apiId);
+  const api = (await apiName(rec.apiId));
   const route = rec.routeAlias ?? "";
   const model = rec.upstreamModel ?? "";
-  const provider = providerName(rec.providerId);
+  const provider = (await providerName(rec.providerId));
   m.requests.inc({ endpoint: rec.endpoint, api, route, model, provider, status: String(rec.status), outcome: rec.outcome });
   if (rec.tokensIn) m.tokens.inc({ type: "input", api, route, model, provider }, rec.tokensIn);
   if (rec.tokensOut) m.tokens.inc({ type: "output", api, route, model, provider }, rec.tokensOut);
@@ -190,7 +190,7 @@ export function observeCall(rec: CallRecord): void {
   for (let i = 0; i < rec.attempts.length; i++) {
     const a = rec.attempts[i]!;
     const circuit = a.status === null && a.error === "circuit open";
-    m.attempts.inc({ provider: providerName(a.provider), result: circuit ? "circuit_open" : a.status === null ? "network" : String(a.status) });
+    m.attempts.inc({ provider: (await providerName(a.provider)), result: circuit ? "circuit_open" : a.status === null ? "network" : String(a.status) });
     if (i > 0 && !circuit) m.retries.inc({ route, kind: a.target === prev ? "retry" : "fallover" });
     prev = a.target;
   }

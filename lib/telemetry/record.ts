@@ -10,9 +10,9 @@ import { log } from "./logger";
 
 let warned = false;
 
-export function onCallRecorded(rec: CallRecord): void {
+export async function onCallRecorded(rec: CallRecord): Promise<void> {
   try {
-    observeCall(rec);
+    (await observeCall(rec));
     finishTrace(rec);
   } catch (e) {
     if (!warned) log.error("telemetry failed for a call (further failures not logged)", { requestId: rec.id, err: e });

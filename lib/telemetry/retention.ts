@@ -1,3 +1,4 @@
+import { rawGet } from "@/lib/db/sql";
 import fs from "node:fs";
 import type Database from "better-sqlite3";
 import { getDbHolder } from "@/lib/db/client";
@@ -69,10 +70,10 @@ const BUSY_MS = 1000;
 /** Starts the background pruning timer (idempotent; unref'd so it never keeps the process up). */
 export function startRetention(): void {
   if (state.timer) return;
-  const tick = () => {
+  const tick = async () => {
     let next = IDLE_MS;
     try {
-      const r = pruneOnce(getDbHolder().sqlite, readRetention());
+      const r = pruneOnce(getDbHolder().sqlite, (await readRetention()));
       state.last = { ...r, at: Date.now() };
       if (!r.done) next = BUSY_MS;
     } catch (e) {
@@ -91,12 +92,12 @@ export function stopRetention(): void {
 }
 
 /** Database size and row counts for the Settings page. */
-export function storageStats() {
+export async function storageStats() {
   const { sqlite, file } = getDbHolder();
   const pageCount = Number(sqlite.pragma("page_count", { simple: true }));
   const pageSize = Number(sqlite.pragma("page_size", { simple: true }));
-  const count = (t: string) => (sqlite.prepare(`SELECT count(*) AS n FROM ${t}`).get() as { n: number }).n;
-  const oldest = (sqlite.prepare("SELECT min(at) AS a FROM request_logs").get() as { a: number | null }).a;
+  const count = async (t: string) => ((await rawGet(`SELECT count(*) AS n FROM ${t}`, [])) as { n: number }).n;
+  const oldest = ((await rawGet("SELECT min(at) AS a FROM request_logs", [])) as { a: number | null }).a;
   let walBytes = 0;
   try {
     walBytes = file === ":memory:" ? 0 : fs.statSync(file + "-wal").size;
@@ -107,7 +108,7 @@ export function storageStats() {
     file: file === ":memory:" ? ":memory:" : file.split("/").pop(),
     sizeBytes: pageCount * pageSize,
     walBytes,
-    rows: { requestLogs: count("request_logs"), requestBodies: count("request_bodies"), usageRollups: count("usage_rollups") },
+    rows: { requestLogs: (await count("request_logs")), requestBodies: (await count("request_bodies")), usageRollups: (await count("usage_rollups")) },
     oldestLogAt: oldest,
     lastPrune: state.last,
   };

@@ -1,3 +1,4 @@
+import { withTransaction } from "@/lib/db/sql";
 import type Database from "better-sqlite3";
 import { getDbHolder } from "@/lib/db/client";
 import type { CallRecord } from "@/lib/gateway/types";
@@ -49,7 +50,7 @@ const g = globalThis as unknown as { __porticoRollupStats?: FlushStats };
 export const rollupStats = (g.__porticoRollupStats ??= { flushes: 0, upserts: 0, lastMs: 0, maxMs: 0 });
 
 /** The log writer's onFlush listener. */
-export function onLogFlush(rows: CallRecord[]): void {
+export async function onLogFlush(rows: CallRecord[]): Promise<void> {
   if (!rows.length) return;
   const t0 = performance.now();
   const { sqlite } = getDbHolder();

@@ -117,54 +117,54 @@ describe("tenant scope against a real database", () => {
 
   const q = (o: Record<string, unknown>) => mods.search.logFilterSchema.parse(o);
 
-  it("a member's search only ever returns their team's rows", () => {
-    const all = mods.search.searchLogs({ actor: memberA, query: q({ limit: 200 }) });
+  it("a member's search only ever returns their team's rows", async () => {
+    const all = (await mods.search.searchLogs({ actor: memberA, query: q({ limit: 200 }) }));
     expect(all.items).toHaveLength(30);
     expect(all.items.every((r) => r.teamId === "team_a")).toBe(true);
     // Free text naming another team's row, its exact id, and a status filter: still team A only.
-    expect(mods.search.searchLogs({ actor: memberA, query: q({ q: "req_team_b_0" }) }).items).toHaveLength(0);
-    expect(mods.search.searchLogs({ actor: memberA, query: q({ q: "exploded" }) }).items.map((r) => r.teamId)).toEqual(Array(6).fill("team_a"));
-    expect(mods.search.searchLogs({ actor: memberA, query: q({ status: "5xx", limit: 200 }) }).items.every((r) => r.teamId === "team_a")).toBe(true);
+    expect((await mods.search.searchLogs({ actor: memberA, query: q({ q: "req_team_b_0" }) })).items).toHaveLength(0);
+    expect((await mods.search.searchLogs({ actor: memberA, query: q({ q: "exploded" }) })).items.map((r) => r.teamId)).toEqual(Array(6).fill("team_a"));
+    expect((await mods.search.searchLogs({ actor: memberA, query: q({ status: "5xx", limit: 200 }) })).items.every((r) => r.teamId === "team_a")).toBe(true);
     // Asking for another team is refused, not silently widened.
-    expect(() => mods.search.searchLogs({ actor: memberA, query: q({ teamId: "team_b" }) })).toThrow(/own teams/);
+    expect(async () => (await mods.search.searchLogs({ actor: memberA, query: q({ teamId: "team_b" }) }))).toThrow(/own teams/);
     // Someone in no team sees nothing; the admin sees all three tenants (including rows without a team).
-    expect(mods.search.searchLogs({ actor: loner, query: q({}) }).items).toHaveLength(0);
-    expect(mods.search.searchLogs({ actor: admin, query: q({ limit: 200 }) }).items).toHaveLength(90);
+    expect((await mods.search.searchLogs({ actor: loner, query: q({}) })).items).toHaveLength(0);
+    expect((await mods.search.searchLogs({ actor: admin, query: q({ limit: 200 }) })).items).toHaveLength(90);
   });
 
-  it("detail and export are scoped the same way", () => {
-    expect(mods.search.getLogDetail({ actor: memberA, id: "req_team_a_1" }).id).toBe("req_team_a_1");
-    expect(() => mods.search.getLogDetail({ actor: memberA, id: "req_team_b_1" })).toThrow(/No request log/);
-    const chunks = [...mods.search.exportChunks({ actor: memberA, query: q({}), chunk: 7 })];
+  it("detail and export are scoped the same way", async () => {
+    expect((await mods.search.getLogDetail({ actor: memberA, id: "req_team_a_1" })).id).toBe("req_team_a_1");
+    expect(async () => (await mods.search.getLogDetail({ actor: memberA, id: "req_team_b_1" }))).toThrow(/No request log/);
+    const chunks = [...(await mods.search.exportChunks({ actor: memberA, query: q({}), chunk: 7 }))];
     expect(chunks.map((c) => c.length)).toEqual([7, 7, 7, 7, 2]);
     expect(chunks.flat().every((r) => r.teamId === "team_a")).toBe(true);
     expect(new Set(chunks.flat().map((r) => r.id)).size).toBe(30);
   });
 
-  it("paginates on (at, id) and by cost without gaps or repeats", () => {
+  it("paginates on (at, id) and by cost without gaps or repeats", async () => {
     const seen: string[] = [];
     let cursor: string | undefined;
     do {
-      const page = mods.search.searchLogs({ actor: admin, query: q({ limit: 13, cursor }) });
+      const page = (await mods.search.searchLogs({ actor: admin, query: q({ limit: 13, cursor }) }));
       seen.push(...page.items.map((r) => r.id));
       cursor = page.nextCursor ?? undefined;
     } while (cursor);
     expect(seen).toHaveLength(90);
     expect(new Set(seen).size).toBe(90);
-    const bySlow = mods.search.searchLogs({ actor: admin, query: q({ sort: "latency", limit: 3 }) });
+    const bySlow = (await mods.search.searchLogs({ actor: admin, query: q({ sort: "latency", limit: 3 }) }));
     expect(bySlow.items.map((r) => r.latencyMs)).toEqual([129, 129, 129]);
   });
 
-  it("charts read rollups within the same scope", () => {
+  it("charts read rollups within the same scope", async () => {
     const c = mods.charts.chartQuerySchema.parse({ range: "24h" });
-    const mine = mods.charts.chartData({ actor: memberA, kind: "overview", query: c }) as { current: { requests: number; errors: number } };
+    const mine = (await mods.charts.chartData({ actor: memberA, kind: "overview", query: c })) as { current: { requests: number; errors: number } };
     expect(mine.current.requests).toBe(30);
     expect(mine.current.errors).toBe(6);
-    const every = mods.charts.chartData({ actor: admin, kind: "overview", query: c }) as { current: { requests: number } };
+    const every = (await mods.charts.chartData({ actor: admin, kind: "overview", query: c })) as { current: { requests: number } };
     expect(every.current.requests).toBe(90);
-    const byTeam = mods.charts.chartData({ actor: memberA, kind: "cost-by-team", query: c }) as { series: { key: string; total: number }[] };
+    const byTeam = (await mods.charts.chartData({ actor: memberA, kind: "cost-by-team", query: c })) as { series: { key: string; total: number }[] };
     expect(byTeam.series.map((s) => s.key)).toEqual(["team_a"]);
     expect(byTeam.series[0]!.total).toBeCloseTo(0.3, 6);
-    expect(() => mods.charts.chartData({ actor: memberA, kind: "overview", query: mods.charts.chartQuerySchema.parse({ range: "24h", teamId: "team_b" }) })).toThrow(/own teams/);
+    expect(async () => (await mods.charts.chartData({ actor: memberA, kind: "overview", query: mods.charts.chartQuerySchema.parse({ range: "24h", teamId: "team_b" }) }))).toThrow(/own teams/);
   });
 });

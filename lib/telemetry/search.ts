@@ -1,3 +1,4 @@
+import { rawAll, rawGet } from "@/lib/db/sql";
 import { z } from "zod";
 import { getDbHolder } from "@/lib/db/client";
 import { OUTCOMES, type AttemptRecord } from "@/lib/db/schema";
@@ -12,23 +13,19 @@ const TEXT_DRIVE_MAX = 3000;
 const SORT_INDEX_MIN = 20_000;
 
 /** Plan hints from capped counts (each a few ms at most); see PlanHints. */
-export function planHints(f: LogFilters, scope: TeamScope, sort: SortKey): PlanHints {
+export async function planHints(f: LogFilters, scope: TeamScope, sort: SortKey): Promise<PlanHints> {
   const { sqlite } = getDbHolder();
   const hints: PlanHints = {};
   const fts = f.q ? ftsQuery(f.q) : null;
   if (fts) {
     const n = (
-      sqlite
-        .prepare(
-          `SELECT (SELECT count(*) FROM (SELECT 1 FROM request_logs_fts WHERE request_logs_fts MATCH ? LIMIT ?)) + (SELECT count(*) FROM (SELECT 1 FROM request_bodies_fts WHERE request_bodies_fts MATCH ? LIMIT ?)) AS n`,
-        )
-        .get(fts, TEXT_DRIVE_MAX + 1, fts, TEXT_DRIVE_MAX + 1) as { n: number }
+      (await rawGet(`SELECT (SELECT count(*) FROM (SELECT 1 FROM request_logs_fts WHERE request_logs_fts MATCH ? LIMIT ?)) + (SELECT count(*) FROM (SELECT 1 FROM request_bodies_fts WHERE request_bodies_fts MATCH ? LIMIT ?)) AS n`, [fts, TEXT_DRIVE_MAX + 1, fts, TEXT_DRIVE_MAX + 1])) as { n: number }
     ).n;
     hints.text = n > TEXT_DRIVE_MAX ? "filter" : "drive";
   }
   if (sort !== "time" && hints.text !== "drive") {
     const c = buildCappedCountSql(f, scope, SORT_INDEX_MIN + 1);
-    hints.sortIndex = (sqlite.prepare(c.sql).get(...c.params) as { n: number }).n > SORT_INDEX_MIN;
+    hints.sortIndex = ((await rawGet(c.sql, [...c.params])) as { n: number }).n > SORT_INDEX_MIN;
   }
   return hints;
 }
@@ -176,15 +173,15 @@ function scopeFor(actor: Actor, portal: boolean): TeamScope {
  * One page of the filtered log, newest (or slowest / most expensive) first. Tenant
  * scope comes from the actor, never from the caller's filters.
  */
-export function searchLogs({ actor, query, portal = false }: { actor: Actor; query: LogQuery; portal?: boolean }) {
+export async function searchLogs({ actor, query, portal = false }: { actor: Actor; query: LogQuery; portal?: boolean }) {
   const scope = scopeFor(actor, portal);
   assertTeamInScope(scope, query.teamId);
   const cursor = query.cursor ? decodeCursor(query.cursor, query.sort) : undefined;
   const filters = filtersOf(query);
-  const hints = planHints(filters, scope, query.sort);
+  const hints = (await planHints(filters, scope, query.sort));
   const { sql, params } = buildSearchSql(filters, scope, { sort: query.sort, cursor, limit: query.limit + 1, hints });
   const { sqlite } = getDbHolder();
-  const rows = sqlite.prepare(sql).all(...params) as RawRow[];
+  const rows = (await rawAll(sql, [...params])) as RawRow[];
   const more = rows.length > query.limit;
   const items = (more ? rows.slice(0, query.limit) : rows).map(toLogItem);
   const last = items[items.length - 1];
@@ -192,17 +189,15 @@ export function searchLogs({ actor, query, portal = false }: { actor: Actor; que
 }
 
 /** Every stored field of one call, its attempt chain and bodies (if captured). 404 outside the caller's scope. */
-export function getLogDetail({ actor, id, portal = false }: { actor: Actor; id: string; portal?: boolean }) {
+export async function getLogDetail({ actor, id, portal = false }: { actor: Actor; id: string; portal?: boolean }) {
   const scope = scopeFor(actor, portal);
   const { sql, params } = buildSearchSql({ id }, scope, { sort: "time", limit: 1 });
   const { sqlite } = getDbHolder();
-  const row = sqlite.prepare(sql).get(...params) as RawRow | undefined;
+  const row = (await rawGet(sql, [...params])) as RawRow | undefined;
   if (!row) throw new NotFoundError("No request log with that id (it may have been pruned, or belong to another team).");
-  const body = sqlite
-    .prepare("SELECT req_body AS reqBody, res_body AS resBody, req_bytes AS reqBytes, res_bytes AS resBytes, truncated FROM request_bodies WHERE request_id = ?")
-    .get(id) as { reqBody: string | null; resBody: string | null; reqBytes: number; resBytes: number; truncated: number } | undefined;
+  const body = (await rawGet("SELECT req_body AS reqBody, res_body AS resBody, req_bytes AS reqBytes, res_bytes AS resBytes, truncated FROM request_bodies WHERE request_id = ?", [id])) as { reqBody: string | null; resBody: string | null; reqBytes: number; resBytes: number; truncated: number } | undefined;
   // The API's slug lets the detail view replay a prompt-API call at /v1/apis/{slug}.
-  const apiSlug = row.apiId ? ((sqlite.prepare("SELECT slug FROM apis WHERE id = ?").get(row.apiId) as { slug: string } | undefined)?.slug ?? null) : null;
+  const apiSlug = row.apiId ? (((await rawGet("SELECT slug FROM apis WHERE id = ?", [row.apiId])) as { slug: string } | undefined)?.slug ?? null) : null;
   return { ...toLogItem(row), apiSlug, bodies: body ? bodyView(body) : null };
 }
 
@@ -297,7 +292,7 @@ export function* exportChunks({ actor, query, portal = false, chunk = 2000 }: { 
   const sort: SortKey = query.sort;
   const { sqlite } = getDbHolder();
   let cursor: ReturnType<typeof decodeCursor> | undefined;
-  const hints = planHints(filters, scope, sort);
+  const hints = (await planHints(filters, scope, sort));
   for (;;) {
     const { sql, params } = buildSearchSql(filters, scope, { sort, cursor, limit: chunk, hints });
     const out: LogItem[] = [];

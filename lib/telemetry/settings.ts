@@ -1,3 +1,4 @@
+import { rawGet, rawRun } from "@/lib/db/sql";
 import { z } from "zod";
 import { getDbHolder } from "@/lib/db/client";
 
@@ -16,9 +17,9 @@ export type RetentionSettings = z.infer<typeof retentionSchema>;
 
 export const RETENTION_KEY = "telemetry.retention";
 
-export function readRetention(): RetentionSettings {
+export async function readRetention(): Promise<RetentionSettings> {
   const { sqlite } = getDbHolder();
-  const row = sqlite.prepare("SELECT value FROM settings WHERE key = ?").get(RETENTION_KEY) as { value: string } | undefined;
+  const row = (await rawGet("SELECT value FROM settings WHERE key = ?", [RETENTION_KEY])) as { value: string } | undefined;
   let raw: unknown = {};
   try {
     raw = row ? JSON.parse(row.value) : {};
@@ -29,9 +30,7 @@ export function readRetention(): RetentionSettings {
   return r.success ? r.data : retentionSchema.parse({});
 }
 
-export function writeRetention(value: RetentionSettings): void {
+export async function writeRetention(value: RetentionSettings): Promise<void> {
   const { sqlite } = getDbHolder();
-  sqlite
-    .prepare("INSERT INTO settings(key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at")
-    .run(RETENTION_KEY, JSON.stringify(value), Date.now());
+  (await rawRun("INSERT INTO settings(key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at", [RETENTION_KEY, JSON.stringify(value), Date.now()]));
 }

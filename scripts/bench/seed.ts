@@ -63,7 +63,7 @@ async function main(): Promise<void> {
   await bootstrap();
   const db = getDb();
   const users = schema.users as typeof import("@/lib/db/schema").users;
-  const admin = db.select({ id: users.id }).from(users).where(eq(users.role, "admin")).get();
+  const admin = (await db.select({ id: users.id }).from(users).where(eq(users.role, "admin")).limit(1))[0];
   if (!admin) throw new Error("bootstrap created no admin");
   const actor = loadActor(admin.id, "token");
   if (!actor) throw new Error("admin actor not found");
@@ -106,19 +106,19 @@ async function main(): Promise<void> {
   else if (appId) key = createKey({ actor, input: { name: "bench", appId } }).key as string;
   else key = createKey({ actor, input: { name: "bench" } }).key as string;
 
-  const limitedKey = seedLimitedKey(actor, appId, createAppKey, createKey);
+  const limitedKey = (await seedLimitedKey(actor, appId, createAppKey, createKey));
 
   process.stdout.write(`BENCH_SEED=${JSON.stringify({ key, limitedKey, routes: ROUTES, notes })}\n`);
   closeDb();
 }
 
 /** A key with a rate limit and a budget through the policy services; limits high enough never to refuse. */
-function seedLimitedKey(actor: import("@/lib/auth/actor").Actor, appId: string | null, createAppKey: Verb | null, createKey: Verb): string {
+async function seedLimitedKey(actor: import("@/lib/auth/actor").Actor, appId: string | null, createAppKey: Verb | null, createKey: Verb): Promise<string> {
   const created = appId && createAppKey ? createAppKey({ actor, appId, input: { name: "bench-limited" } }) : createKey({ actor, input: { name: "bench-limited", ...(appId ? { appId } : {}) } });
   const keyId = String(created.id ?? (created.apiKey as { id?: string } | undefined)?.id ?? "");
   if (!keyId) throw new Error(`cannot find the id of the created key in ${Object.keys(created).join(", ")}`);
-  policy.createLimit({ actor, input: { scope: "key", scopeId: keyId, requestsPerMinute: 100_000_000, tokensPerMinute: 1_000_000_000 } });
-  policy.createBudget({ actor, input: { scope: "key", scopeId: keyId, period: "month", limitUsd: 1_000_000_000 } });
+  (await policy.createLimit({ actor, input: { scope: "key", scopeId: keyId, requestsPerMinute: 100_000_000, tokensPerMinute: 1_000_000_000 } }));
+  (await policy.createBudget({ actor, input: { scope: "key", scopeId: keyId, period: "month", limitUsd: 1_000_000_000 } }));
   return created.key as string;
 }
 
@@ -147,10 +147,9 @@ async function subscribe(actor: import("@/lib/auth/actor").Actor, appId: string,
   const { bumpConfigVersion } = await import("@/lib/config-version");
   const { newId } = await import("@/lib/ids");
   const now = Date.now();
-  getDb().transaction((tx) => {
-    tx.insert(subscriptions)
-      .values({ id: newId("sub"), appId, apiId, state: "approved", reason: "npm run bench", requestedBy: actor.userId, decidedBy: actor.userId, requestedAt: now, decidedAt: now, updatedAt: now } as never)
-      .run();
+  getDb().transaction(async (tx) => {
+    (await tx.insert(subscriptions)
+      .values({ id: newId("sub"), appId, apiId, state: "approved", reason: "npm run bench", requestedBy: actor.userId, decidedBy: actor.userId, requestedAt: now, decidedAt: now, updatedAt: now } as never));
     bumpConfigVersion(tx);
   });
   notes.push("approved subscription written directly to the database");

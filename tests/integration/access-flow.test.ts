@@ -43,17 +43,17 @@ function caught(fn: () => unknown): AppError {
   throw new Error("expected an error");
 }
 
-function publishedApi(input: Record<string, unknown>) {
-  const a = gw.m.apis.createApi({ actor: actor(), input: { teamId: flowTeam, ...input } });
-  return gw.m.apis.setApiState({ actor: actor(), id: a.id, input: { state: "published" } });
+async function publishedApi(input: Record<string, unknown>) {
+  const a = (await gw.m.apis.createApi({ actor: actor(), input: { teamId: flowTeam, ...input } }));
+  return (await gw.m.apis.setApiState({ actor: actor(), id: a.id, input: { state: "published" } }));
 }
 
-function app(name: string, teamId = flowTeam) {
-  return gw.m.apps.createApp({ actor: actor(), input: { teamId, name } });
+async function app(name: string, teamId = flowTeam) {
+  return (await gw.m.apps.createApp({ actor: actor(), input: { teamId, name } }));
 }
 
-function keyFor(appId: string, name = "k") {
-  return gw.m.keys.createAppKey({ actor: actor(), appId, input: { name } });
+async function keyFor(appId: string, name = "k") {
+  return (await gw.m.keys.createAppKey({ actor: actor(), appId, input: { name } }));
 }
 
 async function call(key: string, model: string) {
@@ -74,23 +74,23 @@ async function within(ms: number, fn: () => Promise<boolean>): Promise<number> {
 
 describe("subscription lifecycle on the data plane", () => {
   it("pending → 403 → approve → 200 within 1 s → revoke → 403; 409 and 422 on the control plane", async () => {
-    const api = publishedApi({ slug: "flow-manual", name: "Flow manual", routeAliases: ["flow-chat"], approvalMode: "manual", reasonRequired: true });
-    const a = app("support-bot");
-    const k = keyFor(a.id);
+    const api = (await publishedApi({ slug: "flow-manual", name: "Flow manual", routeAliases: ["flow-chat"], approvalMode: "manual", reasonRequired: true }));
+    const a = (await app("support-bot"));
+    const k = (await keyFor(a.id));
 
     const before = await call(k.key, "flow-chat");
     expect(before.status).toBe(403);
     expect(before.body.error.code).toBe("not_subscribed");
 
     // missing reason → 422
-    const noReason = caught(() => gw.m.subscriptions.requestSubscription({ actor: actor(), input: { appId: a.id, apiId: api.id } }));
+    const noReason = caught(async () => (await gw.m.subscriptions.requestSubscription({ actor: actor(), input: { appId: a.id, apiId: api.id } })));
     expect(noReason.status).toBe(422);
     expect(noReason.details).toEqual([{ field: "reason", message: "A reason is required for this API." }]);
 
-    const sub = gw.m.subscriptions.requestSubscription({ actor: actor(), input: { appId: a.id, apiId: api.id, reason: "ticket answers" } });
+    const sub = (await gw.m.subscriptions.requestSubscription({ actor: actor(), input: { appId: a.id, apiId: api.id, reason: "ticket answers" } }));
     expect(sub.state).toBe("pending");
     // twice → 409 with the existing one
-    const dup = caught(() => gw.m.subscriptions.requestSubscription({ actor: actor(), input: { appId: a.id, apiId: api.id, reason: "again" } }));
+    const dup = caught(async () => (await gw.m.subscriptions.requestSubscription({ actor: actor(), input: { appId: a.id, apiId: api.id, reason: "again" } })));
     expect(dup.status).toBe(409);
     expect((dup.details as { existing: { id: string } }).existing.id).toBe(sub.id);
 
@@ -99,17 +99,17 @@ describe("subscription lifecycle on the data plane", () => {
     expect(pending.body.error.type).toBe("permission_error");
     expect(pending.body.error.message).toBe("App 'support-bot' has a pending subscription to API 'Flow manual'; an admin must approve it.");
 
-    gw.m.subscriptions.approveSubscription({ actor: actor(), id: sub.id, input: { note: "go" } });
+    (await gw.m.subscriptions.approveSubscription({ actor: actor(), id: sub.id, input: { note: "go" } }));
     const took = await within(1000, async () => (await call(k.key, "flow-chat")).status === 200);
     expect(took).toBeLessThan(1000);
     const ok = await call(k.key, "flow-chat");
     expect(ok.body.choices[0].message.content).toContain("Mock reply");
 
     // deciding a decided one → 409
-    const again = caught(() => gw.m.subscriptions.approveSubscription({ actor: actor(), id: sub.id }));
+    const again = caught(async () => (await gw.m.subscriptions.approveSubscription({ actor: actor(), id: sub.id })));
     expect(again.status).toBe(409);
 
-    gw.m.subscriptions.revokeSubscription({ actor: actor(), id: sub.id, input: { note: "misuse" } });
+    (await gw.m.subscriptions.revokeSubscription({ actor: actor(), id: sub.id, input: { note: "misuse" } }));
     await within(1000, async () => (await call(k.key, "flow-chat")).status === 403);
     const revoked = await call(k.key, "flow-chat");
     expect(revoked.body.error.code).toBe("subscription_revoked");
@@ -119,22 +119,22 @@ describe("subscription lifecycle on the data plane", () => {
 
 describe("keys", () => {
   let appId: string;
-  beforeAll(() => {
-    const api = publishedApi({ slug: "flow-auto", name: "Flow auto", routeAliases: ["flow-auto-chat"], approvalMode: "auto", reasonRequired: false });
-    appId = app("rotator").id;
-    expect(gw.m.subscriptions.requestSubscription({ actor: actor(), input: { appId, apiId: api.id } }).state).toBe("approved");
+  beforeAll(async () => {
+    const api = (await publishedApi({ slug: "flow-auto", name: "Flow auto", routeAliases: ["flow-auto-chat"], approvalMode: "auto", reasonRequired: false }));
+    appId = (await app("rotator")).id;
+    expect((await gw.m.subscriptions.requestSubscription({ actor: actor(), input: { appId, apiId: api.id } })).state).toBe("approved");
   });
 
   it("rotation: the old key keeps working during the grace period; with grace 0 it stops at once", async () => {
-    const k1 = keyFor(appId, "rotating");
+    const k1 = (await keyFor(appId, "rotating"));
     expect((await call(k1.key, "flow-auto-chat")).status).toBe(200);
 
-    const r1 = gw.m.keys.rotateKey({ actor: actor(), appId, keyId: k1.id, input: { graceHours: 24 } });
+    const r1 = (await gw.m.keys.rotateKey({ actor: actor(), appId, keyId: k1.id, input: { graceHours: 24 } }));
     expect(r1.key.rotatedFromId).toBe(k1.id);
     expect((await call(k1.key, "flow-auto-chat")).status).toBe(200); // grace
     expect((await call(r1.key.key, "flow-auto-chat")).status).toBe(200);
 
-    const r2 = gw.m.keys.rotateKey({ actor: actor(), appId, keyId: r1.key.id, input: { graceHours: 0 } });
+    const r2 = (await gw.m.keys.rotateKey({ actor: actor(), appId, keyId: r1.key.id, input: { graceHours: 0 } }));
     const old = await call(r1.key.key, "flow-auto-chat");
     expect(old.status).toBe(401);
     expect(old.body.error.code).toBe("key_expired");
@@ -144,9 +144,9 @@ describe("keys", () => {
   });
 
   it("a revoked key → 401 saying it was revoked", async () => {
-    const k = keyFor(appId, "to revoke");
+    const k = (await keyFor(appId, "to revoke"));
     expect((await call(k.key, "flow-auto-chat")).status).toBe(200);
-    gw.m.keys.revokeAppKey({ actor: actor(), appId, keyId: k.id });
+    (await gw.m.keys.revokeAppKey({ actor: actor(), appId, keyId: k.id }));
     const res = await call(k.key, "flow-auto-chat");
     expect(res.status).toBe(401);
     expect(res.body.error.code).toBe("key_revoked");
@@ -154,57 +154,57 @@ describe("keys", () => {
   });
 
   it("deleting the app stops its keys at once", async () => {
-    const a = app("short-lived");
-    const auto = gw.m.apis.listApis({ actor: actor() }).items.find((x) => x.slug === "flow-auto")!;
-    gw.m.subscriptions.requestSubscription({ actor: actor(), input: { appId: a.id, apiId: auto.id } });
-    const k = keyFor(a.id);
+    const a = (await app("short-lived"));
+    const auto = (await gw.m.apis.listApis({ actor: actor() })).items.find((x) => x.slug === "flow-auto")!;
+    (await gw.m.subscriptions.requestSubscription({ actor: actor(), input: { appId: a.id, apiId: auto.id } }));
+    const k = (await keyFor(a.id));
     expect((await call(k.key, "flow-auto-chat")).status).toBe(200);
-    gw.m.apps.deleteApp({ actor: actor(), id: a.id });
+    (await gw.m.apps.deleteApp({ actor: actor(), id: a.id }));
     expect((await call(k.key, "flow-auto-chat")).status).toBe(401);
   });
 });
 
 describe("visibility and API lifecycle", () => {
   it("a key of another team's app on a team-restricted API → 403; subscribing it → 403", async () => {
-    const api = publishedApi({ slug: "flow-private", name: "Flow private", routeAliases: ["flow-private-chat"], approvalMode: "auto", reasonRequired: false, visibility: "teams" });
-    const mine = app("private-user");
-    gw.m.subscriptions.requestSubscription({ actor: actor(), input: { appId: mine.id, apiId: api.id } });
-    expect((await call(keyFor(mine.id).key, "flow-private-chat")).status).toBe(200);
+    const api = (await publishedApi({ slug: "flow-private", name: "Flow private", routeAliases: ["flow-private-chat"], approvalMode: "auto", reasonRequired: false, visibility: "teams" }));
+    const mine = (await app("private-user"));
+    (await gw.m.subscriptions.requestSubscription({ actor: actor(), input: { appId: mine.id, apiId: api.id } }));
+    expect((await call((await keyFor(mine.id)).key, "flow-private-chat")).status).toBe(200);
 
-    const theirs = app("outsider", otherTeam);
-    const res = await call(keyFor(theirs.id).key, "flow-private-chat");
+    const theirs = (await app("outsider", otherTeam));
+    const res = await call((await keyFor(theirs.id)).key, "flow-private-chat");
     expect(res.status).toBe(403);
     expect(res.body.error.message).toMatch(/not available to the team of app 'outsider'/);
-    expect(caught(() => gw.m.subscriptions.requestSubscription({ actor: actor(), input: { appId: theirs.id, apiId: api.id } })).status).toBe(403);
+    expect(caught(async () => (await gw.m.subscriptions.requestSubscription({ actor: actor(), input: { appId: theirs.id, apiId: api.id } }))).status).toBe(403);
   });
 
   it("deprecated → 200 with a Deprecation header; retired → 410", async () => {
-    const api = publishedApi({ slug: "flow-aging", name: "Flow aging", routeAliases: ["flow-extra-1"], approvalMode: "auto", reasonRequired: false });
-    const a = app("aging-user");
-    gw.m.subscriptions.requestSubscription({ actor: actor(), input: { appId: a.id, apiId: api.id } });
-    const k = keyFor(a.id).key;
+    const api = (await publishedApi({ slug: "flow-aging", name: "Flow aging", routeAliases: ["flow-extra-1"], approvalMode: "auto", reasonRequired: false }));
+    const a = (await app("aging-user"));
+    (await gw.m.subscriptions.requestSubscription({ actor: actor(), input: { appId: a.id, apiId: api.id } }));
+    const k = (await keyFor(a.id)).key;
     const fresh = await call(k, "flow-extra-1");
     expect(fresh.status).toBe(200);
     expect(fresh.headers.get("deprecation")).toBeNull();
 
-    gw.m.apis.setApiState({ actor: actor(), id: api.id, input: { state: "deprecated" } });
+    (await gw.m.apis.setApiState({ actor: actor(), id: api.id, input: { state: "deprecated" } }));
     const dep = await call(k, "flow-extra-1");
     expect(dep.status).toBe(200);
     expect(dep.headers.get("deprecation")).toMatch(/^@\d+$/);
 
-    gw.m.apis.setApiState({ actor: actor(), id: api.id, input: { state: "retired" } });
+    (await gw.m.apis.setApiState({ actor: actor(), id: api.id, input: { state: "retired" } }));
     const gone = await call(k, "flow-extra-1");
     expect(gone.status).toBe(410);
     expect(gone.body.error.message).toMatch(/retired/);
   });
 
   it("/v1/models lists exactly the aliases of the app's approved subscriptions", async () => {
-    const one = publishedApi({ slug: "models-one", name: "Models one", routeAliases: ["flow-extra-2"], approvalMode: "auto", reasonRequired: false });
-    const two = publishedApi({ slug: "models-two", name: "Models two", routeAliases: ["flow-chat", "flow-auto-chat"], approvalMode: "auto", reasonRequired: false });
-    const three = publishedApi({ slug: "models-three", name: "Models three", routeAliases: ["flow-pending"], approvalMode: "manual", reasonRequired: false });
-    const a = app("lister");
-    for (const api of [one, two, three]) gw.m.subscriptions.requestSubscription({ actor: actor(), input: { appId: a.id, apiId: api.id } });
-    const res = await fetch(gw.url + "/v1/models", { headers: { authorization: `Bearer ${keyFor(a.id).key}` } });
+    const one = (await publishedApi({ slug: "models-one", name: "Models one", routeAliases: ["flow-extra-2"], approvalMode: "auto", reasonRequired: false }));
+    const two = (await publishedApi({ slug: "models-two", name: "Models two", routeAliases: ["flow-chat", "flow-auto-chat"], approvalMode: "auto", reasonRequired: false }));
+    const three = (await publishedApi({ slug: "models-three", name: "Models three", routeAliases: ["flow-pending"], approvalMode: "manual", reasonRequired: false }));
+    const a = (await app("lister"));
+    for (const api of [one, two, three]) (await gw.m.subscriptions.requestSubscription({ actor: actor(), input: { appId: a.id, apiId: api.id } }));
+    const res = await fetch(gw.url + "/v1/models", { headers: { authorization: `Bearer ${(await keyFor(a.id)).key}` } });
     expect(res.status).toBe(200);
     const ids = ((await res.json()) as Wire).data.map((m: Wire) => m.id).sort();
     expect(ids).toEqual(["flow-auto-chat", "flow-chat", "flow-extra-2"]);
@@ -235,10 +235,10 @@ describe("webhooks", () => {
       actor: actor(),
       input: { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`, secret, teamId: flowTeam, events: ["subscription.approved"] },
     });
-    const api = publishedApi({ slug: "flow-hooked", name: "Flow hooked", routeAliases: ["flow-chat"], reasonRequired: false });
-    const a = app("hook-user");
-    const sub = gw.m.subscriptions.requestSubscription({ actor: actor(), input: { appId: a.id, apiId: api.id } });
-    gw.m.subscriptions.approveSubscription({ actor: actor(), id: sub.id });
+    const api = (await publishedApi({ slug: "flow-hooked", name: "Flow hooked", routeAliases: ["flow-chat"], reasonRequired: false }));
+    const a = (await app("hook-user"));
+    const sub = (await gw.m.subscriptions.requestSubscription({ actor: actor(), input: { appId: a.id, apiId: api.id } }));
+    (await gw.m.subscriptions.approveSubscription({ actor: actor(), id: sub.id }));
     await gw.m.webhooks.webhookDeliveriesIdle();
     expect(got).toHaveLength(1);
     const { headers, body } = got[0]!;
@@ -248,7 +248,7 @@ describe("webhooks", () => {
     expect(headers["x-portico-event"]).toBe("subscription.approved");
     const event = JSON.parse(body);
     expect(event).toMatchObject({ type: "subscription.approved", data: { id: sub.id, state: "approved", appName: "hook-user", apiSlug: "flow-hooked" } });
-    const after = gw.m.webhooks.listWebhooks({ actor: actor() }).items.find((h) => h.id === hook.id)!;
+    const after = (await gw.m.webhooks.listWebhooks({ actor: actor() })).items.find((h) => h.id === hook.id)!;
     expect(after).toMatchObject({ lastStatus: 204, lastError: null });
   });
 });

@@ -1,3 +1,4 @@
+import { rawAll, rawRun } from "@/lib/db/sql";
 /**
  * Circuit-breaker opening history: a target failing through the real gateway core opens
  * its breaker; the opening is queued on the request path and written with the log
@@ -24,7 +25,7 @@ async function chart(query: string) {
     params: Promise.resolve({ chart: "provider-health" }),
   });
 }
-const rows = () => gw.m.db.getDbHolder().sqlite.prepare("SELECT * FROM breaker_events ORDER BY at").all() as Wire[];
+const rows = async () => (await rawAll("SELECT * FROM breaker_events ORDER BY at", [])) as Wire[];
 
 describe("breaker_events", () => {
   it("records an opening from real traffic at the log writer's flush, with the failure count", async () => {
@@ -38,11 +39,11 @@ describe("breaker_events", () => {
       expect(res.status).toBe(200);
       await res.text();
     }
-    gw.m.logWriter.logWriter().flush();
+    (await gw.m.logWriter.logWriter().flush());
     const providerId = gw.providerFor("openai").id;
     const modelId = route.targets[0]!.modelId;
-    expect(rows()).toEqual([expect.objectContaining({ target: `${providerId}:${modelId}`, provider_id: providerId, model_id: modelId, failures: 2 })]);
-    expect(Math.abs(rows()[0].at - Date.now())).toBeLessThan(30_000);
+    expect((await rows())).toEqual([expect.objectContaining({ target: `${providerId}:${modelId}`, provider_id: providerId, model_id: modelId, failures: 2 })]);
+    expect(Math.abs((await rows())[0].at - Date.now())).toBeLessThan(30_000);
   });
 
   it("keeps the earlier onOpen handlers and writes without request traffic through the fallback timer", async () => {
@@ -53,9 +54,9 @@ describe("breaker_events", () => {
     br.failure("prv_none:mdl_none");
     br.failure("prv_none:mdl_none");
     expect(await opened()).toBe(before + 1); // the metrics/alerts handler still runs
-    expect(rows().some((r) => r.target === "prv_none:mdl_none")).toBe(false); // nothing written on the call path
+    expect((await rows()).some((r) => r.target === "prv_none:mdl_none")).toBe(false); // nothing written on the call path
     await sleep(1300);
-    expect(rows().find((r) => r.target === "prv_none:mdl_none")).toMatchObject({ provider_id: "prv_none", model_id: "mdl_none", failures: 2 });
+    expect((await rows()).find((r) => r.target === "prv_none:mdl_none")).toMatchObject({ provider_id: "prv_none", model_id: "mdl_none", failures: 2 });
   });
 
   it("marks the openings on the provider-health chart for admins (JSON and CSV), none for others", async () => {
@@ -97,10 +98,10 @@ describe("breaker_events", () => {
     const { pruneOnce } = await import("@/lib/telemetry/retention");
     const sqlite = gw.m.db.getDbHolder().sqlite;
     const DAY = 86_400_000;
-    sqlite.prepare("INSERT INTO breaker_events (at, target, provider_id, model_id, failures) VALUES (?, 'old:one', 'old', 'one', 5)").run(Date.now() - 40 * DAY);
+    (await rawRun("INSERT INTO breaker_events (at, target, provider_id, model_id, failures) VALUES (?, 'old:one', 'old', 'one', 5)", [Date.now() - 40 * DAY]));
     const r = pruneOnce(sqlite, { rawDays: 30, rollupDays: 400, minuteRollupDays: 7 });
     expect(r.breakerEvents).toBe(1);
-    expect(rows().map((x) => x.target)).not.toContain("old:one");
-    expect(rows()).toHaveLength(2);
+    expect((await rows()).map((x) => x.target)).not.toContain("old:one");
+    expect((await rows())).toHaveLength(2);
   });
 });

@@ -55,18 +55,18 @@ describe("apply the documented example", () => {
     const s = await import("@/lib/db/schema");
     const { eq } = await import("drizzle-orm");
     const db = getDb();
-    const chat = db.select().from(s.routes).where(eq(s.routes.alias, "chat")).get()!;
+    const chat = (await db.select().from(s.routes).where(eq(s.routes.alias, "chat")).limit(1))[0]!;
     expect(chat.strategy).toBe("fallback");
     expect(chat.retry.attemptsPerTarget).toBe(3);
-    const openai = db.select().from(s.providers).where(eq(s.providers.name, "openai")).get()!;
+    const openai = (await db.select().from(s.providers).where(eq(s.providers.name, "openai")).limit(1))[0]!;
     expect(openai.keyLast4).toBe("1234");
-    const mini = db.select().from(s.models).where(eq(s.models.upstreamModel, "gpt-4o-mini")).get()!;
+    const mini = (await db.select().from(s.models).where(eq(s.models.upstreamModel, "gpt-4o-mini")).limit(1))[0]!;
     expect(mini.inputPricePerM).toBeGreaterThan(0); // filled from the price catalog
-    const summarize = db.select().from(s.apis).where(eq(s.apis.slug, "summarize")).get()!;
+    const summarize = (await db.select().from(s.apis).where(eq(s.apis.slug, "summarize")).limit(1))[0]!;
     expect(summarize.state).toBe("published");
-    const prompt = db.select().from(s.prompts).where(eq(s.prompts.apiId, summarize.id)).get()!;
+    const prompt = (await db.select().from(s.prompts).where(eq(s.prompts.apiId, summarize.id)).limit(1))[0]!;
     expect(prompt.currentVersion).toBe(1);
-    const lead = db.select().from(s.users).where(eq(s.users.email, "lead@search.example.com")).get()!;
+    const lead = (await db.select().from(s.users).where(eq(s.users.email, "lead@search.example.com")).limit(1))[0]!;
     expect(lead.passwordHash).toBeNull();
 
     // One change set in the audit log: every row of the apply carries it, the config.apply row holds the plan.
@@ -79,19 +79,19 @@ describe("apply the documented example", () => {
     expect(JSON.stringify(rows)).not.toContain(EXAMPLE_ENV.OPENAI_API_KEY);
 
     // Marked as managed by the file.
-    const managed = svc.listManaged({ actor: gw.actor }).items;
+    const managed = (await svc.listManaged({ actor: gw.actor })).items;
     expect(managed).toEqual(expect.arrayContaining([expect.objectContaining({ kind: "route", key: "chat" }), expect.objectContaining({ kind: "provider", key: "openai" })]));
     // a team admin (lead of "search") sees the marks of APIs only, and cannot plan or apply
     const { loadActor } = await import("@/lib/auth/actor");
     const leadActor = loadActor(lead.id, "session")!;
-    expect(new Set(svc.listManaged({ actor: leadActor }).items.map((m) => m.kind))).toEqual(new Set(["api"]));
+    expect(new Set((await svc.listManaged({ actor: leadActor })).items.map((m) => m.kind))).toEqual(new Set(["api"]));
     expect(problemsOf(() => svc.planFromText({ actor: leadActor, text: EXAMPLE })).status).toBe(403);
-    expect(problemsOf(() => svc.exportConfig({ actor: leadActor })).status).toBe(403);
+    expect(problemsOf(async () => (await svc.exportConfig({ actor: leadActor }))).status).toBe(403);
   });
 
-  it("exports with secrets as references, never in clear, twice the same", () => {
-    const a = svc.exportConfig({ actor: gw.actor });
-    const b = svc.exportConfig({ actor: gw.actor });
+  it("exports with secrets as references, never in clear, twice the same", async () => {
+    const a = (await svc.exportConfig({ actor: gw.actor }));
+    const b = (await svc.exportConfig({ actor: gw.actor }));
     expect(a).toBe(b);
     for (const v of Object.values(EXAMPLE_ENV)) expect(a).not.toContain(v);
     // the variable the file used is remembered for the export
@@ -99,7 +99,7 @@ describe("apply the documented example", () => {
     expect(a).toContain("secret: ${SUBSCRIPTION_WEBHOOK_SECRET}");
     // the export applies to this instance as "no change"
     expect(svc.planFromText({ actor: gw.actor, text: a }).changes).toEqual([]);
-    expect(svc.planFromText({ actor: gw.actor, text: svc.exportConfig({ actor: gw.actor, format: "json" }) }).changes).toEqual([]);
+    expect(svc.planFromText({ actor: gw.actor, text: (await svc.exportConfig({ actor: gw.actor, format: "json" })) }).changes).toEqual([]);
   });
 });
 
@@ -111,7 +111,7 @@ describe("the data plane", () => {
     const { readState } = await import("@/lib/config/state");
     const apis = await import("@/lib/services/apis");
     const id = readState().ids.get("api:harness")!;
-    apis.updateApi({ actor: gw.actor, id, input: { routeAliases: [...apis.getApi({ actor: gw.actor, id }).routeAliases, "cfg-served"] } });
+    (await apis.updateApi({ actor: gw.actor, id, input: { routeAliases: [...(await apis.getApi({ actor: gw.actor, id })).routeAliases, "cfg-served"] } }));
     const res = await gw.post("/v1/chat/completions", chatBody("cfg-served"));
     expect(res.status).toBe(200);
     expect(((await res.json()) as { object: string }).object).toBe("chat.completion");
@@ -122,7 +122,7 @@ describe("credential headers", () => {
   it("a provider header carrying a credential is exported as a reference, and plans as no change when the variable holds it", async () => {
     const file = `providers:\n  - name: proxy\n    type: openai\n    baseUrl: https://llm-proxy.example.com/v1\n    headers:\n      x-proxy-token: \${PROXY_KEY}\n      x-team: search\n`;
     svc.applyFromText({ actor: gw.actor, text: file, env: { PROXY_KEY: "proxy-credential-42" } });
-    const out = svc.exportConfig({ actor: gw.actor });
+    const out = (await svc.exportConfig({ actor: gw.actor }));
     expect(out).not.toContain("proxy-credential-42");
     expect(out).toContain("x-proxy-token: ${PROXY_HEADER_X_PROXY_TOKEN_VALUE}");
     expect(out).toContain("x-team: search");
@@ -136,7 +136,7 @@ describe("credential headers", () => {
 type Doc = Record<string, Record<string, unknown>[]>;
 async function exportedDoc(): Promise<Doc> {
   const { parse } = await import("yaml");
-  return parse(svc.exportConfig({ actor: gw.actor })) as Doc;
+  return parse((await svc.exportConfig({ actor: gw.actor }))) as Doc;
 }
 async function yamlOf(doc: unknown): Promise<string> {
   const { stringify } = await import("yaml");
@@ -251,7 +251,7 @@ describe("problems", () => {
     const { getDb } = await import("@/lib/db/client");
     const s = await import("@/lib/db/schema");
     const { eq } = await import("drizzle-orm");
-    expect(getDb().select().from(s.routes).where(eq(s.routes.alias, "never-created")).get()).toBeUndefined();
+    expect((await getDb().select().from(s.routes).where(eq(s.routes.alias, "never-created")).limit(1))[0]).toBeUndefined();
   });
 });
 
@@ -263,7 +263,7 @@ describe("edges", () => {
     expect(e.details[0]!.message).toMatch(/is used by route/);
   });
 
-  it("a new prompt API with only a draft, then its first published version", () => {
+  it("a new prompt API with only a draft, then its first published version", async () => {
     const base = "apis:\n  - slug: cfg-prompt\n    name: Cfg prompt\n    team: search\n    kind: prompt\n    prompt:\n      routeAlias: chat\n      userTemplate: 'Say {{word}}'\n      variables: [{ name: word, type: string, required: true }]\n";
     expect(svc.applyFromText({ actor: gw.actor, text: base }).changes.map((c) => `${c.op} ${c.name}`)).toEqual(["create cfg-prompt"]);
     const v1 = base + "      versions:\n        - { version: 1, routeAlias: chat, userTemplate: 'Say {{word}}', variables: [{ name: word, type: string, required: true }] }\n";
@@ -271,7 +271,7 @@ describe("edges", () => {
     expect(plan.changes[0]!.fields).toEqual([{ field: "prompt.versions", before: [], after: [1] }]);
     svc.applyFromText({ actor: gw.actor, text: v1 });
     expect(svc.planFromText({ actor: gw.actor, text: v1 }).changes).toEqual([]);
-    expect(svc.exportConfig({ actor: gw.actor })).toMatch(/slug: cfg-prompt[\s\S]*currentVersion: 1/);
+    expect((await svc.exportConfig({ actor: gw.actor }))).toMatch(/slug: cfg-prompt[\s\S]*currentVersion: 1/);
   });
 });
 
@@ -309,7 +309,7 @@ describe("admin API", () => {
     const y = await exp.GET(new Request("http://x/api/admin/config/export", { headers: auth }), ctx);
     expect(y.headers.get("content-type")).toContain("application/yaml");
     expect(y.headers.get("content-disposition")).toContain("portico.yaml");
-    expect(await y.text()).toBe(svc.exportConfig({ actor: gw.actor }));
+    expect(await y.text()).toBe((await svc.exportConfig({ actor: gw.actor })));
     // (no credentials, other roles: tests/role-matrix.test.ts)
 
     // an oversized file is a client error: over the control-plane body limit (1 MiB), refused while read
@@ -336,19 +336,19 @@ describe("route ownership and MCP APIs", () => {
       allowedTools: ["search_docs", "create_ticket"],
       toolRateLimits: { create_ticket: 10 },
     });
-    const text = svc.exportConfig({ actor: gw.actor });
+    const text = (await svc.exportConfig({ actor: gw.actor }));
     expect(text).not.toContain("mcp-tools-token-4321");
     const { db, s, eq } = await dbMods();
-    const rerank = db.select().from(s.routes).where(eq(s.routes.alias, "search-rerank")).get()!;
-    expect(rerank.teamId).toBe(db.select().from(s.teams).where(eq(s.teams.slug, "search")).get()!.id);
-    const tools = db.select().from(s.apis).where(eq(s.apis.slug, "tools")).get()!;
-    const server = db.select().from(s.mcpServers).where(eq(s.mcpServers.apiId, tools.id)).get()!;
+    const rerank = (await db.select().from(s.routes).where(eq(s.routes.alias, "search-rerank")).limit(1))[0]!;
+    expect(rerank.teamId).toBe((await db.select().from(s.teams).where(eq(s.teams.slug, "search")).limit(1))[0]!.id);
+    const tools = (await db.select().from(s.apis).where(eq(s.apis.slug, "tools")).limit(1))[0]!;
+    const server = (await db.select().from(s.mcpServers).where(eq(s.mcpServers.apiId, tools.id)).limit(1))[0]!;
     expect(server.authLast4).toBe("4321");
     expect(server.encryptedAuth).not.toContain("mcp-tools-token");
     expect(server.tools).toEqual([]); // tools/list is not called by apply
     // export → apply → export: identical, nothing to change
     expect(svc.applyFromText({ actor: gw.actor, text }).changes).toEqual([]);
-    expect(svc.exportConfig({ actor: gw.actor })).toBe(text);
+    expect((await svc.exportConfig({ actor: gw.actor }))).toBe(text);
     // grants left out of the file are not managed, even with prune
     const noGrants = { routes: doc.routes!.map((r) => Object.fromEntries(Object.entries(r).filter(([k]) => k !== "grants"))) };
     expect(svc.planFromText({ actor: gw.actor, text: await yamlOf(noGrants), prune: true }).changes).toEqual([]);
@@ -361,9 +361,9 @@ describe("route ownership and MCP APIs", () => {
     svc.applyFromText({ actor: gw.actor, text: file });
     const doc = await exportedDoc();
     expect(find(doc, "routes", "alias", "cfg-implicit").grants).toEqual(["search"]);
-    const text = svc.exportConfig({ actor: gw.actor });
+    const text = (await svc.exportConfig({ actor: gw.actor }));
     expect(svc.applyFromText({ actor: gw.actor, text }).changes).toEqual([]);
-    expect(svc.exportConfig({ actor: gw.actor })).toBe(text);
+    expect((await svc.exportConfig({ actor: gw.actor }))).toBe(text);
     // grants the file lists must let the file's APIs expose the route (else saving them would grant it again)
     const e = problemsOf(() =>
       svc.planFromText({ actor: gw.actor, text: file.replace("gpt-4o-mini }]\n", "gpt-4o-mini }]\n    grants: []\n").replace("name: Implicit", "name: Implicit again") }),
@@ -405,10 +405,10 @@ describe("route ownership and MCP APIs", () => {
     const actions = listAudit(gw.actor, { limit: 50, changeSet: applied.changeSet! }).items.map((r) => r.action);
     expect(actions).toEqual(expect.arrayContaining(["route.grant", "route.update", "mcp_server.put"]));
     const { db, s, eq } = await dbMods();
-    const platformId = db.select().from(s.teams).where(eq(s.teams.slug, "platform")).get()!.id;
-    expect(db.select().from(s.routes).where(eq(s.routes.alias, "search-rerank")).get()!.teamId).toBe(platformId);
-    const tools = db.select().from(s.apis).where(eq(s.apis.slug, "tools")).get()!;
-    const server = db.select().from(s.mcpServers).where(eq(s.mcpServers.apiId, tools.id)).get()!;
+    const platformId = (await db.select().from(s.teams).where(eq(s.teams.slug, "platform")).limit(1))[0]!.id;
+    expect((await db.select().from(s.routes).where(eq(s.routes.alias, "search-rerank")).limit(1))[0]!.teamId).toBe(platformId);
+    const tools = (await db.select().from(s.apis).where(eq(s.apis.slug, "tools")).limit(1))[0]!;
+    const server = (await db.select().from(s.mcpServers).where(eq(s.mcpServers.apiId, tools.id)).limit(1))[0]!;
     expect(server.allowedTools).toEqual(["search_docs"]);
     expect(server.authLast4).toBe("8765");
     expect(svc.planFromText({ actor: gw.actor, text, env }).changes).toEqual([]);

@@ -75,7 +75,7 @@ beforeAll(async () => {
   // Some configuration made by hand too: it must travel as well.
   const limits = await import("@/lib/policy/services");
   const { readState } = await import("@/lib/config/state");
-  limits.createLimit({ actor: gw.actor, input: { scope: "route", scopeId: readState().ids.get("route:embed")!, tokensPerMinute: 50_000 } });
+  (await limits.createLimit({ actor: gw.actor, input: { scope: "route", scopeId: readState().ids.get("route:embed")!, tokensPerMinute: 50_000 } }));
   const hooks = await import("@/lib/services/webhooks");
   await hooks.createWebhook({ actor: gw.actor, input: { url: "https://hooks.example.com/by-hand", secret: "by-hand-secret-0123456789", events: ["subscription.rejected"] } });
 });
@@ -87,7 +87,7 @@ afterAll(async () => {
 describe("round trip onto a fresh instance started from the file", () => {
   it("export → start a fresh Portico with PORTICO_CONFIG_FILE → export with the CLI → identical", async () => {
     const svc = await import("@/lib/config/service");
-    const exported = svc.exportConfig({ actor: gw.actor });
+    const exported = (await svc.exportConfig({ actor: gw.actor }));
     // the hand-made webhook's secret gets a derived variable name; the fresh instance reads it from there
     const handVar = /secret: \$\{(WEBHOOK_HOOKS_EXAMPLE_COM\w*)\}/.exec(exported)![1]!;
     const file = path.join(dir, "portico.yaml");

@@ -1,3 +1,4 @@
+import { rawRun } from "@/lib/db/sql";
 /**
  * The control plane's request rules, through the real route handlers with real session
  * cookies (tests/support/control-plane.ts): cross-site writes, content types, deep JSON,
@@ -15,7 +16,7 @@ beforeAll(async () => {
 });
 afterAll(() => cp?.close());
 
-const tokenCount = () => cp.db.select().from(cp.schema.adminTokens).all().length;
+const tokenCount = async () => (await cp.db.select().from(cp.schema.adminTokens)).length;
 const json = { "content-type": "application/json" };
 
 async function newUser(email: string, role: "admin" | "member" = "admin") {
@@ -27,7 +28,7 @@ describe("cross-site writes with a session cookie", () => {
   it("refuses another origin, a foreign Sec-Fetch-Site and non-JSON bodies; creates nothing", async () => {
     const { POST } = await cp.route("api/admin/tokens");
     const cookie = await cp.sessionCookie(cp.admin.userId);
-    const before = tokenCount();
+    const before = (await tokenCount());
     // The attack from the issue: text/plain (no preflight) from a page on another port.
     const evil = await cp.call(POST!, "/api/admin/tokens", { method: "POST", headers: { cookie, origin: "http://localhost:4000", "content-type": "text/plain" }, body: '{"name":"x"}' });
     expect(evil.status).toBe(403);
@@ -42,7 +43,7 @@ describe("cross-site writes with a session cookie", () => {
     expect((await text.json()).error.code).toBe("unsupported_media_type");
     const untyped = await cp.call(POST!, "/api/admin/tokens", { method: "POST", headers: { cookie, origin: ORIGIN }, body: new Blob(['{"name":"x"}']) });
     expect(untyped.status).toBe(415);
-    expect(tokenCount()).toBe(before);
+    expect((await tokenCount())).toBe(before);
   });
 
   it("accepts the dashboard's own requests and bearer-token calls from anywhere", async () => {
@@ -176,8 +177,8 @@ describe("session revocation", () => {
     expect((await cp.call(GET!, "/api/portal/apps", { headers: { cookie } })).status).toBe(200);
     // Another process: its own connection, the same SQL the bump runs.
     const other = new Database(process.env.DATABASE_URL!.slice(5));
-    other.prepare("UPDATE users SET session_generation = session_generation + 1 WHERE id = ?").run(u.id);
-    other.prepare("INSERT INTO settings(key, value, updated_at) VALUES ('session_epoch', 1, 0) ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1").run();
+    (await rawRun("UPDATE users SET session_generation = session_generation + 1 WHERE id = ?", [u.id]));
+    (await rawRun("INSERT INTO settings(key, value, updated_at) VALUES ('session_epoch', 1, 0) ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1", []));
     other.close();
     const t0 = Date.now();
     let status = 200;

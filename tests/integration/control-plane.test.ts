@@ -42,7 +42,7 @@ describe("audit filters", () => {
     const { listAudit } = await import("@/lib/services/audit");
     const t0 = Date.now();
     const team = teams.createTeam({ actor: gw.actor, input: { name: "Audit Filters" } });
-    teams.updateTeam({ actor: gw.actor, id: team.id, input: { description: "changed" } });
+    (await teams.updateTeam({ actor: gw.actor, id: team.id, input: { description: "changed" } }));
     const byPrefix = listAudit(gw.actor, { limit: 50, action: "team", teamId: team.id });
     expect(byPrefix.items.map((r) => r.action)).toEqual(["team.update", "team.create"]);
     expect(listAudit(gw.actor, { limit: 50, action: "team.create", teamId: team.id }).items).toHaveLength(1);
@@ -61,14 +61,14 @@ describe("key last use", () => {
   it("is recorded off the request path and debounced to one write a minute", async () => {
     const { key, id } = gw.newKey();
     const schema = await import("@/lib/db/schema");
-    const lastUsed = () => gw.db.select({ at: schema.apiKeys.lastUsedAt }).from(schema.apiKeys).where(eq(schema.apiKeys.id, id)).get()!.at;
-    expect(lastUsed()).toBeNull();
+    const lastUsed = async () => (await gw.db.select({ at: schema.apiKeys.lastUsedAt }).from(schema.apiKeys).where(eq(schema.apiKeys.id, id)).limit(1))[0]!.at;
+    expect((await lastUsed())).toBeNull();
     expect((await gw.post("/v1/chat/completions", chatBody("cp-chat"), { key })).status).toBe(200);
-    gw.m.logWriter.logWriter().flush();
-    const first = lastUsed();
+    (await gw.m.logWriter.logWriter().flush());
+    const first = (await lastUsed());
     expect(first).toBeGreaterThan(0);
     expect((await gw.post("/v1/chat/completions", chatBody("cp-chat"), { key })).status).toBe(200);
-    gw.m.logWriter.logWriter().flush();
-    expect(lastUsed()).toBe(first);
+    (await gw.m.logWriter.logWriter().flush());
+    expect((await lastUsed())).toBe(first);
   });
 });

@@ -131,17 +131,17 @@ describe("config changes apply without a restart", () => {
     expect(res.status).toBe(200);
     await res.text();
 
-    gw.m.providers.updateProvider({ actor: gw.actor, id: provId, input: { enabled: false } });
+    (await gw.m.providers.updateProvider({ actor: gw.actor, id: provId, input: { enabled: false } }));
     res = await call();
     expect(res.status).toBe(503);
     expect((await openaiError(res)).code).toBe("no_targets");
 
-    gw.m.providers.updateProvider({ actor: gw.actor, id: provId, input: { enabled: true } });
+    (await gw.m.providers.updateProvider({ actor: gw.actor, id: provId, input: { enabled: true } }));
     res = await call();
     expect(res.status).toBe(200);
     await res.text();
 
-    gw.m.routes.updateRoute({ actor: gw.actor, id: route.id, input: { enabled: false } });
+    (await gw.m.routes.updateRoute({ actor: gw.actor, id: route.id, input: { enabled: false } }));
     res = await call();
     expect(res.status).toBe(404);
     expect((await openaiError(res)).code).toBe("model_not_found");
@@ -177,7 +177,7 @@ describe("authentication", () => {
     const ok = await gw.post("/v1/chat/completions", chatBody("err-chat"), { key });
     expect(ok.status).toBe(200);
     await ok.text();
-    gw.m.keys.revokeKey({ actor: gw.actor, id });
+    (await gw.m.keys.revokeKey({ actor: gw.actor, id }));
     const rid = requestId("revoked");
     const res = await gw.post("/v1/chat/completions", chatBody("err-chat"), { key, headers: { "x-request-id": rid } });
     expect(res.status).toBe(401);

@@ -19,15 +19,15 @@ beforeAll(async () => {
   gw.routeTo("hi-chat64", [{ type: "openai", upstreamModel: "hi-chat64-up" }]);
   gw.routeTo("hi-emb", [{ type: "openai", upstreamModel: "hi-emb-up", kind: "embedding" }]);
   gw.routeTo("hi-emb2", [{ type: "openai", upstreamModel: "hi-emb2-up", kind: "embedding" }]);
-  const a = gw.m.apis.createApi({ actor: gw.actor, input: { slug: "hi-prompt", name: "hi-prompt", teamId: gw.harness.teamId, kind: "prompt", approvalMode: "auto", reasonRequired: false, description: "x" } });
-  gw.m.apis.setApiState({ actor: gw.actor, id: a.id, input: { state: "published" } });
-  P.savePromptDraft({
+  const a = (await gw.m.apis.createApi({ actor: gw.actor, input: { slug: "hi-prompt", name: "hi-prompt", teamId: gw.harness.teamId, kind: "prompt", approvalMode: "auto", reasonRequired: false, description: "x" } }));
+  (await gw.m.apis.setApiState({ actor: gw.actor, id: a.id, input: { state: "published" } }));
+  (await P.savePromptDraft({
     actor: gw.actor,
     apiId: a.id,
     input: { routeAlias: "hi-chat", params: {}, userTemplate: "Say {{word}}", variables: [{ name: "word", type: "string", required: true }], outputMode: "text", streaming: false },
-  });
-  P.publishPrompt({ actor: gw.actor, apiId: a.id, input: { note: "v1" } });
-  gw.m.subscriptions.requestSubscription({ actor: gw.actor, input: { appId: gw.harness.appId, apiId: a.id } });
+  }));
+  (await P.publishPrompt({ actor: gw.actor, apiId: a.id, input: { note: "v1" } }));
+  (await gw.m.subscriptions.requestSubscription({ actor: gw.actor, input: { appId: gw.harness.appId, apiId: a.id } }));
 });
 afterAll(() => gw?.close());
 afterEach(() => vi.restoreAllMocks());

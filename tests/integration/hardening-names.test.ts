@@ -46,7 +46,7 @@ function expectNoNames(text: string, ...names: string[]) {
 }
 
 async function scrape() {
-  gw.m.logWriter.logWriter().flush();
+  (await gw.m.logWriter.logWriter().flush());
   const res = await fetch(metricsUrl);
   return parsePromText(await res.text());
 }
@@ -115,21 +115,21 @@ describe("upstream errors name nothing behind Portico", () => {
 });
 
 describe("prompt APIs", () => {
-  function promptApi(slug: string, routeAlias: string) {
-    const a = gw.m.apis.createApi({ actor: gw.actor, input: { slug, name: slug, teamId: gw.harness.teamId, kind: "prompt", approvalMode: "auto", reasonRequired: false, description: slug } });
-    gw.m.apis.setApiState({ actor: gw.actor, id: a.id, input: { state: "published" } });
-    P.savePromptDraft({
+  async function promptApi(slug: string, routeAlias: string) {
+    const a = (await gw.m.apis.createApi({ actor: gw.actor, input: { slug, name: slug, teamId: gw.harness.teamId, kind: "prompt", approvalMode: "auto", reasonRequired: false, description: slug } }));
+    (await gw.m.apis.setApiState({ actor: gw.actor, id: a.id, input: { state: "published" } }));
+    (await P.savePromptDraft({
       actor: gw.actor,
       apiId: a.id,
       input: { routeAlias, params: {}, userTemplate: "Echo {{w}}", variables: [{ name: "w", type: "string", required: true }], outputMode: "text", streaming: true },
-    });
-    P.publishPrompt({ actor: gw.actor, apiId: a.id, input: { note: "v1" } });
-    gw.m.subscriptions.requestSubscription({ actor: gw.actor, input: { appId: gw.harness.appId, apiId: a.id } });
+    }));
+    (await P.publishPrompt({ actor: gw.actor, apiId: a.id, input: { note: "v1" } }));
+    (await gw.m.subscriptions.requestSubscription({ actor: gw.actor, input: { appId: gw.harness.appId, apiId: a.id } }));
   }
 
   it("answers (JSON and stream) carry neither route nor provider", async () => {
     secretRoute("nm-prompt-route", "nm-prompt-up");
-    promptApi("nm-prompt", "nm-prompt-route");
+    (await promptApi("nm-prompt", "nm-prompt-route"));
     const res = await gw.post("/v1/apis/nm-prompt", { w: "hi" });
     expect(res.status).toBe(200);
     expect(res.headers.get("x-portico-provider")).toBeNull();
@@ -147,7 +147,7 @@ describe("prompt APIs", () => {
   it("errors name neither the route nor the upstream", async () => {
     secretRoute("nm-prompt-bad", "nm-prompt-bad-up");
     gw.fake.script("nm-prompt-bad-up", [{ status: 400, body: { error: { message: "nm-prompt-bad-up rejects this", type: "invalid_request_error", param: null, code: null } } }]);
-    promptApi("nm-prompt-err", "nm-prompt-bad");
+    (await promptApi("nm-prompt-err", "nm-prompt-bad"));
     const rid = requestId("nmp");
     const res = await gw.post("/v1/apis/nm-prompt-err", { w: "hi" }, { headers: { "x-request-id": rid } });
     expect(res.status).toBe(400);
@@ -163,7 +163,7 @@ describe("refusal source and metrics", () => {
     const svc = await import("@/lib/policy/services");
     gw.routeTo("nm-limited", [{ type: "mock", upstreamModel: "nm-limited-mock" }]);
     const k = gw.newKey({ name: "limited" });
-    svc.createLimit({ actor: gw.actor, input: { scope: "key", scopeId: k.id, requestsPerMinute: 1 } });
+    (await svc.createLimit({ actor: gw.actor, input: { scope: "key", scopeId: k.id, requestsPerMinute: 1 } }));
     const ok = await gw.post("/v1/chat/completions", chatBody("nm-limited"), { key: k.key });
     expect(ok.status).toBe(200);
     expect(ok.headers.get("x-portico-refusal")).toBeNull();
@@ -188,7 +188,7 @@ describe("refusal source and metrics", () => {
   it("response cache hits count in portico_cache_hits_total{route,kind}", async () => {
     const cp = await import("@/lib/services/content-policies");
     const r = gw.routeTo("nm-cached", [{ type: "mock", upstreamModel: "nm-cached-mock" }]);
-    cp.upsertContentPolicy({ actor: gw.actor, input: { scopeType: "route", scopeId: r.id, cacheEnabled: true, cacheTtlSeconds: 60 } });
+    (await cp.upsertContentPolicy({ actor: gw.actor, input: { scopeType: "route", scopeId: r.id, cacheEnabled: true, cacheTtlSeconds: 60 } }));
     for (let i = 0; i < 3; i++) {
       const res = await gw.post("/v1/chat/completions", chatBody("nm-cached"));
       expect(res.status).toBe(200);

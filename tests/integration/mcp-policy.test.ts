@@ -33,8 +33,8 @@ async function rowsOf(apiId: string, min: number) {
   const { eq } = await import("drizzle-orm");
   const deadline = Date.now() + 3000;
   for (;;) {
-    h.gw.m.logWriter.logWriter().flush();
-    const rows = h.gw.db.select().from(requestLogs).where(eq(requestLogs.apiId, apiId)).all();
+    (await h.gw.m.logWriter.logWriter().flush());
+    const rows = (await h.gw.db.select().from(requestLogs).where(eq(requestLogs.apiId, apiId)));
     if (rows.length >= min || Date.now() > deadline) return rows;
     await sleep(20);
   }
@@ -139,10 +139,10 @@ describe("records", () => {
     const { usageRollups } = h.gw.m.schema;
     const { and, eq } = await import("drizzle-orm");
     const deadline = Date.now() + 3000;
-    let roll = h.gw.db.select().from(usageRollups).where(and(eq(usageRollups.gran, "h"), eq(usageRollups.route, api.slug), eq(usageRollups.model, "add"))).all();
+    let roll = (await h.gw.db.select().from(usageRollups).where(and(eq(usageRollups.gran, "h"), eq(usageRollups.route, api.slug), eq(usageRollups.model, "add"))));
     while (!roll.length && Date.now() < deadline) {
       await sleep(20);
-      roll = h.gw.db.select().from(usageRollups).where(and(eq(usageRollups.gran, "h"), eq(usageRollups.route, api.slug), eq(usageRollups.model, "add"))).all();
+      roll = (await h.gw.db.select().from(usageRollups).where(and(eq(usageRollups.gran, "h"), eq(usageRollups.route, api.slug), eq(usageRollups.model, "add"))));
     }
     expect(roll.reduce((n, r) => n + r.requests, 0)).toBe(1);
     expect(roll[0]).toMatchObject({ apiId: api.id, errors: 0 });
@@ -212,7 +212,7 @@ describe("upstream faults become prompt JSON-RPC errors", () => {
 
 describe("upstream URLs", () => {
   it("refuses loopback, private and link-local upstreams unless PORTICO_MCP_ALLOW_PRIVATE is on", async () => {
-    const api = h.gw.m.apis.createApi({ actor: h.gw.actor, input: { slug: "ssrf", name: "SSRF", teamId: h.team.id, kind: "mcp" } });
+    const api = (await h.gw.m.apis.createApi({ actor: h.gw.actor, input: { slug: "ssrf", name: "SSRF", teamId: h.team.id, kind: "mcp" } }));
     process.env.PORTICO_MCP_ALLOW_PRIVATE = "0";
     try {
       for (const url of ["http://127.0.0.1:9/mcp", "http://10.1.2.3/mcp", "http://169.254.169.254/latest", "http://[::1]:80/mcp", "http://localhost:80/mcp"]) {
@@ -231,12 +231,12 @@ describe("upstream URLs", () => {
   it("refresh tools lists the upstream's tools with the stored credential; new tools stay hidden", async () => {
     h.fake.requireAuth("authorization", "Bearer upstream-secret-1234");
     try {
-      const api = h.gw.m.apis.getApi({ actor: h.gw.actor, id: h.gw.m.apis.listApis({ actor: h.gw.actor }).items.find((a) => a.slug === "ssrf")!.id });
+      const api = (await h.gw.m.apis.getApi({ actor: h.gw.actor, id: (await h.gw.m.apis.listApis({ actor: h.gw.actor })).items.find((a) => a.slug === "ssrf")!.id }));
       const v = await h.mcpServers.refreshMcpTools({ actor: h.gw.actor, apiId: api.id });
       expect(v.tools.map((t) => t.name).sort()).toEqual(["add", "admin_reset", "echo", "fail", "progress", "slow"]);
       expect(v.tools.every((t) => !t.allowed)).toBe(true);
       expect(v.tools.find((t) => t.name === "echo")!.inputSchema).toMatchObject({ properties: { text: { type: "string" } } });
-      const allowed = h.mcpServers.setMcpAllowlist({ actor: h.gw.actor, apiId: api.id, input: { allowedTools: ["echo"] } });
+      const allowed = (await h.mcpServers.setMcpAllowlist({ actor: h.gw.actor, apiId: api.id, input: { allowedTools: ["echo"] } }));
       expect(allowed.tools.filter((t) => t.allowed).map((t) => t.name)).toEqual(["echo"]);
     } finally {
       h.fake.requireAuth(null);

@@ -34,13 +34,12 @@ async function lastRow(tool: string, after: number) {
   const { and, eq, gte, desc } = await import("drizzle-orm");
   const deadline = Date.now() + 3000;
   for (;;) {
-    h.gw.m.logWriter.logWriter().flush();
-    const row = h.gw.db
+    (await h.gw.m.logWriter.logWriter().flush());
+    const row = (await h.gw.db
       .select()
       .from(requestLogs)
       .where(and(eq(requestLogs.endpoint, "mcp"), eq(requestLogs.upstreamModel, tool), gte(requestLogs.at, after)))
-      .orderBy(desc(requestLogs.at))
-      .get();
+      .orderBy(desc(requestLogs.at)).limit(1))[0];
     if (row) return row;
     if (Date.now() > deadline) throw new Error(`no mcp log row for ${tool}`);
     await sleep(20);
@@ -117,11 +116,11 @@ describe("the SDK client through Portico", () => {
     const { like } = await import("drizzle-orm");
     await lastRow("add", t0);
     const deadline = Date.now() + 3000;
-    let rows = h.gw.db.select().from(requestLogs).where(like(requestLogs.id, `${h2["x-request-id"]}%`)).all();
+    let rows = (await h.gw.db.select().from(requestLogs).where(like(requestLogs.id, `${h2["x-request-id"]}%`)));
     while (rows.length < 2 && Date.now() < deadline) {
-      h.gw.m.logWriter.logWriter().flush();
+      (await h.gw.m.logWriter.logWriter().flush());
       await sleep(20);
-      rows = h.gw.db.select().from(requestLogs).where(like(requestLogs.id, `${h2["x-request-id"]}%`)).all();
+      rows = (await h.gw.db.select().from(requestLogs).where(like(requestLogs.id, `${h2["x-request-id"]}%`)));
     }
     expect(rows.map((x) => x.id).sort()).toEqual([h2["x-request-id"], `${h2["x-request-id"]}-2`]);
   });
@@ -161,13 +160,13 @@ describe("authentication and authorisation", () => {
     expect(pending.status).toBe(403);
     expect(pending.json.error).toMatchObject({ code: -32003, data: { code: "subscription_pending" } });
 
-    h.gw.m.subscriptions.approveSubscription({ actor: h.gw.actor, id: s.sub.id });
+    (await h.gw.m.subscriptions.approveSubscription({ actor: h.gw.actor, id: s.sub.id }));
     const approvedAt = Date.now();
     const { client } = await h.connect(manual.endpoint, s.key);
     await client.callTool({ name: "echo", arguments: { text: "ok" } });
     expect(Date.now() - approvedAt).toBeLessThan(1000);
 
-    h.gw.m.subscriptions.revokeSubscription({ actor: h.gw.actor, id: s.sub.id });
+    (await h.gw.m.subscriptions.revokeSubscription({ actor: h.gw.actor, id: s.sub.id }));
     const revokedAt = Date.now();
     let refused: McpError | null = null;
     while (!refused && Date.now() - revokedAt < 1000) {
@@ -186,8 +185,8 @@ describe("authentication and authorisation", () => {
 
   it("another tenant's key can neither call the API nor use someone else's session", async () => {
     const other = h.gw.m.teams.createTeam({ actor: h.gw.actor, input: { name: "Intruders", slug: "intruders" } });
-    const intruderApp = h.gw.m.apps.createApp({ actor: h.gw.actor, input: { teamId: other.id, name: "intruder" } });
-    const intruderKey = h.gw.m.keys.createAppKey({ actor: h.gw.actor, appId: intruderApp.id, input: { name: "k" } }).key;
+    const intruderApp = (await h.gw.m.apps.createApp({ actor: h.gw.actor, input: { teamId: other.id, name: "intruder" } }));
+    const intruderKey = (await h.gw.m.keys.createAppKey({ actor: h.gw.actor, appId: intruderApp.id, input: { name: "k" } })).key;
     const r = await rpc(api.endpoint, INIT, { authorization: `Bearer ${intruderKey}` });
     expect(r.status).toBe(403);
     expect(r.json.error?.data?.code).toBe("not_subscribed");
@@ -275,11 +274,11 @@ describe("who may configure an MCP server", () => {
     const { loadActor } = await import("@/lib/auth/actor");
     const other = h.gw.m.teams.createTeam({ actor: h.gw.actor, input: { name: "Elsewhere", slug: "elsewhere" } });
     const u = await users.createUser({ actor: h.gw.actor, input: { email: "ta@elsewhere.test", name: "TA", password: "long-enough-pw" } });
-    h.gw.m.teams.addMember({ actor: h.gw.actor, teamId: other.id, input: { userId: u.id, role: "team_admin" } });
+    (await h.gw.m.teams.addMember({ actor: h.gw.actor, teamId: other.id, input: { userId: u.id, role: "team_admin" } }));
     const ta = loadActor(u.id, "session")!;
-    expect(() => h.mcpServers.getMcpServer({ actor: ta, apiId: api.id })).toThrow(expect.objectContaining({ status: 403 }));
+    expect(async () => (await h.mcpServers.getMcpServer({ actor: ta, apiId: api.id }))).toThrow(expect.objectContaining({ status: 403 }));
     await expect(h.mcpServers.putMcpServer({ actor: ta, apiId: api.id, input: { url: "https://evil.example/mcp" } })).rejects.toMatchObject({ status: 403 });
     await expect(h.mcpServers.refreshMcpTools({ actor: ta, apiId: api.id })).rejects.toMatchObject({ status: 403 });
-    expect(() => h.mcpServers.setMcpAllowlist({ actor: ta, apiId: api.id, input: { allowedTools: ["admin_reset"] } })).toThrow(expect.objectContaining({ status: 403 }));
+    expect(async () => (await h.mcpServers.setMcpAllowlist({ actor: ta, apiId: api.id, input: { allowedTools: ["admin_reset"] } }))).toThrow(expect.objectContaining({ status: 403 }));
   });
 });

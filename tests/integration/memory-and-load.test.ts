@@ -162,7 +162,7 @@ describe("concurrency", () => {
     for (const r of results.slice(0, 20)) expect((await gw.logRow(r.rid)).outcome).toBe("ok");
     const { count, eq } = await import("drizzle-orm");
     const t = gw.m.schema.requestLogs;
-    const n = gw.db.select({ n: count() }).from(t).where(eq(t.routeAlias, "load")).get()!.n;
+    const n = (await gw.db.select({ n: count() }).from(t).where(eq(t.routeAlias, "load")).limit(1))[0]!.n;
     expect(n).toBe(N);
   });
 });

@@ -1,3 +1,4 @@
+import { rawGet, withTransaction } from "@/lib/db/sql";
 /**
  * Retention: raw rows (and their full-text entries) and bodies older than rawDays go,
  * in small batches; rollups stay until rollupDays (minute rollups sooner); the
@@ -47,8 +48,8 @@ describe("retention pruning", () => {
     for (const age of [0, 1, 3, 50, 150]) rows.push({ at: now - age * DAY, teamId: "t", appId: null, keyId: null, apiId: null, routeAlias: null, upstreamModel: "m", providerId: "p", status: 200, outcome: "ok", latencyMs: 5, ttftMs: null, tokensIn: 1, tokensOut: 1, tokensCached: 0, costUsd: 1 });
     writeRollups(sqlite, aggregate(rows).values());
 
-    const count = (sql: string) => (sqlite.prepare(sql).get() as { n: number }).n;
-    const logsBefore = count("SELECT count(*) AS n FROM request_logs WHERE id LIKE 'ret-%'");
+    const count = async (sql: string) => ((await rawGet(sql, [])) as { n: number }).n;
+    const logsBefore = (await count("SELECT count(*) AS n FROM request_logs WHERE id LIKE 'ret-%'"));
     expect(logsBefore).toBe(5000);
 
     // Small batches: one pass with 2 batches of 500 is not enough for 2,250 old rows.
@@ -59,19 +60,19 @@ describe("retention pruning", () => {
     expect(r.done).toBe(true);
 
     // Ages 10..19 were older than 10 days (age 10 rows are 10 days + i seconds old).
-    expect(count("SELECT count(*) AS n FROM request_logs WHERE id LIKE 'ret-%'")).toBe(10 * 250);
-    expect(count("SELECT min(CAST(substr(id, 5, instr(substr(id, 5), '-') - 1) AS INTEGER)) AS n FROM request_logs WHERE id LIKE 'ret-%'")).toBe(0);
-    expect(count("SELECT count(*) AS n FROM request_bodies WHERE request_id LIKE 'ret-%'")).toBe(10 * 5);
+    expect((await count("SELECT count(*) AS n FROM request_logs WHERE id LIKE 'ret-%'"))).toBe(10 * 250);
+    expect((await count("SELECT min(CAST(substr(id, 5, instr(substr(id, 5), '-') - 1) AS INTEGER)) AS n FROM request_logs WHERE id LIKE 'ret-%'"))).toBe(0);
+    expect((await count("SELECT count(*) AS n FROM request_bodies WHERE request_id LIKE 'ret-%'"))).toBe(10 * 5);
     // Full-text entries of deleted rows are gone with them (trigger), the rest still match.
-    expect(count(`SELECT count(*) AS n FROM request_logs_fts WHERE request_logs_fts MATCH '"aged15"'`)).toBe(0);
-    expect(count(`SELECT count(*) AS n FROM request_logs_fts WHERE request_logs_fts MATCH '"aged5"'`)).toBe(250);
-    expect(count(`SELECT count(*) AS n FROM request_bodies_fts WHERE request_bodies_fts MATCH '"aged15"'`)).toBe(0);
+    expect((await count(`SELECT count(*) AS n FROM request_logs_fts WHERE request_logs_fts MATCH '"aged15"'`))).toBe(0);
+    expect((await count(`SELECT count(*) AS n FROM request_logs_fts WHERE request_logs_fts MATCH '"aged5"'`))).toBe(250);
+    expect((await count(`SELECT count(*) AS n FROM request_bodies_fts WHERE request_bodies_fts MATCH '"aged15"'`))).toBe(0);
     // Rollups: minute rows older than 2 days go; hour/day rows older than 100 days go.
-    const minuteAges = count("SELECT count(*) AS n FROM usage_rollups WHERE gran = 'm' AND team_id = 't'");
+    const minuteAges = (await count("SELECT count(*) AS n FROM usage_rollups WHERE gran = 'm' AND team_id = 't'"));
     expect(minuteAges).toBe(2); // ages 0 and 1
-    expect(count("SELECT count(*) AS n FROM usage_rollups WHERE gran = 'h' AND team_id = 't'")).toBe(4); // 0, 1, 3, 50
-    expect(count("SELECT count(*) AS n FROM usage_rollups WHERE gran = 'D' AND team_id = 't'")).toBeGreaterThanOrEqual(4);
-    expect(count(`SELECT count(*) AS n FROM usage_rollups WHERE gran = 'd' AND team_id = 't' AND bucket < ${now - 100 * DAY}`)).toBe(0);
+    expect((await count("SELECT count(*) AS n FROM usage_rollups WHERE gran = 'h' AND team_id = 't'"))).toBe(4); // 0, 1, 3, 50
+    expect((await count("SELECT count(*) AS n FROM usage_rollups WHERE gran = 'D' AND team_id = 't'"))).toBeGreaterThanOrEqual(4);
+    expect((await count(`SELECT count(*) AS n FROM usage_rollups WHERE gran = 'd' AND team_id = 't' AND bucket < ${now - 100 * DAY}`))).toBe(0);
   });
 
   it("reports database size and row counts for the Settings page", async () => {

@@ -1,3 +1,4 @@
+import { rawAll, rawGet } from "@/lib/db/sql";
 /**
  * The batched log writer with the rollup listener fed at 5,000 rows/s: every row is
  * written, every rollup granularity counts every row, and the full-text index takes
@@ -57,7 +58,7 @@ describe("log writer at 5,000 rows/s", () => {
   it("writes every row and its rollups and indexes them all", async () => {
     const writer = gw.m.logWriter.logWriter();
     const sqlite = gw.m.db.getDbHolder().sqlite;
-    const before = (sqlite.prepare("SELECT count(*) AS n FROM request_logs").get() as { n: number }).n;
+    const before = ((await rawGet("SELECT count(*) AS n FROM request_logs", [])) as { n: number }).n;
     // Time whole flushes (insert + every onFlush listener) to tell a flush stall from anything else.
     const flushTimes: number[] = [];
     const orig = writer.flush.bind(writer);
@@ -76,11 +77,11 @@ describe("log writer at 5,000 rows/s", () => {
     while (i < total) {
       // Pace to the wall clock: push what is due, then yield.
       const due = Math.min(total, Math.floor(((Date.now() - t0) / tickMs + 1) * perTick));
-      for (; i < due; i++) writer.push(synthetic(i, Date.now()));
+      for (; i < due; i++) (await writer.push(synthetic(i, Date.now())));
       await sleep(tickMs);
     }
     await sleep(200);
-    writer.flush();
+    (await writer.flush());
     h.disable();
     writer.flush = orig;
     const maxFlush = Math.max(...flushTimes);
@@ -91,11 +92,9 @@ describe("log writer at 5,000 rows/s", () => {
     const { rollupStats } = await import("@/lib/telemetry/rollup-store");
     console.log(`[writer] rollup listener: ${rollupStats.flushes} flushes, ${rollupStats.upserts} upserts, last ${rollupStats.lastMs.toFixed(1)} ms, max ${rollupStats.maxMs.toFixed(1)} ms`);
 
-    const after = (sqlite.prepare("SELECT count(*) AS n FROM request_logs").get() as { n: number }).n;
+    const after = ((await rawGet("SELECT count(*) AS n FROM request_logs", [])) as { n: number }).n;
     expect(after - before).toBe(total);
-    const sums = sqlite
-      .prepare("SELECT gran, sum(requests) AS n, sum(errors) AS e FROM usage_rollups WHERE api_id = 'api_load' OR (gran IN ('m', 'H', 'D') AND team_id LIKE 'team\\_%' ESCAPE '\\') GROUP BY gran")
-      .all() as { gran: string; n: number; e: number }[];
+    const sums = (await rawAll("SELECT gran, sum(requests) AS n, sum(errors) AS e FROM usage_rollups WHERE api_id = 'api_load' OR (gran IN ('m', 'H', 'D') AND team_id LIKE 'team\\_%' ESCAPE '\\') GROUP BY gran", [])) as { gran: string; n: number; e: number }[];
     const expectedErrors = Math.ceil(total / 17);
     for (const g of ["m", "h", "d", "H", "D"]) {
       const row = sums.find((s) => s.gran === g)!;
@@ -103,7 +102,7 @@ describe("log writer at 5,000 rows/s", () => {
       expect(row.e, `errors in ${g} rollups`).toBe(expectedErrors);
     }
     // The full-text index took every row.
-    const hits = (sqlite.prepare("SELECT count(*) AS n FROM request_logs_fts WHERE request_logs_fts MATCH '\"load row\"'").get() as { n: number }).n;
+    const hits = ((await rawGet("SELECT count(*) AS n FROM request_logs_fts WHERE request_logs_fts MATCH '\"load row\"'", [])) as { n: number }).n;
     expect(hits).toBe(expectedErrors);
   });
 });
@@ -132,7 +131,7 @@ describe("a real call", () => {
     expect(after.items.map((r) => r.id)).not.toContain(rid);
     expect(() => searchLogs({ actor: gw.actor, query: logFilterSchema.parse({ range: "1h", to: String(Date.now() - 2 * 3_600_000) }) })).toThrow(/do not overlap/);
     const sqlite = gw.m.db.getDbHolder().sqlite;
-    const roll = sqlite.prepare("SELECT sum(requests) AS n, sum(cost_usd) AS c FROM usage_rollups WHERE gran = 'h' AND route = 'obs-chat'").get() as { n: number; c: number };
+    const roll = (await rawGet("SELECT sum(requests) AS n, sum(cost_usd) AS c FROM usage_rollups WHERE gran = 'h' AND route = 'obs-chat'", [])) as { n: number; c: number };
     expect(roll.n).toBe(1);
     expect(roll.c).toBeCloseTo(detail.costUsd, 9);
     // Bodies are truncated to the API's limit.

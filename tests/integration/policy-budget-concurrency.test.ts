@@ -30,14 +30,14 @@ async function call(key: string, model: string) {
 describe("realistic output reservations", () => {
   it("4 concurrent calls without max_tokens under a $0.10 budget all pass (they cost $0.001 together)", async () => {
     const k = gw.newKey();
-    svc.createBudget({ actor: gw.actor, input: { scope: "key", scopeId: k.id, period: "day", limitUsd: 0.1 } });
+    (await svc.createBudget({ actor: gw.actor, input: { scope: "key", scopeId: k.id, period: "day", limitUsd: 0.1 } }));
     const rs = await Promise.all(Array.from({ length: 4 }, () => call(k.key, "conc-priced")));
     expect(rs.map((r) => r.status)).toEqual([200, 200, 200, 200]);
   });
 
   it("a 10,000 tokens-per-minute limit admits 8 concurrent short calls without max_tokens", async () => {
     const k = gw.newKey();
-    svc.createLimit({ actor: gw.actor, input: { scope: "key", scopeId: k.id, tokensPerMinute: 10_000 } });
+    (await svc.createLimit({ actor: gw.actor, input: { scope: "key", scopeId: k.id, tokensPerMinute: 10_000 } }));
     const rs = await Promise.all(Array.from({ length: 8 }, () => call(k.key, "conc-tpm")));
     expect(rs.map((r) => r.status)).toEqual(Array(8).fill(200));
   });
@@ -47,7 +47,7 @@ describe("a budget held by in-flight reservations", () => {
   it("says so, with a Retry-After of seconds; once the calls end the retry passes", async () => {
     const k = gw.newKey({ name: "tight key" });
     // The default reservation (256 tokens, $0.00512) fits twice under $0.006 before anything is spent.
-    svc.createBudget({ actor: gw.actor, input: { scope: "key", scopeId: k.id, period: "day", limitUsd: 0.006 } });
+    (await svc.createBudget({ actor: gw.actor, input: { scope: "key", scopeId: k.id, period: "day", limitUsd: 0.006 } }));
     const rs = await Promise.all(Array.from({ length: 4 }, () => call(k.key, "conc-tight")));
     const refused = rs.filter((r) => r.status === 429);
     expect(rs.filter((r) => r.status === 200)).toHaveLength(2);

@@ -28,12 +28,12 @@ afterAll(() => {
 describe("budget spend across instances", () => {
   it("the idle instance's counter catches up with the other's spend on its own timer", async () => {
     const k = gw.newKey({ name: "shared key" });
-    const b = svc.createBudget({ actor: gw.actor, input: { scope: "key", scopeId: k.id, period: "day", limitUsd: 0.05 } });
+    const b = (await svc.createBudget({ actor: gw.actor, input: { scope: "key", scopeId: k.id, period: "day", limitUsd: 0.05 } }));
     // This instance admits one call (its counter now exists), then goes idle.
     const first = await gw.post("/v1/chat/completions", chatBody("inst-priced", { max_tokens: 10 }), { key: k.key });
     expect(first.status).toBe(200);
     await first.text();
-    gw.m.logWriter.logWriter().flush();
+    (await gw.m.logWriter.logWriter().flush());
     const counter = () => [...limits.budgetMeter().counters.values()].find((c) => c.scope === "key" && c.scopeId === k.id)!;
     const mine = counter().flushed;
     expect(mine).toBeGreaterThan(0);

@@ -36,7 +36,7 @@ describe.skipIf(!hasRedis)("cache + idempotency across two processes through Red
     gw = await startGateway({ REDIS_URL, PORTICO_REDIS_PREFIX: prefix });
     const svc = await import("@/lib/services/content-policies");
     const r = gw.routeTo("redis-cache", [{ type: "openai", upstreamModel: "redis-cache-up", inputPricePerM: 1000, outputPricePerM: 1000 }]);
-    svc.upsertContentPolicy({ actor: gw.actor, input: { scopeType: "route", scopeId: r.id, cacheEnabled: true, cacheTtlSeconds: 60 } });
+    (await svc.upsertContentPolicy({ actor: gw.actor, input: { scopeType: "route", scopeId: r.id, cacheEnabled: true, cacheTtlSeconds: 60 } }));
     gw.routeTo("redis-idem", [{ type: "openai", upstreamModel: "redis-idem-delay-400" }]);
     gw.routeTo("redis-idem-fast", [{ type: "openai", upstreamModel: "redis-idem-fast-up" }]);
     gw.key(); // the default key exists before the child loads its snapshot

@@ -21,10 +21,10 @@ describe("guard order", () => {
   it("a call blocked for PII does not consume a rate-limit slot: a 2-rpm key still makes two calls", async () => {
     const r = gw.routeTo("order-chat", [{ type: "mock", upstreamModel: "order-mock" }]);
     const content = await import("@/lib/services/content-policies");
-    content.upsertContentPolicy({ actor: gw.actor, input: { scopeType: "route", scopeId: r.id, promptMode: "block" } });
+    (await content.upsertContentPolicy({ actor: gw.actor, input: { scopeType: "route", scopeId: r.id, promptMode: "block" } }));
     const svc = await import("@/lib/policy/services");
     const k = gw.newKey();
-    svc.createLimit({ actor: gw.actor, input: { scope: "key", scopeId: k.id, requestsPerMinute: 2 } });
+    (await svc.createLimit({ actor: gw.actor, input: { scope: "key", scopeId: k.id, requestsPerMinute: 2 } }));
 
     const pii = { model: "order-chat", messages: [{ role: "user", content: "my mail is jane.doe@example.com" }] };
     const blocked = await gw.post("/v1/chat/completions", pii, { key: k.key });

@@ -26,16 +26,16 @@ async function call(key: string) {
 describe("key rotation", () => {
   it("the rate limit, budget and spend follow the key; the old key in grace shares them", async () => {
     const old = gw.newKey({ name: "rotating" });
-    svc.createLimit({ actor: gw.actor, input: { scope: "key", scopeId: old.id, requestsPerMinute: 3 } });
-    svc.createBudget({ actor: gw.actor, input: { scope: "key", scopeId: old.id, period: "day", limitUsd: 1 } });
+    (await svc.createLimit({ actor: gw.actor, input: { scope: "key", scopeId: old.id, requestsPerMinute: 3 } }));
+    (await svc.createBudget({ actor: gw.actor, input: { scope: "key", scopeId: old.id, period: "day", limitUsd: 1 } }));
     const first = await call(old.key);
     expect(first.status).toBe(200);
     expect(first.res.headers.get("x-ratelimit-remaining-requests")).toBe("2");
-    gw.m.logWriter.logWriter().flush();
-    const spentBefore = svc.listBudgets({ actor: gw.actor, scope: "key", scopeId: old.id }).items[0]!.spentUsd;
+    (await gw.m.logWriter.logWriter().flush());
+    const spentBefore = (await svc.listBudgets({ actor: gw.actor, scope: "key", scopeId: old.id })).items[0]!.spentUsd;
     expect(spentBefore).toBeGreaterThan(0);
 
-    const rotated = gw.m.keys.rotateKey({ actor: gw.actor, appId: gw.harness.appId, keyId: old.id, input: { graceHours: 1 } });
+    const rotated = (await gw.m.keys.rotateKey({ actor: gw.actor, appId: gw.harness.appId, keyId: old.id, input: { graceHours: 1 } }));
     const next = { id: rotated.key.id, key: rotated.key.key };
 
     // The new key: same limit (headers present), same bucket (not refilled by rotating).
@@ -52,21 +52,21 @@ describe("key rotation", () => {
     expect(c.body.error.code).toBe("rate_limit_exceeded");
 
     // Policies now show on the new key, with the spend of both keys.
-    expect(svc.listLimits({ actor: gw.actor, scope: "key", scopeId: next.id }).items).toHaveLength(1);
-    expect(svc.listLimits({ actor: gw.actor, scope: "key", scopeId: old.id }).items).toHaveLength(0);
-    gw.m.logWriter.logWriter().flush();
-    const budget = svc.listBudgets({ actor: gw.actor, scope: "key", scopeId: next.id }).items[0]!;
+    expect((await svc.listLimits({ actor: gw.actor, scope: "key", scopeId: next.id })).items).toHaveLength(1);
+    expect((await svc.listLimits({ actor: gw.actor, scope: "key", scopeId: old.id })).items).toHaveLength(0);
+    (await gw.m.logWriter.logWriter().flush());
+    const budget = (await svc.listBudgets({ actor: gw.actor, scope: "key", scopeId: next.id })).items[0]!;
     const cost = (await gw.logRow(a.res.headers.get("x-request-id")!)).costUsd;
     expect(budget.spentUsd).toBeCloseTo(spentBefore + cost * 2, 9);
   });
 
   it("a budget spent before rotating still refuses the new key", async () => {
     const old = gw.newKey({ name: "spent" });
-    svc.createBudget({ actor: gw.actor, input: { scope: "key", scopeId: old.id, period: "day", limitUsd: 0.000001 } });
+    (await svc.createBudget({ actor: gw.actor, input: { scope: "key", scopeId: old.id, period: "day", limitUsd: 0.000001 } }));
     expect((await call(old.key)).status).toBe(200); // crosses the tiny budget
-    gw.m.logWriter.logWriter().flush();
+    (await gw.m.logWriter.logWriter().flush());
     expect((await call(old.key)).status).toBe(429);
-    const rotated = gw.m.keys.rotateKey({ actor: gw.actor, appId: gw.harness.appId, keyId: old.id, input: { graceHours: 0 } });
+    const rotated = (await gw.m.keys.rotateKey({ actor: gw.actor, appId: gw.harness.appId, keyId: old.id, input: { graceHours: 0 } }));
     const r = await call(rotated.key.key);
     expect(r.status).toBe(429);
     expect(r.body.error.code).toBe("budget_exceeded");

@@ -36,7 +36,7 @@ beforeAll(async () => {
 });
 afterAll(() => gw?.close());
 
-const limit = (scope: string, scopeId: string, v: Record<string, number>) => svc.createLimit({ actor: gw.actor, input: { scope, scopeId, ...v } });
+const limit = async (scope: string, scopeId: string, v: Record<string, number>) => (await svc.createLimit({ actor: gw.actor, input: { scope, scopeId, ...v } }));
 
 async function call(key: string, model = "pol-chat", extra: Record<string, unknown> = {}, path = "/v1/chat/completions") {
   const res = await gw.post(path, path === "/v1/messages" ? { model, max_tokens: 50, messages: [{ role: "user", content: "hi" }], ...extra } : chatBody(model, extra), { key });
@@ -47,7 +47,7 @@ async function call(key: string, model = "pol-chat", extra: Record<string, unkno
 describe("requests per minute", () => {
   it("50 concurrent calls against a 10-rpm key: exactly 10 pass, the rest get 429 with Retry-After and the headers", async () => {
     const k = gw.newKey();
-    limit("key", k.id, { requestsPerMinute: 10 });
+    (await limit("key", k.id, { requestsPerMinute: 10 }));
     const results = await Promise.all(Array.from({ length: 50 }, () => call(k.key)));
     const ok = results.filter((r) => r.status === 200);
     const refused = results.filter((r) => r.status === 429);
@@ -78,7 +78,7 @@ describe("requests per minute", () => {
 
   it("refuses in the Anthropic shape on /v1/messages", async () => {
     const k = gw.newKey();
-    limit("key", k.id, { requestsPerMinute: 1 });
+    (await limit("key", k.id, { requestsPerMinute: 1 }));
     expect((await call(k.key, "pol-chat", {}, "/v1/messages")).status).toBe(200);
     const r = await call(k.key, "pol-chat", {}, "/v1/messages");
     expect(r.status).toBe(429);
@@ -90,8 +90,8 @@ describe("requests per minute", () => {
 
   it("a route limit is global: shared by every key calling that model", async () => {
     gw.routeTo("pol-global", [{ type: "mock", upstreamModel: "pol-global-mock" }]);
-    const route = gw.db.select().from(schema.routes).where(eq(schema.routes.alias, "pol-global")).get()!;
-    limit("route", route.id, { requestsPerMinute: 3 });
+    const route = (await gw.db.select().from(schema.routes).where(eq(schema.routes.alias, "pol-global")).limit(1))[0]!;
+    (await limit("route", route.id, { requestsPerMinute: 3 }));
     const [a, b] = [gw.newKey(), gw.newKey()];
     const statuses = [];
     for (const k of [a, b, a, b, a]) statuses.push((await call(k.key, "pol-global")).status);
@@ -102,17 +102,17 @@ describe("requests per minute", () => {
 
   it("an API limit is global to the API: shared by every app subscribed to it", async () => {
     gw.routeTo("pol-api-route", [{ type: "mock", upstreamModel: "pol-api-mock" }]);
-    const api = gw.m.apis.createApi({
+    const api = (await gw.m.apis.createApi({
       actor: gw.actor,
       input: { slug: "pol-limited", name: "Limited API", teamId: gw.harness.teamId, routeAliases: ["pol-api-route"], approvalMode: "auto", reasonRequired: false },
+    }));
+    (await gw.m.apis.setApiState({ actor: gw.actor, id: api.id, input: { state: "published" } }));
+    const keys = ["pol-app-1", "pol-app-2"].map(async (name) => {
+      const app = (await gw.m.apps.createApp({ actor: gw.actor, input: { teamId: gw.harness.teamId, name } }));
+      (await gw.m.subscriptions.requestSubscription({ actor: gw.actor, input: { appId: app.id, apiId: api.id } }));
+      return (await gw.m.keys.createAppKey({ actor: gw.actor, appId: app.id, input: { name: "k" } })).key;
     });
-    gw.m.apis.setApiState({ actor: gw.actor, id: api.id, input: { state: "published" } });
-    const keys = ["pol-app-1", "pol-app-2"].map((name) => {
-      const app = gw.m.apps.createApp({ actor: gw.actor, input: { teamId: gw.harness.teamId, name } });
-      gw.m.subscriptions.requestSubscription({ actor: gw.actor, input: { appId: app.id, apiId: api.id } });
-      return gw.m.keys.createAppKey({ actor: gw.actor, appId: app.id, input: { name: "k" } }).key;
-    });
-    limit("api", api.id, { requestsPerMinute: 3 });
+    (await limit("api", api.id, { requestsPerMinute: 3 }));
     const statuses = [];
     for (const k of [keys[0], keys[1], keys[0], keys[1]]) statuses.push((await call(k!, "pol-api-route")).status);
     expect(statuses).toEqual([200, 200, 200, 429]);
@@ -122,7 +122,7 @@ describe("requests per minute", () => {
 
   it("burst lets a spike through up to the bucket size", async () => {
     const k = gw.newKey();
-    limit("key", k.id, { requestsPerMinute: 2, burst: 5 });
+    (await limit("key", k.id, { requestsPerMinute: 2, burst: 5 }));
     const results = await Promise.all(Array.from({ length: 8 }, () => call(k.key)));
     expect(results.filter((r) => r.status === 200)).toHaveLength(5);
     expect(results[0]!.res.headers.get("x-ratelimit-limit-requests")).toBe("2");
@@ -132,7 +132,7 @@ describe("requests per minute", () => {
 describe("headers on every response", () => {
   it("success (JSON and stream), upstream errors and refusals all carry the six headers", async () => {
     const k = gw.newKey();
-    limit("key", k.id, { requestsPerMinute: 100, tokensPerMinute: 100_000 });
+    (await limit("key", k.id, { requestsPerMinute: 100, tokensPerMinute: 100_000 }));
     const json = await call(k.key);
     expect(json.status).toBe(200);
     for (const h of RL_HEADERS) expect(json.res.headers.get(h), h).toBeTruthy();
@@ -151,7 +151,7 @@ describe("headers on every response", () => {
   it("embeddings calls are limited and carry the headers too", async () => {
     gw.routeTo("pol-embed", [{ type: "mock", upstreamModel: "pol-embed-mock", kind: "embedding" }]);
     const k = gw.newKey();
-    limit("key", k.id, { requestsPerMinute: 2, tokensPerMinute: 10_000 });
+    (await limit("key", k.id, { requestsPerMinute: 2, tokensPerMinute: 10_000 }));
     const statuses = [];
     for (let i = 0; i < 3; i++) {
       const res = await gw.post("/v1/embeddings", { model: "pol-embed", input: "hello world" }, { key: k.key });
@@ -166,7 +166,7 @@ describe("headers on every response", () => {
 describe("tokens per minute", () => {
   it("reserves prompt + max_tokens at admission and reconciles with actual usage at the end", async () => {
     const k = gw.newKey();
-    limit("key", k.id, { tokensPerMinute: 1000 });
+    (await limit("key", k.id, { tokensPerMinute: 1000 }));
     // Two concurrent calls each reserving ~prompt + 600 tokens: only one fits in 1000.
     const [a, b] = await Promise.all([call(k.key, "pol-slow", { max_tokens: 600 }), call(k.key, "pol-slow", { max_tokens: 600 })]);
     expect([a.status, b.status].sort()).toEqual([200, 429]);
@@ -187,7 +187,7 @@ describe("tokens per minute", () => {
 
   it("caps the output reservation so a huge max_tokens still gets in when the bucket is full", async () => {
     const k = gw.newKey();
-    limit("key", k.id, { tokensPerMinute: 500 });
+    (await limit("key", k.id, { tokensPerMinute: 500 }));
     const r = await call(k.key, "pol-chat", { max_tokens: 1_000_000 });
     expect(r.status).toBe(200);
   });
@@ -222,7 +222,7 @@ describe("budgets", () => {
     expect(cost).toBeGreaterThan(0);
 
     const k = gw.newKey({ name: "budgeted key" });
-    const b = svc.createBudget({ actor: gw.actor, input: { scope: "key", scopeId: k.id, period: "day", limitUsd: cost * 2.5, thresholds: [50, 100] } });
+    const b = (await svc.createBudget({ actor: gw.actor, input: { scope: "key", scopeId: k.id, period: "day", limitUsd: cost * 2.5, thresholds: [50, 100] } }));
     const statuses = [];
     for (let i = 0; i < 3; i++) statuses.push((await call(k.key, "pol-priced")).status);
     expect(statuses).toEqual([200, 200, 200]); // spent 0, c, 2c < 2.5c: admitted; now 3c
@@ -239,8 +239,8 @@ describe("budgets", () => {
     expect(ra).toBeLessThanOrEqual(86_400);
 
     // Spend reached the ledger through the writer's flush; the view shows it.
-    gw.m.logWriter.logWriter().flush();
-    const view = svc.listBudgets({ actor: gw.actor, scope: "key", scopeId: k.id }).items[0]!;
+    (await gw.m.logWriter.logWriter().flush());
+    const view = (await svc.listBudgets({ actor: gw.actor, scope: "key", scopeId: k.id })).items[0]!;
     expect(view.spentUsd).toBeCloseTo(cost * 3, 9);
     expect(view.remainingUsd).toBe(0);
 
@@ -249,8 +249,8 @@ describe("budgets", () => {
     expect((await call(k.key, "pol-priced")).status).toBe(429);
 
     // Thresholds: one in-app notification per threshold, and the webhook.
-    gw.m.logWriter.logWriter().flush();
-    const notes = svc.listBudgetNotifications({ actor: gw.actor }).items.filter((n) => n.budgetId === b.id);
+    (await gw.m.logWriter.logWriter().flush());
+    const notes = (await svc.listBudgetNotifications({ actor: gw.actor })).items.filter((n) => n.budgetId === b.id);
     expect(notes.map((n) => n.threshold).sort((x, y) => x - y)).toEqual([50, 100]);
     const t0 = Date.now();
     while (deliveries.filter((d) => d.body.data?.budget?.id === b.id).length < 2 && Date.now() - t0 < 5000) await sleep(50);
@@ -265,21 +265,21 @@ describe("budgets", () => {
     const cost = (await gw.logRow(p.res.headers.get("x-request-id")!)).costUsd;
     const k = gw.newKey();
     // Budget for ~5 calls; each reservation (prompt + 20 output tokens) is at least one call's cost.
-    svc.createBudget({ actor: gw.actor, input: { scope: "key", scopeId: k.id, period: "month", limitUsd: cost * 5 } });
+    (await svc.createBudget({ actor: gw.actor, input: { scope: "key", scopeId: k.id, period: "month", limitUsd: cost * 5 } }));
     const results = await Promise.all(Array.from({ length: 30 }, () => call(k.key, "pol-priced", { max_tokens: 20 })));
     const ok = results.filter((r) => r.status === 200).length;
     expect(ok).toBeGreaterThanOrEqual(1);
     expect(ok).toBeLessThanOrEqual(5);
     expect(results.filter((r) => r.status === 429).every((r) => r.body.error.code === "budget_exceeded")).toBe(true);
-    gw.m.logWriter.logWriter().flush();
-    const spent = svc.listBudgets({ actor: gw.actor, scope: "key", scopeId: k.id }).items[0]!.spentUsd;
+    (await gw.m.logWriter.logWriter().flush());
+    const spent = (await svc.listBudgets({ actor: gw.actor, scope: "key", scopeId: k.id })).items[0]!.spentUsd;
     expect(spent).toBeLessThanOrEqual(cost * 5 + cost + 1e-9);
   });
 
   it("a budget refusal still carries the rate-limit headers and costs no rate allowance", async () => {
     const k = gw.newKey();
-    limit("key", k.id, { requestsPerMinute: 10 });
-    svc.createBudget({ actor: gw.actor, input: { scope: "key", scopeId: k.id, period: "day", limitUsd: 0.000001 } });
+    (await limit("key", k.id, { requestsPerMinute: 10 }));
+    (await svc.createBudget({ actor: gw.actor, input: { scope: "key", scopeId: k.id, period: "day", limitUsd: 0.000001 } }));
     expect((await call(k.key, "pol-priced")).status).toBe(200); // spends past the tiny budget
     const refused = [];
     for (let i = 0; i < 3; i++) refused.push(await call(k.key, "pol-priced"));
@@ -294,30 +294,30 @@ describe("budgets", () => {
 
   it("the portal view shows the app's limits and remaining budget, its keys and its team", async () => {
     const team = gw.m.teams.createTeam({ actor: gw.actor, input: { name: "Budget team", slug: "budget-team" } });
-    const app = gw.m.apps.createApp({ actor: gw.actor, input: { teamId: team.id, name: "budget-app" } });
-    const key = gw.m.keys.createAppKey({ actor: gw.actor, appId: app.id, input: { name: "bk" } });
-    limit("app", app.id, { requestsPerMinute: 60, tokensPerMinute: 20_000 });
-    limit("key", key.id, { requestsPerMinute: 5 });
-    svc.createBudget({ actor: gw.actor, input: { scope: "team", scopeId: team.id, period: "month", limitUsd: 100 } });
-    svc.createBudget({ actor: gw.actor, input: { scope: "app", scopeId: app.id, period: "day", limitUsd: 5 } });
-    const v = svc.getAppPolicies({ actor: gw.actor, appId: app.id });
+    const app = (await gw.m.apps.createApp({ actor: gw.actor, input: { teamId: team.id, name: "budget-app" } }));
+    const key = (await gw.m.keys.createAppKey({ actor: gw.actor, appId: app.id, input: { name: "bk" } }));
+    (await limit("app", app.id, { requestsPerMinute: 60, tokensPerMinute: 20_000 }));
+    (await limit("key", key.id, { requestsPerMinute: 5 }));
+    (await svc.createBudget({ actor: gw.actor, input: { scope: "team", scopeId: team.id, period: "month", limitUsd: 100 } }));
+    (await svc.createBudget({ actor: gw.actor, input: { scope: "app", scopeId: app.id, period: "day", limitUsd: 5 } }));
+    const v = (await svc.getAppPolicies({ actor: gw.actor, appId: app.id }));
     expect(v.app.limit).toEqual({ requestsPerMinute: 60, tokensPerMinute: 20_000, burst: null });
     expect(v.app.budgets[0]).toMatchObject({ period: "day", limitUsd: 5, spentUsd: 0, remainingUsd: 5 });
     expect(v.team.budgets[0]).toMatchObject({ period: "month", limitUsd: 100 });
     expect(v.keys[0]).toMatchObject({ id: key.id, limit: { requestsPerMinute: 5 } });
     expect(v.routes).toEqual([]); // not subscribed to anything yet
     // The harness app is subscribed to every route: the global pol-global limit shows.
-    const h = svc.getAppPolicies({ actor: gw.actor, appId: gw.harness.appId });
+    const h = (await svc.getAppPolicies({ actor: gw.actor, appId: gw.harness.appId }));
     expect(h.routes).toContainEqual({ alias: "pol-global", limit: { requestsPerMinute: 3, tokensPerMinute: null, burst: null } });
   });
 
   it("control plane: 409 on a second policy for one scope, 422 on bad input, audit rows written", async () => {
     const k = gw.newKey();
-    limit("key", k.id, { requestsPerMinute: 5 });
-    expect(() => limit("key", k.id, { requestsPerMinute: 6 })).toThrow(/already has a rate limit/);
-    expect(() => svc.createLimit({ actor: gw.actor, input: { scope: "key", scopeId: k.id } })).toThrow(/requests per minute/);
-    expect(() => svc.createBudget({ actor: gw.actor, input: { scope: "team", scopeId: "nope", period: "day", limitUsd: 1 } })).toThrow(/no team/);
-    const audit = gw.db.select().from(schema.auditLog).where(eq(schema.auditLog.action, "limit.create")).all();
+    (await limit("key", k.id, { requestsPerMinute: 5 }));
+    expect(async () => (await limit("key", k.id, { requestsPerMinute: 6 }))).toThrow(/already has a rate limit/);
+    expect(async () => (await svc.createLimit({ actor: gw.actor, input: { scope: "key", scopeId: k.id } }))).toThrow(/requests per minute/);
+    expect(async () => (await svc.createBudget({ actor: gw.actor, input: { scope: "team", scopeId: "nope", period: "day", limitUsd: 1 } }))).toThrow(/no team/);
+    const audit = (await gw.db.select().from(schema.auditLog).where(eq(schema.auditLog.action, "limit.create")));
     expect(audit.length).toBeGreaterThan(0);
   });
 });

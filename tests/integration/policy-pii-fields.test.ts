@@ -17,10 +17,10 @@ beforeAll(async () => {
   svc = await import("@/lib/services/content-policies");
   for (const mode of ["redact", "block"] as const) {
     const r = gw.routeTo(`pii-${mode}`, [{ type: "openai", upstreamModel: `pii-${mode}-up` }]);
-    svc.upsertContentPolicy({ actor: gw.actor, input: { scopeType: "route", scopeId: r.id, promptMode: mode } });
+    (await svc.upsertContentPolicy({ actor: gw.actor, input: { scopeType: "route", scopeId: r.id, promptMode: mode } }));
   }
   const e = gw.routeTo("pii-embed-block", [{ type: "openai", upstreamModel: "pii-embed-up", kind: "embedding" }]);
-  svc.upsertContentPolicy({ actor: gw.actor, input: { scopeType: "route", scopeId: e.id, promptMode: "block" } });
+  (await svc.upsertContentPolicy({ actor: gw.actor, input: { scopeType: "route", scopeId: e.id, promptMode: "block" } }));
 });
 afterAll(() => gw?.close());
 

@@ -27,12 +27,12 @@ const spec = (routeAlias: string, userTemplate = "Summarize: {{ticket}} ({{tone}
 });
 
 /** A published prompt API of the harness team, the harness app subscribed. */
-function promptApi(slug: string, s: Record<string, unknown>) {
-  const a = gw.m.apis.createApi({ actor: gw.actor, input: { slug, name: slug, teamId: gw.harness.teamId, kind: "prompt", approvalMode: "auto", reasonRequired: false, description: slug } });
-  gw.m.apis.setApiState({ actor: gw.actor, id: a.id, input: { state: "published" } });
-  P.savePromptDraft({ actor: gw.actor, apiId: a.id, input: s });
-  P.publishPrompt({ actor: gw.actor, apiId: a.id, input: { note: "v1" } });
-  gw.m.subscriptions.requestSubscription({ actor: gw.actor, input: { appId: gw.harness.appId, apiId: a.id } });
+async function promptApi(slug: string, s: Record<string, unknown>) {
+  const a = (await gw.m.apis.createApi({ actor: gw.actor, input: { slug, name: slug, teamId: gw.harness.teamId, kind: "prompt", approvalMode: "auto", reasonRequired: false, description: slug } }));
+  (await gw.m.apis.setApiState({ actor: gw.actor, id: a.id, input: { state: "published" } }));
+  (await P.savePromptDraft({ actor: gw.actor, apiId: a.id, input: s }));
+  (await P.publishPrompt({ actor: gw.actor, apiId: a.id, input: { note: "v1" } }));
+  (await gw.m.subscriptions.requestSubscription({ actor: gw.actor, input: { appId: gw.harness.appId, apiId: a.id } }));
   return a;
 }
 
@@ -49,10 +49,10 @@ describe("prompt API response cache", () => {
   const slug = "cached-summary";
   const up = "prompt-cache-up";
   let apiId = "";
-  beforeAll(() => {
+  beforeAll(async () => {
     const r = gw.routeTo("pc-route", [{ type: "openai", upstreamModel: up, ...PRICE }]);
-    svc.upsertContentPolicy({ actor: gw.actor, input: { scopeType: "route", scopeId: r.id, cacheEnabled: true, cacheTtlSeconds: 60 } });
-    apiId = promptApi(slug, spec("pc-route")).id;
+    (await svc.upsertContentPolicy({ actor: gw.actor, input: { scopeType: "route", scopeId: r.id, cacheEnabled: true, cacheTtlSeconds: 60 } }));
+    apiId = (await promptApi(slug, spec("pc-route"))).id;
   });
 
   it("miss, then hit on the same validated variables (defaults applied, any key order): one upstream call", async () => {
@@ -102,8 +102,8 @@ describe("prompt API response cache", () => {
   });
 
   it("a new version is a different entry", async () => {
-    P.savePromptDraft({ actor: gw.actor, apiId, input: spec("pc-route", "Summarize briefly: {{ticket}} ({{tone}})") });
-    P.publishPrompt({ actor: gw.actor, apiId, input: { note: "v2" } });
+    (await P.savePromptDraft({ actor: gw.actor, apiId, input: spec("pc-route", "Summarize briefly: {{ticket}} ({{tone}})") }));
+    (await P.publishPrompt({ actor: gw.actor, apiId, input: { note: "v2" } }));
     const before = gw.requestsFor(up).length;
     const r = await call(slug, { ticket: "Printer on fire" });
     expect(r.headers.get("x-portico-cache")).toBe("miss");
@@ -120,8 +120,8 @@ describe("prompt API cache: API-scoped policy and stream replay", () => {
   it("an API policy with stream replay answers a stream from a cached answer", async () => {
     const up = "prompt-replay-up";
     gw.routeTo("pc-replay", [{ type: "openai", upstreamModel: up, ...PRICE }]);
-    const a = promptApi("replayed-summary", spec("pc-replay"));
-    svc.upsertContentPolicy({ actor: gw.actor, input: { scopeType: "api", scopeId: a.id, cacheEnabled: true, cacheTtlSeconds: 60, cacheStreamReplay: true } });
+    const a = (await promptApi("replayed-summary", spec("pc-replay")));
+    (await svc.upsertContentPolicy({ actor: gw.actor, input: { scopeType: "api", scopeId: a.id, cacheEnabled: true, cacheTtlSeconds: 60, cacheStreamReplay: true } }));
     const first = (await (await call("replayed-summary", { ticket: "Disk full" })).json()) as Wire;
     const res = await call("replayed-summary", { ticket: "Disk full" }, { accept: "text/event-stream" });
     expect(res.status).toBe(200);
@@ -139,9 +139,9 @@ describe("prompt API cache: API-scoped policy and stream replay", () => {
 describe("prompt API idempotency", () => {
   const slug = "idem-summary";
   const up = "prompt-idem-delay-300";
-  beforeAll(() => {
+  beforeAll(async () => {
     gw.routeTo("pc-idem", [{ type: "openai", upstreamModel: up, ...PRICE }]);
-    promptApi(slug, spec("pc-idem"));
+    (await promptApi(slug, spec("pc-idem")));
   });
 
   it("replays the first answer for the same key and body, never charging twice", async () => {

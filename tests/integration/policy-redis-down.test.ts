@@ -28,7 +28,7 @@ afterAll(async () => {
 it("falls back to local limits, says so in the log and in /readyz (still 200)", async () => {
   const svc = await import("@/lib/policy/services");
   const k = gw.newKey();
-  svc.createLimit({ actor: gw.actor, input: { scope: "key", scopeId: k.id, requestsPerMinute: 2 } });
+  (await svc.createLimit({ actor: gw.actor, input: { scope: "key", scopeId: k.id, requestsPerMinute: 2 } }));
   const statuses = [];
   for (let i = 0; i < 3; i++) {
     const r = await gw.post("/v1/chat/completions", chatBody("down-chat"), { key: k.key });

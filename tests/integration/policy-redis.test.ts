@@ -47,7 +47,7 @@ describe.skipIf(!hasRedis)("two Portico processes + Redis", () => {
   it("share one 10-rpm limit exactly: 40 calls split across both → 10 pass", async () => {
     const svc = await import("@/lib/policy/services");
     const k = gw.newKey();
-    svc.createLimit({ actor: gw.actor, input: { scope: "key", scopeId: k.id, requestsPerMinute: 10 } });
+    (await svc.createLimit({ actor: gw.actor, input: { scope: "key", scopeId: k.id, requestsPerMinute: 10 } }));
     // Both processes see the new key and limit (the child polls the config version).
     const warm = await fetch(childUrl + "/v1/models", { headers: { authorization: `Bearer ${k.key}` } });
     expect(warm.status).toBe(200);

@@ -53,12 +53,12 @@ function completion(content: string) {
 const ids: Record<string, string> = {};
 
 /** A published prompt API owned by the harness team, its draft saved and published, the harness app subscribed (auto). */
-function promptApi(slug: string, spec: Record<string, unknown>, subscribe = true) {
-  const a = gw.m.apis.createApi({ actor: gw.actor, input: { slug, name: slug, teamId: gw.harness.teamId, kind: "prompt", approvalMode: "auto", reasonRequired: false, description: `The ${slug} API` } });
-  gw.m.apis.setApiState({ actor: gw.actor, id: a.id, input: { state: "published" } });
-  P.savePromptDraft({ actor: gw.actor, apiId: a.id, input: spec });
-  P.publishPrompt({ actor: gw.actor, apiId: a.id, input: { note: "first" } });
-  if (subscribe) gw.m.subscriptions.requestSubscription({ actor: gw.actor, input: { appId: gw.harness.appId, apiId: a.id } });
+async function promptApi(slug: string, spec: Record<string, unknown>, subscribe = true) {
+  const a = (await gw.m.apis.createApi({ actor: gw.actor, input: { slug, name: slug, teamId: gw.harness.teamId, kind: "prompt", approvalMode: "auto", reasonRequired: false, description: `The ${slug} API` } }));
+  (await gw.m.apis.setApiState({ actor: gw.actor, id: a.id, input: { state: "published" } }));
+  (await P.savePromptDraft({ actor: gw.actor, apiId: a.id, input: spec }));
+  (await P.publishPrompt({ actor: gw.actor, apiId: a.id, input: { note: "first" } }));
+  if (subscribe) (await gw.m.subscriptions.requestSubscription({ actor: gw.actor, input: { appId: gw.harness.appId, apiId: a.id } }));
   ids[slug] = a.id;
   return a;
 }
@@ -74,11 +74,11 @@ beforeAll(async () => {
   gw.routeTo("pr-text", [{ type: "openai", upstreamModel: "gpt-prompt", inputPricePerM: 1, outputPricePerM: 2 }]);
   gw.routeTo("pr-json", [{ type: "openai", upstreamModel: "gpt-json" }]);
   gw.routeTo("pr-mock", [{ type: "mock", upstreamModel: "mock-json" }]);
-  promptApi("summarize-ticket", TICKET_SPEC);
-  promptApi("classify", { routeAlias: "pr-json", userTemplate: "Classify: {{text}}", variables: [{ name: "text", type: "string", required: true }], outputMode: "json", outputSchema: LABEL_SCHEMA });
-  promptApi("sentiment", { routeAlias: "pr-mock", userTemplate: "Sentiment of {{text}}", variables: [{ name: "text", type: "string", required: true }], outputMode: "json", outputSchema: LABEL_SCHEMA });
-  promptApi("no-stream", { routeAlias: "pr-text", userTemplate: "Hi {{who}}", variables: [{ name: "who", type: "string", required: true }] });
-  promptApi("not-mine", { routeAlias: "pr-text", userTemplate: "Hi" }, false);
+  (await promptApi("summarize-ticket", TICKET_SPEC));
+  (await promptApi("classify", { routeAlias: "pr-json", userTemplate: "Classify: {{text}}", variables: [{ name: "text", type: "string", required: true }], outputMode: "json", outputSchema: LABEL_SCHEMA }));
+  (await promptApi("sentiment", { routeAlias: "pr-mock", userTemplate: "Sentiment of {{text}}", variables: [{ name: "text", type: "string", required: true }], outputMode: "json", outputSchema: LABEL_SCHEMA }));
+  (await promptApi("no-stream", { routeAlias: "pr-text", userTemplate: "Hi {{who}}", variables: [{ name: "who", type: "string", required: true }] }));
+  (await promptApi("not-mine", { routeAlias: "pr-text", userTemplate: "Hi" }, false));
 });
 afterAll(() => gw?.close());
 
@@ -133,8 +133,8 @@ describe("text mode", () => {
     const res = await call("not-mine", {});
     expect(res.status).toBe(403);
     expect(expectOpenAIError(await res.json()).code).toBe("not_subscribed");
-    const other = gw.m.apps.createApp({ actor: gw.actor, input: { teamId: gw.harness.teamId, name: "other-app" } });
-    const k = gw.m.keys.createAppKey({ actor: gw.actor, appId: other.id, input: { name: "k" } });
+    const other = (await gw.m.apps.createApp({ actor: gw.actor, input: { teamId: gw.harness.teamId, name: "other-app" } }));
+    const k = (await gw.m.keys.createAppKey({ actor: gw.actor, appId: other.id, input: { name: "k" } }));
     expect((await call("summarize-ticket", { ticket: "x" }, { key: k.key })).status).toBe(403);
     expect((await call("no-such-api", {})).status).toBe(404);
     // An llm API's slug is not a prompt endpoint.
@@ -211,7 +211,7 @@ describe("streaming", () => {
   });
 
   it("JSON mode streams too: the done event carries the validated output", async () => {
-    promptApi("sentiment-stream", { routeAlias: "pr-mock", userTemplate: "Sentiment of {{text}}", variables: [{ name: "text", type: "string", required: true }], outputMode: "json", outputSchema: LABEL_SCHEMA, streaming: true });
+    (await promptApi("sentiment-stream", { routeAlias: "pr-mock", userTemplate: "Sentiment of {{text}}", variables: [{ name: "text", type: "string", required: true }], outputMode: "json", outputSchema: LABEL_SCHEMA, streaming: true }));
     const res = await call("sentiment-stream", { text: "great" }, { headers: { accept: "text/event-stream" } });
     expect(res.status).toBe(200);
     const events = await readSse(res);
@@ -232,8 +232,8 @@ describe("streaming", () => {
 describe("versions", () => {
   it("publish v2, pin v1 by header, unknown version 404, roll back (audited)", async () => {
     const apiId = ids["no-stream"]!;
-    P.savePromptDraft({ actor: gw.actor, apiId, input: { routeAlias: "pr-text", userTemplate: "Hello v2 {{who}}", variables: [{ name: "who", type: "string", required: true }] } });
-    expect(P.publishPrompt({ actor: gw.actor, apiId, input: {} }).published).toBe(2);
+    (await P.savePromptDraft({ actor: gw.actor, apiId, input: { routeAlias: "pr-text", userTemplate: "Hello v2 {{who}}", variables: [{ name: "who", type: "string", required: true }] } }));
+    expect((await P.publishPrompt({ actor: gw.actor, apiId, input: {} })).published).toBe(2);
     const v2 = (await (await call("no-stream", { who: "Ann" })).json()) as Wire;
     expect(v2.version).toBe(2);
     expect((gw.requestsFor("gpt-prompt").at(-1)!.body as Wire).messages.at(-1).content).toBe("Hello v2 Ann");
@@ -245,31 +245,31 @@ describe("versions", () => {
     expect(expectOpenAIError(await nf.json()).code).toBe("prompt_version_not_found");
     expect((await call("no-stream", { who: "x" }, { headers: { "portico-prompt-version": "two" } })).status).toBe(400);
 
-    P.rollbackPrompt({ actor: gw.actor, apiId, input: { version: 1 } });
+    (await P.rollbackPrompt({ actor: gw.actor, apiId, input: { version: 1 } }));
     const after = (await (await call("no-stream", { who: "Cy" })).json()) as Wire;
     expect(after.version).toBe(1);
-    const view = P.getPrompt({ actor: gw.actor, apiId });
+    const view = (await P.getPrompt({ actor: gw.actor, apiId }));
     expect(view.currentVersion).toBe(1);
     expect(view.versions.map((v) => [v.version, v.current])).toEqual([
       [2, false],
       [1, true],
     ]);
-    const diff = P.diffPromptVersions({ actor: gw.actor, apiId, query: { from: "1", to: "2" } });
+    const diff = (await P.diffPromptVersions({ actor: gw.actor, apiId, query: { from: "1", to: "2" } }));
     expect(diff.userTemplate).toEqual([
       { op: "del", text: "Hi {{who}}" },
       { op: "add", text: "Hello v2 {{who}}" },
     ]);
     const { auditLog } = gw.m.schema;
-    const actions = gw.db.select().from(auditLog).where(eq(auditLog.targetId, apiId)).all().map((r) => r.action);
+    const actions = (await gw.db.select().from(auditLog).where(eq(auditLog.targetId, apiId))).map((r) => r.action);
     expect(actions).toEqual(expect.arrayContaining(["prompt.update", "prompt.publish", "prompt.rollback"]));
     expect(actions.filter((a) => a === "prompt.publish")).toHaveLength(2);
   });
 
-  it("rejects a draft with undeclared or unused variables, naming them", () => {
+  it("rejects a draft with undeclared or unused variables, naming them", async () => {
     const apiId = ids["no-stream"]!;
     let err: Wire;
     try {
-      P.savePromptDraft({ actor: gw.actor, apiId, input: { routeAlias: "pr-text", userTemplate: "Hi {{who}} {{when}}", variables: [{ name: "who", type: "string" }, { name: "unused", type: "string" }] } });
+      (await P.savePromptDraft({ actor: gw.actor, apiId, input: { routeAlias: "pr-text", userTemplate: "Hi {{who}} {{when}}", variables: [{ name: "who", type: "string" }, { name: "unused", type: "string" }] } }));
     } catch (e) {
       err = e;
     }
@@ -299,12 +299,12 @@ describe("guard stage", () => {
 
 describe("lifecycle and documents", () => {
   it("deprecated APIs serve with a Deprecation header; retired ones answer 410", async () => {
-    const a = promptApi("old-prompt", { routeAlias: "pr-text", userTemplate: "Old {{x}}", variables: [{ name: "x", type: "string", required: true }] });
-    gw.m.apis.setApiState({ actor: gw.actor, id: a.id, input: { state: "deprecated" } });
+    const a = (await promptApi("old-prompt", { routeAlias: "pr-text", userTemplate: "Old {{x}}", variables: [{ name: "x", type: "string", required: true }] }));
+    (await gw.m.apis.setApiState({ actor: gw.actor, id: a.id, input: { state: "deprecated" } }));
     const dep = await call("old-prompt", { x: "1" });
     expect(dep.status).toBe(200);
     expect(dep.headers.get("deprecation")).toBeTruthy();
-    gw.m.apis.setApiState({ actor: gw.actor, id: a.id, input: { state: "retired" } });
+    (await gw.m.apis.setApiState({ actor: gw.actor, id: a.id, input: { state: "retired" } }));
     const gone = await call("old-prompt", { x: "1" });
     expect(gone.status).toBe(410);
   });
@@ -324,8 +324,8 @@ describe("lifecycle and documents", () => {
     expect((await fetch(`${gw.url}/v1/openapi.json`)).status).toBe(401);
   });
 
-  it("the portal document of one prompt API is valid, and a broken one is caught", () => {
-    const d = R.portalPromptDoc({ actor: gw.actor, slug: "classify", baseUrl: "https://portico.example/v1" });
+  it("the portal document of one prompt API is valid, and a broken one is caught", async () => {
+    const d = (await R.portalPromptDoc({ actor: gw.actor, slug: "classify", baseUrl: "https://portico.example/v1" }));
     expect(d.version).toBe(1);
     expect(O.checkOpenApi(d.openapi)).toEqual([]);
     const broken = structuredClone(d.openapi) as Wire;

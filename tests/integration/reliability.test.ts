@@ -384,7 +384,7 @@ describe("circuit breaker", () => {
 
 describe("routing", () => {
   it("a header condition sends matching calls to its own group", async () => {
-    gw.m.routes.createRoute({
+    (await gw.m.routes.createRoute({
       actor: gw.actor,
       input: {
         alias: "cond",
@@ -392,7 +392,7 @@ describe("routing", () => {
         targets: [{ modelId: gw.modelFor({ type: "mock", upstreamModel: "cond-default" }) }],
         conditions: [{ header: "X-Tier", equals: "gold", strategy: "single", targets: [{ modelId: gw.modelFor({ type: "gemini", upstreamModel: "cond-gold" }) }] }],
       },
-    });
+    }));
     const plain = await chat("cond");
     expect(plain.res.headers.get("x-portico-provider")).toBe("mock");
     await plain.res.text();

@@ -152,9 +152,9 @@ describe("POST /v1/responses/input_tokens", () => {
     expect(gw.fake.requests.length).toBe(before);
     await expect(gw.logRow(rid, 300)).rejects.toThrow(/no request_logs row/);
     // another app's key cannot count (nor learn anything about) this conversation
-    const app = gw.m.apps.createApp({ actor: gw.actor, input: { teamId: gw.harness.teamId, name: "itok-other" } });
-    gw.m.subscriptions.requestSubscription({ actor: gw.actor, input: { appId: app.id, apiId: gw.harness.apiId } });
-    const other = gw.m.keys.createAppKey({ actor: gw.actor, appId: app.id, input: { name: "o" } }).key;
+    const app = (await gw.m.apps.createApp({ actor: gw.actor, input: { teamId: gw.harness.teamId, name: "itok-other" } }));
+    (await gw.m.subscriptions.requestSubscription({ actor: gw.actor, input: { appId: app.id, apiId: gw.harness.apiId } }));
+    const other = (await gw.m.keys.createAppKey({ actor: gw.actor, appId: app.id, input: { name: "o" } })).key;
     expect((await gw.post("/v1/responses/input_tokens", { previous_response_id: r1.id, input: "x" }, { key: other })).status).toBe(404);
     expect((await gw.post("/v1/responses/input_tokens", { nonsense: 1 }, { key: null })).status).toBe(401);
   });
@@ -202,8 +202,8 @@ describe("POST /v1/messages/count_tokens", () => {
     const e2 = await anthropic.messages.countTokens(params("nope")).catch((e: unknown) => e);
     expect(e2).toBeInstanceOf(Anthropic.NotFoundError);
     // an app without a subscription to an API exposing the route
-    const app = gw.m.apps.createApp({ actor: gw.actor, input: { teamId: gw.harness.teamId, name: "unsubscribed" } });
-    const lone = gw.m.keys.createAppKey({ actor: gw.actor, appId: app.id, input: { name: "lone" } }).key;
+    const app = (await gw.m.apps.createApp({ actor: gw.actor, input: { teamId: gw.harness.teamId, name: "unsubscribed" } }));
+    const lone = (await gw.m.keys.createAppKey({ actor: gw.actor, appId: app.id, input: { name: "lone" } })).key;
     const res = await gw.post("/v1/messages/count_tokens", params("rsdk-openai"), { key: lone });
     expect(res.status).toBe(403);
     expect(((await res.json()) as Wire).error.type).toBe("permission_error");

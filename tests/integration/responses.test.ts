@@ -1,3 +1,4 @@
+import { rawGet, rawRun } from "@/lib/db/sql";
 /**
  * POST /v1/responses (the OpenAI Responses API in) routed through the canonical shape to
  * OpenAI-, Anthropic- and Gemini-type targets: the Response object, the semantic stream
@@ -13,9 +14,9 @@ let otherKey: string;
 beforeAll(async () => {
   gw = await startGateway({ PORTICO_MAX_BODY_BYTES: String(64 * 1024) });
   // A second app of the same team, subscribed to the same API: a different tenant of stored responses.
-  const app = gw.m.apps.createApp({ actor: gw.actor, input: { teamId: gw.harness.teamId, name: "other-app" } });
-  gw.m.subscriptions.requestSubscription({ actor: gw.actor, input: { appId: app.id, apiId: gw.harness.apiId } });
-  otherKey = gw.m.keys.createAppKey({ actor: gw.actor, appId: app.id, input: { name: "other" } }).key;
+  const app = (await gw.m.apps.createApp({ actor: gw.actor, input: { teamId: gw.harness.teamId, name: "other-app" } }));
+  (await gw.m.subscriptions.requestSubscription({ actor: gw.actor, input: { appId: app.id, apiId: gw.harness.apiId } }));
+  otherKey = (await gw.m.keys.createAppKey({ actor: gw.actor, appId: app.id, input: { name: "other" } })).key;
   gw.routeTo("resp-mock", [{ type: "mock", upstreamModel: "resp-mock-model" }]);
 });
 afterAll(() => gw?.close());
@@ -176,7 +177,7 @@ describe("text.format, max_output_tokens and the other request fields", () => {
   });
 
   it("metadata is echoed and picks a routing condition's group, but is not sent upstream", async () => {
-    gw.m.routes.createRoute({
+    (await gw.m.routes.createRoute({
       actor: gw.actor,
       input: {
         alias: "resp-cond",
@@ -184,7 +185,7 @@ describe("text.format, max_output_tokens and the other request fields", () => {
         targets: [{ modelId: gw.modelFor({ type: "mock", upstreamModel: "resp-cond-default" }) }],
         conditions: [{ header: "metadata.tier", equals: "gold", strategy: "single", targets: [{ modelId: gw.modelFor({ type: "openai", upstreamModel: "r-cond-gold" }) }] }],
       },
-    });
+    }));
     const res = await send({ model: "resp-cond", input: "hi", metadata: { tier: "gold" } });
     const r = (await res.json()) as Wire;
     expect(res.headers.get("x-portico-provider")).toBe("openai");
@@ -240,10 +241,10 @@ describe("store, previous_response_id, GET and DELETE", () => {
     expect(got.status).toBe(200);
     expect(await got.json()).toEqual(r);
     const store = await import("@/lib/gateway/responses-store");
-    store.clearResponseMemory();
+    (await store.clearResponseMemory());
     const fromTable = (await (await get(r.id)).json()) as Wire;
     expect(fromTable).toEqual(r);
-    const row = gw.m.db.getDbHolder().sqlite.prepare("SELECT app_id FROM stored_responses WHERE id = ?").get(r.id) as { app_id: string };
+    const row = (await rawGet("SELECT app_id FROM stored_responses WHERE id = ?", [r.id])) as { app_id: string };
     expect(row.app_id).toBe(gw.harness.appId);
     const del = await get(r.id, gw.key(), "DELETE");
     expect(await del.json()).toEqual({ id: r.id, object: "response", deleted: true });
@@ -272,28 +273,28 @@ describe("store, previous_response_id, GET and DELETE", () => {
     const sqlite = gw.m.db.getDbHolder().sqlite;
     const id = "resp_queued" + Date.now();
     store.saveResponse({ id, at: Date.now(), appId: gw.harness.appId, teamId: null, keyId: null, model: "resp-openai", conversation: "[]", response: JSON.stringify({ id }) });
-    expect(sqlite.prepare("SELECT count(*) AS n FROM stored_responses WHERE id = ?").get(id)).toEqual({ n: 0 });
-    expect(store.getResponse(id, gw.harness.appId)?.id).toBe(id);
-    expect(store.getResponse(id, "another-app")).toBeNull();
-    gw.m.logWriter.logWriter().push({ ...(await import("@/lib/gateway/context")).newRecord(requestId("flush"), "responses", "responses") });
-    gw.m.logWriter.logWriter().flush();
-    expect(sqlite.prepare("SELECT count(*) AS n FROM stored_responses WHERE id = ?").get(id)).toEqual({ n: 1 });
+    expect((await rawGet("SELECT count(*) AS n FROM stored_responses WHERE id = ?", [id]))).toEqual({ n: 0 });
+    expect((await store.getResponse(id, gw.harness.appId))?.id).toBe(id);
+    expect((await store.getResponse(id, "another-app"))).toBeNull();
+    (await gw.m.logWriter.logWriter().push({ ...(await import("@/lib/gateway/context")).newRecord(requestId("flush"), "responses", "responses") }));
+    (await gw.m.logWriter.logWriter().flush());
+    expect((await rawGet("SELECT count(*) AS n FROM stored_responses WHERE id = ?", [id]))).toEqual({ n: 1 });
   });
 
   it("stored responses are pruned with the raw logs", async () => {
     const { pruneOnce } = await import("@/lib/telemetry/retention");
     const sqlite = gw.m.db.getDbHolder().sqlite;
     const old = Date.now() - 31 * 86_400_000;
-    sqlite.prepare("INSERT INTO stored_responses (id, at, app_id, model, conversation, response) VALUES (?, ?, ?, 'm', '[]', '{}')").run("resp_old", old, gw.harness.appId);
+    (await rawRun("INSERT INTO stored_responses (id, at, app_id, model, conversation, response) VALUES (?, ?, ?, 'm', '[]', '{}')", ["resp_old", old, gw.harness.appId]));
     const r = pruneOnce(sqlite, { rawDays: 30, rollupDays: 400, minuteRollupDays: 7 });
     expect(r.responses).toBeGreaterThanOrEqual(1);
-    expect(sqlite.prepare("SELECT count(*) AS n FROM stored_responses WHERE id = 'resp_old'").get()).toEqual({ n: 0 });
+    expect((await rawGet("SELECT count(*) AS n FROM stored_responses WHERE id = 'resp_old'", []))).toEqual({ n: 0 });
   });
 
   it("a response-cache hit answers a new Response (its own id, stored) without calling the upstream", async () => {
     const svc = await import("@/lib/services/content-policies");
     const r = gw.routeTo("resp-cached", [{ type: "openai", upstreamModel: "r-cached" }]);
-    svc.upsertContentPolicy({ actor: gw.actor, input: { scopeType: "route", scopeId: r.id, cacheEnabled: true, cacheTtlSeconds: 60 } });
+    (await svc.upsertContentPolicy({ actor: gw.actor, input: { scopeType: "route", scopeId: r.id, cacheEnabled: true, cacheTtlSeconds: 60 } }));
     const body = { model: "resp-cached", input: "Cache me", temperature: 0 };
     const a = await send(body);
     expect(a.headers.get("x-portico-cache")).toBe("miss");
@@ -347,7 +348,7 @@ describe("attacks and refusals", () => {
     const none = (await (await send({ model: "resp-openai", previous_response_id: "resp_doesnotexist", input: "x" }, { key: otherKey })).json()) as Wire;
     expect(none.error.message.replace("resp_doesnotexist", r.id)).toBe(err.error.message);
     // and from the table too (memory cleared), while the owner still has it
-    (await import("@/lib/gateway/responses-store")).clearResponseMemory();
+    (await (await import("@/lib/gateway/responses-store")).clearResponseMemory());
     expect((await get(r.id, otherKey)).status).toBe(404);
     expect((await send({ model: "resp-openai", previous_response_id: r.id, input: "x" }, { key: otherKey })).status).toBe(404);
     expect((await get(r.id)).status).toBe(200);

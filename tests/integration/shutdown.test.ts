@@ -51,7 +51,7 @@ describe("graceful shutdown", () => {
     const events = await readSse(res);
     expect(events.at(-1)?.data).toBe("[DONE]");
     expect((await draining).cut).toBe(0);
-    gw.m.logWriter.logWriter().flush();
+    (await gw.m.logWriter.logWriter().flush());
     const row = await gw.logRow(rid);
     expect(row.outcome).toBe("ok");
   });
@@ -136,7 +136,7 @@ describe("graceful shutdown with keep-alive clients", () => {
     expect(answered.some((o) => o.sentAt < sigterm && o.connection === "close")).toBe(true);
     // Every answer has its log row, already written by the final flush (no flush here).
     const ids = answered.map((o) => o.rid);
-    const rows = gw.db.select({ id: gw.m.schema.requestLogs.id }).from(gw.m.schema.requestLogs).where(inArray(gw.m.schema.requestLogs.id, ids)).all();
+    const rows = (await gw.db.select({ id: gw.m.schema.requestLogs.id }).from(gw.m.schema.requestLogs).where(inArray(gw.m.schema.requestLogs.id, ids)));
     expect(rows.length).toBe(ids.length);
     // No breaker counted anything.
     const modelId = gw.modelFor({ type: "openai", upstreamModel: "sd-ka-delay-30" });

@@ -60,7 +60,7 @@ async function chat(alias: string) {
 }
 
 async function evaluate() {
-  gw.m.logWriter.logWriter().flush();
+  (await gw.m.logWriter.logWriter().flush());
   const { evaluateAlertsNow } = await import("@/lib/alerts/engine");
   const { alertDeliveriesIdle } = await import("@/lib/alerts/notify");
   const t = evaluateAlertsNow();

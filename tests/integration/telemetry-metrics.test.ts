@@ -31,7 +31,7 @@ afterAll(async () => {
 
 async function scrape(headers: Record<string, string> = {}) {
   // rows reach the flush histogram only once written
-  gw.m.logWriter.logWriter().flush();
+  (await gw.m.logWriter.logWriter().flush());
   const res = await fetch(metricsUrl, { headers });
   expect(res.status).toBe(200);
   expect(res.headers.get("content-type")).toMatch(/^text\/plain; version=0\.0\.4/);

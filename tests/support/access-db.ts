@@ -40,13 +40,12 @@ export async function setupAccessDb(): Promise<AccessDb> {
   seedGatewayDefaults(d);
   const now = Date.now();
   const teams = { A: "team_a", B: "team_b", C: "team_c" };
-  d.insert(schema.teams)
+  (await d.insert(schema.teams)
     .values([
       { id: teams.A, slug: "team-a", name: "Team A", createdAt: now, updatedAt: now },
       { id: teams.B, slug: "team-b", name: "Team B", createdAt: now, updatedAt: now },
       { id: teams.C, slug: "team-c", name: "Team C", createdAt: now, updatedAt: now },
-    ])
-    .run();
+    ]));
   const people = [
     { id: "usr_admin", role: "admin" as const, team: null, teamRole: null },
     { id: "usr_ta_a", role: "member" as const, team: teams.A, teamRole: "team_admin" as const },
@@ -56,13 +55,13 @@ export async function setupAccessDb(): Promise<AccessDb> {
     { id: "usr_mem_c", role: "member" as const, team: teams.C, teamRole: "member" as const },
   ];
   for (const p of people) {
-    d.insert(schema.users).values({ id: p.id, email: `${p.id.slice(4)}@test`, name: p.id, role: p.role, createdAt: now, updatedAt: now }).run();
-    if (p.team) d.insert(schema.teamMembers).values({ teamId: p.team, userId: p.id, role: p.teamRole!, createdAt: now }).run();
+    (await d.insert(schema.users).values({ id: p.id, email: `${p.id.slice(4)}@test`, name: p.id, role: p.role, createdAt: now, updatedAt: now }));
+    if (p.team) (await d.insert(schema.teamMembers).values({ teamId: p.team, userId: p.id, role: p.teamRole!, createdAt: now }));
   }
   // The built-in mock routes are platform-owned: grant them to every team, as a platform admin would
   // (and as the route-ownership migration did for existing APIs), so team admins may expose them.
-  for (const r of d.select({ id: schema.routes.id }).from(schema.routes).all()) {
-    for (const t of Object.values(teams)) d.insert(schema.routeGrants).values({ routeId: r.id, teamId: t, grantedBy: null, createdAt: now }).run();
+  for (const r of (await d.select({ id: schema.routes.id }).from(schema.routes))) {
+    for (const t of Object.values(teams)) (await d.insert(schema.routeGrants).values({ routeId: r.id, teamId: t, grantedBy: null, createdAt: now }));
   }
   const actor = (id: string) => loadActor(id, "session")!;
   return {

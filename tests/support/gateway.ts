@@ -119,7 +119,7 @@ export async function startGateway(env: Record<string, string> = {}) {
     providers: await import("@/lib/services/providers"),
     models: await import("@/lib/services/models"),
     // createRoute also exposes the new alias through the harness API (see the header).
-    routes: { ...routesModule, createRoute: (args) => expose(routesModule.createRoute(args)) },
+    routes: { ...routesModule, createRoute: async (args) => (await expose((await routesModule.createRoute(args)))) },
     keys: await import("@/lib/services/keys"),
     teams: await import("@/lib/services/teams"),
     apps: await import("@/lib/services/apps"),
@@ -134,25 +134,25 @@ export async function startGateway(env: Record<string, string> = {}) {
 
   await m.bootstrap.bootstrap();
   const db = m.db.getDb();
-  const adminRow = db.select().from(m.schema.users).where(eq(m.schema.users.email, ADMIN_EMAIL)).get();
+  const adminRow = (await db.select().from(m.schema.users).where(eq(m.schema.users.email, ADMIN_EMAIL)).limit(1))[0];
   if (!adminRow) throw new Error("bootstrap created no admin");
-  const actor: Actor = m.actor.loadActor(adminRow.id, "session")!;
+  const actor: Actor = (await m.actor.loadActor(adminRow.id, "session"))!;
 
   // The harness's own team, app and auto-approval API over every route alias.
   const harnessTeam = m.teams.createTeam({ actor, input: { name: "Harness", slug: "harness" } });
-  const existingAliases = db.select({ alias: m.schema.routes.alias }).from(m.schema.routes).all().map((r) => r.alias);
-  const harnessApi = m.apis.createApi({
+  const existingAliases = (await db.select({ alias: m.schema.routes.alias }).from(m.schema.routes)).map((r) => r.alias);
+  const harnessApi = (await m.apis.createApi({
     actor,
     input: { slug: "harness", name: "Harness", teamId: harnessTeam.id, routeAliases: existingAliases, approvalMode: "auto", reasonRequired: false },
-  });
-  m.apis.setApiState({ actor, id: harnessApi.id, input: { state: "published" } });
-  const harnessApp = m.apps.createApp({ actor, input: { teamId: harnessTeam.id, name: "harness" } });
-  m.subscriptions.requestSubscription({ actor, input: { appId: harnessApp.id, apiId: harnessApi.id } });
+  }));
+  (await m.apis.setApiState({ actor, id: harnessApi.id, input: { state: "published" } }));
+  const harnessApp = (await m.apps.createApp({ actor, input: { teamId: harnessTeam.id, name: "harness" } }));
+  (await m.subscriptions.requestSubscription({ actor, input: { appId: harnessApp.id, apiId: harnessApi.id } }));
 
   /** Adds a route's alias to the harness API (its subscription makes it callable with newKey() keys). */
-  function expose<R extends { alias: string }>(r: R): R {
-    const api = m.apis.getApi({ actor, id: harnessApi.id });
-    if (!api.routeAliases.includes(r.alias)) m.apis.updateApi({ actor, id: harnessApi.id, input: { routeAliases: [...api.routeAliases, r.alias] } });
+  async function expose<R extends { alias: string }>(r: R): Promise<R> {
+    const api = (await m.apis.getApi({ actor, id: harnessApi.id }));
+    if (!api.routeAliases.includes(r.alias)) (await m.apis.updateApi({ actor, id: harnessApi.id, input: { routeAliases: [...api.routeAliases, r.alias] } }));
     return r;
   }
 
@@ -167,7 +167,7 @@ export async function startGateway(env: Record<string, string> = {}) {
   let seq = 0;
 
   /** The provider of this type (name defaults to the type), pointing at the fake; created once. */
-  function providerFor(type: ProviderType, name: string = type, extra: Record<string, unknown> = {}): { id: string; name: string } {
+  async function providerFor(type: ProviderType, name: string = type, extra: Record<string, unknown> = {}): Promise<{ id: string; name: string }> {
     const known = providerIds.get(name);
     if (known) return { id: known, name };
     let input: Record<string, unknown>;
@@ -178,17 +178,17 @@ export async function startGateway(env: Record<string, string> = {}) {
       const apiKey = typeof d.key === "function" ? d.key(fake.url) : d.key;
       input = { name, type, baseUrl: fake.url + d.path, apiKey, ...(d.apiVersion ? { apiVersion: d.apiVersion } : {}), ...(d.options ? { options: d.options } : {}), ...extra };
     }
-    const p = m.providers.createProvider({ actor, input });
+    const p = (await m.providers.createProvider({ actor, input }));
     providerIds.set(name, p.id);
     return { id: p.id, name: p.name };
   }
 
-  function modelFor(t: TargetSpec): string {
-    const prov = providerFor(t.type, t.provider ?? t.type);
+  async function modelFor(t: TargetSpec): Promise<string> {
+    const prov = (await providerFor(t.type, t.provider ?? t.type));
     const k = `${prov.id}:${t.upstreamModel}`;
     const known = modelIds.get(k);
     if (known) return known;
-    const row = m.models.createModel({
+    const row = (await m.models.createModel({
       actor,
       input: {
         providerId: prov.id,
@@ -197,40 +197,40 @@ export async function startGateway(env: Record<string, string> = {}) {
         inputPricePerM: t.inputPricePerM ?? 0,
         outputPricePerM: t.outputPricePerM ?? 0,
       },
-    });
+    }));
     modelIds.set(k, row.id);
     return row.id;
   }
 
   /** A route `alias` over these targets (models created on demand). */
-  function routeTo(alias: string, targets: TargetSpec[], strategy: Strategy = targets.length > 1 ? "fallback" : "single", retry: RetrySpec = {}) {
-    return m.routes.createRoute({
+  async function routeTo(alias: string, targets: TargetSpec[], strategy: Strategy = targets.length > 1 ? "fallback" : "single", retry: RetrySpec = {}) {
+    return (await m.routes.createRoute({
       actor,
       input: {
         alias,
         strategy,
-        targets: targets.map((t) => ({ modelId: modelFor(t), ...(strategy === "weighted" ? { weight: t.weight ?? 1 } : {}) })),
+        targets: targets.map(async (t) => ({ modelId: (await modelFor(t)), ...(strategy === "weighted" ? { weight: t.weight ?? 1 } : {}) })),
         retry,
       },
-    });
+    }));
   }
 
   /** A fresh gateway key of the harness app (approved for every route alias): plaintext and id. */
-  function newKey(input: { name?: string; expiresInDays?: number } = {}): { key: string; id: string } {
-    const k = m.keys.createAppKey({
+  async function newKey(input: { name?: string; expiresInDays?: number } = {}): Promise<{ key: string; id: string }> {
+    const k = (await m.keys.createAppKey({
       actor,
       appId: harnessApp.id,
       input: { name: input.name ?? `test key ${++seq}`, ...(input.expiresInDays ? { expiresInDays: input.expiresInDays } : {}) },
-    });
+    }));
     return { key: k.key, id: k.id };
   }
 
   let defaultKey: string | null = null;
-  const key = () => (defaultKey ??= newKey({ name: "default" }).key);
+  const key = async () => (defaultKey ??= (await newKey({ name: "default" })).key);
 
   /** POST JSON to the gateway with the default key (or `opts.key`; `null` sends none). */
-  function post(p: string, body: unknown, opts: { key?: string | null; headers?: Record<string, string>; signal?: AbortSignal; raw?: string } = {}) {
-    const k = opts.key === undefined ? key() : opts.key;
+  async function post(p: string, body: unknown, opts: { key?: string | null; headers?: Record<string, string>; signal?: AbortSignal; raw?: string } = {}) {
+    const k = opts.key === undefined ? (await key()) : opts.key;
     return fetch(url + p, {
       method: "POST",
       headers: { "content-type": "application/json", ...(k ? { authorization: `Bearer ${k}` } : {}), ...opts.headers },
@@ -243,8 +243,8 @@ export async function startGateway(env: Record<string, string> = {}) {
   async function logRow(id: string, timeoutMs = 3000): Promise<RequestLog> {
     const t0 = Date.now();
     for (;;) {
-      m.logWriter.logWriter().flush();
-      const row = db.select().from(m.schema.requestLogs).where(eq(m.schema.requestLogs.id, id)).get();
+      (await m.logWriter.logWriter().flush());
+      const row = (await db.select().from(m.schema.requestLogs).where(eq(m.schema.requestLogs.id, id)).limit(1))[0];
       if (row) return row;
       if (Date.now() - t0 > timeoutMs) throw new Error(`no request_logs row for ${id}`);
       await sleep(20);

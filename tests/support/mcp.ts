@@ -26,24 +26,24 @@ export async function startMcpHarness(env: Record<string, string> = {}) {
   /** A published MCP API over the fake (or `upstreamUrl`), with these tools allowed. */
   async function mcpApi(opts: { slug?: string; approval?: "auto" | "manual"; allowed?: string[]; upstreamUrl?: string; timeoutMs?: number; toolRateLimits?: Record<string, number> } = {}) {
     const slug = opts.slug ?? `tools-${++seq}`;
-    const api = gw.m.apis.createApi({
+    const api = (await gw.m.apis.createApi({
       actor: gw.actor,
       input: { slug, name: `Tools ${slug}`, teamId: team.id, kind: "mcp", approvalMode: opts.approval ?? "auto", reasonRequired: false },
-    });
+    }));
     await mcpServers.putMcpServer({
       actor: gw.actor,
       apiId: api.id,
       input: { url: opts.upstreamUrl ?? fake.url, timeoutMs: opts.timeoutMs ?? 5000, allowedTools: opts.allowed ?? ["echo", "add", "slow", "fail", "progress"], toolRateLimits: opts.toolRateLimits ?? {} },
     });
-    gw.m.apis.setApiState({ actor: gw.actor, id: api.id, input: { state: "published" } });
+    (await gw.m.apis.setApiState({ actor: gw.actor, id: api.id, input: { state: "published" } }));
     return { id: api.id, slug, endpoint: `${url}/mcp/${slug}` };
   }
 
   /** An app with a key, subscribed to `apiId` (approved at once on auto APIs). */
-  function subscribedApp(apiId: string, name = `app-${++seq}`, teamId = team.id) {
-    const app = gw.m.apps.createApp({ actor: gw.actor, input: { teamId, name } });
-    const sub = gw.m.subscriptions.requestSubscription({ actor: gw.actor, input: { appId: app.id, apiId } });
-    const key = gw.m.keys.createAppKey({ actor: gw.actor, appId: app.id, input: { name: `${name} key` } });
+  async function subscribedApp(apiId: string, name = `app-${++seq}`, teamId = team.id) {
+    const app = (await gw.m.apps.createApp({ actor: gw.actor, input: { teamId, name } }));
+    const sub = (await gw.m.subscriptions.requestSubscription({ actor: gw.actor, input: { appId: app.id, apiId } }));
+    const key = (await gw.m.keys.createAppKey({ actor: gw.actor, appId: app.id, input: { name: `${name} key` } }));
     return { app, sub, key: key.key, keyId: key.id };
   }
 

@@ -15,4 +15,4 @@ const query = z.object({
   changeSet: z.string().max(50).optional(),
 });
 
-export const GET = route({ role: "team_admin", query }, ({ actor, query }) => listAudit(actor, query));
+export const GET = route({ role: "team_admin", query }, async ({ actor, query }) => (await listAudit(actor, query)));

@@ -3,4 +3,4 @@ import { searchLogs } from "@/lib/services/logs";
 import { logFilterSchema } from "@/lib/telemetry/search";
 
 /** Filtered, cursor-paginated log search. team_admin and up; non-admins only see their teams' rows (in the SQL). */
-export const GET = route({ role: "team_admin", query: logFilterSchema }, ({ actor, query }) => searchLogs({ actor, query }));
+export const GET = route({ role: "team_admin", query: logFilterSchema }, async ({ actor, query }) => (await searchLogs({ actor, query })));

@@ -3,4 +3,4 @@ import { searchLogs } from "@/lib/services/logs";
 import { logFilterSchema } from "@/lib/telemetry/search";
 
 /** The signed-in developer's teams' calls only. */
-export const GET = route({ role: "member", query: logFilterSchema }, ({ actor, query }) => searchLogs({ actor, query, portal: true }));
+export const GET = route({ role: "member", query: logFilterSchema }, async ({ actor, query }) => (await searchLogs({ actor, query, portal: true })));

@@ -2,8 +2,8 @@ import { route } from "@/lib/api/handler";
 import { exportConfig, exportQuery } from "@/lib/config/service";
 
 /** `?format=yaml|json`: the configuration as a file (docs/config-as-code.md). */
-export const GET = route({ role: "admin", query: exportQuery }, ({ actor, query }) => {
-  const text = exportConfig({ actor, format: query.format });
+export const GET = route({ role: "admin", query: exportQuery }, async ({ actor, query }) => {
+  const text = (await exportConfig({ actor, format: query.format }));
   const yaml = query.format === "yaml";
   return new Response(text, {
     headers: {

@@ -3,4 +3,4 @@ import { route } from "@/lib/api/handler";
 import { previewDetection } from "@/lib/services/content-policies";
 
 /** `{text, detectors?}` → `{findings, redacted, injection}`; nothing is stored or logged. */
-export const POST = route({ role: "team_admin", body: z.unknown() }, ({ actor, body }) => previewDetection({ actor, input: body }));
+export const POST = route({ role: "team_admin", body: z.unknown() }, async ({ actor, body }) => (await previewDetection({ actor, input: body })));

@@ -2,4 +2,4 @@ import { route } from "@/lib/api/handler";
 import { getLogDetail } from "@/lib/services/logs";
 
 /** Every field of one call, its attempt chain and stored bodies. */
-export const GET = route({ role: "team_admin" }, ({ actor, params }) => getLogDetail({ actor, id: params.id! }));
+export const GET = route({ role: "team_admin" }, async ({ actor, params }) => (await getLogDetail({ actor, id: params.id! })));

@@ -3,4 +3,4 @@ import { route } from "@/lib/api/handler";
 import { bulkApproveSubscriptions } from "@/lib/services/subscriptions";
 
 /** `{ids, note?}` → `{approved, skipped: [{id, reason}]}`. */
-export const POST = route({ role: "team_admin", body: z.unknown() }, ({ actor, body }) => bulkApproveSubscriptions({ actor, input: body }));
+export const POST = route({ role: "team_admin", body: z.unknown() }, async ({ actor, body }) => (await bulkApproveSubscriptions({ actor, input: body })));

@@ -1,4 +1,4 @@
 import { route } from "@/lib/api/handler";
 import { logFacets } from "@/lib/services/logs";
 
-export const GET = route({ role: "member" }, ({ actor }) => logFacets({ actor, portal: true }));
+export const GET = route({ role: "member" }, async ({ actor }) => (await logFacets({ actor, portal: true })));

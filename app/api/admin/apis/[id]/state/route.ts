@@ -3,4 +3,4 @@ import { route } from "@/lib/api/handler";
 import { setApiState } from "@/lib/services/apis";
 
 /** `{state}`; 409 for a move the lifecycle does not allow. */
-export const POST = route({ role: "team_admin", body: z.unknown() }, ({ actor, params, body }) => setApiState({ actor, id: params.id!, input: body }));
+export const POST = route({ role: "team_admin", body: z.unknown() }, async ({ actor, params, body }) => (await setApiState({ actor, id: params.id!, input: body })));

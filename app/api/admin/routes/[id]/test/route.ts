@@ -9,6 +9,6 @@ const body = z.strictObject({
 
 /** Sends one real call through the route (same pipeline as /v1) and reports every attempt. */
 export const POST = route({ role: "admin", body }, async ({ actor, params, body }) => {
-  const r = getRoute({ actor, id: params.id! });
+  const r = (await getRoute({ actor, id: params.id! }));
   return testRoute(r.alias, body.message || "Say hello in five words.");
 });
