@@ -12,7 +12,7 @@
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { is, SQL, Table, eq, getTableName } from "drizzle-orm";
 import { getTableConfig as sqliteConfig, SQLiteTable, SQLiteSyncDialect, type SQLiteColumn } from "drizzle-orm/sqlite-core";
-import { getTableConfig as pgConfig, PgTable, PgDialect, type PgColumn } from "drizzle-orm/pg-core";
+import { getTableConfig as pgConfig, PgTable, PgDialect, type PgColumn, type IndexedColumn } from "drizzle-orm/pg-core";
 import { drizzle } from "drizzle-orm/node-postgres";
 import pg from "pg";
 import crypto from "node:crypto";
@@ -158,7 +158,7 @@ function describePg(exportName: string, table: PgTable): TableDescription {
     indexes: cfg.indexes
       .map((i) => ({
         name: i.config.name,
-        columns: i.config.columns.map((c) => (is(c, SQL) ? `sql:${pgDialect.sqlToQuery(c).sql}` : (c.name ?? "?"))),
+        columns: i.config.columns.map((c) => (is(c, SQL) ? `sql:${pgDialect.sqlToQuery(c).sql}` : ((c as IndexedColumn).name ?? "?"))),
         unique: i.config.unique,
         where: i.config.where ? pgDialect.sqlToQuery(i.config.where).sql : null,
       }))
@@ -179,14 +179,10 @@ function describePg(exportName: string, table: PgTable): TableDescription {
 }
 
 /** export name → table, for every table a schema module exports */
-function tablesOf<T extends Table>(mod: Record<string, unknown>, kind: new (...args: never[]) => T): Map<string, T> {
-  const out = new Map<string, T>();
-  for (const [k, v] of Object.entries(mod)) if (is(v, kind)) out.set(k, v);
-  return out;
-}
-
-const sqliteTables = tablesOf(sqliteSchema as Record<string, unknown>, SQLiteTable);
-const pgTables = tablesOf(pgSchema as Record<string, unknown>, PgTable);
+const sqliteTables = new Map<string, SQLiteTable>();
+for (const [k, v] of Object.entries(sqliteSchema)) if (is(v, SQLiteTable)) sqliteTables.set(k, v);
+const pgTables = new Map<string, PgTable>();
+for (const [k, v] of Object.entries(pgSchema)) if (is(v, PgTable)) pgTables.set(k, v);
 
 // ---------------------------------------------------------------------------------------------
 
