@@ -18,20 +18,24 @@ export function pgMigrationsFolder(): string {
  */
 export const MIGRATION_LOCK_KEY = "31647734761612143";
 
-type PgDb = NodePgDatabase<Record<string, unknown>> & { $client: NodePgClient };
+function clientOf(db: NodePgDatabase<Record<string, unknown>> | object): NodePgClient {
+  // drizzle() sets $client on every database it returns; NodePgDatabase's type omits it
+  return (db as { $client: NodePgClient }).$client;
+}
 
 /**
  * Applies pending migrations of drizzle/pg. drizzle runs them in one transaction, so a failing
  * migration rolls back and leaves the database as it was. Lock, migration and count run on one
  * connection (checked out of the pool when the database is a pool).
  */
-export async function runPgMigrations(db: NodePgDatabase<Record<string, unknown>>): Promise<{ applied: number }> {
+export async function runPgMigrations<TSchema extends Record<string, unknown>>(db: NodePgDatabase<TSchema>): Promise<{ applied: number }> {
   const folder = pgMigrationsFolder();
   if (!fs.existsSync(path.join(folder, "meta", "_journal.json"))) {
     throw new MigrationError(`No migrations found at ${folder} (missing meta/_journal.json).`);
   }
-  return withConnection((db as PgDb).$client, async (conn) => {
+  return withConnection(clientOf(db), async (conn) => {
     await conn.query("SELECT pg_advisory_lock($1::bigint)", [MIGRATION_LOCK_KEY]);
+    let failed = false;
     try {
       const before = await countApplied(conn);
       try {
@@ -43,18 +47,25 @@ export async function runPgMigrations(db: NodePgDatabase<Record<string, unknown>
         );
       }
       return { applied: (await countApplied(conn)) - before };
+    } catch (err) {
+      failed = true;
+      throw err;
     } finally {
-      await conn.query("SELECT pg_advisory_unlock($1::bigint)", [MIGRATION_LOCK_KEY]);
+      // After a failure the pooled connection is destroyed (ending its session frees the lock),
+      // so an unlock error must not hide the migration's own error.
+      await conn.query("SELECT pg_advisory_unlock($1::bigint)", [MIGRATION_LOCK_KEY]).catch((err: unknown) => {
+        if (!failed) throw err;
+      });
     }
   });
 }
 
 /** For /readyz: every migration in the journal is applied. */
-export async function pgMigrationsUpToDate(db: NodePgDatabase<Record<string, unknown>>): Promise<boolean> {
+export async function pgMigrationsUpToDate<TSchema extends Record<string, unknown>>(db: NodePgDatabase<TSchema>): Promise<boolean> {
   const journal = JSON.parse(fs.readFileSync(path.join(pgMigrationsFolder(), "meta", "_journal.json"), "utf8")) as {
     entries: unknown[];
   };
-  return withConnection((db as PgDb).$client, async (conn) => (await countApplied(conn)) >= journal.entries.length);
+  return withConnection(clientOf(db), async (conn) => (await countApplied(conn)) >= journal.entries.length);
 }
 
 function isPool(client: NodePgClient): client is Pool {
@@ -62,18 +73,17 @@ function isPool(client: NodePgClient): client is Pool {
   return typeof (client as Pool).idleCount === "number";
 }
 
+/** Runs fn on one connection: the client itself, or one checked out of the pool (destroyed after an error). */
 async function withConnection<T>(client: NodePgClient, fn: (conn: PoolClient | Client) => Promise<T>): Promise<T> {
   if (!isPool(client)) return fn(client);
   const conn = await client.connect();
-  let broken: Error | undefined;
   try {
-    return await fn(conn);
+    const result = await fn(conn);
+    conn.release();
+    return result;
   } catch (err) {
-    // a connection that failed outside SQL (e.g. reset) must not go back to the pool
-    if (err instanceof Error && !(err instanceof MigrationError) && !("code" in err)) broken = err;
+    conn.release(true);
     throw err;
-  } finally {
-    conn.release(broken);
   }
 }
 

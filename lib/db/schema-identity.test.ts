@@ -21,7 +21,7 @@ import os from "node:os";
 import path from "node:path";
 import * as sqliteSchema from "./schema";
 import * as pgSchema from "./schema-pg";
-import { BODY_TSVECTOR, LOG_ERROR_PREDICATE, LOG_ERROR_TSVECTOR } from "./schema-pg/search";
+import { BODY_TSVECTOR, LOG_ERROR_PREDICATE, LOG_ERROR_TSVECTOR, pgTsQuery } from "./schema-pg/search";
 import { runPgMigrations, pgMigrationsUpToDate, pgMigrationsFolder } from "./migrate-pg";
 
 // ---------------------------------------------------------------------------------------------
@@ -211,6 +211,15 @@ describe("schema identity: SQLite (lib/db/schema) and PostgreSQL (lib/db/schema-
   });
 });
 
+describe("PostgreSQL full-text query", () => {
+  it("pgTsQuery quotes each word, ANDs them and makes the last a prefix", () => {
+    expect(pgTsQuery("timeout")).toBe("'timeout':*");
+    expect(pgTsQuery("rate  limit")).toBe("'rate' & 'limit':*");
+    expect(pgTsQuery("it's (x) | y")).toBe("'its' & 'x' & 'y':*");
+    expect(pgTsQuery("()*^'")).toBeNull();
+  });
+});
+
 // ---------------------------------------------------------------------------------------------
 // Migrations on a real PostgreSQL
 
@@ -326,7 +335,7 @@ describe.skipIf(!pgAvailable)("PostgreSQL migrations (drizzle/pg)", () => {
 
   it("values read back as the SQLite schema returns them, and the search indexes serve their expressions", async () => {
     const pool = await freshDatabase();
-    const db = drizzle({ client: pool });
+    const db = drizzle({ client: pool, schema: pgSchema });
     await runPgMigrations(db);
     const { settings, auditLog, users, requestLogs, requestBodies } = pgSchema;
     const at = 1_796_000_000_123; // epoch ms beyond 2^31
@@ -360,9 +369,13 @@ describe.skipIf(!pgAvailable)("PostgreSQL migrations (drizzle/pg)", () => {
       { id: "req_bad", at, endpoint: "chat", inbound: "openai", status: 429, outcome: "error", latencyMs: 5, errorCode: "rate_limited", errorMessage: "Upstream quota exhausted" },
     ]);
     await db.insert(requestBodies).values({ requestId: "req_ok", at, reqBody: '{"messages":[{"content":"Bonjour Marseille"}]}', resBody: "Hello" });
-    const logHit = await pool.query(`SELECT id FROM request_logs WHERE ${LOG_ERROR_TSVECTOR} @@ to_tsquery('simple', $1) AND ${LOG_ERROR_PREDICATE}`, ["quota & exhaust:*"]);
-    expect(logHit.rows).toEqual([{ id: "req_bad" }]);
-    const bodyHit = await pool.query(`SELECT request_id FROM request_bodies WHERE ${BODY_TSVECTOR} @@ to_tsquery('simple', $1)`, ["marseil:*"]);
+    const logSearch = async (q: string) =>
+      (await pool.query(`SELECT id FROM request_logs WHERE ${LOG_ERROR_TSVECTOR} @@ to_tsquery('simple', $1) AND ${LOG_ERROR_PREDICATE}`, [pgTsQuery(q)])).rows;
+    expect(await logSearch("QUOTA exhaus")).toEqual([{ id: "req_bad" }]);
+    expect(await logSearch("rate_limited")).toEqual([{ id: "req_bad" }]);
+    expect(await logSearch("req_ok")).toEqual([]); // no error text: not indexed, found by id instead
+    expect(await logSearch("it's & (quota) | !x:*")).toEqual([]); // operators arrive as text, not syntax
+    const bodyHit = await pool.query(`SELECT request_id FROM request_bodies WHERE ${BODY_TSVECTOR} @@ to_tsquery('simple', $1)`, [pgTsQuery("marseil")]);
     expect(bodyHit.rows).toEqual([{ request_id: "req_ok" }]);
 
     const conn = await pool.connect();
