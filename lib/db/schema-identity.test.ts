@@ -80,7 +80,7 @@ function pgFamily(c: PgColumn): string {
     case "PgDoublePrecision":
       return "real";
     case "PgCustomColumn":
-      return c.getSQLType() === "jsonb" ? "json" : `custom:${c.getSQLType()}`;
+      return c.getSQLType() === "json" ? "json" : `custom:${c.getSQLType()}`;
     default:
       return `unmapped:${c.columnType}`;
   }
@@ -341,13 +341,15 @@ describe.skipIf(!pgAvailable)("PostgreSQL migrations (drizzle/pg)", () => {
     const at = 1_796_000_000_123; // epoch ms beyond 2^31
     await db.insert(settings).values([
       { key: "s1", value: "42", updatedAt: at },
-      { key: "s2", value: { a: [1, "x"] }, updatedAt: at },
+      { key: "s2", value: { zeta: [1, "x"], a: { y: 1, b: 2 } }, updatedAt: at },
     ]);
     const s = await db.select().from(settings).orderBy(settings.key);
     expect(s).toEqual([
       { key: "s1", value: "42", updatedAt: at },
-      { key: "s2", value: { a: [1, "x"] }, updatedAt: at },
+      { key: "s2", value: { zeta: [1, "x"], a: { y: 1, b: 2 } }, updatedAt: at },
     ]);
+    // object keys keep their order (a JSON schema's property order steers structured output)
+    expect(JSON.stringify(s[1]?.value)).toBe('{"zeta":[1,"x"],"a":{"y":1,"b":2}}');
     await db.insert(users).values({ id: "u1", email: "a@example.com", name: "A", createdAt: at, updatedAt: at });
     const [u] = await db.select().from(users).where(eq(users.id, "u1"));
     expect(u).toMatchObject({ disabled: false, role: "member", sessionGeneration: 0, lastLoginAt: null, createdAt: at });
