@@ -9,7 +9,8 @@ import { registerReadinessCheck } from "@/lib/health";
 import { formatReset, msUntilFull, type BucketSpec, type TakeResult } from "./bucket";
 import { BudgetMeter, type Reservation } from "./budget-meter";
 import { OutputEstimator } from "./output-estimate";
-import { addToLedger, readLedger } from "./ledger";
+import { addToLedger, readLedgers, type LedgerKey } from "./ledger";
+import { periodStart } from "./period";
 import { checkThresholds } from "./notify";
 import { policySnapshot, scopeKey, type PolicySnapshot } from "./policy-snapshot";
 import { MemoryStore, RedisStore, type LimitStore } from "./store";
@@ -33,6 +34,8 @@ interface State {
   refreshedAt: number;
   outputs: OutputEstimator;
   refreshTimer: ReturnType<typeof setInterval> | null;
+  /** the spend ledger's rows this process's counters start from, read ahead so admission never waits on the database */
+  ledger: Map<string, number>;
 }
 
 interface InFlight {
@@ -40,11 +43,35 @@ interface InFlight {
   budget: Reservation | null;
 }
 
+const ledgerKey = (k: LedgerKey) => `${k.scope}|${k.scopeId}|${k.period}|${k.start}`;
+
+function cachedLedger(scope: LedgerKey["scope"], scopeId: string, period: LedgerKey["period"], start: number): number {
+  return state.ledger.get(ledgerKey({ scope, scopeId, period, start })) ?? 0;
+}
+
+/** Reads ledger rows into the cache (one query per 200 keys). */
+async function loadLedger(keys: LedgerKey[]): Promise<void> {
+  if (!keys.length) return;
+  const values = await readLedgers(keys);
+  keys.forEach((k, i) => state.ledger.set(ledgerKey(k), values[i] ?? 0));
+}
+
+/** Budgets of this call whose current period this process has not read from the ledger yet. */
+function unloaded(list: { b: Budget }[], now: number): LedgerKey[] {
+  const out: LedgerKey[] = [];
+  for (const { b } of list) {
+    const k: LedgerKey = { scope: b.scope, scopeId: b.scopeId, period: b.period, start: periodStart(b.period, now) };
+    if (!state.ledger.has(ledgerKey(k))) out.push(k);
+  }
+  return out;
+}
+
 const g = globalThis as unknown as { __porticoLimits?: State };
 const state = (g.__porticoLimits ??= {
   installed: false,
   store: null,
-  meter: new BudgetMeter(readLedger),
+  meter: new BudgetMeter(cachedLedger),
+  ledger: new Map(),
   inflight: new WeakMap(),
   committed: new WeakMap(),
   refreshedAt: 0,
@@ -52,6 +79,7 @@ const state = (g.__porticoLimits ??= {
   refreshTimer: null,
 });
 state.outputs ??= new OutputEstimator();
+state.ledger ??= new Map();
 const REFRESH_MS = Number(process.env.PORTICO_BUDGET_REFRESH_MS || 1000);
 
 export function limitStore(): LimitStore {
@@ -95,6 +123,7 @@ async function refreshSpend(): Promise<void> {
   if (!state.meter.counters.size) return;
   try {
     state.refreshedAt = Date.now();
+    await loadLedger([...state.meter.counters.values()].map((c) => ({ scope: c.scope, scopeId: c.scopeId, period: c.period, start: c.start })));
     state.meter.refresh();
     (await checkThresholds(state.meter));
   } catch (e) {
@@ -192,8 +221,15 @@ function limitsWith(g: GuardInput, ps: PolicySnapshot): void | Promise<void> {
     }
   }
   const call: Admission = { g, specs, meta, budgets: budgetList, est };
-  if (!specs.length) return admit(call, null);
-  const taken = limitStore().take(specs);
+  // First call of a budget period in this process: read its ledger row once, then never again per call.
+  const missing = budgetList.length ? unloaded(budgetList, Date.now()) : [];
+  if (missing.length) return loadLedger(missing).then(() => take(call));
+  return take(call);
+}
+
+function take(call: Admission): void | Promise<void> {
+  if (!call.specs.length) return admit(call, null);
+  const taken = limitStore().take(call.specs);
   if (taken instanceof Promise) return taken.then((r) => admit(call, r));
   admit(call, taken);
 }
@@ -353,5 +389,6 @@ async function onFlush(rows: CallRecord[]): Promise<void> {
 export function resetLimitsForTests(): void {
   if (state.store instanceof RedisStore) state.store.close();
   state.store = null;
-  state.meter = new BudgetMeter(readLedger);
+  state.meter = new BudgetMeter(cachedLedger);
+  state.ledger.clear();
 }

@@ -219,9 +219,9 @@ export interface BudgetSpend {
 export type BudgetView = Budget & { scopeName: string; teamId: string | null } & BudgetSpend;
 
 /** Spend of the current UTC period from the ledger (what every process has flushed). */
-export function spendOf(b: Pick<Budget, "scope" | "scopeId" | "period" | "limitUsd">, now = Date.now()): BudgetSpend {
+export async function spendOf(b: Pick<Budget, "scope" | "scopeId" | "period" | "limitUsd">, now = Date.now()): Promise<BudgetSpend> {
   const start = periodStart(b.period, now);
-  const spent = readLedger(b.scope, b.scopeId, b.period, start);
+  const spent = await readLedger(b.scope, b.scopeId, b.period, start);
   return {
     spentUsd: Math.round(spent * 1e6) / 1e6,
     remainingUsd: Math.max(0, Math.round((b.limitUsd - spent) * 1e6) / 1e6),
@@ -236,7 +236,7 @@ export async function listBudgets({ actor, scope, scopeId }: { actor: Actor; sco
   if (scope) conds.push(eq(budgets.scope, scope as Budget["scope"]));
   if (scopeId) conds.push(eq(budgets.scopeId, scopeId));
   const rows = (await getDb().select().from(budgets).where(conds.length ? and(...conds) : undefined).orderBy(asc(budgets.scope), asc(budgets.createdAt)));
-  return { items: (await visible(actor, rows)).map((b) => ({ ...b, ...spendOf(b) })) };
+  return { items: await Promise.all((await visible(actor, rows)).map(async (b) => ({ ...b, ...(await spendOf(b)) }))) };
 }
 
 async function loadBudget(actor: Actor, id: string): Promise<{ row: Budget; teamId: string | null; name: string }> {
@@ -267,7 +267,7 @@ export async function createBudget({ actor, input }: { actor: Actor; input: unkn
     (await writeAudit(tx, actor, { action: "budget.create", targetType: "budget", targetId: row.id, teamId: s.teamId, after: row }));
     await bumpConfigVersion(tx);
   });
-  return { ...row, scopeName: s.name, teamId: s.teamId, ...spendOf(row) };
+  return { ...row, scopeName: s.name, teamId: s.teamId, ...(await spendOf(row)) };
 }
 
 export async function updateBudget({ actor, id, input }: { actor: Actor; id: string; input: unknown }): Promise<BudgetView> {
@@ -279,7 +279,7 @@ export async function updateBudget({ actor, id, input }: { actor: Actor; id: str
     (await writeAudit(tx, actor, { action: "budget.update", targetType: "budget", targetId: id, teamId, before, after }));
     await bumpConfigVersion(tx);
   });
-  return { ...after, scopeName: name, teamId, ...spendOf(after) };
+  return { ...after, scopeName: name, teamId, ...(await spendOf(after)) };
 }
 
 export async function deleteBudget({ actor, id }: { actor: Actor; id: string }) {
@@ -335,7 +335,7 @@ export async function getAppPolicies({ actor, appId }: { actor: Actor; appId: st
     const bs = (await db.select().from(budgets).where(and(eq(budgets.scope, scope as Budget["scope"]), eq(budgets.scopeId, id))).orderBy(asc(budgets.period)));
     return {
       limit: l ? { requestsPerMinute: l.requestsPerMinute, tokensPerMinute: l.tokensPerMinute, burst: l.burst } : null,
-      budgets: bs.map((b) => ({ id: b.id, period: b.period, limitUsd: b.limitUsd, thresholds: b.thresholds, ...spendOf(b) })),
+      budgets: await Promise.all(bs.map(async (b) => ({ id: b.id, period: b.period, limitUsd: b.limitUsd, thresholds: b.thresholds, ...(await spendOf(b)) }))),
     };
   };
   // Global per-model limits of the routes this app may call (its approved subscriptions).
