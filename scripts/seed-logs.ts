@@ -1,4 +1,3 @@
-import { rawRun, withTransaction } from "@/lib/db/sql";
 /**
  * Seeds N synthetic request-log rows and their rollups into DATABASE_URL, fast:
  * `npm run seed:logs -- 1000000 [--days 30]`. Rows go in time order in transactions of
@@ -64,6 +63,7 @@ async function main() {
   const { getDbHolder } = await import("@/lib/db/client");
   const { aggregate } = await import("@/lib/telemetry/rollup");
   const { writeRollups } = await import("@/lib/telemetry/rollup-store");
+  const { rawRun, withTransaction } = await import("@/lib/db/sql");
   await bootstrap();
   const { sqlite, file } = getDbHolder();
   const now = Date.now();
@@ -72,16 +72,16 @@ async function main() {
   const teams = Array.from({ length: 6 }, (_, i) => ({ id: `team_seed_${i + 1}`, name: `Seed team ${i + 1}` }));
   const apps = teams.flatMap((t, ti) => Array.from({ length: 3 }, (_, j) => ({ id: `app_seed_${ti + 1}_${j + 1}`, teamId: t.id, name: `seed-app-${ti + 1}-${j + 1}` })));
   const keys = apps.flatMap((a) => Array.from({ length: 2 }, (_, j) => ({ id: `key_${a.id}_${j + 1}`, appId: a.id, teamId: a.teamId })));
-  sqlite.transaction(() => {
+  await withTransaction(async (tx) => {
     for (const t of teams)
-      (await rawRun("INSERT OR IGNORE INTO teams (id, slug, name, description, created_at, updated_at) VALUES (?, ?, ?, '', ?, ?)", [t.id, t.id.replace(/_/g, "-"), t.name, now, now]));
+      (await rawRun("INSERT OR IGNORE INTO teams (id, slug, name, description, created_at, updated_at) VALUES (?, ?, ?, '', ?, ?)", [t.id, t.id.replace(/_/g, "-"), t.name, now, now], tx));
     for (const a of apps)
-      (await rawRun("INSERT OR IGNORE INTO apps (id, team_id, name, description, created_at, updated_at) VALUES (?, ?, ?, '', ?, ?)", [a.id, a.teamId, a.name, now, now]));
+      (await rawRun("INSERT OR IGNORE INTO apps (id, team_id, name, description, created_at, updated_at) VALUES (?, ?, ?, '', ?, ?)", [a.id, a.teamId, a.name, now, now], tx));
     for (const k of keys)
-      (await rawRun("INSERT OR IGNORE INTO api_keys (id, name, key_hash, prefix, team_id, app_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)", [k.id, k.id.replace("key_app_seed_", "seed key "), `seedhash_${k.id}`, `pk_seed${k.id.slice(-5)}`, k.teamId, k.appId, now]));
+      (await rawRun("INSERT OR IGNORE INTO api_keys (id, name, key_hash, prefix, team_id, app_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)", [k.id, k.id.replace("key_app_seed_", "seed key "), `seedhash_${k.id}`, `pk_seed${k.id.slice(-5)}`, k.teamId, k.appId, now], tx));
     for (const m of MODELS)
-      (await rawRun("INSERT OR IGNORE INTO providers (id, name, type, base_url, created_at, updated_at) VALUES (?, ?, ?, '', ?, ?)", [m.provider, `Seed ${m.type}`, m.type, now, now]));
-  })();
+      (await rawRun("INSERT OR IGNORE INTO providers (id, name, type, base_url, created_at, updated_at) VALUES (?, ?, ?, '', ?, ?)", [m.provider, `Seed ${m.type}`, m.type, now, now], tx));
+  });
 
   const insert = sqlite.prepare(
     `INSERT OR IGNORE INTO request_logs (id, at, endpoint, inbound, key_id, team_id, app_id, api_id, route_alias, provider_id, provider_type, model_id,

@@ -231,12 +231,12 @@ beforeAll(async () => {
   closeDb = close;
   await bootstrap();
   const adminRow = (await getDb().select().from(users).where(eq(users.email, "admin@roles.test")).limit(1))[0]!;
-  const admin = loadActor(adminRow.id, "session")!;
+  const admin = (await loadActor(adminRow.id, "session"))!;
   teamId = createTeam({ actor: admin, input: { name: "Matrix team", slug: "matrix" } }).id;
   const member = await createUser({ actor: admin, input: { email: "member@roles.test", name: "Member", password: "member-password-123" } });
   const teamAdmin = await createUser({ actor: admin, input: { email: "ta@roles.test", name: "Team admin", password: "teamadmin-password-123" } });
-  addMember({ actor: admin, teamId, input: { userId: member.id, role: "member" } });
-  addMember({ actor: admin, teamId, input: { userId: teamAdmin.id, role: "team_admin" } });
+  await addMember({ actor: admin, teamId, input: { userId: member.id, role: "member" } });
+  await addMember({ actor: admin, teamId, input: { userId: teamAdmin.id, role: "team_admin" } });
   // See the header: the token belongs to `actor.userId`; its bearer gets that user's real roles.
   const tokenFor = (u: { id: string; email: string }) => createAdminToken({ actor: { ...admin, userId: u.id, email: u.email }, input: { name: "role matrix" } }).token;
   tokens.admin = tokenFor({ id: admin.userId, email: admin.email });

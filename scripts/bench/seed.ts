@@ -65,16 +65,16 @@ async function main(): Promise<void> {
   const users = schema.users as typeof import("@/lib/db/schema").users;
   const admin = (await db.select({ id: users.id }).from(users).where(eq(users.role, "admin")).limit(1))[0];
   if (!admin) throw new Error("bootstrap created no admin");
-  const actor = loadActor(admin.id, "token");
+  const actor = await loadActor(admin.id, "token");
   if (!actor) throw new Error("admin actor not found");
 
-  const provider = createProvider({
+  const provider = await createProvider({
     actor,
     input: { name: "bench-fake", type: "openai", baseUrl: `${fake}/v1`, apiKey: "sk-bench-fake-upstream" },
   });
   for (const [alias, upstreamModel] of Object.entries(ROUTES)) {
-    const model = createModel({ actor, input: { providerId: provider.id, upstreamModel, inputPricePerM: 0.15, outputPricePerM: 0.6 } });
-    createRoute({ actor, input: { alias, strategy: "single", targets: [{ modelId: model.id }] } });
+    const model = await createModel({ actor, input: { providerId: provider.id, upstreamModel, inputPricePerM: 0.15, outputPricePerM: 0.6 } });
+    await createRoute({ actor, input: { alias, strategy: "single", targets: [{ modelId: model.id }] } });
   }
 
   // Access layer: app → API exposing the routes → approved subscription → key of the app.
@@ -147,7 +147,7 @@ async function subscribe(actor: import("@/lib/auth/actor").Actor, appId: string,
   const { bumpConfigVersion } = await import("@/lib/config-version");
   const { newId } = await import("@/lib/ids");
   const now = Date.now();
-  getDb().transaction(async (tx) => {
+  await getDb().transaction(async (tx) => {
     (await tx.insert(subscriptions)
       .values({ id: newId("sub"), appId, apiId, state: "approved", reason: "npm run bench", requestedBy: actor.userId, decidedBy: actor.userId, requestedAt: now, decidedAt: now, updatedAt: now } as never));
     bumpConfigVersion(tx);

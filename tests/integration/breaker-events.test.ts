@@ -29,7 +29,7 @@ const rows = async () => (await rawAll("SELECT * FROM breaker_events ORDER BY at
 
 describe("breaker_events", () => {
   it("records an opening from real traffic at the log writer's flush, with the failure count", async () => {
-    const route = gw.routeTo("be-route", [{ type: "openai", upstreamModel: "be-fault-503" }, { type: "mock", upstreamModel: "be-mock" }], "fallback", {
+    const route = await gw.routeTo("be-route", [{ type: "openai", upstreamModel: "be-fault-503" }, { type: "mock", upstreamModel: "be-mock" }], "fallback", {
       attemptsPerTarget: 1,
       backoffBaseMs: 10,
       backoffMaxMs: 20,
@@ -40,7 +40,7 @@ describe("breaker_events", () => {
       await res.text();
     }
     (await gw.m.logWriter.logWriter().flush());
-    const providerId = gw.providerFor("openai").id;
+    const providerId = (await gw.providerFor("openai")).id;
     const modelId = route.targets[0]!.modelId;
     expect((await rows())).toEqual([expect.objectContaining({ target: `${providerId}:${modelId}`, provider_id: providerId, model_id: modelId, failures: 2 })]);
     expect(Math.abs((await rows())[0].at - Date.now())).toBeLessThan(30_000);
@@ -63,7 +63,7 @@ describe("breaker_events", () => {
     const res = await chart("range=1h");
     expect(res.status).toBe(200);
     const data = (await res.json()) as Wire;
-    const openai = gw.providerFor("openai");
+    const openai = await gw.providerFor("openai");
     const ev = data.breakerOpenings.find((e: Wire) => e.providerId === openai.id);
     expect(ev).toMatchObject({ provider: openai.name, failures: 2 });
     expect(data.buckets).toContain(ev.bucket);
@@ -87,11 +87,11 @@ describe("breaker_events", () => {
       via: "session",
     };
     const q = chartQuerySchema.parse({ range: "1h" });
-    expect(chartData({ actor: teamAdmin, kind: "provider-health", query: q })).toMatchObject({ breakerOpenings: [] });
+    expect((await chartData({ actor: teamAdmin, kind: "provider-health", query: q }))).toMatchObject({ breakerOpenings: [] });
     // the portal (own teams only) never shows platform data, even to an admin
-    expect(chartData({ actor: gw.actor, kind: "provider-health", query: q, portal: true })).toMatchObject({ breakerOpenings: [] });
+    expect((await chartData({ actor: gw.actor, kind: "provider-health", query: q, portal: true }))).toMatchObject({ breakerOpenings: [] });
     // an opening outside the range is not listed
-    expect((chartData({ actor: gw.actor, kind: "provider-health", query: chartQuerySchema.parse({ from: 0, to: 3_600_000 }) }) as Wire).breakerOpenings).toEqual([]);
+    expect(((await chartData({ actor: gw.actor, kind: "provider-health", query: chartQuerySchema.parse({ from: 0, to: 3_600_000 }) })) as Wire).breakerOpenings).toEqual([]);
   });
 
   it("retention prunes events older than the raw-row days", async () => {

@@ -24,9 +24,9 @@ describe("retention pruning", () => {
     const { writeRollups } = await import("@/lib/telemetry/rollup-store");
     const sqlite = gw.m.db.getDbHolder().sqlite;
     const now = Date.now();
-    expect(readRetention()).toEqual({ rawDays: 30, rollupDays: 400, minuteRollupDays: 7 });
-    setRetention({ actor: gw.actor, input: { rawDays: 10, rollupDays: 100, minuteRollupDays: 2 } });
-    const settings = readRetention();
+    expect((await readRetention())).toEqual({ rawDays: 30, rollupDays: 400, minuteRollupDays: 7 });
+    await setRetention({ actor: gw.actor, input: { rawDays: 10, rollupDays: 100, minuteRollupDays: 2 } });
+    const settings = await readRetention();
     expect(settings.rawDays).toBe(10);
 
     const ins = sqlite.prepare(
@@ -77,7 +77,7 @@ describe("retention pruning", () => {
 
   it("reports database size and row counts for the Settings page", async () => {
     const { getLogSettings } = await import("@/lib/services/logs");
-    const s = getLogSettings({ actor: gw.actor });
+    const s = await getLogSettings({ actor: gw.actor });
     expect(s.storage.sizeBytes).toBeGreaterThan(0);
     expect(s.storage.rows.requestLogs).toBeGreaterThan(0);
     expect(s.capture.map((c) => c.slug)).toContain("harness");

@@ -17,7 +17,7 @@ beforeAll(async () => {
   const app = (await gw.m.apps.createApp({ actor: gw.actor, input: { teamId: gw.harness.teamId, name: "other-app" } }));
   (await gw.m.subscriptions.requestSubscription({ actor: gw.actor, input: { appId: app.id, apiId: gw.harness.apiId } }));
   otherKey = (await gw.m.keys.createAppKey({ actor: gw.actor, appId: app.id, input: { name: "other" } })).key;
-  gw.routeTo("resp-mock", [{ type: "mock", upstreamModel: "resp-mock-model" }]);
+  await gw.routeTo("resp-mock", [{ type: "mock", upstreamModel: "resp-mock-model" }]);
 });
 afterAll(() => gw?.close());
 
@@ -26,7 +26,8 @@ const WEATHER = { type: "function", name: "get_weather", description: "Weather f
 function send(body: Record<string, unknown>, opts: { key?: string | null; rid?: string } = {}) {
   return gw.post("/v1/responses", body, { key: opts.key, headers: { "x-request-id": opts.rid ?? requestId("resp") } });
 }
-const get = (id: string, key = gw.key(), method = "GET") => fetch(`${gw.url}/v1/responses/${id}`, { method, headers: { authorization: `Bearer ${key}` } });
+const get = async (id: string, key?: string, method = "GET") =>
+  fetch(`${gw.url}/v1/responses/${id}`, { method, headers: { authorization: `Bearer ${key ?? (await gw.key())}` } });
 
 /** Events of a Responses stream, each checked: `event:` equals data.type, sequence numbers count from 0. */
 async function events(res: Response) {
@@ -47,8 +48,8 @@ const CASES: { type: ProviderType; upstream: string; reply: string }[] = [
 
 describe.each(CASES)("/v1/responses → $type target", ({ type, upstream, reply }) => {
   const alias = `resp-${type}`;
-  beforeAll(() => {
-    gw.routeTo(alias, [{ type, upstreamModel: upstream, inputPricePerM: 1000, outputPricePerM: 1000 }]);
+  beforeAll(async () => {
+    await gw.routeTo(alias, [{ type, upstreamModel: upstream, inputPricePerM: 1000, outputPricePerM: 1000 }]);
   });
 
   it("non-stream: a Response with an output_text message, usage, cost and a responses log row", async () => {
@@ -182,8 +183,8 @@ describe("text.format, max_output_tokens and the other request fields", () => {
       input: {
         alias: "resp-cond",
         strategy: "single",
-        targets: [{ modelId: gw.modelFor({ type: "mock", upstreamModel: "resp-cond-default" }) }],
-        conditions: [{ header: "metadata.tier", equals: "gold", strategy: "single", targets: [{ modelId: gw.modelFor({ type: "openai", upstreamModel: "r-cond-gold" }) }] }],
+        targets: [{ modelId: (await gw.modelFor({ type: "mock", upstreamModel: "resp-cond-default" })) }],
+        conditions: [{ header: "metadata.tier", equals: "gold", strategy: "single", targets: [{ modelId: (await gw.modelFor({ type: "openai", upstreamModel: "r-cond-gold" })) }] }],
       },
     }));
     const res = await send({ model: "resp-cond", input: "hi", metadata: { tier: "gold" } });
@@ -246,10 +247,10 @@ describe("store, previous_response_id, GET and DELETE", () => {
     expect(fromTable).toEqual(r);
     const row = (await rawGet("SELECT app_id FROM stored_responses WHERE id = ?", [r.id])) as { app_id: string };
     expect(row.app_id).toBe(gw.harness.appId);
-    const del = await get(r.id, gw.key(), "DELETE");
+    const del = await get(r.id, await gw.key(), "DELETE");
     expect(await del.json()).toEqual({ id: r.id, object: "response", deleted: true });
     expect((await get(r.id)).status).toBe(404);
-    expect((await get(r.id, gw.key(), "DELETE")).status).toBe(404);
+    expect((await get(r.id, await gw.key(), "DELETE")).status).toBe(404);
     const cont = await send({ model: "resp-openai", previous_response_id: r.id, input: "x" });
     expect(cont.status).toBe(404);
   });
@@ -293,7 +294,7 @@ describe("store, previous_response_id, GET and DELETE", () => {
 
   it("a response-cache hit answers a new Response (its own id, stored) without calling the upstream", async () => {
     const svc = await import("@/lib/services/content-policies");
-    const r = gw.routeTo("resp-cached", [{ type: "openai", upstreamModel: "r-cached" }]);
+    const r = await gw.routeTo("resp-cached", [{ type: "openai", upstreamModel: "r-cached" }]);
     (await svc.upsertContentPolicy({ actor: gw.actor, input: { scopeType: "route", scopeId: r.id, cacheEnabled: true, cacheTtlSeconds: 60 } }));
     const body = { model: "resp-cached", input: "Cache me", temperature: 0 };
     const a = await send(body);
@@ -309,7 +310,7 @@ describe("store, previous_response_id, GET and DELETE", () => {
   });
 
   it("a cut stream ends with response.failed, is logged partial, and is not stored", async () => {
-    gw.routeTo("resp-cut", [{ type: "openai", upstreamModel: "r-fault-cut" }]);
+    await gw.routeTo("resp-cut", [{ type: "openai", upstreamModel: "r-fault-cut" }]);
     const rid = requestId("cut");
     const evs = await events(await send({ model: "resp-cut", input: USER_MSG, stream: true }, { rid }));
     const last = evs.at(-1)!;
