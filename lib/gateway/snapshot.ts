@@ -85,15 +85,25 @@ const POLL_MS = Number(process.env.PORTICO_CONFIG_POLL_MS || 500);
  * request. Rebuilt when this process bumped the version, or when the poller
  * saw another process bump it.
  */
-export async function getSnapshot(): Promise<Snapshot> {
+export function getSnapshot(): Snapshot | Promise<Snapshot> {
   const local = localConfigVersion();
   if (state.snap && state.local === local && state.stored === state.polledStored) return state.snap;
+  return (building ??= rebuild().finally(() => (building = null)));
+}
+
+/** One rebuild at a time; a change made while it ran triggers the next one on the next request. */
+let building: Promise<Snapshot> | null = null;
+
+async function rebuild(): Promise<Snapshot> {
   startPoller();
-  state.polledStored = (await storedConfigVersion());
-  state.snap = (await build());
+  const local = localConfigVersion();
+  const stored = await storedConfigVersion();
+  const snap = await build();
+  state.snap = snap;
   state.local = local;
-  state.stored = state.polledStored;
-  return state.snap;
+  state.stored = stored;
+  if (state.polledStored < stored) state.polledStored = stored;
+  return snap;
 }
 
 function startPoller(): void {
@@ -197,4 +207,31 @@ async function build(): Promise<Snapshot> {
   };
   const access = buildAccess((await db.select().from(apps)), (await db.select().from(apis)), (await db.select().from(subscriptions)), owners);
   return { builtAt: Date.now(), keys, routes: routeMap, access };
+}
+
+/**
+ * A view derived from the snapshot (policies, content rules, MCP servers), loaded once per
+ * snapshot: the value itself once loaded, so the data plane awaits no database work per request.
+ */
+export function derivedSnapshot<T>(cache: WeakMap<Snapshot, T | Promise<T>>, load: (snap: Snapshot) => Promise<T>) {
+  const forSnap = (snap: Snapshot): T | Promise<T> => {
+    const hit = cache.get(snap);
+    if (hit !== undefined) return hit;
+    const p = load(snap).then(
+      (v) => {
+        cache.set(snap, v);
+        return v;
+      },
+      (e: unknown) => {
+        cache.delete(snap);
+        throw e;
+      },
+    );
+    cache.set(snap, p);
+    return p;
+  };
+  return (snap?: Snapshot): T | Promise<T> => {
+    const s = snap ?? getSnapshot();
+    return s instanceof Promise ? s.then(forSnap) : forSnap(s);
+  };
 }

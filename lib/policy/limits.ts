@@ -4,7 +4,6 @@ import type { GuardInput } from "@/lib/gateway/stages/guard";
 import { addResponseHeaders, onRecord } from "@/lib/gateway/context";
 import { logWriter } from "@/lib/gateway/log-writer";
 import { reservePromptTokens } from "@/lib/gateway/tokens";
-import { getSnapshot } from "@/lib/gateway/snapshot";
 import type { CallRecord } from "@/lib/gateway/types";
 import { registerReadinessCheck } from "@/lib/health";
 import { formatReset, msUntilFull, type BucketSpec, type TakeResult } from "./bucket";
@@ -118,8 +117,8 @@ interface Scoped {
 }
 
 /** The scopes a call falls under, most specific first. */
-async function scopesOf(g: GuardInput, ps: PolicySnapshot): Promise<Scoped[]> {
-  const snap = (await getSnapshot());
+function scopesOf(g: GuardInput, ps: PolicySnapshot): Scoped[] {
+  const snap = ps.snap;
   const app = g.key.appId ? snap.access.apps.get(g.key.appId) : undefined;
   const teamId = app?.teamId ?? g.key.teamId;
   // A rotated key's limit and budgets live on the newest key of its chain; the old one (in grace) shares them.
@@ -157,11 +156,16 @@ const IN_FLIGHT_RETRY_S = 2;
 const fmtUsd = (n: number) => `$${n < 1 ? n.toFixed(4).replace(/0{1,2}$/, "") : n.toFixed(2)}`;
 
 /** Synchronous unless the store is Redis: a call with no policy, or the in-process store, costs no await. */
-export async function limitsGuard(g: GuardInput): Promise<void | Promise<void>> {
+export function limitsGuard(g: GuardInput): void | Promise<void> {
   if (!g.rec.keyId) return; // the admin "test route" call has no key: not subject to tenant limits
-  const ps = (await policySnapshot());
+  const ps = policySnapshot();
+  // Loaded once per config snapshot: a promise only on the first call after a change.
+  return ps instanceof Promise ? ps.then((v) => limitsWith(g, v)) : limitsWith(g, ps);
+}
+
+function limitsWith(g: GuardInput, ps: PolicySnapshot): void | Promise<void> {
   if (!ps.limits.size && !ps.budgets.size) return; // nothing configured: no work per call
-  const scopes = (await scopesOf(g, ps));
+  const scopes = scopesOf(g, ps);
   const policies: { s: Scoped; p: RateLimit }[] = [];
   const budgetList: { s: Scoped; b: Budget }[] = [];
   for (const s of scopes) {

@@ -1,3 +1,4 @@
+import { withTransaction } from "@/lib/db/sql";
 /**
  * Control-plane verbs for rate limits and budgets: parse, check the actor's
  * scope, one transaction with an audit row, bump the config version (the
@@ -166,7 +167,7 @@ export async function createLimit({ actor, input }: { actor: Actor; input: unkno
     createdAt: now,
     updatedAt: now,
   };
-  db.transaction(async (tx) => {
+  await withTransaction(async (tx) => {
     (await tx.insert(rateLimits).values(row));
     (await writeAudit(tx, actor, { action: "limit.create", targetType: "rate_limit", targetId: row.id, teamId: s.teamId, after: row }));
     bumpConfigVersion(tx);
@@ -187,7 +188,7 @@ export async function updateLimit({ actor, id, input }: { actor: Actor; id: stri
   if (!after.requestsPerMinute && !after.tokensPerMinute) {
     throw new ValidationError("Invalid rate limit: set requests per minute, tokens per minute, or both.", [{ field: "requestsPerMinute", message: "Set requests per minute, tokens per minute, or both." }]);
   }
-  getDb().transaction(async (tx) => {
+  await withTransaction(async (tx) => {
     (await tx.update(rateLimits).set(after).where(eq(rateLimits.id, id)));
     (await writeAudit(tx, actor, { action: "limit.update", targetType: "rate_limit", targetId: id, teamId, before, after }));
     bumpConfigVersion(tx);
@@ -197,7 +198,7 @@ export async function updateLimit({ actor, id, input }: { actor: Actor; id: stri
 
 export async function deleteLimit({ actor, id }: { actor: Actor; id: string }) {
   const { row, teamId } = (await loadLimit(actor, id));
-  getDb().transaction(async (tx) => {
+  await withTransaction(async (tx) => {
     (await tx.delete(rateLimits).where(eq(rateLimits.id, id)));
     (await writeAudit(tx, actor, { action: "limit.delete", targetType: "rate_limit", targetId: id, teamId, before: row }));
     bumpConfigVersion(tx);
@@ -261,7 +262,7 @@ export async function createBudget({ actor, input }: { actor: Actor; input: unkn
   }
   const now = Date.now();
   const row: Budget = { id: newId("bgt"), scope: d.scope, scopeId: d.scopeId, period: d.period, limitUsd: d.limitUsd, thresholds: d.thresholds, createdAt: now, updatedAt: now };
-  db.transaction(async (tx) => {
+  await withTransaction(async (tx) => {
     (await tx.insert(budgets).values(row));
     (await writeAudit(tx, actor, { action: "budget.create", targetType: "budget", targetId: row.id, teamId: s.teamId, after: row }));
     bumpConfigVersion(tx);
@@ -273,7 +274,7 @@ export async function updateBudget({ actor, id, input }: { actor: Actor; id: str
   const { row: before, teamId, name } = (await loadBudget(actor, id));
   const d = parseWith(updateBudgetInput, input, "budget");
   const after: Budget = { ...before, limitUsd: d.limitUsd ?? before.limitUsd, thresholds: d.thresholds ?? before.thresholds, updatedAt: Date.now() };
-  getDb().transaction(async (tx) => {
+  await withTransaction(async (tx) => {
     (await tx.update(budgets).set(after).where(eq(budgets.id, id)));
     (await writeAudit(tx, actor, { action: "budget.update", targetType: "budget", targetId: id, teamId, before, after }));
     bumpConfigVersion(tx);
@@ -283,7 +284,7 @@ export async function updateBudget({ actor, id, input }: { actor: Actor; id: str
 
 export async function deleteBudget({ actor, id }: { actor: Actor; id: string }) {
   const { row, teamId } = (await loadBudget(actor, id));
-  getDb().transaction(async (tx) => {
+  await withTransaction(async (tx) => {
     (await tx.delete(budgets).where(eq(budgets.id, id)));
     (await writeAudit(tx, actor, { action: "budget.delete", targetType: "budget", targetId: id, teamId, before: row }));
     bumpConfigVersion(tx);
@@ -302,7 +303,7 @@ export async function listBudgetNotifications({ actor, limit = 50 }: { actor: Ac
     .orderBy(desc(budgetNotifications.at))
     .limit(limit));
   return {
-    items: rows.map(async ({ n, b }) => ({ ...n, scope: b.scope, scopeId: b.scopeId, period: b.period, scopeName: (await safeName(b.scope, b.scopeId)) })),
+    items: await Promise.all(rows.map(async ({ n, b }) => ({ ...n, scope: b.scope, scopeId: b.scopeId, period: b.period, scopeName: await safeName(b.scope, b.scopeId) }))),
   };
 }
 
@@ -355,15 +356,19 @@ export async function getAppPolicies({ actor, appId }: { actor: Actor; appId: st
         .map((r) => ({ alias: r.alias, limit: { requestsPerMinute: r.l.requestsPerMinute, tokensPerMinute: r.l.tokensPerMinute, burst: r.l.burst } }))
     : [];
   // Global limits of the APIs this app is approved for.
-  const apiLimits = approved.flatMap(async (a) => {
+  const apiLimits = (
+    await Promise.all(
+      approved.map(async (a) => {
     const l = (await db.select().from(rateLimits).where(and(eq(rateLimits.scope, "api"), eq(rateLimits.scopeId, a.apiId))).limit(1))[0];
     return l ? [{ name: a.apiName, limit: { requestsPerMinute: l.requestsPerMinute, tokensPerMinute: l.tokensPerMinute, burst: l.burst } }] : [];
-  });
+      }),
+    )
+  ).flat();
   return {
     apis: apiLimits,
     routes: routeLimits,
     app: { id: app.id, name: app.name, ...(await entry("app", app.id)) },
     team: { id: team.id, name: team.name, ...(await entry("team", team.id)) },
-    keys: keyRows.filter((k) => !k.revokedAt).map(async (k) => ({ id: k.id, name: k.name, prefix: k.prefix, ...(await entry("key", k.id)) })),
+    keys: await Promise.all(keyRows.filter((k) => !k.revokedAt).map(async (k) => ({ id: k.id, name: k.name, prefix: k.prefix, ...(await entry("key", k.id)) }))),
   };
 }

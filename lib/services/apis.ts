@@ -1,3 +1,4 @@
+import { withTransaction } from "@/lib/db/sql";
 /**
  * The API catalog: entries apps subscribe to. Admins manage all of them, a
  * team admin the ones their team owns. The portal reads the catalog through
@@ -177,7 +178,7 @@ export async function createApi({ actor, input }: { actor: Actor; input: unknown
   const now = Date.now();
   const row: Api = { id: newId("api"), ...data, state: "draft", createdAt: now, updatedAt: now, deprecatedAt: null, retiredAt: null };
   try {
-    db.transaction(async (tx) => {
+    await withTransaction(async (tx) => {
       (await applyRouteGrants(tx, actor, row.teamId, routePlan));
       (await tx.insert(apis).values(row));
       (await writeAudit(tx, actor, { action: "api.create", targetType: "api", targetId: row.id, teamId: row.teamId, after: row }));
@@ -210,7 +211,7 @@ export async function updateApi({ actor, id, input }: { actor: Actor; id: string
   const routePlan = (await checkRouteUse(db, actor, after.teamId, aliasesToCheck, (a) => (after.routeAliases.includes(a) ? aliasField(after.routeAliases)(a) : "teamId")));
   if (data.slug !== undefined && data.slug !== before.slug && (await db.select({ id: apis.id }).from(apis).where(eq(apis.slug, data.slug)).limit(1))[0]) throw slugTaken(data.slug);
   try {
-    db.transaction(async (tx) => {
+    await withTransaction(async (tx) => {
       const { id: _id, createdAt: _c, ...patch } = after;
       void _id;
       void _c;
@@ -236,7 +237,7 @@ export async function deleteApi({ actor, id }: { actor: Actor; id: string }) {
       state: before.state,
     });
   }
-  db.transaction(async (tx) => {
+  await withTransaction(async (tx) => {
     (await tx.delete(apis).where(eq(apis.id, id)));
     (await writeAudit(tx, actor, { action: "api.delete", targetType: "api", targetId: id, teamId: before.teamId, before }));
     bumpConfigVersion(tx);
@@ -264,7 +265,7 @@ export async function setApiState({ actor, id, input }: { actor: Actor; id: stri
     retiredAt: state === "retired" ? now : null,
   };
   const db = getDb();
-  db.transaction(async (tx) => {
+  await withTransaction(async (tx) => {
     (await tx.update(apis).set({ state, updatedAt: now, deprecatedAt: after.deprecatedAt, retiredAt: after.retiredAt }).where(and(eq(apis.id, id), eq(apis.state, before.state))));
     (await writeAudit(tx, actor, { action: `api.${state === "published" ? "publish" : state === "deprecated" ? "deprecate" : "retire"}`, targetType: "api", targetId: id, teamId: before.teamId, before, after }));
     bumpConfigVersion(tx);

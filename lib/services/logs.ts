@@ -1,4 +1,4 @@
-import { rawAll, rawGet, rawRun } from "@/lib/db/sql";
+import { rawAll, rawGet, rawRun, withTransaction } from "@/lib/db/sql";
 import { z } from "zod";
 import { getDb, getDbHolder } from "@/lib/db/client";
 import { requireAdmin, type Actor } from "@/lib/auth/actor";
@@ -103,7 +103,7 @@ export async function setRetention({ actor, input }: { actor: Actor; input: unkn
   requireAdmin(actor);
   const value = parseWith(retentionSchema, input, "retention settings");
   const before = (await readRetention());
-  getDb().transaction(async (tx) => {
+  await withTransaction(async (tx) => {
     (await writeRetention(value));
     (await writeAudit(tx, actor, { action: "settings.retention", targetType: "settings", targetId: "telemetry.retention", before, after: value }));
   });
@@ -124,7 +124,7 @@ export async function setBodyCapture({ actor, input }: { actor: Actor; input: un
   const { sqlite } = getDbHolder();
   if (!(await rawGet("SELECT 1 FROM apis WHERE id = ?", [v.apiId]))) throw new NotFoundError("No API with that id.");
   const before = (await rawGet("SELECT capture_bodies AS captureBodies, max_body_bytes AS maxBodyBytes FROM api_log_settings WHERE api_id = ?", [v.apiId])) ?? null;
-  getDb().transaction(async (tx) => {
+  await withTransaction(async (tx) => {
     (await rawRun(`INSERT INTO api_log_settings (api_id, capture_bodies, max_body_bytes, updated_at) VALUES (?, ?, ?, ?)
          ON CONFLICT(api_id) DO UPDATE SET capture_bodies = excluded.capture_bodies, max_body_bytes = excluded.max_body_bytes, updated_at = excluded.updated_at`, [v.apiId, v.captureBodies ? 1 : 0, v.maxBodyBytes, Date.now()]));
     (await writeAudit(tx, actor, { action: "api.body_capture", targetType: "api", targetId: v.apiId, before, after: { captureBodies: v.captureBodies, maxBodyBytes: v.maxBodyBytes } }));

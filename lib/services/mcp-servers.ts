@@ -1,3 +1,4 @@
+import { withTransaction } from "@/lib/db/sql";
 /**
  * The upstream MCP server of an API of kind `mcp` (docs/mcp.md): its URL,
  * credential (encrypted, never returned), timeout, tool allowlist and per-tool
@@ -153,7 +154,7 @@ export async function putMcpServerChecked({ actor, apiId, input }: { actor: Acto
     updatedAt: now,
   };
   const db = getDb();
-  db.transaction(async (tx) => {
+  await withTransaction(async (tx) => {
     if (before) (await tx.update(mcpServers).set(after).where(eq(mcpServers.apiId, apiId)));
     else (await tx.insert(mcpServers).values(after));
     const scrub = (r: McpServer | undefined) => (r ? { ...r, encryptedAuth: r.encryptedAuth ? "[encrypted]" : null, tools: r.tools.length } : undefined);
@@ -171,7 +172,7 @@ export async function setMcpAllowlist({ actor, apiId, input }: { actor: Actor; a
   const before = (await rowOf(apiId));
   if (!before) throw new NotFoundError("MCP server of this API");
   const after: McpServer = { ...before, allowedTools: data.allowedTools, toolRateLimits: data.toolRateLimits ?? before.toolRateLimits, updatedAt: Date.now() };
-  getDb().transaction(async (tx) => {
+  await withTransaction(async (tx) => {
     (await tx.update(mcpServers).set({ allowedTools: after.allowedTools, toolRateLimits: after.toolRateLimits, updatedAt: after.updatedAt }).where(eq(mcpServers.apiId, apiId)));
     (await writeAudit(tx, actor, {
       action: "mcp_server.allowlist",
@@ -203,7 +204,7 @@ export async function refreshMcpTools({ actor, apiId }: { actor: Actor; apiId: s
   }
   const now = Date.now();
   const patch = tools ? { tools, toolsRefreshedAt: now, lastError: null, updatedAt: now } : { lastError: error, updatedAt: now };
-  getDb().transaction(async (tx) => {
+  await withTransaction(async (tx) => {
     (await tx.update(mcpServers).set(patch).where(eq(mcpServers.apiId, apiId)));
     bumpConfigVersion(tx);
   });
