@@ -21,8 +21,8 @@ let otherTeam: string;
 
 beforeAll(async () => {
   gw = await startGateway();
-  flowTeam = gw.m.teams.createTeam({ actor: gw.actor, input: { name: "Flow team", slug: "flow" } }).id;
-  otherTeam = gw.m.teams.createTeam({ actor: gw.actor, input: { name: "Other team", slug: "other" } }).id;
+  flowTeam = (await gw.m.teams.createTeam({ actor: gw.actor, input: { name: "Flow team", slug: "flow" } })).id;
+  otherTeam = (await gw.m.teams.createTeam({ actor: gw.actor, input: { name: "Other team", slug: "other" } })).id;
   // The routes service itself, not gw.routeTo / gw.m.routes: those also expose the alias through the
   // harness's auto-approval API, and these tests need the access rules of their own APIs only.
   const { createRoute } = await import("@/lib/services/routes");

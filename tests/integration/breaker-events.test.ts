@@ -14,7 +14,7 @@ let token: string;
 beforeAll(async () => {
   gw = await startGateway({ PORTICO_BREAKER_THRESHOLD: "2", PORTICO_BREAKER_COOLDOWN_MS: "60000", PORTICO_RETENTION: "off", PORTICO_ALERT_EVAL_MS: "0" });
   const { createAdminToken } = await import("@/lib/services/admin-tokens");
-  token = createAdminToken({ actor: gw.actor, input: { name: "breaker events it" } }).token;
+  token = (await createAdminToken({ actor: gw.actor, input: { name: "breaker events it" } })).token;
 });
 afterAll(() => gw?.close());
 

@@ -39,14 +39,14 @@ async function problemsOf(fn: () => unknown): Promise<Problems> {
 
 describe("apply the documented example", () => {
   it("creates everything, then the same file plans and applies no change", async () => {
-    const first = svc.applyFromText({ actor: gw.actor, text: EXAMPLE });
+    const first = await svc.applyFromText({ actor: gw.actor, text: EXAMPLE });
     expect(first.problems).toEqual([]);
     expect(first.summary.create).toBeGreaterThan(20);
     expect(first.changeSet).toMatch(/^cfg_/);
 
-    const again = svc.planFromText({ actor: gw.actor, text: EXAMPLE });
+    const again = await svc.planFromText({ actor: gw.actor, text: EXAMPLE });
     expect(again.changes).toEqual([]);
-    const second = svc.applyFromText({ actor: gw.actor, text: EXAMPLE });
+    const second = await svc.applyFromText({ actor: gw.actor, text: EXAMPLE });
     expect(second.changes).toEqual([]);
     expect(second.changeSet).toBeNull();
 
@@ -98,15 +98,15 @@ describe("apply the documented example", () => {
     expect(a).toContain("apiKey: ${OPENAI_API_KEY}");
     expect(a).toContain("secret: ${SUBSCRIPTION_WEBHOOK_SECRET}");
     // the export applies to this instance as "no change"
-    expect(svc.planFromText({ actor: gw.actor, text: a }).changes).toEqual([]);
-    expect(svc.planFromText({ actor: gw.actor, text: (await svc.exportConfig({ actor: gw.actor, format: "json" })) }).changes).toEqual([]);
+    expect((await svc.planFromText({ actor: gw.actor, text: a })).changes).toEqual([]);
+    expect((await svc.planFromText({ actor: gw.actor, text: (await svc.exportConfig({ actor: gw.actor, format: "json" })) })).changes).toEqual([]);
   });
 });
 
 describe("the data plane", () => {
   it("serves a route the file created at once (the apply bumps the config version)", async () => {
     const file = "routes:\n  - alias: cfg-served\n    targets:\n      - { provider: Built-in mock, model: mock-chat }\n";
-    svc.applyFromText({ actor: gw.actor, text: file });
+    await svc.applyFromText({ actor: gw.actor, text: file });
     // expose it through the harness API, whose subscription the default key holds
     const { readState } = await import("@/lib/config/state");
     const apis = await import("@/lib/services/apis");
@@ -121,15 +121,15 @@ describe("the data plane", () => {
 describe("credential headers", () => {
   it("a provider header carrying a credential is exported as a reference, and plans as no change when the variable holds it", async () => {
     const file = `providers:\n  - name: proxy\n    type: openai\n    baseUrl: https://llm-proxy.example.com/v1\n    headers:\n      x-proxy-token: \${PROXY_KEY}\n      x-team: search\n`;
-    svc.applyFromText({ actor: gw.actor, text: file, env: { PROXY_KEY: "proxy-credential-42" } });
+    await svc.applyFromText({ actor: gw.actor, text: file, env: { PROXY_KEY: "proxy-credential-42" } });
     const out = (await svc.exportConfig({ actor: gw.actor }));
     expect(out).not.toContain("proxy-credential-42");
     expect(out).toContain("x-proxy-token: ${PROXY_HEADER_X_PROXY_TOKEN_VALUE}");
     expect(out).toContain("x-team: search");
-    expect(svc.planFromText({ actor: gw.actor, text: out, env: { ...process.env, PROXY_HEADER_X_PROXY_TOKEN_VALUE: "proxy-credential-42" } }).changes).toEqual([]);
+    expect((await svc.planFromText({ actor: gw.actor, text: out, env: { ...process.env, PROXY_HEADER_X_PROXY_TOKEN_VALUE: "proxy-credential-42" } })).changes).toEqual([]);
     const { deleteProvider } = await import("@/lib/services/providers");
     const { readState } = await import("@/lib/config/state");
-    deleteProvider({ actor: gw.actor, id: (await readState()).ids.get("provider:proxy")! });
+    await deleteProvider({ actor: gw.actor, id: (await readState()).ids.get("provider:proxy")! });
   });
 });
 
@@ -152,7 +152,7 @@ describe("plan", () => {
     const anthropic = find(doc, "providers", "name", "anthropic");
     ((anthropic.models as Record<string, unknown>[])[0]!.prices as Record<string, unknown>).output = 16;
     doc.routes!.push({ alias: "chat-cheap", targets: [{ provider: "openai", model: "gpt-4o-mini" }] });
-    const plan = svc.planFromText({ actor: gw.actor, text: await yamlOf(doc), env: { ...process.env, OPENAI_API_KEY: "sk-rotated-9999" } });
+    const plan = await svc.planFromText({ actor: gw.actor, text: await yamlOf(doc), env: { ...process.env, OPENAI_API_KEY: "sk-rotated-9999" } });
     const brief = plan.changes.map((c) => ({ op: c.op, kind: c.kind, name: c.name, fields: c.fields }));
     expect(brief).toEqual([
       { op: "update", kind: "provider", name: "openai", fields: [{ field: "apiKey", before: "(set)", after: "${OPENAI_API_KEY}" }] },
@@ -166,7 +166,7 @@ describe("plan", () => {
     const { renderPlan } = await import("@/lib/config/render");
     expect(renderPlan(plan)).toContain("~ route chat\n    retry.attemptsPerTarget: 3 → 2");
     // plan is a dry run
-    expect(svc.planFromText({ actor: gw.actor, text: EXAMPLE }).changes).toEqual([]);
+    expect((await svc.planFromText({ actor: gw.actor, text: EXAMPLE })).changes).toEqual([]);
   });
 
   it("without prune never deletes; with prune deletes exactly what the file dropped, in the sections it holds", async () => {
@@ -183,16 +183,16 @@ describe("plan", () => {
     doc.teams = doc.teams!.filter((t) => t.slug !== "demo"); // teams are never deleted (their apps and keys are the developers')
     const text = await yamlOf(doc);
 
-    expect(svc.planFromText({ actor: gw.actor, text }).changes.filter((c) => c.op === "delete")).toEqual([]);
-    const applied = svc.applyFromText({ actor: gw.actor, text, prune: true });
+    expect((await svc.planFromText({ actor: gw.actor, text })).changes.filter((c) => c.op === "delete")).toEqual([]);
+    const applied = await svc.applyFromText({ actor: gw.actor, text, prune: true });
     expect(applied.changes.filter((c) => c.op === "delete").map((c) => `${c.kind} ${c.name}`).sort()).toEqual(
       ["alert_rule OpenAI circuit open", "limit team:search", "model openai/text-embedding-3-small", "policy route:embed", "route embed"].sort(),
     );
     const after = await exportedDoc();
     expect(after.webhooks).toHaveLength(1);
-    expect(svc.planFromText({ actor: gw.actor, text, prune: true }).changes).toEqual([]);
+    expect((await svc.planFromText({ actor: gw.actor, text, prune: true })).changes).toEqual([]);
     // back to the example for the next tests
-    svc.applyFromText({ actor: gw.actor, text: EXAMPLE });
+    await svc.applyFromText({ actor: gw.actor, text: EXAMPLE });
   });
 });
 
@@ -257,7 +257,7 @@ describe("problems", () => {
 
 describe("edges", () => {
   it("an empty mapping changes nothing; pruning providers still used by routes is a 409, not a 500", async () => {
-    expect(svc.applyFromText({ actor: gw.actor, text: "{}", prune: true }).changes).toEqual([]);
+    expect((await svc.applyFromText({ actor: gw.actor, text: "{}", prune: true })).changes).toEqual([]);
     const e = await problemsOf(() => svc.applyFromText({ actor: gw.actor, text: "providers: []\n", prune: true }));
     expect(e.status).toBe(409);
     expect(e.details[0]!.message).toMatch(/is used by route/);
@@ -265,12 +265,12 @@ describe("edges", () => {
 
   it("a new prompt API with only a draft, then its first published version", async () => {
     const base = "apis:\n  - slug: cfg-prompt\n    name: Cfg prompt\n    team: search\n    kind: prompt\n    prompt:\n      routeAlias: chat\n      userTemplate: 'Say {{word}}'\n      variables: [{ name: word, type: string, required: true }]\n";
-    expect(svc.applyFromText({ actor: gw.actor, text: base }).changes.map((c) => `${c.op} ${c.name}`)).toEqual(["create cfg-prompt"]);
+    expect((await svc.applyFromText({ actor: gw.actor, text: base })).changes.map((c) => `${c.op} ${c.name}`)).toEqual(["create cfg-prompt"]);
     const v1 = base + "      versions:\n        - { version: 1, routeAlias: chat, userTemplate: 'Say {{word}}', variables: [{ name: word, type: string, required: true }] }\n";
-    const plan = svc.planFromText({ actor: gw.actor, text: v1 });
+    const plan = await svc.planFromText({ actor: gw.actor, text: v1 });
     expect(plan.changes[0]!.fields).toEqual([{ field: "prompt.versions", before: [], after: [1] }]);
-    svc.applyFromText({ actor: gw.actor, text: v1 });
-    expect(svc.planFromText({ actor: gw.actor, text: v1 }).changes).toEqual([]);
+    await svc.applyFromText({ actor: gw.actor, text: v1 });
+    expect((await svc.planFromText({ actor: gw.actor, text: v1 })).changes).toEqual([]);
     expect((await svc.exportConfig({ actor: gw.actor }))).toMatch(/slug: cfg-prompt[\s\S]*currentVersion: 1/);
   });
 });
@@ -278,7 +278,7 @@ describe("edges", () => {
 describe("admin API", () => {
   it("plan, apply, export and the schema through the route handlers with an admin token", async () => {
     const { createAdminToken } = await import("@/lib/services/admin-tokens");
-    const { token } = createAdminToken({ actor: gw.actor, input: { name: "ci" } });
+    const { token } = await createAdminToken({ actor: gw.actor, input: { name: "ci" } });
     const auth = { authorization: `Bearer ${token}`, "content-type": "application/json" };
     const plan = await import("@/app/api/admin/config/plan/route");
     const apply = await import("@/app/api/admin/config/apply/route");
@@ -324,7 +324,7 @@ describe("route ownership and MCP APIs", () => {
   const dbMods = async () => ({ db: (await import("@/lib/db/client")).getDb(), s: await import("@/lib/db/schema"), eq: (await import("drizzle-orm")).eq });
 
   it("exports owners, grants and MCP servers (credential as a reference) and applies them back as no change", async () => {
-    svc.applyFromText({ actor: gw.actor, text: EXAMPLE });
+    await svc.applyFromText({ actor: gw.actor, text: EXAMPLE });
     const doc = await exportedDoc();
     expect(find(doc, "routes", "alias", "chat")).toMatchObject({ owner: null, grants: ["platform", "search"] });
     expect(find(doc, "routes", "alias", "search-rerank")).toMatchObject({ owner: "search", grants: [] });
@@ -347,22 +347,22 @@ describe("route ownership and MCP APIs", () => {
     expect(server.encryptedAuth).not.toContain("mcp-tools-token");
     expect(server.tools).toEqual([]); // tools/list is not called by apply
     // export → apply → export: identical, nothing to change
-    expect(svc.applyFromText({ actor: gw.actor, text }).changes).toEqual([]);
+    expect((await svc.applyFromText({ actor: gw.actor, text })).changes).toEqual([]);
     expect((await svc.exportConfig({ actor: gw.actor }))).toBe(text);
     // grants left out of the file are not managed, even with prune
     const noGrants = { routes: doc.routes!.map((r) => Object.fromEntries(Object.entries(r).filter(([k]) => k !== "grants"))) };
-    expect(svc.planFromText({ actor: gw.actor, text: await yamlOf(noGrants), prune: true }).changes).toEqual([]);
+    expect((await svc.planFromText({ actor: gw.actor, text: await yamlOf(noGrants), prune: true })).changes).toEqual([]);
   });
 
   it("a grant the API save adds (grants left out of the file) is exported, and that export applies as no change", async () => {
     const file =
       "routes:\n  - alias: cfg-implicit\n    targets: [{ provider: openai, model: gpt-4o-mini }]\n" +
       "apis:\n  - slug: cfg-implicit-api\n    name: Implicit\n    team: search\n    routes: [cfg-implicit]\n";
-    svc.applyFromText({ actor: gw.actor, text: file });
+    await svc.applyFromText({ actor: gw.actor, text: file });
     const doc = await exportedDoc();
     expect(find(doc, "routes", "alias", "cfg-implicit").grants).toEqual(["search"]);
     const text = (await svc.exportConfig({ actor: gw.actor }));
-    expect(svc.applyFromText({ actor: gw.actor, text }).changes).toEqual([]);
+    expect((await svc.applyFromText({ actor: gw.actor, text })).changes).toEqual([]);
     expect((await svc.exportConfig({ actor: gw.actor }))).toBe(text);
     // grants the file lists must let the file's APIs expose the route (else saving them would grant it again)
     const e = await problemsOf(() =>
@@ -378,14 +378,14 @@ describe("route ownership and MCP APIs", () => {
   });
 
   it("a changed owner, grant list or allowed-tools list gives exactly the expected diff, and applies through the services", async () => {
-    svc.applyFromText({ actor: gw.actor, text: EXAMPLE });
+    await svc.applyFromText({ actor: gw.actor, text: EXAMPLE });
     const doc = await exportedDoc();
     find(doc, "routes", "alias", "embed").grants = ["search", "platform"];
     find(doc, "routes", "alias", "search-rerank").owner = "platform";
     (find(doc, "apis", "slug", "tools").mcp as Record<string, unknown>).allowedTools = ["search_docs"];
     const text = await yamlOf(doc);
     const env = { ...process.env, TOOLS_MCP_AUTH: "Bearer rotated-token-8765" };
-    const plan = svc.planFromText({ actor: gw.actor, text, env });
+    const plan = await svc.planFromText({ actor: gw.actor, text, env });
     expect(plan.changes.map((c) => ({ op: c.op, kind: c.kind, name: c.name, fields: c.fields }))).toEqual([
       { op: "update", kind: "route", name: "embed", fields: [{ field: "grants", before: ["platform"], after: ["platform", "search"] }] },
       { op: "update", kind: "route", name: "search-rerank", fields: [{ field: "owner", before: "search", after: "platform" }] },
@@ -400,7 +400,7 @@ describe("route ownership and MCP APIs", () => {
       },
     ]);
     expect(JSON.stringify(plan)).not.toContain("rotated-token");
-    const applied = svc.applyFromText({ actor: gw.actor, text, env });
+    const applied = await svc.applyFromText({ actor: gw.actor, text, env });
     const { listAudit } = await import("@/lib/services/audit");
     const actions = (await listAudit(gw.actor, { limit: 50, changeSet: applied.changeSet! })).items.map((r) => r.action);
     expect(actions).toEqual(expect.arrayContaining(["route.grant", "route.update", "mcp_server.put"]));
@@ -411,11 +411,11 @@ describe("route ownership and MCP APIs", () => {
     const server = (await db.select().from(s.mcpServers).where(eq(s.mcpServers.apiId, tools.id)).limit(1))[0]!;
     expect(server.allowedTools).toEqual(["search_docs"]);
     expect(server.authLast4).toBe("8765");
-    expect(svc.planFromText({ actor: gw.actor, text, env }).changes).toEqual([]);
+    expect((await svc.planFromText({ actor: gw.actor, text, env })).changes).toEqual([]);
     // and back: the grant is revoked, the owner restored
-    const back = svc.applyFromText({ actor: gw.actor, text: EXAMPLE });
+    const back = await svc.applyFromText({ actor: gw.actor, text: EXAMPLE });
     expect(back.changes.map((c) => `${c.kind} ${c.name}`)).toEqual(["route embed", "route search-rerank", "api tools"]);
-    expect(svc.planFromText({ actor: gw.actor, text: EXAMPLE }).changes).toEqual([]);
+    expect((await svc.planFromText({ actor: gw.actor, text: EXAMPLE })).changes).toEqual([]);
   });
 
   it("an MCP credential in clear and a private MCP URL are 422 with their paths (private URLs pass with PORTICO_MCP_ALLOW_PRIVATE=1)", async () => {
@@ -433,7 +433,7 @@ describe("route ownership and MCP APIs", () => {
         expect.objectContaining({ path: "apis[2].mcp.url" }),
       ]);
       process.env.PORTICO_MCP_ALLOW_PRIVATE = "1";
-      expect(svc.planFromText({ actor: gw.actor, text: local }).changes.map((c) => c.fields)).toEqual([[{ field: "mcp.url", before: "https://tools.example.com/mcp", after: "http://127.0.0.1:9/mcp" }]]);
+      expect((await svc.planFromText({ actor: gw.actor, text: local })).changes.map((c) => c.fields)).toEqual([[{ field: "mcp.url", before: "https://tools.example.com/mcp", after: "http://127.0.0.1:9/mcp" }]]);
     } finally {
       if (saved === undefined) delete process.env.PORTICO_MCP_ALLOW_PRIVATE;
       else process.env.PORTICO_MCP_ALLOW_PRIVATE = saved;

@@ -71,7 +71,7 @@ beforeAll(async () => {
   gw = await startGateway(ENV);
   dir = fs.mkdtempSync(path.join(os.tmpdir(), "portico-cfg-"));
   const svc = await import("@/lib/config/service");
-  svc.applyFromText({ actor: gw.actor, text: EXAMPLE });
+  await svc.applyFromText({ actor: gw.actor, text: EXAMPLE });
   // Some configuration made by hand too: it must travel as well.
   const limits = await import("@/lib/policy/services");
   const { readState } = await import("@/lib/config/state");

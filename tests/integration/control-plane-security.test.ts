@@ -105,7 +105,7 @@ describe("bodies", () => {
 
   it("POST /api/admin/teams/{id}/members with wrong types names the field", async () => {
     const teams = await import("@/lib/services/teams");
-    const team = teams.createTeam({ actor: cp.admin, input: { name: "Members 422" } });
+    const team = await teams.createTeam({ actor: cp.admin, input: { name: "Members 422" } });
     const { POST } = await cp.route("api/admin/teams/[id]/members");
     const cookie = await cp.sessionCookie(cp.admin.userId);
     const send = (body: unknown) => cp.call(POST!, `/api/admin/teams/${team.id}/members`, { method: "POST", params: { id: team.id }, headers: { cookie, origin: ORIGIN, ...json }, body: JSON.stringify(body) });

@@ -41,7 +41,7 @@ describe("audit filters", () => {
     const teams = await import("@/lib/services/teams");
     const { listAudit } = await import("@/lib/services/audit");
     const t0 = Date.now();
-    const team = teams.createTeam({ actor: gw.actor, input: { name: "Audit Filters" } });
+    const team = await teams.createTeam({ actor: gw.actor, input: { name: "Audit Filters" } });
     (await teams.updateTeam({ actor: gw.actor, id: team.id, input: { description: "changed" } }));
     const byPrefix = await listAudit(gw.actor, { limit: 50, action: "team", teamId: team.id });
     expect(byPrefix.items.map((r) => r.action)).toEqual(["team.update", "team.create"]);

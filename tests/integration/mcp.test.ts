@@ -184,7 +184,7 @@ describe("authentication and authorisation", () => {
   });
 
   it("another tenant's key can neither call the API nor use someone else's session", async () => {
-    const other = h.gw.m.teams.createTeam({ actor: h.gw.actor, input: { name: "Intruders", slug: "intruders" } });
+    const other = await h.gw.m.teams.createTeam({ actor: h.gw.actor, input: { name: "Intruders", slug: "intruders" } });
     const intruderApp = (await h.gw.m.apps.createApp({ actor: h.gw.actor, input: { teamId: other.id, name: "intruder" } }));
     const intruderKey = (await h.gw.m.keys.createAppKey({ actor: h.gw.actor, appId: intruderApp.id, input: { name: "k" } })).key;
     const r = await rpc(api.endpoint, INIT, { authorization: `Bearer ${intruderKey}` });
@@ -272,7 +272,7 @@ describe("who may configure an MCP server", () => {
   it("a team admin of another team cannot read or change it, nor refresh its tools", async () => {
     const users = await import("@/lib/services/users");
     const { loadActor } = await import("@/lib/auth/actor");
-    const other = h.gw.m.teams.createTeam({ actor: h.gw.actor, input: { name: "Elsewhere", slug: "elsewhere" } });
+    const other = await h.gw.m.teams.createTeam({ actor: h.gw.actor, input: { name: "Elsewhere", slug: "elsewhere" } });
     const u = await users.createUser({ actor: h.gw.actor, input: { email: "ta@elsewhere.test", name: "TA", password: "long-enough-pw" } });
     (await h.gw.m.teams.addMember({ actor: h.gw.actor, teamId: other.id, input: { userId: u.id, role: "team_admin" } }));
     const ta = (await loadActor(u.id, "session"))!;

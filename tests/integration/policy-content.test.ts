@@ -146,7 +146,7 @@ describe("response cache", () => {
   });
 
   it("an admin purge empties the cache", async () => {
-    svc.purgeCache({ actor: gw.actor });
+    await svc.purgeCache({ actor: gw.actor });
     const r = await gw.post("/v1/chat/completions", chatBody(alias, { temperature: 0 }));
     expect(r.headers.get("x-portico-cache")).toBe("miss");
   });

@@ -294,7 +294,7 @@ describe("budgets", () => {
   });
 
   it("the portal view shows the app's limits and remaining budget, its keys and its team", async () => {
-    const team = gw.m.teams.createTeam({ actor: gw.actor, input: { name: "Budget team", slug: "budget-team" } });
+    const team = await gw.m.teams.createTeam({ actor: gw.actor, input: { name: "Budget team", slug: "budget-team" } });
     const app = (await gw.m.apps.createApp({ actor: gw.actor, input: { teamId: team.id, name: "budget-app" } }));
     const key = (await gw.m.keys.createAppKey({ actor: gw.actor, appId: app.id, input: { name: "bk" } }));
     (await limit("app", app.id, { requestsPerMinute: 60, tokensPerMinute: 20_000 }));

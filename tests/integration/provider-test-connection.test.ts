@@ -10,7 +10,7 @@ let token: string;
 beforeAll(async () => {
   gw = await startGateway({ PORTICO_RETENTION: "off", PORTICO_ALERT_EVAL_MS: "0" });
   const { createAdminToken } = await import("@/lib/services/admin-tokens");
-  token = createAdminToken({ actor: gw.actor, input: { name: "provider test it" } }).token;
+  token = (await createAdminToken({ actor: gw.actor, input: { name: "provider test it" } })).token;
 });
 afterAll(() => gw?.close());
 

@@ -24,8 +24,8 @@ beforeAll(async () => {
   R = await import("@/lib/services/routes");
   P = await import("@/lib/services/prompts");
   PR = await import("@/lib/services/prompts-run");
-  team1 = gw.m.teams.createTeam({ actor: gw.actor, input: { name: "Team one", slug: "one" } }).id;
-  team2 = gw.m.teams.createTeam({ actor: gw.actor, input: { name: "Team two", slug: "two" } }).id;
+  team1 = (await gw.m.teams.createTeam({ actor: gw.actor, input: { name: "Team one", slug: "one" } })).id;
+  team2 = (await gw.m.teams.createTeam({ actor: gw.actor, input: { name: "Team two", slug: "two" } })).id;
   const now = Date.now();
   (await gw.db.insert(gw.m.schema.users).values({ id: "usr_ta2", email: "ta2@test", name: "ta2", role: "member", createdAt: now, updatedAt: now }));
   (await gw.db.insert(gw.m.schema.teamMembers).values({ teamId: team2, userId: "usr_ta2", role: "team_admin", createdAt: now }));
@@ -140,7 +140,7 @@ describe("grants", () => {
     const one = (await R.listRoutes({ actor: gw.actor })).items.find((r) => r.alias === "one-private")!;
     expect((await R.setRouteGrants({ actor: gw.actor, id: one.id, input: { teamIds: [team1] } })).grantedTeams).toEqual([]);
     // A platform admin puts team 1's route in a team-2 API: team 2 gets a grant, in the audit log.
-    const team3 = gw.m.teams.createTeam({ actor: gw.actor, input: { name: "Team three", slug: "three" } }).id;
+    const team3 = (await gw.m.teams.createTeam({ actor: gw.actor, input: { name: "Team three", slug: "three" } })).id;
     (await gw.m.apis.createApi({ actor: gw.actor, input: { teamId: team3, slug: "three-api", name: "Three", routeAliases: ["platform-gold"] } }));
     const after = (await R.listRoutes({ actor: gw.actor })).items.find((r) => r.alias === "platform-gold")!;
     expect(after.grantedTeams.map((t) => t.id)).toContain(team3);

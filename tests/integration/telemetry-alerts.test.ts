@@ -33,7 +33,7 @@ beforeAll(async () => {
   // The receiver is on loopback, which alert webhooks refuse by default (SSRF guard): allow it for this suite.
   gw = await startGateway({ PORTICO_ALERT_EVAL_MS: "0", PORTICO_BREAKER_THRESHOLD: "3", PORTICO_BREAKER_COOLDOWN_MS: "60000", PORTICO_WEBHOOK_ALLOW_HOSTS: "127.0.0.1" });
   const { createAdminToken } = await import("@/lib/services/admin-tokens");
-  token = createAdminToken({ actor: gw.actor, input: { name: "alerts it" } }).token;
+  token = (await createAdminToken({ actor: gw.actor, input: { name: "alerts it" } })).token;
 });
 afterAll(async () => {
   await gw?.close();

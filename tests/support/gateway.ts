@@ -139,7 +139,7 @@ export async function startGateway(env: Record<string, string> = {}) {
   const actor: Actor = (await m.actor.loadActor(adminRow.id, "session"))!;
 
   // The harness's own team, app and auto-approval API over every route alias.
-  const harnessTeam = m.teams.createTeam({ actor, input: { name: "Harness", slug: "harness" } });
+  const harnessTeam = await m.teams.createTeam({ actor, input: { name: "Harness", slug: "harness" } });
   const existingAliases = (await db.select({ alias: m.schema.routes.alias }).from(m.schema.routes)).map((r) => r.alias);
   const harnessApi = (await m.apis.createApi({
     actor,
