@@ -1,7 +1,7 @@
 import { withTransaction } from "@/lib/db/sql";
 import { eq, sql } from "drizzle-orm";
 import { getDb } from "@/lib/db/client";
-import { runMigrations } from "@/lib/db/migrate";
+import { migrateDatabase } from "@/lib/db/migrations";
 import { users, teams, teamMembers } from "@/lib/db/schema";
 import { hashPassword, generatePassword, PASSWORD_MIN_LENGTH } from "@/lib/auth/password";
 import { masterSecret } from "@/lib/secret";
@@ -39,7 +39,7 @@ export function bootstrap(): Promise<void> {
 async function doBootstrap(): Promise<void> {
   applyEnvDefaults();
   const db = getDb();
-  runMigrations(db);
+  await migrateDatabase();
   masterSecret();
   await ensureFirstAdmin();
   (await seedGatewayDefaults(db));

@@ -1,33 +1,35 @@
-import { withTransaction } from "@/lib/db/sql";
-import type Database from "better-sqlite3";
-import { getDbHolder } from "@/lib/db/client";
+import { writeBatch, type BulkOp } from "@/lib/db/bulk";
 import type { CallRecord } from "./types";
 import { log } from "@/lib/telemetry/logger";
 
 /**
- * Batched request-log writer: the request path only pushes onto an array;
- * a flush writes up to MAX_BATCH rows in one transaction every FLUSH_MS (or
- * at once when the batch is full). Key last-used times ride along, debounced.
+ * Batched request-log writer: the request path only pushes onto an array (synchronous,
+ * never awaits the database); a flush writes up to MAX_BATCH rows in one transaction
+ * every FLUSH_MS (or at once when the batch is full). Key last-used times ride along,
+ * debounced. SQLite: cached prepared statements in one synchronous transaction;
+ * PostgreSQL: one multi-row INSERT per batch on a pooled connection (lib/db/bulk.ts).
+ * One flush runs at a time; rows pushed meanwhile wait for the next one.
  */
 const FLUSH_MS = Number(process.env.PORTICO_LOG_FLUSH_MS || 100);
 const MAX_BATCH = 500;
 const LAST_USED_DEBOUNCE_MS = 60_000;
 
-type Listener = (rows: CallRecord[]) => void;
+type Listener = (rows: CallRecord[]) => void | Promise<void>;
 
 class LogWriter {
   private queue: CallRecord[] = [];
   private lastUsed = new Map<string, number>();
   private pendingLastUsed = new Map<string, number>();
   private timer: NodeJS.Timeout | null = null;
-  private insert: Database.Statement | null = null;
-  private touchKey: Database.Statement | null = null;
   private listeners: Listener[] = [];
+  /** the flush in progress: a second flush() waits for it, then writes what is left */
+  private running: Promise<void> | null = null;
   flushes = 0;
   written = 0;
   lastFlushMs = 0;
 
-  async push(r: CallRecord): Promise<void> {
+  /** Queues one row; never waits for the database. */
+  push(r: CallRecord): void {
     this.queue.push(r);
     if (r.keyId) {
       const prev = this.lastUsed.get(r.keyId) ?? 0;
@@ -36,9 +38,10 @@ class LogWriter {
         this.pendingLastUsed.set(r.keyId, r.at);
       }
     }
-    if (this.queue.length >= MAX_BATCH) (await this.flush());
-    else if (!this.timer) {
-      this.timer = setTimeout(async () => (await this.flush()), FLUSH_MS);
+    if (this.queue.length >= MAX_BATCH) {
+      if (!this.running) void this.flush();
+    } else if (!this.timer && !this.running) {
+      this.timer = setTimeout(() => void this.flush(), FLUSH_MS);
       this.timer.unref();
     }
   }
@@ -52,61 +55,78 @@ class LogWriter {
     return this.queue.length;
   }
 
+  /** Writes everything queued (and what is pushed while it writes); never rejects. */
   async flush(): Promise<void> {
     if (this.timer) {
       clearTimeout(this.timer);
       this.timer = null;
     }
+    while (this.running) await this.running;
+    if (!this.queue.length && !this.pendingLastUsed.size) return;
+    const run = this.drain();
+    this.running = run;
+    try {
+      await run;
+    } finally {
+      this.running = null;
+      // rows pushed during the last listener call: the next timer tick takes them
+      if (this.queue.length && !this.timer) {
+        this.timer = setTimeout(() => void this.flush(), FLUSH_MS);
+        this.timer.unref();
+      }
+    }
+  }
+
+  private async drain(): Promise<void> {
     while (this.queue.length || this.pendingLastUsed.size) {
       const batch = this.queue.splice(0, MAX_BATCH);
       const touches = [...this.pendingLastUsed];
       this.pendingLastUsed.clear();
       const t0 = performance.now();
       try {
-        const { sqlite } = getDbHolder();
-        this.prepare(sqlite);
-        sqlite.transaction(() => {
-          for (const r of batch) this.insert!.run(...toRow(r));
-          for (const [id, at] of touches) this.touchKey!.run(at, id);
-        })();
+        await writeBatch(batchOps(batch, touches));
         this.written += batch.length;
       } catch (e) {
         // Never take the data plane down for a log write; say it loudly instead.
         log.error("request log flush failed; rows dropped", { rows: batch.length, err: e });
-        this.insert = null;
-        this.touchKey = null;
       }
       this.flushes++;
       this.lastFlushMs = performance.now() - t0;
       for (const l of this.listeners) {
         try {
-          l(batch);
+          await l(batch);
         } catch (e) {
           log.error("log flush listener failed", { err: e });
         }
       }
     }
   }
-
-  private prepare(sqlite: Database.Database): void {
-    this.insert ??= sqlite.prepare(`INSERT OR IGNORE INTO request_logs (${COLUMNS.join(", ")}) VALUES (${COLUMNS.map(() => "?").join(", ")})`);
-    this.touchKey ??= sqlite.prepare("UPDATE api_keys SET last_used_at = ? WHERE id = ?");
-  }
 }
 
 // Positional parameters in COLUMNS order: binding 31 named parameters looked each name up on a
 // spread copy of the record, per row (a visible share of the data plane's CPU in the benchmark).
-const COLUMNS = [
+export const LOG_COLUMNS = [
   "id", "at", "endpoint", "inbound", "key_id", "team_id", "app_id", "api_id", "route_alias", "provider_id", "provider_type", "model_id",
   "upstream_model", "stream", "status", "outcome", "attempts", "latency_ms", "ttft_ms", "tokens_in", "tokens_out", "tokens_cached", "usage_estimated",
   "cost_usd", "error_code", "error_message", "cache", "saved_cost_usd", "flags", "req_bytes", "res_bytes",
 ] as const;
 
-function toRow(r: CallRecord): unknown[] {
+/** The batch's statements: the rows (a repeated id is skipped) and the debounced key touches. */
+export function batchOps(batch: readonly CallRecord[], touches: readonly (readonly [string, number])[]): BulkOp[] {
+  return [
+    { kind: "insert", table: "request_logs", columns: LOG_COLUMNS, rows: batch.map(toRow), conflict: { ignore: true } },
+    { kind: "each", sql: "UPDATE api_keys SET last_used_at = ? WHERE id = ?", rows: touches.map(([id, at]) => [at, id]) },
+  ];
+}
+
+/** Integer columns get integers (PostgreSQL's bigint refuses 12.5; SQLite would keep a real). */
+const int = (n: number | null | undefined) => (n === null || n === undefined ? null : Math.round(n));
+
+export function toRow(r: CallRecord): unknown[] {
   return [
     r.id, r.at, r.endpoint, r.inbound, r.keyId, r.teamId, r.appId, r.apiId, r.routeAlias, r.providerId, r.providerType, r.modelId,
-    r.upstreamModel, r.stream ? 1 : 0, r.status, r.outcome, JSON.stringify(r.attempts), r.latencyMs, r.ttftMs, r.tokensIn, r.tokensOut, r.tokensCached, r.usageEstimated ? 1 : 0,
-    r.costUsd, r.errorCode, r.errorMessage ? r.errorMessage.slice(0, 2000) : null, r.cache ?? null, r.savedCostUsd ?? null, r.flags?.length ? JSON.stringify(r.flags) : null, r.reqBytes ?? null, r.resBytes ?? null,
+    r.upstreamModel, !!r.stream, r.status, r.outcome, JSON.stringify(r.attempts), int(r.latencyMs), int(r.ttftMs), int(r.tokensIn), int(r.tokensOut), int(r.tokensCached), !!r.usageEstimated,
+    r.costUsd, r.errorCode, r.errorMessage ? r.errorMessage.slice(0, 2000) : null, r.cache ?? null, r.savedCostUsd ?? null, r.flags?.length ? JSON.stringify(r.flags) : null, int(r.reqBytes), int(r.resBytes),
   ];
 }
 

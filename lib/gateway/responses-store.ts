@@ -1,4 +1,3 @@
-import { rawGet, rawRun, withTransaction } from "@/lib/db/sql";
 /**
  * Stored Responses API answers (`store: true`): what `previous_response_id` continues and
  * GET /v1/responses/{id} returns.
@@ -13,8 +12,8 @@ import { rawGet, rawRun, withTransaction } from "@/lib/db/sql";
  * flushed (PORTICO_LOG_FLUSH_MS, 100 ms by default); LRU entries live RECENT_MS at most,
  * so a DELETE made on one instance is honoured everywhere within that time.
  */
-import type Database from "better-sqlite3";
-import { getDbHolder } from "@/lib/db/client";
+import { insertMany } from "@/lib/db/bulk";
+import { rawGet, rawRun } from "@/lib/db/sql";
 import { logWriter } from "./log-writer";
 import { readRetention } from "@/lib/telemetry/settings";
 import { log } from "@/lib/telemetry/logger";
@@ -46,10 +45,9 @@ interface State {
   queue: StoredEntry[];
   timer: NodeJS.Timeout | null;
   listening: boolean;
-  insert: Database.Statement | null;
 }
 const g = globalThis as unknown as { __porticoResponses?: State };
-const state: State = (g.__porticoResponses ??= { lru: new Map(), lruBytes: 0, queue: [], timer: null, listening: false, insert: null });
+const state: State = (g.__porticoResponses ??= { lru: new Map(), lruBytes: 0, queue: [], timer: null, listening: false });
 
 const size = (e: StoredEntry) => e.conversation.length + e.response.length + 200;
 
@@ -79,10 +77,10 @@ export function saveResponse(e: StoredEntry): void {
   state.queue.push(e);
   if (!state.listening) {
     state.listening = true;
-    logWriter().onFlush(async () => (await flushResponses()));
+    logWriter().onFlush(() => flushResponses());
   }
   if (!state.timer) {
-    state.timer = setTimeout(flushResponses, FALLBACK_MS);
+    state.timer = setTimeout(() => void flushResponses(), FALLBACK_MS);
     state.timer.unref();
   }
 }
@@ -94,16 +92,13 @@ export async function flushResponses(): Promise<void> {
   if (!state.queue.length) return;
   const batch = state.queue.splice(0);
   try {
-    const { sqlite } = getDbHolder();
-    state.insert ??= sqlite.prepare(
-      "INSERT OR IGNORE INTO stored_responses (id, at, app_id, team_id, key_id, model, conversation, response) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+    await insertMany(
+      "stored_responses",
+      ["id", "at", "app_id", "team_id", "key_id", "model", "conversation", "response"],
+      batch.map((e) => [e.id, e.at, e.appId, e.teamId, e.keyId, e.model, e.conversation, e.response]),
+      { ignoreConflicts: true },
     );
-    const ins = state.insert;
-    sqlite.transaction(() => {
-      for (const e of batch) ins.run(e.id, e.at, e.appId, e.teamId, e.keyId, e.model, e.conversation, e.response);
-    })();
   } catch (err) {
-    state.insert = null;
     log.error("stored response write failed; responses dropped", { responses: batch.length, err });
   }
 }
@@ -112,9 +107,13 @@ export async function flushResponses(): Promise<void> {
 export async function getResponse(id: string, appId: string, now = Date.now()): Promise<StoredEntry | null> {
   const hit = state.lru.get(id);
   if (hit && now - hit.at < RECENT_MS) return hit.appId === appId ? hit : null;
-  if (state.queue.some((e) => e.id === id)) (await flushResponses());
+  if (state.queue.some((e) => e.id === id)) await flushResponses();
   const cutoff = now - (await readRetention()).rawDays * DAY;
-  const row = (await rawGet("SELECT id, at, app_id AS appId, team_id AS teamId, key_id AS keyId, model, conversation, response FROM stored_responses WHERE id = ? AND app_id = ? AND at >= ?", [id, appId, cutoff])) as StoredEntry | undefined;
+  const found = await rawGet<StoredEntry>(
+    'SELECT id, at, app_id AS "appId", team_id AS "teamId", key_id AS "keyId", model, conversation, response FROM stored_responses WHERE id = ? AND app_id = ? AND at >= ?',
+    [id, appId, cutoff],
+  );
+  const row = found && { ...found, at: Number(found.at) }; // bigint comes back as a string on PostgreSQL
   if (!row) {
     if (hit) forget(id);
     return null;
@@ -125,7 +124,7 @@ export async function getResponse(id: string, appId: string, now = Date.now()): 
 
 /** Deletes the stored response `id` of this app; false when there was none to delete. */
 export async function deleteResponse(id: string, appId: string): Promise<boolean> {
-  (await flushResponses());
+  await flushResponses();
   const hit = state.lru.get(id);
   if (hit?.appId === appId) forget(id);
   return (await rawRun("DELETE FROM stored_responses WHERE id = ? AND app_id = ?", [id, appId])) > 0;
@@ -133,7 +132,7 @@ export async function deleteResponse(id: string, appId: string): Promise<boolean
 
 /** Tests: forget what is in memory (the table is the truth). */
 export async function clearResponseMemory(): Promise<void> {
-  (await flushResponses());
+  await flushResponses();
   state.lru.clear();
   state.lruBytes = 0;
 }

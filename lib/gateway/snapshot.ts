@@ -2,7 +2,8 @@ import { getDb } from "@/lib/db/client";
 import { providers, models, routes, routeGrants, apiKeys, apps, apis, subscriptions, type RetryPolicy, type RouteStrategy, type RouteTarget } from "@/lib/db/schema";
 import { buildAccess, type AccessSnapshot } from "./access-snapshot";
 import { decryptSecret } from "@/lib/secret";
-import { localConfigVersion, storedConfigVersion } from "@/lib/config-version";
+import { CONFIG_CHANNEL, localConfigVersion, storedConfigVersion } from "@/lib/config-version";
+import { listen, type Listener } from "@/lib/db/notify";
 import type { ProviderTarget, ProviderType } from "@/lib/providers/types";
 import { log } from "@/lib/telemetry/logger";
 
@@ -73,6 +74,7 @@ interface SnapState {
   stored: number;
   polledStored: number;
   poller: NodeJS.Timeout | null;
+  listener?: Listener | null;
 }
 
 const g = globalThis as unknown as { __porticoSnapshot?: SnapState };
@@ -106,21 +108,31 @@ async function rebuild(): Promise<Snapshot> {
   return snap;
 }
 
+/**
+ * Changes made by other instances: on PostgreSQL a LISTEN on the config channel re-reads the
+ * version as soon as another instance commits a change (the poll stays as a fallback); on
+ * SQLite the poll (PORTICO_CONFIG_POLL_MS) is the only way.
+ */
 function startPoller(): void {
   if (state.poller) return;
-  state.poller = setInterval(async () => {
+  const poll = async () => {
     try {
-      state.polledStored = (await storedConfigVersion());
+      const v = await storedConfigVersion();
+      if (v > state.polledStored) state.polledStored = v;
     } catch {
       /* database closing during shutdown */
     }
-  }, POLL_MS);
+  };
+  state.poller = setInterval(() => void poll(), POLL_MS);
   state.poller.unref();
+  state.listener ??= listen(CONFIG_CHANNEL, () => void poll(), () => void poll());
 }
 
 export function stopSnapshotPoller(): void {
   if (state.poller) clearInterval(state.poller);
   state.poller = null;
+  void state.listener?.close();
+  state.listener = null;
 }
 
 async function build(): Promise<Snapshot> {

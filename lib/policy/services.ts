@@ -170,7 +170,7 @@ export async function createLimit({ actor, input }: { actor: Actor; input: unkno
   await withTransaction(async (tx) => {
     (await tx.insert(rateLimits).values(row));
     (await writeAudit(tx, actor, { action: "limit.create", targetType: "rate_limit", targetId: row.id, teamId: s.teamId, after: row }));
-    bumpConfigVersion(tx);
+    await bumpConfigVersion(tx);
   });
   return { ...row, scopeName: s.name, teamId: s.teamId };
 }
@@ -191,7 +191,7 @@ export async function updateLimit({ actor, id, input }: { actor: Actor; id: stri
   await withTransaction(async (tx) => {
     (await tx.update(rateLimits).set(after).where(eq(rateLimits.id, id)));
     (await writeAudit(tx, actor, { action: "limit.update", targetType: "rate_limit", targetId: id, teamId, before, after }));
-    bumpConfigVersion(tx);
+    await bumpConfigVersion(tx);
   });
   return { ...after, scopeName: name, teamId };
 }
@@ -201,7 +201,7 @@ export async function deleteLimit({ actor, id }: { actor: Actor; id: string }) {
   await withTransaction(async (tx) => {
     (await tx.delete(rateLimits).where(eq(rateLimits.id, id)));
     (await writeAudit(tx, actor, { action: "limit.delete", targetType: "rate_limit", targetId: id, teamId, before: row }));
-    bumpConfigVersion(tx);
+    await bumpConfigVersion(tx);
   });
   return { ok: true as const };
 }
@@ -265,7 +265,7 @@ export async function createBudget({ actor, input }: { actor: Actor; input: unkn
   await withTransaction(async (tx) => {
     (await tx.insert(budgets).values(row));
     (await writeAudit(tx, actor, { action: "budget.create", targetType: "budget", targetId: row.id, teamId: s.teamId, after: row }));
-    bumpConfigVersion(tx);
+    await bumpConfigVersion(tx);
   });
   return { ...row, scopeName: s.name, teamId: s.teamId, ...spendOf(row) };
 }
@@ -277,7 +277,7 @@ export async function updateBudget({ actor, id, input }: { actor: Actor; id: str
   await withTransaction(async (tx) => {
     (await tx.update(budgets).set(after).where(eq(budgets.id, id)));
     (await writeAudit(tx, actor, { action: "budget.update", targetType: "budget", targetId: id, teamId, before, after }));
-    bumpConfigVersion(tx);
+    await bumpConfigVersion(tx);
   });
   return { ...after, scopeName: name, teamId, ...spendOf(after) };
 }
@@ -287,7 +287,7 @@ export async function deleteBudget({ actor, id }: { actor: Actor; id: string }) 
   await withTransaction(async (tx) => {
     (await tx.delete(budgets).where(eq(budgets.id, id)));
     (await writeAudit(tx, actor, { action: "budget.delete", targetType: "budget", targetId: id, teamId, before: row }));
-    bumpConfigVersion(tx);
+    await bumpConfigVersion(tx);
   });
   return { ok: true as const };
 }

@@ -110,6 +110,6 @@ export async function seedAccessDefaults(db: Db): Promise<void> {
       teamId: demo.id,
       after: { api: apiInserted ? api.slug : null, app: appInserted ? app.name : null, subscription: apiInserted && appInserted ? sub.state : null },
     }));
-    bumpConfigVersion(tx);
+    await bumpConfigVersion(tx);
   });
 }

@@ -76,6 +76,6 @@ export async function seedGatewayDefaults(db: Db): Promise<void> {
       targetId: MOCK_PROVIDER_ID,
       after: { provider: provider.name, models: [chat.upstreamModel, embed.upstreamModel], routes: [chatRoute.alias, embedRoute.alias] },
     }));
-    bumpConfigVersion(tx);
+    await bumpConfigVersion(tx);
   });
 }

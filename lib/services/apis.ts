@@ -182,7 +182,7 @@ export async function createApi({ actor, input }: { actor: Actor; input: unknown
       (await applyRouteGrants(tx, actor, row.teamId, routePlan));
       (await tx.insert(apis).values(row));
       (await writeAudit(tx, actor, { action: "api.create", targetType: "api", targetId: row.id, teamId: row.teamId, after: row }));
-      bumpConfigVersion(tx);
+      await bumpConfigVersion(tx);
     });
   } catch (e) {
     if (String(e).includes("UNIQUE")) throw slugTaken(data.slug);
@@ -218,7 +218,7 @@ export async function updateApi({ actor, id, input }: { actor: Actor; id: string
       (await applyRouteGrants(tx, actor, after.teamId, routePlan));
       (await tx.update(apis).set(patch).where(eq(apis.id, id)));
       (await writeAudit(tx, actor, { action: "api.update", targetType: "api", targetId: id, teamId: after.teamId, before, after }));
-      bumpConfigVersion(tx);
+      await bumpConfigVersion(tx);
     });
   } catch (e) {
     if (String(e).includes("UNIQUE")) throw slugTaken(after.slug);
@@ -240,7 +240,7 @@ export async function deleteApi({ actor, id }: { actor: Actor; id: string }) {
   await withTransaction(async (tx) => {
     (await tx.delete(apis).where(eq(apis.id, id)));
     (await writeAudit(tx, actor, { action: "api.delete", targetType: "api", targetId: id, teamId: before.teamId, before }));
-    bumpConfigVersion(tx);
+    await bumpConfigVersion(tx);
   });
   return { ok: true as const };
 }
@@ -268,7 +268,7 @@ export async function setApiState({ actor, id, input }: { actor: Actor; id: stri
   await withTransaction(async (tx) => {
     (await tx.update(apis).set({ state, updatedAt: now, deprecatedAt: after.deprecatedAt, retiredAt: after.retiredAt }).where(and(eq(apis.id, id), eq(apis.state, before.state))));
     (await writeAudit(tx, actor, { action: `api.${state === "published" ? "publish" : state === "deprecated" ? "deprecate" : "retire"}`, targetType: "api", targetId: id, teamId: before.teamId, before, after }));
-    bumpConfigVersion(tx);
+    await bumpConfigVersion(tx);
   });
   return (await viewOf(db, after));
 }

@@ -67,7 +67,7 @@ export async function createApp({ actor, input }: { actor: Actor; input: unknown
     await withTransaction(async (tx) => {
       (await tx.insert(apps).values(row));
       (await writeAudit(tx, actor, { action: "app.create", targetType: "app", targetId: row.id, teamId: row.teamId, after: row }));
-      bumpConfigVersion(tx);
+      await bumpConfigVersion(tx);
     });
   } catch (e) {
     if (String(e).includes("UNIQUE")) throw nameTaken(data.name);
@@ -89,7 +89,7 @@ export async function updateApp({ actor, id, input }: { actor: Actor; id: string
       (await tx.update(apps).set({ name: after.name, description: after.description, updatedAt: after.updatedAt }).where(eq(apps.id, id)));
       (await writeAudit(tx, actor, { action: "app.update", targetType: "app", targetId: id, teamId: before.teamId, before, after }));
       // The snapshot holds app names (they appear in refusal messages).
-      bumpConfigVersion(tx);
+      await bumpConfigVersion(tx);
     });
   } catch (e) {
     if (String(e).includes("UNIQUE")) throw nameTaken(after.name);
@@ -120,7 +120,7 @@ export async function deleteApp({ actor, id }: { actor: Actor; id: string }) {
       before: { ...before, keys: keys.map((k) => k.id), subscriptions: subs },
       after: { keysRevoked: keys.filter((k) => !k.revokedAt).length, subscriptionsRemoved: subs.length },
     }));
-    bumpConfigVersion(tx);
+    await bumpConfigVersion(tx);
   });
   return { ok: true as const };
 }

@@ -200,7 +200,7 @@ export async function upsertContentPolicy({ actor, input }: { actor: Actor; inpu
     if (before) (await tx.update(contentPolicies).set(row).where(eq(contentPolicies.id, before.id)));
     else (await tx.insert(contentPolicies).values(row));
     (await writeAudit(tx, actor, { action: before ? "content_policy.update" : "content_policy.create", targetType: "content_policy", targetId: row.id, teamId: info.teamId, before, after: row }));
-    bumpConfigVersion(tx);
+    await bumpConfigVersion(tx);
   });
   return { ...(await viewOf(actor, row)), created: !before };
 }
@@ -222,7 +222,7 @@ export async function updateContentPolicy({ actor, id, input }: { actor: Actor; 
   await withTransaction(async (tx) => {
     (await tx.update(contentPolicies).set(after).where(eq(contentPolicies.id, id)));
     (await writeAudit(tx, actor, { action: "content_policy.update", targetType: "content_policy", targetId: id, teamId: info?.teamId ?? null, before, after }));
-    bumpConfigVersion(tx);
+    await bumpConfigVersion(tx);
   });
   return (await viewOf(actor, after));
 }
@@ -234,7 +234,7 @@ export async function deleteContentPolicy({ actor, id }: { actor: Actor; id: str
   await withTransaction(async (tx) => {
     (await tx.delete(contentPolicies).where(eq(contentPolicies.id, id)));
     (await writeAudit(tx, actor, { action: "content_policy.delete", targetType: "content_policy", targetId: id, teamId: info?.teamId ?? null, before }));
-    bumpConfigVersion(tx);
+    await bumpConfigVersion(tx);
   });
   return { ok: true };
 }
@@ -273,7 +273,7 @@ export async function createDetector({ actor, input }: { actor: Actor; input: un
   await withTransaction(async (tx) => {
     (await tx.insert(contentDetectors).values(row));
     (await writeAudit(tx, actor, { action: "content_detector.create", targetType: "content_detector", targetId: row.id, after: row }));
-    bumpConfigVersion(tx);
+    await bumpConfigVersion(tx);
   });
   return row;
 }
@@ -294,7 +294,7 @@ export async function updateDetector({ actor, id, input }: { actor: Actor; id: s
   await withTransaction(async (tx) => {
     (await tx.update(contentDetectors).set(after).where(eq(contentDetectors.id, id)));
     (await writeAudit(tx, actor, { action: "content_detector.update", targetType: "content_detector", targetId: id, before, after }));
-    bumpConfigVersion(tx);
+    await bumpConfigVersion(tx);
   });
   return after;
 }
@@ -313,7 +313,7 @@ export async function deleteDetector({ actor, id }: { actor: Actor; id: string }
   await withTransaction(async (tx) => {
     (await tx.delete(contentDetectors).where(eq(contentDetectors.id, id)));
     (await writeAudit(tx, actor, { action: "content_detector.delete", targetType: "content_detector", targetId: id, before }));
-    bumpConfigVersion(tx);
+    await bumpConfigVersion(tx);
   });
   return { ok: true };
 }
@@ -349,7 +349,7 @@ export async function purgeCache({ actor }: { actor: Actor }): Promise<{ generat
     const row = (await tx.select().from(settings).where(eq(settings.key, CACHE_GENERATION_KEY)).limit(1))[0];
     generation = Number(row?.value ?? 1);
     (await writeAudit(tx, actor, { action: "cache.purge", targetType: "cache", after: { generation } }));
-    bumpConfigVersion(tx);
+    await bumpConfigVersion(tx);
   });
   contentStores().cacheLocal.lru.clear();
   return { generation };

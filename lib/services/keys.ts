@@ -87,7 +87,7 @@ async function issueKey(actor: Actor, app: App, name: string, days: number | nul
   const made = newKeyRow(actor, app, name, now, days ? now + days * 86_400_000 : null, null);
   await withTransaction(async (tx) => {
     (await insertKey(tx, actor, made.row, "api_key.create"));
-    bumpConfigVersion(tx);
+    await bumpConfigVersion(tx);
   });
   return made;
 }
@@ -121,7 +121,7 @@ export async function revokeAppKey({ actor, appId, keyId }: { actor: Actor; appI
   await withTransaction(async (tx) => {
     (await tx.update(apiKeys).set({ revokedAt: after.revokedAt }).where(eq(apiKeys.id, keyId)));
     (await writeAudit(tx, actor, { action: "api_key.revoke", targetType: "api_key", targetId: keyId, teamId: before.teamId, before: keyView(before), after: keyView(after) }));
-    bumpConfigVersion(tx);
+    await bumpConfigVersion(tx);
   });
   return keyView(after);
 }
@@ -174,7 +174,7 @@ export async function rotateKey({ actor, appId, keyId, input }: { actor: Actor; 
       before: keyView(old),
       after: { ...keyView(previous), graceHours: data.graceHours, replacedBy: made.row.id },
     }));
-    bumpConfigVersion(tx);
+    await bumpConfigVersion(tx);
   });
   return { key: { ...keyView(made.row), key: made.key }, previous: keyView(previous) };
 }
@@ -230,7 +230,7 @@ export async function updateKey({ actor, id, input }: { actor: Actor; id: string
   await withTransaction(async (tx) => {
     (await tx.update(apiKeys).set({ name: data.name }).where(eq(apiKeys.id, id)));
     (await writeAudit(tx, actor, { action: "api_key.update", targetType: "api_key", targetId: id, teamId: before.teamId, before: publicKey(before), after: publicKey(after) }));
-    bumpConfigVersion(tx);
+    await bumpConfigVersion(tx);
   });
   return (await getKey({ actor, id }));
 }
@@ -244,7 +244,7 @@ export async function revokeKey({ actor, id }: { actor: Actor; id: string }) {
   await withTransaction(async (tx) => {
     (await tx.update(apiKeys).set({ revokedAt }).where(eq(apiKeys.id, id)));
     (await writeAudit(tx, actor, { action: "api_key.revoke", targetType: "api_key", targetId: id, teamId: before.teamId, before: publicKey(before), after: publicKey({ ...before, revokedAt }) }));
-    bumpConfigVersion(tx);
+    await bumpConfigVersion(tx);
   });
   return { ok: true };
 }

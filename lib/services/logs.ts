@@ -1,6 +1,5 @@
 import { rawAll, rawGet, rawRun, withTransaction } from "@/lib/db/sql";
 import { z } from "zod";
-import { getDb, getDbHolder } from "@/lib/db/client";
 import { requireAdmin, type Actor } from "@/lib/auth/actor";
 import { writeAudit } from "@/lib/services/audit";
 import { NotFoundError } from "@/lib/errors";
@@ -23,16 +22,16 @@ export { searchLogs, getLogDetail };
 /** Streamed CSV or JSONL of the filtered set: chunks of rows by keyset, never the whole set in memory. */
 export async function exportLogsResponse({ actor, query, portal = false }: { actor: Actor; query: LogQuery; portal?: boolean }): Promise<Response> {
   const format = query.format ?? "csv";
-  const gen = (await exportChunks({ actor, query, portal }));
+  const gen = exportChunks({ actor, query, portal });
   const enc = new TextEncoder();
   let headerSent = false;
   const stream = new ReadableStream<Uint8Array>({
-    pull(controller) {
+    async pull(controller) {
       try {
         let text = "";
         if (!headerSent && format === "csv") text += csvRow(EXPORT_COLUMNS);
         headerSent = true;
-        const next = gen.next();
+        const next = await gen.next();
         if (!next.done) {
           for (const r of next.value) text += format === "csv" ? csvRow(exportCells(r)) : JSON.stringify(r) + "\n";
         }
@@ -43,8 +42,8 @@ export async function exportLogsResponse({ actor, query, portal = false }: { act
         controller.error(e);
       }
     },
-    cancel() {
-      gen.return(undefined);
+    async cancel() {
+      await gen.return(undefined);
     },
   });
   const stamp = new Date().toISOString().replace(/[:.]/g, "-").slice(0, 19);
@@ -58,7 +57,7 @@ export async function exportLogsResponse({ actor, query, portal = false }: { act
 }
 
 export async function chartResponse({ actor, kind, query, portal = false }: { actor: Actor; kind: ChartKind; query: ChartQuery; portal?: boolean }): Promise<Response | object> {
-  const data = (await chartData({ actor, kind, query, portal }));
+  const data = await chartData({ actor, kind, query, portal });
   if (query.format !== "csv") return data;
   return new Response(chartCsv(data), {
     headers: { "content-type": "text/csv; charset=utf-8", "content-disposition": `attachment; filename="portico-${kind}.csv"`, "cache-control": "no-store" },
@@ -68,44 +67,44 @@ export async function chartResponse({ actor, kind, query, portal = false }: { ac
 /** Choices for the log filters, within the caller's scope (names for ids). */
 export async function logFacets({ actor, portal = false }: { actor: Actor; portal?: boolean }) {
   const scope = teamScope(actor, { ownTeamsOnly: portal });
-  const { sqlite } = getDbHolder();
   const s = scopeSql(scope, "team_id");
   const w = s ? `WHERE ${s.sql}` : "";
   const p = s?.params ?? [];
   const and = s ? `AND ${s.sql}` : "";
-  const teams = (await rawAll(`SELECT id, name FROM teams ${s ? `WHERE ${scopeSql(scope, "id")!.sql}` : ""} ORDER BY name`, [...p])) as { id: string; name: string }[];
-  const apps = (await rawAll(`SELECT id, name, team_id AS teamId FROM apps ${w} ORDER BY name`, [...p]));
-  const keys = (await rawAll(`SELECT id, name, prefix, app_id AS appId FROM api_keys ${w} ORDER BY name LIMIT 500`, [...p]));
+  const teams = await rawAll<{ id: string; name: string }>(`SELECT id, name FROM teams ${s ? `WHERE ${scopeSql(scope, "id")!.sql}` : ""} ORDER BY name`, p);
+  const apps = await rawAll<{ id: string; name: string; teamId: string }>(`SELECT id, name, team_id AS "teamId" FROM apps ${w} ORDER BY name`, p);
+  const keys = await rawAll<{ id: string; name: string; prefix: string; appId: string | null }>(`SELECT id, name, prefix, app_id AS "appId" FROM api_keys ${w} ORDER BY name LIMIT 500`, p);
   // Seen in the last 400 days of day rollups (small): routes, models, APIs and providers actually used.
-  const seen = async (col: string) =>
-    ((await rawAll(`SELECT DISTINCT ${col} AS v FROM usage_rollups WHERE gran = 'd' AND ${col} != '' ${and} LIMIT 500`, [...p])) as { v: string }[]).map((r) => r.v);
+  const seen = async (col: string) => (await rawAll<{ v: string }>(`SELECT DISTINCT ${col} AS v FROM usage_rollups WHERE gran = 'd' AND ${col} != '' ${and} LIMIT 500`, p)).map((r) => r.v);
   const routes = (await seen("route")).sort();
   const models = (await seen("model")).sort();
-  const apiIds = (await seen("api_id"));
-  const providerIds = (await seen("provider_id"));
+  const apiIds = await seen("api_id");
+  const providerIds = await seen("provider_id");
   const named = async (table: string, ids: string[]) =>
-    ids.length ? ((await rawAll(`SELECT id, name FROM ${table} WHERE id IN (${ids.map(() => "?").join(",")}) ORDER BY name`, [...ids])) as { id: string; name: string }[]) : [];
-  return { teams, apps, keys, apis: (await named("apis", apiIds)), routes, models, providers: (await named("providers", providerIds)) };
+    ids.length ? await rawAll<{ id: string; name: string }>(`SELECT id, name FROM ${table} WHERE id IN (${ids.map(() => "?").join(",")}) ORDER BY name`, ids) : [];
+  return { teams, apps, keys, apis: await named("apis", apiIds), routes, models, providers: await named("providers", providerIds) };
 }
 
 // ---- settings: retention and body capture (platform admin) ----
 
 export async function getLogSettings({ actor }: { actor: Actor }) {
   requireAdmin(actor);
-  const { sqlite } = getDbHolder();
-  const rows = (await rawAll(`SELECT a.id AS apiId, a.name, a.slug, coalesce(s.capture_bodies, 0) AS captureBodies, coalesce(s.max_body_bytes, 16384) AS maxBodyBytes
-       FROM apis a LEFT JOIN api_log_settings s ON s.api_id = a.id ORDER BY a.name`, [])) as { apiId: string; name: string; slug: string; captureBodies: number; maxBodyBytes: number }[];
-  const capture = rows.map((r) => ({ ...r, captureBodies: !!r.captureBodies }));
-  return { retention: (await readRetention()), storage: (await storageStats()), capture };
+  // coalesce(..., false): SQLite reads FALSE as 0, PostgreSQL's column is a boolean
+  const rows = await rawAll<{ apiId: string; name: string; slug: string; captureBodies: number | boolean; maxBodyBytes: number | string }>(
+    `SELECT a.id AS "apiId", a.name, a.slug, coalesce(s.capture_bodies, false) AS "captureBodies", coalesce(s.max_body_bytes, 16384) AS "maxBodyBytes"
+       FROM apis a LEFT JOIN api_log_settings s ON s.api_id = a.id ORDER BY a.name`,
+  );
+  const capture = rows.map((r) => ({ ...r, captureBodies: !!r.captureBodies, maxBodyBytes: Number(r.maxBodyBytes) }));
+  return { retention: await readRetention(), storage: await storageStats(), capture };
 }
 
 export async function setRetention({ actor, input }: { actor: Actor; input: unknown }) {
   requireAdmin(actor);
   const value = parseWith(retentionSchema, input, "retention settings");
-  const before = (await readRetention());
+  const before = await readRetention();
   await withTransaction(async (tx) => {
-    (await writeRetention(value));
-    (await writeAudit(tx, actor, { action: "settings.retention", targetType: "settings", targetId: "telemetry.retention", before, after: value }));
+    await writeRetention(value, tx);
+    await writeAudit(tx, actor, { action: "settings.retention", targetType: "settings", targetId: "telemetry.retention", before, after: value });
   });
   return { retention: value };
 }
@@ -121,13 +120,21 @@ export const bodyCaptureInput = z
 export async function setBodyCapture({ actor, input }: { actor: Actor; input: unknown }) {
   requireAdmin(actor);
   const v = parseWith(bodyCaptureInput, input, "body capture settings");
-  const { sqlite } = getDbHolder();
-  if (!(await rawGet("SELECT 1 FROM apis WHERE id = ?", [v.apiId]))) throw new NotFoundError("No API with that id.");
-  const before = (await rawGet("SELECT capture_bodies AS captureBodies, max_body_bytes AS maxBodyBytes FROM api_log_settings WHERE api_id = ?", [v.apiId])) ?? null;
+  if (!(await rawGet("SELECT 1 AS one FROM apis WHERE id = ?", [v.apiId]))) throw new NotFoundError("No API with that id.");
+  const prev = await rawGet<{ captureBodies: number | boolean; maxBodyBytes: number | string }>(
+    'SELECT capture_bodies AS "captureBodies", max_body_bytes AS "maxBodyBytes" FROM api_log_settings WHERE api_id = ?',
+    [v.apiId],
+  );
+  const before = prev ? { captureBodies: !!prev.captureBodies, maxBodyBytes: Number(prev.maxBodyBytes) } : null;
   await withTransaction(async (tx) => {
-    (await rawRun(`INSERT INTO api_log_settings (api_id, capture_bodies, max_body_bytes, updated_at) VALUES (?, ?, ?, ?)
-         ON CONFLICT(api_id) DO UPDATE SET capture_bodies = excluded.capture_bodies, max_body_bytes = excluded.max_body_bytes, updated_at = excluded.updated_at`, [v.apiId, v.captureBodies ? 1 : 0, v.maxBodyBytes, Date.now()]));
-    (await writeAudit(tx, actor, { action: "api.body_capture", targetType: "api", targetId: v.apiId, before, after: { captureBodies: v.captureBodies, maxBodyBytes: v.maxBodyBytes } }));
+    // TRUE/FALSE literals: 1/0 in SQLite, booleans in PostgreSQL
+    await rawRun(
+      `INSERT INTO api_log_settings (api_id, capture_bodies, max_body_bytes, updated_at) VALUES (?, ${v.captureBodies ? "TRUE" : "FALSE"}, ?, ?)
+         ON CONFLICT(api_id) DO UPDATE SET capture_bodies = excluded.capture_bodies, max_body_bytes = excluded.max_body_bytes, updated_at = excluded.updated_at`,
+      [v.apiId, v.maxBodyBytes, Date.now()],
+      tx,
+    );
+    await writeAudit(tx, actor, { action: "api.body_capture", targetType: "api", targetId: v.apiId, before, after: { captureBodies: v.captureBodies, maxBodyBytes: v.maxBodyBytes } });
   });
   invalidateCaptureSettings();
   return v;
@@ -135,5 +142,5 @@ export async function setBodyCapture({ actor, input }: { actor: Actor; input: un
 
 /** The earlier list API (newest first, `{limit, cursor}`), kept for callers of the old Logs page. */
 export async function listRecentLogs({ actor, limit, cursor }: { actor: Actor; limit: number; cursor?: string | null }) {
-  return (await searchLogs({ actor, query: { sort: "time", limit, cursor: cursor ?? undefined } }));
+  return searchLogs({ actor, query: { sort: "time", limit, cursor: cursor ?? undefined } });
 }

@@ -159,7 +159,7 @@ export async function putMcpServerChecked({ actor, apiId, input }: { actor: Acto
     else (await tx.insert(mcpServers).values(after));
     const scrub = (r: McpServer | undefined) => (r ? { ...r, encryptedAuth: r.encryptedAuth ? "[encrypted]" : null, tools: r.tools.length } : undefined);
     (await writeAudit(tx, actor, { action: "mcp_server.put", targetType: "api", targetId: apiId, teamId: api.teamId, before: scrub(before), after: scrub(after) }));
-    bumpConfigVersion(tx);
+    await bumpConfigVersion(tx);
   });
   return view(after);
 }
@@ -182,7 +182,7 @@ export async function setMcpAllowlist({ actor, apiId, input }: { actor: Actor; a
       before: { allowedTools: before.allowedTools, toolRateLimits: before.toolRateLimits },
       after: { allowedTools: after.allowedTools, toolRateLimits: after.toolRateLimits },
     }));
-    bumpConfigVersion(tx);
+    await bumpConfigVersion(tx);
   });
   return view(after);
 }
@@ -206,7 +206,7 @@ export async function refreshMcpTools({ actor, apiId }: { actor: Actor; apiId: s
   const patch = tools ? { tools, toolsRefreshedAt: now, lastError: null, updatedAt: now } : { lastError: error, updatedAt: now };
   await withTransaction(async (tx) => {
     (await tx.update(mcpServers).set(patch).where(eq(mcpServers.apiId, apiId)));
-    bumpConfigVersion(tx);
+    await bumpConfigVersion(tx);
   });
   if (!tools) throw new AppError(502, "mcp_upstream_error", `Could not list the tools of the upstream MCP server: ${error}`);
   return view({ ...r, ...patch } as McpServer);

@@ -41,7 +41,7 @@ export async function createModel({ actor, input }: { actor: Actor; input: unkno
     await withTransaction(async (tx) => {
       (await tx.insert(models).values(row));
       (await writeAudit(tx, actor, { action: "model.create", targetType: "model", targetId: row.id, after: { ...row, prefilled } }));
-      bumpConfigVersion(tx);
+      await bumpConfigVersion(tx);
     });
   } catch (e) {
     if (String(e).includes("UNIQUE")) throw duplicate(row.upstreamModel);
@@ -72,7 +72,7 @@ export async function updateModel({ actor, id, input }: { actor: Actor; id: stri
       }
       (await tx.update(models).set(after).where(eq(models.id, id)));
       (await writeAudit(tx, actor, { action: "model.update", targetType: "model", targetId: id, before, after }));
-      bumpConfigVersion(tx);
+      await bumpConfigVersion(tx);
     });
   } catch (e) {
     if (String(e).includes("UNIQUE")) throw duplicate(after.upstreamModel);
@@ -96,7 +96,7 @@ export async function deleteModel({ actor, id }: { actor: Actor; id: string }) {
     }
     (await tx.delete(models).where(eq(models.id, id)));
     (await writeAudit(tx, actor, { action: "model.delete", targetType: "model", targetId: id, before }));
-    bumpConfigVersion(tx);
+    await bumpConfigVersion(tx);
   });
   return { ok: true };
 }

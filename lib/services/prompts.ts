@@ -166,7 +166,7 @@ export async function savePromptDraft({ actor, apiId, input }: { actor: Actor; a
       (await tx.insert(prompts).values({ id: newId("pmt"), apiId, ...spec, currentVersion: null, createdAt: now, updatedAt: now, updatedBy: actor.userId }));
     }
     (await writeAudit(tx, actor, { action: "prompt.update", targetType: "api", targetId: apiId, teamId: api.teamId, before: before ? specOfRow(before) : null, after: spec }));
-    bumpConfigVersion(tx);
+    await bumpConfigVersion(tx);
   });
   return (await view(api, (await promptRow(apiId))));
 }
@@ -194,7 +194,7 @@ export async function publishPrompt({ actor, apiId, input }: { actor: Actor; api
     (await tx.insert(promptVersions).values({ id: newId("pmv"), promptId: row.id, version, ...spec, note, createdAt: now, createdBy: actor.userId }));
     (await tx.update(prompts).set({ currentVersion: version, updatedAt: now }).where(eq(prompts.id, row.id)));
     (await writeAudit(tx, actor, { action: "prompt.publish", targetType: "api", targetId: apiId, teamId: api.teamId, before: { currentVersion: row.currentVersion }, after: { currentVersion: version, note, spec } }));
-    bumpConfigVersion(tx);
+    await bumpConfigVersion(tx);
   });
   return { ...(await view(api, (await promptRow(apiId)))), published: version };
 }
@@ -214,7 +214,7 @@ export async function rollbackPrompt({ actor, apiId, input }: { actor: Actor; ap
     (await applyRouteGrants(tx, actor, api.teamId, routePlan));
     (await tx.update(prompts).set({ currentVersion: version, updatedAt: Date.now() }).where(eq(prompts.id, row.id)));
     (await writeAudit(tx, actor, { action: "prompt.rollback", targetType: "api", targetId: apiId, teamId: api.teamId, before: { currentVersion: row.currentVersion }, after: { currentVersion: version } }));
-    bumpConfigVersion(tx);
+    await bumpConfigVersion(tx);
   });
   return (await view(api, (await promptRow(apiId))));
 }

@@ -72,7 +72,7 @@ export async function createProvider({ actor, input }: { actor: Actor; input: un
     await withTransaction(async (tx) => {
       (await tx.insert(providers).values(row));
       (await writeAudit(tx, actor, { action: "provider.create", targetType: "provider", targetId: row.id, after: publicProvider(row) }));
-      bumpConfigVersion(tx);
+      await bumpConfigVersion(tx);
     });
   } catch (e) {
     if (isUnique(e)) throw nameTaken(fields.name);
@@ -124,7 +124,7 @@ export async function updateProvider({ actor, id, input }: { actor: Actor; id: s
           after: { hasKey: !!after.encryptedKey, keyLast4: after.keyLast4 },
         }));
       }
-      bumpConfigVersion(tx);
+      await bumpConfigVersion(tx);
     });
   } catch (e) {
     if (isUnique(e)) throw nameTaken(fields.name);
@@ -151,7 +151,7 @@ export async function deleteProvider({ actor, id }: { actor: Actor; id: string }
     // Its models go with it (ON DELETE CASCADE).
     (await tx.delete(providers).where(eq(providers.id, id)));
     (await writeAudit(tx, actor, { action: "provider.delete", targetType: "provider", targetId: id, before: { ...publicProvider(before), models: modelIds } }));
-    bumpConfigVersion(tx);
+    await bumpConfigVersion(tx);
   });
   return { ok: true };
 }

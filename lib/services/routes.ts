@@ -106,7 +106,7 @@ export async function createRoute({ actor, input }: { actor: Actor; input: unkno
     await withTransaction(async (tx) => {
       (await tx.insert(routes).values(row));
       (await writeAudit(tx, actor, { action: "route.create", targetType: "route", targetId: row.id, after: row }));
-      bumpConfigVersion(tx);
+      await bumpConfigVersion(tx);
     });
   } catch (e) {
     if (String(e).includes("UNIQUE")) throw aliasTaken(data.alias);
@@ -137,7 +137,7 @@ export async function updateRoute({ actor, id, input }: { actor: Actor; id: stri
       (await tx.update(routes).set(after).where(eq(routes.id, id)));
       const action = patch.enabled === false && before.enabled ? "route.disable" : patch.enabled === true && !before.enabled ? "route.enable" : "route.update";
       (await writeAudit(tx, actor, { action, targetType: "route", targetId: id, before, after }));
-      bumpConfigVersion(tx);
+      await bumpConfigVersion(tx);
     });
   } catch (e) {
     if (String(e).includes("UNIQUE")) throw aliasTaken(data.alias);
@@ -153,7 +153,7 @@ export async function deleteRoute({ actor, id }: { actor: Actor; id: string }) {
     if (!before) throw new NotFoundError("Route");
     (await tx.delete(routes).where(eq(routes.id, id)));
     (await writeAudit(tx, actor, { action: "route.delete", targetType: "route", targetId: id, before }));
-    bumpConfigVersion(tx);
+    await bumpConfigVersion(tx);
   });
   return { ok: true };
 }
@@ -204,7 +204,7 @@ export async function setRouteGrants({ actor, id, input }: { actor: Actor; id: s
         (await tx.delete(routeGrants).where(and(eq(routeGrants.routeId, id), eq(routeGrants.teamId, t))));
         (await writeAudit(tx, actor, { action: "route.revoke_grant", targetType: "route", targetId: id, teamId: t, before: { alias: r.alias, teamId: t } }));
       }
-      bumpConfigVersion(tx);
+      await bumpConfigVersion(tx);
     });
   }
   return expand(r, (await modelIndex(db)), (await owners(db, [id])));

@@ -115,7 +115,7 @@ export async function requestSubscription({ actor, input }: { actor: Actor; inpu
       (await tx.insert(subscriptions).values(row));
       (await writeAudit(tx, actor, { action: "subscription.request", targetType: "subscription", targetId: row.id, teamId: app.teamId, after: row }));
       if (auto) (await writeAudit(tx, actor, { action: "subscription.approve", targetType: "subscription", targetId: row.id, teamId: api.teamId, after: { ...row, auto: true } }));
-      bumpConfigVersion(tx);
+      await bumpConfigVersion(tx);
     });
   } catch (e) {
     // The partial unique index is the final word when two requests race.
@@ -165,7 +165,7 @@ async function move(actor: Actor, id: string, action: SubscriptionAction, noteTe
       before: publicSubscription(before),
       after: { ...publicSubscription(before), ...patch, decidedByEmail: actor.email },
     }));
-    bumpConfigVersion(tx);
+    await bumpConfigVersion(tx);
   });
   const after = (await viewOf(id));
   (await emitSubscriptionEvent(eventFor(after.state), after));

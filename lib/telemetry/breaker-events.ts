@@ -1,5 +1,5 @@
-import { rawAll, withTransaction } from "@/lib/db/sql";
-import { getDbHolder } from "@/lib/db/client";
+import { insertMany } from "@/lib/db/bulk";
+import { rawAll } from "@/lib/db/sql";
 import { breakers } from "@/lib/gateway/breaker";
 import { logWriter } from "@/lib/gateway/log-writer";
 import { log } from "./logger";
@@ -30,11 +30,11 @@ export async function flushBreakerEvents(): Promise<void> {
   if (!state.queue.length) return;
   const batch = state.queue.splice(0);
   try {
-    const { sqlite } = getDbHolder();
-    const ins = sqlite.prepare("INSERT INTO breaker_events (at, target, provider_id, model_id, failures) VALUES (?, ?, ?, ?, ?)");
-    sqlite.transaction(() => {
-      for (const e of batch) ins.run(e.at, e.target, e.providerId, e.modelId, e.failures);
-    })();
+    await insertMany(
+      "breaker_events",
+      ["at", "target", "provider_id", "model_id", "failures"],
+      batch.map((e) => [e.at, e.target, e.providerId, e.modelId, e.failures]),
+    );
   } catch (err) {
     log.error("breaker event write failed; events dropped", { events: batch.length, err });
   }
@@ -51,14 +51,16 @@ export function startBreakerEvents(): void {
     const e = br.list().find((x) => x.target === key);
     state.queue.push({ at: e?.openedAt ?? Date.now(), target: key, providerId: e?.providerId ?? "", modelId: e?.modelId ?? "", failures: e?.failures ?? 0 });
     if (!state.timer) {
-      state.timer = setTimeout(flushBreakerEvents, FALLBACK_MS);
+      state.timer = setTimeout(() => void flushBreakerEvents(), FALLBACK_MS);
       state.timer.unref();
     }
   };
-  logWriter().onFlush(async () => (await flushBreakerEvents()));
+  logWriter().onFlush(() => flushBreakerEvents());
 }
 
 /** Openings in [from, to), oldest first (at most `limit`). */
 export async function listBreakerEvents(from: number, to: number, limit = 500): Promise<BreakerEventRow[]> {
-  return (await rawAll("SELECT at, target, provider_id AS providerId, model_id AS modelId, failures FROM breaker_events WHERE at >= ? AND at < ? ORDER BY at LIMIT ?", [from, to, limit])) as BreakerEventRow[];
+  const rows = await rawAll<BreakerEventRow>('SELECT at, target, provider_id AS "providerId", model_id AS "modelId", failures FROM breaker_events WHERE at >= ? AND at < ? ORDER BY at LIMIT ?', [from, to, limit]);
+  // PostgreSQL returns bigint columns as strings
+  return rows.map((r) => ({ ...r, at: Number(r.at), failures: Number(r.failures) }));
 }

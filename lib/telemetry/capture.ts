@@ -1,5 +1,4 @@
 import { rawAll } from "@/lib/db/sql";
-import { getDbHolder } from "@/lib/db/client";
 import type { CallRecord } from "@/lib/gateway/types";
 
 /**
@@ -12,32 +11,54 @@ const REFRESH_MS = 2000;
 interface CaptureState {
   limits: Map<string, number>;
   loadedAt: number;
+  /** the reload in flight (one at a time) */
+  loading: Promise<void> | null;
+  /** false until the first load finished: only then does a call wait for the table */
+  ready: boolean;
+  /** bumped by a change: a load started before it does not count as fresh */
+  gen: number;
 }
 const g = globalThis as unknown as { __porticoCapture?: CaptureState };
-const state = (g.__porticoCapture ??= { limits: new Map(), loadedAt: 0 });
+const state = (g.__porticoCapture ??= { limits: new Map(), loadedAt: 0, loading: null, ready: false, gen: 0 });
 
-async function reload(): Promise<void> {
+function reload(): Promise<void> {
+  if (state.loading) return state.loading.then(() => (state.ready ? undefined : reload()));
+  const gen = state.gen;
+  state.loading = load().finally(() => {
+    state.loading = null;
+    if (gen === state.gen) state.ready = true;
+  });
+  return state.loading;
+}
+
+async function load(): Promise<void> {
   state.loadedAt = Date.now();
   try {
-    const rows = (await rawAll("SELECT api_id, max_body_bytes FROM api_log_settings WHERE capture_bodies = 1", [])) as {
-      api_id: string;
-      max_body_bytes: number;
-    }[];
-    state.limits = new Map(rows.map((r) => [r.api_id, r.max_body_bytes]));
+    // `= true`: SQLite reads TRUE as 1, PostgreSQL's column is a boolean
+    const rows = await rawAll<{ api_id: string; max_body_bytes: number | string }>("SELECT api_id, max_body_bytes FROM api_log_settings WHERE capture_bodies = true");
+    state.limits = new Map(rows.map((r) => [r.api_id, Number(r.max_body_bytes)]));
   } catch {
     // Table missing (migration pending): capture stays off.
     state.limits = new Map();
   }
 }
 
+/** A change in this process: the next call waits for the new settings. */
 export function invalidateCaptureSettings(): void {
   state.loadedAt = 0;
+  state.ready = false;
+  state.gen++;
 }
 
-/** Max bytes to keep per body for this API; 0 = capture off. */
+/**
+ * Max bytes to keep per body for this API; 0 = capture off. Served from memory: the
+ * request path waits for the table only before the first load (or after a change made
+ * here); a stale copy is refreshed in the background.
+ */
 export async function bodyCaptureLimit(apiId: string | null | undefined): Promise<number> {
   if (!apiId) return 0;
-  if (Date.now() - state.loadedAt > REFRESH_MS) (await reload());
+  if (!state.ready) await reload();
+  else if (Date.now() - state.loadedAt > REFRESH_MS) void reload();
   return state.limits.get(apiId) ?? 0;
 }
 

@@ -1,6 +1,5 @@
 import { rawAll, rawGet } from "@/lib/db/sql";
 import { z } from "zod";
-import { getDbHolder } from "@/lib/db/client";
 import { isAdmin, type Actor } from "@/lib/auth/actor";
 import { BadRequestError } from "@/lib/errors";
 import { bucketStarts, chooseBucket, coverSegments, fillBuckets, parseTz, HOUR, MIN, type BucketChoice } from "./buckets";
@@ -94,8 +93,6 @@ function seriesRange(c: Ctx): { gran: string; start: number; end: number; group:
   return { gran: CHART_GRAN[c.choice.source]!, start, end: c.to, group };
 }
 
-const db = () => getDbHolder().sqlite;
-
 interface Series {
   key: string;
   label: string;
@@ -104,17 +101,17 @@ interface Series {
 }
 
 /** sum(metric) per bucket per series column, filled; series sorted by total, the tail folded into "Other". */
-async function seriesBy(c: Ctx, col: string, metric: string, labels: (keys: string[]) => Map<string, string>, maxSeries = 8): Promise<Series[]> {
+async function seriesBy(c: Ctx, col: string, metric: string, labels: (keys: string[]) => Map<string, string> | Promise<Map<string, string>>, maxSeries = 8): Promise<Series[]> {
   const r = seriesRange(c);
   const w = rollupWhere(c, r.gran, r.start, r.end);
-  const rows = (await rawAll(`SELECT ${r.group} AS t, ${col} AS k, ${metric} AS v FROM usage_rollups WHERE ${w.where} GROUP BY 1, 2`, [...w.params])) as { t: number; k: string; v: number }[];
+  const rows = (await rawAll<{ t: number | string; k: string; v: number | string }>(`SELECT ${r.group} AS t, ${col} AS k, ${metric} AS v FROM usage_rollups WHERE ${w.where} GROUP BY 1, 2`, [...w.params])).map((x) => ({ t: Number(x.t), k: x.k, v: Number(x.v) }));
   const byKey = new Map<string, { t: number; v: number }[]>();
   for (const row of rows) {
     let l = byKey.get(row.k);
     if (!l) byKey.set(row.k, (l = []));
     l.push({ t: row.t, v: row.v });
   }
-  const names = labels([...byKey.keys()].filter(Boolean));
+  const names = await labels([...byKey.keys()].filter(Boolean));
   let series: Series[] = [...byKey].map(([k, pts]) => {
     const values = fillBuckets(c.starts, pts).map(round6);
     return { key: k, label: names.get(k) ?? (k || "(none)"), values, total: round6(values.reduce((a, b) => a + b, 0)) };
@@ -133,7 +130,7 @@ const round6 = (n: number) => Math.round(n * 1e6) / 1e6;
 
 async function nameMap(table: "teams" | "apps" | "api_keys" | "providers" | "apis", ids: string[]): Promise<Map<string, string>> {
   if (!ids.length) return new Map();
-  const rows = (await rawAll(`SELECT id, name FROM ${table} WHERE id IN (${ids.map(() => "?").join(",")})`, [...ids])) as { id: string; name: string }[];
+  const rows = await rawAll<{ id: string; name: string }>(`SELECT id, name FROM ${table} WHERE id IN (${ids.map(() => "?").join(",")})`, [...ids]);
   return new Map(rows.map((r) => [r.id, r.name]));
 }
 const identity = () => new Map<string, string>();
@@ -160,8 +157,8 @@ async function totals(c: Pick<Ctx, "scope" | "teamId">, from: number, to: number
   const t = new Array<number>(HISTOGRAM_BUCKETS).fill(0);
   for (const seg of coverSegments(from, to)) {
     const w = rollupWhere(c, CHART_GRAN[seg.gran]!, seg.start, seg.end);
-    const row = (await rawGet(`SELECT sum(requests) AS requests, sum(errors) AS errors, sum(tokens_in) AS tokensIn, sum(tokens_out) AS tokensOut, sum(tokens_cached) AS tokensCached,
-          sum(cost_usd) AS costUsd, sum(latency_sum) AS latencySum, sum(ttft_sum) AS ttftSum, sum(ttft_count) AS ttftCount, ${histogramSumsSql("h")}, ${histogramSumsSql("t")}
+    const row = (await rawGet(`SELECT sum(requests) AS requests, sum(errors) AS errors, sum(tokens_in) AS "tokensIn", sum(tokens_out) AS "tokensOut", sum(tokens_cached) AS "tokensCached",
+          sum(cost_usd) AS "costUsd", sum(latency_sum) AS "latencySum", sum(ttft_sum) AS "ttftSum", sum(ttft_count) AS "ttftCount", ${histogramSumsSql("h")}, ${histogramSumsSql("t")}
          FROM usage_rollups WHERE ${w.where}`, [...w.params])) as Record<string, number | null>;
     for (const k of Object.keys(acc) as (keyof typeof acc)[]) acc[k] += Number(row[k] ?? 0);
     histogramFromRow(row, "h").forEach((v, i) => (h[i]! += v));
@@ -187,7 +184,8 @@ async function totals(c: Pick<Ctx, "scope" | "teamId">, from: number, to: number
 async function budgetsFor(teamIds: string[]): Promise<{ teamId: string; period: string; limitUsd: number }[]> {
   if (!teamIds.length) return [];
   try {
-    return (await rawAll(`SELECT scope_id AS teamId, period, limit_usd AS limitUsd FROM budgets WHERE scope = 'team' AND scope_id IN (${teamIds.map(() => "?").join(",")})`, [...teamIds])) as { teamId: string; period: string; limitUsd: number }[];
+    const rows = await rawAll<{ teamId: string; period: string; limitUsd: number | string }>(`SELECT scope_id AS "teamId", period, limit_usd AS "limitUsd" FROM budgets WHERE scope = 'team' AND scope_id IN (${teamIds.map(() => "?").join(",")})`, [...teamIds]);
+    return rows.map((b) => ({ ...b, limitUsd: Number(b.limitUsd) }));
   } catch {
     return []; // no budgets table in this database
   }
@@ -199,12 +197,13 @@ async function top(c: Ctx, col: string, table: "apps" | "api_keys", limit: numbe
   const acc = new Map<string, { requests: number; costUsd: number; tokens: number; teamId: string }>();
   for (const seg of segs) {
     const w = rollupWhere(c, seg.gran, seg.start, seg.end);
-    const rows = (await rawAll(`SELECT ${col} AS k, team_id AS teamId, sum(requests) AS requests, sum(cost_usd) AS costUsd, sum(tokens_in + tokens_out) AS tokens FROM usage_rollups WHERE ${w.where} AND ${col} != '' GROUP BY 1, 2`, [...w.params])) as { k: string; teamId: string; requests: number; costUsd: number; tokens: number }[];
+    const rows = (await rawAll(`SELECT ${col} AS k, team_id AS "teamId", sum(requests) AS requests, sum(cost_usd) AS "costUsd", sum(tokens_in + tokens_out) AS tokens FROM usage_rollups WHERE ${w.where} AND ${col} != '' GROUP BY 1, 2`, [...w.params])) as { k: string; teamId: string; requests: number; costUsd: number; tokens: number }[];
     for (const r of rows) {
       const a = acc.get(r.k) ?? { requests: 0, costUsd: 0, tokens: 0, teamId: r.teamId };
-      a.requests += r.requests;
-      a.costUsd += r.costUsd;
-      a.tokens += r.tokens;
+      // Number(): PostgreSQL's sum(bigint) is numeric, which arrives as a string
+      a.requests += Number(r.requests);
+      a.costUsd += Number(r.costUsd);
+      a.tokens += Number(r.tokens);
       acc.set(r.k, a);
     }
   }
@@ -217,18 +216,18 @@ async function top(c: Ctx, col: string, table: "apps" | "api_keys", limit: numbe
 async function providerHealth(c: Ctx) {
   const r = seriesRange(c);
   const w = rollupWhere(c, r.gran, r.start, r.end);
-  const rows = (await rawAll(`SELECT ${r.group} AS t, provider_id AS k, sum(requests) AS requests, sum(errors) AS errors, sum(latency_sum) AS latencySum, ${histogramSumsSql("h")}
+  const rows = (await rawAll(`SELECT ${r.group} AS t, provider_id AS k, sum(requests) AS requests, sum(errors) AS errors, sum(latency_sum) AS "latencySum", ${histogramSumsSql("h")}
        FROM usage_rollups WHERE ${w.where} AND provider_id != '' GROUP BY 1, 2`, [...w.params])) as (Record<string, number> & { t: number; k: string })[];
   const n = c.starts.length;
   const per = new Map<string, { requests: number[]; errors: number[]; latencySum: number[]; hist: number[][] }>();
   for (const row of rows) {
     let p = per.get(row.k);
     if (!p) per.set(row.k, (p = { requests: new Array(n).fill(0), errors: new Array(n).fill(0), latencySum: new Array(n).fill(0), hist: Array.from({ length: n }, () => new Array(HISTOGRAM_BUCKETS).fill(0)) }));
-    const i = fillIndex(c.starts, row.t);
+    const i = fillIndex(c.starts, Number(row.t));
     if (i < 0) continue;
-    p.requests[i] += row.requests;
-    p.errors[i] += row.errors;
-    p.latencySum[i] += row.latencySum;
+    p.requests[i] += Number(row.requests);
+    p.errors[i] += Number(row.errors);
+    p.latencySum[i] += Number(row.latencySum);
     histogramFromRow(row, "h").forEach((v, j) => (p!.hist[i]![j]! += v));
   }
   const names = (await nameMap("providers", [...per.keys()]));
@@ -276,8 +275,8 @@ export async function chartData({ actor, kind, query, portal = false }: { actor:
     case "timeline": {
       const r = seriesRange(c);
       const w = rollupWhere(c, r.gran, r.start, r.end);
-      const rows = (await rawAll(`SELECT ${r.group} AS t, sum(requests) AS requests, sum(errors) AS errors, sum(cost_usd) AS cost, sum(tokens_in + tokens_out) AS tokens FROM usage_rollups WHERE ${w.where} GROUP BY 1`, [...w.params])) as { t: number; requests: number; errors: number; cost: number; tokens: number }[];
-      const mk = (f: (x: (typeof rows)[number]) => number) => fillBuckets(c.starts, rows.map((x) => ({ t: x.t, v: f(x) }))).map(round6);
+      const rows = await rawAll<Record<"t" | "requests" | "errors" | "cost" | "tokens", number | string>>(`SELECT ${r.group} AS t, sum(requests) AS requests, sum(errors) AS errors, sum(cost_usd) AS cost, sum(tokens_in + tokens_out) AS tokens FROM usage_rollups WHERE ${w.where} GROUP BY 1`, [...w.params]);
+      const mk = (f: (x: (typeof rows)[number]) => number | string) => fillBuckets(c.starts, rows.map((x) => ({ t: Number(x.t), v: Number(f(x)) }))).map(round6);
       return {
         ...base,
         series: [
@@ -289,7 +288,7 @@ export async function chartData({ actor, kind, query, portal = false }: { actor:
       };
     }
     case "cost-by-team": {
-      const series = (await seriesBy(c, "team_id", "sum(cost_usd)", async (ids) => (await nameMap("teams", ids))));
+      const series = (await seriesBy(c, "team_id", "sum(cost_usd)", (ids) => nameMap("teams", ids)));
       const teamIds = c.teamId ? [c.teamId] : series.map((s) => s.key).filter((k) => k && k !== "__other");
       const names = new Map(series.map((s) => [s.key, s.label]));
       return { ...base, series, budgets: (await budgetsFor(teamIds)).map((b) => ({ ...b, team: names.get(b.teamId) ?? b.teamId })) };
@@ -310,7 +309,7 @@ export async function chartData({ actor, kind, query, portal = false }: { actor:
 }
 
 /** The same data as CSV (every chart has a download). */
-export function chartCsv(data: ReturnType<typeof chartData>): string {
+export function chartCsv(data: Awaited<ReturnType<typeof chartData>>): string {
   const iso = (t: number) => new Date(t).toISOString();
   if ("series" in data) {
     return toCsv(["bucket_start", ...data.series.map((s) => s.label)], data.buckets.map((b, i) => [iso(b), ...data.series.map((s) => s.values[i])]));

@@ -1,7 +1,7 @@
-import { rawGet } from "@/lib/db/sql";
 import fs from "node:fs";
-import type Database from "better-sqlite3";
-import { getDbHolder } from "@/lib/db/client";
+import { dbEngine } from "@/lib/db/client";
+import { dbFileInfo } from "@/lib/db/info";
+import { rawGet, rawRun } from "@/lib/db/sql";
 import { readRetention, type RetentionSettings } from "./settings";
 
 const DAY = 86_400_000;
@@ -19,37 +19,54 @@ export interface PruneResult {
 }
 
 /**
- * One pruning pass of at most `maxBatches` small DELETE transactions per table. Returns
+ * One batch's DELETE for a table of raw rows (time column `at`): the oldest `limit` rows
+ * older than the cut, each batch its own short statement so the table is never locked for
+ * long. SQLite by rowid; PostgreSQL by ctid (the physical row address, no index needed
+ * beyond the `at` one the inner SELECT walks).
+ */
+function deleteOldSql(table: string): string {
+  const rid = dbEngine() === "postgres" ? "ctid" : "rowid";
+  return `DELETE FROM ${table} WHERE ${rid} IN (SELECT ${rid} FROM ${table} WHERE at < ? ORDER BY at LIMIT ?)`;
+}
+
+/**
+ * Rollups of one granularity older than the cut. SQLite's usage_rollups is WITHOUT ROWID,
+ * clustered by (gran, bucket, ...): delete by primary-key prefix range. PostgreSQL: by ctid,
+ * the inner SELECT walking the primary key's (gran, bucket) prefix.
+ */
+function deleteRollupsSql(): string {
+  if (dbEngine() === "postgres") {
+    return "DELETE FROM usage_rollups WHERE ctid IN (SELECT ctid FROM usage_rollups WHERE gran = ? AND bucket < ? LIMIT ?)";
+  }
+  const key = "gran, bucket, team_id, app_id, key_id, api_id, route, model, provider_id, status_class";
+  return `DELETE FROM usage_rollups WHERE (${key}) IN (SELECT ${key} FROM usage_rollups WHERE gran = ? AND bucket < ? LIMIT ?)`;
+}
+
+/**
+ * One pruning pass of at most `maxBatches` small DELETE statements per table. Returns
  * `done: false` when a table still has old rows (the timer comes back sooner).
  */
-export function pruneOnce(db: Database.Database, settings: RetentionSettings, now = Date.now(), maxBatches = 5, batch = PRUNE_BATCH): PruneResult {
+export async function pruneOnce(settings: RetentionSettings, now = Date.now(), maxBatches = 5, batch = PRUNE_BATCH): Promise<PruneResult> {
   const rawCut = now - settings.rawDays * DAY;
   const rollCut = now - settings.rollupDays * DAY;
   const minCut = now - settings.minuteRollupDays * DAY;
-  const delLogs = db.prepare(`DELETE FROM request_logs WHERE rowid IN (SELECT rowid FROM request_logs WHERE at < ? ORDER BY at LIMIT ?)`);
-  const delEvents = db.prepare(`DELETE FROM breaker_events WHERE rowid IN (SELECT rowid FROM breaker_events WHERE at < ? ORDER BY at LIMIT ?)`);
-  const delResponses = db.prepare(`DELETE FROM stored_responses WHERE rowid IN (SELECT rowid FROM stored_responses WHERE at < ? ORDER BY at LIMIT ?)`);
-  const delBodies = db.prepare(`DELETE FROM request_bodies WHERE rowid IN (SELECT rowid FROM request_bodies WHERE at < ? ORDER BY at LIMIT ?)`);
-  // WITHOUT ROWID, clustered by (gran, bucket, ...): delete by primary-key prefix range.
-  const delRollups = db.prepare(
-    `DELETE FROM usage_rollups WHERE (gran, bucket, team_id, app_id, key_id, api_id, route, model, provider_id, status_class) IN
-      (SELECT gran, bucket, team_id, app_id, key_id, api_id, route, model, provider_id, status_class FROM usage_rollups WHERE gran = ? AND bucket < ? LIMIT ?)`,
-  );
   const res: PruneResult = { logs: 0, bodies: 0, rollups: 0, breakerEvents: 0, responses: 0, done: true };
-  const loop = (fn: () => number, add: (n: number) => void) => {
+  const loop = async (fn: () => Promise<number>, add: (n: number) => void) => {
     for (let i = 0; i < maxBatches; i++) {
-      const n = fn();
+      const n = await fn();
       add(n);
       if (n < batch) return;
     }
     res.done = false;
   };
-  loop(() => delLogs.run(rawCut, batch).changes, (n) => (res.logs += n));
-  loop(() => delBodies.run(rawCut, batch).changes, (n) => (res.bodies += n));
-  loop(() => delEvents.run(rawCut, batch).changes, (n) => (res.breakerEvents += n));
-  loop(() => delResponses.run(rawCut, batch).changes, (n) => (res.responses += n));
-  loop(() => delRollups.run("m", minCut, batch).changes, (n) => (res.rollups += n));
-  for (const g of ["h", "d", "H", "D"]) loop(() => delRollups.run(g, rollCut, batch).changes, (n) => (res.rollups += n));
+  const old = (table: string) => () => rawRun(deleteOldSql(table), [rawCut, batch]);
+  await loop(old("request_logs"), (n) => (res.logs += n));
+  await loop(old("request_bodies"), (n) => (res.bodies += n));
+  await loop(old("breaker_events"), (n) => (res.breakerEvents += n));
+  await loop(old("stored_responses"), (n) => (res.responses += n));
+  const rollups = deleteRollupsSql();
+  await loop(() => rawRun(rollups, ["m", minCut, batch]), (n) => (res.rollups += n));
+  for (const g of ["h", "d", "H", "D"]) await loop(() => rawRun(rollups, [g, rollCut, batch]), (n) => (res.rollups += n));
   return res;
 }
 
@@ -73,7 +90,7 @@ export function startRetention(): void {
   const tick = async () => {
     let next = IDLE_MS;
     try {
-      const r = pruneOnce(getDbHolder().sqlite, (await readRetention()));
+      const r = await pruneOnce(await readRetention());
       state.last = { ...r, at: Date.now() };
       if (!r.done) next = BUSY_MS;
     } catch (e) {
@@ -93,23 +110,23 @@ export function stopRetention(): void {
 
 /** Database size and row counts for the Settings page. */
 export async function storageStats() {
-  const { sqlite, file } = getDbHolder();
-  const pageCount = Number(sqlite.pragma("page_count", { simple: true }));
-  const pageSize = Number(sqlite.pragma("page_size", { simple: true }));
-  const count = async (t: string) => ((await rawGet(`SELECT count(*) AS n FROM ${t}`, [])) as { n: number }).n;
-  const oldest = ((await rawGet("SELECT min(at) AS a FROM request_logs", [])) as { a: number | null }).a;
+  const info = await dbFileInfo();
+  const count = async (t: string) => Number((await rawGet<{ n: number | string }>(`SELECT count(*) AS n FROM ${t}`))?.n ?? 0);
+  const oldest = (await rawGet<{ a: number | string | null }>("SELECT min(at) AS a FROM request_logs"))?.a ?? null;
   let walBytes = 0;
-  try {
-    walBytes = file === ":memory:" ? 0 : fs.statSync(file + "-wal").size;
-  } catch {
-    walBytes = 0;
+  if (info.file && info.file !== ":memory:") {
+    try {
+      walBytes = fs.statSync(info.file + "-wal").size;
+    } catch {
+      walBytes = 0;
+    }
   }
   return {
-    file: file === ":memory:" ? ":memory:" : file.split("/").pop(),
-    sizeBytes: pageCount * pageSize,
+    file: !info.file ? null : info.file === ":memory:" ? ":memory:" : info.file.split("/").pop(),
+    sizeBytes: info.sizeBytes,
     walBytes,
-    rows: { requestLogs: (await count("request_logs")), requestBodies: (await count("request_bodies")), usageRollups: (await count("usage_rollups")) },
-    oldestLogAt: oldest,
+    rows: { requestLogs: await count("request_logs"), requestBodies: await count("request_bodies"), usageRollups: await count("usage_rollups") },
+    oldestLogAt: oldest === null ? null : Number(oldest),
     lastPrune: state.last,
   };
 }

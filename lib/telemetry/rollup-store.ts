@@ -1,43 +1,44 @@
-import { withTransaction } from "@/lib/db/sql";
-import type Database from "better-sqlite3";
-import { getDbHolder } from "@/lib/db/client";
+import { writeBatch, type BulkOp } from "@/lib/db/bulk";
 import type { CallRecord } from "@/lib/gateway/types";
 import { capturedSizes } from "./capture";
-import { aggregate, upsertParams, UPSERT_SQL, type RollupAcc, type RollupInput } from "./rollup";
+import { accKey, aggregate, upsertParams, ROLLUP_COLUMNS, ROLLUP_CONFLICT, type RollupAcc, type RollupInput } from "./rollup";
 
 /**
  * Writes a flushed batch's rollups (and captured bodies) in ONE transaction: the batch is
  * aggregated in memory first, so a 500-row batch costs one upsert per distinct
- * (granularity, bucket, dimensions) — typically a few dozen, not 1,500.
+ * (granularity, bucket, dimensions) — typically a few dozen, not 1,500. SQLite: one
+ * prepared upsert per accumulator; PostgreSQL: one multi-row upsert (lib/db/bulk.ts).
  */
-interface Stmts {
-  db: Database.Database;
-  upsert: Database.Statement;
-  body: Database.Statement;
-}
-let stmts: Stmts | null = null;
-
-function prepared(db: Database.Database): Stmts {
-  if (stmts?.db !== db) {
-    stmts = {
-      db,
-      upsert: db.prepare(UPSERT_SQL),
-      body: db.prepare(
-        `INSERT OR IGNORE INTO request_bodies (request_id, at, req_body, res_body, req_bytes, res_bytes, truncated) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-      ),
-    };
-  }
-  return stmts;
+export function rollupOp(accs: Iterable<RollupAcc>): BulkOp {
+  // Same order in every process: two writers upserting the same rows cannot deadlock.
+  const list = [...accs].map((a) => [accKey(a), a] as const).sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0));
+  return { kind: "insert", table: "usage_rollups", columns: ROLLUP_COLUMNS, rows: list.map(([, a]) => upsertParams(a)), conflict: ROLLUP_CONFLICT };
 }
 
-export function writeRollups(db: Database.Database, accs: Iterable<RollupAcc>): number {
-  const s = prepared(db);
-  let n = 0;
-  for (const a of accs) {
-    s.upsert.run(upsertParams(a));
-    n++;
-  }
-  return n;
+const BODY_COLUMNS = ["request_id", "at", "req_body", "res_body", "req_bytes", "res_bytes", "truncated"] as const;
+
+export function bodiesOp(rows: readonly CallRecord[]): BulkOp {
+  const withBodies = rows.filter((r) => r.reqBody !== undefined || r.resBody !== undefined);
+  return {
+    kind: "insert",
+    table: "request_bodies",
+    columns: BODY_COLUMNS,
+    rows: withBodies.map((r) => {
+      const rb = r.reqBody ?? null;
+      const sb = r.resBody ?? null;
+      // Original sizes (before truncation and redaction) and whether a body was cut: the log detail says so.
+      const z = capturedSizes(r);
+      return [r.id, r.at, rb, sb, z?.reqBytes || (rb ? Buffer.byteLength(rb) : 0), z?.resBytes || (sb ? Buffer.byteLength(sb) : 0), !!z?.truncated];
+    }),
+    conflict: { ignore: true },
+  };
+}
+
+/** Upserts accumulators in one transaction; resolves to how many were written. */
+export async function writeRollups(accs: Iterable<RollupAcc>): Promise<number> {
+  const op = rollupOp(accs);
+  await writeBatch([op]);
+  return op.rows.length;
 }
 
 export interface FlushStats {
@@ -53,24 +54,11 @@ export const rollupStats = (g.__porticoRollupStats ??= { flushes: 0, upserts: 0,
 export async function onLogFlush(rows: CallRecord[]): Promise<void> {
   if (!rows.length) return;
   const t0 = performance.now();
-  const { sqlite } = getDbHolder();
-  const accs = aggregate(rows as RollupInput[]);
-  const withBodies = rows.filter((r) => r.reqBody !== undefined || r.resBody !== undefined);
-  const s = prepared(sqlite);
-  let n = 0;
-  sqlite.transaction(() => {
-    n = writeRollups(sqlite, accs.values());
-    for (const r of withBodies) {
-      const rb = r.reqBody ?? null;
-      const sb = r.resBody ?? null;
-      // Original sizes (before truncation and redaction) and whether a body was cut: the log detail says so.
-      const z = capturedSizes(r);
-      s.body.run(r.id, r.at, rb, sb, z?.reqBytes || (rb ? Buffer.byteLength(rb) : 0), z?.resBytes || (sb ? Buffer.byteLength(sb) : 0), z?.truncated ? 1 : 0);
-    }
-  })();
+  const ups = rollupOp(aggregate(rows as RollupInput[]).values());
+  await writeBatch([ups, bodiesOp(rows)]);
   const ms = performance.now() - t0;
   rollupStats.flushes++;
-  rollupStats.upserts += n;
+  rollupStats.upserts += ups.rows.length;
   rollupStats.lastMs = ms;
   if (ms > rollupStats.maxMs) rollupStats.maxMs = ms;
 }

@@ -101,7 +101,8 @@ describe("rollup arithmetic", () => {
     const placeholders = (UPSERT_SQL.match(/\?/g) ?? []).length;
     expect(upsertParams(a!)).toHaveLength(placeholders);
     expect(UPSERT_SQL).toContain("ON CONFLICT(gran, bucket, team_id");
-    expect(UPSERT_SQL).toContain("h23 = h23 + excluded.h23");
+    // qualified: PostgreSQL refuses a bare column on the right of DO UPDATE SET (ambiguous with excluded)
+    expect(UPSERT_SQL).toContain("h23 = usage_rollups.h23 + excluded.h23");
   });
 });
 

@@ -170,10 +170,19 @@ const TCOLS = Array.from({ length: HISTOGRAM_BUCKETS }, (_, i) => `t${i}`);
 const DIM_COLS = ["gran", "bucket", "team_id", "app_id", "key_id", "api_id", "route", "model", "provider_id", "status_class"];
 const SUM_COLS = ["requests", "errors", "tokens_in", "tokens_out", "tokens_cached", "cost_usd", "latency_sum", "ttft_sum", "ttft_count", ...HCOLS, ...TCOLS];
 
-/** The upsert: positional parameters in the order of `upsertParams`; sums on conflict. */
-export const UPSERT_SQL = `INSERT INTO usage_rollups (${[...DIM_COLS, ...SUM_COLS].join(", ")})
-VALUES (${[...DIM_COLS, ...SUM_COLS].map(() => "?").join(", ")})
-ON CONFLICT(${DIM_COLS.join(", ")}) DO UPDATE SET ${SUM_COLS.map((c) => `${c} = ${c} + excluded.${c}`).join(", ")}`;
+export const ROLLUP_COLUMNS = [...DIM_COLS, ...SUM_COLS] as const;
+/** The upsert's conflict rule: the dimensions are the key, every sum column adds up. */
+export const ROLLUP_CONFLICT = { target: DIM_COLS, add: SUM_COLS } as const;
+
+/** The upsert for one row: positional parameters in the order of `upsertParams`; sums on conflict (both engines). */
+export const UPSERT_SQL = `INSERT INTO usage_rollups (${ROLLUP_COLUMNS.join(", ")})
+VALUES (${ROLLUP_COLUMNS.map(() => "?").join(", ")})
+ON CONFLICT(${DIM_COLS.join(", ")}) DO UPDATE SET ${SUM_COLS.map((c) => `${c} = usage_rollups.${c} + excluded.${c}`).join(", ")}`;
+
+/** Sort key of an accumulator's dimensions: concurrent writers upsert in one order (no deadlock on PostgreSQL). */
+export function accKey(a: RollupAcc): string {
+  return `${a.gran}|${a.bucket}|${a.teamId}|${a.appId}|${a.keyId}|${a.apiId}|${a.route}|${a.model}|${a.providerId}|${a.statusClass}`;
+}
 
 export function upsertParams(a: RollupAcc): (string | number)[] {
   return [

@@ -21,11 +21,11 @@ export function assertTeamInScope(scope: TeamScope, teamId: string | undefined):
 }
 
 /**
- * `col IN (?, ?...)` with its parameters; `0` (matches nothing) for an empty scope;
+ * `col IN (?, ?...)` with its parameters; `0 = 1` (matches nothing, on both engines) for an empty scope;
  * null for the admin scope. Parameters only: team ids never enter the SQL text.
  */
 export function scopeSql(scope: TeamScope, col: string): { sql: string; params: string[] } | null {
   if (scope.all) return null;
-  if (!scope.teamIds.length) return { sql: "0", params: [] };
+  if (!scope.teamIds.length) return { sql: "0 = 1", params: [] };
   return { sql: `${col} IN (${scope.teamIds.map(() => "?").join(", ")})`, params: scope.teamIds };
 }

@@ -90,23 +90,22 @@ describe("tenant scope against a real database", () => {
     runMigrations(db.getDb());
     const { aggregate } = await import("./rollup");
     const { writeRollups } = await import("./rollup-store");
-    const sqlite = db.getDbHolder().sqlite;
+    const { insertMany } = await import("@/lib/db/bulk");
     const now = Date.now();
-    const ins = sqlite.prepare(
-      `INSERT INTO request_logs (id, at, endpoint, inbound, team_id, route_alias, upstream_model, provider_id, status, outcome, attempts, latency_ms, cost_usd, tokens_in, tokens_out, error_message)
-       VALUES (?, ?, 'chat.completions', 'openai', ?, 'chat', 'gpt-4o', 'prv', ?, ?, '[]', ?, ?, 10, 5, ?)`,
-    );
+    const logRows: unknown[][] = [];
     const rows: Parameters<typeof aggregate>[0][number][] = [];
     for (let i = 0; i < 30; i++) {
       for (const team of ["team_a", "team_b", null]) {
         const id = `req_${team ?? "none"}_${i}`;
         const at = now - i * 60_000;
         const failed = i % 5 === 0;
-        ins.run(id, at, team, failed ? 502 : 200, failed ? "error" : "ok", 100 + i, 0.01, failed ? `upstream exploded for ${team ?? "none"}` : null);
+        logRows.push([id, at, "chat.completions", "openai", team, "chat", "gpt-4o", "prv", failed ? 502 : 200, failed ? "error" : "ok", "[]", 100 + i, 0.01, 10, 5, failed ? `upstream exploded for ${team ?? "none"}` : null]);
         rows.push({ at, teamId: team, appId: null, keyId: null, apiId: null, routeAlias: "chat", upstreamModel: "gpt-4o", providerId: "prv", status: failed ? 502 : 200, outcome: failed ? "error" : "ok", latencyMs: 100 + i, ttftMs: null, tokensIn: 10, tokensOut: 5, tokensCached: 0, costUsd: 0.01 });
       }
     }
-    writeRollups(sqlite, aggregate(rows).values());
+    const cols = ["id", "at", "endpoint", "inbound", "team_id", "route_alias", "upstream_model", "provider_id", "status", "outcome", "attempts", "latency_ms", "cost_usd", "tokens_in", "tokens_out", "error_message"];
+    await insertMany("request_logs", cols, logRows);
+    await writeRollups(aggregate(rows).values());
     mods = { search: await import("./search"), charts: await import("./charts"), db };
   });
 
@@ -126,7 +125,7 @@ describe("tenant scope against a real database", () => {
     expect((await mods.search.searchLogs({ actor: memberA, query: q({ q: "exploded" }) })).items.map((r) => r.teamId)).toEqual(Array(6).fill("team_a"));
     expect((await mods.search.searchLogs({ actor: memberA, query: q({ status: "5xx", limit: 200 }) })).items.every((r) => r.teamId === "team_a")).toBe(true);
     // Asking for another team is refused, not silently widened.
-    expect(async () => (await mods.search.searchLogs({ actor: memberA, query: q({ teamId: "team_b" }) }))).toThrow(/own teams/);
+    await expect(mods.search.searchLogs({ actor: memberA, query: q({ teamId: "team_b" }) })).rejects.toThrow(/own teams/);
     // Someone in no team sees nothing; the admin sees all three tenants (including rows without a team).
     expect((await mods.search.searchLogs({ actor: loner, query: q({}) })).items).toHaveLength(0);
     expect((await mods.search.searchLogs({ actor: admin, query: q({ limit: 200 }) })).items).toHaveLength(90);
@@ -134,8 +133,9 @@ describe("tenant scope against a real database", () => {
 
   it("detail and export are scoped the same way", async () => {
     expect((await mods.search.getLogDetail({ actor: memberA, id: "req_team_a_1" })).id).toBe("req_team_a_1");
-    expect(async () => (await mods.search.getLogDetail({ actor: memberA, id: "req_team_b_1" }))).toThrow(/No request log/);
-    const chunks = [...(await mods.search.exportChunks({ actor: memberA, query: q({}), chunk: 7 }))];
+    await expect(mods.search.getLogDetail({ actor: memberA, id: "req_team_b_1" })).rejects.toThrow(/No request log/);
+    const chunks: Awaited<ReturnType<typeof mods.search.searchLogs>>["items"][] = [];
+    for await (const c of mods.search.exportChunks({ actor: memberA, query: q({}), chunk: 7 })) chunks.push(c);
     expect(chunks.map((c) => c.length)).toEqual([7, 7, 7, 7, 2]);
     expect(chunks.flat().every((r) => r.teamId === "team_a")).toBe(true);
     expect(new Set(chunks.flat().map((r) => r.id)).size).toBe(30);
@@ -165,6 +165,6 @@ describe("tenant scope against a real database", () => {
     const byTeam = (await mods.charts.chartData({ actor: memberA, kind: "cost-by-team", query: c })) as { series: { key: string; total: number }[] };
     expect(byTeam.series.map((s) => s.key)).toEqual(["team_a"]);
     expect(byTeam.series[0]!.total).toBeCloseTo(0.3, 6);
-    expect(async () => (await mods.charts.chartData({ actor: memberA, kind: "overview", query: mods.charts.chartQuerySchema.parse({ range: "24h", teamId: "team_b" }) }))).toThrow(/own teams/);
+    await expect(mods.charts.chartData({ actor: memberA, kind: "overview", query: mods.charts.chartQuerySchema.parse({ range: "24h", teamId: "team_b" }) })).rejects.toThrow(/own teams/);
   });
 });

@@ -2,6 +2,8 @@
  * Log search filters → one parameterized SELECT (pure; unit-tested in search-sql.test.ts).
  * Values only ever travel as `?` parameters; the SQL text is built from fixed
  * fragments. The tenant scope (lib/telemetry/scope.ts) is ANDed into every query.
+ * The SQL runs on SQLite (FTS5 for free text) and, with `dialect: "postgres"`, on
+ * PostgreSQL (GIN expression indexes on to_tsvector('simple', ...)).
  */
 import { BadRequestError } from "@/lib/errors";
 import { scopeSql, type TeamScope } from "./scope";
@@ -53,29 +55,58 @@ export function decodeCursor(cursor: string, sort: SortKey): Cursor {
   }
 }
 
+function ftsWords(text: string): string[] {
+  return text
+    .split(/\s+/)
+    .map((w) => w.replace(/[^\p{L}\p{N}_\-.:/]/gu, ""))
+    .filter(Boolean)
+    .slice(0, 8);
+}
+
 /**
  * User text → an FTS5 query: each whitespace-separated word becomes a quoted string
  * (quotes doubled), so no FTS operator or column filter can be injected; the words
  * are ANDed, the last one as a prefix.
  */
 export function ftsQuery(text: string): string | null {
-  const words = text
-    .split(/\s+/)
-    .map((w) => w.replace(/[^\p{L}\p{N}_\-.:/]/gu, ""))
-    .filter(Boolean)
-    .slice(0, 8);
+  const words = ftsWords(text);
   if (!words.length) return null;
   return words.map((w, i) => `"${w.replace(/"/g, '""')}"${i === words.length - 1 ? " *" : ""}`).join(" ");
 }
 
-export const SELECT_COLUMNS = `r.id, r.at, r.endpoint, r.inbound, r.key_id AS keyId, r.team_id AS teamId, r.app_id AS appId, r.api_id AS apiId,
-  r.route_alias AS routeAlias, r.provider_id AS providerId, r.provider_type AS providerType, r.model_id AS modelId, r.upstream_model AS upstreamModel,
-  r.stream, r.status, r.outcome, r.attempts, r.latency_ms AS latencyMs, r.ttft_ms AS ttftMs, r.tokens_in AS tokensIn, r.tokens_out AS tokensOut,
-  r.tokens_cached AS tokensCached, r.usage_estimated AS usageEstimated, r.cost_usd AS costUsd, r.error_code AS errorCode, r.error_message AS errorMessage,
-  r.cache, r.saved_cost_usd AS savedCostUsd, r.flags, r.req_bytes AS reqBytes, r.res_bytes AS resBytes,
-  (SELECT name FROM teams WHERE id = r.team_id) AS teamName, (SELECT name FROM apps WHERE id = r.app_id) AS appName,
-  (SELECT name FROM api_keys WHERE id = r.key_id) AS keyName, (SELECT prefix FROM api_keys WHERE id = r.key_id) AS keyPrefix,
-  (SELECT name FROM apis WHERE id = r.api_id) AS apiName, (SELECT name FROM providers WHERE id = r.provider_id) AS providerName`;
+/**
+ * PostgreSQL full-text expressions: verbatim those of the GIN expression indexes of the
+ * PostgreSQL search migration (drizzle/pg, lib/db/schema-pg/search.ts): the planner uses
+ * an expression index only for the identical expression. The log index is partial (rows
+ * with error text only, as SQLite's FTS trigger), so its predicate goes with it.
+ */
+export const PG_LOG_TSVECTOR = "to_tsvector('simple', id || ' ' || coalesce(error_code, '') || ' ' || left(coalesce(error_message, ''), 50000))";
+export const PG_LOG_PREDICATE = "(error_code IS NOT NULL OR error_message IS NOT NULL)";
+export const PG_BODY_TSVECTOR = "to_tsvector('simple', left(coalesce(req_body, ''), 50000) || ' ' || left(coalesce(res_body, ''), 50000))";
+
+/**
+ * User text → a to_tsquery('simple', …) argument, the counterpart of ftsQuery: the same
+ * words (at most 8, only letters, digits and _ - . : /, so no tsquery operator or quote
+ * gets through), each a quoted operand, ANDed, the last one as a prefix. PostgreSQL parses
+ * an operand as it parsed the indexed text: a word of several tokens ("rate_limited",
+ * "req_team_b_0") becomes a phrase of them, as FTS5 makes a quoted string a phrase.
+ */
+export function pgTsQuery(text: string): string | null {
+  const words = ftsWords(text);
+  if (!words.length) return null;
+  return words.map((w, i) => `'${w}'${i === words.length - 1 ? ":*" : ""}`).join(" & ");
+}
+
+export type Dialect = "sqlite" | "postgres";
+
+export const SELECT_COLUMNS = `r.id, r.at, r.endpoint, r.inbound, r.key_id AS "keyId", r.team_id AS "teamId", r.app_id AS "appId", r.api_id AS "apiId",
+  r.route_alias AS "routeAlias", r.provider_id AS "providerId", r.provider_type AS "providerType", r.model_id AS "modelId", r.upstream_model AS "upstreamModel",
+  r.stream, r.status, r.outcome, r.attempts, r.latency_ms AS "latencyMs", r.ttft_ms AS "ttftMs", r.tokens_in AS "tokensIn", r.tokens_out AS "tokensOut",
+  r.tokens_cached AS "tokensCached", r.usage_estimated AS "usageEstimated", r.cost_usd AS "costUsd", r.error_code AS "errorCode", r.error_message AS "errorMessage",
+  r.cache, r.saved_cost_usd AS "savedCostUsd", r.flags, r.req_bytes AS "reqBytes", r.res_bytes AS "resBytes",
+  (SELECT name FROM teams WHERE id = r.team_id) AS "teamName", (SELECT name FROM apps WHERE id = r.app_id) AS "appName",
+  (SELECT name FROM api_keys WHERE id = r.key_id) AS "keyName", (SELECT prefix FROM api_keys WHERE id = r.key_id) AS "keyPrefix",
+  (SELECT name FROM apis WHERE id = r.api_id) AS "apiName", (SELECT name FROM providers WHERE id = r.provider_id) AS "providerName"`;
 
 /**
  * How the planner should meet a filter set (chosen by lib/telemetry/search.ts from cheap
@@ -87,6 +118,8 @@ export const SELECT_COLUMNS = `r.id, r.at, r.endpoint, r.inbound, r.key_id AS ke
 export interface PlanHints {
   text?: "drive" | "filter";
   sortIndex?: boolean;
+  /** SQL dialect (default sqlite); PostgreSQL's planner needs no hints */
+  dialect?: Dialect;
 }
 
 export function buildWhere(f: LogFilters, scope: TeamScope, hints: PlanHints = {}): { where: string[]; params: (string | number)[] } {
@@ -119,7 +152,19 @@ export function buildWhere(f: LogFilters, scope: TeamScope, hints: PlanHints = {
   if (f.cache) add("r.cache = ?", f.cache);
   if (f.minLatency !== undefined && f.minLatency > 0) add("r.latency_ms >= ?", f.minLatency);
   if (f.minCost !== undefined && f.minCost > 0) add("r.cost_usd >= ?", f.minCost);
-  if (f.q) {
+  if (f.q && hints.dialect === "postgres") {
+    const tsq = pgTsQuery(f.q);
+    // The same three ways in: exact request id, error text of a log row, a stored body.
+    if (tsq) {
+      add(
+        `(r.id = ? OR r.id IN (SELECT id FROM request_logs WHERE ${PG_LOG_TSVECTOR} @@ to_tsquery('simple', ?) AND ${PG_LOG_PREDICATE})
+          OR r.id IN (SELECT request_id FROM request_bodies WHERE ${PG_BODY_TSVECTOR} @@ to_tsquery('simple', ?)))`,
+        f.q,
+        tsq,
+        tsq,
+      );
+    } else add("r.id = ?", f.q);
+  } else if (f.q) {
     const fts = ftsQuery(f.q);
     // An exact request id, or a full-text hit on id / error / stored bodies.
     if (fts) {
@@ -154,7 +199,7 @@ export function buildSearchSql(
     }
   }
   const order = col ? `${col} DESC, r.at DESC, r.id DESC` : "r.at DESC, r.id DESC";
-  const from = col && opts.hints?.sortIndex ? `request_logs r INDEXED BY request_logs_${opts.sort}_idx` : "request_logs r";
+  const from = col && opts.hints?.sortIndex && opts.hints.dialect !== "postgres" ? `request_logs r INDEXED BY request_logs_${opts.sort}_idx` : "request_logs r";
   const sql = `SELECT ${SELECT_COLUMNS} FROM ${from}${where.length ? ` WHERE ${where.join(" AND ")}` : ""} ORDER BY ${order} LIMIT ?`;
   return { sql, params: [...params, Math.max(1, Math.floor(opts.limit))] };
 }
@@ -162,5 +207,5 @@ export function buildSearchSql(
 /** `SELECT count(*)` of at most `cap` rows matching the filters: cheap input for the plan hints. */
 export function buildCappedCountSql(f: LogFilters, scope: TeamScope, cap: number): { sql: string; params: (string | number)[] } {
   const { where, params } = buildWhere({ ...f, q: undefined }, scope);
-  return { sql: `SELECT count(*) AS n FROM (SELECT 1 FROM request_logs r${where.length ? ` WHERE ${where.join(" AND ")}` : ""} LIMIT ?)`, params: [...params, cap] };
+  return { sql: `SELECT count(*) AS n FROM (SELECT 1 FROM request_logs r${where.length ? ` WHERE ${where.join(" AND ")}` : ""} LIMIT ?) c`, params: [...params, cap] };
 }

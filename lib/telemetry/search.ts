@@ -1,6 +1,6 @@
 import { rawAll, rawGet } from "@/lib/db/sql";
 import { z } from "zod";
-import { getDbHolder } from "@/lib/db/client";
+import { dbEngine } from "@/lib/db/client";
 import { OUTCOMES, type AttemptRecord } from "@/lib/db/schema";
 import { BadRequestError, NotFoundError } from "@/lib/errors";
 import type { Actor } from "@/lib/auth/actor";
@@ -14,18 +14,20 @@ const SORT_INDEX_MIN = 20_000;
 
 /** Plan hints from capped counts (each a few ms at most); see PlanHints. */
 export async function planHints(f: LogFilters, scope: TeamScope, sort: SortKey): Promise<PlanHints> {
-  const { sqlite } = getDbHolder();
+  // PostgreSQL plans from its own statistics (and has no INDEXED BY or unary-plus trick).
+  if (dbEngine() === "postgres") return { dialect: "postgres" };
   const hints: PlanHints = {};
   const fts = f.q ? ftsQuery(f.q) : null;
   if (fts) {
-    const n = (
-      (await rawGet(`SELECT (SELECT count(*) FROM (SELECT 1 FROM request_logs_fts WHERE request_logs_fts MATCH ? LIMIT ?)) + (SELECT count(*) FROM (SELECT 1 FROM request_bodies_fts WHERE request_bodies_fts MATCH ? LIMIT ?)) AS n`, [fts, TEXT_DRIVE_MAX + 1, fts, TEXT_DRIVE_MAX + 1])) as { n: number }
-    ).n;
-    hints.text = n > TEXT_DRIVE_MAX ? "filter" : "drive";
+    const row = await rawGet<{ n: number }>(
+      `SELECT (SELECT count(*) FROM (SELECT 1 FROM request_logs_fts WHERE request_logs_fts MATCH ? LIMIT ?)) + (SELECT count(*) FROM (SELECT 1 FROM request_bodies_fts WHERE request_bodies_fts MATCH ? LIMIT ?)) AS n`,
+      [fts, TEXT_DRIVE_MAX + 1, fts, TEXT_DRIVE_MAX + 1],
+    );
+    hints.text = Number(row?.n ?? 0) > TEXT_DRIVE_MAX ? "filter" : "drive";
   }
   if (sort !== "time" && hints.text !== "drive") {
     const c = buildCappedCountSql(f, scope, SORT_INDEX_MIN + 1);
-    hints.sortIndex = ((await rawGet(c.sql, [...c.params])) as { n: number }).n > SORT_INDEX_MIN;
+    hints.sortIndex = Number((await rawGet<{ n: number }>(c.sql, [...c.params]))?.n ?? 0) > SORT_INDEX_MIN;
   }
   return hints;
 }
@@ -107,9 +109,11 @@ function filtersOf(q: LogQuery): LogFilters {
   };
 }
 
+/** A row as the driver returns it: PostgreSQL gives bigint as strings, booleans as booleans, jsonb parsed. */
+type Num = number | string;
 interface RawRow {
   id: string;
-  at: number;
+  at: Num;
   endpoint: string;
   inbound: string;
   keyId: string | null;
@@ -121,22 +125,24 @@ interface RawRow {
   providerType: string | null;
   modelId: string | null;
   upstreamModel: string | null;
-  stream: number;
-  status: number;
+  stream: number | boolean;
+  status: Num;
   outcome: (typeof OUTCOMES)[number];
-  attempts: string;
-  latencyMs: number;
-  ttftMs: number | null;
-  tokensIn: number;
-  tokensOut: number;
-  tokensCached: number;
-  usageEstimated: number;
-  costUsd: number;
+  attempts: unknown;
+  latencyMs: Num;
+  ttftMs: Num | null;
+  tokensIn: Num;
+  tokensOut: Num;
+  tokensCached: Num;
+  usageEstimated: number | boolean;
+  costUsd: Num;
   errorCode: string | null;
   errorMessage: string | null;
   cache: string | null;
-  savedCostUsd: number | null;
-  flags: string | null;
+  savedCostUsd: Num | null;
+  reqBytes: Num | null;
+  resBytes: Num | null;
+  flags: unknown;
   teamName: string | null;
   appName: string | null;
   keyName: string | null;
@@ -145,8 +151,10 @@ interface RawRow {
   providerName: string | null;
 }
 
-function parseJson<T>(s: string | null, fallback: T): T {
-  if (!s) return fallback;
+/** JSON text (SQLite) or an already parsed jsonb value (PostgreSQL). */
+function parseJson<T>(s: unknown, fallback: T): T {
+  if (s === null || s === undefined || s === "") return fallback;
+  if (typeof s !== "string") return s as T;
   try {
     return JSON.parse(s) as T;
   } catch {
@@ -154,9 +162,22 @@ function parseJson<T>(s: string | null, fallback: T): T {
   }
 }
 
+const numOrNull = (v: Num | null) => (v === null || v === undefined ? null : Number(v));
+
 export function toLogItem(r: RawRow) {
   return {
     ...r,
+    at: Number(r.at),
+    status: Number(r.status),
+    latencyMs: Number(r.latencyMs),
+    ttftMs: numOrNull(r.ttftMs),
+    tokensIn: Number(r.tokensIn),
+    tokensOut: Number(r.tokensOut),
+    tokensCached: Number(r.tokensCached),
+    costUsd: Number(r.costUsd),
+    savedCostUsd: numOrNull(r.savedCostUsd),
+    reqBytes: numOrNull(r.reqBytes),
+    resBytes: numOrNull(r.resBytes),
     stream: !!r.stream,
     usageEstimated: !!r.usageEstimated,
     attempts: parseJson<AttemptRecord[]>(r.attempts, []),
@@ -178,10 +199,9 @@ export async function searchLogs({ actor, query, portal = false }: { actor: Acto
   assertTeamInScope(scope, query.teamId);
   const cursor = query.cursor ? decodeCursor(query.cursor, query.sort) : undefined;
   const filters = filtersOf(query);
-  const hints = (await planHints(filters, scope, query.sort));
+  const hints = await planHints(filters, scope, query.sort);
   const { sql, params } = buildSearchSql(filters, scope, { sort: query.sort, cursor, limit: query.limit + 1, hints });
-  const { sqlite } = getDbHolder();
-  const rows = (await rawAll(sql, [...params])) as RawRow[];
+  const rows = await rawAll<RawRow>(sql, params);
   const more = rows.length > query.limit;
   const items = (more ? rows.slice(0, query.limit) : rows).map(toLogItem);
   const last = items[items.length - 1];
@@ -191,13 +211,15 @@ export async function searchLogs({ actor, query, portal = false }: { actor: Acto
 /** Every stored field of one call, its attempt chain and bodies (if captured). 404 outside the caller's scope. */
 export async function getLogDetail({ actor, id, portal = false }: { actor: Actor; id: string; portal?: boolean }) {
   const scope = scopeFor(actor, portal);
-  const { sql, params } = buildSearchSql({ id }, scope, { sort: "time", limit: 1 });
-  const { sqlite } = getDbHolder();
-  const row = (await rawGet(sql, [...params])) as RawRow | undefined;
+  const { sql, params } = buildSearchSql({ id }, scope, { sort: "time", limit: 1, hints: { dialect: dbEngine() } });
+  const row = await rawGet<RawRow>(sql, params);
   if (!row) throw new NotFoundError("No request log with that id (it may have been pruned, or belong to another team).");
-  const body = (await rawGet("SELECT req_body AS reqBody, res_body AS resBody, req_bytes AS reqBytes, res_bytes AS resBytes, truncated FROM request_bodies WHERE request_id = ?", [id])) as { reqBody: string | null; resBody: string | null; reqBytes: number; resBytes: number; truncated: number } | undefined;
+  const body = await rawGet<StoredBody>(
+    'SELECT req_body AS "reqBody", res_body AS "resBody", req_bytes AS "reqBytes", res_bytes AS "resBytes", truncated FROM request_bodies WHERE request_id = ?',
+    [id],
+  );
   // The API's slug lets the detail view replay a prompt-API call at /v1/apis/{slug}.
-  const apiSlug = row.apiId ? (((await rawGet("SELECT slug FROM apis WHERE id = ?", [row.apiId])) as { slug: string } | undefined)?.slug ?? null) : null;
+  const apiSlug = row.apiId ? ((await rawGet<{ slug: string }>("SELECT slug FROM apis WHERE id = ?", [row.apiId]))?.slug ?? null) : null;
   return { ...toLogItem(row), apiSlug, bodies: body ? bodyView(body) : null };
 }
 
@@ -206,20 +228,31 @@ export async function getLogDetail({ actor, id, portal = false }: { actor: Actor
  * sizes, `reqStoredBytes`/`resStoredBytes` what is kept, `truncated` whether the
  * capture limit cut a body (then `reqTruncated`/`resTruncated` say which).
  */
-export function bodyView(b: { reqBody: string | null; resBody: string | null; reqBytes: number; resBytes: number; truncated: number }) {
+/** A request_bodies row as either driver returns it (SQLite: 0/1 and numbers; PostgreSQL: boolean and bigint strings). */
+interface StoredBody {
+  reqBody: string | null;
+  resBody: string | null;
+  reqBytes: Num;
+  resBytes: Num;
+  truncated: number | boolean;
+}
+
+export function bodyView(b: StoredBody) {
   const reqStoredBytes = b.reqBody ? Buffer.byteLength(b.reqBody) : 0;
   const resStoredBytes = b.resBody ? Buffer.byteLength(b.resBody) : 0;
-  const truncated = b.truncated === 1;
+  const truncated = b.truncated === 1 || b.truncated === true;
+  const reqBytes = Number(b.reqBytes);
+  const resBytes = Number(b.resBytes);
   return {
     reqBody: b.reqBody,
     resBody: b.resBody,
-    reqBytes: b.reqBytes,
-    resBytes: b.resBytes,
+    reqBytes,
+    resBytes,
     reqStoredBytes,
     resStoredBytes,
     truncated,
-    reqTruncated: truncated && b.reqBytes > reqStoredBytes,
-    resTruncated: truncated && b.resBytes > resStoredBytes,
+    reqTruncated: truncated && reqBytes > reqStoredBytes,
+    resTruncated: truncated && resBytes > resStoredBytes,
   };
 }
 
@@ -281,22 +314,23 @@ export function exportCells(r: LogItem): unknown[] {
 
 /**
  * The filtered set in chunks of `chunk` rows by keyset (sort key, at, id). Each chunk is
- * one synchronous `.iterate()` run to its end, so the shared connection is never held
- * across an await (the log writer keeps flushing during a long export) and memory stays
- * at one chunk whatever the total.
+ * one query run to its end, so no connection or cursor is held between chunks (the log
+ * writer keeps flushing during a long export) and memory stays at one chunk whatever the
+ * total.
  */
-export function* exportChunks({ actor, query, portal = false, chunk = 2000 }: { actor: Actor; query: LogQuery; portal?: boolean; chunk?: number }): Generator<LogItem[]> {
+export function exportChunks({ actor, query, portal = false, chunk = 2000 }: { actor: Actor; query: LogQuery; portal?: boolean; chunk?: number }): AsyncGenerator<LogItem[]> {
+  // Scope and range are checked now (a 403/400 before the response starts), the rows read as the stream pulls.
   const scope = scopeFor(actor, portal);
   assertTeamInScope(scope, query.teamId);
-  const filters = filtersOf(query);
-  const sort: SortKey = query.sort;
-  const { sqlite } = getDbHolder();
+  return chunksOf(filtersOf(query), scope, query.sort, chunk);
+}
+
+async function* chunksOf(filters: LogFilters, scope: TeamScope, sort: SortKey, chunk: number): AsyncGenerator<LogItem[]> {
   let cursor: ReturnType<typeof decodeCursor> | undefined;
-  const hints = (await planHints(filters, scope, sort));
+  const hints = await planHints(filters, scope, sort);
   for (;;) {
     const { sql, params } = buildSearchSql(filters, scope, { sort, cursor, limit: chunk, hints });
-    const out: LogItem[] = [];
-    for (const r of sqlite.prepare(sql).iterate(...params) as IterableIterator<RawRow>) out.push(toLogItem(r));
+    const out = (await rawAll<RawRow>(sql, params)).map(toLogItem);
     if (out.length) yield out;
     if (out.length < chunk) return;
     cursor = decodeCursor(encodeCursor(out[out.length - 1]!, sort), sort);

@@ -1,6 +1,6 @@
 import { rawGet, rawRun } from "@/lib/db/sql";
+import type { Db } from "@/lib/db/client";
 import { z } from "zod";
-import { getDbHolder } from "@/lib/db/client";
 
 /** Retention settings (settings table, key `telemetry.retention`), editable on /admin/settings. */
 export const retentionSchema = z
@@ -18,11 +18,11 @@ export type RetentionSettings = z.infer<typeof retentionSchema>;
 export const RETENTION_KEY = "telemetry.retention";
 
 export async function readRetention(): Promise<RetentionSettings> {
-  const { sqlite } = getDbHolder();
-  const row = (await rawGet("SELECT value FROM settings WHERE key = ?", [RETENTION_KEY])) as { value: string } | undefined;
+  const row = await rawGet<{ value: unknown }>("SELECT value FROM settings WHERE key = ?", [RETENTION_KEY]);
   let raw: unknown = {};
   try {
-    raw = row ? JSON.parse(row.value) : {};
+    // SQLite keeps JSON text; PostgreSQL's json column arrives parsed
+    raw = !row ? {} : typeof row.value === "string" ? JSON.parse(row.value) : row.value;
   } catch {
     raw = {};
   }
@@ -30,7 +30,7 @@ export async function readRetention(): Promise<RetentionSettings> {
   return r.success ? r.data : retentionSchema.parse({});
 }
 
-export async function writeRetention(value: RetentionSettings): Promise<void> {
-  const { sqlite } = getDbHolder();
-  (await rawRun("INSERT INTO settings(key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at", [RETENTION_KEY, JSON.stringify(value), Date.now()]));
+/** `on`: the caller's transaction (with its audit row). */
+export async function writeRetention(value: RetentionSettings, on?: Db): Promise<void> {
+  await rawRun("INSERT INTO settings(key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at", [RETENTION_KEY, JSON.stringify(value), Date.now()], on);
 }

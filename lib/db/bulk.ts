@@ -1,0 +1,214 @@
+import type Database from "better-sqlite3";
+import type { Pool, PoolClient } from "pg";
+import { dbEngine, getDb, getDbHolder } from "./client";
+
+/**
+ * Batched writes for the telemetry hot paths (request log, rollups, ledger, stored
+ * responses, breaker events), one batch = one transaction, on either engine:
+ *
+ * - SQLite (embedded default): cached prepared statements run in one synchronous
+ *   better-sqlite3 transaction: ~3 µs per row, no await inside, nothing else can interleave.
+ * - PostgreSQL: multi-row `INSERT ... VALUES (...),(...)` statements of at most
+ *   MAX_PARAMS parameters (one round trip each) on one pooled connection; a batch of more
+ *   than one statement runs in BEGIN/COMMIT.
+ *
+ * Table and column names are SQL text (fixed identifiers from the caller, never user
+ * input); every value travels as a parameter.
+ */
+
+/** What to do when a row hits a unique or primary key. */
+export type Conflict =
+  /** skip the row (`ON CONFLICT DO NOTHING`) */
+  | { ignore: true }
+  /** upsert: on a conflict on `target`, add `add` columns to the stored row and overwrite `set` columns */
+  | { target: readonly string[]; add?: readonly string[]; set?: readonly string[] };
+
+export interface InsertOp {
+  kind: "insert";
+  table: string;
+  columns: readonly string[];
+  rows: readonly (readonly unknown[])[];
+  conflict?: Conflict;
+}
+
+/** One statement run once per parameter row (few rows: key touches). `?` placeholders. */
+export interface EachOp {
+  kind: "each";
+  sql: string;
+  rows: readonly (readonly unknown[])[];
+}
+
+export type BulkOp = InsertOp | EachOp;
+
+/** PostgreSQL's bind-parameter limit per statement. */
+export const MAX_PARAMS = 65_535;
+
+export function conflictSql(table: string, c: Conflict | undefined): string {
+  if (!c) return "";
+  if ("ignore" in c) return " ON CONFLICT DO NOTHING";
+  const sets = [...(c.add ?? []).map((x) => `${x} = ${table}.${x} + excluded.${x}`), ...(c.set ?? []).map((x) => `${x} = excluded.${x}`)];
+  return ` ON CONFLICT (${c.target.join(", ")}) DO ${sets.length ? `UPDATE SET ${sets.join(", ")}` : "NOTHING"}`;
+}
+
+/** The statement for `n` rows with `?` (SQLite) or `$n` (PostgreSQL) placeholders. */
+export function insertSql(op: Pick<InsertOp, "table" | "columns" | "conflict">, n: number, dialect: "sqlite" | "postgres"): string {
+  const w = op.columns.length;
+  const tuples: string[] = [];
+  for (let r = 0; r < n; r++) {
+    if (dialect === "sqlite") tuples.push(`(${op.columns.map(() => "?").join(", ")})`);
+    else tuples.push(`(${op.columns.map((_, c) => `$${r * w + c + 1}`).join(", ")})`);
+  }
+  return `INSERT INTO ${op.table} (${op.columns.join(", ")}) VALUES ${tuples.join(", ")}${conflictSql(op.table, op.conflict)}`;
+}
+
+/** Rows per PostgreSQL statement for a table of `width` columns. */
+export function chunkRows(width: number, maxParams = MAX_PARAMS): number {
+  return Math.max(1, Math.floor(maxParams / Math.max(1, width)));
+}
+
+// ---- SQLite ----
+
+interface SqliteCache {
+  db: Database.Database;
+  stmts: Map<string, Database.Statement>;
+}
+const g = globalThis as unknown as { __porticoBulk?: SqliteCache; __porticoTx?: { tail: Promise<unknown> } };
+
+function stmt(db: Database.Database, sql: string): Database.Statement {
+  if (g.__porticoBulk?.db !== db) g.__porticoBulk = { db, stmts: new Map() };
+  let s = g.__porticoBulk.stmts.get(sql);
+  if (!s) g.__porticoBulk.stmts.set(sql, (s = db.prepare(sql)));
+  return s;
+}
+
+function sqliteBatch(db: Database.Database, ops: readonly BulkOp[]): number[] {
+  const prepared = ops.map((op) => stmt(db, op.kind === "insert" ? insertSql(op, 1, "sqlite") : op.sql));
+  const changes = ops.map(() => 0);
+  db.transaction(() => {
+    ops.forEach((op, i) => {
+      const s = prepared[i]!;
+      for (const row of op.rows) changes[i]! += s.run(...sqliteValues(row)).changes;
+    });
+  })();
+  return changes;
+}
+
+/** better-sqlite3 binds numbers, strings, bigints, buffers and null; booleans become 0/1 as SQLite stores them. */
+function sqliteValues(row: readonly unknown[]): unknown[] {
+  let out: unknown[] | null = null;
+  for (let i = 0; i < row.length; i++) {
+    const v = row[i];
+    if (typeof v === "boolean" || v === undefined) {
+      out ??= [...row];
+      out[i] = v === undefined ? null : v ? 1 : 0;
+    }
+  }
+  return out ?? (row as unknown[]);
+}
+
+/**
+ * An async transaction of lib/db/sql.ts may hold the shared connection (BEGIN IMMEDIATE,
+ * awaiting between its statements): wait for it instead of writing into it.
+ */
+async function sqliteIdle(db: Database.Database): Promise<void> {
+  for (let i = 0; db.inTransaction && i < 1000; i++) await (g.__porticoTx?.tail ?? Promise.resolve());
+}
+
+// ---- PostgreSQL ----
+
+function pool(): Pool {
+  // drizzle's node-postgres database keeps its pg Pool as $client.
+  return (getDb() as unknown as { $client: Pool }).$client;
+}
+
+/** `?` placeholders → `$1..$n`, outside quoted strings. */
+export function pgPlaceholders(sql: string): string {
+  let n = 0;
+  let out = "";
+  let quote: string | null = null;
+  for (const ch of sql) {
+    if (quote) {
+      if (ch === quote) quote = null;
+      out += ch;
+    } else if (ch === "'" || ch === '"') {
+      quote = ch;
+      out += ch;
+    } else out += ch === "?" ? `$${++n}` : ch;
+  }
+  return out;
+}
+
+interface PgStatement {
+  text: string;
+  values: unknown[];
+  op: number;
+}
+
+function pgStatements(ops: readonly BulkOp[]): PgStatement[] {
+  const out: PgStatement[] = [];
+  ops.forEach((op, i) => {
+    if (op.kind === "each") {
+      const text = pgPlaceholders(op.sql);
+      for (const row of op.rows) out.push({ text, values: [...row], op: i });
+      return;
+    }
+    const per = chunkRows(op.columns.length);
+    for (let at = 0; at < op.rows.length; at += per) {
+      const rows = op.rows.slice(at, at + per);
+      const values: unknown[] = [];
+      for (const r of rows) for (const v of r) values.push(v === undefined ? null : v);
+      out.push({ text: insertSql(op, rows.length, "postgres"), values, op: i });
+    }
+  });
+  return out;
+}
+
+async function pgBatch(ops: readonly BulkOp[]): Promise<number[]> {
+  const statements = pgStatements(ops);
+  const changes = ops.map(() => 0);
+  if (!statements.length) return changes;
+  const client: PoolClient = await pool().connect();
+  const tx = statements.length > 1;
+  try {
+    if (tx) await client.query("BEGIN");
+    for (const s of statements) changes[s.op]! += (await client.query(s.text, s.values)).rowCount ?? 0;
+    if (tx) await client.query("COMMIT");
+  } catch (e) {
+    if (tx) await client.query("ROLLBACK").catch(() => undefined);
+    throw e;
+  } finally {
+    client.release();
+  }
+  return changes;
+}
+
+/**
+ * Runs every op in ONE transaction; resolves to the rows each op changed (an upsert counts
+ * inserted and updated rows; an ignored conflict counts 0). Rejects (and writes nothing)
+ * when any statement fails.
+ */
+export async function writeBatch(ops: readonly BulkOp[]): Promise<number[]> {
+  const live = ops.filter((o) => o.rows.length);
+  if (!live.length) return ops.map(() => 0);
+  let changes: number[];
+  if (dbEngine() === "postgres") changes = await pgBatch(live);
+  else {
+    const { sqlite } = getDbHolder();
+    if (sqlite.inTransaction) await sqliteIdle(sqlite);
+    changes = sqliteBatch(sqlite, live);
+  }
+  // back to the caller's op order (ops without rows changed nothing)
+  let j = 0;
+  return ops.map((o) => (o.rows.length ? changes[j++]! : 0));
+}
+
+/** `rows` into `table` in one transaction (chunked statements on PostgreSQL); resolves to the rows inserted. */
+export async function insertMany(
+  table: string,
+  columns: readonly string[],
+  rows: readonly (readonly unknown[])[],
+  opts: { ignoreConflicts?: boolean; conflict?: Conflict } = {},
+): Promise<number> {
+  const conflict = opts.conflict ?? (opts.ignoreConflicts ? { ignore: true as const } : undefined);
+  return (await writeBatch([{ kind: "insert", table, columns, rows, conflict }]))[0]!;
+}
