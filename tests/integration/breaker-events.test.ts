@@ -1,4 +1,3 @@
-import { rawAll, rawRun } from "@/lib/db/sql";
 /**
  * Circuit-breaker opening history: a target failing through the real gateway core opens
  * its breaker; the opening is queued on the request path and written with the log
@@ -8,6 +7,7 @@ import { rawAll, rawRun } from "@/lib/db/sql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Actor } from "@/lib/auth/actor";
 import { chatBody, sleep, startGateway, type Gateway, type Wire } from "../support/gateway";
+import { rawAll, rawRun } from "@/lib/db/sql";
 
 let gw: Gateway;
 let token: string;
@@ -96,10 +96,9 @@ describe("breaker_events", () => {
 
   it("retention prunes events older than the raw-row days", async () => {
     const { pruneOnce } = await import("@/lib/telemetry/retention");
-    const sqlite = gw.m.db.getDbHolder().sqlite;
     const DAY = 86_400_000;
     (await rawRun("INSERT INTO breaker_events (at, target, provider_id, model_id, failures) VALUES (?, 'old:one', 'old', 'one', 5)", [Date.now() - 40 * DAY]));
-    const r = pruneOnce(sqlite, { rawDays: 30, rollupDays: 400, minuteRollupDays: 7 });
+    const r = await pruneOnce({ rawDays: 30, rollupDays: 400, minuteRollupDays: 7 });
     expect(r.breakerEvents).toBe(1);
     expect((await rows()).map((x) => x.target)).not.toContain("old:one");
     expect((await rows())).toHaveLength(2);

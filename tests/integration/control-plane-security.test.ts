@@ -1,4 +1,3 @@
-import { rawRun } from "@/lib/db/sql";
 /**
  * The control plane's request rules, through the real route handlers with real session
  * cookies (tests/support/control-plane.ts): cross-site writes, content types, deep JSON,
@@ -7,6 +6,7 @@ import { rawRun } from "@/lib/db/sql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import Database from "better-sqlite3";
 import { ORIGIN, startControlPlane, type ControlPlane } from "../support/control-plane";
+import { rawRun } from "@/lib/db/sql";
 
 let cp: ControlPlane;
 const LIMIT = 4096;

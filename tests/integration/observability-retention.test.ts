@@ -1,4 +1,3 @@
-import { rawGet, withTransaction } from "@/lib/db/sql";
 /**
  * Retention: raw rows (and their full-text entries) and bodies older than rawDays go,
  * in small batches; rollups stay until rollupDays (minute rollups sooner); the
@@ -6,6 +5,7 @@ import { rawGet, withTransaction } from "@/lib/db/sql";
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startGateway, type Gateway } from "../support/gateway";
+import { rawGet } from "@/lib/db/sql";
 
 let gw: Gateway;
 beforeAll(async () => {
@@ -46,17 +46,17 @@ describe("retention pruning", () => {
       }
     })();
     for (const age of [0, 1, 3, 50, 150]) rows.push({ at: now - age * DAY, teamId: "t", appId: null, keyId: null, apiId: null, routeAlias: null, upstreamModel: "m", providerId: "p", status: 200, outcome: "ok", latencyMs: 5, ttftMs: null, tokensIn: 1, tokensOut: 1, tokensCached: 0, costUsd: 1 });
-    writeRollups(sqlite, aggregate(rows).values());
+    await writeRollups(aggregate(rows).values());
 
     const count = async (sql: string) => ((await rawGet(sql, [])) as { n: number }).n;
     const logsBefore = (await count("SELECT count(*) AS n FROM request_logs WHERE id LIKE 'ret-%'"));
     expect(logsBefore).toBe(5000);
 
     // Small batches: one pass with 2 batches of 500 is not enough for 2,250 old rows.
-    let r = pruneOnce(sqlite, settings, now, 2, 500);
+    let r = await pruneOnce(settings, now, 2, 500);
     expect(r.logs).toBe(1000);
     expect(r.done).toBe(false);
-    for (let guard = 0; !r.done && guard < 20; guard++) r = pruneOnce(sqlite, settings, now, 2, 500);
+    for (let guard = 0; !r.done && guard < 20; guard++) r = await pruneOnce(settings, now, 2, 500);
     expect(r.done).toBe(true);
 
     // Ages 10..19 were older than 10 days (age 10 rows are 10 days + i seconds old).

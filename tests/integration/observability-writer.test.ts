@@ -1,4 +1,3 @@
-import { rawAll, rawGet } from "@/lib/db/sql";
 /**
  * The batched log writer with the rollup listener fed at 5,000 rows/s: every row is
  * written, every rollup granularity counts every row, and the full-text index takes
@@ -12,6 +11,7 @@ import { monitorEventLoopDelay } from "node:perf_hooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chatBody, requestId, sleep, startGateway, type Gateway } from "../support/gateway";
 import type { CallRecord } from "@/lib/gateway/types";
+import { rawAll, rawGet } from "@/lib/db/sql";
 
 let gw: Gateway;
 beforeAll(async () => {

@@ -1,4 +1,3 @@
-import { rawGet } from "@/lib/db/sql";
 /**
  * Response cache, idempotency and content guards through the real gateway core
  * (docs/traffic-policy.md): what the client sees (x-portico-cache, idempotent-replayed,
@@ -7,6 +6,7 @@ import { rawGet } from "@/lib/db/sql";
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chatBody, openaiChunks, readSse, requestId, startGateway, type Gateway, type Wire } from "../support/gateway";
+import { rawGet } from "@/lib/db/sql";
 
 let gw: Gateway;
 let svc: typeof import("@/lib/services/content-policies");

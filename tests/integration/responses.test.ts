@@ -1,4 +1,3 @@
-import { rawGet, rawRun } from "@/lib/db/sql";
 /**
  * POST /v1/responses (the OpenAI Responses API in) routed through the canonical shape to
  * OpenAI-, Anthropic- and Gemini-type targets: the Response object, the semantic stream
@@ -8,6 +7,7 @@ import { rawGet, rawRun } from "@/lib/db/sql";
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readSse, requestId, startGateway, USER_MSG, type Gateway, type ProviderType, type Wire } from "../support/gateway";
+import { rawGet, rawRun } from "@/lib/db/sql";
 
 let gw: Gateway;
 let otherKey: string;
@@ -271,7 +271,6 @@ describe("store, previous_response_id, GET and DELETE", () => {
 
   it("saving never writes the table on the request path: memory serves it until the queued row is flushed", async () => {
     const store = await import("@/lib/gateway/responses-store");
-    const sqlite = gw.m.db.getDbHolder().sqlite;
     const id = "resp_queued" + Date.now();
     store.saveResponse({ id, at: Date.now(), appId: gw.harness.appId, teamId: null, keyId: null, model: "resp-openai", conversation: "[]", response: JSON.stringify({ id }) });
     expect((await rawGet("SELECT count(*) AS n FROM stored_responses WHERE id = ?", [id]))).toEqual({ n: 0 });
@@ -284,10 +283,9 @@ describe("store, previous_response_id, GET and DELETE", () => {
 
   it("stored responses are pruned with the raw logs", async () => {
     const { pruneOnce } = await import("@/lib/telemetry/retention");
-    const sqlite = gw.m.db.getDbHolder().sqlite;
     const old = Date.now() - 31 * 86_400_000;
     (await rawRun("INSERT INTO stored_responses (id, at, app_id, model, conversation, response) VALUES (?, ?, ?, 'm', '[]', '{}')", ["resp_old", old, gw.harness.appId]));
-    const r = pruneOnce(sqlite, { rawDays: 30, rollupDays: 400, minuteRollupDays: 7 });
+    const r = await pruneOnce({ rawDays: 30, rollupDays: 400, minuteRollupDays: 7 });
     expect(r.responses).toBeGreaterThanOrEqual(1);
     expect((await rawGet("SELECT count(*) AS n FROM stored_responses WHERE id = 'resp_old'", []))).toEqual({ n: 0 });
   });

@@ -74,7 +74,7 @@ async function plantTeam2Api(slug: string, aliases: string[], kind: "llm" | "pro
 
 async function bump() {
   const { bumpConfigVersion } = await import("@/lib/config-version");
-  bumpConfigVersion();
+  await bumpConfigVersion();
 }
 
 describe("the services refuse an API exposing a route its team may not use", () => {
