@@ -1,4 +1,3 @@
-import { rawGet } from "@/lib/db/sql";
 /**
  * Log search and chart latency at scale: `npm run seed:logs -- 1000000` first, then
  * `npm run bench:logs [-- --runs 30]` against the same DATABASE_URL. Calls the real
@@ -15,13 +14,12 @@ function arg(name: string, def: number): number {
 
 async function main() {
   const runs = arg("runs", 30);
-  const { getDbHolder } = await import("@/lib/db/client");
+  const { rawGet } = await import("@/lib/db/sql");
   const { runMigrations } = await import("@/lib/db/migrate");
   const { getDb } = await import("@/lib/db/client");
   runMigrations(getDb());
   const { searchLogs, logFilterSchema } = await import("@/lib/telemetry/search");
   const { chartData, chartQuerySchema } = await import("@/lib/telemetry/charts");
-  const { sqlite } = getDbHolder();
   const rows = ((await rawGet("SELECT count(*) AS n FROM request_logs", [])) as { n: number }).n;
   const admin: Actor = { userId: "bench", email: "bench@x", name: "bench", platformRole: "admin", memberships: [], via: "token" };
   const member: Actor = {
@@ -33,7 +31,7 @@ async function main() {
   const lastId = ((await rawGet("SELECT id FROM request_logs ORDER BY rowid DESC LIMIT 1 OFFSET 5000", [])) as { id: string } | undefined)?.id ?? "none";
   const c = (o: Record<string, unknown>) => chartQuerySchema.parse(o);
   const tz = "Europe/Paris";
-  const cases: [string, () => unknown][] = [
+  const cases: [string, () => Promise<unknown>][] = [
     ["search: latest 50, 24h (admin)", () => searchLogs({ actor: admin, query: q({ range: "24h" }) })],
     ["search: team+model+5xx, 7d (admin)", () => searchLogs({ actor: admin, query: q({ range: "7d", teamId: "team_seed_1", model: "gpt-4o", status: "5xx" }) })],
     ["search: member scope, 30d, min latency 2s", () => searchLogs({ actor: member, query: q({ range: "30d", minLatency: 2000 }) })],
@@ -61,13 +59,13 @@ async function main() {
   console.log("| query | p50 ms | p95 ms | rows |");
   console.log("| --- | ---: | ---: | ---: |");
   for (const [name, fn] of cases) {
-    fn();
-    fn();
+    await fn();
+    await fn();
     const times: number[] = [];
     let out: unknown;
     for (let i = 0; i < runs; i++) {
       const t0 = performance.now();
-      out = fn();
+      out = await fn();
       times.push(performance.now() - t0);
     }
     times.sort((a, b) => a - b);
