@@ -24,6 +24,7 @@
  * Handlers are called directly: `GET(new Request(url, init), { params: Promise.resolve({...}) })`.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { scratchDatabase, type ScratchDb } from "./support/scratch-db";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -213,10 +214,12 @@ let teamId: string;
 const tokens: Partial<Record<Role, string>> = {};
 const handlers = new Map<string, { handler: Handler; path: string }>();
 let closeDb: () => void;
+let scratch: ScratchDb | undefined;
 
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), "portico-roles-"));
-  process.env.DATABASE_URL = "file:" + path.join(dir, "portico.db");
+  scratch = await scratchDatabase(dir);
+  process.env.DATABASE_URL = scratch.url;
   process.env.PORTICO_SECRET = "test-secret-".padEnd(40, "x");
   process.env.PORTICO_ADMIN_EMAIL = "admin@roles.test";
   process.env.PORTICO_ADMIN_PASSWORD = "correct-horse-battery-staple";
@@ -249,9 +252,10 @@ beforeAll(async () => {
   }
 });
 
-afterAll(() => {
+afterAll(async () => {
   closeDb?.();
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  await scratch?.drop();
 });
 
 /** Route params: the matrix team for team routes (so a team admin passes the team check), dummies elsewhere. */

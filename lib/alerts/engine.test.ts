@@ -3,6 +3,7 @@
  * minimum traffic, firing → resolved with history, circuit breakers, budget
  * signals, disabled rules and restarts.
  */
+import { scratchDatabase, migrateTestDatabase } from "@/tests/support/scratch-db";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import fs from "node:fs";
 import os from "node:os";
@@ -12,20 +13,21 @@ import type { AlertRule } from "@/lib/db/schema";
 import { eq } from "drizzle-orm";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "portico-alerts-"));
-process.env.DATABASE_URL = "file:" + path.join(dir, "alerts.db");
+const scratch = await scratchDatabase(dir, "alerts.db");
+process.env.DATABASE_URL = scratch.url;
 process.env.PORTICO_SECRET = "test-secret-".padEnd(40, "x");
 process.env.PORTICO_BREAKER_THRESHOLD = "2";
 
 const { getDb, closeDb } = await import("@/lib/db/client");
-const { runMigrations } = await import("@/lib/db/migrate");
 const { alertEvents, alertRules } = await import("@/lib/db/schema");
 const { AlertEngine } = await import("./engine");
 const { breakers } = await import("@/lib/gateway/breaker");
 
-beforeAll(() => runMigrations(getDb()));
-afterAll(() => {
+beforeAll(() => migrateTestDatabase());
+afterAll(async () => {
   closeDb();
   fs.rmSync(dir, { recursive: true, force: true });
+  await scratch.drop();
 });
 beforeEach(async () => {
   (await getDb().delete(alertEvents));

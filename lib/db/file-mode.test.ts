@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { onPostgres } from "@/tests/support/scratch-db";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -6,7 +7,8 @@ import { openDatabase } from "./client";
 
 const mode = (f: string) => fs.statSync(f).mode & 0o777;
 
-describe("SQLite files are owner-only", () => {
+// SQLite file modes: SQLite-specific, skipped on the PostgreSQL pass (PORTICO_TEST_ENGINE=postgres).
+describe.skipIf(onPostgres)("SQLite files are owner-only", () => {
   it("creates the database, -wal and -shm 0600 even under a permissive umask", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "portico-mode-"));
     const old = process.umask(0o022);

@@ -1,4 +1,5 @@
 import { describe, it, expect, afterEach } from "vitest";
+import { onPostgres } from "@/tests/support/scratch-db";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -23,7 +24,8 @@ function writeMigrations(dir: string, sqls: string[]): void {
   sqls.forEach((s, i) => fs.writeFileSync(path.join(dir, `000${i}_m${i}.sql`), s));
 }
 
-describe("migrations", () => {
+// the SQLite migrator (drizzle/); drizzle/pg is covered by schema-identity.test.ts: SQLite-specific, skipped on the PostgreSQL pass (PORTICO_TEST_ENGINE=postgres).
+describe.skipIf(onPostgres)("migrations", () => {
   it("the project's migrations apply to an empty database and are idempotent", () => {
     const { db, sqlite } = openDatabase(path.join(tmp(), "a.db"));
     const first = runMigrations(db);

@@ -49,6 +49,19 @@ export const rawAll = <T>(text: string, params: readonly unknown[] = [], on?: Db
 export const rawGet = <T>(text: string, params: readonly unknown[] = [], on?: Db) => getSql<T>(sqlText(text, params), on);
 export const rawRun = (text: string, params: readonly unknown[] = [], on?: Db) => runSql(sqlText(text, params), on);
 
+/**
+ * Upserts a counter of the settings table to 1, or adds 1 to it. The value column is
+ * JSON text on SQLite and json on PostgreSQL (which casts neither to nor from integer).
+ */
+export async function incrementSetting(key: string, on: Db = getDb()): Promise<void> {
+  const next = dbEngine() === "postgres" ? sql.raw("to_json(CAST(CAST(settings.value AS TEXT) AS BIGINT) + 1)") : sql.raw("CAST(CAST(settings.value AS INTEGER) + 1 AS TEXT)");
+  await runSql(
+    sql`INSERT INTO settings(key, value, updated_at) VALUES (${key}, '1', ${Date.now()})
+        ON CONFLICT(key) DO UPDATE SET value = ${next}, updated_at = excluded.updated_at`,
+    on,
+  );
+}
+
 /** Rows changed by an awaited insert/update/delete without `.returning()`, on either engine. */
 export function affected(result: unknown): number {
   const r = result as { changes?: number; rowCount?: number | null };

@@ -1,4 +1,4 @@
-import { runSql, withTransaction } from "@/lib/db/sql";
+import { incrementSetting, withTransaction } from "@/lib/db/sql";
 /**
  * Response cache + content guard policies and custom detectors (docs/traffic-policy.md).
  *
@@ -344,8 +344,7 @@ export async function purgeCache({ actor }: { actor: Actor }): Promise<{ generat
   const db = getDb();
   let generation = 0;
   await withTransaction(async (tx) => {
-    (await runSql(sql`INSERT INTO settings(key, value, updated_at) VALUES (${CACHE_GENERATION_KEY}, 1, ${Date.now()})
-          ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1, updated_at = excluded.updated_at`, tx));
+    await incrementSetting(CACHE_GENERATION_KEY, tx);
     const row = (await tx.select().from(settings).where(eq(settings.key, CACHE_GENERATION_KEY)).limit(1))[0];
     generation = Number(row?.value ?? 1);
     (await writeAudit(tx, actor, { action: "cache.purge", targetType: "cache", after: { generation } }));

@@ -2,6 +2,7 @@
  * DB-backed checks of the gateway services against a temporary SQLite file:
  * secrets never leave the service, 409/422 shapes, seeding, log scoping.
  */
+import { scratchDatabase, migrateTestDatabase } from "@/tests/support/scratch-db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import fs from "node:fs";
 import os from "node:os";
@@ -10,7 +11,8 @@ import type { Actor } from "@/lib/auth/actor";
 import type { AppError } from "@/lib/errors";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "portico-gw-"));
-process.env.DATABASE_URL = "file:" + path.join(dir, "test.db");
+const scratch = await scratchDatabase(dir, "test.db");
+process.env.DATABASE_URL = scratch.url;
 process.env.PORTICO_SECRET = "test-secret-test-secret-test-secret-0123";
 
 type Services = {
@@ -49,8 +51,7 @@ async function caught(fn: () => unknown): Promise<AppError> {
 
 beforeAll(async () => {
   const db = await import("@/lib/db/client");
-  const { runMigrations } = await import("@/lib/db/migrate");
-  runMigrations(db.getDb());
+  await migrateTestDatabase();
   s = {
     db,
     schema: await import("@/lib/db/schema"),
@@ -73,9 +74,10 @@ beforeAll(async () => {
   ]));
 });
 
-afterAll(() => {
+afterAll(async () => {
   s?.db.closeDb();
   fs.rmSync(dir, { recursive: true, force: true });
+  await scratch.drop();
 });
 
 describe("seedGatewayDefaults", () => {

@@ -7,12 +7,14 @@ import { generateKeyPairSync } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { scratchDatabase, migrateTestDatabase } from "@/tests/support/scratch-db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Actor } from "@/lib/auth/actor";
 import type { AppError } from "@/lib/errors";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "portico-presets-"));
-process.env.DATABASE_URL = "file:" + path.join(dir, "test.db");
+const scratch = await scratchDatabase(dir, "test.db");
+process.env.DATABASE_URL = scratch.url;
 process.env.PORTICO_SECRET = "test-secret-test-secret-test-secret-0123";
 
 let s: {
@@ -46,15 +48,15 @@ const serviceAccount = JSON.stringify({
 
 beforeAll(async () => {
   const db = await import("@/lib/db/client");
-  const { runMigrations } = await import("@/lib/db/migrate");
-  runMigrations(db.getDb());
+  await migrateTestDatabase();
   s = { db, schema: await import("@/lib/db/schema"), presets: await import("./provider-presets"), providers: await import("./providers"), secret: await import("@/lib/secret") };
   const now = Date.now();
   (await db.getDb().insert(s.schema.users).values({ id: "usr_admin", email: "admin@test", name: "Admin", role: "admin", createdAt: now, updatedAt: now }));
 });
-afterAll(() => {
+afterAll(async () => {
   s?.db.closeDb();
   fs.rmSync(dir, { recursive: true, force: true });
+  await scratch.drop();
 });
 
 const modelsOf = async (providerId: string) => (await s.db.getDb().select().from(s.schema.models)).filter((m) => m.providerId === providerId);

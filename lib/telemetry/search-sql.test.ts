@@ -1,3 +1,4 @@
+import { migrateTestDatabase, scratchDatabase, type ScratchDb } from "@/tests/support/scratch-db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import fs from "node:fs";
 import os from "node:os";
@@ -76,6 +77,7 @@ describe("filter → SQL", () => {
 
 describe("tenant scope against a real database", () => {
   let dir: string;
+  let scratch: ScratchDb | undefined;
   let mods: {
     search: typeof import("./search");
     charts: typeof import("./charts");
@@ -84,10 +86,10 @@ describe("tenant scope against a real database", () => {
 
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "portico-scope-"));
-    process.env.DATABASE_URL = "file:" + path.join(dir, "t.db");
+    scratch = await scratchDatabase(dir, "t.db");
+    process.env.DATABASE_URL = scratch.url;
     const db = await import("@/lib/db/client");
-    const { runMigrations } = await import("@/lib/db/migrate");
-    runMigrations(db.getDb());
+    await migrateTestDatabase();
     const { aggregate } = await import("./rollup");
     const { writeRollups } = await import("./rollup-store");
     const { insertMany } = await import("@/lib/db/bulk");
@@ -109,9 +111,10 @@ describe("tenant scope against a real database", () => {
     mods = { search: await import("./search"), charts: await import("./charts"), db };
   });
 
-  afterAll(() => {
+  afterAll(async () => {
     mods?.db.closeDb();
     fs.rmSync(dir, { recursive: true, force: true });
+    await scratch?.drop();
   });
 
   const q = (o: Record<string, unknown>) => mods.search.logFilterSchema.parse(o);

@@ -11,6 +11,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startGateway, type Gateway } from "../support/gateway";
+import { scratchDatabase, type ScratchDb } from "../support/scratch-db";
 
 const ROOT = path.resolve(__dirname, "../..");
 const EXAMPLE = fs.readFileSync(path.join(ROOT, "docs/examples/portico.yaml"), "utf8");
@@ -26,14 +27,16 @@ let gw: Gateway;
 let dir: string;
 let child: ChildProcess | undefined;
 let output = "";
+const scratches: ScratchDb[] = [];
 
 /** A fresh Portico on its own database, configured by `file` at start. */
 async function startFresh(file: string, extraEnv: Record<string, string> = {}): Promise<{ url: string; token: string }> {
-  const db = path.join(fs.mkdtempSync(path.join(dir, "fresh-")), "portico.db");
+  const scratch = await scratchDatabase(fs.mkdtempSync(path.join(dir, "fresh-")));
+  scratches.push(scratch);
   // tsx as a loader in ONE process (its CLI runs a second one), so SIGHUP reaches Portico itself.
   child = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "tests/support/config-server.ts")], {
     cwd: ROOT,
-    env: { ...process.env, ...ENV, DATABASE_URL: `file:${db}`, PORTICO_CONFIG_FILE: file, ...extraEnv },
+    env: { ...process.env, ...ENV, DATABASE_URL: scratch.url, PORTICO_CONFIG_FILE: file, ...extraEnv },
     stdio: ["pipe", "pipe", "pipe"],
   });
   output = "";
@@ -82,6 +85,7 @@ beforeAll(async () => {
 afterAll(async () => {
   stopChild();
   await gw?.close();
+  for (const s of scratches) await s.drop();
 });
 
 describe("round trip onto a fresh instance started from the file", () => {

@@ -57,7 +57,6 @@ function synthetic(i: number, at: number): CallRecord {
 describe("log writer at 5,000 rows/s", () => {
   it("writes every row and its rollups and indexes them all", async () => {
     const writer = gw.m.logWriter.logWriter();
-    const sqlite = gw.m.db.getDbHolder().sqlite;
     const before = ((await rawGet("SELECT count(*) AS n FROM request_logs", [])) as { n: number }).n;
     // Time whole flushes (insert + every onFlush listener) to tell a flush stall from anything else.
     const flushTimes: number[] = [];
@@ -130,7 +129,6 @@ describe("a real call", () => {
     const after = await searchLogs({ actor: gw.actor, query: logFilterSchema.parse({ q: "zanzibar", range: "24h", from: String(at + 1) }) });
     expect(after.items.map((r) => r.id)).not.toContain(rid);
     await expect(searchLogs({ actor: gw.actor, query: logFilterSchema.parse({ range: "1h", to: String(Date.now() - 2 * 3_600_000) }) })).rejects.toThrow(/do not overlap/);
-    const sqlite = gw.m.db.getDbHolder().sqlite;
     const roll = (await rawGet("SELECT sum(requests) AS n, sum(cost_usd) AS c FROM usage_rollups WHERE gran = 'h' AND route = 'obs-chat'", [])) as { n: number; c: number };
     expect(roll.n).toBe(1);
     expect(roll.c).toBeCloseTo(detail.costUsd, 9);

@@ -1,5 +1,5 @@
 /**
- * A temporary SQLite database for the access-layer service tests
+ * A temporary database (SQLite, or PostgreSQL under PORTICO_TEST_ENGINE=postgres: tests/support/scratch-db.ts) for the access-layer service tests
  * (lib/services/{apps,apis,subscriptions,webhooks}.test.ts): migrated, with the
  * built-in mock routes (mock-chat, mock-embed) and a cast of users:
  *
@@ -17,26 +17,27 @@ import os from "node:os";
 import path from "node:path";
 import type { Actor } from "@/lib/auth/actor";
 import type { AppError } from "@/lib/errors";
+import { migrateTestDatabase, scratchDatabase } from "./scratch-db";
 
 export interface AccessDb {
   db: typeof import("@/lib/db/client");
   schema: typeof import("@/lib/db/schema");
   actors: Record<"admin" | "taA" | "memA" | "taB" | "memB" | "memC", Actor>;
   teams: { A: string; B: string; C: string };
-  close: () => void;
+  close: () => Promise<void>;
 }
 
 export async function setupAccessDb(): Promise<AccessDb> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "portico-access-"));
-  process.env.DATABASE_URL = "file:" + path.join(dir, "test.db");
+  const scratch = await scratchDatabase(dir, "test.db");
+  process.env.DATABASE_URL = scratch.url;
   process.env.PORTICO_SECRET = "test-secret-test-secret-test-secret-0123";
   const db = await import("@/lib/db/client");
   const schema = await import("@/lib/db/schema");
-  const { runMigrations } = await import("@/lib/db/migrate");
   const { seedGatewayDefaults } = await import("@/lib/seed/gateway");
   const { loadActor } = await import("@/lib/auth/actor");
   const d = db.getDb();
-  runMigrations(d);
+  await migrateTestDatabase();
   await seedGatewayDefaults(d);
   const now = Date.now();
   const teams = { A: "team_a", B: "team_b", C: "team_c" };
@@ -76,9 +77,10 @@ export async function setupAccessDb(): Promise<AccessDb> {
       memB: (await actor("usr_mem_b")),
       memC: (await actor("usr_mem_c")),
     },
-    close: () => {
+    close: async () => {
       db.closeDb();
       fs.rmSync(dir, { recursive: true, force: true });
+      await scratch.drop();
     },
   };
 }

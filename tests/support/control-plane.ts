@@ -11,13 +11,15 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { Actor } from "@/lib/auth/actor";
+import { scratchDatabase } from "./scratch-db";
 
 export const ORIGIN = "http://localhost:3000";
 type Handler = (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response> | Response;
 
 export async function startControlPlane(env: Record<string, string> = {}) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "portico-cp-"));
-  process.env.DATABASE_URL = "file:" + path.join(dir, "portico.db");
+  const scratch = await scratchDatabase(dir);
+  process.env.DATABASE_URL = scratch.url;
   process.env.PORTICO_SECRET = "test-secret-".padEnd(40, "x");
   process.env.PORTICO_ADMIN_EMAIL = "admin@cp.test";
   process.env.PORTICO_ADMIN_PASSWORD = "correct-horse-battery-staple";
@@ -52,9 +54,10 @@ export async function startControlPlane(env: Record<string, string> = {}) {
     return Promise.resolve(h(new Request(new URL(url, ORIGIN), { ...rest, duplex: "half" } as RequestInit), { params: Promise.resolve(params) }));
   }
 
-  function close(): void {
+  async function close(): Promise<void> {
     dbm.closeDb();
     fs.rmSync(dir, { recursive: true, force: true });
+    await scratch.drop();
   }
   return { dir, admin, db: dbm.getDb(), schema, sessionCookie, route, call, close };
 }

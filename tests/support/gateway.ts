@@ -28,6 +28,7 @@ import type { AddressInfo } from "node:net";
 import { createParser, type EventSourceMessage } from "eventsource-parser";
 import { FAKE_AWS_KEYS, FAKE_SA_PROJECT, fakeServiceAccount, startFakeUpstream, type RecordedRequest } from "../../e2e/fakes";
 import type { Actor } from "@/lib/auth/actor";
+import { scratchDatabase } from "./scratch-db";
 import type { RequestLog } from "@/lib/db/schema";
 
 /**
@@ -102,7 +103,8 @@ const PROVIDER_DEFAULTS: Record<
 
 export async function startGateway(env: Record<string, string> = {}) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "portico-it-"));
-  process.env.DATABASE_URL = "file:" + path.join(dir, "portico.db");
+  const scratch = await scratchDatabase(dir);
+  process.env.DATABASE_URL = scratch.url;
   process.env.PORTICO_SECRET = "test-secret-".padEnd(40, "x");
   process.env.PORTICO_ADMIN_EMAIL = ADMIN_EMAIL;
   process.env.PORTICO_ADMIN_PASSWORD = "correct-horse-battery-staple";
@@ -256,6 +258,7 @@ export async function startGateway(env: Record<string, string> = {}) {
     await fake.close();
     m.db.closeDb();
     fs.rmSync(dir, { recursive: true, force: true });
+    await scratch.drop();
   }
 
   const harness = { teamId: harnessTeam.id, appId: harnessApp.id, apiId: harnessApi.id };

@@ -4,6 +4,7 @@ import http from "node:http";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { scratchDatabase } from "./scratch-db";
 
 const ROOT = path.resolve(__dirname, "../..");
 
@@ -24,6 +25,7 @@ export async function freePort(): Promise<number> {
 export async function startPorticoProcess(env: Record<string, string>, nodeArgs: string[] = []) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "portico-proc-"));
   const port = await freePort();
+  const scratch = await scratchDatabase(dir);
   const child: ChildProcess = spawn(process.execPath, [...nodeArgs, "--import", "tsx", path.join(ROOT, "server.ts")], {
     cwd: ROOT,
     env: {
@@ -31,7 +33,7 @@ export async function startPorticoProcess(env: Record<string, string>, nodeArgs:
       NODE_ENV: "production",
       PORT: String(port),
       HOST: "127.0.0.1",
-      DATABASE_URL: `file:${path.join(dir, "portico.db")}`,
+      DATABASE_URL: scratch.url,
       PORTICO_ADMIN_PASSWORD: "process-test-password-1",
       ...env,
     },
@@ -46,6 +48,8 @@ export async function startPorticoProcess(env: Record<string, string>, nodeArgs:
   child.stdout!.on("data", onData);
   child.stderr!.on("data", onData);
   const exited = new Promise<number | null>((r) => child.on("exit", (code) => r(code)));
+  // The scratch PostgreSQL database goes with the process (a test's own DATABASE_URL in env keeps its database).
+  const dropped = exited.then(() => scratch.drop());
 
   function waitFor(re: RegExp, timeoutMs = 60_000, from = 0): Promise<RegExpExecArray> {
     return new Promise((resolve, reject) => {
@@ -72,8 +76,10 @@ export async function startPorticoProcess(env: Record<string, string>, nodeArgs:
     exited,
     output: () => output,
     waitFor,
-    stop: () => {
-      if (child.exitCode === null) child.kill("SIGKILL");
+    /** Kills the process; the promise resolves once its scratch database is dropped. */
+    stop: (): Promise<void> => {
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+      return dropped;
     },
   };
 }
