@@ -62,6 +62,19 @@ export async function incrementSetting(key: string, on: Db = getDb()): Promise<v
   );
 }
 
+/**
+ * A unique or primary-key violation: SQLite's "UNIQUE constraint failed" or PostgreSQL's
+ * SQLSTATE 23505 (drizzle wraps the driver's error as `cause`).
+ */
+export function isUniqueViolation(e: unknown): boolean {
+  for (let c: unknown = e, depth = 0; c && depth < 5; c = (c as { cause?: unknown }).cause, depth++) {
+    const code = (c as { code?: unknown }).code;
+    if (code === "23505" || code === "SQLITE_CONSTRAINT_UNIQUE" || code === "SQLITE_CONSTRAINT_PRIMARYKEY") return true;
+    if (String(c).includes("UNIQUE constraint failed")) return true;
+  }
+  return false;
+}
+
 /** Rows changed by an awaited insert/update/delete without `.returning()`, on either engine. */
 export function affected(result: unknown): number {
   const r = result as { changes?: number; rowCount?: number | null };

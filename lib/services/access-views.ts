@@ -42,7 +42,7 @@ export function actorCanSeeApi(actor: Actor, api: Pick<Api, "visibility" | "visi
 
 /** `inArray` that stays valid SQL for an empty list (matches nothing). */
 export function inIds(col: Parameters<typeof inArray>[0], ids: string[]): SQL {
-  return ids.length ? inArray(col, ids) : sql`0`;
+  return ids.length ? inArray(col, ids) : sql`1 = 0`;
 }
 
 // ---------------------------------------------------------------- keys

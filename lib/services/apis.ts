@@ -1,4 +1,4 @@
-import { withTransaction } from "@/lib/db/sql";
+import { isUniqueViolation, withTransaction } from "@/lib/db/sql";
 /**
  * The API catalog: entries apps subscribe to. Admins manage all of them, a
  * team admin the ones their team owns. The portal reads the catalog through
@@ -185,7 +185,7 @@ export async function createApi({ actor, input }: { actor: Actor; input: unknown
       await bumpConfigVersion(tx);
     });
   } catch (e) {
-    if (String(e).includes("UNIQUE")) throw slugTaken(data.slug);
+    if (isUniqueViolation(e)) throw slugTaken(data.slug);
     throw e;
   }
   return (await viewOf(db, row));
@@ -221,7 +221,7 @@ export async function updateApi({ actor, id, input }: { actor: Actor; id: string
       await bumpConfigVersion(tx);
     });
   } catch (e) {
-    if (String(e).includes("UNIQUE")) throw slugTaken(after.slug);
+    if (isUniqueViolation(e)) throw slugTaken(after.slug);
     throw e;
   }
   return (await viewOf(db, after));

@@ -1,4 +1,4 @@
-import { withTransaction } from "@/lib/db/sql";
+import { isUniqueViolation, withTransaction } from "@/lib/db/sql";
 /**
  * Apps: a team's application; it holds keys and subscriptions. Any member of
  * the team may manage its apps (docs/access.md, "Who may do what").
@@ -70,7 +70,7 @@ export async function createApp({ actor, input }: { actor: Actor; input: unknown
       await bumpConfigVersion(tx);
     });
   } catch (e) {
-    if (String(e).includes("UNIQUE")) throw nameTaken(data.name);
+    if (isUniqueViolation(e)) throw nameTaken(data.name);
     throw e;
   }
   return (await appView(db, row));
@@ -92,7 +92,7 @@ export async function updateApp({ actor, id, input }: { actor: Actor; id: string
       await bumpConfigVersion(tx);
     });
   } catch (e) {
-    if (String(e).includes("UNIQUE")) throw nameTaken(after.name);
+    if (isUniqueViolation(e)) throw nameTaken(after.name);
     throw e;
   }
   return (await appView(db, after));

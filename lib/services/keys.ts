@@ -139,7 +139,7 @@ async function carryKeyPolicies(tx: Tx, fromId: string, toId: string): Promise<v
   (await tx.update(budgets).set({ scopeId: toId, updatedAt: Date.now() }).where(and(eq(budgets.scope, "key"), eq(budgets.scopeId, fromId))));
   (await runSql(sql`INSERT INTO spend_ledger (scope, scope_id, period, period_start, spend_usd, requests, updated_at)
     SELECT scope, ${toId}, period, period_start, spend_usd, requests, updated_at FROM spend_ledger WHERE scope = 'key' AND scope_id = ${fromId}
-    ON CONFLICT(scope, scope_id, period, period_start) DO UPDATE SET spend_usd = spend_usd + excluded.spend_usd, requests = requests + excluded.requests, updated_at = excluded.updated_at`, tx));
+    ON CONFLICT(scope, scope_id, period, period_start) DO UPDATE SET spend_usd = spend_ledger.spend_usd + excluded.spend_usd, requests = spend_ledger.requests + excluded.requests, updated_at = excluded.updated_at`, tx));
   (await tx.delete(spendLedger).where(and(eq(spendLedger.scope, "key"), eq(spendLedger.scopeId, fromId))));
 }
 

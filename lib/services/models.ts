@@ -1,4 +1,4 @@
-import { withTransaction } from "@/lib/db/sql";
+import { isUniqueViolation, withTransaction } from "@/lib/db/sql";
 import { asc, eq } from "drizzle-orm";
 import { getDb } from "@/lib/db/client";
 import { models, providers, type Model } from "@/lib/db/schema";
@@ -44,7 +44,7 @@ export async function createModel({ actor, input }: { actor: Actor; input: unkno
       await bumpConfigVersion(tx);
     });
   } catch (e) {
-    if (String(e).includes("UNIQUE")) throw duplicate(row.upstreamModel);
+    if (isUniqueViolation(e)) throw duplicate(row.upstreamModel);
     throw e;
   }
   return { ...row, providerName: provider.name, providerType: provider.type, prefilled };
@@ -75,7 +75,7 @@ export async function updateModel({ actor, id, input }: { actor: Actor; id: stri
       await bumpConfigVersion(tx);
     });
   } catch (e) {
-    if (String(e).includes("UNIQUE")) throw duplicate(after.upstreamModel);
+    if (isUniqueViolation(e)) throw duplicate(after.upstreamModel);
     throw e;
   }
   return { ...after, providerName: provider.name, providerType: provider.type };

@@ -1,4 +1,4 @@
-import { withTransaction } from "@/lib/db/sql";
+import { isUniqueViolation, withTransaction } from "@/lib/db/sql";
 import { asc, eq, sql } from "drizzle-orm";
 import { getDb } from "@/lib/db/client";
 import { providers, models, type Provider } from "@/lib/db/schema";
@@ -30,7 +30,7 @@ export function publicProvider(p: Provider): PublicProvider {
 }
 
 function isUnique(e: unknown): boolean {
-  return String(e).includes("UNIQUE");
+  return isUniqueViolation(e);
 }
 
 function nameTaken(name: string): ConflictError {

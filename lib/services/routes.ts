@@ -1,4 +1,4 @@
-import { withTransaction } from "@/lib/db/sql";
+import { isUniqueViolation, withTransaction } from "@/lib/db/sql";
 import { and, asc, eq, inArray } from "drizzle-orm";
 import { getDb } from "@/lib/db/client";
 import { models, providers, routeGrants, routes, teams, type Route } from "@/lib/db/schema";
@@ -109,7 +109,7 @@ export async function createRoute({ actor, input }: { actor: Actor; input: unkno
       await bumpConfigVersion(tx);
     });
   } catch (e) {
-    if (String(e).includes("UNIQUE")) throw aliasTaken(data.alias);
+    if (isUniqueViolation(e)) throw aliasTaken(data.alias);
     throw e;
   }
   return expand(row, (await modelIndex(db)), (await owners(db, [row.id])));
@@ -140,7 +140,7 @@ export async function updateRoute({ actor, id, input }: { actor: Actor; id: stri
       await bumpConfigVersion(tx);
     });
   } catch (e) {
-    if (String(e).includes("UNIQUE")) throw aliasTaken(data.alias);
+    if (isUniqueViolation(e)) throw aliasTaken(data.alias);
     throw e;
   }
   return expand(after, (await modelIndex(db)), (await owners(db, [after.id])));

@@ -1,4 +1,4 @@
-import { withTransaction } from "@/lib/db/sql";
+import { affected, isUniqueViolation, withTransaction } from "@/lib/db/sql";
 /**
  * Subscriptions: app × API, requested by a member of the app's team, decided
  * by an admin or a team admin of the API's owning team. The moves come from
@@ -119,7 +119,7 @@ export async function requestSubscription({ actor, input }: { actor: Actor; inpu
     });
   } catch (e) {
     // The partial unique index is the final word when two requests race.
-    if (String(e).includes("UNIQUE")) {
+    if (isUniqueViolation(e)) {
       const again = (await liveOf(app.id, api.id));
       if (again) throw (await duplicate(again));
     }
@@ -156,7 +156,7 @@ async function move(actor: Actor, id: string, action: SubscriptionAction, noteTe
       .update(subscriptions)
       .set(patch)
       .where(and(eq(subscriptions.id, id), eq(subscriptions.state, before.state))));
-    if (r.changes !== 1) throw new ConflictError("Someone else changed this subscription a moment ago; reload it.", { state: before.state });
+    if (affected(r) !== 1) throw new ConflictError("Someone else changed this subscription a moment ago; reload it.", { state: before.state });
     (await writeAudit(tx, actor, {
       action: `subscription.${action}`,
       targetType: "subscription",

@@ -1,4 +1,4 @@
-import { withTransaction } from "@/lib/db/sql";
+import { isUniqueViolation, withTransaction } from "@/lib/db/sql";
 import { z } from "zod";
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import { getDb } from "@/lib/db/client";
@@ -36,7 +36,7 @@ export const addMemberInput = z.union([
 export const updateMemberInput = z.strictObject({ role: z.enum(TEAM_ROLES) });
 
 function isUnique(e: unknown): boolean {
-  return String(e).includes("UNIQUE");
+  return isUniqueViolation(e);
 }
 
 export async function createTeam({ actor, input }: { actor: Actor; input: unknown }): Promise<Team> {

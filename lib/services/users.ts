@@ -1,4 +1,4 @@
-import { withTransaction } from "@/lib/db/sql";
+import { isUniqueViolation, withTransaction } from "@/lib/db/sql";
 import { z } from "zod";
 import { and, asc, eq, gt, like, or, type SQL, sql } from "drizzle-orm";
 import { getDb } from "@/lib/db/client";
@@ -70,7 +70,7 @@ export async function createUser({ actor, input }: { actor: Actor; input: unknow
     });
   } catch (e) {
     // The unique index is the final word when two requests race.
-    if (String(e).includes("UNIQUE")) throw new ConflictError(`A user with email ${data.email} already exists.`, { field: "email" });
+    if (isUniqueViolation(e)) throw new ConflictError(`A user with email ${data.email} already exists.`, { field: "email" });
     throw e;
   }
   return publicUser(row);
