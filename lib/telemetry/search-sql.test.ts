@@ -1,10 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import type { Actor } from "@/lib/auth/actor";
 import { buildSearchSql, decodeCursor, encodeCursor, ftsQuery, type LogFilters } from "./search-sql";
 import { scopeSql, teamScope } from "./scope";
+import { ENGINES, openTestDb, type TestDb } from "./test-engines";
 
 const admin: Actor = { userId: "u_admin", email: "a@x", name: "A", platformRole: "admin", memberships: [], via: "session" };
 const memberA: Actor = {
@@ -74,20 +72,15 @@ describe("filter → SQL", () => {
   });
 });
 
-describe("tenant scope against a real database", () => {
-  let dir: string;
+describe.each(ENGINES)("tenant scope against a real database (%s)", (engine) => {
+  let testDb: TestDb;
   let mods: {
     search: typeof import("./search");
     charts: typeof import("./charts");
-    db: typeof import("@/lib/db/client");
   };
 
   beforeAll(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), "portico-scope-"));
-    process.env.DATABASE_URL = "file:" + path.join(dir, "t.db");
-    const db = await import("@/lib/db/client");
-    const { runMigrations } = await import("@/lib/db/migrate");
-    runMigrations(db.getDb());
+    testDb = await openTestDb(engine);
     const { aggregate } = await import("./rollup");
     const { writeRollups } = await import("./rollup-store");
     const { insertMany } = await import("@/lib/db/bulk");
@@ -106,12 +99,11 @@ describe("tenant scope against a real database", () => {
     const cols = ["id", "at", "endpoint", "inbound", "team_id", "route_alias", "upstream_model", "provider_id", "status", "outcome", "attempts", "latency_ms", "cost_usd", "tokens_in", "tokens_out", "error_message"];
     await insertMany("request_logs", cols, logRows);
     await writeRollups(aggregate(rows).values());
-    mods = { search: await import("./search"), charts: await import("./charts"), db };
+    mods = { search: await import("./search"), charts: await import("./charts") };
   });
 
-  afterAll(() => {
-    mods?.db.closeDb();
-    fs.rmSync(dir, { recursive: true, force: true });
+  afterAll(async () => {
+    await testDb?.close();
   });
 
   const q = (o: Record<string, unknown>) => mods.search.logFilterSchema.parse(o);
