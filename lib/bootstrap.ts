@@ -1,6 +1,7 @@
+import { withTransaction } from "@/lib/db/sql";
 import { eq, sql } from "drizzle-orm";
 import { getDb } from "@/lib/db/client";
-import { runMigrations } from "@/lib/db/migrate";
+import { migrateDatabase } from "@/lib/db/migrations";
 import { users, teams, teamMembers } from "@/lib/db/schema";
 import { hashPassword, generatePassword, PASSWORD_MIN_LENGTH } from "@/lib/auth/password";
 import { masterSecret } from "@/lib/secret";
@@ -38,7 +39,7 @@ export function bootstrap(): Promise<void> {
 async function doBootstrap(): Promise<void> {
   applyEnvDefaults();
   const db = getDb();
-  runMigrations(db);
+  await migrateDatabase();
   masterSecret();
   await ensureFirstAdmin();
   (await seedGatewayDefaults(db));
@@ -47,7 +48,7 @@ async function doBootstrap(): Promise<void> {
   // PORTICO_CONFIG_FILE: after the seeds, so the file has the last word (docs/config-as-code.md).
   // In a cluster only worker 1 applies it at start (the others start after it listens); a
   // replacement worker finds it applied already.
-  if (!schedulersDeferred() || process.env.PORTICO_WORKER_ID === "1") applyConfigFile();
+  if (!schedulersDeferred() || process.env.PORTICO_WORKER_ID === "1") (await applyConfigFile());
   reapplyOnSighup();
   // The guard stage's one ordered list (content, then limits: lib/gateway/guards.ts), then the
   // record hooks: the log scrubber, then rate-limit/budget reconciliation and the spend ledger
@@ -80,7 +81,7 @@ async function ensureFirstAdmin(): Promise<void> {
   const now = Date.now();
   const adminId = newId("usr");
   const teamId = newId("team");
-  db.transaction(async (tx) => {
+  await withTransaction(async (tx) => {
     // Re-check inside the transaction: two processes may start on one empty database.
     const again = (await tx.select({ n: sql<number>`count(*)` }).from(users).limit(1))[0]?.n ?? 0;
     if (again > 0) return;

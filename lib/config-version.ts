@@ -1,6 +1,7 @@
 import { rawGet } from "@/lib/db/sql";
 import { sql } from "drizzle-orm";
-import { getDb } from "@/lib/db/client";
+import { dbEngine, type Db } from "@/lib/db/client";
+import { runSql } from "@/lib/db/sql";
 
 /**
  * Every control-plane write that the data plane reads (keys, routes, providers,
@@ -12,13 +13,17 @@ import { getDb } from "@/lib/db/client";
 const g = globalThis as unknown as { __porticoConfigVersion?: { local: number } };
 const state = (g.__porticoConfigVersion ??= { local: 0 });
 
-type Runner = { run: (q: ReturnType<typeof sql>) => unknown };
+/** PostgreSQL channel other instances LISTEN on (lib/db/notify.ts): a change is seen at once, not at the next poll. */
+export const CONFIG_CHANNEL = "portico_config";
 
-export function bumpConfigVersion(tx?: Runner): void {
-  (tx ?? getDb()).run(
-    sql`INSERT INTO settings(key, value, updated_at) VALUES ('config_version', 1, ${Date.now()})
-        ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1, updated_at = excluded.updated_at`,
+export async function bumpConfigVersion(tx?: Db): Promise<void> {
+  await runSql(
+    sql`INSERT INTO settings(key, value, updated_at) VALUES ('config_version', '1', ${Date.now()})
+        ON CONFLICT(key) DO UPDATE SET value = CAST(CAST(settings.value AS INTEGER) + 1 AS TEXT), updated_at = excluded.updated_at`,
+    tx,
   );
+  // delivered when the transaction commits
+  if (dbEngine() === "postgres") await runSql(sql.raw(`NOTIFY ${CONFIG_CHANNEL}`), tx);
   state.local++;
 }
 

@@ -1,6 +1,5 @@
 import { rawGet } from "@/lib/db/sql";
-import { getDb } from "@/lib/db/client";
-import { migrationsUpToDate } from "@/lib/db/migrate";
+import { databaseMigrated } from "@/lib/db/migrations";
 import { RedisClient } from "@/lib/policy/redis-client";
 
 export interface Readiness {
@@ -20,10 +19,9 @@ export function registerReadinessCheck(name: string, check: Check): void {
 export async function readiness(): Promise<Readiness> {
   const checks: Readiness["checks"] = {};
   try {
-    const db = getDb();
     (await rawGet("SELECT 1", []));
     checks.database = { ok: true };
-    const up = migrationsUpToDate(db);
+    const up = await databaseMigrated();
     checks.migrations = up ? { ok: true } : { ok: false, message: "pending migrations" };
   } catch (e) {
     checks.database = { ok: false, message: e instanceof Error ? e.message : String(e) };

@@ -150,7 +150,7 @@ export class AlertEngine {
     const rules = (await db.select().from(alertRules));
     const out: TransitionInfo[] = [];
     const seenKeys = new Set<string>();
-    const labels = subjectLabeler();
+    const labels = await subjectLabeler();
     for (const rule of rules) {
       if (!rule.enabled) continue;
       const mine = [...firing.entries()].filter(([k]) => k.startsWith(rule.id + "|")).map(([, ev]) => ev.subject);
@@ -297,36 +297,30 @@ export class AlertEngine {
 }
 
 /** Display names for subjects, from the config snapshot (ids when unknown). */
-function subjectLabeler(): (subject: string) => string {
-  let providers: Map<string, string> | null = null;
-  let targets: Map<string, string> | null = null;
-  let apis: Map<string, string> | null = null;
-  const load = async () => {
-    providers = new Map();
-    targets = new Map();
-    apis = new Map();
-    try {
-      const snap = (await getSnapshot());
-      for (const r of snap.routes.values()) {
-        for (const t of [...r.main.targets, ...r.conditions.flatMap((c) => c.group.targets)]) {
-          providers.set(t.provider.id, t.provider.name);
-          targets.set(t.key, t.label);
-        }
+async function subjectLabeler(): Promise<(subject: string) => string> {
+  const providers = new Map<string, string>();
+  const targets = new Map<string, string>();
+  const apis = new Map<string, string>();
+  try {
+    const snap = await getSnapshot();
+    for (const r of snap.routes.values()) {
+      for (const t of [...r.main.targets, ...r.conditions.flatMap((c) => c.group.targets)]) {
+        providers.set(t.provider.id, t.provider.name);
+        targets.set(t.key, t.label);
       }
-      for (const a of snap.access.apis.values()) apis.set(a.id, a.slug);
-    } catch {
-      /* no snapshot yet: ids it is */
     }
-  };
-  return async (subject) => {
+    for (const a of snap.access.apis.values()) apis.set(a.id, a.slug);
+  } catch {
+    /* no snapshot yet: ids it is */
+  }
+  return (subject) => {
     if (subject === "all") return "all traffic";
-    if (!providers) (await load());
     const i = subject.indexOf(":");
     const kind = subject.slice(0, i);
     const id = subject.slice(i + 1);
-    if (kind === "provider") return `provider ${providers!.get(id) ?? id}`;
-    if (kind === "target") return targets!.get(id) ?? id;
-    if (kind === "api") return `API ${apis!.get(id) ?? id}`;
+    if (kind === "provider") return `provider ${providers.get(id) ?? id}`;
+    if (kind === "target") return targets.get(id) ?? id;
+    if (kind === "api") return `API ${apis.get(id) ?? id}`;
     if (kind === "route") return `route ${id}`;
     return `${kind} ${id}`;
   };

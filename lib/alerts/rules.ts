@@ -1,3 +1,4 @@
+import { withTransaction } from "@/lib/db/sql";
 /**
  * Alert rules and alert history: control-plane verbs (admins only). Writes
  * run in one transaction with an audit row; the webhook secret is write-only
@@ -150,14 +151,14 @@ async function checkWebhookUrl(url: string | null | undefined): Promise<void> {
 export async function createAlertRule({ actor, input }: { actor: Actor; input: unknown }): Promise<AlertRuleView> {
   requireAdmin(actor);
   await checkWebhookUrl(parseWith(createRuleInput, input, "alert rule").webhookUrl);
-  return createAlertRuleChecked({ actor, input });
+  return (await createAlertRuleChecked({ actor, input }));
 }
 
 /**
  * `createAlertRule` for a caller that has already run the save-time address check on the webhook
  * URL (configuration as code checks every URL of a file before its one synchronous transaction).
  */
-export function createAlertRuleChecked({ actor, input }: { actor: Actor; input: unknown }): AlertRuleView {
+export async function createAlertRuleChecked({ actor, input }: { actor: Actor; input: unknown }): Promise<AlertRuleView> {
   requireAdmin(actor);
   const d = parseWith(createRuleInput, input, "alert rule");
   const dimensionValue = d.dimension === "all" ? null : (d.dimensionValue ?? null);
@@ -181,7 +182,7 @@ export function createAlertRuleChecked({ actor, input }: { actor: Actor; input: 
     updatedAt: now,
   };
   const shown = ruleView(row);
-  getDb().transaction(async (tx) => {
+  await withTransaction(async (tx) => {
     (await tx.insert(alertRules).values(row));
     (await writeAudit(tx, actor, { action: "alert_rule.create", targetType: "alert_rule", targetId: row.id, after: shown }));
   });
@@ -216,7 +217,7 @@ export async function updateAlertRuleChecked({ actor, id, input }: { actor: Acto
     updatedAt: Date.now(),
   };
   parseWith(ruleShape, { kind: after.kind, threshold: after.threshold, dimension: after.dimension, dimensionValue: after.dimensionValue }, "alert rule");
-  getDb().transaction(async (tx) => {
+  await withTransaction(async (tx) => {
     (await tx.update(alertRules)
       .set({
         name: after.name,
@@ -247,7 +248,7 @@ export async function updateAlertRuleChecked({ actor, id, input }: { actor: Acto
 export async function deleteAlertRule({ actor, id }: { actor: Actor; id: string }) {
   requireAdmin(actor);
   const before = (await loadRule(id));
-  getDb().transaction(async (tx) => {
+  await withTransaction(async (tx) => {
     (await tx.delete(alertRules).where(eq(alertRules.id, id)));
     (await writeAudit(tx, actor, { action: "alert_rule.delete", targetType: "alert_rule", targetId: id, before: ruleView(before) }));
   });

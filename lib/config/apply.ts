@@ -1,3 +1,4 @@
+import { withTransaction } from "@/lib/db/sql";
 /**
  * Apply: performs a plan through the control-plane services — so every change
  * is validated, role-checked, audited and bumps the config version as if made
@@ -57,7 +58,7 @@ export interface ApplyArgs {
 
 const DELETE_ORDER = ["webhook", "alert_rule", "budget", "limit", "policy", "api", "route", "model", "provider", "detector", "team"];
 
-export function applyPlan(args: ApplyArgs): { changeSet: string | null } {
+export async function applyPlan(args: ApplyArgs): Promise<{ changeSet: string | null }> {
   requireAdmin(args.actor);
   const changeSet = newId("cfg");
   const actor: Actor = { ...args.actor, changeSet };
@@ -91,7 +92,7 @@ export function applyPlan(args: ApplyArgs): { changeSet: string | null } {
   const upserts: Record<string, (c: Change) => void> = {
     team: async (c) => {
       const t = config.teams![index(c)]!;
-      if (c.op === "create") ids.set(keyOf.team(t), teamSvc.createTeam({ actor, input: { name: t.name, slug: t.slug, description: t.description } }).id);
+      if (c.op === "create") ids.set(keyOf.team(t), (await teamSvc.createTeam({ actor, input: { name: t.name, slug: t.slug, description: t.description } })).id);
       else if (c.fields.some((f) => f.field !== "admins")) (await teamSvc.updateTeam({ actor, id: id(keyOf.team(t)), input: { name: t.name, description: t.description } }));
       (await syncAdmins(actor, id(keyOf.team(t)), t.admins));
     },
@@ -203,7 +204,7 @@ export function applyPlan(args: ApplyArgs): { changeSet: string | null } {
       const v = r.dimensionValue;
       const dimensionValue = v && (r.dimension === "provider" || r.dimension === "team" || r.dimension === "api") ? id(`${r.dimension}:${v}`) : v;
       const secret = secretOf(`${c.path}.webhookSecret`);
-      if (c.op === "create") ids.set(keyOf.alertRule(r), alertSvc.createAlertRuleChecked({ actor, input: { ...r, dimensionValue, ...(secret ? { webhookSecret: secret } : {}) } }).id);
+      if (c.op === "create") ids.set(keyOf.alertRule(r), (await alertSvc.createAlertRuleChecked({ actor, input: { ...r, dimensionValue, ...(secret ? { webhookSecret: secret } : {}) } })).id);
       else (await alertSvc.updateAlertRuleChecked({ actor, id: id(keyOf.alertRule(r)), input: { ...r, dimensionValue, ...(changed(c, "webhookSecret") ? { webhookSecret: secret ?? null } : {}) } }));
     },
     webhook: async (c) => {
@@ -223,19 +224,19 @@ export function applyPlan(args: ApplyArgs): { changeSet: string | null } {
     limit: async (k) => (await limitSvc.deleteLimit({ actor, id: id(k) })),
     policy: async (k) => (await policySvc.deleteContentPolicy({ actor, id: id(k) })),
     api: async (k) => (await apiSvc.deleteApi({ actor, id: id(k) })),
-    route: (k) => routeSvc.deleteRoute({ actor, id: id(k) }),
-    model: (k) => modelSvc.deleteModel({ actor, id: id(k) }),
-    provider: (k) => providerSvc.deleteProvider({ actor, id: id(k) }),
+    route: async (k) => (await routeSvc.deleteRoute({ actor, id: id(k) })),
+    model: async (k) => (await modelSvc.deleteModel({ actor, id: id(k) })),
+    provider: async (k) => (await providerSvc.deleteProvider({ actor, id: id(k) })),
     detector: async (k) => (await policySvc.deleteDetector({ actor, id: id(k) })),
   };
 
   if (!plan.changes.length) {
     // Nothing to change, nothing to audit; the marks still say what the file declares.
-    if (!args.dryRun) getDb().transaction(async () => (await markManaged(config, secrets, args.source)));
+    if (!args.dryRun) await withTransaction(async () => (await markManaged(config, secrets, args.source)));
     return { changeSet: null };
   }
   try {
-    getDb().transaction(async () => {
+    await withTransaction(async () => {
       for (const c of plan.changes) if (c.op !== "delete") step(c, () => upserts[c.kind]!(c));
       const dels = plan.changes.filter((c) => c.op === "delete").sort((a, b) => DELETE_ORDER.indexOf(a.kind) - DELETE_ORDER.indexOf(b.kind));
       for (const c of dels) step(c, () => deletes[c.kind]!(`${c.kind}:${c.name}`));

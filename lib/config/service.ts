@@ -1,3 +1,4 @@
+import { withTransaction } from "@/lib/db/sql";
 /**
  * Config as code, the verbs: export, plan, apply (admins only). Used by the
  * admin API (app/api/admin/config/**), the start-up file (startup.ts) and,
@@ -107,29 +108,29 @@ function invalid(problems: { path: string; message: string }[]): ConfigError {
  * rolled back, so the services' own checks (a model still in use, a bad regex)
  * are reported now rather than at apply time.
  */
-export function planFromText(args: RunArgs): Plan {
+export async function planFromText(args: RunArgs): Promise<Plan> {
   const { config, secrets, problems, prune } = prepare(args);
   let plan: Plan | undefined;
-  getDb().transaction(async () => {
+  await withTransaction(async () => {
     const state = (await readState());
     plan = planConfig({ config, secrets, prune }, state);
     const all = [...problems, ...plan.problems];
     if (all.length) throw invalid(all);
-    applyPlan({ actor: args.actor, config, secrets, plan, state, source: args.source ?? `plan by ${args.actor.email}`, dryRun: true });
+    (await applyPlan({ actor: args.actor, config, secrets, plan, state, source: args.source ?? `plan by ${args.actor.email}`, dryRun: true }));
   });
   return plan!;
 }
 
 /** Applies the file in one transaction; applying the same file again changes nothing. */
-export function applyFromText(args: RunArgs): Plan & { changeSet: string | null } {
+export async function applyFromText(args: RunArgs): Promise<Plan & { changeSet: string | null }> {
   const { config, secrets, problems, prune } = prepare(args);
   let out: (Plan & { changeSet: string | null }) | undefined;
-  getDb().transaction(async () => {
+  await withTransaction(async () => {
     const state = (await readState());
     const plan = planConfig({ config, secrets, prune }, state);
     const all = [...problems, ...plan.problems];
     if (all.length) throw invalid(all);
-    const { changeSet } = applyPlan({ actor: args.actor, config, secrets, plan, state, source: args.source ?? `apply by ${args.actor.email}` });
+    const { changeSet } = (await applyPlan({ actor: args.actor, config, secrets, plan, state, source: args.source ?? `apply by ${args.actor.email}` }));
     out = { ...plan, changeSet };
   });
   return out!;

@@ -31,7 +31,7 @@ function describe(e: unknown): string {
 }
 
 /** Applies PORTICO_CONFIG_FILE when set; throws (with every problem) when the file is unreadable or invalid. */
-export function applyConfigFile(env: Env = process.env): { applied: boolean } {
+export async function applyConfigFile(env: Env = process.env): Promise<{ applied: boolean }> {
   const file = env.PORTICO_CONFIG_FILE?.trim();
   if (!file) return { applied: false };
   const full = path.resolve(/* turbopackIgnore: true */ process.cwd(), file);
@@ -43,7 +43,7 @@ export function applyConfigFile(env: Env = process.env): { applied: boolean } {
   }
   try {
     const prune = /^(1|true|yes)$/i.test(env.PORTICO_CONFIG_PRUNE ?? "");
-    const result = applyFromText({ actor: configFileActor(), text, prune, env, source: CONFIG_FILE_SOURCE });
+    const result = (await applyFromText({ actor: configFileActor(), text, prune, env, source: CONFIG_FILE_SOURCE }));
     console.log(`[portico] applied ${full}${result.changeSet ? ` (change set ${result.changeSet})` : ""}:\n${renderPlan(result)}`);
   } catch (e) {
     throw new Error(`PORTICO_CONFIG_FILE ${full}: ${describe(e)}`);
@@ -57,9 +57,9 @@ const g = globalThis as unknown as { __porticoConfigSighup?: boolean };
 export function reapplyOnSighup(): void {
   if (g.__porticoConfigSighup || !process.env.PORTICO_CONFIG_FILE) return;
   g.__porticoConfigSighup = true;
-  process.on("SIGHUP", () => {
+  process.on("SIGHUP", async () => {
     try {
-      applyConfigFile();
+      (await applyConfigFile());
     } catch (e) {
       console.error(`[portico] SIGHUP: the configuration file was not applied; the running configuration stays.\n${(e as Error).message}`);
     }

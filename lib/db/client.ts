@@ -1,14 +1,29 @@
 import Database from "better-sqlite3";
 import { drizzle, type BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
+import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
+import pg from "pg";
 import fs from "node:fs";
 import path from "node:path";
 import * as schema from "./schema";
+import * as pgSchema from "./schema-pg";
+import { dbEngine, type DbEngine } from "./engine";
 
+/**
+ * The query-builder type services are written against. On PostgreSQL the object is drizzle's
+ * node-postgres database over the pg-core tables of the same names: services only await
+ * builders (select/insert/update/delete/returning/onConflict…), which both engines share;
+ * raw SQL and transactions go through lib/db/sql.ts.
+ */
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
 
-interface DbHolder {
+export interface DbHolder {
+  engine: DbEngine;
   db: Db;
+  /** SQLite only (the adapter's fast paths); throws on PostgreSQL */
   sqlite: Database.Database;
+  /** PostgreSQL only */
+  pool: pg.Pool | null;
+  /** SQLite file, or the PostgreSQL URL without credentials */
   file: string;
 }
 
@@ -19,12 +34,7 @@ interface DbHolder {
  */
 const g = globalThis as unknown as { __porticoDb?: DbHolder };
 
-export type DbEngine = "sqlite" | "postgres";
-
-/** `postgres://` / `postgresql://` selects PostgreSQL; anything else is a SQLite file. */
-export function dbEngine(url = process.env.DATABASE_URL): DbEngine {
-  return /^postgres(ql)?:\/\//i.test(url?.trim() ?? "") ? "postgres" : "sqlite";
-}
+export { dbEngine, type DbEngine };
 
 /** `DATABASE_URL=file:./data/portico.db` (default), `file:/abs/path.db` or a plain path. */
 export function databaseFile(): string {
@@ -66,11 +76,49 @@ export function openDatabase(file: string): DbHolder {
   sqlite.pragma("foreign_keys = ON");
   sqlite.pragma("busy_timeout = 5000");
   const db = drizzle(sqlite, { schema }) as Db;
-  return { db, sqlite, file };
+  return { engine: "sqlite", db, sqlite, pool: null, file };
+}
+
+// int8 (bigint: epoch ms, tokens, counters) and numeric come back as strings by default;
+// every such column holds values well inside 2^53, as on SQLite.
+pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
+pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v) => Number(v));
+
+/** A pooled PostgreSQL connection (PORTICO_PG_POOL_MAX, default 10). */
+export function openPostgres(url: string): DbHolder {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: Number(process.env.PORTICO_PG_POOL_MAX || 10),
+    idleTimeoutMillis: 30_000,
+    application_name: "portico",
+  });
+  // An idle client's error (server restart) must not crash the process; the pool replaces it.
+  pool.on("error", (err) => console.error(`[portico] PostgreSQL pool: ${err.message}`));
+  const db = drizzlePg(pool, { schema: pgSchema }) as unknown as Db;
+  const holder = { engine: "postgres", db, pool, file: redactUrl(url) } as Omit<DbHolder, "sqlite">;
+  Object.defineProperty(holder, "sqlite", {
+    get() {
+      throw new Error("SQLite connection requested while DATABASE_URL selects PostgreSQL");
+    },
+  });
+  return holder as DbHolder;
+}
+
+function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    u.password = "";
+    return u.toString();
+  } catch {
+    return "postgres://…";
+  }
 }
 
 export function getDbHolder(): DbHolder {
-  if (!g.__porticoDb) g.__porticoDb = openDatabase(databaseFile());
+  if (!g.__porticoDb) {
+    const url = process.env.DATABASE_URL?.trim() ?? "";
+    g.__porticoDb = dbEngine(url) === "postgres" ? openPostgres(url) : openDatabase(databaseFile());
+  }
   return g.__porticoDb;
 }
 
@@ -80,10 +128,11 @@ export function getDb(): Db {
 
 /** For tests and graceful shutdown. */
 export function closeDb(): void {
-  if (g.__porticoDb) {
-    g.__porticoDb.sqlite.close();
-    g.__porticoDb = undefined;
-  }
+  const h = g.__porticoDb;
+  if (!h) return;
+  g.__porticoDb = undefined;
+  if (h.pool) void h.pool.end().catch(() => undefined);
+  else h.sqlite.close();
 }
 
 export { schema };

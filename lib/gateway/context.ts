@@ -76,7 +76,7 @@ export function sendError(sink: GatewaySink, api: InboundApi, rec: CallRecord, e
  * before the row goes to the writer — traffic policies reconcile reservations
  * here. Must be cheap and must not throw (errors are caught and logged).
  */
-type RecordListener = (rec: CallRecord) => void;
+type RecordListener = (rec: CallRecord) => void | Promise<void>;
 const gh = globalThis as unknown as { __porticoRecordHooks?: RecordListener[]; __porticoRespHeaders?: WeakMap<CallRecord, Record<string, string>> };
 const recordHooks = (gh.__porticoRecordHooks ??= []);
 export function onRecord(fn: RecordListener): void {
@@ -98,12 +98,14 @@ export async function record(rec: CallRecord, t0: number): Promise<void> {
   rec.latencyMs = Date.now() - t0;
   for (const fn of recordHooks) {
     try {
-      fn(rec);
+      // a hook may wait for a snapshot still loading (log scrubbing): the row is pushed after it
+      const r = fn(rec);
+      if (r instanceof Promise) await r;
     } catch (e) {
       log.error("record hook failed", { requestId: rec.id, err: e });
     }
   }
-  (await logWriter().push(rec));
+  logWriter().push(rec);
 }
 
 export function toGatewayError(e: unknown): GatewayError {

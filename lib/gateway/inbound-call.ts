@@ -16,7 +16,7 @@ export interface InboundCall {
   /** request_logs.endpoint */
   readonly endpoint: string;
   /** the JSON body (already parsed) → the canonical request; runs after authentication */
-  toChat(body: unknown, key: KeyInfo): ChatRequest;
+  toChat(body: unknown, key: KeyInfo): ChatRequest | Promise<ChatRequest>;
   /** the id the caller's answer carries */
   responseId(rec: CallRecord): string;
   /** the writer of this call's answer (`estimateInput`: the prompt's token estimate, computed only when needed) */

@@ -2,7 +2,8 @@ import { getDb } from "@/lib/db/client";
 import { providers, models, routes, routeGrants, apiKeys, apps, apis, subscriptions, type RetryPolicy, type RouteStrategy, type RouteTarget } from "@/lib/db/schema";
 import { buildAccess, type AccessSnapshot } from "./access-snapshot";
 import { decryptSecret } from "@/lib/secret";
-import { localConfigVersion, storedConfigVersion } from "@/lib/config-version";
+import { CONFIG_CHANNEL, localConfigVersion, storedConfigVersion } from "@/lib/config-version";
+import { listen, type Listener } from "@/lib/db/notify";
 import type { ProviderTarget, ProviderType } from "@/lib/providers/types";
 import { log } from "@/lib/telemetry/logger";
 
@@ -73,6 +74,7 @@ interface SnapState {
   stored: number;
   polledStored: number;
   poller: NodeJS.Timeout | null;
+  listener?: Listener | null;
 }
 
 const g = globalThis as unknown as { __porticoSnapshot?: SnapState };
@@ -85,32 +87,52 @@ const POLL_MS = Number(process.env.PORTICO_CONFIG_POLL_MS || 500);
  * request. Rebuilt when this process bumped the version, or when the poller
  * saw another process bump it.
  */
-export async function getSnapshot(): Promise<Snapshot> {
+export function getSnapshot(): Snapshot | Promise<Snapshot> {
   const local = localConfigVersion();
   if (state.snap && state.local === local && state.stored === state.polledStored) return state.snap;
-  startPoller();
-  state.polledStored = (await storedConfigVersion());
-  state.snap = (await build());
-  state.local = local;
-  state.stored = state.polledStored;
-  return state.snap;
+  return (building ??= rebuild().finally(() => (building = null)));
 }
 
+/** One rebuild at a time; a change made while it ran triggers the next one on the next request. */
+let building: Promise<Snapshot> | null = null;
+
+async function rebuild(): Promise<Snapshot> {
+  startPoller();
+  const local = localConfigVersion();
+  const stored = await storedConfigVersion();
+  const snap = await build();
+  state.snap = snap;
+  state.local = local;
+  state.stored = stored;
+  if (state.polledStored < stored) state.polledStored = stored;
+  return snap;
+}
+
+/**
+ * Changes made by other instances: on PostgreSQL a LISTEN on the config channel re-reads the
+ * version as soon as another instance commits a change (the poll stays as a fallback); on
+ * SQLite the poll (PORTICO_CONFIG_POLL_MS) is the only way.
+ */
 function startPoller(): void {
   if (state.poller) return;
-  state.poller = setInterval(async () => {
+  const poll = async () => {
     try {
-      state.polledStored = (await storedConfigVersion());
+      const v = await storedConfigVersion();
+      if (v > state.polledStored) state.polledStored = v;
     } catch {
       /* database closing during shutdown */
     }
-  }, POLL_MS);
+  };
+  state.poller = setInterval(() => void poll(), POLL_MS);
   state.poller.unref();
+  state.listener ??= listen(CONFIG_CHANNEL, () => void poll(), () => void poll());
 }
 
 export function stopSnapshotPoller(): void {
   if (state.poller) clearInterval(state.poller);
   state.poller = null;
+  void state.listener?.close();
+  state.listener = null;
 }
 
 async function build(): Promise<Snapshot> {
@@ -197,4 +219,31 @@ async function build(): Promise<Snapshot> {
   };
   const access = buildAccess((await db.select().from(apps)), (await db.select().from(apis)), (await db.select().from(subscriptions)), owners);
   return { builtAt: Date.now(), keys, routes: routeMap, access };
+}
+
+/**
+ * A view derived from the snapshot (policies, content rules, MCP servers), loaded once per
+ * snapshot: the value itself once loaded, so the data plane awaits no database work per request.
+ */
+export function derivedSnapshot<T>(cache: WeakMap<Snapshot, T | Promise<T>>, load: (snap: Snapshot) => Promise<T>) {
+  const forSnap = (snap: Snapshot): T | Promise<T> => {
+    const hit = cache.get(snap);
+    if (hit !== undefined) return hit;
+    const p = load(snap).then(
+      (v) => {
+        cache.set(snap, v);
+        return v;
+      },
+      (e: unknown) => {
+        cache.delete(snap);
+        throw e;
+      },
+    );
+    cache.set(snap, p);
+    return p;
+  };
+  return (snap?: Snapshot): T | Promise<T> => {
+    const s = snap ?? getSnapshot();
+    return s instanceof Promise ? s.then(forSnap) : forSnap(s);
+  };
 }

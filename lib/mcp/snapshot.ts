@@ -6,7 +6,7 @@
 import { getDb } from "@/lib/db/client";
 import { mcpServers, type McpToolSpec } from "@/lib/db/schema";
 import { decryptSecret } from "@/lib/secret";
-import { getSnapshot, type Snapshot } from "@/lib/gateway/snapshot";
+import { derivedSnapshot, type Snapshot } from "@/lib/gateway/snapshot";
 import type { ApiInfo } from "@/lib/gateway/access-snapshot";
 import { log } from "@/lib/telemetry/logger";
 
@@ -28,10 +28,10 @@ export interface McpSnapshot {
   apiBySlug: Map<string, ApiInfo>;
 }
 
-const g = globalThis as unknown as { __porticoMcpSnap?: WeakMap<Snapshot, McpSnapshot> };
+const g = globalThis as unknown as { __porticoMcpSnap?: WeakMap<Snapshot, McpSnapshot | Promise<McpSnapshot>> };
 const cache = (g.__porticoMcpSnap ??= new WeakMap());
 
-export async function mcpSnapshot(snap: Snapshot = (await getSnapshot())): Promise<McpSnapshot> {
+export const mcpSnapshot = derivedSnapshot<McpSnapshot>(cache, async (snap) => {
   let m = cache.get(snap);
   if (m) return m;
   const byApi = new Map<string, McpServerInfo>();
@@ -59,4 +59,4 @@ export async function mcpSnapshot(snap: Snapshot = (await getSnapshot())): Promi
   m = { byApi, apiBySlug };
   cache.set(snap, m);
   return m;
-}
+});

@@ -127,7 +127,7 @@ interface CachePlan {
 }
 
 /** Cache lookup decision: sets rec.cache and the x-portico-cache header; returns the entry on a hit. */
-async function lookup(c: Common, policy: ResolvedPolicy | null, key: () => string): Promise<{ plan: CachePlan; hit: CacheEntry | null }> {
+async function lookup(c: Common, policy: ResolvedPolicy | null, key: () => string | Promise<string>): Promise<{ plan: CachePlan; hit: CacheEntry | null }> {
   const none = { plan: { key: null, store: false }, hit: null };
   if (!policy?.cacheEnabled) return none;
   const { noCache, noStore } = cacheDirectives(c.req.headers["cache-control"]);
@@ -136,7 +136,7 @@ async function lookup(c: Common, policy: ResolvedPolicy | null, key: () => strin
     addResponseHeaders(c.rec, { "x-portico-cache": "skip" });
     return none;
   }
-  const k = key();
+  const k = await key();
   let hit: CacheEntry | null = null;
   if (!noCache) {
     try {

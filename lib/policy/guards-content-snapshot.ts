@@ -1,7 +1,7 @@
 import { getDb } from "@/lib/db/client";
 import { eq } from "drizzle-orm";
 import { contentDetectors, contentPolicies, settings, type ContentDetector, type ContentPolicy } from "@/lib/db/schema";
-import { getSnapshot, type Snapshot } from "@/lib/gateway/snapshot";
+import { derivedSnapshot, type Snapshot } from "@/lib/gateway/snapshot";
 import { BUILTIN_DETECTORS, builtinDetector, compileCustomDetector, type BuiltinDetector, type Detector } from "./pii";
 
 /**
@@ -33,10 +33,10 @@ export interface ContentSnapshot {
   generation: number;
 }
 
-const g = globalThis as unknown as { __porticoContentSnap?: WeakMap<Snapshot, ContentSnapshot> };
+const g = globalThis as unknown as { __porticoContentSnap?: WeakMap<Snapshot, ContentSnapshot | Promise<ContentSnapshot>> };
 const snaps = (g.__porticoContentSnap ??= new WeakMap());
 
-export async function contentSnapshot(snap: Snapshot = (await getSnapshot())): Promise<ContentSnapshot> {
+export const contentSnapshot = derivedSnapshot<ContentSnapshot>(snaps, async (snap) => {
   let c = snaps.get(snap);
   if (!c) {
     const db = getDb();
@@ -45,7 +45,7 @@ export async function contentSnapshot(snap: Snapshot = (await getSnapshot())): P
     snaps.set(snap, c);
   }
   return c;
-}
+});
 
 export function buildContentSnapshot(policies: ContentPolicy[], detectorRows: ContentDetector[], generation = 0): ContentSnapshot {
   const custom: Detector[] = [];

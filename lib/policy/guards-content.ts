@@ -9,7 +9,7 @@ import type { GuardInput } from "@/lib/gateway/stages/guard";
 import type { CallRecord, GatewaySink } from "@/lib/gateway/types";
 import { Redactor, defaultDetectors, scan, type Detector } from "./pii";
 import { detectInjection } from "./guards-content-injection";
-import { contentSnapshot, resolvePolicy, type ResolvedPolicy } from "./guards-content-snapshot";
+import { contentSnapshot, resolvePolicy, type ContentSnapshot, type ResolvedPolicy } from "./guards-content-snapshot";
 import { redactJsonText, streamRedactor } from "./guards-content-stream";
 
 export { redactJsonText };
@@ -147,8 +147,13 @@ function scopeName(p: ResolvedPolicy, g: GuardInput): string {
 }
 
 /** The guard: first in the ordered list of lib/gateway/guards.ts. */
-export async function contentGuard(g: GuardInput & { embeddings?: EmbeddingsRequest }): Promise<void> {
-  const cs = (await contentSnapshot());
+export function contentGuard(g: GuardInput & { embeddings?: EmbeddingsRequest }): void | Promise<void> {
+  const cs = contentSnapshot();
+  // Loaded once per config snapshot: a promise only on the first call after a change.
+  return cs instanceof Promise ? cs.then((v) => contentWith(g, v)) : contentWith(g, cs);
+}
+
+function contentWith(g: GuardInput & { embeddings?: EmbeddingsRequest }, cs: ContentSnapshot): void {
   const p = resolvePolicy(cs, g.route.id, g.rec.apiId);
   if (!p) return;
   const slots = g.chat ? chatTextSlots(g.chat) : g.embeddings ? embeddingTextSlots(g.embeddings) : [];
@@ -281,14 +286,20 @@ export function redactingSink(inner: GatewaySink, detectors: readonly Detector[]
  * captured bodies go through the built-in detectors and the enabled custom regex detectors before
  * the row is written, whatever the policy.
  */
-export async function scrubRecord(rec: CallRecord): Promise<void> {
+export function scrubRecord(rec: CallRecord): void | Promise<void> {
   if (!rec.errorMessage && !rec.reqBody && !rec.resBody && !rec.attempts.some((a) => a.error)) return;
-  let detectors: Detector[] = defaultDetectors();
+  let cs: ContentSnapshot | Promise<ContentSnapshot> | null = null;
   try {
-    detectors = [...detectors, ...(await contentSnapshot()).custom];
+    cs = contentSnapshot();
   } catch {
     /* snapshot unavailable (shutdown): built-ins only */
   }
+  if (cs instanceof Promise) return cs.then((v) => scrubWith(rec, v.custom), () => scrubWith(rec, []));
+  scrubWith(rec, cs?.custom ?? []);
+}
+
+function scrubWith(rec: CallRecord, custom: readonly Detector[]): void {
+  const detectors: Detector[] = [...defaultDetectors(), ...custom];
   const r = new Redactor(detectors);
   if (rec.errorMessage) rec.errorMessage = r.redact(rec.errorMessage);
   for (const a of rec.attempts) if (a.error) a.error = r.redact(a.error);

@@ -4,13 +4,13 @@ import type { GuardInput } from "@/lib/gateway/stages/guard";
 import { addResponseHeaders, onRecord } from "@/lib/gateway/context";
 import { logWriter } from "@/lib/gateway/log-writer";
 import { reservePromptTokens } from "@/lib/gateway/tokens";
-import { getSnapshot } from "@/lib/gateway/snapshot";
 import type { CallRecord } from "@/lib/gateway/types";
 import { registerReadinessCheck } from "@/lib/health";
 import { formatReset, msUntilFull, type BucketSpec, type TakeResult } from "./bucket";
 import { BudgetMeter, type Reservation } from "./budget-meter";
 import { OutputEstimator } from "./output-estimate";
-import { addToLedger, readLedger } from "./ledger";
+import { addToLedger, readLedgers, type LedgerKey } from "./ledger";
+import { periodStart } from "./period";
 import { checkThresholds } from "./notify";
 import { policySnapshot, scopeKey, type PolicySnapshot } from "./policy-snapshot";
 import { MemoryStore, RedisStore, type LimitStore } from "./store";
@@ -34,6 +34,8 @@ interface State {
   refreshedAt: number;
   outputs: OutputEstimator;
   refreshTimer: ReturnType<typeof setInterval> | null;
+  /** the spend ledger's rows this process's counters start from, read ahead so admission never waits on the database */
+  ledger: Map<string, number>;
 }
 
 interface InFlight {
@@ -41,11 +43,35 @@ interface InFlight {
   budget: Reservation | null;
 }
 
+const ledgerKey = (k: LedgerKey) => `${k.scope}|${k.scopeId}|${k.period}|${k.start}`;
+
+function cachedLedger(scope: LedgerKey["scope"], scopeId: string, period: LedgerKey["period"], start: number): number {
+  return state.ledger.get(ledgerKey({ scope, scopeId, period, start })) ?? 0;
+}
+
+/** Reads ledger rows into the cache (one query per 200 keys). */
+async function loadLedger(keys: LedgerKey[]): Promise<void> {
+  if (!keys.length) return;
+  const values = await readLedgers(keys);
+  keys.forEach((k, i) => state.ledger.set(ledgerKey(k), values[i] ?? 0));
+}
+
+/** Budgets of this call whose current period this process has not read from the ledger yet. */
+function unloaded(list: { b: Budget }[], now: number): LedgerKey[] {
+  const out: LedgerKey[] = [];
+  for (const { b } of list) {
+    const k: LedgerKey = { scope: b.scope, scopeId: b.scopeId, period: b.period, start: periodStart(b.period, now) };
+    if (!state.ledger.has(ledgerKey(k))) out.push(k);
+  }
+  return out;
+}
+
 const g = globalThis as unknown as { __porticoLimits?: State };
 const state = (g.__porticoLimits ??= {
   installed: false,
   store: null,
-  meter: new BudgetMeter(readLedger),
+  meter: new BudgetMeter(cachedLedger),
+  ledger: new Map(),
   inflight: new WeakMap(),
   committed: new WeakMap(),
   refreshedAt: 0,
@@ -53,6 +79,7 @@ const state = (g.__porticoLimits ??= {
   refreshTimer: null,
 });
 state.outputs ??= new OutputEstimator();
+state.ledger ??= new Map();
 const REFRESH_MS = Number(process.env.PORTICO_BUDGET_REFRESH_MS || 1000);
 
 export function limitStore(): LimitStore {
@@ -96,6 +123,7 @@ async function refreshSpend(): Promise<void> {
   if (!state.meter.counters.size) return;
   try {
     state.refreshedAt = Date.now();
+    await loadLedger([...state.meter.counters.values()].map((c) => ({ scope: c.scope, scopeId: c.scopeId, period: c.period, start: c.start })));
     state.meter.refresh();
     (await checkThresholds(state.meter));
   } catch (e) {
@@ -118,8 +146,8 @@ interface Scoped {
 }
 
 /** The scopes a call falls under, most specific first. */
-async function scopesOf(g: GuardInput, ps: PolicySnapshot): Promise<Scoped[]> {
-  const snap = (await getSnapshot());
+function scopesOf(g: GuardInput, ps: PolicySnapshot): Scoped[] {
+  const snap = ps.snap;
   const app = g.key.appId ? snap.access.apps.get(g.key.appId) : undefined;
   const teamId = app?.teamId ?? g.key.teamId;
   // A rotated key's limit and budgets live on the newest key of its chain; the old one (in grace) shares them.
@@ -157,11 +185,16 @@ const IN_FLIGHT_RETRY_S = 2;
 const fmtUsd = (n: number) => `$${n < 1 ? n.toFixed(4).replace(/0{1,2}$/, "") : n.toFixed(2)}`;
 
 /** Synchronous unless the store is Redis: a call with no policy, or the in-process store, costs no await. */
-export async function limitsGuard(g: GuardInput): Promise<void | Promise<void>> {
+export function limitsGuard(g: GuardInput): void | Promise<void> {
   if (!g.rec.keyId) return; // the admin "test route" call has no key: not subject to tenant limits
-  const ps = (await policySnapshot());
+  const ps = policySnapshot();
+  // Loaded once per config snapshot: a promise only on the first call after a change.
+  return ps instanceof Promise ? ps.then((v) => limitsWith(g, v)) : limitsWith(g, ps);
+}
+
+function limitsWith(g: GuardInput, ps: PolicySnapshot): void | Promise<void> {
   if (!ps.limits.size && !ps.budgets.size) return; // nothing configured: no work per call
-  const scopes = (await scopesOf(g, ps));
+  const scopes = scopesOf(g, ps);
   const policies: { s: Scoped; p: RateLimit }[] = [];
   const budgetList: { s: Scoped; b: Budget }[] = [];
   for (const s of scopes) {
@@ -188,8 +221,15 @@ export async function limitsGuard(g: GuardInput): Promise<void | Promise<void>> 
     }
   }
   const call: Admission = { g, specs, meta, budgets: budgetList, est };
-  if (!specs.length) return admit(call, null);
-  const taken = limitStore().take(specs);
+  // First call of a budget period in this process: read its ledger row once, then never again per call.
+  const missing = budgetList.length ? unloaded(budgetList, Date.now()) : [];
+  if (missing.length) return loadLedger(missing).then(() => take(call));
+  return take(call);
+}
+
+function take(call: Admission): void | Promise<void> {
+  if (!call.specs.length) return admit(call, null);
+  const taken = limitStore().take(call.specs);
   if (taken instanceof Promise) return taken.then((r) => admit(call, r));
   admit(call, taken);
 }
@@ -349,5 +389,6 @@ async function onFlush(rows: CallRecord[]): Promise<void> {
 export function resetLimitsForTests(): void {
   if (state.store instanceof RedisStore) state.store.close();
   state.store = null;
-  state.meter = new BudgetMeter(readLedger);
+  state.meter = new BudgetMeter(cachedLedger);
+  state.ledger.clear();
 }

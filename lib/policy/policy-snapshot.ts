@@ -1,6 +1,6 @@
 import { getDb } from "@/lib/db/client";
 import { apiKeys, budgets, rateLimits, teams, type Budget, type RateLimit } from "@/lib/db/schema";
-import { getSnapshot, type KeyInfo, type Snapshot } from "@/lib/gateway/snapshot";
+import { derivedSnapshot, type KeyInfo, type Snapshot } from "@/lib/gateway/snapshot";
 
 /**
  * Rate-limit policies and budgets in memory, rebuilt together with the
@@ -9,6 +9,8 @@ import { getSnapshot, type KeyInfo, type Snapshot } from "@/lib/gateway/snapshot
  * getSnapshot() hands out a new one, the policies are reloaded once.
  */
 export interface PolicySnapshot {
+  /** the config snapshot these policies were loaded for */
+  snap: Snapshot;
   limits: Map<string, RateLimit>;
   /** "scope:id" → budgets (day and/or month) */
   budgets: Map<string, Budget[]>;
@@ -50,19 +52,19 @@ export function keyChains(rows: { id: string; rotatedFromId: string | null; crea
   return { current, root };
 }
 
-const g = globalThis as unknown as { __porticoPolicySnap?: WeakMap<Snapshot, PolicySnapshot> };
+const g = globalThis as unknown as { __porticoPolicySnap?: WeakMap<Snapshot, PolicySnapshot | Promise<PolicySnapshot>> };
 const cache = (g.__porticoPolicySnap ??= new WeakMap());
 
 export const scopeKey = (scope: string, id: string) => `${scope}:${id}`;
 
-export async function policySnapshot(snap: Snapshot = (await getSnapshot())): Promise<PolicySnapshot> {
+export const policySnapshot = derivedSnapshot<PolicySnapshot>(cache, async (snap) => {
   let p = cache.get(snap);
   if (!p) {
     p = (await loadPolicies(snap));
     cache.set(snap, p);
   }
   return p;
-}
+});
 
 export async function loadPolicies(snap: Snapshot): Promise<PolicySnapshot> {
   const db = getDb();
@@ -79,5 +81,5 @@ export async function loadPolicies(snap: Snapshot): Promise<PolicySnapshot> {
   const keysById = new Map<string, KeyInfo>();
   for (const k of snap.keys.values()) keysById.set(k.id, k);
   const chains = keyChains((await db.select({ id: apiKeys.id, rotatedFromId: apiKeys.rotatedFromId, createdAt: apiKeys.createdAt }).from(apiKeys)));
-  return { limits, budgets: bmap, teamNames, keysById, keyCurrent: chains.current, keyRoot: chains.root };
+  return { snap, limits, budgets: bmap, teamNames, keysById, keyCurrent: chains.current, keyRoot: chains.root };
 }

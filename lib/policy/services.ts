@@ -1,3 +1,4 @@
+import { withTransaction } from "@/lib/db/sql";
 /**
  * Control-plane verbs for rate limits and budgets: parse, check the actor's
  * scope, one transaction with an audit row, bump the config version (the
@@ -166,10 +167,10 @@ export async function createLimit({ actor, input }: { actor: Actor; input: unkno
     createdAt: now,
     updatedAt: now,
   };
-  db.transaction(async (tx) => {
+  await withTransaction(async (tx) => {
     (await tx.insert(rateLimits).values(row));
     (await writeAudit(tx, actor, { action: "limit.create", targetType: "rate_limit", targetId: row.id, teamId: s.teamId, after: row }));
-    bumpConfigVersion(tx);
+    await bumpConfigVersion(tx);
   });
   return { ...row, scopeName: s.name, teamId: s.teamId };
 }
@@ -187,20 +188,20 @@ export async function updateLimit({ actor, id, input }: { actor: Actor; id: stri
   if (!after.requestsPerMinute && !after.tokensPerMinute) {
     throw new ValidationError("Invalid rate limit: set requests per minute, tokens per minute, or both.", [{ field: "requestsPerMinute", message: "Set requests per minute, tokens per minute, or both." }]);
   }
-  getDb().transaction(async (tx) => {
+  await withTransaction(async (tx) => {
     (await tx.update(rateLimits).set(after).where(eq(rateLimits.id, id)));
     (await writeAudit(tx, actor, { action: "limit.update", targetType: "rate_limit", targetId: id, teamId, before, after }));
-    bumpConfigVersion(tx);
+    await bumpConfigVersion(tx);
   });
   return { ...after, scopeName: name, teamId };
 }
 
 export async function deleteLimit({ actor, id }: { actor: Actor; id: string }) {
   const { row, teamId } = (await loadLimit(actor, id));
-  getDb().transaction(async (tx) => {
+  await withTransaction(async (tx) => {
     (await tx.delete(rateLimits).where(eq(rateLimits.id, id)));
     (await writeAudit(tx, actor, { action: "limit.delete", targetType: "rate_limit", targetId: id, teamId, before: row }));
-    bumpConfigVersion(tx);
+    await bumpConfigVersion(tx);
   });
   return { ok: true as const };
 }
@@ -218,9 +219,9 @@ export interface BudgetSpend {
 export type BudgetView = Budget & { scopeName: string; teamId: string | null } & BudgetSpend;
 
 /** Spend of the current UTC period from the ledger (what every process has flushed). */
-export function spendOf(b: Pick<Budget, "scope" | "scopeId" | "period" | "limitUsd">, now = Date.now()): BudgetSpend {
+export async function spendOf(b: Pick<Budget, "scope" | "scopeId" | "period" | "limitUsd">, now = Date.now()): Promise<BudgetSpend> {
   const start = periodStart(b.period, now);
-  const spent = readLedger(b.scope, b.scopeId, b.period, start);
+  const spent = await readLedger(b.scope, b.scopeId, b.period, start);
   return {
     spentUsd: Math.round(spent * 1e6) / 1e6,
     remainingUsd: Math.max(0, Math.round((b.limitUsd - spent) * 1e6) / 1e6),
@@ -235,7 +236,7 @@ export async function listBudgets({ actor, scope, scopeId }: { actor: Actor; sco
   if (scope) conds.push(eq(budgets.scope, scope as Budget["scope"]));
   if (scopeId) conds.push(eq(budgets.scopeId, scopeId));
   const rows = (await getDb().select().from(budgets).where(conds.length ? and(...conds) : undefined).orderBy(asc(budgets.scope), asc(budgets.createdAt)));
-  return { items: (await visible(actor, rows)).map((b) => ({ ...b, ...spendOf(b) })) };
+  return { items: await Promise.all((await visible(actor, rows)).map(async (b) => ({ ...b, ...(await spendOf(b)) }))) };
 }
 
 async function loadBudget(actor: Actor, id: string): Promise<{ row: Budget; teamId: string | null; name: string }> {
@@ -261,32 +262,32 @@ export async function createBudget({ actor, input }: { actor: Actor; input: unkn
   }
   const now = Date.now();
   const row: Budget = { id: newId("bgt"), scope: d.scope, scopeId: d.scopeId, period: d.period, limitUsd: d.limitUsd, thresholds: d.thresholds, createdAt: now, updatedAt: now };
-  db.transaction(async (tx) => {
+  await withTransaction(async (tx) => {
     (await tx.insert(budgets).values(row));
     (await writeAudit(tx, actor, { action: "budget.create", targetType: "budget", targetId: row.id, teamId: s.teamId, after: row }));
-    bumpConfigVersion(tx);
+    await bumpConfigVersion(tx);
   });
-  return { ...row, scopeName: s.name, teamId: s.teamId, ...spendOf(row) };
+  return { ...row, scopeName: s.name, teamId: s.teamId, ...(await spendOf(row)) };
 }
 
 export async function updateBudget({ actor, id, input }: { actor: Actor; id: string; input: unknown }): Promise<BudgetView> {
   const { row: before, teamId, name } = (await loadBudget(actor, id));
   const d = parseWith(updateBudgetInput, input, "budget");
   const after: Budget = { ...before, limitUsd: d.limitUsd ?? before.limitUsd, thresholds: d.thresholds ?? before.thresholds, updatedAt: Date.now() };
-  getDb().transaction(async (tx) => {
+  await withTransaction(async (tx) => {
     (await tx.update(budgets).set(after).where(eq(budgets.id, id)));
     (await writeAudit(tx, actor, { action: "budget.update", targetType: "budget", targetId: id, teamId, before, after }));
-    bumpConfigVersion(tx);
+    await bumpConfigVersion(tx);
   });
-  return { ...after, scopeName: name, teamId, ...spendOf(after) };
+  return { ...after, scopeName: name, teamId, ...(await spendOf(after)) };
 }
 
 export async function deleteBudget({ actor, id }: { actor: Actor; id: string }) {
   const { row, teamId } = (await loadBudget(actor, id));
-  getDb().transaction(async (tx) => {
+  await withTransaction(async (tx) => {
     (await tx.delete(budgets).where(eq(budgets.id, id)));
     (await writeAudit(tx, actor, { action: "budget.delete", targetType: "budget", targetId: id, teamId, before: row }));
-    bumpConfigVersion(tx);
+    await bumpConfigVersion(tx);
   });
   return { ok: true as const };
 }
@@ -302,7 +303,7 @@ export async function listBudgetNotifications({ actor, limit = 50 }: { actor: Ac
     .orderBy(desc(budgetNotifications.at))
     .limit(limit));
   return {
-    items: rows.map(async ({ n, b }) => ({ ...n, scope: b.scope, scopeId: b.scopeId, period: b.period, scopeName: (await safeName(b.scope, b.scopeId)) })),
+    items: await Promise.all(rows.map(async ({ n, b }) => ({ ...n, scope: b.scope, scopeId: b.scopeId, period: b.period, scopeName: await safeName(b.scope, b.scopeId) }))),
   };
 }
 
@@ -334,7 +335,7 @@ export async function getAppPolicies({ actor, appId }: { actor: Actor; appId: st
     const bs = (await db.select().from(budgets).where(and(eq(budgets.scope, scope as Budget["scope"]), eq(budgets.scopeId, id))).orderBy(asc(budgets.period)));
     return {
       limit: l ? { requestsPerMinute: l.requestsPerMinute, tokensPerMinute: l.tokensPerMinute, burst: l.burst } : null,
-      budgets: bs.map((b) => ({ id: b.id, period: b.period, limitUsd: b.limitUsd, thresholds: b.thresholds, ...spendOf(b) })),
+      budgets: await Promise.all(bs.map(async (b) => ({ id: b.id, period: b.period, limitUsd: b.limitUsd, thresholds: b.thresholds, ...(await spendOf(b)) }))),
     };
   };
   // Global per-model limits of the routes this app may call (its approved subscriptions).
@@ -355,15 +356,19 @@ export async function getAppPolicies({ actor, appId }: { actor: Actor; appId: st
         .map((r) => ({ alias: r.alias, limit: { requestsPerMinute: r.l.requestsPerMinute, tokensPerMinute: r.l.tokensPerMinute, burst: r.l.burst } }))
     : [];
   // Global limits of the APIs this app is approved for.
-  const apiLimits = approved.flatMap(async (a) => {
+  const apiLimits = (
+    await Promise.all(
+      approved.map(async (a) => {
     const l = (await db.select().from(rateLimits).where(and(eq(rateLimits.scope, "api"), eq(rateLimits.scopeId, a.apiId))).limit(1))[0];
     return l ? [{ name: a.apiName, limit: { requestsPerMinute: l.requestsPerMinute, tokensPerMinute: l.tokensPerMinute, burst: l.burst } }] : [];
-  });
+      }),
+    )
+  ).flat();
   return {
     apis: apiLimits,
     routes: routeLimits,
     app: { id: app.id, name: app.name, ...(await entry("app", app.id)) },
     team: { id: team.id, name: team.name, ...(await entry("team", team.id)) },
-    keys: keyRows.filter((k) => !k.revokedAt).map(async (k) => ({ id: k.id, name: k.name, prefix: k.prefix, ...(await entry("key", k.id)) })),
+    keys: await Promise.all(keyRows.filter((k) => !k.revokedAt).map(async (k) => ({ id: k.id, name: k.name, prefix: k.prefix, ...(await entry("key", k.id)) }))),
   };
 }

@@ -1,4 +1,4 @@
-import { affected } from "@/lib/db/sql";
+import { affected, withTransaction } from "@/lib/db/sql";
 import { and, asc, eq, inArray } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
 import { apis, apps, routeGrants, routes, settings, subscriptions, teamMembers, teams, type Api, type App, type Subscription } from "@/lib/db/schema";
@@ -40,7 +40,7 @@ Approval is automatic: subscribe an app, create a key, call it.
  */
 export async function seedAccessDefaults(db: Db): Promise<void> {
   if ((await db.select({ key: settings.key }).from(settings).where(eq(settings.key, SEED_KEY)).limit(1))[0]) return;
-  db.transaction(async (tx) => {
+  await withTransaction(async (tx) => {
     // Re-check inside the transaction: two processes may start on one fresh database.
     if ((await tx.select({ key: settings.key }).from(settings).where(eq(settings.key, SEED_KEY)).limit(1))[0]) return;
     const demo = (await tx.select().from(teams).where(eq(teams.slug, "demo")).limit(1))[0];
@@ -110,6 +110,6 @@ export async function seedAccessDefaults(db: Db): Promise<void> {
       teamId: demo.id,
       after: { api: apiInserted ? api.slug : null, app: appInserted ? app.name : null, subscription: apiInserted && appInserted ? sub.state : null },
     }));
-    bumpConfigVersion(tx);
+    await bumpConfigVersion(tx);
   });
 }

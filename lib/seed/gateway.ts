@@ -1,3 +1,4 @@
+import { withTransaction } from "@/lib/db/sql";
 import { eq } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
 import { settings, providers, models, routes, type Provider, type Model, type Route } from "@/lib/db/schema";
@@ -57,7 +58,7 @@ export async function seedGatewayDefaults(db: Db): Promise<void> {
   const chatRoute = route("rt_mock_chat", "mock-chat", MOCK_CHAT_MODEL_ID, "Built-in mock chat model: answers instantly, costs nothing. Try it first.");
   const embedRoute = route("rt_mock_embed", "mock-embed", MOCK_EMBED_MODEL_ID, "Built-in mock embedding model: deterministic vectors, costs nothing.");
 
-  db.transaction(async (tx) => {
+  await withTransaction(async (tx) => {
     // Re-check inside the transaction: two processes may start on one fresh database.
     if ((await tx.select({ key: settings.key }).from(settings).where(eq(settings.key, SEED_KEY)).limit(1))[0]) return;
     const hasProvider = (await tx.select({ id: providers.id }).from(providers).where(eq(providers.id, MOCK_PROVIDER_ID)).limit(1))[0];
@@ -75,6 +76,6 @@ export async function seedGatewayDefaults(db: Db): Promise<void> {
       targetId: MOCK_PROVIDER_ID,
       after: { provider: provider.name, models: [chat.upstreamModel, embed.upstreamModel], routes: [chatRoute.alias, embedRoute.alias] },
     }));
-    bumpConfigVersion(tx);
+    await bumpConfigVersion(tx);
   });
 }

@@ -15,13 +15,13 @@ describe("whole-set schedulers", () => {
     const signal = { kind: "circuit_open" as const, target: "p:t" };
     const passive = new AlertEngine();
     passive.passive = true;
-    const idle = vi.spyOn(passive, "safeEvaluate").mockReturnValue([]);
+    const idle = vi.spyOn(passive, "safeEvaluate").mockResolvedValue([]);
     passive.signal(signal);
     vi.advanceTimersByTime(1000);
     expect(idle).not.toHaveBeenCalled();
 
     const active = new AlertEngine();
-    const runs = vi.spyOn(active, "safeEvaluate").mockReturnValue([]);
+    const runs = vi.spyOn(active, "safeEvaluate").mockResolvedValue([]);
     active.signal(signal);
     vi.advanceTimersByTime(1000);
     expect(runs).toHaveBeenCalledTimes(1);

@@ -1,3 +1,4 @@
+import { withTransaction } from "@/lib/db/sql";
 import { z } from "zod";
 import { and, desc, eq, isNull } from "drizzle-orm";
 import { getDb } from "@/lib/db/client";
@@ -14,7 +15,7 @@ export const createTokenInput = z.strictObject({
 });
 
 /** Creates an admin API token; the plaintext is returned once and never stored. */
-export function createAdminToken({ actor, input }: { actor: Actor; input: unknown }) {
+export async function createAdminToken({ actor, input }: { actor: Actor; input: unknown }) {
   requireAdmin(actor);
   const data = parseWith(createTokenInput, input, "token");
   const token = `pat_${randomBase62(32)}`;
@@ -30,7 +31,7 @@ export function createAdminToken({ actor, input }: { actor: Actor; input: unknow
     expiresAt: data.expiresInDays ? now + data.expiresInDays * 86_400_000 : null,
     revokedAt: null,
   };
-  getDb().transaction(async (tx) => {
+  await withTransaction(async (tx) => {
     (await tx.insert(adminTokens).values(row));
     (await writeAudit(tx, actor, { action: "admin_token.create", targetType: "admin_token", targetId: row.id, after: row }));
   });
@@ -50,7 +51,7 @@ export async function revokeAdminToken({ actor, id }: { actor: Actor; id: string
   const before = (await db.select().from(adminTokens).where(and(eq(adminTokens.id, id), isNull(adminTokens.revokedAt))).limit(1))[0];
   if (!before) throw new NotFoundError("Active admin token");
   const revokedAt = Date.now();
-  db.transaction(async (tx) => {
+  await withTransaction(async (tx) => {
     (await tx.update(adminTokens).set({ revokedAt }).where(eq(adminTokens.id, id)));
     (await writeAudit(tx, actor, { action: "admin_token.revoke", targetType: "admin_token", targetId: id, before, after: { ...before, revokedAt } }));
   });

@@ -1,3 +1,4 @@
+import { withTransaction } from "@/lib/db/sql";
 /**
  * The API catalog: entries apps subscribe to. Admins manage all of them, a
  * team admin the ones their team owns. The portal reads the catalog through
@@ -177,11 +178,11 @@ export async function createApi({ actor, input }: { actor: Actor; input: unknown
   const now = Date.now();
   const row: Api = { id: newId("api"), ...data, state: "draft", createdAt: now, updatedAt: now, deprecatedAt: null, retiredAt: null };
   try {
-    db.transaction(async (tx) => {
+    await withTransaction(async (tx) => {
       (await applyRouteGrants(tx, actor, row.teamId, routePlan));
       (await tx.insert(apis).values(row));
       (await writeAudit(tx, actor, { action: "api.create", targetType: "api", targetId: row.id, teamId: row.teamId, after: row }));
-      bumpConfigVersion(tx);
+      await bumpConfigVersion(tx);
     });
   } catch (e) {
     if (String(e).includes("UNIQUE")) throw slugTaken(data.slug);
@@ -210,14 +211,14 @@ export async function updateApi({ actor, id, input }: { actor: Actor; id: string
   const routePlan = (await checkRouteUse(db, actor, after.teamId, aliasesToCheck, (a) => (after.routeAliases.includes(a) ? aliasField(after.routeAliases)(a) : "teamId")));
   if (data.slug !== undefined && data.slug !== before.slug && (await db.select({ id: apis.id }).from(apis).where(eq(apis.slug, data.slug)).limit(1))[0]) throw slugTaken(data.slug);
   try {
-    db.transaction(async (tx) => {
+    await withTransaction(async (tx) => {
       const { id: _id, createdAt: _c, ...patch } = after;
       void _id;
       void _c;
       (await applyRouteGrants(tx, actor, after.teamId, routePlan));
       (await tx.update(apis).set(patch).where(eq(apis.id, id)));
       (await writeAudit(tx, actor, { action: "api.update", targetType: "api", targetId: id, teamId: after.teamId, before, after }));
-      bumpConfigVersion(tx);
+      await bumpConfigVersion(tx);
     });
   } catch (e) {
     if (String(e).includes("UNIQUE")) throw slugTaken(after.slug);
@@ -236,10 +237,10 @@ export async function deleteApi({ actor, id }: { actor: Actor; id: string }) {
       state: before.state,
     });
   }
-  db.transaction(async (tx) => {
+  await withTransaction(async (tx) => {
     (await tx.delete(apis).where(eq(apis.id, id)));
     (await writeAudit(tx, actor, { action: "api.delete", targetType: "api", targetId: id, teamId: before.teamId, before }));
-    bumpConfigVersion(tx);
+    await bumpConfigVersion(tx);
   });
   return { ok: true as const };
 }
@@ -264,10 +265,10 @@ export async function setApiState({ actor, id, input }: { actor: Actor; id: stri
     retiredAt: state === "retired" ? now : null,
   };
   const db = getDb();
-  db.transaction(async (tx) => {
+  await withTransaction(async (tx) => {
     (await tx.update(apis).set({ state, updatedAt: now, deprecatedAt: after.deprecatedAt, retiredAt: after.retiredAt }).where(and(eq(apis.id, id), eq(apis.state, before.state))));
     (await writeAudit(tx, actor, { action: `api.${state === "published" ? "publish" : state === "deprecated" ? "deprecate" : "retire"}`, targetType: "api", targetId: id, teamId: before.teamId, before, after }));
-    bumpConfigVersion(tx);
+    await bumpConfigVersion(tx);
   });
   return (await viewOf(db, after));
 }

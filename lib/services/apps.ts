@@ -1,3 +1,4 @@
+import { withTransaction } from "@/lib/db/sql";
 /**
  * Apps: a team's application; it holds keys and subscriptions. Any member of
  * the team may manage its apps (docs/access.md, "Who may do what").
@@ -63,10 +64,10 @@ export async function createApp({ actor, input }: { actor: Actor; input: unknown
   const now = Date.now();
   const row: App = { id: newId("app"), teamId: data.teamId, name: data.name, description: data.description, ownerId: actor.userId, createdAt: now, updatedAt: now };
   try {
-    db.transaction(async (tx) => {
+    await withTransaction(async (tx) => {
       (await tx.insert(apps).values(row));
       (await writeAudit(tx, actor, { action: "app.create", targetType: "app", targetId: row.id, teamId: row.teamId, after: row }));
-      bumpConfigVersion(tx);
+      await bumpConfigVersion(tx);
     });
   } catch (e) {
     if (String(e).includes("UNIQUE")) throw nameTaken(data.name);
@@ -84,11 +85,11 @@ export async function updateApp({ actor, id, input }: { actor: Actor; id: string
     if ((await db.select({ id: apps.id }).from(apps).where(and(eq(apps.teamId, before.teamId), eq(apps.name, data.name))).limit(1))[0]) throw nameTaken(data.name);
   }
   try {
-    db.transaction(async (tx) => {
+    await withTransaction(async (tx) => {
       (await tx.update(apps).set({ name: after.name, description: after.description, updatedAt: after.updatedAt }).where(eq(apps.id, id)));
       (await writeAudit(tx, actor, { action: "app.update", targetType: "app", targetId: id, teamId: before.teamId, before, after }));
       // The snapshot holds app names (they appear in refusal messages).
-      bumpConfigVersion(tx);
+      await bumpConfigVersion(tx);
     });
   } catch (e) {
     if (String(e).includes("UNIQUE")) throw nameTaken(after.name);
@@ -105,7 +106,7 @@ export async function deleteApp({ actor, id }: { actor: Actor; id: string }) {
   const before = (await requireAppAccess(actor, id));
   const db = getDb();
   const now = Date.now();
-  db.transaction(async (tx) => {
+  await withTransaction(async (tx) => {
     const keys = (await tx.select({ id: apiKeys.id, revokedAt: apiKeys.revokedAt }).from(apiKeys).where(eq(apiKeys.appId, id)));
     const subs = (await tx.select({ id: subscriptions.id, apiId: subscriptions.apiId, state: subscriptions.state }).from(subscriptions).where(eq(subscriptions.appId, id)));
     (await tx.update(apiKeys).set({ revokedAt: now }).where(and(eq(apiKeys.appId, id), isNull(apiKeys.revokedAt))));
@@ -119,7 +120,7 @@ export async function deleteApp({ actor, id }: { actor: Actor; id: string }) {
       before: { ...before, keys: keys.map((k) => k.id), subscriptions: subs },
       after: { keysRevoked: keys.filter((k) => !k.revokedAt).length, subscriptionsRemoved: subs.length },
     }));
-    bumpConfigVersion(tx);
+    await bumpConfigVersion(tx);
   });
   return { ok: true as const };
 }

@@ -1,4 +1,4 @@
-import { runSql } from "@/lib/db/sql";
+import { runSql, withTransaction } from "@/lib/db/sql";
 /**
  * Response cache + content guard policies and custom detectors (docs/traffic-policy.md).
  *
@@ -159,10 +159,8 @@ async function viewOf(actor: Actor, p: ContentPolicy): Promise<PolicyView> {
 export async function listContentPolicies({ actor }: { actor: Actor }) {
   const db = getDb();
   const mine = adminTeamIds(actor);
-  const items = (await db
-    .select()
-    .from(contentPolicies))
-    .map(async (p) => (await viewOf(actor, p)))
+  const views = await Promise.all((await db.select().from(contentPolicies)).map((p) => viewOf(actor, p)));
+  const items = views
     // team admins: global, routes (read-only) and their teams' APIs
     .filter((v) => mine === null || v.scopeType !== "api" || (v.teamId !== null && mine.includes(v.teamId)))
     .sort((a, b) => POLICY_SCOPES.indexOf(a.scopeType) - POLICY_SCOPES.indexOf(b.scopeType) || a.scopeName.localeCompare(b.scopeName));
@@ -198,11 +196,11 @@ export async function upsertContentPolicy({ actor, input }: { actor: Actor; inpu
   const row: ContentPolicy = before
     ? { ...before, ...fields, updatedBy: actor.userId, updatedAt: now }
     : { id: newId("cpol"), ...fields, scopeId, updatedBy: actor.userId, createdAt: now, updatedAt: now };
-  db.transaction(async (tx) => {
+  await withTransaction(async (tx) => {
     if (before) (await tx.update(contentPolicies).set(row).where(eq(contentPolicies.id, before.id)));
     else (await tx.insert(contentPolicies).values(row));
     (await writeAudit(tx, actor, { action: before ? "content_policy.update" : "content_policy.create", targetType: "content_policy", targetId: row.id, teamId: info.teamId, before, after: row }));
-    bumpConfigVersion(tx);
+    await bumpConfigVersion(tx);
   });
   return { ...(await viewOf(actor, row)), created: !before };
 }
@@ -221,10 +219,10 @@ export async function updateContentPolicy({ actor, id, input }: { actor: Actor; 
   if (patch.detectors !== undefined) (await checkDetectorNames(patch.detectors));
   const defined = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
   const after: ContentPolicy = { ...before, ...defined, updatedBy: actor.userId, updatedAt: Date.now() };
-  getDb().transaction(async (tx) => {
+  await withTransaction(async (tx) => {
     (await tx.update(contentPolicies).set(after).where(eq(contentPolicies.id, id)));
     (await writeAudit(tx, actor, { action: "content_policy.update", targetType: "content_policy", targetId: id, teamId: info?.teamId ?? null, before, after }));
-    bumpConfigVersion(tx);
+    await bumpConfigVersion(tx);
   });
   return (await viewOf(actor, after));
 }
@@ -233,10 +231,10 @@ export async function deleteContentPolicy({ actor, id }: { actor: Actor; id: str
   const before = (await loadPolicy(id));
   const info = (await scopeInfo(before.scopeType, before.scopeId));
   requireScopeEdit(actor, before.scopeType, info?.teamId ?? null);
-  getDb().transaction(async (tx) => {
+  await withTransaction(async (tx) => {
     (await tx.delete(contentPolicies).where(eq(contentPolicies.id, id)));
     (await writeAudit(tx, actor, { action: "content_policy.delete", targetType: "content_policy", targetId: id, teamId: info?.teamId ?? null, before }));
-    bumpConfigVersion(tx);
+    await bumpConfigVersion(tx);
   });
   return { ok: true };
 }
@@ -272,10 +270,10 @@ export async function createDetector({ actor, input }: { actor: Actor; input: un
     createdAt: now,
     updatedAt: now,
   };
-  db.transaction(async (tx) => {
+  await withTransaction(async (tx) => {
     (await tx.insert(contentDetectors).values(row));
     (await writeAudit(tx, actor, { action: "content_detector.create", targetType: "content_detector", targetId: row.id, after: row }));
-    bumpConfigVersion(tx);
+    await bumpConfigVersion(tx);
   });
   return row;
 }
@@ -293,10 +291,10 @@ export async function updateDetector({ actor, id, input }: { actor: Actor; id: s
   const defined = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
   const after: ContentDetector = { ...before, ...defined, updatedAt: Date.now() };
   checkDetector(after);
-  getDb().transaction(async (tx) => {
+  await withTransaction(async (tx) => {
     (await tx.update(contentDetectors).set(after).where(eq(contentDetectors.id, id)));
     (await writeAudit(tx, actor, { action: "content_detector.update", targetType: "content_detector", targetId: id, before, after }));
-    bumpConfigVersion(tx);
+    await bumpConfigVersion(tx);
   });
   return after;
 }
@@ -312,10 +310,10 @@ export async function deleteDetector({ actor, id }: { actor: Actor; id: string }
   if (users.length) {
     throw new ConflictError(`Detector "${before.name}" is named by ${users.length} polic${users.length === 1 ? "y" : "ies"}; remove it there first.`, { policies: users.map((p) => p.id) });
   }
-  db.transaction(async (tx) => {
+  await withTransaction(async (tx) => {
     (await tx.delete(contentDetectors).where(eq(contentDetectors.id, id)));
     (await writeAudit(tx, actor, { action: "content_detector.delete", targetType: "content_detector", targetId: id, before }));
-    bumpConfigVersion(tx);
+    await bumpConfigVersion(tx);
   });
   return { ok: true };
 }
@@ -341,17 +339,17 @@ export async function previewDetection({ input }: { actor: Actor; input: unknown
 export const CACHE_GENERATION_KEY = "cache_generation";
 
 /** Purge = a new cache generation: every stored key is abandoned at once (memory and Redis); the local LRU is also emptied. */
-export function purgeCache({ actor }: { actor: Actor }): { generation: number } {
+export async function purgeCache({ actor }: { actor: Actor }): Promise<{ generation: number }> {
   requireAdmin(actor);
   const db = getDb();
   let generation = 0;
-  db.transaction(async (tx) => {
+  await withTransaction(async (tx) => {
     (await runSql(sql`INSERT INTO settings(key, value, updated_at) VALUES (${CACHE_GENERATION_KEY}, 1, ${Date.now()})
           ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1, updated_at = excluded.updated_at`, tx));
     const row = (await tx.select().from(settings).where(eq(settings.key, CACHE_GENERATION_KEY)).limit(1))[0];
     generation = Number(row?.value ?? 1);
     (await writeAudit(tx, actor, { action: "cache.purge", targetType: "cache", after: { generation } }));
-    bumpConfigVersion(tx);
+    await bumpConfigVersion(tx);
   });
   contentStores().cacheLocal.lru.clear();
   return { generation };

@@ -97,7 +97,7 @@ describe("seedGatewayDefaults", () => {
   it("does not come back after the admin deletes its route", async () => {
     const d = s.db.getDb();
     const r = (await s.routes.listRoutes({ actor: admin })).items.find((x) => x.alias === "mock-embed")!;
-    s.routes.deleteRoute({ actor: admin, id: r.id });
+    (await s.routes.deleteRoute({ actor: admin, id: r.id }));
     (await s.seed.seedGatewayDefaults(d));
     expect((await s.routes.listRoutes({ actor: admin })).items.map((x) => x.alias)).toEqual(["mock-chat"]);
   });
@@ -183,15 +183,15 @@ describe("models and routes", () => {
   });
 
   it("refuses to delete a model or provider a route uses, naming the routes", async () => {
-    const m = caught(() => s.models.deleteModel({ actor: admin, id: gpt4o }));
+    const m = caught(async () => (await s.models.deleteModel({ actor: admin, id: gpt4o })));
     expect(m.status).toBe(409);
     expect(m.details).toEqual({ routes: ["smart"] });
-    const p = caught(() => s.providers.deleteProvider({ actor: admin, id: openaiId }));
+    const p = caught(async () => (await s.providers.deleteProvider({ actor: admin, id: openaiId })));
     expect(p.status).toBe(409);
     expect(p.message).toContain("smart");
     expect((await s.models.listModels({ actor: admin })).items.find((x) => x.id === gpt4o)!.usedBy).toEqual(["smart"]);
     // An unused model goes.
-    expect(s.models.deleteModel({ actor: admin, id: embed })).toEqual({ ok: true });
+    expect((await s.models.deleteModel({ actor: admin, id: embed }))).toEqual({ ok: true });
   });
 });
 

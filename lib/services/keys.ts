@@ -1,4 +1,4 @@
-import { runSql } from "@/lib/db/sql";
+import { runSql, withTransaction } from "@/lib/db/sql";
 /**
  * Gateway keys. A key belongs to an app (its team derives from the app);
  * `pk_` + 32 random bytes in base62, stored as sha256 + a display prefix, the
@@ -55,7 +55,7 @@ export function publicKey(k: ApiKey, teamName: string | null = null, appName: st
   return { ...rest, teamName, appName, status: keyStatus(k) };
 }
 
-type Tx = Parameters<Parameters<ReturnType<typeof getDb>["transaction"]>[0]>[0];
+type Tx = ReturnType<typeof getDb>;
 
 /** Builds a new key row for `app`; the plaintext is returned beside it, never stored. */
 function newKeyRow(actor: Actor, app: App, name: string, now: number, expiresAt: number | null, rotatedFromId: string | null): { row: ApiKey; key: string } {
@@ -82,12 +82,12 @@ async function insertKey(tx: Tx, actor: Actor, row: ApiKey, action: string): Pro
   (await writeAudit(tx, actor, { action, targetType: "api_key", targetId: row.id, teamId: row.teamId, after: keyView(row) }));
 }
 
-function issueKey(actor: Actor, app: App, name: string, days: number | null | undefined): { row: ApiKey; key: string } {
+async function issueKey(actor: Actor, app: App, name: string, days: number | null | undefined): Promise<{ row: ApiKey; key: string }> {
   const now = Date.now();
   const made = newKeyRow(actor, app, name, now, days ? now + days * 86_400_000 : null, null);
-  getDb().transaction(async (tx) => {
+  await withTransaction(async (tx) => {
     (await insertKey(tx, actor, made.row, "api_key.create"));
-    bumpConfigVersion(tx);
+    await bumpConfigVersion(tx);
   });
   return made;
 }
@@ -96,7 +96,7 @@ function issueKey(actor: Actor, app: App, name: string, days: number | null | un
 export async function createAppKey({ actor, appId, input }: { actor: Actor; appId: string; input: unknown }): Promise<KeyView & { key: string }> {
   const app = (await requireAppAccess(actor, appId));
   const data = parseWith(createAppKeyInput, input, "key");
-  const { row, key } = issueKey(actor, app, data.name, data.expiresInDays);
+  const { row, key } = (await issueKey(actor, app, data.name, data.expiresInDays));
   return { ...keyView(row), key };
 }
 
@@ -118,10 +118,10 @@ export async function revokeAppKey({ actor, appId, keyId }: { actor: Actor; appI
   const { key: before } = (await appKey(actor, appId, keyId));
   if (before.revokedAt) throw new ConflictError("This key is already revoked.", { key: keyView(before) });
   const after: ApiKey = { ...before, revokedAt: Date.now() };
-  getDb().transaction(async (tx) => {
+  await withTransaction(async (tx) => {
     (await tx.update(apiKeys).set({ revokedAt: after.revokedAt }).where(eq(apiKeys.id, keyId)));
     (await writeAudit(tx, actor, { action: "api_key.revoke", targetType: "api_key", targetId: keyId, teamId: before.teamId, before: keyView(before), after: keyView(after) }));
-    bumpConfigVersion(tx);
+    await bumpConfigVersion(tx);
   });
   return keyView(after);
 }
@@ -162,7 +162,7 @@ export async function rotateKey({ actor, appId, keyId, input }: { actor: Actor; 
   const previous: ApiKey = { ...old, expiresAt: old.expiresAt !== null ? Math.min(old.expiresAt, graceEnd) : graceEnd };
   const lifetime = old.expiresAt !== null ? old.expiresAt - old.createdAt : null;
   const made = newKeyRow(actor, app, old.name, now, lifetime !== null ? now + lifetime : null, old.id);
-  getDb().transaction(async (tx) => {
+  await withTransaction(async (tx) => {
     (await insertKey(tx, actor, made.row, "api_key.rotate"));
     (await tx.update(apiKeys).set({ expiresAt: previous.expiresAt }).where(eq(apiKeys.id, old.id)));
     (await carryKeyPolicies(tx, old.id, made.row.id));
@@ -174,7 +174,7 @@ export async function rotateKey({ actor, appId, keyId, input }: { actor: Actor; 
       before: keyView(old),
       after: { ...keyView(previous), graceHours: data.graceHours, replacedBy: made.row.id },
     }));
-    bumpConfigVersion(tx);
+    await bumpConfigVersion(tx);
   });
   return { key: { ...keyView(made.row), key: made.key }, previous: keyView(previous) };
 }
@@ -196,7 +196,7 @@ export async function createKey({ actor, input }: { actor: Actor; input: unknown
   const data = parseWith(createKeyInput, input, "key");
   const app = (await loadApp(getDb(), data.appId));
   if (!app) throw new ValidationError("Invalid key: appId: App not found.", [{ field: "appId", message: "App not found." }]);
-  const { row, key } = issueKey(actor, app, data.name, data.expiresInDays);
+  const { row, key } = (await issueKey(actor, app, data.name, data.expiresInDays));
   const named = (await keyRowWithNames(row.id))!;
   return { ...publicKey(row, named.teamName, named.appName), key };
 }
@@ -227,10 +227,10 @@ export async function updateKey({ actor, id, input }: { actor: Actor; id: string
   const before = (await db.select().from(apiKeys).where(eq(apiKeys.id, id)).limit(1))[0];
   if (!before) throw new NotFoundError("API key");
   const after = { ...before, name: data.name };
-  db.transaction(async (tx) => {
+  await withTransaction(async (tx) => {
     (await tx.update(apiKeys).set({ name: data.name }).where(eq(apiKeys.id, id)));
     (await writeAudit(tx, actor, { action: "api_key.update", targetType: "api_key", targetId: id, teamId: before.teamId, before: publicKey(before), after: publicKey(after) }));
-    bumpConfigVersion(tx);
+    await bumpConfigVersion(tx);
   });
   return (await getKey({ actor, id }));
 }
@@ -241,10 +241,10 @@ export async function revokeKey({ actor, id }: { actor: Actor; id: string }) {
   const before = (await db.select().from(apiKeys).where(eq(apiKeys.id, id)).limit(1))[0];
   if (!before || before.revokedAt) throw new NotFoundError("Active API key");
   const revokedAt = Date.now();
-  db.transaction(async (tx) => {
+  await withTransaction(async (tx) => {
     (await tx.update(apiKeys).set({ revokedAt }).where(eq(apiKeys.id, id)));
     (await writeAudit(tx, actor, { action: "api_key.revoke", targetType: "api_key", targetId: id, teamId: before.teamId, before: publicKey(before), after: publicKey({ ...before, revokedAt }) }));
-    bumpConfigVersion(tx);
+    await bumpConfigVersion(tx);
   });
   return { ok: true };
 }

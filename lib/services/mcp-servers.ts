@@ -1,3 +1,4 @@
+import { withTransaction } from "@/lib/db/sql";
 /**
  * The upstream MCP server of an API of kind `mcp` (docs/mcp.md): its URL,
  * credential (encrypted, never returned), timeout, tool allowlist and per-tool
@@ -153,12 +154,12 @@ export async function putMcpServerChecked({ actor, apiId, input }: { actor: Acto
     updatedAt: now,
   };
   const db = getDb();
-  db.transaction(async (tx) => {
+  await withTransaction(async (tx) => {
     if (before) (await tx.update(mcpServers).set(after).where(eq(mcpServers.apiId, apiId)));
     else (await tx.insert(mcpServers).values(after));
     const scrub = (r: McpServer | undefined) => (r ? { ...r, encryptedAuth: r.encryptedAuth ? "[encrypted]" : null, tools: r.tools.length } : undefined);
     (await writeAudit(tx, actor, { action: "mcp_server.put", targetType: "api", targetId: apiId, teamId: api.teamId, before: scrub(before), after: scrub(after) }));
-    bumpConfigVersion(tx);
+    await bumpConfigVersion(tx);
   });
   return view(after);
 }
@@ -171,7 +172,7 @@ export async function setMcpAllowlist({ actor, apiId, input }: { actor: Actor; a
   const before = (await rowOf(apiId));
   if (!before) throw new NotFoundError("MCP server of this API");
   const after: McpServer = { ...before, allowedTools: data.allowedTools, toolRateLimits: data.toolRateLimits ?? before.toolRateLimits, updatedAt: Date.now() };
-  getDb().transaction(async (tx) => {
+  await withTransaction(async (tx) => {
     (await tx.update(mcpServers).set({ allowedTools: after.allowedTools, toolRateLimits: after.toolRateLimits, updatedAt: after.updatedAt }).where(eq(mcpServers.apiId, apiId)));
     (await writeAudit(tx, actor, {
       action: "mcp_server.allowlist",
@@ -181,7 +182,7 @@ export async function setMcpAllowlist({ actor, apiId, input }: { actor: Actor; a
       before: { allowedTools: before.allowedTools, toolRateLimits: before.toolRateLimits },
       after: { allowedTools: after.allowedTools, toolRateLimits: after.toolRateLimits },
     }));
-    bumpConfigVersion(tx);
+    await bumpConfigVersion(tx);
   });
   return view(after);
 }
@@ -203,9 +204,9 @@ export async function refreshMcpTools({ actor, apiId }: { actor: Actor; apiId: s
   }
   const now = Date.now();
   const patch = tools ? { tools, toolsRefreshedAt: now, lastError: null, updatedAt: now } : { lastError: error, updatedAt: now };
-  getDb().transaction(async (tx) => {
+  await withTransaction(async (tx) => {
     (await tx.update(mcpServers).set(patch).where(eq(mcpServers.apiId, apiId)));
-    bumpConfigVersion(tx);
+    await bumpConfigVersion(tx);
   });
   if (!tools) throw new AppError(502, "mcp_upstream_error", `Could not list the tools of the upstream MCP server: ${error}`);
   return view({ ...r, ...patch } as McpServer);

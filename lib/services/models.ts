@@ -1,3 +1,4 @@
+import { withTransaction } from "@/lib/db/sql";
 import { asc, eq } from "drizzle-orm";
 import { getDb } from "@/lib/db/client";
 import { models, providers, type Model } from "@/lib/db/schema";
@@ -37,10 +38,10 @@ export async function createModel({ actor, input }: { actor: Actor; input: unkno
     updatedAt: now,
   };
   try {
-    db.transaction(async (tx) => {
+    await withTransaction(async (tx) => {
       (await tx.insert(models).values(row));
       (await writeAudit(tx, actor, { action: "model.create", targetType: "model", targetId: row.id, after: { ...row, prefilled } }));
-      bumpConfigVersion(tx);
+      await bumpConfigVersion(tx);
     });
   } catch (e) {
     if (String(e).includes("UNIQUE")) throw duplicate(row.upstreamModel);
@@ -59,7 +60,7 @@ export async function updateModel({ actor, id, input }: { actor: Actor; id: stri
   const defined = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) as Partial<Model>;
   const after: Model = { ...before, ...defined, updatedAt: Date.now() };
   try {
-    db.transaction(async (tx) => {
+    await withTransaction(async (tx) => {
       if (after.kind !== before.kind) {
         const aliases = (await routeAliasesUsing(tx, [id]));
         if (aliases.length) {
@@ -71,7 +72,7 @@ export async function updateModel({ actor, id, input }: { actor: Actor; id: stri
       }
       (await tx.update(models).set(after).where(eq(models.id, id)));
       (await writeAudit(tx, actor, { action: "model.update", targetType: "model", targetId: id, before, after }));
-      bumpConfigVersion(tx);
+      await bumpConfigVersion(tx);
     });
   } catch (e) {
     if (String(e).includes("UNIQUE")) throw duplicate(after.upstreamModel);
@@ -81,9 +82,9 @@ export async function updateModel({ actor, id, input }: { actor: Actor; id: stri
 }
 
 /** Refused with 409 while a route sends traffic to it. */
-export function deleteModel({ actor, id }: { actor: Actor; id: string }) {
+export async function deleteModel({ actor, id }: { actor: Actor; id: string }) {
   requireAdmin(actor);
-  getDb().transaction(async (tx) => {
+  await withTransaction(async (tx) => {
     const before = (await tx.select().from(models).where(eq(models.id, id)).limit(1))[0];
     if (!before) throw new NotFoundError("Model");
     const aliases = (await routeAliasesUsing(tx, [id]));
@@ -95,7 +96,7 @@ export function deleteModel({ actor, id }: { actor: Actor; id: string }) {
     }
     (await tx.delete(models).where(eq(models.id, id)));
     (await writeAudit(tx, actor, { action: "model.delete", targetType: "model", targetId: id, before }));
-    bumpConfigVersion(tx);
+    await bumpConfigVersion(tx);
   });
   return { ok: true };
 }

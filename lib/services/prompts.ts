@@ -1,3 +1,4 @@
+import { withTransaction } from "@/lib/db/sql";
 /**
  * Prompt-to-REST control plane: the draft of a prompt API, immutable numbered
  * versions, publish / rollback (audited, config version bumped so the data
@@ -157,7 +158,7 @@ export async function savePromptDraft({ actor, apiId, input }: { actor: Actor; a
   const routePlan = (await checkRouteUse(db, actor, api.teamId, [spec.routeAlias], () => "routeAlias"));
   const before = (await promptRow(apiId));
   const now = Date.now();
-  db.transaction(async (tx) => {
+  await withTransaction(async (tx) => {
     (await applyRouteGrants(tx, actor, api.teamId, routePlan));
     if (before) {
       (await tx.update(prompts).set({ ...spec, updatedAt: now, updatedBy: actor.userId }).where(eq(prompts.id, before.id)));
@@ -165,7 +166,7 @@ export async function savePromptDraft({ actor, apiId, input }: { actor: Actor; a
       (await tx.insert(prompts).values({ id: newId("pmt"), apiId, ...spec, currentVersion: null, createdAt: now, updatedAt: now, updatedBy: actor.userId }));
     }
     (await writeAudit(tx, actor, { action: "prompt.update", targetType: "api", targetId: apiId, teamId: api.teamId, before: before ? specOfRow(before) : null, after: spec }));
-    bumpConfigVersion(tx);
+    await bumpConfigVersion(tx);
   });
   return (await view(api, (await promptRow(apiId))));
 }
@@ -186,14 +187,14 @@ export async function publishPrompt({ actor, apiId, input }: { actor: Actor; api
   const routePlan = (await checkRouteUse(db, actor, api.teamId, [spec.routeAlias], () => "routeAlias"));
   const now = Date.now();
   let version = 0;
-  db.transaction(async (tx) => {
+  await withTransaction(async (tx) => {
     (await applyRouteGrants(tx, actor, api.teamId, routePlan));
     const top = (await tx.select({ v: max(promptVersions.version) }).from(promptVersions).where(eq(promptVersions.promptId, row.id)).limit(1))[0];
     version = (top?.v ?? 0) + 1;
     (await tx.insert(promptVersions).values({ id: newId("pmv"), promptId: row.id, version, ...spec, note, createdAt: now, createdBy: actor.userId }));
     (await tx.update(prompts).set({ currentVersion: version, updatedAt: now }).where(eq(prompts.id, row.id)));
     (await writeAudit(tx, actor, { action: "prompt.publish", targetType: "api", targetId: apiId, teamId: api.teamId, before: { currentVersion: row.currentVersion }, after: { currentVersion: version, note, spec } }));
-    bumpConfigVersion(tx);
+    await bumpConfigVersion(tx);
   });
   return { ...(await view(api, (await promptRow(apiId)))), published: version };
 }
@@ -209,11 +210,11 @@ export async function rollbackPrompt({ actor, apiId, input }: { actor: Actor; ap
   if (!target) throw new NotFoundError(`Version ${version}`);
   if (row.currentVersion === version) throw new ConflictError(`Version ${version} is already the current version.`, { currentVersion: version });
   const routePlan = (await checkRouteUse(db, actor, api.teamId, [target.routeAlias], () => "version"));
-  db.transaction(async (tx) => {
+  await withTransaction(async (tx) => {
     (await applyRouteGrants(tx, actor, api.teamId, routePlan));
     (await tx.update(prompts).set({ currentVersion: version, updatedAt: Date.now() }).where(eq(prompts.id, row.id)));
     (await writeAudit(tx, actor, { action: "prompt.rollback", targetType: "api", targetId: apiId, teamId: api.teamId, before: { currentVersion: row.currentVersion }, after: { currentVersion: version } }));
-    bumpConfigVersion(tx);
+    await bumpConfigVersion(tx);
   });
   return (await view(api, (await promptRow(apiId))));
 }

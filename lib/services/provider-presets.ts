@@ -96,7 +96,7 @@ export async function createProviderFromPreset({ actor, input }: { actor: Actor;
       created.push({ id: row.id, upstreamModel: row.upstreamModel });
     }
   } catch (e) {
-    deleteProvider({ actor, id: provider.id });
+    (await deleteProvider({ actor, id: provider.id }));
     throw e;
   }
   return { provider, models: created };

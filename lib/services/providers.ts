@@ -1,3 +1,4 @@
+import { withTransaction } from "@/lib/db/sql";
 import { asc, eq, sql } from "drizzle-orm";
 import { getDb } from "@/lib/db/client";
 import { providers, models, type Provider } from "@/lib/db/schema";
@@ -68,10 +69,10 @@ export async function createProvider({ actor, input }: { actor: Actor; input: un
     updatedAt: now,
   };
   try {
-    db.transaction(async (tx) => {
+    await withTransaction(async (tx) => {
       (await tx.insert(providers).values(row));
       (await writeAudit(tx, actor, { action: "provider.create", targetType: "provider", targetId: row.id, after: publicProvider(row) }));
-      bumpConfigVersion(tx);
+      await bumpConfigVersion(tx);
     });
   } catch (e) {
     if (isUnique(e)) throw nameTaken(fields.name);
@@ -108,7 +109,7 @@ export async function updateProvider({ actor, id, input }: { actor: Actor; id: s
   }
   const otherChanged = Object.keys(defined).some((k) => JSON.stringify(before[k as keyof Provider]) !== JSON.stringify(after[k as keyof Provider]));
   try {
-    db.transaction(async (tx) => {
+    await withTransaction(async (tx) => {
       (await tx.update(providers).set(after).where(eq(providers.id, id)));
       if (otherChanged || !keyChanged) {
         (await writeAudit(tx, actor, { action: "provider.update", targetType: "provider", targetId: id, before: publicProvider(before), after: publicProvider(after) }));
@@ -123,7 +124,7 @@ export async function updateProvider({ actor, id, input }: { actor: Actor; id: s
           after: { hasKey: !!after.encryptedKey, keyLast4: after.keyLast4 },
         }));
       }
-      bumpConfigVersion(tx);
+      await bumpConfigVersion(tx);
     });
   } catch (e) {
     if (isUnique(e)) throw nameTaken(fields.name);
@@ -133,10 +134,10 @@ export async function updateProvider({ actor, id, input }: { actor: Actor; id: s
 }
 
 /** Refused with 409 while any route sends traffic to one of its models (their aliases are listed). */
-export function deleteProvider({ actor, id }: { actor: Actor; id: string }) {
+export async function deleteProvider({ actor, id }: { actor: Actor; id: string }) {
   requireAdmin(actor);
   const db = getDb();
-  db.transaction(async (tx) => {
+  await withTransaction(async (tx) => {
     const before = (await tx.select().from(providers).where(eq(providers.id, id)).limit(1))[0];
     if (!before) throw new NotFoundError("Provider");
     const modelIds = (await tx.select({ id: models.id }).from(models).where(eq(models.providerId, id))).map((m) => m.id);
@@ -150,7 +151,7 @@ export function deleteProvider({ actor, id }: { actor: Actor; id: string }) {
     // Its models go with it (ON DELETE CASCADE).
     (await tx.delete(providers).where(eq(providers.id, id)));
     (await writeAudit(tx, actor, { action: "provider.delete", targetType: "provider", targetId: id, before: { ...publicProvider(before), models: modelIds } }));
-    bumpConfigVersion(tx);
+    await bumpConfigVersion(tx);
   });
   return { ok: true };
 }

@@ -19,7 +19,7 @@ import { isAdmin, type Actor } from "@/lib/auth/actor";
 import { writeAudit } from "./audit";
 
 type Reader = Pick<ReturnType<typeof getDb>, "select">;
-type Tx = Parameters<Parameters<ReturnType<typeof getDb>["transaction"]>[0]>[0];
+type Tx = ReturnType<typeof getDb>;
 
 export interface RouteOwnership {
   id: string;

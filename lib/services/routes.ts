@@ -1,3 +1,4 @@
+import { withTransaction } from "@/lib/db/sql";
 import { and, asc, eq, inArray } from "drizzle-orm";
 import { getDb } from "@/lib/db/client";
 import { models, providers, routeGrants, routes, teams, type Route } from "@/lib/db/schema";
@@ -102,10 +103,10 @@ export async function createRoute({ actor, input }: { actor: Actor; input: unkno
   const now = Date.now();
   const row: Route = { id: newId("rt"), ...data, createdAt: now, updatedAt: now };
   try {
-    db.transaction(async (tx) => {
+    await withTransaction(async (tx) => {
       (await tx.insert(routes).values(row));
       (await writeAudit(tx, actor, { action: "route.create", targetType: "route", targetId: row.id, after: row }));
-      bumpConfigVersion(tx);
+      await bumpConfigVersion(tx);
     });
   } catch (e) {
     if (String(e).includes("UNIQUE")) throw aliasTaken(data.alias);
@@ -132,11 +133,11 @@ export async function updateRoute({ actor, id, input }: { actor: Actor; id: stri
   if (data.alias !== before.alias && (await db.select({ id: routes.id }).from(routes).where(eq(routes.alias, data.alias)).limit(1))[0]) throw aliasTaken(data.alias);
   const after: Route = { ...before, ...data, updatedAt: Date.now() };
   try {
-    db.transaction(async (tx) => {
+    await withTransaction(async (tx) => {
       (await tx.update(routes).set(after).where(eq(routes.id, id)));
       const action = patch.enabled === false && before.enabled ? "route.disable" : patch.enabled === true && !before.enabled ? "route.enable" : "route.update";
       (await writeAudit(tx, actor, { action, targetType: "route", targetId: id, before, after }));
-      bumpConfigVersion(tx);
+      await bumpConfigVersion(tx);
     });
   } catch (e) {
     if (String(e).includes("UNIQUE")) throw aliasTaken(data.alias);
@@ -145,14 +146,14 @@ export async function updateRoute({ actor, id, input }: { actor: Actor; id: stri
   return expand(after, (await modelIndex(db)), (await owners(db, [after.id])));
 }
 
-export function deleteRoute({ actor, id }: { actor: Actor; id: string }) {
+export async function deleteRoute({ actor, id }: { actor: Actor; id: string }) {
   requireAdmin(actor);
-  getDb().transaction(async (tx) => {
+  await withTransaction(async (tx) => {
     const before = (await tx.select().from(routes).where(eq(routes.id, id)).limit(1))[0];
     if (!before) throw new NotFoundError("Route");
     (await tx.delete(routes).where(eq(routes.id, id)));
     (await writeAudit(tx, actor, { action: "route.delete", targetType: "route", targetId: id, before }));
-    bumpConfigVersion(tx);
+    await bumpConfigVersion(tx);
   });
   return { ok: true };
 }
@@ -194,7 +195,7 @@ export async function setRouteGrants({ actor, id, input }: { actor: Actor; id: s
   const drop = before.filter((t) => !wanted.includes(t));
   if (add.length || drop.length) {
     const now = Date.now();
-    db.transaction(async (tx) => {
+    await withTransaction(async (tx) => {
       for (const t of add) {
         (await tx.insert(routeGrants).values({ routeId: id, teamId: t, grantedBy: actor.userId, createdAt: now }).onConflictDoNothing());
         (await writeAudit(tx, actor, { action: "route.grant", targetType: "route", targetId: id, teamId: t, after: { alias: r.alias, teamId: t } }));
@@ -203,7 +204,7 @@ export async function setRouteGrants({ actor, id, input }: { actor: Actor; id: s
         (await tx.delete(routeGrants).where(and(eq(routeGrants.routeId, id), eq(routeGrants.teamId, t))));
         (await writeAudit(tx, actor, { action: "route.revoke_grant", targetType: "route", targetId: id, teamId: t, before: { alias: r.alias, teamId: t } }));
       }
-      bumpConfigVersion(tx);
+      await bumpConfigVersion(tx);
     });
   }
   return expand(r, (await modelIndex(db)), (await owners(db, [id])));

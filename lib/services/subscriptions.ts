@@ -1,3 +1,4 @@
+import { withTransaction } from "@/lib/db/sql";
 /**
  * Subscriptions: app × API, requested by a member of the app's team, decided
  * by an admin or a team admin of the API's owning team. The moves come from
@@ -110,11 +111,11 @@ export async function requestSubscription({ actor, input }: { actor: Actor; inpu
     updatedAt: now,
   };
   try {
-    db.transaction(async (tx) => {
+    await withTransaction(async (tx) => {
       (await tx.insert(subscriptions).values(row));
       (await writeAudit(tx, actor, { action: "subscription.request", targetType: "subscription", targetId: row.id, teamId: app.teamId, after: row }));
       if (auto) (await writeAudit(tx, actor, { action: "subscription.approve", targetType: "subscription", targetId: row.id, teamId: api.teamId, after: { ...row, auto: true } }));
-      bumpConfigVersion(tx);
+      await bumpConfigVersion(tx);
     });
   } catch (e) {
     // The partial unique index is the final word when two requests race.
@@ -150,7 +151,7 @@ async function move(actor: Actor, id: string, action: SubscriptionAction, noteTe
     decidedAt: now,
     updatedAt: now,
   };
-  getDb().transaction(async (tx) => {
+  await withTransaction(async (tx) => {
     const r = (await tx
       .update(subscriptions)
       .set(patch)
@@ -164,7 +165,7 @@ async function move(actor: Actor, id: string, action: SubscriptionAction, noteTe
       before: publicSubscription(before),
       after: { ...publicSubscription(before), ...patch, decidedByEmail: actor.email },
     }));
-    bumpConfigVersion(tx);
+    await bumpConfigVersion(tx);
   });
   const after = (await viewOf(id));
   (await emitSubscriptionEvent(eventFor(after.state), after));

@@ -1,3 +1,4 @@
+import { withTransaction } from "@/lib/db/sql";
 import { z } from "zod";
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import { getDb } from "@/lib/db/client";
@@ -38,7 +39,7 @@ function isUnique(e: unknown): boolean {
   return String(e).includes("UNIQUE");
 }
 
-export function createTeam({ actor, input }: { actor: Actor; input: unknown }): Team {
+export async function createTeam({ actor, input }: { actor: Actor; input: unknown }): Promise<Team> {
   requireAdmin(actor);
   const data = parseWith(createTeamInput, input, "team");
   const now = Date.now();
@@ -52,7 +53,7 @@ export function createTeam({ actor, input }: { actor: Actor; input: unknown }): 
   };
   if (row.slug.length < 2) throw new BadRequestError("Give the team a slug (the name has too few letters to derive one).", { field: "slug" });
   try {
-    getDb().transaction(async (tx) => {
+    await withTransaction(async (tx) => {
       (await tx.insert(teams).values(row));
       (await writeAudit(tx, actor, { action: "team.create", targetType: "team", targetId: row.id, teamId: row.id, after: row }));
     });
@@ -71,7 +72,7 @@ export async function updateTeam({ actor, id, input }: { actor: Actor; id: strin
   if (!before) throw new NotFoundError("Team");
   const after: Team = { ...before, ...data, updatedAt: Date.now() };
   try {
-    db.transaction(async (tx) => {
+    await withTransaction(async (tx) => {
       (await tx.update(teams).set(after).where(eq(teams.id, id)));
       (await writeAudit(tx, actor, { action: "team.update", targetType: "team", targetId: id, teamId: id, before, after }));
     });
@@ -130,7 +131,7 @@ export async function addMember({ actor, teamId, input }: { actor: Actor; teamId
     .where(and(eq(teamMembers.teamId, teamId), eq(teamMembers.userId, user.id))).limit(1))[0];
   if (existing) throw new ConflictError(`${user.email} is already a member of this team (${existing.role}).`, { member: existing });
   const row = { teamId, userId: user.id, role: data.role, createdAt: Date.now() };
-  db.transaction(async (tx) => {
+  await withTransaction(async (tx) => {
     (await tx.insert(teamMembers).values(row));
     (await writeAudit(tx, actor, { action: "team.member.add", targetType: "team_member", targetId: `${teamId}:${user.id}`, teamId, after: { ...row, email: user.email } }));
   });
@@ -145,7 +146,7 @@ export async function updateMember({ actor, teamId, userId, input }: { actor: Ac
   const before = (await db.select().from(teamMembers).where(where).limit(1))[0];
   if (!before) throw new NotFoundError("Team member");
   const after = { ...before, role: data.role };
-  db.transaction(async (tx) => {
+  await withTransaction(async (tx) => {
     (await tx.update(teamMembers).set({ role: data.role }).where(where));
     (await writeAudit(tx, actor, { action: "team.member.update", targetType: "team_member", targetId: `${teamId}:${userId}`, teamId, before, after }));
   });
@@ -158,7 +159,7 @@ export async function removeMember({ actor, teamId, userId }: { actor: Actor; te
   const where = and(eq(teamMembers.teamId, teamId), eq(teamMembers.userId, userId));
   const before = (await db.select().from(teamMembers).where(where).limit(1))[0];
   if (!before) throw new NotFoundError("Team member");
-  db.transaction(async (tx) => {
+  await withTransaction(async (tx) => {
     (await tx.delete(teamMembers).where(where));
     (await writeAudit(tx, actor, { action: "team.member.remove", targetType: "team_member", targetId: `${teamId}:${userId}`, teamId, before }));
   });

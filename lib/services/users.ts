@@ -1,3 +1,4 @@
+import { withTransaction } from "@/lib/db/sql";
 import { z } from "zod";
 import { and, asc, eq, gt, like, or, type SQL } from "drizzle-orm";
 import { getDb } from "@/lib/db/client";
@@ -63,7 +64,7 @@ export async function createUser({ actor, input }: { actor: Actor; input: unknow
   };
   const db = getDb();
   try {
-    db.transaction(async (tx) => {
+    await withTransaction(async (tx) => {
       (await tx.insert(users).values(row));
       (await writeAudit(tx, actor, { action: "user.create", targetType: "user", targetId: row.id, after: publicUser(row) }));
     });
@@ -92,7 +93,7 @@ export async function updateUser({ actor, id, input }: { actor: Actor; id: strin
   const after = { ...before, ...patch };
   // A new password, a role change or disabling ends the user's live sessions (they sign in again).
   const endSessions = data.password !== undefined || (data.role !== undefined && data.role !== before.role) || (data.disabled === true && !before.disabled);
-  db.transaction(async (tx) => {
+  await withTransaction(async (tx) => {
     (await tx.update(users).set(patch).where(eq(users.id, id)));
     if (endSessions) (await bumpSessionGeneration(id, tx));
     const action = data.disabled === true ? "user.disable" : data.disabled === false && before.disabled ? "user.enable" : "user.update";
@@ -115,7 +116,7 @@ export async function endUserSessions({ actor, id }: { actor: Actor; id: string 
   if (id !== actor.userId) requireAdmin(actor);
   const db = getDb();
   if (!(await db.select({ id: users.id }).from(users).where(eq(users.id, id)).limit(1))[0]) throw new NotFoundError("User");
-  db.transaction(async (tx) => {
+  await withTransaction(async (tx) => {
     (await bumpSessionGeneration(id, tx));
     (await writeAudit(tx, actor, { action: "user.sessions_end", targetType: "user", targetId: id }));
   });

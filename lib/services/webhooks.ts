@@ -1,3 +1,4 @@
+import { withTransaction } from "@/lib/db/sql";
 /**
  * Outgoing webhooks for subscription events (docs/access.md, "Webhooks").
  *
@@ -146,7 +147,7 @@ export async function createWebhookChecked({ actor, input }: { actor: Actor; inp
     lastDeliveredAt: null,
   };
   const shown = view(row, teamName);
-  getDb().transaction(async (tx) => {
+  await withTransaction(async (tx) => {
     (await tx.insert(webhooks).values(row));
     (await writeAudit(tx, actor, { action: "webhook.create", targetType: "webhook", targetId: row.id, teamId, after: shown }));
   });
@@ -174,7 +175,7 @@ export async function updateWebhookChecked({ actor, id, input }: { actor: Actor;
     enabled: data.enabled ?? before.enabled,
     encryptedSecret: data.secret !== undefined ? encryptSecret(data.secret) : before.encryptedSecret,
   };
-  getDb().transaction(async (tx) => {
+  await withTransaction(async (tx) => {
     (await tx.update(webhooks)
       .set({ teamId: after.teamId, url: after.url, events: after.events, enabled: after.enabled, encryptedSecret: after.encryptedSecret })
       .where(eq(webhooks.id, id)));
@@ -192,7 +193,7 @@ export async function updateWebhookChecked({ actor, id, input }: { actor: Actor;
 
 export async function deleteWebhook({ actor, id }: { actor: Actor; id: string }) {
   const before = (await loadHook(actor, id));
-  getDb().transaction(async (tx) => {
+  await withTransaction(async (tx) => {
     (await tx.delete(webhooks).where(eq(webhooks.id, id)));
     (await writeAudit(tx, actor, { action: "webhook.delete", targetType: "webhook", targetId: id, teamId: before.teamId, before: view(before, null) }));
   });

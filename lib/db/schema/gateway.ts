@@ -199,6 +199,11 @@ export const requestLogs = sqliteTable(
     index("request_logs_at_idx").on(t.at),
     index("request_logs_team_at_idx").on(t.teamId, t.at),
     index("request_logs_key_at_idx").on(t.keyId, t.at),
+    /** log search filters by app (lib/telemetry/search.ts); route, model and provider are dense enough to filter while walking the time index */
+    index("request_logs_app_at_idx").on(t.appId, t.at),
+    /** sort by cost / latency over large ranges walks these instead of sorting every row */
+    index("request_logs_cost_idx").on(t.costUsd),
+    index("request_logs_latency_idx").on(t.latencyMs),
   ],
 );
 

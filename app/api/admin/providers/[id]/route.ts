@@ -4,4 +4,4 @@ import { deleteProvider, getProvider, updateProvider } from "@/lib/services/prov
 
 export const GET = route({ role: "admin" }, async ({ actor, params }) => (await getProvider({ actor, id: params.id! })));
 export const PATCH = route({ role: "admin", body: z.unknown() }, async ({ actor, params, body }) => (await updateProvider({ actor, id: params.id!, input: body })));
-export const DELETE = route({ role: "admin" }, ({ actor, params }) => deleteProvider({ actor, id: params.id! }));
+export const DELETE = route({ role: "admin" }, async ({ actor, params }) => (await deleteProvider({ actor, id: params.id! })));
