@@ -1,6 +1,6 @@
 import type Database from "better-sqlite3";
 import type { Pool, PoolClient } from "pg";
-import { dbEngine, getDb, getDbHolder } from "./client";
+import { dbEngine, getDbHolder } from "./client";
 
 /**
  * Batched writes for the telemetry hot paths (request log, rollups, ledger, stored
@@ -123,8 +123,9 @@ async function sqliteIdle(db: Database.Database): Promise<void> {
 // ---- PostgreSQL ----
 
 function pool(): Pool {
-  // drizzle's node-postgres database keeps its pg Pool as $client.
-  return (getDb() as unknown as { $client: Pool }).$client;
+  const p = getDbHolder().pool;
+  if (!p) throw new Error("bulk: no PostgreSQL pool");
+  return p;
 }
 
 /** `?` placeholders → `$1..$n`, outside quoted strings. */

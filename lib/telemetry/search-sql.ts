@@ -7,6 +7,9 @@
  */
 import { BadRequestError } from "@/lib/errors";
 import { scopeSql, type TeamScope } from "./scope";
+// PostgreSQL full-text: the expressions of the GIN expression indexes (drizzle/pg search migration),
+// used verbatim (an expression index serves only the identical expression), and the tsquery builder.
+import { BODY_TSVECTOR, LOG_ERROR_PREDICATE, LOG_ERROR_TSVECTOR, pgTsQuery } from "@/lib/db/schema-pg/search";
 
 export interface LogFilters {
   id?: string;
@@ -74,29 +77,6 @@ export function ftsQuery(text: string): string | null {
   return words.map((w, i) => `"${w.replace(/"/g, '""')}"${i === words.length - 1 ? " *" : ""}`).join(" ");
 }
 
-/**
- * PostgreSQL full-text expressions: verbatim those of the GIN expression indexes of the
- * PostgreSQL search migration (drizzle/pg, lib/db/schema-pg/search.ts): the planner uses
- * an expression index only for the identical expression. The log index is partial (rows
- * with error text only, as SQLite's FTS trigger), so its predicate goes with it.
- */
-export const PG_LOG_TSVECTOR = "to_tsvector('simple', id || ' ' || coalesce(error_code, '') || ' ' || left(coalesce(error_message, ''), 50000))";
-export const PG_LOG_PREDICATE = "(error_code IS NOT NULL OR error_message IS NOT NULL)";
-export const PG_BODY_TSVECTOR = "to_tsvector('simple', left(coalesce(req_body, ''), 50000) || ' ' || left(coalesce(res_body, ''), 50000))";
-
-/**
- * User text → a to_tsquery('simple', …) argument, the counterpart of ftsQuery: the same
- * words (at most 8, only letters, digits and _ - . : /, so no tsquery operator or quote
- * gets through), each a quoted operand, ANDed, the last one as a prefix. PostgreSQL parses
- * an operand as it parsed the indexed text: a word of several tokens ("rate_limited",
- * "req_team_b_0") becomes a phrase of them, as FTS5 makes a quoted string a phrase.
- */
-export function pgTsQuery(text: string): string | null {
-  const words = ftsWords(text);
-  if (!words.length) return null;
-  return words.map((w, i) => `'${w}'${i === words.length - 1 ? ":*" : ""}`).join(" & ");
-}
-
 export type Dialect = "sqlite" | "postgres";
 
 export const SELECT_COLUMNS = `r.id, r.at, r.endpoint, r.inbound, r.key_id AS "keyId", r.team_id AS "teamId", r.app_id AS "appId", r.api_id AS "apiId",
@@ -157,8 +137,8 @@ export function buildWhere(f: LogFilters, scope: TeamScope, hints: PlanHints = {
     // The same three ways in: exact request id, error text of a log row, a stored body.
     if (tsq) {
       add(
-        `(r.id = ? OR r.id IN (SELECT id FROM request_logs WHERE ${PG_LOG_TSVECTOR} @@ to_tsquery('simple', ?) AND ${PG_LOG_PREDICATE})
-          OR r.id IN (SELECT request_id FROM request_bodies WHERE ${PG_BODY_TSVECTOR} @@ to_tsquery('simple', ?)))`,
+        `(r.id = ? OR r.id IN (SELECT id FROM request_logs WHERE ${LOG_ERROR_TSVECTOR} @@ to_tsquery('simple', ?) AND ${LOG_ERROR_PREDICATE})
+          OR r.id IN (SELECT request_id FROM request_bodies WHERE ${BODY_TSVECTOR} @@ to_tsquery('simple', ?)))`,
         f.q,
         tsq,
         tsq,

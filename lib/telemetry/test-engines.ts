@@ -8,7 +8,6 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
-import type { Db } from "@/lib/db/client";
 
 export type Engine = "sqlite" | "postgres";
 
@@ -26,8 +25,8 @@ export async function openTestDb(engine: Engine): Promise<TestDb> {
   if (engine === "sqlite") {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "portico-telemetry-"));
     process.env.DATABASE_URL = "file:" + path.join(dir, "t.db");
-    const { runMigrations } = await import("@/lib/db/migrate");
-    runMigrations(client.getDb());
+    const { migrateDatabase } = await import("@/lib/db/migrations");
+    await migrateDatabase();
     return {
       engine,
       async close() {
@@ -52,22 +51,16 @@ export async function openTestDb(engine: Engine): Promise<TestDb> {
   const url = new URL(admin);
   url.pathname = `/${name}`;
   process.env.DATABASE_URL = url.toString();
-  // The PostgreSQL migrator (lib/db/migrate-pg.ts), through a variable specifier so this
-  // file compiles on a tree without it.
-  const spec = "@/lib/db/migrate-pg";
-  const { runPgMigrations } = (await import(/* @vite-ignore */ spec)) as { runPgMigrations: (db: Db) => Promise<unknown> };
-  await runPgMigrations(client.getDb());
+  const { migrateDatabase } = await import("@/lib/db/migrations");
+  await migrateDatabase();
   return {
     engine,
     async close() {
-      await closeAsync();
+      const pool = client.getDbHolder().pool;
+      client.closeDb();
+      await pool?.end().catch(() => undefined);
+      // FORCE: a pooled connection still closing must not keep the scratch database
       await run(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     },
   };
-}
-
-async function closeAsync(): Promise<void> {
-  const client = await import("@/lib/db/client");
-  const r = client.closeDb() as unknown;
-  if (r instanceof Promise) await r;
 }

@@ -1,6 +1,6 @@
 /**
  * Request-log writer throughput on the configured engine: `DATABASE_URL=postgres://... npx tsx
- * scripts/bench/log-writer.ts [--rows 100000] [--no-rollups] [--no-migrate]` (or a SQLite file
+ * scripts/bench/log-writer.ts [--rows 100000] [--no-rollups]` (or a SQLite file
  * URL; default a temporary SQLite file). Pushes synthetic call records as fast as the writer takes them
  * (push is synchronous, flushes are batched), with the rollup/body listener on as in
  * production, and prints rows/s until every row is written, the flush times and the
@@ -58,18 +58,9 @@ async function main() {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "portico-writer-bench-"));
     process.env.DATABASE_URL = "file:" + path.join(dir, "bench.db");
   }
-  const { dbEngine, getDb } = await import("@/lib/db/client");
-  if (!process.argv.includes("--no-migrate")) {
-    if (dbEngine() === "postgres") {
-      // The PostgreSQL migrator (lib/db/migrate-pg.ts); a variable specifier keeps this script compiling without it.
-      const spec = "@/lib/db/migrate-pg";
-      const m = (await import(spec)) as { runPgMigrations: (db: unknown) => Promise<unknown> };
-      await m.runPgMigrations(getDb());
-    } else {
-      const { runMigrations } = await import("@/lib/db/migrate");
-      runMigrations(getDb());
-    }
-  }
+  const { dbEngine } = await import("@/lib/db/client");
+  const { migrateDatabase } = await import("@/lib/db/migrations");
+  await migrateDatabase();
   const { logWriter } = await import("@/lib/gateway/log-writer");
   const { onLogFlush, rollupStats } = await import("@/lib/telemetry/rollup-store");
   const writer = logWriter();
