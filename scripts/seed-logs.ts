@@ -1,9 +1,9 @@
-import { rawRun, withTransaction } from "@/lib/db/sql";
 /**
  * Seeds N synthetic request-log rows and their rollups into DATABASE_URL, fast:
- * `npm run seed:logs -- 1000000 [--days 30]`. Rows go in time order in transactions of
- * BATCH rows; each batch's rollups are aggregated in memory (lib/telemetry/rollup.ts, the
- * same code as the live writer) and upserted in the same transaction. Seed teams, apps,
+ * `npm run seed:logs -- 1000000 [--days 30]`, on either engine (SQLite file or postgres://).
+ * Rows go in time order in transactions of BATCH rows (lib/db/bulk.ts: prepared statements on
+ * SQLite, unnest inserts on PostgreSQL); each batch's rollups are aggregated in memory
+ * (lib/telemetry/rollup.ts, the same code as the live writer) and upserted in the same transaction. Seed teams, apps,
  * keys and providers are created once (ids `*_seed_*`). Then run `npm run bench:logs`.
  */
 process.env.PORTICO_RETENTION = "off";
@@ -62,33 +62,34 @@ async function main() {
   const days = arg("days", 30);
   const { bootstrap } = await import("@/lib/bootstrap");
   const { getDbHolder } = await import("@/lib/db/client");
+  const { rawRun } = await import("@/lib/db/sql");
+  const { insertMany, writeBatch } = await import("@/lib/db/bulk");
   const { aggregate } = await import("@/lib/telemetry/rollup");
-  const { writeRollups } = await import("@/lib/telemetry/rollup-store");
+  const { rollupOp } = await import("@/lib/telemetry/rollup-store");
   await bootstrap();
-  const { sqlite, file } = getDbHolder();
+  const holder = getDbHolder();
   const now = Date.now();
 
   // Seed tenants: 6 teams × 3 apps × 2 keys, four providers.
   const teams = Array.from({ length: 6 }, (_, i) => ({ id: `team_seed_${i + 1}`, name: `Seed team ${i + 1}` }));
   const apps = teams.flatMap((t, ti) => Array.from({ length: 3 }, (_, j) => ({ id: `app_seed_${ti + 1}_${j + 1}`, teamId: t.id, name: `seed-app-${ti + 1}-${j + 1}` })));
   const keys = apps.flatMap((a) => Array.from({ length: 2 }, (_, j) => ({ id: `key_${a.id}_${j + 1}`, appId: a.id, teamId: a.teamId })));
-  sqlite.transaction(() => {
-    for (const t of teams)
-      (await rawRun("INSERT OR IGNORE INTO teams (id, slug, name, description, created_at, updated_at) VALUES (?, ?, ?, '', ?, ?)", [t.id, t.id.replace(/_/g, "-"), t.name, now, now]));
-    for (const a of apps)
-      (await rawRun("INSERT OR IGNORE INTO apps (id, team_id, name, description, created_at, updated_at) VALUES (?, ?, ?, '', ?, ?)", [a.id, a.teamId, a.name, now, now]));
-    for (const k of keys)
-      (await rawRun("INSERT OR IGNORE INTO api_keys (id, name, key_hash, prefix, team_id, app_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)", [k.id, k.id.replace("key_app_seed_", "seed key "), `seedhash_${k.id}`, `pk_seed${k.id.slice(-5)}`, k.teamId, k.appId, now]));
-    for (const m of MODELS)
-      (await rawRun("INSERT OR IGNORE INTO providers (id, name, type, base_url, created_at, updated_at) VALUES (?, ?, ?, '', ?, ?)", [m.provider, `Seed ${m.type}`, m.type, now, now]));
-  })();
+  const ignore = { ignoreConflicts: true };
+  await insertMany("teams", ["id", "slug", "name", "description", "created_at", "updated_at"], teams.map((t) => [t.id, t.id.replace(/_/g, "-"), t.name, "", now, now]), ignore);
+  await insertMany("apps", ["id", "team_id", "name", "description", "created_at", "updated_at"], apps.map((a) => [a.id, a.teamId, a.name, "", now, now]), ignore);
+  const keyRows = keys.map((k) => [k.id, k.id.replace("key_app_seed_", "seed key "), `seedhash_${k.id}`, `pk_seed${k.id.slice(-5)}`, k.teamId, k.appId, now]);
+  await insertMany("api_keys", ["id", "name", "key_hash", "prefix", "team_id", "app_id", "created_at"], keyRows, ignore);
+  const providers = [...new Map(MODELS.map((m) => [m.provider, [m.provider, `Seed ${m.type}`, m.type, "", now, now]])).values()];
+  await insertMany("providers", ["id", "name", "type", "base_url", "created_at", "updated_at"], providers, ignore);
 
-  const insert = sqlite.prepare(
-    `INSERT OR IGNORE INTO request_logs (id, at, endpoint, inbound, key_id, team_id, app_id, api_id, route_alias, provider_id, provider_type, model_id,
-      upstream_model, stream, status, outcome, attempts, latency_ms, ttft_ms, tokens_in, tokens_out, tokens_cached, usage_estimated, cost_usd, error_code, error_message)
-     VALUES (@id, @at, @endpoint, @inbound, @keyId, @teamId, @appId, @apiId, @routeAlias, @providerId, @providerType, NULL, @upstreamModel, @stream, @status, @outcome,
-      @attempts, @latencyMs, @ttftMs, @tokensIn, @tokensOut, @tokensCached, 0, @costUsd, @errorCode, @errorMessage)`,
-  );
+  const LOG_COLUMNS = [
+    "id", "at", "endpoint", "inbound", "key_id", "team_id", "app_id", "api_id", "route_alias", "provider_id", "provider_type", "upstream_model",
+    "stream", "status", "outcome", "attempts", "latency_ms", "ttft_ms", "tokens_in", "tokens_out", "tokens_cached", "usage_estimated", "cost_usd", "error_code", "error_message",
+  ];
+  const logRow = (r: SeedRow) => [
+    r.id, r.at, r.endpoint, r.inbound, r.keyId, r.teamId, r.appId, r.apiId, r.routeAlias, r.providerId, r.providerType, r.upstreamModel,
+    r.stream === 1, r.status, r.outcome, r.attempts, r.latencyMs, r.ttftMs, r.tokensIn, r.tokensOut, r.tokensCached, false, r.costUsd, r.errorCode, r.errorMessage,
+  ];
   const start = now - days * 86_400_000;
   const step = (now - start) / n;
   const runTag = randomBytes(3).toString("hex");
@@ -142,19 +143,19 @@ async function main() {
       });
     }
     const accs = aggregate(rows);
-    sqlite.transaction(() => {
-      for (const r of rows) insert.run(r);
-      writeRollups(sqlite, accs.values());
-    })();
+    await writeBatch([
+      { kind: "insert", table: "request_logs", columns: LOG_COLUMNS, rows: rows.map(logRow), conflict: { ignore: true } },
+      rollupOp(accs.values()),
+    ]);
     written += size;
     if (written % 100_000 === 0 || written === n) {
       const s = (performance.now() - t0) / 1000;
       console.log(`[seed:logs] ${written.toLocaleString()} rows in ${s.toFixed(1)} s (${Math.round(written / s).toLocaleString()} rows/s)`);
     }
   }
-  sqlite.pragma("optimize");
-  sqlite.exec("ANALYZE");
-  console.log(`[seed:logs] done: ${n.toLocaleString()} rows over ${days} days into ${file}`);
+  // Fresh planner statistics for the benchmark (both engines spell it ANALYZE).
+  await rawRun("ANALYZE");
+  console.log(`[seed:logs] done: ${n.toLocaleString()} rows over ${days} days into ${holder.file}`);
 }
 
 main().catch((e) => {
