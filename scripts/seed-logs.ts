@@ -60,13 +60,14 @@ function arg(name: string, def: number): number {
 async function main() {
   const n = Number(process.argv.slice(2).find((a) => /^\d+$/.test(a)) ?? 100_000);
   const days = arg("days", 30);
-  const { bootstrap } = await import("@/lib/bootstrap");
+  // Migrations only: the app bootstraps itself (admin, seeds) when it starts on this database.
+  const { migrateDatabase } = await import("@/lib/db/migrations");
   const { getDbHolder } = await import("@/lib/db/client");
   const { rawRun } = await import("@/lib/db/sql");
   const { insertMany, writeBatch } = await import("@/lib/db/bulk");
   const { aggregate } = await import("@/lib/telemetry/rollup");
   const { rollupOp } = await import("@/lib/telemetry/rollup-store");
-  await bootstrap();
+  await migrateDatabase();
   const holder = getDbHolder();
   const now = Date.now();
 
