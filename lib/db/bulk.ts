@@ -151,6 +151,29 @@ interface PgStatement {
   op: number;
 }
 
+/**
+ * Column `c` of `rows` as PostgreSQL array text (`{1,NULL,"a \\"b\\""}`), sent as the
+ * parameter's text as is. pg would build the same from a JS array, but escapes every
+ * element with two regular expressions and type checks: a third of the writer's CPU at
+ * 10,000 rows/s. Strings are always quoted (an empty string, NULL or a comma need it).
+ */
+export function arrayLiteral(rows: readonly (readonly unknown[])[], c: number): string {
+  let out = "{";
+  for (let i = 0; i < rows.length; i++) {
+    if (i) out += ",";
+    const v = rows[i]![c];
+    if (v === null || v === undefined) out += "NULL";
+    else if (typeof v === "number") out += Number.isFinite(v) ? String(v) : v > 0 ? '"Infinity"' : v < 0 ? '"-Infinity"' : '"NaN"';
+    else if (typeof v === "boolean") out += v ? "t" : "f";
+    else if (typeof v === "bigint") out += v.toString();
+    else {
+      const str = typeof v === "string" ? v : JSON.stringify(v);
+      out += str.indexOf('"') < 0 && str.indexOf("\\") < 0 ? `"${str}"` : `"${str.replace(/[\\"]/g, "\\$&")}"`;
+    }
+  }
+  return out + "}";
+}
+
 /** `INSERT ... SELECT * FROM unnest($1::t1[], ...)`: one array parameter per column. */
 export function unnestSql(op: Pick<InsertOp, "table" | "columns" | "conflict">, types: readonly string[]): string {
   const arrays = types.map((t, i) => `$${i + 1}::${t}[]`).join(", ");
@@ -189,7 +212,7 @@ async function pgStatements(client: PoolClient, ops: readonly BulkOp[]): Promise
     const text = unnestSql(op, await columnTypes(client, op.table, op.columns));
     for (let at = 0; at < op.rows.length; at += PG_CHUNK_ROWS) {
       const rows = op.rows.slice(at, at + PG_CHUNK_ROWS);
-      const values = op.columns.map((_, c) => rows.map((r) => (r[c] === undefined ? null : r[c])));
+      const values = op.columns.map((_, c) => arrayLiteral(rows, c));
       out.push({ text, values, op: i });
     }
   }

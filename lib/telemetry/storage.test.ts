@@ -101,6 +101,16 @@ describe.each(ENGINES)("telemetry storage (%s)", (engine) => {
     expect(!!body?.t).toBe(false);
   });
 
+  it("any text survives the batch encoding: quotes, backslashes, commas, braces, NULL, empty, unicode", async () => {
+    const { insertMany } = await import("@/lib/db/bulk");
+    const texts = ['say "hi"', "back\\slash \\\"", "a,b", "{x}", "NULL", "", "  ", "é ✓ 日本", "line\nbreak\ttab", "'single'"];
+    await insertMany("request_logs", ["id", "at", "endpoint", "inbound", "status", "outcome", "attempts", "latency_ms", "error_message", "cost_usd"], texts.map((t, i) => [`enc-${i}`, i, "chat.completions", "openai", 200, "ok", JSON.stringify([{ note: t }]), i, t, 1e-7 * i]));
+    const back = await sql.rawAll<{ id: string; m: string; a: unknown; c: number }>("SELECT id, error_message AS m, attempts AS a, cost_usd AS c FROM request_logs WHERE id LIKE 'enc-%' ORDER BY at");
+    expect(back.map((r) => r.m)).toEqual(texts);
+    expect(back.map((r) => (typeof r.a === "string" ? JSON.parse(r.a) : r.a))).toEqual(texts.map((t) => [{ note: t }]));
+    expect(back.map((r) => Number(r.c))).toEqual(texts.map((_, i) => 1e-7 * i));
+  });
+
   it("a failed flush logs, drops its batch and the next one is written", async () => {
     const { logWriter } = await import("@/lib/gateway/log-writer");
     const { log } = await import("./logger");

@@ -74,6 +74,7 @@ async function main() {
   const startWritten = writer.written;
   const startFlushes = writer.flushes;
   h.enable();
+  const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   // Push in slices of 500 (one event-loop turn each), as a busy data plane would.
   for (let i = 0; i < total; ) {
@@ -85,6 +86,7 @@ async function main() {
   }
   await orig();
   const secs = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
   h.disable();
   const written = writer.written - startWritten;
   const flushes = writer.flushes - startFlushes;
@@ -92,6 +94,7 @@ async function main() {
   console.log(`written ${written.toLocaleString()} rows in ${secs.toFixed(2)} s: ${Math.round(written / secs).toLocaleString()} rows/s`);
   console.log(`flushes ${flushes} (${(written / Math.max(1, flushes)).toFixed(0)} rows each), last flush ${writer.lastFlushMs.toFixed(1)} ms, max seen ${Math.max(...flushMs).toFixed(1)} ms`);
   if (rollups) console.log(`rollup listener: ${rollupStats.flushes} flushes, ${rollupStats.upserts} upserts, max ${rollupStats.maxMs.toFixed(1)} ms`);
+  console.log(`this process's CPU: ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s (${((cpu.user + cpu.system) / 1e3 / written * 1000).toFixed(1)} µs per row, generating the rows included)`);
   console.log(`event-loop delay: p50 ${(h.percentile(50) / 1e6).toFixed(1)} ms, p99 ${(h.percentile(99) / 1e6).toFixed(1)} ms, max ${(h.max / 1e6).toFixed(1)} ms`);
   if (written !== total) {
     console.error(`expected ${total} rows written, got ${written}`);
