@@ -73,6 +73,7 @@ async function main() {
   const h = monitorEventLoopDelay({ resolution: 1 });
   const startWritten = writer.written;
   const startFlushes = writer.flushes;
+  const pg0 = await pgBackendCpu();
   h.enable();
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
@@ -88,6 +89,7 @@ async function main() {
   const secs = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
   h.disable();
+  const pg1 = await pgBackendCpu();
   const written = writer.written - startWritten;
   const flushes = writer.flushes - startFlushes;
   console.log(`engine ${dbEngine()}, ${total.toLocaleString()} rows, rollup listener ${rollups ? "on" : "off"}`);
@@ -95,11 +97,39 @@ async function main() {
   console.log(`flushes ${flushes} (${(written / Math.max(1, flushes)).toFixed(0)} rows each), last flush ${writer.lastFlushMs.toFixed(1)} ms, max seen ${Math.max(...flushMs).toFixed(1)} ms`);
   if (rollups) console.log(`rollup listener: ${rollupStats.flushes} flushes, ${rollupStats.upserts} upserts, max ${rollupStats.maxMs.toFixed(1)} ms`);
   console.log(`this process's CPU: ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s (${((cpu.user + cpu.system) / 1e3 / written * 1000).toFixed(1)} µs per row, generating the rows included)`);
+  if (pg0 !== null && pg1 !== null) {
+    const pgSecs = pg1 - pg0;
+    console.log(`PostgreSQL backends' CPU (local server, /proc): ${pgSecs.toFixed(2)} s (${((pgSecs * 1e6) / written).toFixed(1)} µs per row)`);
+    console.log(`CPU-bound estimate on 2 idle cores: ~${Math.round(written / Math.max(pgSecs, (cpu.user + cpu.system) / 1e6, (pgSecs + (cpu.user + cpu.system) / 1e6) / 2)).toLocaleString()} rows/s`);
+  }
   console.log(`event-loop delay: p50 ${(h.percentile(50) / 1e6).toFixed(1)} ms, p99 ${(h.percentile(99) / 1e6).toFixed(1)} ms, max ${(h.max / 1e6).toFixed(1)} ms`);
   if (written !== total) {
     console.error(`expected ${total} rows written, got ${written}`);
     process.exitCode = 1;
   }
+}
+
+/**
+ * CPU seconds used so far by this database's server processes (PostgreSQL on this machine
+ * only: read from /proc), or null (SQLite, a remote server, no /proc).
+ */
+async function pgBackendCpu(): Promise<number | null> {
+  const { dbEngine } = await import("@/lib/db/client");
+  if (dbEngine() !== "postgres") return null;
+  const { rawAll } = await import("@/lib/db/sql");
+  const rows = await rawAll<{ pid: number }>("SELECT pid FROM pg_stat_activity WHERE datname = current_database()");
+  const tick = 100; // USER_HZ on Linux
+  let total = 0;
+  for (const { pid } of rows) {
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+      const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      total += (Number(f[11]) + Number(f[12])) / tick; // utime, stime
+    } catch {
+      return null;
+    }
+  }
+  return total;
 }
 
 main()
