@@ -78,7 +78,11 @@ interface SqliteCache {
   db: Database.Database;
   stmts: Map<string, Database.Statement>;
 }
-const g = globalThis as unknown as { __porticoBulk?: SqliteCache; __porticoTx?: { tail: Promise<unknown> } };
+const g = globalThis as unknown as {
+  __porticoBulk?: SqliteCache;
+  /** lib/db/sql.ts's transaction state: the queue of async transactions and the current one */
+  __porticoTx?: { tail: Promise<unknown>; als: { getStore(): unknown } };
+};
 
 function stmt(db: Database.Database, sql: string): Database.Statement {
   if (g.__porticoBulk?.db !== db) g.__porticoBulk = { db, stmts: new Map() };
@@ -114,9 +118,11 @@ function sqliteValues(row: readonly unknown[]): unknown[] {
 
 /**
  * An async transaction of lib/db/sql.ts may hold the shared connection (BEGIN IMMEDIATE,
- * awaiting between its statements): wait for it instead of writing into it.
+ * awaiting between its statements): wait for it instead of writing into it. Called from
+ * inside that transaction, the batch joins it (a savepoint) instead of waiting for itself.
  */
 async function sqliteIdle(db: Database.Database): Promise<void> {
+  if (g.__porticoTx?.als.getStore()) return;
   for (let i = 0; db.inTransaction && i < 1000; i++) await (g.__porticoTx?.tail ?? Promise.resolve());
 }
 
@@ -247,7 +253,8 @@ async function runStatements(client: PoolClient, statements: readonly PgStatemen
 /**
  * Runs every op in ONE transaction; resolves to the rows each op changed (an upsert counts
  * inserted and updated rows; an ignored conflict counts 0). Rejects (and writes nothing)
- * when any statement fails.
+ * when any statement fails. For the telemetry flushes, outside withTransaction: on
+ * PostgreSQL the batch takes its own pooled connection and commits on its own.
  */
 export async function writeBatch(ops: readonly BulkOp[]): Promise<number[]> {
   const live = ops.filter((o) => o.rows.length);

@@ -111,6 +111,35 @@ describe.each(ENGINES)("telemetry storage (%s)", (engine) => {
     expect(back.map((r) => Number(r.c))).toEqual(texts.map((_, i) => 1e-7 * i));
   });
 
+  it("a batch waits for an open transaction instead of joining it, and joins it when called from inside", async () => {
+    const { insertMany } = await import("@/lib/db/bulk");
+    let release!: () => void;
+    let started!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const begun = new Promise<void>((r) => (started = r));
+    const now = Date.now();
+    const tx = sql.withTransaction(async (t) => {
+      await sql.rawRun("INSERT INTO teams (id, slug, name, description, created_at, updated_at) VALUES (?, ?, ?, '', ?, ?)", ["team_rb", "team-rb", "Team RB", now, now], t);
+      started();
+      await gate;
+      throw new Error("rolled back");
+    });
+    await begun; // the transaction is open (on SQLite: BEGIN IMMEDIATE on the one connection)
+    const write = insertMany("breaker_events", ["at", "target", "provider_id", "model_id", "failures"], [[now, "tx-wait", "p", "m", 1]]);
+    release();
+    await expect(tx).rejects.toThrow("rolled back");
+    expect(await write).toBe(1);
+    expect(await count("SELECT count(*) AS n FROM breaker_events WHERE target = 'tx-wait'")).toBe(1);
+    expect(await count("SELECT count(*) AS n FROM teams WHERE id = 'team_rb'")).toBe(0);
+    if (engine === "sqlite") {
+      // SQLite only: one connection, so a batch inside a transaction must join it, not wait for itself
+      await sql.withTransaction(async () => {
+        await insertMany("breaker_events", ["at", "target", "provider_id", "model_id", "failures"], [[now, "tx-join", "p", "m", 1]]);
+      });
+      expect(await count("SELECT count(*) AS n FROM breaker_events WHERE target = 'tx-join'")).toBe(1);
+    }
+  });
+
   it("a failed flush logs, drops its batch and the next one is written", async () => {
     const { logWriter } = await import("@/lib/gateway/log-writer");
     const { log } = await import("./logger");
