@@ -62,7 +62,7 @@ async function main(): Promise<void> {
   const h = await startMcpHarness({ PORTICO_LOG_FLUSH_MS: "100" });
   try {
     const api = await h.mcpApi({ slug: "bench-tools", upstreamUrl: fake.url, allowed: ["echo"] });
-    const sub = h.subscribedApp(api.id, "bench");
+    const sub = await h.subscribedApp(api.id, "bench");
     const direct = await client(fake.url);
     const proxied = await client(api.endpoint, { authorization: `Bearer ${sub.key}` });
     await timeCalls(direct, WARMUP, null);

@@ -231,17 +231,17 @@ beforeAll(async () => {
   closeDb = close;
   await bootstrap();
   const adminRow = (await getDb().select().from(users).where(eq(users.email, "admin@roles.test")).limit(1))[0]!;
-  const admin = loadActor(adminRow.id, "session")!;
-  teamId = createTeam({ actor: admin, input: { name: "Matrix team", slug: "matrix" } }).id;
+  const admin = (await loadActor(adminRow.id, "session"))!;
+  teamId = (await createTeam({ actor: admin, input: { name: "Matrix team", slug: "matrix" } })).id;
   const member = await createUser({ actor: admin, input: { email: "member@roles.test", name: "Member", password: "member-password-123" } });
   const teamAdmin = await createUser({ actor: admin, input: { email: "ta@roles.test", name: "Team admin", password: "teamadmin-password-123" } });
-  addMember({ actor: admin, teamId, input: { userId: member.id, role: "member" } });
-  addMember({ actor: admin, teamId, input: { userId: teamAdmin.id, role: "team_admin" } });
+  await addMember({ actor: admin, teamId, input: { userId: member.id, role: "member" } });
+  await addMember({ actor: admin, teamId, input: { userId: teamAdmin.id, role: "team_admin" } });
   // See the header: the token belongs to `actor.userId`; its bearer gets that user's real roles.
-  const tokenFor = (u: { id: string; email: string }) => createAdminToken({ actor: { ...admin, userId: u.id, email: u.email }, input: { name: "role matrix" } }).token;
-  tokens.admin = tokenFor({ id: admin.userId, email: admin.email });
-  tokens.member = tokenFor(member);
-  tokens.team_admin = tokenFor(teamAdmin);
+  const tokenFor = async (u: { id: string; email: string }) => (await createAdminToken({ actor: { ...admin, userId: u.id, email: u.email }, input: { name: "role matrix" } })).token;
+  tokens.admin = await tokenFor({ id: admin.userId, email: admin.email });
+  tokens.member = await tokenFor(member);
+  tokens.team_admin = await tokenFor(teamAdmin);
 
   for (const r of routeFiles()) {
     const mod = (await import(r.file)) as Record<string, unknown>;

@@ -66,25 +66,25 @@ describe("create / update", () => {
     });
   });
 
-  it("refuses other teams (403), members (403), bad slugs and unknown aliases (422), taken slugs (409)", () => {
-    expect(caught(async () => (await apis.createApi({ actor: t.actors.taA, input: { slug: "x-api", name: "X", teamId: t.teams.B } }))).status).toBe(403);
-    expect(caught(async () => (await apis.createApi({ actor: t.actors.memA, input: { slug: "x-api", name: "X", teamId: t.teams.A } }))).status).toBe(403);
-    const slug = caught(async () => (await apis.createApi({ actor: t.actors.taA, input: { slug: "Bad--Slug", name: "X", teamId: t.teams.A } })));
+  it("refuses other teams (403), members (403), bad slugs and unknown aliases (422), taken slugs (409)", async () => {
+    expect((await caught(async () => (await apis.createApi({ actor: t.actors.taA, input: { slug: "x-api", name: "X", teamId: t.teams.B } })))).status).toBe(403);
+    expect((await caught(async () => (await apis.createApi({ actor: t.actors.memA, input: { slug: "x-api", name: "X", teamId: t.teams.A } })))).status).toBe(403);
+    const slug = (await caught(async () => (await apis.createApi({ actor: t.actors.taA, input: { slug: "Bad--Slug", name: "X", teamId: t.teams.A } }))));
     expect(slug.status).toBe(422);
     expect(slug.details).toEqual([{ field: "slug", message: "Use lowercase letters, digits and single dashes." }]);
-    const alias = caught(async () => (await apis.createApi({ actor: t.actors.taA, input: { slug: "x-api", name: "X", teamId: t.teams.A, routeAliases: ["mock-chat", "ghost"] } })));
+    const alias = (await caught(async () => (await apis.createApi({ actor: t.actors.taA, input: { slug: "x-api", name: "X", teamId: t.teams.A, routeAliases: ["mock-chat", "ghost"] } }))));
     expect(alias.status).toBe(422);
     expect(alias.details).toEqual([{ field: "routeAliases.1", message: 'No route with alias "ghost" exists; create the route first.' }]);
-    const team = caught(async () => (await apis.createApi({ actor: t.actors.admin, input: { slug: "x-api", name: "X", teamId: "team_nope" } })));
+    const team = (await caught(async () => (await apis.createApi({ actor: t.actors.admin, input: { slug: "x-api", name: "X", teamId: "team_nope" } }))));
     expect(team.status).toBe(422);
-    expect(caught(async () => (await apis.createApi({ actor: t.actors.admin, input: { slug: "gpt-chat", name: "Again", teamId: t.teams.B } }))).status).toBe(409);
+    expect((await caught(async () => (await apis.createApi({ actor: t.actors.admin, input: { slug: "gpt-chat", name: "Again", teamId: t.teams.B } })))).status).toBe(409);
   });
 
   it("updates: owner team admin only; moving to another team needs that team too", async () => {
     const a = (await apis.listApis({ actor: t.actors.taA })).items.find((x) => x.slug === "gpt-chat")!;
-    expect(caught(async () => (await apis.updateApi({ actor: t.actors.taB, id: a.id, input: { name: "Hijack" } }))).status).toBe(403);
-    expect(caught(async () => (await apis.updateApi({ actor: t.actors.taA, id: a.id, input: { teamId: t.teams.B } }))).status).toBe(403);
-    expect(caught(async () => (await apis.updateApi({ actor: t.actors.taA, id: a.id, input: { routeAliases: ["nope"] } }))).details).toEqual([
+    expect((await caught(async () => (await apis.updateApi({ actor: t.actors.taB, id: a.id, input: { name: "Hijack" } })))).status).toBe(403);
+    expect((await caught(async () => (await apis.updateApi({ actor: t.actors.taA, id: a.id, input: { teamId: t.teams.B } })))).status).toBe(403);
+    expect((await caught(async () => (await apis.updateApi({ actor: t.actors.taA, id: a.id, input: { routeAliases: ["nope"] } })))).details).toEqual([
       { field: "routeAliases.0", message: 'No route with alias "nope" exists; create the route first.' },
     ]);
     const u = (await apis.updateApi({ actor: t.actors.taA, id: a.id, input: { routeAliases: ["mock-chat", "mock-embed"], description: "Chat and embeddings" } }));
@@ -100,18 +100,18 @@ describe("create / update", () => {
     (await apis.createApi({ actor: t.actors.taB, input: { slug: "b-api", name: "B API", teamId: t.teams.B } }));
     expect((await apis.listApis({ actor: t.actors.admin })).items.map((a) => a.slug).sort()).toEqual(["b-api", "gpt-chat"]);
     expect((await apis.listApis({ actor: t.actors.taB })).items.map((a) => a.slug)).toEqual(["b-api"]);
-    expect(caught(async () => (await apis.getApi({ actor: t.actors.taB, id: (await apis.listApis({ actor: t.actors.taA })).items[0]!.id }))).status).toBe(403);
+    expect((await caught(async () => (await apis.getApi({ actor: t.actors.taB, id: (await apis.listApis({ actor: t.actors.taA })).items[0]!.id })))).status).toBe(403);
   });
 });
 
 describe("lifecycle and delete", () => {
   it("moves through the allowed states only, stamping deprecatedAt/retiredAt", async () => {
     const a = (await apis.createApi({ actor: t.actors.taA, input: { slug: "life", name: "Life", teamId: t.teams.A } }));
-    const bad = caught(async () => (await apis.setApiState({ actor: t.actors.taA, id: a.id, input: { state: "deprecated" } })));
+    const bad = (await caught(async () => (await apis.setApiState({ actor: t.actors.taA, id: a.id, input: { state: "deprecated" } }))));
     expect(bad.status).toBe(409);
     expect(bad.details).toEqual({ state: "draft", allowed: ["published"] });
-    expect(caught(async () => (await apis.setApiState({ actor: t.actors.taB, id: a.id, input: { state: "published" } }))).status).toBe(403);
-    expect(caught(async () => (await apis.setApiState({ actor: t.actors.taA, id: a.id, input: { state: "gone" } }))).status).toBe(422);
+    expect((await caught(async () => (await apis.setApiState({ actor: t.actors.taB, id: a.id, input: { state: "published" } })))).status).toBe(403);
+    expect((await caught(async () => (await apis.setApiState({ actor: t.actors.taA, id: a.id, input: { state: "gone" } })))).status).toBe(422);
     expect((await apis.setApiState({ actor: t.actors.taA, id: a.id, input: { state: "published" } })).state).toBe("published");
     const dep = (await apis.setApiState({ actor: t.actors.taA, id: a.id, input: { state: "deprecated" } }));
     expect(dep.deprecatedAt).not.toBeNull();
@@ -119,7 +119,7 @@ describe("lifecycle and delete", () => {
     expect(back.deprecatedAt).toBeNull();
     const ret = (await apis.setApiState({ actor: t.actors.taA, id: a.id, input: { state: "retired" } }));
     expect(ret.retiredAt).not.toBeNull();
-    expect(caught(async () => (await apis.setApiState({ actor: t.actors.taA, id: a.id, input: { state: "published" } }))).status).toBe(409);
+    expect((await caught(async () => (await apis.setApiState({ actor: t.actors.taA, id: a.id, input: { state: "published" } })))).status).toBe(409);
     const actions = (await t.db.getDb().select().from(t.schema.auditLog)).filter((r) => r.targetId === a.id).map((r) => r.action);
     expect(actions).toEqual(["api.create", "api.publish", "api.deprecate", "api.publish", "api.retire"]);
   });
@@ -132,11 +132,11 @@ describe("lifecycle and delete", () => {
     const app = (await apps.createApp({ actor: t.actors.memA, input: { teamId: t.teams.A, name: "deleter" } }));
     const s = (await subs.requestSubscription({ actor: t.actors.memA, input: { appId: app.id, apiId: p.id } }));
     (await subs.cancelSubscription({ actor: t.actors.memA, id: s.id }));
-    expect(caught(async () => (await apis.deleteApi({ actor: t.actors.taA, id: p.id }))).status).toBe(409);
+    expect((await caught(async () => (await apis.deleteApi({ actor: t.actors.taA, id: p.id })))).status).toBe(409);
     const q = (await apis.createApi({ actor: t.actors.taA, input: { slug: "del-pub2", name: "Del pub 2", teamId: t.teams.A } }));
     (await apis.setApiState({ actor: t.actors.taA, id: q.id, input: { state: "published" } }));
     expect((await apis.deleteApi({ actor: t.actors.taA, id: q.id }))).toEqual({ ok: true });
-    expect(caught(async () => (await apis.deleteApi({ actor: t.actors.taA, id: q.id }))).status).toBe(404);
+    expect((await caught(async () => (await apis.deleteApi({ actor: t.actors.taA, id: q.id })))).status).toBe(404);
   });
 });
 
@@ -183,8 +183,8 @@ describe("portal catalog", () => {
     expect(d.mySubscriptions[0]!.state).toBe("pending");
     expect((await apis.getCatalogApi({ actor: t.actors.memA, slug: "cat-b-only" })).mySubscriptions).toEqual([]);
     expect((await apis.getCatalogApi({ actor: t.actors.admin, slug: "cat-b-only" })).mySubscriptions).toHaveLength(1);
-    expect(caught(async () => (await apis.getCatalogApi({ actor: t.actors.memC, slug: "cat-b-only" }))).status).toBe(404);
-    expect(caught(async () => (await apis.getCatalogApi({ actor: t.actors.memC, slug: "gpt-chat" }))).status).toBe(404);
+    expect((await caught(async () => (await apis.getCatalogApi({ actor: t.actors.memC, slug: "cat-b-only" })))).status).toBe(404);
+    expect((await caught(async () => (await apis.getCatalogApi({ actor: t.actors.memC, slug: "gpt-chat" })))).status).toBe(404);
     expect((await apis.getCatalogApi({ actor: t.actors.memA, slug: "gpt-chat" })).state).toBe("draft");
     const dep = (await apis.getCatalogApi({ actor: t.actors.memC, slug: "cat-dep" }));
     expect(dep).toMatchObject({ state: "deprecated", models: ["mock-embed"] });

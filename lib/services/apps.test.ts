@@ -41,14 +41,14 @@ describe("apps", () => {
   });
 
   it("refuses other teams (403), duplicate names (409), empty names and unknown teams (422)", async () => {
-    expect(caught(async () => (await apps.createApp({ actor: t.actors.memA, input: { teamId: t.teams.B, name: "x" } }))).status).toBe(403);
-    const dup = caught(async () => (await apps.createApp({ actor: t.actors.taA, input: { teamId: t.teams.A, name: "support-bot" } })));
+    expect((await caught(async () => (await apps.createApp({ actor: t.actors.memA, input: { teamId: t.teams.B, name: "x" } })))).status).toBe(403);
+    const dup = (await caught(async () => (await apps.createApp({ actor: t.actors.taA, input: { teamId: t.teams.A, name: "support-bot" } }))));
     expect(dup.status).toBe(409);
     expect(dup.details).toEqual({ field: "name" });
-    const empty = caught(async () => (await apps.createApp({ actor: t.actors.memA, input: { teamId: t.teams.A, name: "  " } })));
+    const empty = (await caught(async () => (await apps.createApp({ actor: t.actors.memA, input: { teamId: t.teams.A, name: "  " } }))));
     expect(empty.status).toBe(422);
     expect(empty.details).toEqual([{ field: "name", message: "Give the app a name." }]);
-    const unknown = caught(async () => (await apps.createApp({ actor: t.actors.admin, input: { teamId: "team_nope", name: "x" } })));
+    const unknown = (await caught(async () => (await apps.createApp({ actor: t.actors.admin, input: { teamId: "team_nope", name: "x" } }))));
     expect(unknown.status).toBe(422);
     expect(unknown.details).toEqual([{ field: "teamId", message: "Team not found." }]);
     // The same name in another team is fine.
@@ -66,13 +66,13 @@ describe("apps", () => {
 
   it("get/update need team membership; rename conflicts are 409", async () => {
     const a = (await apps.listApps({ actor: t.actors.memA })).items[0]!;
-    expect(caught(async () => (await apps.getApp({ actor: t.actors.memB, id: a.id }))).status).toBe(403);
-    expect(caught(async () => (await apps.getApp({ actor: t.actors.memA, id: "app_nope" }))).status).toBe(404);
+    expect((await caught(async () => (await apps.getApp({ actor: t.actors.memB, id: a.id })))).status).toBe(403);
+    expect((await caught(async () => (await apps.getApp({ actor: t.actors.memA, id: "app_nope" })))).status).toBe(404);
     (await apps.createApp({ actor: t.actors.memA, input: { teamId: t.teams.A, name: "other" } }));
-    expect(caught(async () => (await apps.updateApp({ actor: t.actors.memA, id: a.id, input: { name: "other" } }))).status).toBe(409);
+    expect((await caught(async () => (await apps.updateApp({ actor: t.actors.memA, id: a.id, input: { name: "other" } })))).status).toBe(409);
     const u = (await apps.updateApp({ actor: t.actors.memA, id: a.id, input: { description: "new" } }));
     expect(u.description).toBe("new");
-    expect(caught(async () => (await apps.updateApp({ actor: t.actors.memA, id: a.id, input: { ownerId: "x" } }))).status).toBe(422);
+    expect((await caught(async () => (await apps.updateApp({ actor: t.actors.memA, id: a.id, input: { ownerId: "x" } })))).status).toBe(422);
   });
 });
 
@@ -96,8 +96,8 @@ describe("keys under apps", () => {
     expect(JSON.stringify(got)).not.toContain(k.key);
     expect(JSON.stringify(got)).not.toContain("keyHash");
     expect(JSON.stringify((await t.db.getDb().select().from(t.schema.auditLog)))).not.toContain(k.key);
-    expect(caught(async () => (await keys.createAppKey({ actor: t.actors.memB, appId, input: { name: "x" } }))).status).toBe(403);
-    expect(caught(async () => (await keys.createAppKey({ actor: t.actors.memA, appId, input: { name: "" } }))).status).toBe(422);
+    expect((await caught(async () => (await keys.createAppKey({ actor: t.actors.memB, appId, input: { name: "x" } })))).status).toBe(403);
+    expect((await caught(async () => (await keys.createAppKey({ actor: t.actors.memA, appId, input: { name: "" } })))).status).toBe(422);
   });
 
   it("rotates: a new key pointing at the old one; the old one expires at now + grace", async () => {
@@ -117,11 +117,11 @@ describe("keys under apps", () => {
     const r2 = (await keys.rotateKey({ actor: t.actors.memA, appId, keyId: r.key.id, input: { graceHours: 0 } }));
     expect(r2.previous.status).toBe("expired");
     // an expired key cannot be rotated again; grace out of range is 422
-    expect(caught(async () => (await keys.rotateKey({ actor: t.actors.memA, appId, keyId: r.key.id, input: { graceHours: 1 } }))).status).toBe(409);
-    const bad = caught(async () => (await keys.rotateKey({ actor: t.actors.memA, appId, keyId: r2.key.id, input: { graceHours: 169 } })));
+    expect((await caught(async () => (await keys.rotateKey({ actor: t.actors.memA, appId, keyId: r.key.id, input: { graceHours: 1 } })))).status).toBe(409);
+    const bad = (await caught(async () => (await keys.rotateKey({ actor: t.actors.memA, appId, keyId: r2.key.id, input: { graceHours: 169 } }))));
     expect(bad.status).toBe(422);
     expect(bad.details).toEqual([{ field: "graceHours", message: "At most 168 hours (7 days)." }]);
-    expect(caught(async () => (await keys.rotateKey({ actor: t.actors.memA, appId, keyId: r2.key.id, input: {} }))).status).toBe(422);
+    expect((await caught(async () => (await keys.rotateKey({ actor: t.actors.memA, appId, keyId: r2.key.id, input: {} })))).status).toBe(422);
   });
 
   it("a rotated key with an expiry keeps the same lifetime; grace never extends the old key", async () => {
@@ -136,20 +136,20 @@ describe("keys under apps", () => {
     const v = (await keys.revokeAppKey({ actor: t.actors.memA, appId, keyId: k.id }));
     expect(v.status).toBe("revoked");
     expect(v.revokedAt).not.toBeNull();
-    expect(caught(async () => (await keys.revokeAppKey({ actor: t.actors.memA, appId, keyId: k.id }))).status).toBe(409);
+    expect((await caught(async () => (await keys.revokeAppKey({ actor: t.actors.memA, appId, keyId: k.id })))).status).toBe(409);
     const other = (await apps.createApp({ actor: t.actors.memA, input: { teamId: t.teams.A, name: "another" } }));
-    expect(caught(async () => (await keys.revokeAppKey({ actor: t.actors.memA, appId: other.id, keyId: k.id }))).status).toBe(404);
+    expect((await caught(async () => (await keys.revokeAppKey({ actor: t.actors.memA, appId: other.id, keyId: k.id })))).status).toBe(404);
     expect((await keys.listAppKeys({ actor: t.actors.memA, appId })).items.find((x) => x.id === k.id)!.status).toBe("revoked");
   });
 
   it("admin Keys API: create needs an appId and takes the team from the app", async () => {
-    const missing = caught(async () => (await keys.createKey({ actor: t.actors.admin, input: { name: "x" } })));
+    const missing = (await caught(async () => (await keys.createKey({ actor: t.actors.admin, input: { name: "x" } }))));
     expect(missing.status).toBe(422);
     expect(missing.details).toEqual([{ field: "appId", message: "Choose an app." }]);
-    const unknown = caught(async () => (await keys.createKey({ actor: t.actors.admin, input: { name: "x", appId: "app_nope" } })));
+    const unknown = (await caught(async () => (await keys.createKey({ actor: t.actors.admin, input: { name: "x", appId: "app_nope" } }))));
     expect(unknown.status).toBe(422);
     expect(unknown.details).toEqual([{ field: "appId", message: "App not found." }]);
-    expect(caught(async () => (await keys.createKey({ actor: t.actors.taA, input: { name: "x", appId } }))).status).toBe(403);
+    expect((await caught(async () => (await keys.createKey({ actor: t.actors.taA, input: { name: "x", appId } })))).status).toBe(403);
     const k = (await keys.createKey({ actor: t.actors.admin, input: { name: "ci", appId } }));
     expect(k).toMatchObject({ appId, teamId: t.teams.A, teamName: "Team A", appName: "keys-app", status: "active" });
     expect("keyHash" in k).toBe(false);
@@ -166,7 +166,7 @@ describe("deleting an app", () => {
     const api = (await apis.createApi({ actor: t.actors.taA, input: { slug: "doomed-api", name: "Doomed", teamId: t.teams.A, approvalMode: "auto", reasonRequired: false } }));
     (await apis.setApiState({ actor: t.actors.taA, id: api.id, input: { state: "published" } }));
     (await subs.requestSubscription({ actor: t.actors.memA, input: { appId: app.id, apiId: api.id } }));
-    expect(caught(async () => (await apps.deleteApp({ actor: t.actors.memB, id: app.id }))).status).toBe(403);
+    expect((await caught(async () => (await apps.deleteApp({ actor: t.actors.memB, id: app.id })))).status).toBe(403);
     expect((await apps.deleteApp({ actor: t.actors.memA, id: app.id }))).toEqual({ ok: true });
     const row = (await t.db.getDb().select().from(t.schema.apiKeys)).find((r) => r.id === k.id)!;
     expect(row.revokedAt).not.toBeNull();
@@ -175,6 +175,6 @@ describe("deleting an app", () => {
     const audit = (await t.db.getDb().select().from(t.schema.auditLog)).find((r) => r.targetId === app.id && r.action === "app.delete")!;
     expect(audit.after).toEqual({ keysRevoked: 1, subscriptionsRemoved: 1 });
     expect(audit.actorEmail).toBe("mem_a@test");
-    expect(caught(async () => (await apps.getApp({ actor: t.actors.memA, id: app.id }))).status).toBe(404);
+    expect((await caught(async () => (await apps.getApp({ actor: t.actors.memA, id: app.id })))).status).toBe(404);
   });
 });

@@ -1,4 +1,4 @@
-import { and, desc, eq, gte, lte, lt, like, or, inArray, type SQL } from "drizzle-orm";
+import { and, desc, eq, gte, lte, lt, like, or, inArray, type SQL, sql } from "drizzle-orm";
 import { auditLog } from "@/lib/db/schema";
 import { getDb, type Db } from "@/lib/db/client";
 import type { Actor } from "@/lib/auth/actor";
@@ -69,7 +69,7 @@ export async function listAudit(actor: Actor, q: AuditQuery) {
   const teamIds = visibleTeamIds(actor);
   if (teamIds) conds.push(teamIds.length ? inArray(auditLog.teamId, teamIds) : eq(auditLog.id, -1));
   if (q.cursor) conds.push(lt(auditLog.id, Number(q.cursor)));
-  if (q.actor) conds.push(like(auditLog.actorEmail, `%${q.actor}%`));
+  if (q.actor) conds.push(like(sql`lower(${auditLog.actorEmail})`, `%${q.actor.toLowerCase()}%`));
   if (q.action) conds.push(or(eq(auditLog.action, q.action), like(auditLog.action, `${q.action}.%`))!);
   if (q.targetType) conds.push(eq(auditLog.targetType, q.targetType));
   if (q.teamId) conds.push(eq(auditLog.teamId, q.teamId));

@@ -34,18 +34,18 @@ afterAll(() => t?.close());
 
 describe("prompt services", () => {
   it("only admins and the owning team's admins may edit; llm APIs have no prompt", async () => {
-    expect(caught(async () => (await P.getPrompt({ actor: t.actors.taB, apiId: promptApiId }))).status).toBe(403);
-    expect(caught(async () => (await P.savePromptDraft({ actor: t.actors.memA, apiId: promptApiId, input: SPEC }))).status).toBe(403);
-    expect(caught(async () => (await P.getPrompt({ actor: t.actors.taA, apiId: llmApiId }))).status).toBe(409);
-    expect(caught(async () => (await P.getPrompt({ actor: t.actors.admin, apiId: "api_nope" }))).status).toBe(404);
+    expect((await caught(async () => (await P.getPrompt({ actor: t.actors.taB, apiId: promptApiId })))).status).toBe(403);
+    expect((await caught(async () => (await P.savePromptDraft({ actor: t.actors.memA, apiId: promptApiId, input: SPEC })))).status).toBe(403);
+    expect((await caught(async () => (await P.getPrompt({ actor: t.actors.taA, apiId: llmApiId })))).status).toBe(409);
+    expect((await caught(async () => (await P.getPrompt({ actor: t.actors.admin, apiId: "api_nope" })))).status).toBe(404);
     const v = (await P.getPrompt({ actor: t.actors.taA, apiId: promptApiId }));
     expect(v).toMatchObject({ saved: false, currentVersion: null, versions: [] });
   });
 
-  it("rejects undeclared/unused variables, bad schemas and unknown routes, naming each", () => {
-    const e = caught(async () =>
+  it("rejects undeclared/unused variables, bad schemas and unknown routes, naming each", async () => {
+    const e = (await caught(async () =>
       (await P.savePromptDraft({ actor: t.actors.taA, apiId: promptApiId, input: { ...SPEC, routeAlias: "nope", userTemplate: "{{text}} {{tone}}", outputMode: "json", outputSchema: { type: "obj" } } })),
-    );
+    ));
     expect(e.status).toBe(422);
     const fields = (e.details as { field: string; message: string }[]).map((d) => `${d.field}: ${d.message}`).join("\n");
     expect(fields).toContain("tone");
@@ -55,19 +55,19 @@ describe("prompt services", () => {
   });
 
   it("publish numbers versions, rollback switches the current one, everything is audited", async () => {
-    expect(caught(async () => (await P.publishPrompt({ actor: t.actors.taA, apiId: promptApiId }))).status).toBe(422);
+    expect((await caught(async () => (await P.publishPrompt({ actor: t.actors.taA, apiId: promptApiId })))).status).toBe(422);
     (await P.savePromptDraft({ actor: t.actors.taA, apiId: promptApiId, input: SPEC }));
     expect((await P.publishPrompt({ actor: t.actors.taA, apiId: promptApiId, input: { note: "v1" } })).published).toBe(1);
     // Publishing again with no change is refused instead of adding an identical v2.
-    expect(caught(async () => (await P.publishPrompt({ actor: t.actors.taA, apiId: promptApiId }))).status).toBe(409);
+    expect((await caught(async () => (await P.publishPrompt({ actor: t.actors.taA, apiId: promptApiId })))).status).toBe(409);
     (await P.savePromptDraft({ actor: t.actors.taA, apiId: promptApiId, input: { ...SPEC, systemPrompt: "Be very brief." } }));
     const v2 = (await P.publishPrompt({ actor: t.actors.admin, apiId: promptApiId }));
     expect(v2.published).toBe(2);
     expect(v2.currentVersion).toBe(2);
     expect(v2.draftChanged).toBe(false);
-    expect(caught(async () => (await P.rollbackPrompt({ actor: t.actors.taA, apiId: promptApiId, input: { version: 2 } }))).status).toBe(409);
-    expect(caught(async () => (await P.rollbackPrompt({ actor: t.actors.taA, apiId: promptApiId, input: { version: 9 } }))).status).toBe(404);
-    expect(caught(async () => (await P.rollbackPrompt({ actor: t.actors.taB, apiId: promptApiId, input: { version: 1 } }))).status).toBe(403);
+    expect((await caught(async () => (await P.rollbackPrompt({ actor: t.actors.taA, apiId: promptApiId, input: { version: 2 } })))).status).toBe(409);
+    expect((await caught(async () => (await P.rollbackPrompt({ actor: t.actors.taA, apiId: promptApiId, input: { version: 9 } })))).status).toBe(404);
+    expect((await caught(async () => (await P.rollbackPrompt({ actor: t.actors.taB, apiId: promptApiId, input: { version: 1 } })))).status).toBe(403);
     expect((await P.rollbackPrompt({ actor: t.actors.taA, apiId: promptApiId, input: { version: 1 } })).currentVersion).toBe(1);
     const list = (await P.listPromptVersions({ actor: t.actors.taA, apiId: promptApiId })).items;
     expect(list.map((v) => [v.version, v.current, v.note])).toEqual([

@@ -65,15 +65,15 @@ describe("requesting", () => {
     expect((await config.storedConfigVersion())).toBeGreaterThan(v0);
   });
 
-  it("a second live request is 409 with details.existing", () => {
-    const e = caught(async () => (await subs.requestSubscription({ actor: t.actors.memA, input: { appId: appA, apiId: manual, reason: "again" } })));
+  it("a second live request is 409 with details.existing", async () => {
+    const e = (await caught(async () => (await subs.requestSubscription({ actor: t.actors.memA, input: { appId: appA, apiId: manual, reason: "again" } }))));
     expect(e.status).toBe(409);
     const existing = (e.details as { existing: { state: string; appId: string } }).existing;
     expect(existing).toMatchObject({ state: "pending", appId: appA, apiId: manual });
   });
 
-  it("a missing reason is 422 naming reason when the API requires one", () => {
-    const e = caught(async () => (await subs.requestSubscription({ actor: t.actors.memA, input: { appId: appA2, apiId: manual, reason: "   " } })));
+  it("a missing reason is 422 naming reason when the API requires one", async () => {
+    const e = (await caught(async () => (await subs.requestSubscription({ actor: t.actors.memA, input: { appId: appA2, apiId: manual, reason: "   " } }))));
     expect(e.status).toBe(422);
     expect(e.details).toEqual([{ field: "reason", message: "A reason is required for this API." }]);
   });
@@ -86,19 +86,19 @@ describe("requesting", () => {
   });
 
   it("403 for another team's app or an API the app's team cannot see; 404 unknown; 409 draft/retired", async () => {
-    expect(caught(async () => (await subs.requestSubscription({ actor: t.actors.memB, input: { appId: appA, apiId: auto } }))).status).toBe(403);
-    expect(caught(async () => (await subs.requestSubscription({ actor: t.actors.memA, input: { appId: appA, apiId: bPrivate, reason: "x" } }))).status).toBe(403);
-    expect(caught(async () => (await subs.requestSubscription({ actor: t.actors.admin, input: { appId: appA, apiId: bPrivate, reason: "x" } }))).status).toBe(403);
+    expect((await caught(async () => (await subs.requestSubscription({ actor: t.actors.memB, input: { appId: appA, apiId: auto } })))).status).toBe(403);
+    expect((await caught(async () => (await subs.requestSubscription({ actor: t.actors.memA, input: { appId: appA, apiId: bPrivate, reason: "x" } })))).status).toBe(403);
+    expect((await caught(async () => (await subs.requestSubscription({ actor: t.actors.admin, input: { appId: appA, apiId: bPrivate, reason: "x" } })))).status).toBe(403);
     expect((await subs.requestSubscription({ actor: t.actors.memB, input: { appId: appB, apiId: bPrivate, reason: "x" } })).state).toBe("pending");
-    expect(caught(async () => (await subs.requestSubscription({ actor: t.actors.memA, input: { appId: "app_nope", apiId: auto } }))).status).toBe(404);
-    expect(caught(async () => (await subs.requestSubscription({ actor: t.actors.memA, input: { appId: appA, apiId: "api_nope" } }))).status).toBe(404);
+    expect((await caught(async () => (await subs.requestSubscription({ actor: t.actors.memA, input: { appId: "app_nope", apiId: auto } })))).status).toBe(404);
+    expect((await caught(async () => (await subs.requestSubscription({ actor: t.actors.memA, input: { appId: appA, apiId: "api_nope" } })))).status).toBe(404);
     const draft = (await apis.createApi({ actor: t.actors.taB, input: { slug: "b-draft", name: "B draft", teamId: t.teams.B, reasonRequired: false } }));
-    expect(caught(async () => (await subs.requestSubscription({ actor: t.actors.memA, input: { appId: appA, apiId: draft.id } }))).status).toBe(404);
-    expect(caught(async () => (await subs.requestSubscription({ actor: t.actors.memB, input: { appId: appB, apiId: draft.id } }))).status).toBe(409);
+    expect((await caught(async () => (await subs.requestSubscription({ actor: t.actors.memA, input: { appId: appA, apiId: draft.id } })))).status).toBe(404);
+    expect((await caught(async () => (await subs.requestSubscription({ actor: t.actors.memB, input: { appId: appB, apiId: draft.id } })))).status).toBe(409);
     const ret = (await apis.createApi({ actor: t.actors.taA, input: { slug: "gone", name: "Gone", teamId: t.teams.A, reasonRequired: false } }));
     (await apis.setApiState({ actor: t.actors.taA, id: ret.id, input: { state: "published" } }));
     (await apis.setApiState({ actor: t.actors.taA, id: ret.id, input: { state: "retired" } }));
-    expect(caught(async () => (await subs.requestSubscription({ actor: t.actors.memA, input: { appId: appA, apiId: ret.id } }))).status).toBe(409);
+    expect((await caught(async () => (await subs.requestSubscription({ actor: t.actors.memA, input: { appId: appA, apiId: ret.id } })))).status).toBe(409);
   });
 });
 
@@ -109,17 +109,17 @@ describe("deciding", () => {
 
   it("only an admin or the API team's team admin decides; a decided one is 409", async () => {
     const s = (await subs.listSubscriptions({ actor: t.actors.admin, query: { appId: appA, apiId: manual } })).items[0]!;
-    expect(caught(async () => (await subs.approveSubscription({ actor: t.actors.memA, id: s.id }))).status).toBe(403);
-    expect(caught(async () => (await subs.approveSubscription({ actor: t.actors.taB, id: s.id }))).status).toBe(403);
+    expect((await caught(async () => (await subs.approveSubscription({ actor: t.actors.memA, id: s.id })))).status).toBe(403);
+    expect((await caught(async () => (await subs.approveSubscription({ actor: t.actors.taB, id: s.id })))).status).toBe(403);
     const v0 = (await config.storedConfigVersion());
     const a = (await subs.approveSubscription({ actor: t.actors.taA, id: s.id, input: { note: "ok for support" } }));
     expect(a).toMatchObject({ state: "approved", decisionNote: "ok for support", decidedBy: "usr_ta_a", decidedByEmail: "ta_a@test" });
     expect((await config.storedConfigVersion())).toBeGreaterThan(v0);
-    const again = caught(async () => (await subs.approveSubscription({ actor: t.actors.admin, id: s.id })));
+    const again = (await caught(async () => (await subs.approveSubscription({ actor: t.actors.admin, id: s.id }))));
     expect(again.status).toBe(409);
     expect(again.details).toEqual({ state: "approved" });
-    expect(caught(async () => (await subs.rejectSubscription({ actor: t.actors.admin, id: s.id }))).status).toBe(409);
-    expect(caught(async () => (await subs.approveSubscription({ actor: t.actors.admin, id: "sub_nope" }))).status).toBe(404);
+    expect((await caught(async () => (await subs.rejectSubscription({ actor: t.actors.admin, id: s.id })))).status).toBe(409);
+    expect((await caught(async () => (await subs.approveSubscription({ actor: t.actors.admin, id: "sub_nope" })))).status).toBe(404);
     const audit = (await t.db.getDb().select().from(t.schema.auditLog)).filter((r) => r.targetId === s.id);
     const approve = audit.find((r) => r.action === "subscription.approve")!;
     expect(approve.actorEmail).toBe("ta_a@test");
@@ -132,18 +132,18 @@ describe("deciding", () => {
     const s = (await subs.listSubscriptions({ actor: t.actors.admin, query: { appId: appA, apiId: manual, state: "approved" } })).items[0]!;
     const r = (await subs.revokeSubscription({ actor: t.actors.admin, id: s.id, input: { note: "abuse" } }));
     expect(r.state).toBe("revoked");
-    expect(caught(async () => (await subs.revokeSubscription({ actor: t.actors.admin, id: s.id }))).status).toBe(409);
+    expect((await caught(async () => (await subs.revokeSubscription({ actor: t.actors.admin, id: s.id })))).status).toBe(409);
     const again = (await pendingFor(appA));
     expect(again.id).not.toBe(s.id);
-    expect(caught(async () => (await subs.revokeSubscription({ actor: t.actors.admin, id: again.id }))).status).toBe(409);
+    expect((await caught(async () => (await subs.revokeSubscription({ actor: t.actors.admin, id: again.id })))).status).toBe(409);
     expect((await subs.rejectSubscription({ actor: t.actors.taA, id: again.id })).state).toBe("rejected");
   });
 
   it("the requesting team cancels pending or approved; other teams cannot", async () => {
     const s = (await pendingFor(appA2));
-    expect(caught(async () => (await subs.cancelSubscription({ actor: t.actors.memB, id: s.id }))).status).toBe(403);
+    expect((await caught(async () => (await subs.cancelSubscription({ actor: t.actors.memB, id: s.id })))).status).toBe(403);
     expect((await subs.cancelSubscription({ actor: t.actors.memA, id: s.id })).state).toBe("cancelled");
-    expect(caught(async () => (await subs.cancelSubscription({ actor: t.actors.memA, id: s.id }))).status).toBe(409);
+    expect((await caught(async () => (await subs.cancelSubscription({ actor: t.actors.memA, id: s.id })))).status).toBe(409);
   });
 
   it("bulk approve approves what it can and says why it skipped the rest", async () => {
@@ -159,7 +159,7 @@ describe("deciding", () => {
     expect(r.skipped[0]!.reason).toMatch(/team admin/);
     expect(r.skipped[1]!.reason).toMatch(/already rejected/);
     expect(r.skipped[2]!.reason).toMatch(/not found/);
-    expect(caught(async () => (await subs.bulkApproveSubscriptions({ actor: t.actors.taA, input: { ids: [] } }))).status).toBe(422);
+    expect((await caught(async () => (await subs.bulkApproveSubscriptions({ actor: t.actors.taA, input: { ids: [] } })))).status).toBe(422);
   });
 
   it("pending count covers what the caller may decide", async () => {
@@ -187,7 +187,7 @@ describe("listing", () => {
     expect((await subs.listSubscriptions({ actor: t.actors.admin, query: { state: "pending" } })).items.every((s) => s.state === "pending")).toBe(true);
     expect((await subs.listSubscriptions({ actor: t.actors.admin, query: { teamId: t.teams.B } })).items.map((s) => s.appId)).toEqual([appB]);
     expect((await subs.listSubscriptions({ actor: t.actors.admin, query: { apiId: auto } })).items.map((s) => s.apiId)).toEqual([auto]);
-    expect(caught(async () => (await subs.listSubscriptions({ actor: t.actors.admin, query: { cursor: "garbage" } }))).status).toBe(422);
+    expect((await caught(async () => (await subs.listSubscriptions({ actor: t.actors.admin, query: { cursor: "garbage" } })))).status).toBe(422);
   });
 
   it("team admins see subscriptions to their APIs and of their apps only", async () => {

@@ -1,6 +1,6 @@
 import { withTransaction } from "@/lib/db/sql";
 import { z } from "zod";
-import { and, asc, eq, gt, like, or, type SQL } from "drizzle-orm";
+import { and, asc, eq, gt, like, or, type SQL, sql } from "drizzle-orm";
 import { getDb } from "@/lib/db/client";
 import { users, teamMembers, teams, PLATFORM_ROLES, type User } from "@/lib/db/schema";
 import { hashPassword, PASSWORD_MIN_LENGTH } from "@/lib/auth/password";
@@ -141,7 +141,8 @@ export async function listUsers({ actor, limit, cursor, q }: { actor: Actor; lim
   requireAdmin(actor);
   const conds: SQL[] = [];
   if (cursor) conds.push(gt(users.email, cursor));
-  if (q) conds.push(or(like(users.email, `%${q.toLowerCase()}%`), like(users.name, `%${q}%`))!);
+  // lower() on both sides: LIKE is case-insensitive on SQLite, case-sensitive on PostgreSQL
+  if (q) conds.push(or(like(sql`lower(${users.email})`, `%${q.toLowerCase()}%`), like(sql`lower(${users.name})`, `%${q.toLowerCase()}%`))!);
   const rows = (await getDb()
     .select()
     .from(users)

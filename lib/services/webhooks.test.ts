@@ -91,7 +91,7 @@ describe("CRUD", () => {
     expect((await hooks.listWebhooks({ actor: t.actors.admin })).items).toHaveLength(4);
     expect((await caughtAsync(() => hooks.updateWebhook({ actor: t.actors.taB, id: a.id, input: { enabled: false } }))).status).toBe(403);
     const platform = (await hooks.listWebhooks({ actor: t.actors.admin })).items.find((h) => h.url.endsWith("/platform"))!;
-    expect(caught(async () => (await hooks.deleteWebhook({ actor: t.actors.taA, id: platform.id }))).status).toBe(403);
+    expect((await caught(async () => (await hooks.deleteWebhook({ actor: t.actors.taA, id: platform.id })))).status).toBe(403);
   });
 
   it("validates url, secret and events (422 naming the field)", async () => {
@@ -100,7 +100,7 @@ describe("CRUD", () => {
     expect((bad.details as { field: string }[]).map((d) => d.field).sort()).toEqual(["events.0", "secret", "url"]);
     const tmp = await hooks.createWebhook({ actor: t.actors.admin, input: { url: `${base}/tmp`, secret: SECRET, enabled: false } });
     expect((await hooks.deleteWebhook({ actor: t.actors.admin, id: tmp.id }))).toEqual({ ok: true });
-    expect(caught(async () => (await hooks.deleteWebhook({ actor: t.actors.admin, id: tmp.id }))).status).toBe(404);
+    expect((await caught(async () => (await hooks.deleteWebhook({ actor: t.actors.admin, id: tmp.id })))).status).toBe(404);
   });
 });
 

@@ -28,7 +28,8 @@ const ROUTES: Record<string, string> = {
 };
 
 type Mod = Record<string, unknown>;
-type Verb = (args: Record<string, unknown>) => Record<string, unknown>;
+// The services are async (storage is awaited); a sync one is awaited the same way.
+type Verb = (args: Record<string, unknown>) => Promise<Record<string, unknown>>;
 
 async function optional(spec: string): Promise<Mod | null> {
   try {
@@ -65,16 +66,16 @@ async function main(): Promise<void> {
   const users = schema.users as typeof import("@/lib/db/schema").users;
   const admin = (await db.select({ id: users.id }).from(users).where(eq(users.role, "admin")).limit(1))[0];
   if (!admin) throw new Error("bootstrap created no admin");
-  const actor = loadActor(admin.id, "token");
+  const actor = await loadActor(admin.id, "token");
   if (!actor) throw new Error("admin actor not found");
 
-  const provider = createProvider({
+  const provider = await createProvider({
     actor,
     input: { name: "bench-fake", type: "openai", baseUrl: `${fake}/v1`, apiKey: "sk-bench-fake-upstream" },
   });
   for (const [alias, upstreamModel] of Object.entries(ROUTES)) {
-    const model = createModel({ actor, input: { providerId: provider.id, upstreamModel, inputPricePerM: 0.15, outputPricePerM: 0.6 } });
-    createRoute({ actor, input: { alias, strategy: "single", targets: [{ modelId: model.id }] } });
+    const model = await createModel({ actor, input: { providerId: provider.id, upstreamModel, inputPricePerM: 0.15, outputPricePerM: 0.6 } });
+    await createRoute({ actor, input: { alias, strategy: "single", targets: [{ modelId: model.id }] } });
   }
 
   // Access layer: app → API exposing the routes → approved subscription → key of the app.
@@ -83,16 +84,16 @@ async function main(): Promise<void> {
   if (createApp) {
     const teamId = actor.memberships[0]?.teamId;
     if (!teamId) throw new Error("the admin belongs to no team (bootstrap's demo team is missing)");
-    appId = createApp({ actor, input: { teamId, name: "bench", description: "npm run bench" } }).id as string;
+    appId = (await createApp({ actor, input: { teamId, name: "bench", description: "npm run bench" } })).id as string;
     const apisMod = await optional("@/lib/services/apis");
     const createApi = verb(apisMod, "createApi");
     const setApiState = verb(apisMod, "setApiState");
     if (createApi && setApiState) {
-      const api = createApi({
+      const api = await createApi({
         actor,
         input: { slug: "bench", name: "Bench", teamId, routeAliases: Object.keys(ROUTES), approvalMode: "auto", reasonRequired: false },
       });
-      setApiState({ actor, id: api.id, input: { state: "published" } });
+      await setApiState({ actor, id: api.id, input: { state: "published" } });
       await subscribe(actor, appId, api.id as string, notes);
     } else {
       notes.push("no API services (lib/services/apis): no API or subscription seeded");
@@ -102,9 +103,9 @@ async function main(): Promise<void> {
   let key: string;
   const createAppKey = verb(keysMod, "createAppKey");
   const createKey = verb(keysMod, "createKey")!;
-  if (appId && createAppKey) key = createAppKey({ actor, appId, input: { name: "bench" } }).key as string;
-  else if (appId) key = createKey({ actor, input: { name: "bench", appId } }).key as string;
-  else key = createKey({ actor, input: { name: "bench" } }).key as string;
+  if (appId && createAppKey) key = (await createAppKey({ actor, appId, input: { name: "bench" } })).key as string;
+  else if (appId) key = (await createKey({ actor, input: { name: "bench", appId } })).key as string;
+  else key = (await createKey({ actor, input: { name: "bench" } })).key as string;
 
   const limitedKey = (await seedLimitedKey(actor, appId, createAppKey, createKey));
 
@@ -114,7 +115,7 @@ async function main(): Promise<void> {
 
 /** A key with a rate limit and a budget through the policy services; limits high enough never to refuse. */
 async function seedLimitedKey(actor: import("@/lib/auth/actor").Actor, appId: string | null, createAppKey: Verb | null, createKey: Verb): Promise<string> {
-  const created = appId && createAppKey ? createAppKey({ actor, appId, input: { name: "bench-limited" } }) : createKey({ actor, input: { name: "bench-limited", ...(appId ? { appId } : {}) } });
+  const created = appId && createAppKey ? await createAppKey({ actor, appId, input: { name: "bench-limited" } }) : await createKey({ actor, input: { name: "bench-limited", ...(appId ? { appId } : {}) } });
   const keyId = String(created.id ?? (created.apiKey as { id?: string } | undefined)?.id ?? "");
   if (!keyId) throw new Error(`cannot find the id of the created key in ${Object.keys(created).join(", ")}`);
   (await policy.createLimit({ actor, input: { scope: "key", scopeId: keyId, requestsPerMinute: 100_000_000, tokensPerMinute: 1_000_000_000 } }));
@@ -131,8 +132,8 @@ async function subscribe(actor: import("@/lib/auth/actor").Actor, appId: string,
   const approve = verb(subsMod, "approveSubscription");
   if (request) {
     try {
-      let sub = request({ actor, input: { appId, apiId, reason: "npm run bench" } });
-      if (sub.state === "pending" && approve) sub = approve({ actor, id: sub.id, input: {} });
+      let sub = await request({ actor, input: { appId, apiId, reason: "npm run bench" } });
+      if (sub.state === "pending" && approve) sub = await approve({ actor, id: sub.id, input: {} });
       if (sub.state === "approved") return;
       notes.push(`subscription service left the subscription ${String(sub.state)}`);
     } catch (e) {
@@ -142,15 +143,15 @@ async function subscribe(actor: import("@/lib/auth/actor").Actor, appId: string,
     notes.push("no subscription service (lib/services/subscriptions)");
   }
   // Fallback so the benchmark still runs: the row the approval would have written.
-  const { getDb } = await import("@/lib/db/client");
+  const { withTransaction } = await import("@/lib/db/sql");
   const { subscriptions } = (await import("@/lib/db/schema")) as unknown as { subscriptions: import("drizzle-orm/sqlite-core").SQLiteTable };
   const { bumpConfigVersion } = await import("@/lib/config-version");
   const { newId } = await import("@/lib/ids");
   const now = Date.now();
-  getDb().transaction(async (tx) => {
+  await withTransaction(async (tx) => {
     (await tx.insert(subscriptions)
       .values({ id: newId("sub"), appId, apiId, state: "approved", reason: "npm run bench", requestedBy: actor.userId, decidedBy: actor.userId, requestedAt: now, decidedAt: now, updatedAt: now } as never));
-    bumpConfigVersion(tx);
+    await bumpConfigVersion(tx);
   });
   notes.push("approved subscription written directly to the database");
 }

@@ -21,22 +21,22 @@ let otherTeam: string;
 
 beforeAll(async () => {
   gw = await startGateway();
-  flowTeam = gw.m.teams.createTeam({ actor: gw.actor, input: { name: "Flow team", slug: "flow" } }).id;
-  otherTeam = gw.m.teams.createTeam({ actor: gw.actor, input: { name: "Other team", slug: "other" } }).id;
+  flowTeam = (await gw.m.teams.createTeam({ actor: gw.actor, input: { name: "Flow team", slug: "flow" } })).id;
+  otherTeam = (await gw.m.teams.createTeam({ actor: gw.actor, input: { name: "Other team", slug: "other" } })).id;
   // The routes service itself, not gw.routeTo / gw.m.routes: those also expose the alias through the
   // harness's auto-approval API, and these tests need the access rules of their own APIs only.
   const { createRoute } = await import("@/lib/services/routes");
   for (const alias of ["flow-chat", "flow-auto-chat", "flow-private-chat", "flow-extra-1", "flow-extra-2", "flow-pending"]) {
-    createRoute({ actor: gw.actor, input: { alias, strategy: "single", targets: [{ modelId: gw.modelFor({ type: "mock", upstreamModel: `${alias}-up` }) }] } });
+    await createRoute({ actor: gw.actor, input: { alias, strategy: "single", targets: [{ modelId: (await gw.modelFor({ type: "mock", upstreamModel: `${alias}-up` })) }] } });
   }
 });
 afterAll(() => gw?.close());
 
 const actor = () => gw.actor;
 
-function caught(fn: () => unknown): AppError {
+async function caught(fn: () => unknown): Promise<AppError> {
   try {
-    fn();
+    await fn();
   } catch (e) {
     return e as AppError;
   }
@@ -83,14 +83,14 @@ describe("subscription lifecycle on the data plane", () => {
     expect(before.body.error.code).toBe("not_subscribed");
 
     // missing reason → 422
-    const noReason = caught(async () => (await gw.m.subscriptions.requestSubscription({ actor: actor(), input: { appId: a.id, apiId: api.id } })));
+    const noReason = await caught(async () => (await gw.m.subscriptions.requestSubscription({ actor: actor(), input: { appId: a.id, apiId: api.id } })));
     expect(noReason.status).toBe(422);
     expect(noReason.details).toEqual([{ field: "reason", message: "A reason is required for this API." }]);
 
     const sub = (await gw.m.subscriptions.requestSubscription({ actor: actor(), input: { appId: a.id, apiId: api.id, reason: "ticket answers" } }));
     expect(sub.state).toBe("pending");
     // twice → 409 with the existing one
-    const dup = caught(async () => (await gw.m.subscriptions.requestSubscription({ actor: actor(), input: { appId: a.id, apiId: api.id, reason: "again" } })));
+    const dup = await caught(async () => (await gw.m.subscriptions.requestSubscription({ actor: actor(), input: { appId: a.id, apiId: api.id, reason: "again" } })));
     expect(dup.status).toBe(409);
     expect((dup.details as { existing: { id: string } }).existing.id).toBe(sub.id);
 
@@ -106,7 +106,7 @@ describe("subscription lifecycle on the data plane", () => {
     expect(ok.body.choices[0].message.content).toContain("Mock reply");
 
     // deciding a decided one → 409
-    const again = caught(async () => (await gw.m.subscriptions.approveSubscription({ actor: actor(), id: sub.id })));
+    const again = await caught(async () => (await gw.m.subscriptions.approveSubscription({ actor: actor(), id: sub.id })));
     expect(again.status).toBe(409);
 
     (await gw.m.subscriptions.revokeSubscription({ actor: actor(), id: sub.id, input: { note: "misuse" } }));
@@ -175,7 +175,7 @@ describe("visibility and API lifecycle", () => {
     const res = await call((await keyFor(theirs.id)).key, "flow-private-chat");
     expect(res.status).toBe(403);
     expect(res.body.error.message).toMatch(/not available to the team of app 'outsider'/);
-    expect(caught(async () => (await gw.m.subscriptions.requestSubscription({ actor: actor(), input: { appId: theirs.id, apiId: api.id } }))).status).toBe(403);
+    expect((await caught(async () => (await gw.m.subscriptions.requestSubscription({ actor: actor(), input: { appId: theirs.id, apiId: api.id } })))).status).toBe(403);
   });
 
   it("deprecated → 200 with a Deprecation header; retired → 410", async () => {

@@ -28,8 +28,8 @@ const body = (model: string, extra: Record<string, unknown> = {}) => ({
 });
 
 /** Anthropic clients of every age: x-api-key and anthropic-version. */
-function send(model: string, extra: Record<string, unknown> = {}, rid = requestId("msg")) {
-  return gw.post("/v1/messages", body(model, extra), { key: null, headers: { "x-api-key": gw.key(), "anthropic-version": "2023-06-01", "x-request-id": rid } });
+async function send(model: string, extra: Record<string, unknown> = {}, rid = requestId("msg")) {
+  return gw.post("/v1/messages", body(model, extra), { key: null, headers: { "x-api-key": (await gw.key()), "anthropic-version": "2023-06-01", "x-request-id": rid } });
 }
 
 /** The event names in order, each checked against its data.type. */
@@ -53,8 +53,8 @@ const CASES: { type: ProviderType; upstream: string; reply: string }[] = [
 
 describe.each(CASES)("/v1/messages → $type target", ({ type, upstream, reply }) => {
   const alias = `msg-${type}`;
-  beforeAll(() => {
-    gw.routeTo(alias, [{ type, upstreamModel: upstream, inputPricePerM: 1000, outputPricePerM: 1000 }]);
+  beforeAll(async () => {
+    await gw.routeTo(alias, [{ type, upstreamModel: upstream, inputPricePerM: 1000, outputPricePerM: 1000 }]);
   });
 
   it("non-stream: an Anthropic message with text, usage and end_turn; logged as messages/anthropic", async () => {
@@ -167,7 +167,7 @@ describe.each(CASES)("/v1/messages → $type target", ({ type, upstream, reply }
 
 describe("/v1/messages stream cut mid-way", () => {
   it("ends with an Anthropic error event after the partial text, no message_stop", async () => {
-    gw.routeTo("msg-cut", [{ type: "openai", upstreamModel: "in-fault-cut" }], "single", { attemptsPerTarget: 1 });
+    await gw.routeTo("msg-cut", [{ type: "openai", upstreamModel: "in-fault-cut" }], "single", { attemptsPerTarget: 1 });
     const rid = requestId("cut");
     const res = await send("msg-cut", { stream: true }, rid);
     expect(res.status).toBe(200);

@@ -39,8 +39,8 @@ const families: { name: string; target: TargetSpec; reply: string }[] = [
 describe.each(families)("$name", ({ name, target, reply }) => {
   const alias = `fam-${name}`;
   let nonStream = "";
-  beforeAll(() => {
-    gw.routeTo(alias, [target]);
+  beforeAll(async () => {
+    await gw.routeTo(alias, [target]);
   });
 
   it("answers a chat completion with usage and cost in the log", async () => {
@@ -99,7 +99,7 @@ describe.each(families)("$name", ({ name, target, reply }) => {
 
 describe("bedrock specifics", () => {
   it("answers the Anthropic-format /v1/messages from a Bedrock target, streaming too", async () => {
-    gw.routeTo("bd-msg", [{ type: "bedrock", upstreamModel: "bd-msg-model" }]);
+    await gw.routeTo("bd-msg", [{ type: "bedrock", upstreamModel: "bd-msg-model" }]);
     const body = { model: "bd-msg", max_tokens: 100, messages: [{ role: "user", content: "hello" }] };
     const res = await gw.post("/v1/messages", body);
     const json = (await res.json()) as Wire;
@@ -112,8 +112,8 @@ describe("bedrock specifics", () => {
   });
 
   it("embeds through Titan and Cohere on Bedrock", async () => {
-    gw.routeTo("bd-titan", [{ type: "bedrock", upstreamModel: "amazon.titan-embed-text-v2:0", kind: "embedding" }]);
-    gw.routeTo("bd-cohere", [{ type: "bedrock", upstreamModel: "cohere.embed-english-v3", kind: "embedding" }]);
+    await gw.routeTo("bd-titan", [{ type: "bedrock", upstreamModel: "amazon.titan-embed-text-v2:0", kind: "embedding" }]);
+    await gw.routeTo("bd-cohere", [{ type: "bedrock", upstreamModel: "cohere.embed-english-v3", kind: "embedding" }]);
     const t = await gw.post("/v1/embeddings", { model: "bd-titan", input: "hello world" });
     const tb = (await t.json()) as Wire;
     expect(t.status, JSON.stringify(tb)).toBe(200);
@@ -128,12 +128,12 @@ describe("bedrock specifics", () => {
   });
 
   it("retries a throttled call (429 without Retry-After) and falls over from a 500 to Vertex", async () => {
-    gw.routeTo("bd-429", [{ type: "bedrock", upstreamModel: "bd-fault-429-once" }], "single", { attemptsPerTarget: 2, ...FAST });
+    await gw.routeTo("bd-429", [{ type: "bedrock", upstreamModel: "bd-fault-429-once" }], "single", { attemptsPerTarget: 2, ...FAST });
     const { res, rid } = await chat("bd-429");
     expect(res.status).toBe(200);
     expect((await gw.logRow(rid)).attempts.map((a) => a.status)).toEqual([429, 200]);
 
-    gw.routeTo("bd-fo", [{ type: "bedrock", upstreamModel: "bd-fault-500" }, { type: "vertex", upstreamModel: "gemini-fo" }], "fallback", { attemptsPerTarget: 1, ...FAST });
+    await gw.routeTo("bd-fo", [{ type: "bedrock", upstreamModel: "bd-fault-500" }, { type: "vertex", upstreamModel: "gemini-fo" }], "fallback", { attemptsPerTarget: 1, ...FAST });
     const fo = await chat("bd-fo");
     const body = (await fo.res.json()) as Wire;
     expect(fo.res.status, JSON.stringify(body)).toBe(200);
@@ -141,20 +141,20 @@ describe("bedrock specifics", () => {
   });
 
   it("falls over after a slow first byte, retries a truncated JSON body", async () => {
-    gw.routeTo("bd-slow", [{ type: "bedrock", upstreamModel: "bd-fault-slow-3000" }, { type: "bedrock", upstreamModel: "bd-after-slow" }], "fallback", { attemptsPerTarget: 1, ...FAST, firstByteTimeoutMs: 300 });
+    await gw.routeTo("bd-slow", [{ type: "bedrock", upstreamModel: "bd-fault-slow-3000" }, { type: "bedrock", upstreamModel: "bd-after-slow" }], "fallback", { attemptsPerTarget: 1, ...FAST, firstByteTimeoutMs: 300 });
     const slow = await chat("bd-slow");
     const body = (await slow.res.json()) as Wire;
     expect(slow.res.status, JSON.stringify(body)).toBe(200);
     expect(body.choices[0].message.content).toContain("bd-after-slow");
     expect((await gw.logRow(slow.rid)).attempts.map((a) => a.status)).toEqual([null, 200]);
-    gw.routeTo("bd-trunc", [{ type: "bedrock", upstreamModel: "bd-fault-truncated-json-once" }], "single", { attemptsPerTarget: 2, ...FAST });
+    await gw.routeTo("bd-trunc", [{ type: "bedrock", upstreamModel: "bd-fault-truncated-json-once" }], "single", { attemptsPerTarget: 2, ...FAST });
     const t = await chat("bd-trunc");
     expect(t.res.status).toBe(200);
     expect((await gw.logRow(t.rid)).attempts.map((a) => a.status)).toEqual([502, 200]);
   });
 
   it("delivers what came before an exception frame, then an error event; a cut stream is partial", async () => {
-    gw.routeTo("bd-mid", [{ type: "bedrock", upstreamModel: "bd-fault-midstream-error" }]);
+    await gw.routeTo("bd-mid", [{ type: "bedrock", upstreamModel: "bd-fault-midstream-error" }]);
     const { res, rid } = await chat("bd-mid", { stream: true });
     const events = await readSse(res);
     const { text, done } = openaiChunks(events.filter((e) => !e.data.includes('"error"')));
@@ -163,15 +163,15 @@ describe("bedrock specifics", () => {
     expect(events.at(-1)!.data).toContain("error");
     expect((await gw.logRow(rid)).outcome).toBe("partial");
 
-    gw.routeTo("bd-cut", [{ type: "bedrock", upstreamModel: "bd-fault-cut" }]);
+    await gw.routeTo("bd-cut", [{ type: "bedrock", upstreamModel: "bd-fault-cut" }]);
     const cut = await chat("bd-cut", { stream: true });
     await readSse(cut.res);
     expect((await gw.logRow(cut.rid)).outcome).toBe("partial");
   });
 
   it("reports a wrong secret (AWS's 403 signature error) as an upstream auth failure, never a 200", async () => {
-    gw.providerFor("bedrock", "bedrock-badsecret", { apiKey: JSON.stringify({ accessKeyId: "AKIAFAKEPORTICO00001", secretAccessKey: "wrong" }) });
-    gw.routeTo("bd-bad", [{ type: "bedrock", provider: "bedrock-badsecret", upstreamModel: "bd-bad-model" }], "single", { attemptsPerTarget: 2, ...FAST });
+    await gw.providerFor("bedrock", "bedrock-badsecret", { apiKey: JSON.stringify({ accessKeyId: "AKIAFAKEPORTICO00001", secretAccessKey: "wrong" }) });
+    await gw.routeTo("bd-bad", [{ type: "bedrock", provider: "bedrock-badsecret", upstreamModel: "bd-bad-model" }], "single", { attemptsPerTarget: 2, ...FAST });
     const { res, rid } = await chat("bd-bad");
     expect(res.status).toBeGreaterThanOrEqual(400);
     const row = await gw.logRow(rid);
@@ -181,8 +181,8 @@ describe("bedrock specifics", () => {
   });
 
   it("sends a Bedrock API key as a bearer token", async () => {
-    gw.providerFor("bedrock", "bedrock-apikey", { apiKey: "ABSKZmFrZS1hcGkta2V5", options: { region: "eu-west-1", authMode: "api-key" } });
-    gw.routeTo("bd-key", [{ type: "bedrock", provider: "bedrock-apikey", upstreamModel: "bd-key-model" }]);
+    await gw.providerFor("bedrock", "bedrock-apikey", { apiKey: "ABSKZmFrZS1hcGkta2V5", options: { region: "eu-west-1", authMode: "api-key" } });
+    await gw.routeTo("bd-key", [{ type: "bedrock", provider: "bedrock-apikey", upstreamModel: "bd-key-model" }]);
     const { res } = await chat("bd-key");
     expect(res.status).toBe(200);
     expect(gw.requestsFor("bd-key-model")[0]!.headers.authorization).toBe("Bearer ABSKZmFrZS1hcGkta2V5");
@@ -191,7 +191,7 @@ describe("bedrock specifics", () => {
 
 describe("vertex specifics", () => {
   it("embeds through :predict", async () => {
-    gw.routeTo("vx-emb", [{ type: "vertex", upstreamModel: "text-embedding-005", kind: "embedding" }]);
+    await gw.routeTo("vx-emb", [{ type: "vertex", upstreamModel: "text-embedding-005", kind: "embedding" }]);
     const res = await gw.post("/v1/embeddings", { model: "vx-emb", input: ["one", "two"] });
     const body = (await res.json()) as Wire;
     expect(res.status, JSON.stringify(body)).toBe(200);
@@ -200,8 +200,8 @@ describe("vertex specifics", () => {
   });
 
   it("exchanges one token for many concurrent calls with the same credential", async () => {
-    gw.providerFor("vertex", "vertex-cache", { apiKey: fakeServiceAccount(gw.fake.url, { private_key_id: "cache-test" }) });
-    gw.routeTo("vx-cache", [{ type: "vertex", provider: "vertex-cache", upstreamModel: "gemini-cache" }]);
+    await gw.providerFor("vertex", "vertex-cache", { apiKey: fakeServiceAccount(gw.fake.url, { private_key_id: "cache-test" }) });
+    await gw.routeTo("vx-cache", [{ type: "vertex", provider: "vertex-cache", upstreamModel: "gemini-cache" }]);
     const before = gw.fake.vertex.tokenRequests;
     const results = await Promise.all(Array.from({ length: 8 }, () => chat("vx-cache")));
     expect(results.map((r) => r.res.status)).toEqual(Array(8).fill(200));
@@ -213,8 +213,8 @@ describe("vertex specifics", () => {
 
   it("refreshes a token that is close to expiry in the background, the call keeps the valid one", async () => {
     gw.fake.vertex.lifetimeSec = 120; // inside the 5-minute refresh margin from the start
-    gw.providerFor("vertex", "vertex-refresh", { apiKey: fakeServiceAccount(gw.fake.url, { private_key_id: "refresh-test" }) });
-    gw.routeTo("vx-refresh", [{ type: "vertex", provider: "vertex-refresh", upstreamModel: "gemini-refresh" }]);
+    await gw.providerFor("vertex", "vertex-refresh", { apiKey: fakeServiceAccount(gw.fake.url, { private_key_id: "refresh-test" }) });
+    await gw.routeTo("vx-refresh", [{ type: "vertex", provider: "vertex-refresh", upstreamModel: "gemini-refresh" }]);
     const before = gw.fake.vertex.tokenRequests;
     expect((await chat("vx-refresh")).res.status).toBe(200);
     expect(gw.fake.vertex.tokenRequests - before).toBe(1);
@@ -226,8 +226,8 @@ describe("vertex specifics", () => {
   });
 
   it("answers a refused token exchange as an upstream auth failure without calling the model", async () => {
-    gw.providerFor("vertex", "vertex-foreign", { apiKey: foreignServiceAccount(gw.fake.url) });
-    gw.routeTo("vx-bad", [{ type: "vertex", provider: "vertex-foreign", upstreamModel: "gemini-bad" }], "single", { attemptsPerTarget: 2, ...FAST });
+    await gw.providerFor("vertex", "vertex-foreign", { apiKey: foreignServiceAccount(gw.fake.url) });
+    await gw.routeTo("vx-bad", [{ type: "vertex", provider: "vertex-foreign", upstreamModel: "gemini-bad" }], "single", { attemptsPerTarget: 2, ...FAST });
     const { res, rid } = await chat("vx-bad");
     expect(res.status).toBeGreaterThanOrEqual(400);
     const row = await gw.logRow(rid);
@@ -236,11 +236,11 @@ describe("vertex specifics", () => {
   });
 
   it("retries Claude's quota error (Google's shape) and survives a slow first byte", async () => {
-    gw.routeTo("vx-429", [{ type: "vertex", upstreamModel: "claude-fault-429-once" }], "single", { attemptsPerTarget: 2, ...FAST, retryAfterCapMs: 5000 });
+    await gw.routeTo("vx-429", [{ type: "vertex", upstreamModel: "claude-fault-429-once" }], "single", { attemptsPerTarget: 2, ...FAST, retryAfterCapMs: 5000 });
     const { res, rid } = await chat("vx-429");
     expect(res.status).toBe(200);
     expect((await gw.logRow(rid)).attempts.map((a) => a.status)).toEqual([429, 200]);
-    gw.routeTo("vx-html", [{ type: "vertex", upstreamModel: "gemini-fault-html-once" }], "single", { attemptsPerTarget: 2, ...FAST });
+    await gw.routeTo("vx-html", [{ type: "vertex", upstreamModel: "gemini-fault-html-once" }], "single", { attemptsPerTarget: 2, ...FAST });
     expect((await chat("vx-html")).res.status).toBe(200);
   });
 });

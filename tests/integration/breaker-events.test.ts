@@ -1,4 +1,3 @@
-import { rawAll, rawRun } from "@/lib/db/sql";
 /**
  * Circuit-breaker opening history: a target failing through the real gateway core opens
  * its breaker; the opening is queued on the request path and written with the log
@@ -8,13 +7,14 @@ import { rawAll, rawRun } from "@/lib/db/sql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Actor } from "@/lib/auth/actor";
 import { chatBody, sleep, startGateway, type Gateway, type Wire } from "../support/gateway";
+import { rawAll, rawRun } from "@/lib/db/sql";
 
 let gw: Gateway;
 let token: string;
 beforeAll(async () => {
   gw = await startGateway({ PORTICO_BREAKER_THRESHOLD: "2", PORTICO_BREAKER_COOLDOWN_MS: "60000", PORTICO_RETENTION: "off", PORTICO_ALERT_EVAL_MS: "0" });
   const { createAdminToken } = await import("@/lib/services/admin-tokens");
-  token = createAdminToken({ actor: gw.actor, input: { name: "breaker events it" } }).token;
+  token = (await createAdminToken({ actor: gw.actor, input: { name: "breaker events it" } })).token;
 });
 afterAll(() => gw?.close());
 
@@ -29,7 +29,7 @@ const rows = async () => (await rawAll("SELECT * FROM breaker_events ORDER BY at
 
 describe("breaker_events", () => {
   it("records an opening from real traffic at the log writer's flush, with the failure count", async () => {
-    const route = gw.routeTo("be-route", [{ type: "openai", upstreamModel: "be-fault-503" }, { type: "mock", upstreamModel: "be-mock" }], "fallback", {
+    const route = await gw.routeTo("be-route", [{ type: "openai", upstreamModel: "be-fault-503" }, { type: "mock", upstreamModel: "be-mock" }], "fallback", {
       attemptsPerTarget: 1,
       backoffBaseMs: 10,
       backoffMaxMs: 20,
@@ -40,7 +40,7 @@ describe("breaker_events", () => {
       await res.text();
     }
     (await gw.m.logWriter.logWriter().flush());
-    const providerId = gw.providerFor("openai").id;
+    const providerId = (await gw.providerFor("openai")).id;
     const modelId = route.targets[0]!.modelId;
     expect((await rows())).toEqual([expect.objectContaining({ target: `${providerId}:${modelId}`, provider_id: providerId, model_id: modelId, failures: 2 })]);
     expect(Math.abs((await rows())[0].at - Date.now())).toBeLessThan(30_000);
@@ -63,7 +63,7 @@ describe("breaker_events", () => {
     const res = await chart("range=1h");
     expect(res.status).toBe(200);
     const data = (await res.json()) as Wire;
-    const openai = gw.providerFor("openai");
+    const openai = await gw.providerFor("openai");
     const ev = data.breakerOpenings.find((e: Wire) => e.providerId === openai.id);
     expect(ev).toMatchObject({ provider: openai.name, failures: 2 });
     expect(data.buckets).toContain(ev.bucket);
@@ -87,19 +87,18 @@ describe("breaker_events", () => {
       via: "session",
     };
     const q = chartQuerySchema.parse({ range: "1h" });
-    expect(chartData({ actor: teamAdmin, kind: "provider-health", query: q })).toMatchObject({ breakerOpenings: [] });
+    expect((await chartData({ actor: teamAdmin, kind: "provider-health", query: q }))).toMatchObject({ breakerOpenings: [] });
     // the portal (own teams only) never shows platform data, even to an admin
-    expect(chartData({ actor: gw.actor, kind: "provider-health", query: q, portal: true })).toMatchObject({ breakerOpenings: [] });
+    expect((await chartData({ actor: gw.actor, kind: "provider-health", query: q, portal: true }))).toMatchObject({ breakerOpenings: [] });
     // an opening outside the range is not listed
-    expect((chartData({ actor: gw.actor, kind: "provider-health", query: chartQuerySchema.parse({ from: 0, to: 3_600_000 }) }) as Wire).breakerOpenings).toEqual([]);
+    expect(((await chartData({ actor: gw.actor, kind: "provider-health", query: chartQuerySchema.parse({ from: 0, to: 3_600_000 }) })) as Wire).breakerOpenings).toEqual([]);
   });
 
   it("retention prunes events older than the raw-row days", async () => {
     const { pruneOnce } = await import("@/lib/telemetry/retention");
-    const sqlite = gw.m.db.getDbHolder().sqlite;
     const DAY = 86_400_000;
     (await rawRun("INSERT INTO breaker_events (at, target, provider_id, model_id, failures) VALUES (?, 'old:one', 'old', 'one', 5)", [Date.now() - 40 * DAY]));
-    const r = pruneOnce(sqlite, { rawDays: 30, rollupDays: 400, minuteRollupDays: 7 });
+    const r = await pruneOnce({ rawDays: 30, rollupDays: 400, minuteRollupDays: 7 });
     expect(r.breakerEvents).toBe(1);
     expect((await rows()).map((x) => x.target)).not.toContain("old:one");
     expect((await rows())).toHaveLength(2);

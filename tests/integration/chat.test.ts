@@ -29,8 +29,8 @@ describe.each(CASES)("$type target", ({ type, upstream, replyPrefix }) => {
   const alias = `chat-${type}`;
   let nonStreamText = "";
 
-  beforeAll(() => {
-    gw.routeTo(alias, [{ type, upstreamModel: upstream, inputPricePerM: PRICE_IN, outputPricePerM: PRICE_OUT }]);
+  beforeAll(async () => {
+    await gw.routeTo(alias, [{ type, upstreamModel: upstream, inputPricePerM: PRICE_IN, outputPricePerM: PRICE_OUT }]);
   });
 
   function expectGatewayHeaders(res: Response, rid: string) {
@@ -181,7 +181,7 @@ describe.each(CASES)("$type target", ({ type, upstream, replyPrefix }) => {
 
 describe("request ids", () => {
   it("replaces an invalid inbound x-request-id with a generated one, used as the log row id", async () => {
-    gw.routeTo("chat-rid", [{ type: "mock", upstreamModel: "mock-chat-it" }]);
+    await gw.routeTo("chat-rid", [{ type: "mock", upstreamModel: "mock-chat-it" }]);
     const res = await gw.post("/v1/chat/completions", chatBody("chat-rid"), { headers: { "x-request-id": "bad id with spaces!" } });
     expect(res.status).toBe(200);
     const rid = res.headers.get("x-request-id")!;

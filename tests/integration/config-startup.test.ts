@@ -71,11 +71,11 @@ beforeAll(async () => {
   gw = await startGateway(ENV);
   dir = fs.mkdtempSync(path.join(os.tmpdir(), "portico-cfg-"));
   const svc = await import("@/lib/config/service");
-  svc.applyFromText({ actor: gw.actor, text: EXAMPLE });
+  await svc.applyFromText({ actor: gw.actor, text: EXAMPLE });
   // Some configuration made by hand too: it must travel as well.
   const limits = await import("@/lib/policy/services");
   const { readState } = await import("@/lib/config/state");
-  (await limits.createLimit({ actor: gw.actor, input: { scope: "route", scopeId: readState().ids.get("route:embed")!, tokensPerMinute: 50_000 } }));
+  (await limits.createLimit({ actor: gw.actor, input: { scope: "route", scopeId: (await readState()).ids.get("route:embed")!, tokensPerMinute: 50_000 } }));
   const hooks = await import("@/lib/services/webhooks");
   await hooks.createWebhook({ actor: gw.actor, input: { url: "https://hooks.example.com/by-hand", secret: "by-hand-secret-0123456789", events: ["subscription.rejected"] } });
 });

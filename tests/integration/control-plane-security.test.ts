@@ -1,4 +1,3 @@
-import { rawRun } from "@/lib/db/sql";
 /**
  * The control plane's request rules, through the real route handlers with real session
  * cookies (tests/support/control-plane.ts): cross-site writes, content types, deep JSON,
@@ -7,6 +6,7 @@ import { rawRun } from "@/lib/db/sql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import Database from "better-sqlite3";
 import { ORIGIN, startControlPlane, type ControlPlane } from "../support/control-plane";
+import { rawRun } from "@/lib/db/sql";
 
 let cp: ControlPlane;
 const LIMIT = 4096;
@@ -105,7 +105,7 @@ describe("bodies", () => {
 
   it("POST /api/admin/teams/{id}/members with wrong types names the field", async () => {
     const teams = await import("@/lib/services/teams");
-    const team = teams.createTeam({ actor: cp.admin, input: { name: "Members 422" } });
+    const team = await teams.createTeam({ actor: cp.admin, input: { name: "Members 422" } });
     const { POST } = await cp.route("api/admin/teams/[id]/members");
     const cookie = await cp.sessionCookie(cp.admin.userId);
     const send = (body: unknown) => cp.call(POST!, `/api/admin/teams/${team.id}/members`, { method: "POST", params: { id: team.id }, headers: { cookie, origin: ORIGIN, ...json }, body: JSON.stringify(body) });

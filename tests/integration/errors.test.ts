@@ -12,7 +12,7 @@ let gw: Gateway;
 beforeAll(async () => {
   // BODY_LIMIT is read when the parse stage is imported.
   gw = await startGateway({ PORTICO_MAX_BODY_BYTES: String(LIMIT) });
-  gw.routeTo("err-chat", [{ type: "mock", upstreamModel: "err-mock" }]);
+  await gw.routeTo("err-chat", [{ type: "mock", upstreamModel: "err-mock" }]);
 });
 afterAll(() => gw?.close());
 afterEach(() => {
@@ -124,8 +124,8 @@ describe("routing", () => {
 
 describe("config changes apply without a restart", () => {
   it("disabling a route's only provider → 503 no_targets; re-enabling serves again; a disabled route is unknown", async () => {
-    const route = gw.routeTo("err-toggle", [{ type: "mock", upstreamModel: "toggle-mock", provider: "toggle-prov" }]);
-    const provId = gw.providerFor("mock", "toggle-prov").id;
+    const route = await gw.routeTo("err-toggle", [{ type: "mock", upstreamModel: "toggle-mock", provider: "toggle-prov" }]);
+    const provId = (await gw.providerFor("mock", "toggle-prov")).id;
     const call = () => gw.post("/v1/chat/completions", chatBody("err-toggle"));
     let res = await call();
     expect(res.status).toBe(200);
@@ -167,13 +167,13 @@ describe("authentication", () => {
   });
 
   it("a key sent as x-api-key works on /v1/chat/completions", async () => {
-    const res = await gw.post("/v1/chat/completions", chatBody("err-chat"), { key: null, headers: { "x-api-key": gw.key() } });
+    const res = await gw.post("/v1/chat/completions", chatBody("err-chat"), { key: null, headers: { "x-api-key": (await gw.key()) } });
     expect(res.status).toBe(200);
     await res.text();
   });
 
   it("a revoked key is refused on the next request, without a restart", async () => {
-    const { key, id } = gw.newKey({ name: "to revoke" });
+    const { key, id } = await gw.newKey({ name: "to revoke" });
     const ok = await gw.post("/v1/chat/completions", chatBody("err-chat"), { key });
     expect(ok.status).toBe(200);
     await ok.text();
@@ -195,7 +195,7 @@ describe("authentication", () => {
   });
 
   it("an expired key is refused", async () => {
-    const { key } = gw.newKey({ name: "expiring", expiresInDays: 1 });
+    const { key } = await gw.newKey({ name: "expiring", expiresInDays: 1 });
     const ok = await gw.post("/v1/chat/completions", chatBody("err-chat"), { key });
     expect(ok.status).toBe(200);
     await ok.text();
@@ -259,7 +259,7 @@ describe("paths and methods", () => {
   });
 
   it("GET on /v1/chat/completions → 405 with Allow: POST", async () => {
-    const res = await fetch(gw.url + "/v1/chat/completions", { headers: { authorization: `Bearer ${gw.key()}` } });
+    const res = await fetch(gw.url + "/v1/chat/completions", { headers: { authorization: `Bearer ${(await gw.key())}` } });
     expect(res.status).toBe(405);
     expect(res.headers.get("allow")).toBe("POST");
     const e = await openaiError(res);

@@ -15,10 +15,10 @@ let P: typeof import("@/lib/services/prompts");
 beforeAll(async () => {
   gw = await startGateway({ PORTICO_MAX_BODY_BYTES: String(LIMIT), PORTICO_BREAKER_THRESHOLD: "3", PORTICO_BREAKER_COOLDOWN_MS: "60000" });
   P = await import("@/lib/services/prompts");
-  gw.routeTo("hi-chat", [{ type: "openai", upstreamModel: "hi-chat-up" }]);
-  gw.routeTo("hi-chat64", [{ type: "openai", upstreamModel: "hi-chat64-up" }]);
-  gw.routeTo("hi-emb", [{ type: "openai", upstreamModel: "hi-emb-up", kind: "embedding" }]);
-  gw.routeTo("hi-emb2", [{ type: "openai", upstreamModel: "hi-emb2-up", kind: "embedding" }]);
+  await gw.routeTo("hi-chat", [{ type: "openai", upstreamModel: "hi-chat-up" }]);
+  await gw.routeTo("hi-chat64", [{ type: "openai", upstreamModel: "hi-chat64-up" }]);
+  await gw.routeTo("hi-emb", [{ type: "openai", upstreamModel: "hi-emb-up", kind: "embedding" }]);
+  await gw.routeTo("hi-emb2", [{ type: "openai", upstreamModel: "hi-emb2-up", kind: "embedding" }]);
   const a = (await gw.m.apis.createApi({ actor: gw.actor, input: { slug: "hi-prompt", name: "hi-prompt", teamId: gw.harness.teamId, kind: "prompt", approvalMode: "auto", reasonRequired: false, description: "x" } }));
   (await gw.m.apis.setApiState({ actor: gw.actor, id: a.id, input: { state: "published" } }));
   (await P.savePromptDraft({
@@ -35,14 +35,14 @@ afterEach(() => vi.restoreAllMocks());
 const DEEP = 100_000;
 const deepArray = "[".repeat(DEEP) + "]".repeat(DEEP);
 
-function breakerOf(upstreamModel: string) {
-  const modelId = gw.modelFor({ type: "openai", upstreamModel, kind: upstreamModel.includes("emb") ? "embedding" : "chat" });
+async function breakerOf(upstreamModel: string) {
+  const modelId = await gw.modelFor({ type: "openai", upstreamModel, kind: upstreamModel.includes("emb") ? "embedding" : "chat" });
   return gw.m.breaker.breakerStates().find((b) => b.modelId === modelId);
 }
 
 describe("JSON nested deeper than 64 levels", () => {
   it("/v1/embeddings: 400 json_too_deep; three of them leave the breaker closed and another key's call succeeds", async () => {
-    const attacker = gw.newKey({ name: "deep attacker" });
+    const attacker = await gw.newKey({ name: "deep attacker" });
     for (let i = 0; i < 3; i++) {
       const res = await gw.post("/v1/embeddings", null, { key: attacker.key, raw: `{"model":"hi-emb","input":${deepArray}}` });
       expect(res.status).toBe(400);
@@ -52,8 +52,8 @@ describe("JSON nested deeper than 64 levels", () => {
       expect(e.type).toBe("invalid_request_error");
     }
     expect(gw.requestsFor("hi-emb-up")).toHaveLength(0);
-    expect(breakerOf("hi-emb-up")?.failures ?? 0).toBe(0);
-    const other = gw.newKey({ name: "innocent" });
+    expect((await breakerOf("hi-emb-up"))?.failures ?? 0).toBe(0);
+    const other = await gw.newKey({ name: "innocent" });
     const ok = await gw.post("/v1/embeddings", { model: "hi-emb", input: "hello" }, { key: other.key });
     expect(ok.status).toBe(200);
     expect(((await ok.json()) as Wire).data[0].embedding.length).toBeGreaterThan(0);
@@ -99,10 +99,10 @@ describe("JSON nested deeper than 64 levels", () => {
       expect(res.status).toBe(500);
       expect(expectOpenAIError(await res.json()).code).toBe("internal_error");
     }
-    expect(breakerOf("hi-emb2-up")?.state ?? "closed").toBe("closed");
-    expect(breakerOf("hi-emb2-up")?.failures ?? 0).toBe(0);
+    expect((await breakerOf("hi-emb2-up"))?.state ?? "closed").toBe("closed");
+    expect((await breakerOf("hi-emb2-up"))?.failures ?? 0).toBe(0);
     spy.mockRestore();
-    const ok = await gw.post("/v1/embeddings", { model: "hi-emb2", input: "x" }, { key: gw.newKey().key });
+    const ok = await gw.post("/v1/embeddings", { model: "hi-emb2", input: "x" }, { key: (await gw.newKey()).key });
     expect(ok.status).toBe(200);
     await ok.text();
   });
@@ -110,21 +110,21 @@ describe("JSON nested deeper than 64 levels", () => {
 
 describe("only the upstream's own failures count toward the breaker", () => {
   it("an upstream 403 (e.g. a feature the caller asked for) falls over but never opens the circuit", async () => {
-    gw.routeTo("hi-403", [{ type: "openai", upstreamModel: "hi-403-fault-403" }], "single", { attemptsPerTarget: 1 });
+    await gw.routeTo("hi-403", [{ type: "openai", upstreamModel: "hi-403-fault-403" }], "single", { attemptsPerTarget: 1 });
     for (let i = 0; i < 4; i++) {
       const res = await gw.post("/v1/chat/completions", chatBody("hi-403"));
       expect(res.status).toBe(502);
       await res.text();
     }
     expect(gw.requestsFor("hi-403-fault-403")).toHaveLength(4);
-    expect(breakerOf("hi-403-fault-403")?.state ?? "closed").toBe("closed");
+    expect((await breakerOf("hi-403-fault-403"))?.state ?? "closed").toBe("closed");
   });
 
   it("upstream 5xx still open it (threshold 3)", async () => {
-    gw.routeTo("hi-503", [{ type: "openai", upstreamModel: "hi-503-fault-503" }], "single", { attemptsPerTarget: 1 });
+    await gw.routeTo("hi-503", [{ type: "openai", upstreamModel: "hi-503-fault-503" }], "single", { attemptsPerTarget: 1 });
     for (let i = 0; i < 4; i++) await (await gw.post("/v1/chat/completions", chatBody("hi-503"))).text();
     expect(gw.requestsFor("hi-503-fault-503")).toHaveLength(3);
-    expect(breakerOf("hi-503-fault-503")?.state).toBe("open");
+    expect((await breakerOf("hi-503-fault-503"))?.state).toBe("open");
   });
 });
 
@@ -173,7 +173,7 @@ describe("a chunked body that crosses the limit", () => {
     });
     sock.on("error", () => undefined);
     sock.write(
-      `POST /v1/chat/completions HTTP/1.1\r\nHost: ${u.host}\r\nAuthorization: Bearer ${gw.key()}\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n`,
+      `POST /v1/chat/completions HTTP/1.1\r\nHost: ${u.host}\r\nAuthorization: Bearer ${(await gw.key())}\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n`,
     );
     const piece = Buffer.alloc(64 * 1024, 0x20);
     const frame = Buffer.concat([Buffer.from(`${piece.length.toString(16)}\r\n`), piece, Buffer.from("\r\n")]);
@@ -206,13 +206,13 @@ describe("a chunked body that crosses the limit", () => {
 describe("paths", () => {
   it("GET /v1/models/% → 400 with a request id, not 500", async () => {
     for (const p of ["/v1/models/%", "/v1/models/%zz", "/v1/models/a%E0%A4%A"]) {
-      const res = await fetch(gw.url + p, { headers: { authorization: `Bearer ${gw.key()}` } });
+      const res = await fetch(gw.url + p, { headers: { authorization: `Bearer ${(await gw.key())}` } });
       expect(res.status, p).toBe(400);
       expect(res.headers.get("x-request-id")).toBeTruthy();
       const e = expectOpenAIError(await res.json());
       expect(e.code).toBe("invalid_path");
     }
-    const ok = await fetch(gw.url + "/v1/models/hi%2Dchat", { headers: { authorization: `Bearer ${gw.key()}` } });
+    const ok = await fetch(gw.url + "/v1/models/hi%2Dchat", { headers: { authorization: `Bearer ${(await gw.key())}` } });
     expect(ok.status).toBe(200);
     expect(((await ok.json()) as Wire).id).toBe("hi-chat");
   });

@@ -21,8 +21,8 @@ let metricsServer: Server;
 beforeAll(async () => {
   gw = await startGateway({ PORTICO_BREAKER_THRESHOLD: "2", PORTICO_BREAKER_COOLDOWN_MS: "60000", PORTICO_ALERT_EVAL_MS: "0" });
   P = await import("@/lib/services/prompts");
-  gw.providerFor("openai", SECRET_PROVIDER);
-  gw.providerFor("openai", "dead-provider", { baseUrl: "http://127.0.0.1:9/v1" });
+  await gw.providerFor("openai", SECRET_PROVIDER);
+  await gw.providerFor("openai", "dead-provider", { baseUrl: "http://127.0.0.1:9/v1" });
   const { metricsNodeHandler } = await import("@/lib/telemetry/metrics-endpoint");
   metricsServer = createServer((req, res) => metricsNodeHandler(req, res));
   await new Promise<void>((r) => metricsServer.listen(0, "127.0.0.1", r));
@@ -53,7 +53,7 @@ async function scrape() {
 
 describe("upstream errors name nothing behind Portico", () => {
   it("an upstream 5xx: generic message with the request id; the log row keeps provider and upstream model", async () => {
-    secretRoute("nm-500", "nm-secret-up-500");
+    await secretRoute("nm-500", "nm-secret-up-500");
     gw.fake.script("nm-secret-up-500", [{ status: 500, body: { error: { message: "Internal failure serving nm-secret-up-500 for org-acme", type: "server_error", param: null, code: null } } }]);
     const { res, rid } = await callChat("nm-500");
     expect(res.status).toBe(500);
@@ -66,7 +66,7 @@ describe("upstream errors name nothing behind Portico", () => {
   });
 
   it("unreachable, misconfigured (401) and cut streams: generic messages", async () => {
-    gw.routeTo("nm-dead", [{ type: "openai", provider: "dead-provider", upstreamModel: "nm-dead-up" }], "single", FAST);
+    await gw.routeTo("nm-dead", [{ type: "openai", provider: "dead-provider", upstreamModel: "nm-dead-up" }], "single", FAST);
     const dead = await callChat("nm-dead");
     expect(dead.res.status).toBe(502);
     const deadBody = await dead.res.text();
@@ -74,14 +74,14 @@ describe("upstream errors name nothing behind Portico", () => {
     expectNoNames(deadBody, "dead-provider", "nm-dead-up", "127.0.0.1");
     expect((await gw.logRow(dead.rid)).errorMessage).toContain("dead-provider/nm-dead-up");
 
-    secretRoute("nm-401", "nm-up-fault-401");
+    await secretRoute("nm-401", "nm-up-fault-401");
     const mis = await callChat("nm-401");
     expect(mis.res.status).toBe(502);
     const misBody = await mis.res.text();
     expect(JSON.parse(misBody).error.code).toBe("upstream_misconfigured");
     expectNoNames(misBody, "nm-up-fault-401", "sk-");
 
-    secretRoute("nm-cut", "nm-up-fault-midstream-error");
+    await secretRoute("nm-cut", "nm-up-fault-midstream-error");
     const cut = await callChat("nm-cut", { stream: true });
     expect(cut.res.status).toBe(200);
     const events = await readSse(cut.res);
@@ -92,7 +92,7 @@ describe("upstream errors name nothing behind Portico", () => {
   });
 
   it("an upstream 400 keeps its explanation, with the upstream model swapped for the alias", async () => {
-    secretRoute("nm-400", "nm-secret-up-400");
+    await secretRoute("nm-400", "nm-secret-up-400");
     gw.fake.script("nm-secret-up-400", [
       { status: 400, body: { error: { message: "'logprobs' is not supported by nm-secret-up-400 at provider acme-eu-prod-account.", type: "invalid_request_error", param: "logprobs", code: null } } },
     ]);
@@ -105,7 +105,7 @@ describe("upstream errors name nothing behind Portico", () => {
   });
 
   it("x-portico-provider is the provider family, never the provider's name", async () => {
-    secretRoute("nm-ok", "nm-ok-up");
+    await secretRoute("nm-ok", "nm-ok-up");
     const { res } = await callChat("nm-ok");
     expect(res.status).toBe(200);
     expect(res.headers.get("x-portico-provider")).toBe("openai");
@@ -128,7 +128,7 @@ describe("prompt APIs", () => {
   }
 
   it("answers (JSON and stream) carry neither route nor provider", async () => {
-    secretRoute("nm-prompt-route", "nm-prompt-up");
+    await secretRoute("nm-prompt-route", "nm-prompt-up");
     (await promptApi("nm-prompt", "nm-prompt-route"));
     const res = await gw.post("/v1/apis/nm-prompt", { w: "hi" });
     expect(res.status).toBe(200);
@@ -145,7 +145,7 @@ describe("prompt APIs", () => {
   });
 
   it("errors name neither the route nor the upstream", async () => {
-    secretRoute("nm-prompt-bad", "nm-prompt-bad-up");
+    await secretRoute("nm-prompt-bad", "nm-prompt-bad-up");
     gw.fake.script("nm-prompt-bad-up", [{ status: 400, body: { error: { message: "nm-prompt-bad-up rejects this", type: "invalid_request_error", param: null, code: null } } }]);
     (await promptApi("nm-prompt-err", "nm-prompt-bad"));
     const rid = requestId("nmp");
@@ -161,8 +161,8 @@ describe("prompt APIs", () => {
 describe("refusal source and metrics", () => {
   it("Portico's rate limit: x-portico-refusal: rate_limit and portico_refusals_total{reason=rate_limit,scope=key}", async () => {
     const svc = await import("@/lib/policy/services");
-    gw.routeTo("nm-limited", [{ type: "mock", upstreamModel: "nm-limited-mock" }]);
-    const k = gw.newKey({ name: "limited" });
+    await gw.routeTo("nm-limited", [{ type: "mock", upstreamModel: "nm-limited-mock" }]);
+    const k = await gw.newKey({ name: "limited" });
     (await svc.createLimit({ actor: gw.actor, input: { scope: "key", scopeId: k.id, requestsPerMinute: 1 } }));
     const ok = await gw.post("/v1/chat/completions", chatBody("nm-limited"), { key: k.key });
     expect(ok.status).toBe(200);
@@ -176,7 +176,7 @@ describe("refusal source and metrics", () => {
   });
 
   it("an open circuit: 503 circuit_open with x-portico-refusal: circuit_open, counted", async () => {
-    secretRoute("nm-cb", "nm-cb-fault-503");
+    await secretRoute("nm-cb", "nm-cb-fault-503");
     for (let i = 0; i < 2; i++) await (await callChat("nm-cb")).res.text();
     const { res } = await callChat("nm-cb");
     expect(res.status).toBe(503);
@@ -187,7 +187,7 @@ describe("refusal source and metrics", () => {
 
   it("response cache hits count in portico_cache_hits_total{route,kind}", async () => {
     const cp = await import("@/lib/services/content-policies");
-    const r = gw.routeTo("nm-cached", [{ type: "mock", upstreamModel: "nm-cached-mock" }]);
+    const r = await gw.routeTo("nm-cached", [{ type: "mock", upstreamModel: "nm-cached-mock" }]);
     (await cp.upsertContentPolicy({ actor: gw.actor, input: { scopeType: "route", scopeId: r.id, cacheEnabled: true, cacheTtlSeconds: 60 } }));
     for (let i = 0; i < 3; i++) {
       const res = await gw.post("/v1/chat/completions", chatBody("nm-cached"));

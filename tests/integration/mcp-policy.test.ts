@@ -43,7 +43,7 @@ async function rowsOf(apiId: string, min: number) {
 describe("rate limits", () => {
   it("a per-tool limit refuses the call over it with a JSON-RPC error and the reset time", async () => {
     const api = await h.mcpApi({ toolRateLimits: { echo: 2 } });
-    const s = h.subscribedApp(api.id);
+    const s = await h.subscribedApp(api.id);
     const { client } = await h.connect(api.endpoint, s.key);
     await client.callTool({ name: "echo", arguments: { text: "1" } });
     await client.callTool({ name: "echo", arguments: { text: "2" } });
@@ -60,9 +60,9 @@ describe("rate limits", () => {
 
   it("the key's requests-per-minute limit of lib/policy applies to tool calls", async () => {
     const api = await h.mcpApi();
-    const s = h.subscribedApp(api.id);
+    const s = await h.subscribedApp(api.id);
     const { createLimit } = await import("@/lib/policy/services");
-    createLimit({ actor: h.gw.actor, input: { scope: "key", scopeId: s.keyId, requestsPerMinute: 1 } });
+    await createLimit({ actor: h.gw.actor, input: { scope: "key", scopeId: s.keyId, requestsPerMinute: 1 } });
     const { client } = await h.connect(api.endpoint, s.key);
     await client.callTool({ name: "echo", arguments: { text: "1" } });
     const e = await rejection(client.callTool({ name: "echo", arguments: { text: "2" } }));
@@ -78,8 +78,8 @@ describe("content policy on tool arguments and results", () => {
   it("redacts PII in arguments before the upstream sees them", async () => {
     const api = await h.mcpApi();
     const { upsertContentPolicy } = await import("@/lib/services/content-policies");
-    upsertContentPolicy({ actor: h.gw.actor, input: { scopeType: "api", scopeId: api.id, promptMode: "redact", responseMode: "redact" } });
-    const s = h.subscribedApp(api.id);
+    await upsertContentPolicy({ actor: h.gw.actor, input: { scopeType: "api", scopeId: api.id, promptMode: "redact", responseMode: "redact" } });
+    const s = await h.subscribedApp(api.id);
     const { client } = await h.connect(api.endpoint, s.key);
     const r = await client.callTool({ name: "echo", arguments: { text: "write to jane.doe@example.com please" } });
     const seen = h.fake.calls.filter((c) => c.tool === "echo").at(-1)!;
@@ -94,8 +94,8 @@ describe("content policy on tool arguments and results", () => {
   it("blocks a call whose arguments carry PII when the policy blocks", async () => {
     const api = await h.mcpApi();
     const { upsertContentPolicy } = await import("@/lib/services/content-policies");
-    upsertContentPolicy({ actor: h.gw.actor, input: { scopeType: "api", scopeId: api.id, promptMode: "block" } });
-    const s = h.subscribedApp(api.id);
+    await upsertContentPolicy({ actor: h.gw.actor, input: { scopeType: "api", scopeId: api.id, promptMode: "block" } });
+    const s = await h.subscribedApp(api.id);
     const { client } = await h.connect(api.endpoint, s.key);
     const before = h.fake.calls.length;
     const e = await rejection(client.callTool({ name: "echo", arguments: { text: "card 4111 1111 1111 1111" } }));
@@ -110,8 +110,8 @@ describe("guard order", () => {
   it("a call blocked for its arguments takes no rate-limit slot (content before limits, as on /v1)", async () => {
     const api = await h.mcpApi({ toolRateLimits: { echo: 1 } });
     const { upsertContentPolicy } = await import("@/lib/services/content-policies");
-    upsertContentPolicy({ actor: h.gw.actor, input: { scopeType: "api", scopeId: api.id, promptMode: "block" } });
-    const s = h.subscribedApp(api.id);
+    await upsertContentPolicy({ actor: h.gw.actor, input: { scopeType: "api", scopeId: api.id, promptMode: "block" } });
+    const s = await h.subscribedApp(api.id);
     const { client } = await h.connect(api.endpoint, s.key);
     expect((await rejection(client.callTool({ name: "echo", arguments: { text: "card 4111 1111 1111 1111" } }))).code).toBe(-32022);
     // the one call a minute is still there
@@ -124,13 +124,13 @@ describe("guard order", () => {
 describe("records", () => {
   it("log search filters MCP calls by endpoint and tool; /metrics counts them", async () => {
     const api = await h.mcpApi();
-    const s = h.subscribedApp(api.id);
+    const s = await h.subscribedApp(api.id);
     const { client } = await h.connect(api.endpoint, s.key);
     await client.callTool({ name: "add", arguments: { a: 1, b: 2 } });
     await client.callTool({ name: "echo", arguments: { text: "x" } });
     await rowsOf(api.id, 2);
     const { searchLogs, logFilterSchema } = await import("@/lib/telemetry/search");
-    const page = searchLogs({ actor: h.gw.actor, query: logFilterSchema.parse({ endpoint: "mcp", apiId: api.id, model: "add" }) });
+    const page = await searchLogs({ actor: h.gw.actor, query: logFilterSchema.parse({ endpoint: "mcp", apiId: api.id, model: "add" }) });
     expect(page.items.map((i) => [i.endpoint, i.upstreamModel])).toEqual([["mcp", "add"]]);
     expect(page.items[0]).toMatchObject({ reqBytes: 13 });
     const { metricsText } = await import("@/lib/telemetry/metrics");
@@ -154,7 +154,7 @@ describe("records", () => {
 describe("upstream faults become prompt JSON-RPC errors", () => {
   it("a cut SSE answer fails the call at once (not after the client's 60 s timeout)", async () => {
     const api = await h.mcpApi({ timeoutMs: 30_000 });
-    const s = h.subscribedApp(api.id);
+    const s = await h.subscribedApp(api.id);
     const { client } = await h.connect(api.endpoint, s.key);
     await client.callTool({ name: "echo", arguments: { text: "warm" } });
     h.fake.setFault("cut_sse");
@@ -178,7 +178,7 @@ describe("upstream faults become prompt JSON-RPC errors", () => {
 
   it("an upstream 5xx and a dropped connection fail promptly with a generic error", async () => {
     const api = await h.mcpApi();
-    const s = h.subscribedApp(api.id);
+    const s = await h.subscribedApp(api.id);
     const { client } = await h.connect(api.endpoint, s.key);
     await client.callTool({ name: "echo", arguments: { text: "warm" } });
     for (const fault of ["5xx", "down"] as const) {
@@ -202,7 +202,7 @@ describe("upstream faults become prompt JSON-RPC errors", () => {
     const port = (dead.address() as AddressInfo).port;
     await new Promise<void>((r) => dead.close(() => r()));
     const api = await h.mcpApi({ upstreamUrl: `http://127.0.0.1:${port}/mcp` });
-    const s = h.subscribedApp(api.id);
+    const s = await h.subscribedApp(api.id);
     const { client } = await h.connect(api.endpoint, s.key);
     expect((await rejection(client.listTools())).code).toBe(-32002);
     expect((await rejection(client.callTool({ name: "echo", arguments: { text: "x" } }))).code).toBe(-32002);

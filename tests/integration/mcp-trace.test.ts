@@ -39,7 +39,7 @@ const TRACE = "4bf92f3577b34da6a3ce929d0e0e4736";
 
 it("exports a server span and an upstream span per tools/call, in the caller's trace", async () => {
   const api = await h.mcpApi({ slug: "traced-tools" });
-  const s = h.subscribedApp(api.id);
+  const s = await h.subscribedApp(api.id);
   const { client } = await h.connect(api.endpoint, s.key, { traceparent: `00-${TRACE}-00f067aa0ba902b7-01` });
   await client.callTool({ name: "add", arguments: { a: 1, b: 2 } });
   const deadline = Date.now() + 5000;

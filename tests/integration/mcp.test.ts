@@ -10,12 +10,12 @@ import { INIT, rpc, startMcpHarness, type McpHarness } from "../support/mcp";
 
 let h: McpHarness;
 let api: { id: string; slug: string; endpoint: string };
-let sub: ReturnType<McpHarness["subscribedApp"]>;
+let sub: Awaited<ReturnType<McpHarness["subscribedApp"]>>;
 
 beforeAll(async () => {
   h = await startMcpHarness({ PORTICO_MAX_BODY_BYTES: String(64 * 1024) });
   api = await h.mcpApi({ slug: "fake-tools" });
-  sub = h.subscribedApp(api.id, "agent");
+  sub = (await h.subscribedApp(api.id, "agent"));
 });
 afterAll(() => h?.close());
 
@@ -154,7 +154,7 @@ describe("authentication and authorisation", () => {
 
   it("403 while pending, calls within 1 s of approval, 403 within 1 s of revocation", async () => {
     const manual = await h.mcpApi({ approval: "manual" });
-    const s = h.subscribedApp(manual.id, "waiting");
+    const s = await h.subscribedApp(manual.id, "waiting");
     expect(s.sub.state).toBe("pending");
     const pending = await rpc(manual.endpoint, INIT, { authorization: `Bearer ${s.key}` });
     expect(pending.status).toBe(403);
@@ -184,7 +184,7 @@ describe("authentication and authorisation", () => {
   });
 
   it("another tenant's key can neither call the API nor use someone else's session", async () => {
-    const other = h.gw.m.teams.createTeam({ actor: h.gw.actor, input: { name: "Intruders", slug: "intruders" } });
+    const other = await h.gw.m.teams.createTeam({ actor: h.gw.actor, input: { name: "Intruders", slug: "intruders" } });
     const intruderApp = (await h.gw.m.apps.createApp({ actor: h.gw.actor, input: { teamId: other.id, name: "intruder" } }));
     const intruderKey = (await h.gw.m.keys.createAppKey({ actor: h.gw.actor, appId: intruderApp.id, input: { name: "k" } })).key;
     const r = await rpc(api.endpoint, INIT, { authorization: `Bearer ${intruderKey}` });
@@ -199,7 +199,7 @@ describe("authentication and authorisation", () => {
     );
     expect(hijack.status).toBe(403); // refused before the session is even looked up
     // Even a key of a subscribed app in another tenant gets no access to this session.
-    const otherSub = h.subscribedApp(api.id, "second-agent");
+    const otherSub = await h.subscribedApp(api.id, "second-agent");
     const hijack2 = await rpc(
       api.endpoint,
       { jsonrpc: "2.0", id: 9, method: "tools/call", params: { name: "echo", arguments: { text: "x" } } },
@@ -272,13 +272,13 @@ describe("who may configure an MCP server", () => {
   it("a team admin of another team cannot read or change it, nor refresh its tools", async () => {
     const users = await import("@/lib/services/users");
     const { loadActor } = await import("@/lib/auth/actor");
-    const other = h.gw.m.teams.createTeam({ actor: h.gw.actor, input: { name: "Elsewhere", slug: "elsewhere" } });
+    const other = await h.gw.m.teams.createTeam({ actor: h.gw.actor, input: { name: "Elsewhere", slug: "elsewhere" } });
     const u = await users.createUser({ actor: h.gw.actor, input: { email: "ta@elsewhere.test", name: "TA", password: "long-enough-pw" } });
     (await h.gw.m.teams.addMember({ actor: h.gw.actor, teamId: other.id, input: { userId: u.id, role: "team_admin" } }));
-    const ta = loadActor(u.id, "session")!;
-    expect(async () => (await h.mcpServers.getMcpServer({ actor: ta, apiId: api.id }))).toThrow(expect.objectContaining({ status: 403 }));
+    const ta = (await loadActor(u.id, "session"))!;
+    await expect(h.mcpServers.getMcpServer({ actor: ta, apiId: api.id })).rejects.toThrow(expect.objectContaining({ status: 403 }));
     await expect(h.mcpServers.putMcpServer({ actor: ta, apiId: api.id, input: { url: "https://evil.example/mcp" } })).rejects.toMatchObject({ status: 403 });
     await expect(h.mcpServers.refreshMcpTools({ actor: ta, apiId: api.id })).rejects.toMatchObject({ status: 403 });
-    expect(async () => (await h.mcpServers.setMcpAllowlist({ actor: ta, apiId: api.id, input: { allowedTools: ["admin_reset"] } }))).toThrow(expect.objectContaining({ status: 403 }));
+    await expect(h.mcpServers.setMcpAllowlist({ actor: ta, apiId: api.id, input: { allowedTools: ["admin_reset"] } })).rejects.toThrow(expect.objectContaining({ status: 403 }));
   });
 });

@@ -17,7 +17,7 @@ afterAll(() => gw?.close());
 
 describe("a long stream", () => {
   it("long-10000 from an OpenAI upstream: all 10,000 content chunks, usage 10,000, [DONE]", async () => {
-    gw.routeTo("long-openai", [{ type: "openai", upstreamModel: "long-10000" }]);
+    await gw.routeTo("long-openai", [{ type: "openai", upstreamModel: "long-10000" }]);
     const rid = requestId("long");
     const res = await gw.post("/v1/chat/completions", chatBody("long-openai", { stream: true, stream_options: { include_usage: true } }), {
       headers: { "x-request-id": rid },
@@ -36,7 +36,7 @@ describe("a long stream", () => {
   });
 
   it("long-10000 from an Anthropic upstream, out as OpenAI chunks, and as Anthropic events on /v1/messages", async () => {
-    gw.routeTo("long-anthropic", [{ type: "anthropic", upstreamModel: "long-10000" }]);
+    await gw.routeTo("long-anthropic", [{ type: "anthropic", upstreamModel: "long-10000" }]);
     // Anthropic needs max_tokens; without one the adapter sends its default (4096) and the fake stops there.
     const res = await gw.post("/v1/chat/completions", chatBody("long-anthropic", { stream: true, max_tokens: 20_000 }));
     expect(res.status).toBe(200);
@@ -93,8 +93,8 @@ describe("backpressure", () => {
     const FRAMES = 1_000_000; // ~140 MB if it were all read
     const up = await countingUpstream(FRAMES);
     try {
-      gw.providerFor("openai", "counting", { baseUrl: up.url + "/v1" });
-      gw.routeTo("bp", [{ type: "openai", provider: "counting", upstreamModel: "bp" }]);
+      await gw.providerFor("openai", "counting", { baseUrl: up.url + "/v1" });
+      await gw.routeTo("bp", [{ type: "openai", provider: "counting", upstreamModel: "bp" }]);
       const ctl = new AbortController();
       const rid = requestId("bp");
       const res = await gw.post("/v1/chat/completions", chatBody("bp", { stream: true }), { headers: { "x-request-id": rid }, signal: ctl.signal });
@@ -135,7 +135,7 @@ describe("backpressure", () => {
 describe("concurrency", () => {
   it("200 concurrent paced streams (10 chunks, 20 ms apart) all complete", async () => {
     const model = "load-chunks-10-fault-slow-stream-20";
-    gw.routeTo("load", [{ type: "openai", upstreamModel: model }]);
+    await gw.routeTo("load", [{ type: "openai", upstreamModel: model }]);
     const N = 200;
     const results = await Promise.all(
       Array.from({ length: N }, async (_, i) => {

@@ -1,4 +1,3 @@
-import { rawGet, withTransaction } from "@/lib/db/sql";
 /**
  * Retention: raw rows (and their full-text entries) and bodies older than rawDays go,
  * in small batches; rollups stay until rollupDays (minute rollups sooner); the
@@ -6,6 +5,7 @@ import { rawGet, withTransaction } from "@/lib/db/sql";
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startGateway, type Gateway } from "../support/gateway";
+import { rawGet } from "@/lib/db/sql";
 
 let gw: Gateway;
 beforeAll(async () => {
@@ -24,9 +24,9 @@ describe("retention pruning", () => {
     const { writeRollups } = await import("@/lib/telemetry/rollup-store");
     const sqlite = gw.m.db.getDbHolder().sqlite;
     const now = Date.now();
-    expect(readRetention()).toEqual({ rawDays: 30, rollupDays: 400, minuteRollupDays: 7 });
-    setRetention({ actor: gw.actor, input: { rawDays: 10, rollupDays: 100, minuteRollupDays: 2 } });
-    const settings = readRetention();
+    expect((await readRetention())).toEqual({ rawDays: 30, rollupDays: 400, minuteRollupDays: 7 });
+    await setRetention({ actor: gw.actor, input: { rawDays: 10, rollupDays: 100, minuteRollupDays: 2 } });
+    const settings = await readRetention();
     expect(settings.rawDays).toBe(10);
 
     const ins = sqlite.prepare(
@@ -46,17 +46,17 @@ describe("retention pruning", () => {
       }
     })();
     for (const age of [0, 1, 3, 50, 150]) rows.push({ at: now - age * DAY, teamId: "t", appId: null, keyId: null, apiId: null, routeAlias: null, upstreamModel: "m", providerId: "p", status: 200, outcome: "ok", latencyMs: 5, ttftMs: null, tokensIn: 1, tokensOut: 1, tokensCached: 0, costUsd: 1 });
-    writeRollups(sqlite, aggregate(rows).values());
+    await writeRollups(aggregate(rows).values());
 
     const count = async (sql: string) => ((await rawGet(sql, [])) as { n: number }).n;
     const logsBefore = (await count("SELECT count(*) AS n FROM request_logs WHERE id LIKE 'ret-%'"));
     expect(logsBefore).toBe(5000);
 
     // Small batches: one pass with 2 batches of 500 is not enough for 2,250 old rows.
-    let r = pruneOnce(sqlite, settings, now, 2, 500);
+    let r = await pruneOnce(settings, now, 2, 500);
     expect(r.logs).toBe(1000);
     expect(r.done).toBe(false);
-    for (let guard = 0; !r.done && guard < 20; guard++) r = pruneOnce(sqlite, settings, now, 2, 500);
+    for (let guard = 0; !r.done && guard < 20; guard++) r = await pruneOnce(settings, now, 2, 500);
     expect(r.done).toBe(true);
 
     // Ages 10..19 were older than 10 days (age 10 rows are 10 days + i seconds old).
@@ -77,7 +77,7 @@ describe("retention pruning", () => {
 
   it("reports database size and row counts for the Settings page", async () => {
     const { getLogSettings } = await import("@/lib/services/logs");
-    const s = getLogSettings({ actor: gw.actor });
+    const s = await getLogSettings({ actor: gw.actor });
     expect(s.storage.sizeBytes).toBeGreaterThan(0);
     expect(s.storage.rows.requestLogs).toBeGreaterThan(0);
     expect(s.capture.map((c) => c.slug)).toContain("harness");

@@ -1,4 +1,3 @@
-import { rawAll, rawGet } from "@/lib/db/sql";
 /**
  * The batched log writer with the rollup listener fed at 5,000 rows/s: every row is
  * written, every rollup granularity counts every row, and the full-text index takes
@@ -12,6 +11,7 @@ import { monitorEventLoopDelay } from "node:perf_hooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chatBody, requestId, sleep, startGateway, type Gateway } from "../support/gateway";
 import type { CallRecord } from "@/lib/gateway/types";
+import { rawAll, rawGet } from "@/lib/db/sql";
 
 let gw: Gateway;
 beforeAll(async () => {
@@ -62,9 +62,9 @@ describe("log writer at 5,000 rows/s", () => {
     // Time whole flushes (insert + every onFlush listener) to tell a flush stall from anything else.
     const flushTimes: number[] = [];
     const orig = writer.flush.bind(writer);
-    writer.flush = () => {
+    writer.flush = async () => {
       const t = performance.now();
-      orig();
+      await orig();
       flushTimes.push(performance.now() - t);
     };
     const h = monitorEventLoopDelay({ resolution: 5 });
@@ -111,35 +111,35 @@ describe("a real call", () => {
   it("lands in rollups, the full-text index and, with body capture on, request_bodies", async () => {
     const { setBodyCapture, searchLogs, getLogDetail } = await import("@/lib/services/logs");
     const { logFilterSchema } = await import("@/lib/telemetry/search");
-    gw.routeTo("obs-chat", [{ type: "openai", upstreamModel: "gpt-obs", inputPricePerM: 1, outputPricePerM: 2 }]);
-    setBodyCapture({ actor: gw.actor, input: { apiId: gw.harness.apiId, captureBodies: true, maxBodyBytes: 1024 } });
+    await gw.routeTo("obs-chat", [{ type: "openai", upstreamModel: "gpt-obs", inputPricePerM: 1, outputPricePerM: 2 }]);
+    await setBodyCapture({ actor: gw.actor, input: { apiId: gw.harness.apiId, captureBodies: true, maxBodyBytes: 1024 } });
     const rid = requestId("obs");
     const res = await gw.post("/v1/chat/completions", chatBody("obs-chat", { user: "zanzibar-marker" }), { headers: { "x-request-id": rid } });
     expect(res.status).toBe(200);
     await gw.logRow(rid);
-    const detail = getLogDetail({ actor: gw.actor, id: rid });
+    const detail = await getLogDetail({ actor: gw.actor, id: rid });
     expect(detail.bodies?.reqBody).toContain("zanzibar-marker");
     expect(detail.bodies?.resBody).toContain("Fake openai reply");
     // Body text is searchable.
-    const found = searchLogs({ actor: gw.actor, query: logFilterSchema.parse({ q: "zanzibar" }) });
+    const found = await searchLogs({ actor: gw.actor, query: logFilterSchema.parse({ q: "zanzibar" }) });
     expect(found.items.map((r) => r.id)).toContain(rid);
     // `range` and `from` together: both apply (the intersection), not just the range.
     const at = detail.at;
-    const within = searchLogs({ actor: gw.actor, query: logFilterSchema.parse({ q: "zanzibar", range: "24h", from: String(at - 1000) }) });
+    const within = await searchLogs({ actor: gw.actor, query: logFilterSchema.parse({ q: "zanzibar", range: "24h", from: String(at - 1000) }) });
     expect(within.items.map((r) => r.id)).toContain(rid);
-    const after = searchLogs({ actor: gw.actor, query: logFilterSchema.parse({ q: "zanzibar", range: "24h", from: String(at + 1) }) });
+    const after = await searchLogs({ actor: gw.actor, query: logFilterSchema.parse({ q: "zanzibar", range: "24h", from: String(at + 1) }) });
     expect(after.items.map((r) => r.id)).not.toContain(rid);
-    expect(() => searchLogs({ actor: gw.actor, query: logFilterSchema.parse({ range: "1h", to: String(Date.now() - 2 * 3_600_000) }) })).toThrow(/do not overlap/);
+    await expect(searchLogs({ actor: gw.actor, query: logFilterSchema.parse({ range: "1h", to: String(Date.now() - 2 * 3_600_000) }) })).rejects.toThrow(/do not overlap/);
     const sqlite = gw.m.db.getDbHolder().sqlite;
     const roll = (await rawGet("SELECT sum(requests) AS n, sum(cost_usd) AS c FROM usage_rollups WHERE gran = 'h' AND route = 'obs-chat'", [])) as { n: number; c: number };
     expect(roll.n).toBe(1);
     expect(roll.c).toBeCloseTo(detail.costUsd, 9);
     // Bodies are truncated to the API's limit.
-    setBodyCapture({ actor: gw.actor, input: { apiId: gw.harness.apiId, captureBodies: true, maxBodyBytes: 256 } });
+    await setBodyCapture({ actor: gw.actor, input: { apiId: gw.harness.apiId, captureBodies: true, maxBodyBytes: 256 } });
     const rid2 = requestId("obs");
     await gw.post("/v1/chat/completions", chatBody("obs-chat", { user: "x".repeat(2000) }), { headers: { "x-request-id": rid2 } });
     await gw.logRow(rid2);
-    const d2 = getLogDetail({ actor: gw.actor, id: rid2 });
+    const d2 = await getLogDetail({ actor: gw.actor, id: rid2 });
     expect(Buffer.byteLength(d2.bodies!.reqBody!)).toBeLessThanOrEqual(256);
     // ... and the detail says so: original size, stored size, which body was cut.
     expect(d2.bodies).toMatchObject({ truncated: true, reqTruncated: true, resTruncated: false });
@@ -148,10 +148,10 @@ describe("a real call", () => {
     expect(detail.bodies).toMatchObject({ truncated: false, reqTruncated: false, resTruncated: false });
     expect(detail.bodies!.reqBytes).toBe(detail.bodies!.reqStoredBytes);
     // Off again: nothing stored.
-    setBodyCapture({ actor: gw.actor, input: { apiId: gw.harness.apiId, captureBodies: false } });
+    await setBodyCapture({ actor: gw.actor, input: { apiId: gw.harness.apiId, captureBodies: false } });
     const rid3 = requestId("obs");
     await gw.post("/v1/chat/completions", chatBody("obs-chat"), { headers: { "x-request-id": rid3 } });
     await gw.logRow(rid3);
-    expect(getLogDetail({ actor: gw.actor, id: rid3 }).bodies).toBeNull();
+    expect((await getLogDetail({ actor: gw.actor, id: rid3 })).bodies).toBeNull();
   });
 });

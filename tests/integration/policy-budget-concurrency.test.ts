@@ -14,11 +14,11 @@ let svc: typeof import("@/lib/policy/services");
 beforeAll(async () => {
   gw = await startGateway();
   svc = await import("@/lib/policy/services");
-  gw.providerFor("mock", "slow-mock", { options: { latencyMs: 400, tokensPerSecond: 0, replyTokens: 12 } });
+  await gw.providerFor("mock", "slow-mock", { options: { latencyMs: 400, tokensPerSecond: 0, replyTokens: 12 } });
   // $20 per 1M output tokens: 4,096 reserved tokens were $0.082 a call; a real answer (12 tokens) is $0.00024.
-  gw.routeTo("conc-priced", [{ type: "mock", provider: "slow-mock", upstreamModel: "conc-priced-up", inputPricePerM: 0, outputPricePerM: 20 }]);
-  gw.routeTo("conc-tpm", [{ type: "mock", provider: "slow-mock", upstreamModel: "conc-tpm-up" }]);
-  gw.routeTo("conc-tight", [{ type: "mock", provider: "slow-mock", upstreamModel: "conc-tight-up", inputPricePerM: 0, outputPricePerM: 20 }]);
+  await gw.routeTo("conc-priced", [{ type: "mock", provider: "slow-mock", upstreamModel: "conc-priced-up", inputPricePerM: 0, outputPricePerM: 20 }]);
+  await gw.routeTo("conc-tpm", [{ type: "mock", provider: "slow-mock", upstreamModel: "conc-tpm-up" }]);
+  await gw.routeTo("conc-tight", [{ type: "mock", provider: "slow-mock", upstreamModel: "conc-tight-up", inputPricePerM: 0, outputPricePerM: 20 }]);
 });
 afterAll(() => gw?.close());
 
@@ -29,14 +29,14 @@ async function call(key: string, model: string) {
 
 describe("realistic output reservations", () => {
   it("4 concurrent calls without max_tokens under a $0.10 budget all pass (they cost $0.001 together)", async () => {
-    const k = gw.newKey();
+    const k = await gw.newKey();
     (await svc.createBudget({ actor: gw.actor, input: { scope: "key", scopeId: k.id, period: "day", limitUsd: 0.1 } }));
     const rs = await Promise.all(Array.from({ length: 4 }, () => call(k.key, "conc-priced")));
     expect(rs.map((r) => r.status)).toEqual([200, 200, 200, 200]);
   });
 
   it("a 10,000 tokens-per-minute limit admits 8 concurrent short calls without max_tokens", async () => {
-    const k = gw.newKey();
+    const k = await gw.newKey();
     (await svc.createLimit({ actor: gw.actor, input: { scope: "key", scopeId: k.id, tokensPerMinute: 10_000 } }));
     const rs = await Promise.all(Array.from({ length: 8 }, () => call(k.key, "conc-tpm")));
     expect(rs.map((r) => r.status)).toEqual(Array(8).fill(200));
@@ -45,7 +45,7 @@ describe("realistic output reservations", () => {
 
 describe("a budget held by in-flight reservations", () => {
   it("says so, with a Retry-After of seconds; once the calls end the retry passes", async () => {
-    const k = gw.newKey({ name: "tight key" });
+    const k = await gw.newKey({ name: "tight key" });
     // The default reservation (256 tokens, $0.00512) fits twice under $0.006 before anything is spent.
     (await svc.createBudget({ actor: gw.actor, input: { scope: "key", scopeId: k.id, period: "day", limitUsd: 0.006 } }));
     const rs = await Promise.all(Array.from({ length: 4 }, () => call(k.key, "conc-tight")));

@@ -17,7 +17,7 @@ beforeAll(async () => {
   gw = await startGateway({ PORTICO_BUDGET_REFRESH_MS: "500" });
   svc = await import("@/lib/policy/services");
   limits = await import("@/lib/policy/limits");
-  gw.routeTo("inst-priced", [{ type: "mock", upstreamModel: "inst-priced-up", inputPricePerM: 100, outputPricePerM: 200 }]);
+  await gw.routeTo("inst-priced", [{ type: "mock", upstreamModel: "inst-priced-up", inputPricePerM: 100, outputPricePerM: 200 }]);
   second = await startSecondPortico();
 }, 90_000);
 afterAll(() => {
@@ -27,7 +27,7 @@ afterAll(() => {
 
 describe("budget spend across instances", () => {
   it("the idle instance's counter catches up with the other's spend on its own timer", async () => {
-    const k = gw.newKey({ name: "shared key" });
+    const k = await gw.newKey({ name: "shared key" });
     const b = (await svc.createBudget({ actor: gw.actor, input: { scope: "key", scopeId: k.id, period: "day", limitUsd: 0.05 } }));
     // This instance admits one call (its counter now exists), then goes idle.
     const first = await gw.post("/v1/chat/completions", chatBody("inst-priced", { max_tokens: 10 }), { key: k.key });

@@ -35,11 +35,11 @@ describe.skipIf(!hasRedis)("cache + idempotency across two processes through Red
   beforeAll(async () => {
     gw = await startGateway({ REDIS_URL, PORTICO_REDIS_PREFIX: prefix });
     const svc = await import("@/lib/services/content-policies");
-    const r = gw.routeTo("redis-cache", [{ type: "openai", upstreamModel: "redis-cache-up", inputPricePerM: 1000, outputPricePerM: 1000 }]);
+    const r = await gw.routeTo("redis-cache", [{ type: "openai", upstreamModel: "redis-cache-up", inputPricePerM: 1000, outputPricePerM: 1000 }]);
     (await svc.upsertContentPolicy({ actor: gw.actor, input: { scopeType: "route", scopeId: r.id, cacheEnabled: true, cacheTtlSeconds: 60 } }));
-    gw.routeTo("redis-idem", [{ type: "openai", upstreamModel: "redis-idem-delay-400" }]);
-    gw.routeTo("redis-idem-fast", [{ type: "openai", upstreamModel: "redis-idem-fast-up" }]);
-    gw.key(); // the default key exists before the child loads its snapshot
+    await gw.routeTo("redis-idem", [{ type: "openai", upstreamModel: "redis-idem-delay-400" }]);
+    await gw.routeTo("redis-idem-fast", [{ type: "openai", upstreamModel: "redis-idem-fast-up" }]);
+    await gw.key(); // the default key exists before the child loads its snapshot
     second = await startSecondPortico();
     childUrl = second.url;
   });
@@ -56,10 +56,10 @@ describe.skipIf(!hasRedis)("cache + idempotency across two processes through Red
     await gw?.close();
   });
 
-  const postTo = (base: string, body: unknown, headers: Record<string, string> = {}) =>
+  const postTo = async (base: string, body: unknown, headers: Record<string, string> = {}) =>
     fetch(base + "/v1/chat/completions", {
       method: "POST",
-      headers: { "content-type": "application/json", authorization: `Bearer ${gw.key()}`, ...headers },
+      headers: { "content-type": "application/json", authorization: `Bearer ${(await gw.key())}`, ...headers },
       body: JSON.stringify(body),
     });
 

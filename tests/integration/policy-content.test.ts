@@ -1,4 +1,3 @@
-import { rawGet } from "@/lib/db/sql";
 /**
  * Response cache, idempotency and content guards through the real gateway core
  * (docs/traffic-policy.md): what the client sees (x-portico-cache, idempotent-replayed,
@@ -7,6 +6,7 @@ import { rawGet } from "@/lib/db/sql";
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chatBody, openaiChunks, readSse, requestId, startGateway, type Gateway, type Wire } from "../support/gateway";
+import { rawGet } from "@/lib/db/sql";
 
 let gw: Gateway;
 let svc: typeof import("@/lib/services/content-policies");
@@ -21,7 +21,7 @@ const PRICE = { inputPricePerM: 1000, outputPricePerM: 2000 };
 
 /** A route over one fake OpenAI model, with this policy on the route. */
 async function routeWithPolicy(alias: string, upstreamModel: string, policy: Record<string, unknown>, kind: "chat" | "embedding" = "chat") {
-  const r = gw.routeTo(alias, [{ type: "openai", upstreamModel, kind, ...PRICE }]);
+  const r = await gw.routeTo(alias, [{ type: "openai", upstreamModel, kind, ...PRICE }]);
   (await svc.upsertContentPolicy({ actor: gw.actor, input: { scopeType: "route", scopeId: r.id, ...policy } }));
   return r;
 }
@@ -138,7 +138,7 @@ describe("response cache", () => {
   });
 
   it("without a cache policy there is no x-portico-cache header and nothing is cached", async () => {
-    gw.routeTo("nocache", [{ type: "openai", upstreamModel: "nocache-up" }]);
+    await gw.routeTo("nocache", [{ type: "openai", upstreamModel: "nocache-up" }]);
     const a = await gw.post("/v1/chat/completions", chatBody("nocache"));
     await gw.post("/v1/chat/completions", chatBody("nocache"));
     expect(a.headers.get("x-portico-cache")).toBeNull();
@@ -146,7 +146,7 @@ describe("response cache", () => {
   });
 
   it("an admin purge empties the cache", async () => {
-    svc.purgeCache({ actor: gw.actor });
+    await svc.purgeCache({ actor: gw.actor });
     const r = await gw.post("/v1/chat/completions", chatBody(alias, { temperature: 0 }));
     expect(r.headers.get("x-portico-cache")).toBe("miss");
   });
@@ -205,7 +205,7 @@ describe("idempotency", () => {
   });
 
   it("a failed call releases the key so the client can retry", async () => {
-    gw.routeTo("idem-fail", [{ type: "openai", upstreamModel: "idem-fault-400" }]);
+    await gw.routeTo("idem-fail", [{ type: "openai", upstreamModel: "idem-fault-400" }]);
     const key = `idem-fail-${Date.now()}`;
     expect((await gw.post("/v1/chat/completions", chatBody("idem-fail"), { headers: { "idempotency-key": key } })).status).toBe(400);
     const again = await gw.post("/v1/chat/completions", chatBody("idem-fail"), { headers: { "idempotency-key": key } });
@@ -267,8 +267,8 @@ describe("guards", () => {
     expect(seen).toContain("badge [EMPLOYEE_ID_1], host 10.0.0.1"); // ip_address not enabled on this route
   });
 
-  it("a catastrophic regex is refused on save", () => {
-    expect(async () => (await svc.createDetector({ actor: gw.actor, input: { name: "bad_one", kind: "regex", pattern: "(a+)+$" } }))).toThrow(/nests quantifiers/);
+  it("a catastrophic regex is refused on save", async () => {
+    await expect(svc.createDetector({ actor: gw.actor, input: { name: "bad_one", kind: "regex", pattern: "(a+)+$" } })).rejects.toThrow(/nests quantifiers/);
   });
 
   it("injection flag: the call passes and the log row carries the flag", async () => {
@@ -335,7 +335,7 @@ describe("guards", () => {
 
   it("logs never keep detected values: an upstream error echoing the prompt is scrubbed", async () => {
     const up = "guard-err-up";
-    gw.routeTo("guard-err", [{ type: "openai", upstreamModel: up }]);
+    await gw.routeTo("guard-err", [{ type: "openai", upstreamModel: up }]);
     gw.fake.script(up, [{ status: 400, body: { error: { message: "Invalid content near 'jane.doe@example.com'", type: "invalid_request_error", code: null, param: null } } }]);
     const rid = requestId("ge");
     const res = await gw.post("/v1/chat/completions", userBody("guard-err", "hi jane.doe@example.com"), { headers: { "x-request-id": rid } });
@@ -348,7 +348,7 @@ describe("guards", () => {
   it("captured bodies (body capture on, no guard policy) never keep detected values", async () => {
     const logs = await import("@/lib/services/logs");
     const up = "capture-up";
-    gw.routeTo("capture-route", [{ type: "openai", upstreamModel: up }]);
+    await gw.routeTo("capture-route", [{ type: "openai", upstreamModel: up }]);
     gw.fake.script(up, [
       {
         status: 200,
@@ -384,7 +384,7 @@ describe("guards", () => {
 
   it("an API-level policy applies to every route of the API; a route policy overrides it", async () => {
     const up = "guard-api-up";
-    gw.routeTo("guard-api", [{ type: "openai", upstreamModel: up }]);
+    await gw.routeTo("guard-api", [{ type: "openai", upstreamModel: up }]);
     (await svc.upsertContentPolicy({ actor: gw.actor, input: { scopeType: "api", scopeId: gw.harness.apiId, promptMode: "block", detectors: ["ssn"] } }));
     try {
       const res = await gw.post("/v1/chat/completions", userBody("guard-api", "ssn 123-45-6789"));

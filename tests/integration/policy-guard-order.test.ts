@@ -19,11 +19,11 @@ afterAll(() => gw?.close());
 
 describe("guard order", () => {
   it("a call blocked for PII does not consume a rate-limit slot: a 2-rpm key still makes two calls", async () => {
-    const r = gw.routeTo("order-chat", [{ type: "mock", upstreamModel: "order-mock" }]);
+    const r = await gw.routeTo("order-chat", [{ type: "mock", upstreamModel: "order-mock" }]);
     const content = await import("@/lib/services/content-policies");
     (await content.upsertContentPolicy({ actor: gw.actor, input: { scopeType: "route", scopeId: r.id, promptMode: "block" } }));
     const svc = await import("@/lib/policy/services");
-    const k = gw.newKey();
+    const k = await gw.newKey();
     (await svc.createLimit({ actor: gw.actor, input: { scope: "key", scopeId: k.id, requestsPerMinute: 2 } }));
 
     const pii = { model: "order-chat", messages: [{ role: "user", content: "my mail is jane.doe@example.com" }] };

@@ -13,7 +13,7 @@ let svc: typeof import("@/lib/policy/services");
 beforeAll(async () => {
   gw = await startGateway();
   svc = await import("@/lib/policy/services");
-  gw.routeTo("rot-priced", [{ type: "mock", upstreamModel: "rot-priced-up", inputPricePerM: 100, outputPricePerM: 200 }]);
+  await gw.routeTo("rot-priced", [{ type: "mock", upstreamModel: "rot-priced-up", inputPricePerM: 100, outputPricePerM: 200 }]);
 });
 afterAll(() => gw?.close());
 
@@ -25,7 +25,7 @@ async function call(key: string) {
 
 describe("key rotation", () => {
   it("the rate limit, budget and spend follow the key; the old key in grace shares them", async () => {
-    const old = gw.newKey({ name: "rotating" });
+    const old = await gw.newKey({ name: "rotating" });
     (await svc.createLimit({ actor: gw.actor, input: { scope: "key", scopeId: old.id, requestsPerMinute: 3 } }));
     (await svc.createBudget({ actor: gw.actor, input: { scope: "key", scopeId: old.id, period: "day", limitUsd: 1 } }));
     const first = await call(old.key);
@@ -61,7 +61,7 @@ describe("key rotation", () => {
   });
 
   it("a budget spent before rotating still refuses the new key", async () => {
-    const old = gw.newKey({ name: "spent" });
+    const old = await gw.newKey({ name: "spent" });
     (await svc.createBudget({ actor: gw.actor, input: { scope: "key", scopeId: old.id, period: "day", limitUsd: 0.000001 } }));
     expect((await call(old.key)).status).toBe(200); // crosses the tiny budget
     (await gw.m.logWriter.logWriter().flush());

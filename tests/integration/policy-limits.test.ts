@@ -29,10 +29,10 @@ beforeAll(async () => {
   svc = await import("@/lib/policy/services");
   schema = await import("@/lib/db/schema");
   limits = await import("@/lib/policy/limits");
-  gw.routeTo("pol-chat", [{ type: "mock", upstreamModel: "pol-mock" }]);
-  gw.providerFor("mock", "slow-mock", { options: { latencyMs: 300, tokensPerSecond: 0, replyTokens: 12 } });
-  gw.routeTo("pol-slow", [{ type: "mock", provider: "slow-mock", upstreamModel: "pol-slow-mock" }]);
-  gw.routeTo("pol-priced", [{ type: "mock", upstreamModel: "pol-priced-mock", inputPricePerM: 1000, outputPricePerM: 2000 }]);
+  await gw.routeTo("pol-chat", [{ type: "mock", upstreamModel: "pol-mock" }]);
+  await gw.providerFor("mock", "slow-mock", { options: { latencyMs: 300, tokensPerSecond: 0, replyTokens: 12 } });
+  await gw.routeTo("pol-slow", [{ type: "mock", provider: "slow-mock", upstreamModel: "pol-slow-mock" }]);
+  await gw.routeTo("pol-priced", [{ type: "mock", upstreamModel: "pol-priced-mock", inputPricePerM: 1000, outputPricePerM: 2000 }]);
 });
 afterAll(() => gw?.close());
 
@@ -46,7 +46,7 @@ async function call(key: string, model = "pol-chat", extra: Record<string, unkno
 
 describe("requests per minute", () => {
   it("50 concurrent calls against a 10-rpm key: exactly 10 pass, the rest get 429 with Retry-After and the headers", async () => {
-    const k = gw.newKey();
+    const k = await gw.newKey();
     (await limit("key", k.id, { requestsPerMinute: 10 }));
     const results = await Promise.all(Array.from({ length: 50 }, () => call(k.key)));
     const ok = results.filter((r) => r.status === 200);
@@ -77,7 +77,7 @@ describe("requests per minute", () => {
   });
 
   it("refuses in the Anthropic shape on /v1/messages", async () => {
-    const k = gw.newKey();
+    const k = await gw.newKey();
     (await limit("key", k.id, { requestsPerMinute: 1 }));
     expect((await call(k.key, "pol-chat", {}, "/v1/messages")).status).toBe(200);
     const r = await call(k.key, "pol-chat", {}, "/v1/messages");
@@ -89,10 +89,10 @@ describe("requests per minute", () => {
   });
 
   it("a route limit is global: shared by every key calling that model", async () => {
-    gw.routeTo("pol-global", [{ type: "mock", upstreamModel: "pol-global-mock" }]);
+    await gw.routeTo("pol-global", [{ type: "mock", upstreamModel: "pol-global-mock" }]);
     const route = (await gw.db.select().from(schema.routes).where(eq(schema.routes.alias, "pol-global")).limit(1))[0]!;
     (await limit("route", route.id, { requestsPerMinute: 3 }));
-    const [a, b] = [gw.newKey(), gw.newKey()];
+    const [a, b] = [(await gw.newKey()), (await gw.newKey())];
     const statuses = [];
     for (const k of [a, b, a, b, a]) statuses.push((await call(k.key, "pol-global")).status);
     expect(statuses).toEqual([200, 200, 200, 429, 429]);
@@ -101,17 +101,18 @@ describe("requests per minute", () => {
   });
 
   it("an API limit is global to the API: shared by every app subscribed to it", async () => {
-    gw.routeTo("pol-api-route", [{ type: "mock", upstreamModel: "pol-api-mock" }]);
+    await gw.routeTo("pol-api-route", [{ type: "mock", upstreamModel: "pol-api-mock" }]);
     const api = (await gw.m.apis.createApi({
       actor: gw.actor,
       input: { slug: "pol-limited", name: "Limited API", teamId: gw.harness.teamId, routeAliases: ["pol-api-route"], approvalMode: "auto", reasonRequired: false },
     }));
     (await gw.m.apis.setApiState({ actor: gw.actor, id: api.id, input: { state: "published" } }));
-    const keys = ["pol-app-1", "pol-app-2"].map(async (name) => {
+    const keys: string[] = [];
+    for (const name of ["pol-app-1", "pol-app-2"]) {
       const app = (await gw.m.apps.createApp({ actor: gw.actor, input: { teamId: gw.harness.teamId, name } }));
       (await gw.m.subscriptions.requestSubscription({ actor: gw.actor, input: { appId: app.id, apiId: api.id } }));
-      return (await gw.m.keys.createAppKey({ actor: gw.actor, appId: app.id, input: { name: "k" } })).key;
-    });
+      keys.push((await gw.m.keys.createAppKey({ actor: gw.actor, appId: app.id, input: { name: "k" } })).key);
+    }
     (await limit("api", api.id, { requestsPerMinute: 3 }));
     const statuses = [];
     for (const k of [keys[0], keys[1], keys[0], keys[1]]) statuses.push((await call(k!, "pol-api-route")).status);
@@ -121,7 +122,7 @@ describe("requests per minute", () => {
   });
 
   it("burst lets a spike through up to the bucket size", async () => {
-    const k = gw.newKey();
+    const k = await gw.newKey();
     (await limit("key", k.id, { requestsPerMinute: 2, burst: 5 }));
     const results = await Promise.all(Array.from({ length: 8 }, () => call(k.key)));
     expect(results.filter((r) => r.status === 200)).toHaveLength(5);
@@ -131,7 +132,7 @@ describe("requests per minute", () => {
 
 describe("headers on every response", () => {
   it("success (JSON and stream), upstream errors and refusals all carry the six headers", async () => {
-    const k = gw.newKey();
+    const k = await gw.newKey();
     (await limit("key", k.id, { requestsPerMinute: 100, tokensPerMinute: 100_000 }));
     const json = await call(k.key);
     expect(json.status).toBe(200);
@@ -149,8 +150,8 @@ describe("headers on every response", () => {
   });
 
   it("embeddings calls are limited and carry the headers too", async () => {
-    gw.routeTo("pol-embed", [{ type: "mock", upstreamModel: "pol-embed-mock", kind: "embedding" }]);
-    const k = gw.newKey();
+    await gw.routeTo("pol-embed", [{ type: "mock", upstreamModel: "pol-embed-mock", kind: "embedding" }]);
+    const k = await gw.newKey();
     (await limit("key", k.id, { requestsPerMinute: 2, tokensPerMinute: 10_000 }));
     const statuses = [];
     for (let i = 0; i < 3; i++) {
@@ -165,7 +166,7 @@ describe("headers on every response", () => {
 
 describe("tokens per minute", () => {
   it("reserves prompt + max_tokens at admission and reconciles with actual usage at the end", async () => {
-    const k = gw.newKey();
+    const k = await gw.newKey();
     (await limit("key", k.id, { tokensPerMinute: 1000 }));
     // Two concurrent calls each reserving ~prompt + 600 tokens: only one fits in 1000.
     const [a, b] = await Promise.all([call(k.key, "pol-slow", { max_tokens: 600 }), call(k.key, "pol-slow", { max_tokens: 600 })]);
@@ -186,7 +187,7 @@ describe("tokens per minute", () => {
   });
 
   it("caps the output reservation so a huge max_tokens still gets in when the bucket is full", async () => {
-    const k = gw.newKey();
+    const k = await gw.newKey();
     (await limit("key", k.id, { tokensPerMinute: 500 }));
     const r = await call(k.key, "pol-chat", { max_tokens: 1_000_000 });
     expect(r.status).toBe(200);
@@ -216,12 +217,12 @@ describe("budgets", () => {
 
   it("hard stop at the boundary: the call that crosses the limit passes, the next gets 429 budget_exceeded", async () => {
     // The cost of one call, measured.
-    const probe = gw.newKey();
+    const probe = await gw.newKey();
     const p = await call(probe.key, "pol-priced");
     const cost = (await gw.logRow(p.res.headers.get("x-request-id")!)).costUsd;
     expect(cost).toBeGreaterThan(0);
 
-    const k = gw.newKey({ name: "budgeted key" });
+    const k = await gw.newKey({ name: "budgeted key" });
     const b = (await svc.createBudget({ actor: gw.actor, input: { scope: "key", scopeId: k.id, period: "day", limitUsd: cost * 2.5, thresholds: [50, 100] } }));
     const statuses = [];
     for (let i = 0; i < 3; i++) statuses.push((await call(k.key, "pol-priced")).status);
@@ -260,10 +261,10 @@ describe("budgets", () => {
   });
 
   it("concurrent calls reserve the estimated cost: a burst cannot overshoot by more than one call", async () => {
-    const probe = gw.newKey();
+    const probe = await gw.newKey();
     const p = await call(probe.key, "pol-priced", { max_tokens: 20 });
     const cost = (await gw.logRow(p.res.headers.get("x-request-id")!)).costUsd;
-    const k = gw.newKey();
+    const k = await gw.newKey();
     // Budget for ~5 calls; each reservation (prompt + 20 output tokens) is at least one call's cost.
     (await svc.createBudget({ actor: gw.actor, input: { scope: "key", scopeId: k.id, period: "month", limitUsd: cost * 5 } }));
     const results = await Promise.all(Array.from({ length: 30 }, () => call(k.key, "pol-priced", { max_tokens: 20 })));
@@ -277,7 +278,7 @@ describe("budgets", () => {
   });
 
   it("a budget refusal still carries the rate-limit headers and costs no rate allowance", async () => {
-    const k = gw.newKey();
+    const k = await gw.newKey();
     (await limit("key", k.id, { requestsPerMinute: 10 }));
     (await svc.createBudget({ actor: gw.actor, input: { scope: "key", scopeId: k.id, period: "day", limitUsd: 0.000001 } }));
     expect((await call(k.key, "pol-priced")).status).toBe(200); // spends past the tiny budget
@@ -293,7 +294,7 @@ describe("budgets", () => {
   });
 
   it("the portal view shows the app's limits and remaining budget, its keys and its team", async () => {
-    const team = gw.m.teams.createTeam({ actor: gw.actor, input: { name: "Budget team", slug: "budget-team" } });
+    const team = await gw.m.teams.createTeam({ actor: gw.actor, input: { name: "Budget team", slug: "budget-team" } });
     const app = (await gw.m.apps.createApp({ actor: gw.actor, input: { teamId: team.id, name: "budget-app" } }));
     const key = (await gw.m.keys.createAppKey({ actor: gw.actor, appId: app.id, input: { name: "bk" } }));
     (await limit("app", app.id, { requestsPerMinute: 60, tokensPerMinute: 20_000 }));
@@ -312,11 +313,11 @@ describe("budgets", () => {
   });
 
   it("control plane: 409 on a second policy for one scope, 422 on bad input, audit rows written", async () => {
-    const k = gw.newKey();
+    const k = await gw.newKey();
     (await limit("key", k.id, { requestsPerMinute: 5 }));
-    expect(async () => (await limit("key", k.id, { requestsPerMinute: 6 }))).toThrow(/already has a rate limit/);
-    expect(async () => (await svc.createLimit({ actor: gw.actor, input: { scope: "key", scopeId: k.id } }))).toThrow(/requests per minute/);
-    expect(async () => (await svc.createBudget({ actor: gw.actor, input: { scope: "team", scopeId: "nope", period: "day", limitUsd: 1 } }))).toThrow(/no team/);
+    await expect(limit("key", k.id, { requestsPerMinute: 6 })).rejects.toThrow(/already has a rate limit/);
+    await expect(svc.createLimit({ actor: gw.actor, input: { scope: "key", scopeId: k.id } })).rejects.toThrow(/requests per minute/);
+    await expect(svc.createBudget({ actor: gw.actor, input: { scope: "team", scopeId: "nope", period: "day", limitUsd: 1 } })).rejects.toThrow(/no team/);
     const audit = (await gw.db.select().from(schema.auditLog).where(eq(schema.auditLog.action, "limit.create")));
     expect(audit.length).toBeGreaterThan(0);
   });

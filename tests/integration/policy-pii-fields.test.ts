@@ -16,10 +16,10 @@ beforeAll(async () => {
   gw = await startGateway();
   svc = await import("@/lib/services/content-policies");
   for (const mode of ["redact", "block"] as const) {
-    const r = gw.routeTo(`pii-${mode}`, [{ type: "openai", upstreamModel: `pii-${mode}-up` }]);
+    const r = await gw.routeTo(`pii-${mode}`, [{ type: "openai", upstreamModel: `pii-${mode}-up` }]);
     (await svc.upsertContentPolicy({ actor: gw.actor, input: { scopeType: "route", scopeId: r.id, promptMode: mode } }));
   }
-  const e = gw.routeTo("pii-embed-block", [{ type: "openai", upstreamModel: "pii-embed-up", kind: "embedding" }]);
+  const e = await gw.routeTo("pii-embed-block", [{ type: "openai", upstreamModel: "pii-embed-up", kind: "embedding" }]);
   (await svc.upsertContentPolicy({ actor: gw.actor, input: { scopeType: "route", scopeId: e.id, promptMode: "block" } }));
 });
 afterAll(() => gw?.close());

@@ -50,7 +50,7 @@ describe("prompt API response cache", () => {
   const up = "prompt-cache-up";
   let apiId = "";
   beforeAll(async () => {
-    const r = gw.routeTo("pc-route", [{ type: "openai", upstreamModel: up, ...PRICE }]);
+    const r = await gw.routeTo("pc-route", [{ type: "openai", upstreamModel: up, ...PRICE }]);
     (await svc.upsertContentPolicy({ actor: gw.actor, input: { scopeType: "route", scopeId: r.id, cacheEnabled: true, cacheTtlSeconds: 60 } }));
     apiId = (await promptApi(slug, spec("pc-route"))).id;
   });
@@ -119,7 +119,7 @@ describe("prompt API response cache", () => {
 describe("prompt API cache: API-scoped policy and stream replay", () => {
   it("an API policy with stream replay answers a stream from a cached answer", async () => {
     const up = "prompt-replay-up";
-    gw.routeTo("pc-replay", [{ type: "openai", upstreamModel: up, ...PRICE }]);
+    await gw.routeTo("pc-replay", [{ type: "openai", upstreamModel: up, ...PRICE }]);
     const a = (await promptApi("replayed-summary", spec("pc-replay")));
     (await svc.upsertContentPolicy({ actor: gw.actor, input: { scopeType: "api", scopeId: a.id, cacheEnabled: true, cacheTtlSeconds: 60, cacheStreamReplay: true } }));
     const first = (await (await call("replayed-summary", { ticket: "Disk full" })).json()) as Wire;
@@ -140,7 +140,7 @@ describe("prompt API idempotency", () => {
   const slug = "idem-summary";
   const up = "prompt-idem-delay-300";
   beforeAll(async () => {
-    gw.routeTo("pc-idem", [{ type: "openai", upstreamModel: up, ...PRICE }]);
+    await gw.routeTo("pc-idem", [{ type: "openai", upstreamModel: up, ...PRICE }]);
     (await promptApi(slug, spec("pc-idem")));
   });
 

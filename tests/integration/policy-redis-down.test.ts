@@ -18,7 +18,7 @@ beforeAll(async () => {
   await new Promise<void>((r) => srv.close(() => r()));
   console.error = (...a: unknown[]) => void logged.push(a.map(String).join(" "));
   gw = await startGateway({ REDIS_URL: `redis://127.0.0.1:${port}` });
-  gw.routeTo("down-chat", [{ type: "mock", upstreamModel: "down-mock" }]);
+  await gw.routeTo("down-chat", [{ type: "mock", upstreamModel: "down-mock" }]);
 });
 afterAll(async () => {
   console.error = origError;
@@ -27,7 +27,7 @@ afterAll(async () => {
 
 it("falls back to local limits, says so in the log and in /readyz (still 200)", async () => {
   const svc = await import("@/lib/policy/services");
-  const k = gw.newKey();
+  const k = await gw.newKey();
   (await svc.createLimit({ actor: gw.actor, input: { scope: "key", scopeId: k.id, requestsPerMinute: 2 } }));
   const statuses = [];
   for (let i = 0; i < 3; i++) {
@@ -39,7 +39,7 @@ it("falls back to local limits, says so in the log and in /readyz (still 200)", 
   expect(statuses).toEqual([200, 200, 429]);
   expect(logged.filter((l) => l.includes("Redis rate-limit store unreachable"))).toHaveLength(1);
   const { readiness } = await import("@/lib/health");
-  const r = readiness();
+  const r = await readiness();
   expect(r.status).toBe("ok");
   expect(r.checks.rateLimitStore).toMatchObject({ ok: true, degraded: true });
   expect(r.checks.rateLimitStore!.message).toMatch(/Redis unreachable since .*using in-process limits/);

@@ -34,7 +34,7 @@ describe.skipIf(!hasRedis)("two Portico processes + Redis", () => {
 
   beforeAll(async () => {
     gw = await startGateway({ REDIS_URL, PORTICO_REDIS_PREFIX: prefix });
-    gw.routeTo("shared-chat", [{ type: "mock", upstreamModel: "shared-mock" }]);
+    await gw.routeTo("shared-chat", [{ type: "mock", upstreamModel: "shared-mock" }]);
     second = await startSecondPortico();
     childUrl = second.url;
   });
@@ -46,7 +46,7 @@ describe.skipIf(!hasRedis)("two Portico processes + Redis", () => {
 
   it("share one 10-rpm limit exactly: 40 calls split across both → 10 pass", async () => {
     const svc = await import("@/lib/policy/services");
-    const k = gw.newKey();
+    const k = await gw.newKey();
     (await svc.createLimit({ actor: gw.actor, input: { scope: "key", scopeId: k.id, requestsPerMinute: 10 } }));
     // Both processes see the new key and limit (the child polls the config version).
     const warm = await fetch(childUrl + "/v1/models", { headers: { authorization: `Bearer ${k.key}` } });
@@ -71,7 +71,7 @@ describe.skipIf(!hasRedis)("two Portico processes + Redis", () => {
 
   it("/readyz check reports the Redis store", async () => {
     const { readiness } = await import("@/lib/health");
-    const r = readiness();
+    const r = await readiness();
     expect(r.checks.rateLimitStore).toEqual({ ok: true, message: "redis" });
   });
 });

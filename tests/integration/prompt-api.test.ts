@@ -71,9 +71,9 @@ beforeAll(async () => {
   P = await import("@/lib/services/prompts");
   R = await import("@/lib/services/prompts-run");
   O = await import("@/lib/prompts/openapi");
-  gw.routeTo("pr-text", [{ type: "openai", upstreamModel: "gpt-prompt", inputPricePerM: 1, outputPricePerM: 2 }]);
-  gw.routeTo("pr-json", [{ type: "openai", upstreamModel: "gpt-json" }]);
-  gw.routeTo("pr-mock", [{ type: "mock", upstreamModel: "mock-json" }]);
+  await gw.routeTo("pr-text", [{ type: "openai", upstreamModel: "gpt-prompt", inputPricePerM: 1, outputPricePerM: 2 }]);
+  await gw.routeTo("pr-json", [{ type: "openai", upstreamModel: "gpt-json" }]);
+  await gw.routeTo("pr-mock", [{ type: "mock", upstreamModel: "mock-json" }]);
   (await promptApi("summarize-ticket", TICKET_SPEC));
   (await promptApi("classify", { routeAlias: "pr-json", userTemplate: "Classify: {{text}}", variables: [{ name: "text", type: "string", required: true }], outputMode: "json", outputSchema: LABEL_SCHEMA }));
   (await promptApi("sentiment", { routeAlias: "pr-mock", userTemplate: "Sentiment of {{text}}", variables: [{ name: "text", type: "string", required: true }], outputMode: "json", outputSchema: LABEL_SCHEMA }));
@@ -310,7 +310,7 @@ describe("lifecycle and documents", () => {
   });
 
   it("GET /v1/openapi.json lists what the key can call and is structurally valid OpenAPI 3.1", async () => {
-    const res = await fetch(`${gw.url}/v1/openapi.json`, { headers: { authorization: `Bearer ${gw.key()}` } });
+    const res = await fetch(`${gw.url}/v1/openapi.json`, { headers: { authorization: `Bearer ${(await gw.key())}` } });
     expect(res.status).toBe(200);
     const doc = (await res.json()) as Wire;
     expect(doc.openapi).toBe("3.1.0");

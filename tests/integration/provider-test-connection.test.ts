@@ -10,7 +10,7 @@ let token: string;
 beforeAll(async () => {
   gw = await startGateway({ PORTICO_RETENTION: "off", PORTICO_ALERT_EVAL_MS: "0" });
   const { createAdminToken } = await import("@/lib/services/admin-tokens");
-  token = createAdminToken({ actor: gw.actor, input: { name: "provider test it" } }).token;
+  token = (await createAdminToken({ actor: gw.actor, input: { name: "provider test it" } })).token;
 });
 afterAll(() => gw?.close());
 
@@ -24,8 +24,8 @@ async function test(id: string, body: unknown, headers: Record<string, string> =
 
 describe("provider test connection", () => {
   it("reports a working provider with the model it used and the latency", async () => {
-    gw.modelFor({ type: "openai", upstreamModel: "ptc-ok" });
-    const id = gw.providerFor("openai").id;
+    await gw.modelFor({ type: "openai", upstreamModel: "ptc-ok" });
+    const id = (await gw.providerFor("openai")).id;
     const res = await test(id, {});
     expect(res.status).toBe(200);
     const r = (await res.json()) as Wire;
@@ -34,7 +34,7 @@ describe("provider test connection", () => {
   });
 
   it("reports an upstream refusal with the provider's message and a hint", async () => {
-    const id = gw.providerFor("openai").id;
+    const id = (await gw.providerFor("openai")).id;
     const r = (await (await test(id, { model: "ptc-fault-401" })).json()) as Wire;
     expect(r).toMatchObject({ ok: false, status: 401, model: "ptc-fault-401" });
     expect(r.message).toContain("Check the API key");
@@ -42,14 +42,14 @@ describe("provider test connection", () => {
 
   it("reports an unreachable base URL without throwing", async () => {
     const { createProvider } = await import("@/lib/services/providers");
-    const p = createProvider({ actor: gw.actor, input: { name: "ptc-down", type: "openai", baseUrl: "http://127.0.0.1:9/v1", apiKey: "sk-x" } });
+    const p = await createProvider({ actor: gw.actor, input: { name: "ptc-down", type: "openai", baseUrl: "http://127.0.0.1:9/v1", apiKey: "sk-x" } });
     const r = (await (await test(p.id, { model: "m" })).json()) as Wire;
     expect(r).toMatchObject({ ok: false, status: 0 });
     expect(r.message).toContain("Could not reach http://127.0.0.1:9");
   });
 
   it("refuses callers without admin credentials and unknown providers", async () => {
-    const id = gw.providerFor("openai").id;
+    const id = (await gw.providerFor("openai")).id;
     expect((await test(id, {}, { authorization: "Bearer pat_not_a_real_token" })).status).toBe(401);
     expect((await test("prv_nope", {})).status).toBe(404);
     expect((await test(id, { model: 3 })).status).toBe(422);

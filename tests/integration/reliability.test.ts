@@ -26,7 +26,7 @@ async function chat(alias: string, extra: Record<string, unknown> = {}, signal?:
 describe("retries and fall-over", () => {
   it("429 with Retry-After: waits it out, retries the same target and succeeds (attempts=2)", async () => {
     const model = "r429-fault-429-once";
-    gw.routeTo("r429", [{ type: "openai", upstreamModel: model }], "single", { attemptsPerTarget: 2, ...FAST, retryAfterCapMs: 5000 });
+    await gw.routeTo("r429", [{ type: "openai", upstreamModel: model }], "single", { attemptsPerTarget: 2, ...FAST, retryAfterCapMs: 5000 });
     const t0 = Date.now();
     const { res, rid } = await chat("r429");
     const body = (await res.json()) as Wire;
@@ -47,7 +47,7 @@ describe("retries and fall-over", () => {
 
   it("500 on the first target: retries it, then falls over to a target of another provider type", async () => {
     const bad = "fo-fault-500";
-    gw.routeTo("fo500", [{ type: "openai", upstreamModel: bad }, { type: "anthropic", upstreamModel: "fo-ok" }], "fallback", { attemptsPerTarget: 2, ...FAST });
+    await gw.routeTo("fo500", [{ type: "openai", upstreamModel: bad }, { type: "anthropic", upstreamModel: "fo-ok" }], "fallback", { attemptsPerTarget: 2, ...FAST });
     const { res, rid } = await chat("fo500");
     const body = (await res.json()) as Wire;
     expect(res.status, JSON.stringify(body)).toBe(200);
@@ -63,7 +63,7 @@ describe("retries and fall-over", () => {
   });
 
   it("a slow first byte times out (route firstByteTimeoutMs) and falls over", async () => {
-    gw.routeTo("slowfb", [{ type: "openai", upstreamModel: "sf-fault-slow-3000" }, { type: "gemini", upstreamModel: "sf-ok" }], "fallback", {
+    await gw.routeTo("slowfb", [{ type: "openai", upstreamModel: "sf-fault-slow-3000" }, { type: "gemini", upstreamModel: "sf-ok" }], "fallback", {
       attemptsPerTarget: 1,
       firstByteTimeoutMs: 500,
       ...FAST,
@@ -85,7 +85,7 @@ describe("retries and fall-over", () => {
   });
 
   it("a 400 from the upstream is the caller's error: returned as 400, never retried nor failed over", async () => {
-    gw.routeTo("r400", [{ type: "openai", upstreamModel: "r4-fault-400" }, { type: "mock", upstreamModel: "r4-mock" }], "fallback", {
+    await gw.routeTo("r400", [{ type: "openai", upstreamModel: "r4-fault-400" }, { type: "mock", upstreamModel: "r4-mock" }], "fallback", {
       attemptsPerTarget: 3,
       ...FAST,
     });
@@ -103,7 +103,7 @@ describe("retries and fall-over", () => {
   });
 
   it("an upstream 401 (bad credentials) falls over to the next target without retrying", async () => {
-    gw.routeTo("r401", [{ type: "openai", upstreamModel: "a-fault-401" }, { type: "mock", upstreamModel: "a-mock" }], "fallback", {
+    await gw.routeTo("r401", [{ type: "openai", upstreamModel: "a-fault-401" }, { type: "mock", upstreamModel: "a-mock" }], "fallback", {
       attemptsPerTarget: 3,
       ...FAST,
     });
@@ -120,7 +120,7 @@ describe("retries and fall-over", () => {
 
 describe("streams fall over while nothing was sent", () => {
   it("a stream request whose first target answers 500 is served by the next target", async () => {
-    gw.routeTo("s500", [{ type: "openai", upstreamModel: "s-fault-500" }, { type: "gemini", upstreamModel: "s-ok" }], "fallback", { attemptsPerTarget: 1, ...FAST });
+    await gw.routeTo("s500", [{ type: "openai", upstreamModel: "s-fault-500" }, { type: "gemini", upstreamModel: "s-ok" }], "fallback", { attemptsPerTarget: 1, ...FAST });
     const { res, rid } = await chat("s500", { stream: true });
     expect(res.status).toBe(200);
     expect(res.headers.get("x-portico-provider")).toBe("gemini");
@@ -132,7 +132,7 @@ describe("streams fall over while nothing was sent", () => {
   });
 
   it("headers then silence: the stream idle timeout fires before any data and the next target answers", async () => {
-    gw.routeTo("idle", [{ type: "openai", upstreamModel: "i-fault-slow-stream-3000" }, { type: "mock", upstreamModel: "i-mock" }], "fallback", {
+    await gw.routeTo("idle", [{ type: "openai", upstreamModel: "i-fault-slow-stream-3000" }, { type: "mock", upstreamModel: "i-mock" }], "fallback", {
       attemptsPerTarget: 1,
       streamIdleTimeoutMs: 300,
       ...FAST,
@@ -149,7 +149,7 @@ describe("streams fall over while nothing was sent", () => {
   });
 
   it("a Retry-After longer than the cap falls over at once instead of waiting", async () => {
-    gw.routeTo("cap", [{ type: "openai", upstreamModel: "cap-fault-429" }, { type: "mock", upstreamModel: "cap-mock" }], "fallback", {
+    await gw.routeTo("cap", [{ type: "openai", upstreamModel: "cap-fault-429" }, { type: "mock", upstreamModel: "cap-mock" }], "fallback", {
       attemptsPerTarget: 3,
       retryAfterCapMs: 500,
       ...FAST,
@@ -164,7 +164,7 @@ describe("streams fall over while nothing was sent", () => {
   });
 
   it("when every attempt is rate limited the caller gets the 429 (after honouring Retry-After once)", async () => {
-    gw.routeTo("all429", [{ type: "openai", upstreamModel: "all-fault-429" }], "single", { attemptsPerTarget: 2, retryAfterCapMs: 5000, ...FAST });
+    await gw.routeTo("all429", [{ type: "openai", upstreamModel: "all-fault-429" }], "single", { attemptsPerTarget: 2, retryAfterCapMs: 5000, ...FAST });
     const { res, rid } = await chat("all429");
     expect(res.status).toBe(429);
     // The upstream's 429, told apart from Portico's own limits: its own code, no x-portico-refusal,
@@ -182,7 +182,7 @@ describe("streams fall over while nothing was sent", () => {
   });
 
   it("when the only target rejects Portico's credentials the caller gets 502, not 401 against a valid key", async () => {
-    gw.routeTo("only401", [{ type: "openai", upstreamModel: "only-fault-401" }], "single", { attemptsPerTarget: 2, ...FAST });
+    await gw.routeTo("only401", [{ type: "openai", upstreamModel: "only-fault-401" }], "single", { attemptsPerTarget: 2, ...FAST });
     const { res, rid } = await chat("only401");
     expect(res.status).toBe(502);
     const err = expectOpenAIError(await res.json());
@@ -201,7 +201,7 @@ describe("broken answers", () => {
     async (type) => {
       const model = `cut-${type}-fault-cut`;
       const alias = `cut-${type}`;
-      gw.routeTo(alias, [{ type, upstreamModel: model, inputPricePerM: 1000, outputPricePerM: 1000 }], "single", { attemptsPerTarget: 2, ...FAST });
+      await gw.routeTo(alias, [{ type, upstreamModel: model, inputPricePerM: 1000, outputPricePerM: 1000 }], "single", { attemptsPerTarget: 2, ...FAST });
       const { res, rid } = await chat(alias, { stream: true });
       expect(res.status).toBe(200);
       const events = await readSse(res);
@@ -229,7 +229,7 @@ describe("broken answers", () => {
   );
 
   it("an in-stream provider error after some content ends the stream with an error event (partial)", async () => {
-    gw.routeTo("midstream", [{ type: "anthropic", upstreamModel: "ms-fault-midstream-error" }], "single", { attemptsPerTarget: 2, ...FAST });
+    await gw.routeTo("midstream", [{ type: "anthropic", upstreamModel: "ms-fault-midstream-error" }], "single", { attemptsPerTarget: 2, ...FAST });
     const { res, rid } = await chat("midstream", { stream: true });
     expect(res.status).toBe(200);
     const datas = (await readSse(res)).map((e) => e.data);
@@ -242,7 +242,7 @@ describe("broken answers", () => {
   });
 
   it("an HTML error page becomes a clean OpenAI-shaped 502 with no HTML in it", async () => {
-    gw.routeTo("html", [{ type: "openai", upstreamModel: "h-fault-html" }], "single", { attemptsPerTarget: 1 });
+    await gw.routeTo("html", [{ type: "openai", upstreamModel: "h-fault-html" }], "single", { attemptsPerTarget: 1 });
     const { res, rid } = await chat("html");
     const text = await res.text();
     expect(res.status).toBe(502);
@@ -258,7 +258,7 @@ describe("broken answers", () => {
   });
 
   it("truncated JSON becomes a clean 502", async () => {
-    gw.routeTo("trunc", [{ type: "openai", upstreamModel: "t-fault-truncated-json" }], "single", { attemptsPerTarget: 1 });
+    await gw.routeTo("trunc", [{ type: "openai", upstreamModel: "t-fault-truncated-json" }], "single", { attemptsPerTarget: 1 });
     const { res, rid } = await chat("trunc");
     const body = (await res.json()) as Wire;
     expect(res.status).toBe(502);
@@ -274,7 +274,7 @@ describe("broken answers", () => {
 describe("client abort", () => {
   it("a client leaving mid-stream aborts the upstream request and is logged aborted/499", async () => {
     const model = "ab-fault-slow-stream-200";
-    gw.routeTo("abort", [{ type: "openai", upstreamModel: model }], "single", { attemptsPerTarget: 1 });
+    await gw.routeTo("abort", [{ type: "openai", upstreamModel: model }], "single", { attemptsPerTarget: 1 });
     const abortedBefore = gw.fake.aborted;
     const ctl = new AbortController();
     const { res, rid } = await chat("abort", { stream: true }, ctl.signal);
@@ -296,7 +296,7 @@ describe("client abort", () => {
 
   it("a client leaving a slow non-stream call aborts the upstream request too (no retry)", async () => {
     const model = "nsab-fault-slow-3000";
-    gw.routeTo("abort-ns", [{ type: "openai", upstreamModel: model }], "single", { attemptsPerTarget: 2, ...FAST });
+    await gw.routeTo("abort-ns", [{ type: "openai", upstreamModel: model }], "single", { attemptsPerTarget: 2, ...FAST });
     const abortedBefore = gw.fake.aborted;
     const ctl = new AbortController();
     const rid = requestId("abort-ns");
@@ -317,8 +317,8 @@ describe("client abort", () => {
 
 describe("client abort (mock provider)", () => {
   it("a client leaving a paced mock stream is logged aborted with only the tokens it was sent", async () => {
-    gw.providerFor("mock", "slow-mock", { options: { latencyMs: 0, tokensPerSecond: 20, replyTokens: 60 } });
-    gw.routeTo("abort-mock", [{ type: "mock", provider: "slow-mock", upstreamModel: "paced" }]);
+    await gw.providerFor("mock", "slow-mock", { options: { latencyMs: 0, tokensPerSecond: 20, replyTokens: 60 } });
+    await gw.routeTo("abort-mock", [{ type: "mock", provider: "slow-mock", upstreamModel: "paced" }]);
     const ctl = new AbortController();
     const { res, rid } = await chat("abort-mock", { stream: true }, ctl.signal);
     expect(res.status).toBe(200);
@@ -338,7 +338,7 @@ describe("client abort (mock provider)", () => {
 describe("circuit breaker", () => {
   it("opens after 3 failures and skips the target (no more upstream requests)", async () => {
     const bad = "cb-fault-503";
-    const route = gw.routeTo("breaker", [{ type: "openai", upstreamModel: bad }, { type: "mock", upstreamModel: "cb-mock" }], "fallback", {
+    const route = await gw.routeTo("breaker", [{ type: "openai", upstreamModel: bad }, { type: "mock", upstreamModel: "cb-mock" }], "fallback", {
       attemptsPerTarget: 1,
       ...FAST,
     });
@@ -355,7 +355,7 @@ describe("circuit breaker", () => {
     expect(st, JSON.stringify(breakerStates())).toBeTruthy();
     expect(st!.state).toBe("open");
     expect(st!.failures).toBe(3);
-    expect(st!.providerId).toBe(gw.providerFor("openai").id);
+    expect(st!.providerId).toBe((await gw.providerFor("openai")).id);
     // the healthy fallback target's breaker stays closed
     expect(breakerStates().find((b) => b.modelId === route.targets[1]!.modelId)?.state ?? "closed").toBe("closed");
 
@@ -373,7 +373,7 @@ describe("circuit breaker", () => {
 
   it("a route whose only target is open answers 503 circuit_open without calling it", async () => {
     // Reuses the open breaker of the same provider/model.
-    gw.routeTo("breaker-only", [{ type: "openai", upstreamModel: "cb-fault-503" }], "single", { attemptsPerTarget: 1 });
+    await gw.routeTo("breaker-only", [{ type: "openai", upstreamModel: "cb-fault-503" }], "single", { attemptsPerTarget: 1 });
     const { res } = await chat("breaker-only");
     const body = (await res.json()) as Wire;
     expect(res.status).toBe(503);
@@ -389,8 +389,8 @@ describe("routing", () => {
       input: {
         alias: "cond",
         strategy: "single",
-        targets: [{ modelId: gw.modelFor({ type: "mock", upstreamModel: "cond-default" }) }],
-        conditions: [{ header: "X-Tier", equals: "gold", strategy: "single", targets: [{ modelId: gw.modelFor({ type: "gemini", upstreamModel: "cond-gold" }) }] }],
+        targets: [{ modelId: (await gw.modelFor({ type: "mock", upstreamModel: "cond-default" })) }],
+        conditions: [{ header: "X-Tier", equals: "gold", strategy: "single", targets: [{ modelId: (await gw.modelFor({ type: "gemini", upstreamModel: "cond-gold" })) }] }],
       },
     }));
     const plain = await chat("cond");
@@ -408,7 +408,7 @@ describe("routing", () => {
 
 describe("weighted split", () => {
   it("80/20 over 200 calls lands in a sane band", async () => {
-    gw.routeTo("split", [
+    await gw.routeTo("split", [
       { type: "openai", upstreamModel: "w-eighty", weight: 80 },
       { type: "openai", upstreamModel: "w-twenty", weight: 20 },
     ], "weighted");

@@ -15,10 +15,10 @@ let openai: OpenAI;
 let anthropic: Anthropic;
 beforeAll(async () => {
   gw = await startGateway();
-  gw.routeTo("rsdk-openai", [{ type: "openai", upstreamModel: "rsdk-upstream" }]);
-  gw.routeTo("rsdk-anthropic", [{ type: "anthropic", upstreamModel: "rsdk-claude" }]);
-  gw.routeTo("rsdk-mock", [{ type: "mock", upstreamModel: "rsdk-mock-model" }]);
-  const apiKey = gw.newKey({ name: "responses sdk" }).key;
+  await gw.routeTo("rsdk-openai", [{ type: "openai", upstreamModel: "rsdk-upstream" }]);
+  await gw.routeTo("rsdk-anthropic", [{ type: "anthropic", upstreamModel: "rsdk-claude" }]);
+  await gw.routeTo("rsdk-mock", [{ type: "mock", upstreamModel: "rsdk-mock-model" }]);
+  const apiKey = (await gw.newKey({ name: "responses sdk" })).key;
   openai = new OpenAI({ baseURL: gw.url + "/v1", apiKey, maxRetries: 0 });
   anthropic = new Anthropic({ baseURL: gw.url, apiKey, maxRetries: 0 });
 });
@@ -218,7 +218,7 @@ describe("POST /v1/messages/count_tokens", () => {
     const res = await gw.post("/v1/messages/batches", {});
     expect(res.status).toBe(404);
     expect((await res.json()) as Wire).toMatchObject({ type: "error", error: { type: "not_found_error" } });
-    const get = await fetch(gw.url + "/v1/messages/count_tokens", { headers: { "x-api-key": gw.key() } });
+    const get = await fetch(gw.url + "/v1/messages/count_tokens", { headers: { "x-api-key": (await gw.key()) } });
     expect(get.status).toBe(405);
     expect(get.headers.get("allow")).toBe("POST");
     const body = (await get.json()) as Wire;

@@ -1,4 +1,3 @@
-import { rawGet, rawRun } from "@/lib/db/sql";
 /**
  * POST /v1/responses (the OpenAI Responses API in) routed through the canonical shape to
  * OpenAI-, Anthropic- and Gemini-type targets: the Response object, the semantic stream
@@ -8,6 +7,7 @@ import { rawGet, rawRun } from "@/lib/db/sql";
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readSse, requestId, startGateway, USER_MSG, type Gateway, type ProviderType, type Wire } from "../support/gateway";
+import { rawGet, rawRun } from "@/lib/db/sql";
 
 let gw: Gateway;
 let otherKey: string;
@@ -17,7 +17,7 @@ beforeAll(async () => {
   const app = (await gw.m.apps.createApp({ actor: gw.actor, input: { teamId: gw.harness.teamId, name: "other-app" } }));
   (await gw.m.subscriptions.requestSubscription({ actor: gw.actor, input: { appId: app.id, apiId: gw.harness.apiId } }));
   otherKey = (await gw.m.keys.createAppKey({ actor: gw.actor, appId: app.id, input: { name: "other" } })).key;
-  gw.routeTo("resp-mock", [{ type: "mock", upstreamModel: "resp-mock-model" }]);
+  await gw.routeTo("resp-mock", [{ type: "mock", upstreamModel: "resp-mock-model" }]);
 });
 afterAll(() => gw?.close());
 
@@ -26,7 +26,8 @@ const WEATHER = { type: "function", name: "get_weather", description: "Weather f
 function send(body: Record<string, unknown>, opts: { key?: string | null; rid?: string } = {}) {
   return gw.post("/v1/responses", body, { key: opts.key, headers: { "x-request-id": opts.rid ?? requestId("resp") } });
 }
-const get = (id: string, key = gw.key(), method = "GET") => fetch(`${gw.url}/v1/responses/${id}`, { method, headers: { authorization: `Bearer ${key}` } });
+const get = async (id: string, key?: string, method = "GET") =>
+  fetch(`${gw.url}/v1/responses/${id}`, { method, headers: { authorization: `Bearer ${key ?? (await gw.key())}` } });
 
 /** Events of a Responses stream, each checked: `event:` equals data.type, sequence numbers count from 0. */
 async function events(res: Response) {
@@ -47,8 +48,8 @@ const CASES: { type: ProviderType; upstream: string; reply: string }[] = [
 
 describe.each(CASES)("/v1/responses → $type target", ({ type, upstream, reply }) => {
   const alias = `resp-${type}`;
-  beforeAll(() => {
-    gw.routeTo(alias, [{ type, upstreamModel: upstream, inputPricePerM: 1000, outputPricePerM: 1000 }]);
+  beforeAll(async () => {
+    await gw.routeTo(alias, [{ type, upstreamModel: upstream, inputPricePerM: 1000, outputPricePerM: 1000 }]);
   });
 
   it("non-stream: a Response with an output_text message, usage, cost and a responses log row", async () => {
@@ -182,8 +183,8 @@ describe("text.format, max_output_tokens and the other request fields", () => {
       input: {
         alias: "resp-cond",
         strategy: "single",
-        targets: [{ modelId: gw.modelFor({ type: "mock", upstreamModel: "resp-cond-default" }) }],
-        conditions: [{ header: "metadata.tier", equals: "gold", strategy: "single", targets: [{ modelId: gw.modelFor({ type: "openai", upstreamModel: "r-cond-gold" }) }] }],
+        targets: [{ modelId: (await gw.modelFor({ type: "mock", upstreamModel: "resp-cond-default" })) }],
+        conditions: [{ header: "metadata.tier", equals: "gold", strategy: "single", targets: [{ modelId: (await gw.modelFor({ type: "openai", upstreamModel: "r-cond-gold" })) }] }],
       },
     }));
     const res = await send({ model: "resp-cond", input: "hi", metadata: { tier: "gold" } });
@@ -246,10 +247,10 @@ describe("store, previous_response_id, GET and DELETE", () => {
     expect(fromTable).toEqual(r);
     const row = (await rawGet("SELECT app_id FROM stored_responses WHERE id = ?", [r.id])) as { app_id: string };
     expect(row.app_id).toBe(gw.harness.appId);
-    const del = await get(r.id, gw.key(), "DELETE");
+    const del = await get(r.id, await gw.key(), "DELETE");
     expect(await del.json()).toEqual({ id: r.id, object: "response", deleted: true });
     expect((await get(r.id)).status).toBe(404);
-    expect((await get(r.id, gw.key(), "DELETE")).status).toBe(404);
+    expect((await get(r.id, await gw.key(), "DELETE")).status).toBe(404);
     const cont = await send({ model: "resp-openai", previous_response_id: r.id, input: "x" });
     expect(cont.status).toBe(404);
   });
@@ -270,7 +271,6 @@ describe("store, previous_response_id, GET and DELETE", () => {
 
   it("saving never writes the table on the request path: memory serves it until the queued row is flushed", async () => {
     const store = await import("@/lib/gateway/responses-store");
-    const sqlite = gw.m.db.getDbHolder().sqlite;
     const id = "resp_queued" + Date.now();
     store.saveResponse({ id, at: Date.now(), appId: gw.harness.appId, teamId: null, keyId: null, model: "resp-openai", conversation: "[]", response: JSON.stringify({ id }) });
     expect((await rawGet("SELECT count(*) AS n FROM stored_responses WHERE id = ?", [id]))).toEqual({ n: 0 });
@@ -283,17 +283,16 @@ describe("store, previous_response_id, GET and DELETE", () => {
 
   it("stored responses are pruned with the raw logs", async () => {
     const { pruneOnce } = await import("@/lib/telemetry/retention");
-    const sqlite = gw.m.db.getDbHolder().sqlite;
     const old = Date.now() - 31 * 86_400_000;
     (await rawRun("INSERT INTO stored_responses (id, at, app_id, model, conversation, response) VALUES (?, ?, ?, 'm', '[]', '{}')", ["resp_old", old, gw.harness.appId]));
-    const r = pruneOnce(sqlite, { rawDays: 30, rollupDays: 400, minuteRollupDays: 7 });
+    const r = await pruneOnce({ rawDays: 30, rollupDays: 400, minuteRollupDays: 7 });
     expect(r.responses).toBeGreaterThanOrEqual(1);
     expect((await rawGet("SELECT count(*) AS n FROM stored_responses WHERE id = 'resp_old'", []))).toEqual({ n: 0 });
   });
 
   it("a response-cache hit answers a new Response (its own id, stored) without calling the upstream", async () => {
     const svc = await import("@/lib/services/content-policies");
-    const r = gw.routeTo("resp-cached", [{ type: "openai", upstreamModel: "r-cached" }]);
+    const r = await gw.routeTo("resp-cached", [{ type: "openai", upstreamModel: "r-cached" }]);
     (await svc.upsertContentPolicy({ actor: gw.actor, input: { scopeType: "route", scopeId: r.id, cacheEnabled: true, cacheTtlSeconds: 60 } }));
     const body = { model: "resp-cached", input: "Cache me", temperature: 0 };
     const a = await send(body);
@@ -309,7 +308,7 @@ describe("store, previous_response_id, GET and DELETE", () => {
   });
 
   it("a cut stream ends with response.failed, is logged partial, and is not stored", async () => {
-    gw.routeTo("resp-cut", [{ type: "openai", upstreamModel: "r-fault-cut" }]);
+    await gw.routeTo("resp-cut", [{ type: "openai", upstreamModel: "r-fault-cut" }]);
     const rid = requestId("cut");
     const evs = await events(await send({ model: "resp-cut", input: USER_MSG, stream: true }, { rid }));
     const last = evs.at(-1)!;

@@ -24,15 +24,15 @@ beforeAll(async () => {
   R = await import("@/lib/services/routes");
   P = await import("@/lib/services/prompts");
   PR = await import("@/lib/services/prompts-run");
-  team1 = gw.m.teams.createTeam({ actor: gw.actor, input: { name: "Team one", slug: "one" } }).id;
-  team2 = gw.m.teams.createTeam({ actor: gw.actor, input: { name: "Team two", slug: "two" } }).id;
+  team1 = (await gw.m.teams.createTeam({ actor: gw.actor, input: { name: "Team one", slug: "one" } })).id;
+  team2 = (await gw.m.teams.createTeam({ actor: gw.actor, input: { name: "Team two", slug: "two" } })).id;
   const now = Date.now();
   (await gw.db.insert(gw.m.schema.users).values({ id: "usr_ta2", email: "ta2@test", name: "ta2", role: "member", createdAt: now, updatedAt: now }));
   (await gw.db.insert(gw.m.schema.teamMembers).values({ teamId: team2, userId: "usr_ta2", role: "team_admin", createdAt: now }));
   ta2 = (await gw.m.actor.loadActor("usr_ta2", "session"))!;
   // Team 1's model: a team-owned route, and a platform route granted to team 1 only.
-  (await R.createRoute({ actor: gw.actor, input: { alias: "one-private", teamId: team1, targets: [{ modelId: gw.modelFor({ type: "mock", upstreamModel: "one-up" }) }] } }));
-  (await R.createRoute({ actor: gw.actor, input: { alias: "platform-gold", targets: [{ modelId: gw.modelFor({ type: "mock", upstreamModel: "gold-up" }) }] } }));
+  (await R.createRoute({ actor: gw.actor, input: { alias: "one-private", teamId: team1, targets: [{ modelId: (await gw.modelFor({ type: "mock", upstreamModel: "one-up" })) }] } }));
+  (await R.createRoute({ actor: gw.actor, input: { alias: "platform-gold", targets: [{ modelId: (await gw.modelFor({ type: "mock", upstreamModel: "gold-up" })) }] } }));
   const gold = (await R.listRoutes({ actor: gw.actor })).items.find((r) => r.alias === "platform-gold")!;
   (await R.setRouteGrants({ actor: gw.actor, id: gold.id, input: { teamIds: [team1] } }));
   // Team 1's manual-approval API over both.
@@ -41,9 +41,9 @@ beforeAll(async () => {
 });
 afterAll(() => gw?.close());
 
-function caught(fn: () => unknown): AppError {
+async function caught(fn: () => unknown): Promise<AppError> {
   try {
-    fn();
+    await fn();
   } catch (e) {
     return e as AppError;
   }
@@ -74,20 +74,20 @@ async function plantTeam2Api(slug: string, aliases: string[], kind: "llm" | "pro
 
 async function bump() {
   const { bumpConfigVersion } = await import("@/lib/config-version");
-  bumpConfigVersion();
+  await bumpConfigVersion();
 }
 
 describe("the services refuse an API exposing a route its team may not use", () => {
   it("team 2's admin cannot list team 1's route (owned or granted) in an API, by create or update: 403 naming the alias", async () => {
     for (const alias of ["one-private", "platform-gold"]) {
-      const e = caught(async () => (await gw.m.apis.createApi({ actor: ta2, input: { teamId: team2, slug: `steal-${alias}`, name: "Steal", routeAliases: [alias], approvalMode: "auto", reasonRequired: false } })));
+      const e = await caught(async () => (await gw.m.apis.createApi({ actor: ta2, input: { teamId: team2, slug: `steal-${alias}`, name: "Steal", routeAliases: [alias], approvalMode: "auto", reasonRequired: false } })));
       expect(e.status).toBe(403);
       expect(e.code).toBe("route_not_granted");
       expect(e.message).toContain(`"${alias}"`);
       expect(e.details).toEqual([expect.objectContaining({ field: "routeAliases.0" })]);
     }
     const own = (await gw.m.apis.createApi({ actor: ta2, input: { teamId: team2, slug: "two-empty", name: "Two", routeAliases: [], approvalMode: "auto", reasonRequired: false } }));
-    const e = caught(async () => (await gw.m.apis.updateApi({ actor: ta2, id: own.id, input: { routeAliases: ["one-private"] } })));
+    const e = await caught(async () => (await gw.m.apis.updateApi({ actor: ta2, id: own.id, input: { routeAliases: ["one-private"] } })));
     expect(e.status).toBe(403);
     expect(e.message).toContain('"one-private"');
     expect((await gw.m.apis.getApi({ actor: gw.actor, id: own.id })).routeAliases).toEqual([]);
@@ -96,7 +96,7 @@ describe("the services refuse an API exposing a route its team may not use", () 
   it("nor use it as a prompt API's route (save, try)", async () => {
     const p = (await gw.m.apis.createApi({ actor: ta2, input: { teamId: team2, slug: "two-prompt", name: "Two prompt", kind: "prompt", approvalMode: "auto", reasonRequired: false } }));
     const spec = { routeAlias: "one-private", userTemplate: "Hi {{who}}", variables: [{ name: "who", type: "string", required: true }] };
-    const e = caught(async () => (await P.savePromptDraft({ actor: ta2, apiId: p.id, input: spec })));
+    const e = await caught(async () => (await P.savePromptDraft({ actor: ta2, apiId: p.id, input: spec })));
     expect(e.status).toBe(403);
     expect(e.message).toContain('"one-private"');
     await expect(PR.tryPromptDraft({ actor: ta2, apiId: p.id, input: { spec, variables: { who: "x" } } })).rejects.toMatchObject({ status: 403, code: "route_not_granted" });
@@ -108,12 +108,12 @@ describe("the services refuse an API exposing a route its team may not use", () 
     for (const t of [team1, team2]) (await gw.db.insert(gw.m.schema.teamMembers).values({ teamId: t, userId: "usr_ta12", role: "team_admin", createdAt: now }));
     const both = (await gw.m.actor.loadActor("usr_ta12", "session"))!;
     const llm = (await gw.m.apis.createApi({ actor: both, input: { teamId: team1, slug: "one-movable", name: "Movable", routeAliases: ["one-private"] } }));
-    const e1 = caught(async () => (await gw.m.apis.updateApi({ actor: both, id: llm.id, input: { teamId: team2 } })));
+    const e1 = await caught(async () => (await gw.m.apis.updateApi({ actor: both, id: llm.id, input: { teamId: team2 } })));
     expect(e1.status).toBe(403);
     expect(e1.details).toEqual([expect.objectContaining({ field: "routeAliases.0" })]);
     const pr = (await gw.m.apis.createApi({ actor: both, input: { teamId: team1, slug: "one-prompt-movable", name: "Prompt movable", kind: "prompt" } }));
     (await P.savePromptDraft({ actor: both, apiId: pr.id, input: { routeAlias: "one-private", userTemplate: "Hi" } }));
-    const e2 = caught(async () => (await gw.m.apis.updateApi({ actor: both, id: pr.id, input: { teamId: team2 } })));
+    const e2 = await caught(async () => (await gw.m.apis.updateApi({ actor: both, id: pr.id, input: { teamId: team2 } })));
     expect(e2.status).toBe(403);
     expect(e2.message).toContain('"one-private"');
     expect(e2.details).toEqual([expect.objectContaining({ field: "teamId" })]);
@@ -133,14 +133,14 @@ describe("the services refuse an API exposing a route its team may not use", () 
 describe("grants", () => {
   it("only existing teams (422 naming the entry); the owner is not listed as a grant; an admin-exposed route is granted implicitly and audited", async () => {
     const gold = (await R.listRoutes({ actor: gw.actor })).items.find((r) => r.alias === "platform-gold")!;
-    const e = caught(async () => (await R.setRouteGrants({ actor: gw.actor, id: gold.id, input: { teamIds: [team1, "team_nope"] } })));
+    const e = await caught(async () => (await R.setRouteGrants({ actor: gw.actor, id: gold.id, input: { teamIds: [team1, "team_nope"] } })));
     expect(e.status).toBe(422);
     expect(e.details).toEqual([{ field: "teamIds.1", message: "Team not found." }]);
-    expect(caught(async () => (await R.setRouteGrants({ actor: ta2, id: gold.id, input: { teamIds: [team2] } }))).status).toBe(403);
+    expect((await caught(async () => (await R.setRouteGrants({ actor: ta2, id: gold.id, input: { teamIds: [team2] } })))).status).toBe(403);
     const one = (await R.listRoutes({ actor: gw.actor })).items.find((r) => r.alias === "one-private")!;
     expect((await R.setRouteGrants({ actor: gw.actor, id: one.id, input: { teamIds: [team1] } })).grantedTeams).toEqual([]);
     // A platform admin puts team 1's route in a team-2 API: team 2 gets a grant, in the audit log.
-    const team3 = gw.m.teams.createTeam({ actor: gw.actor, input: { name: "Team three", slug: "three" } }).id;
+    const team3 = (await gw.m.teams.createTeam({ actor: gw.actor, input: { name: "Team three", slug: "three" } })).id;
     (await gw.m.apis.createApi({ actor: gw.actor, input: { teamId: team3, slug: "three-api", name: "Three", routeAliases: ["platform-gold"] } }));
     const after = (await R.listRoutes({ actor: gw.actor })).items.find((r) => r.alias === "platform-gold")!;
     expect(after.grantedTeams.map((t) => t.id)).toContain(team3);

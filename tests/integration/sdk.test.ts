@@ -14,10 +14,10 @@ let openai: OpenAI;
 let anthropic: Anthropic;
 beforeAll(async () => {
   gw = await startGateway();
-  gw.routeTo("sdk-fake", [{ type: "openai", upstreamModel: "sdk-upstream" }]);
-  gw.routeTo("sdk-mock", [{ type: "mock", upstreamModel: "sdk-mock-model" }]);
-  gw.routeTo("sdk-embed-fake", [{ type: "openai", upstreamModel: "sdk-embedder", kind: "embedding" }]);
-  const apiKey = gw.newKey({ name: "sdk" }).key;
+  await gw.routeTo("sdk-fake", [{ type: "openai", upstreamModel: "sdk-upstream" }]);
+  await gw.routeTo("sdk-mock", [{ type: "mock", upstreamModel: "sdk-mock-model" }]);
+  await gw.routeTo("sdk-embed-fake", [{ type: "openai", upstreamModel: "sdk-embedder", kind: "embedding" }]);
+  const apiKey = (await gw.newKey({ name: "sdk" })).key;
   openai = new OpenAI({ baseURL: gw.url + "/v1", apiKey, maxRetries: 0 });
   anthropic = new Anthropic({ baseURL: gw.url, apiKey, maxRetries: 0 });
 });

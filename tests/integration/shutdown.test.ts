@@ -15,8 +15,8 @@ let gw: Gateway;
 beforeAll(async () => {
   gw = await startGateway();
   // 10 chunks, one every 60 ms: a stream that is still running when shutdown begins.
-  gw.routeTo("slow", [{ type: "openai", upstreamModel: "sd-chunks-10-fault-slow-stream-60" }]);
-  gw.routeTo("ka", [{ type: "openai", upstreamModel: "sd-ka-delay-30" }], "single", { attemptsPerTarget: 1 });
+  await gw.routeTo("slow", [{ type: "openai", upstreamModel: "sd-chunks-10-fault-slow-stream-60" }]);
+  await gw.routeTo("ka", [{ type: "openai", upstreamModel: "sd-ka-delay-30" }], "single", { attemptsPerTarget: 1 });
 });
 afterAll(async () => gw?.close());
 
@@ -41,7 +41,7 @@ function stream(url: string, key: string, rid: string) {
 describe("graceful shutdown", () => {
   it("lets an in-flight stream finish, refuses new connections, and the log row is written", async () => {
     const { server, inFlight, url } = await ownServer();
-    const { key } = gw.newKey();
+    const { key } = await gw.newKey();
     const rid = requestId("sd-ok");
     const res = await stream(url, key, rid);
     expect(res.status).toBe(200);
@@ -58,7 +58,7 @@ describe("graceful shutdown", () => {
 
   it("cuts what is still running when the grace period is over", async () => {
     const { server, inFlight, url } = await ownServer();
-    const { key } = gw.newKey();
+    const { key } = await gw.newKey();
     const res = await stream(url, key, requestId("sd-cut"));
     expect(res.status).toBe(200);
     const { cut } = await drainServer(server, inFlight, 100);
@@ -100,7 +100,7 @@ describe("graceful shutdown with keep-alive clients", () => {
   // Last in this file: it shuts the gateway down (pools, breakers frozen).
   it("Connection: close from SIGTERM on, no breaker opens, no request after the pools closed, every answer logged", async () => {
     const { server, inFlight, url } = await ownServer();
-    const { key } = gw.newKey();
+    const { key } = await gw.newKey();
     const agent = new http.Agent({ keepAlive: true, maxSockets: 6 });
     const outcomes: Outcome[] = [];
     let stop = false;
@@ -139,7 +139,7 @@ describe("graceful shutdown with keep-alive clients", () => {
     const rows = (await gw.db.select({ id: gw.m.schema.requestLogs.id }).from(gw.m.schema.requestLogs).where(inArray(gw.m.schema.requestLogs.id, ids)));
     expect(rows.length).toBe(ids.length);
     // No breaker counted anything.
-    const modelId = gw.modelFor({ type: "openai", upstreamModel: "sd-ka-delay-30" });
+    const modelId = await gw.modelFor({ type: "openai", upstreamModel: "sd-ka-delay-30" });
     const b = gw.m.breaker.breakerStates().find((x) => x.modelId === modelId);
     expect(b?.state ?? "closed").toBe("closed");
     expect(b?.failures ?? 0).toBe(0);

@@ -33,7 +33,7 @@ beforeAll(async () => {
   // The receiver is on loopback, which alert webhooks refuse by default (SSRF guard): allow it for this suite.
   gw = await startGateway({ PORTICO_ALERT_EVAL_MS: "0", PORTICO_BREAKER_THRESHOLD: "3", PORTICO_BREAKER_COOLDOWN_MS: "60000", PORTICO_WEBHOOK_ALLOW_HOSTS: "127.0.0.1" });
   const { createAdminToken } = await import("@/lib/services/admin-tokens");
-  token = createAdminToken({ actor: gw.actor, input: { name: "alerts it" } }).token;
+  token = (await createAdminToken({ actor: gw.actor, input: { name: "alerts it" } })).token;
 });
 afterAll(async () => {
   await gw?.close();
@@ -63,7 +63,7 @@ async function evaluate() {
   (await gw.m.logWriter.logWriter().flush());
   const { evaluateAlertsNow } = await import("@/lib/alerts/engine");
   const { alertDeliveriesIdle } = await import("@/lib/alerts/notify");
-  const t = evaluateAlertsNow();
+  const t = await evaluateAlertsNow();
   await alertDeliveriesIdle();
   return t;
 }
@@ -113,7 +113,7 @@ describe("error rate alert", () => {
 
     // 4 failures out of 6, never 3 in a row (the breaker stays closed)
     const model = "alr-model";
-    gw.routeTo("alr", [{ type: "openai", upstreamModel: model }], "single", { attemptsPerTarget: 1 });
+    await gw.routeTo("alr", [{ type: "openai", upstreamModel: model }], "single", { attemptsPerTarget: 1 });
     const fail = { kind: "fault" as const, name: "fault-500" };
     const ok = { kind: "ok" as const };
     gw.fake.script(model, [fail, fail, ok, fail, fail, ok]);
@@ -181,7 +181,7 @@ describe("circuit opened alert", () => {
     const rules = (await import("@/app/api/admin/alerts/rules/route")) as unknown as { POST: Handler; GET: Handler };
     const created = await call(rules.POST, "POST", "/api/admin/alerts/rules", { name: "breaker", kind: "circuit_open", webhookUrl: `${hookBase}/cb`, webhookFormat: "slack" });
     expect(created.status).toBe(201);
-    gw.routeTo("alrcb", [{ type: "anthropic", upstreamModel: "alrcb-fault-503" }], "single", { attemptsPerTarget: 1 });
+    await gw.routeTo("alrcb", [{ type: "anthropic", upstreamModel: "alrcb-fault-503" }], "single", { attemptsPerTarget: 1 });
     for (let i = 0; i < 3; i++) await chat("alrcb");
     const { alertDeliveriesIdle } = await import("@/lib/alerts/notify");
     const t0 = Date.now();

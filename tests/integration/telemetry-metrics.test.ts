@@ -40,8 +40,8 @@ async function scrape(headers: Record<string, string> = {}) {
 
 describe("/metrics", () => {
   it("counts requests, tokens, cost, durations, TTFT, attempts, retries and refusals", async () => {
-    gw.routeTo("mx", [{ type: "openai", upstreamModel: "mx-ok", inputPricePerM: 1, outputPricePerM: 2 }]);
-    gw.routeTo("mxfo", [{ type: "openai", upstreamModel: "mxfo-fault-500" }, { type: "anthropic", upstreamModel: "mxfo-ok" }], "fallback", {
+    await gw.routeTo("mx", [{ type: "openai", upstreamModel: "mx-ok", inputPricePerM: 1, outputPricePerM: 2 }]);
+    await gw.routeTo("mxfo", [{ type: "openai", upstreamModel: "mxfo-fault-500" }, { type: "anthropic", upstreamModel: "mxfo-ok" }], "fallback", {
       attemptsPerTarget: 2,
       backoffBaseMs: 5,
       backoffMaxMs: 10,
@@ -93,11 +93,11 @@ describe("/metrics", () => {
   });
 
   it("shows circuit state per target and counts openings", async () => {
-    gw.routeTo("mxcb", [{ type: "openai", upstreamModel: "mxcb-fault-503" }], "single", { attemptsPerTarget: 1 });
+    await gw.routeTo("mxcb", [{ type: "openai", upstreamModel: "mxcb-fault-503" }], "single", { attemptsPerTarget: 1 });
     for (let i = 0; i < 3; i++) await (await gw.post("/v1/chat/completions", chatBody("mxcb"))).text();
     const fam = await scrape();
     // (the fall-over test above already opened mxfo's first target: threshold 2)
-    const modelId = gw.modelFor({ type: "openai", upstreamModel: "mxcb-fault-503" });
+    const modelId = await gw.modelFor({ type: "openai", upstreamModel: "mxcb-fault-503" });
     const targets = fam.get("portico_circuit_state")!.samples.filter((s) => s.labels.model === modelId);
     expect(targets).toHaveLength(1);
     expect(targets[0]!.value).toBe(2);

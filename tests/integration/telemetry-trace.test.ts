@@ -70,7 +70,7 @@ function upstreamTraceparent(model: string, i = 0): string {
 
 describe("traceparent propagation", () => {
   it("continues the caller's trace to the upstream with the attempt's own span id, and passes tracestate", async () => {
-    gw.routeTo("tr", [{ type: "openai", upstreamModel: "tr-ok" }]);
+    await gw.routeTo("tr", [{ type: "openai", upstreamModel: "tr-ok" }]);
     const res = await gw.post("/v1/chat/completions", chatBody("tr"), { headers: { traceparent: `00-${TRACE}-${PARENT}-01`, tracestate: "vendor=abc" } });
     expect(res.status).toBe(200);
     await res.json();
@@ -83,7 +83,7 @@ describe("traceparent propagation", () => {
   });
 
   it("starts a new trace when the caller sends none (or an invalid one)", async () => {
-    gw.routeTo("tr2", [{ type: "anthropic", upstreamModel: "tr2-ok" }]);
+    await gw.routeTo("tr2", [{ type: "anthropic", upstreamModel: "tr2-ok" }]);
     await (await gw.post("/v1/chat/completions", chatBody("tr2"))).json();
     await (await gw.post("/v1/chat/completions", chatBody("tr2"), { headers: { traceparent: "garbage" } })).json();
     const a = TP.exec(upstreamTraceparent("tr2-ok", 0))!;
@@ -94,7 +94,7 @@ describe("traceparent propagation", () => {
   });
 
   it("gives every retry its own span id within one trace", async () => {
-    gw.routeTo("tr3", [{ type: "openai", upstreamModel: "tr3-fault-500-once" }], "single", { attemptsPerTarget: 2, backoffBaseMs: 5, backoffMaxMs: 10 });
+    await gw.routeTo("tr3", [{ type: "openai", upstreamModel: "tr3-fault-500-once" }], "single", { attemptsPerTarget: 2, backoffBaseMs: 5, backoffMaxMs: 10 });
     const res = await gw.post("/v1/chat/completions", chatBody("tr3"), { headers: { traceparent: `00-${TRACE}-${PARENT}-01` } });
     expect(res.status).toBe(200);
     await res.json();
@@ -105,12 +105,12 @@ describe("traceparent propagation", () => {
   });
 
   it("propagates on embeddings and on streams too", async () => {
-    gw.routeTo("tremb", [{ type: "openai", upstreamModel: "tremb-ok", kind: "embedding" }]);
+    await gw.routeTo("tremb", [{ type: "openai", upstreamModel: "tremb-ok", kind: "embedding" }]);
     const e = await gw.post("/v1/embeddings", { model: "tremb", input: "hello" }, { headers: { traceparent: `00-${TRACE}-${PARENT}-01` } });
     expect(e.status).toBe(200);
     await e.json();
     expect(TP.exec(upstreamTraceparent("tremb-ok"))![1]).toBe(TRACE);
-    gw.routeTo("trs", [{ type: "gemini", upstreamModel: "trs-ok" }]);
+    await gw.routeTo("trs", [{ type: "gemini", upstreamModel: "trs-ok" }]);
     const s = await gw.post("/v1/chat/completions", chatBody("trs", { stream: true }), { headers: { traceparent: `00-${TRACE}-${PARENT}-01` } });
     await readSse(s);
     expect(TP.exec(upstreamTraceparent("trs-ok"))![1]).toBe(TRACE);
@@ -118,7 +118,7 @@ describe("traceparent propagation", () => {
 
   it("keeps an unsampled caller unsampled (flag 00) and exports nothing for it", async () => {
     const unsampled = "1234567890abcdef1234567890abcdef";
-    gw.routeTo("tr4", [{ type: "openai", upstreamModel: "tr4-ok" }]);
+    await gw.routeTo("tr4", [{ type: "openai", upstreamModel: "tr4-ok" }]);
     await (await gw.post("/v1/chat/completions", chatBody("tr4"), { headers: { traceparent: `00-${unsampled}-${PARENT}-00` } })).json();
     expect(TP.exec(upstreamTraceparent("tr4-ok"))![3]).toBe("00");
     const spans = await exportedSpans();
@@ -129,7 +129,7 @@ describe("traceparent propagation", () => {
 describe("OTLP export", () => {
   it("sends a server span with a child per pipeline stage and per upstream attempt to the collector", async () => {
     const trace = "aaaaaaaaaaaaaaaabbbbbbbbbbbbbbbb";
-    gw.routeTo("trx", [{ type: "openai", upstreamModel: "trx-fault-502-once" }], "single", { attemptsPerTarget: 2, backoffBaseMs: 5, backoffMaxMs: 10 });
+    await gw.routeTo("trx", [{ type: "openai", upstreamModel: "trx-fault-502-once" }], "single", { attemptsPerTarget: 2, backoffBaseMs: 5, backoffMaxMs: 10 });
     const res = await gw.post("/v1/chat/completions", chatBody("trx"), { headers: { traceparent: `00-${trace}-${PARENT}-01`, "x-request-id": "it-trace-export-1" } });
     expect(res.status).toBe(200);
     await res.json();
@@ -172,7 +172,7 @@ describe("OTLP export", () => {
 
   it("marks failed calls as errors on the server span", async () => {
     const trace = "ccccccccccccccccdddddddddddddddd";
-    gw.routeTo("trf", [{ type: "openai", upstreamModel: "trf-fault-500" }], "single", { attemptsPerTarget: 1 });
+    await gw.routeTo("trf", [{ type: "openai", upstreamModel: "trf-fault-500" }], "single", { attemptsPerTarget: 1 });
     const res = await gw.post("/v1/chat/completions", chatBody("trf"), { headers: { traceparent: `00-${trace}-${PARENT}-01` } });
     expect(res.status).toBe(500);
     await res.json();

@@ -43,8 +43,8 @@ beforeAll(async () => {
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  gw.routeTo("wm-chat", [{ type: "openai", upstreamModel: "wm-ok" }]);
-  gw.routeTo("wm-slow", [{ type: "openai", upstreamModel: "wm-chunks-50-fault-slow-stream-100" }]);
+  await gw.routeTo("wm-chat", [{ type: "openai", upstreamModel: "wm-ok" }]);
+  await gw.routeTo("wm-slow", [{ type: "openai", upstreamModel: "wm-chunks-50-fault-slow-stream-100" }]);
 });
 
 afterAll(async () => {
@@ -57,7 +57,7 @@ const post = (path: string, body: unknown, key: string, init: RequestInit = {}) 
 
 describe("route-handler mount", () => {
   it("answers a chat completion with Portico's headers", async () => {
-    const { key } = gw.newKey();
+    const { key } = await gw.newKey();
     const rid = requestId("wm");
     const res = await post("/v1/chat/completions", chatBody("wm-chat"), key, { headers: { "content-type": "application/json", authorization: `Bearer ${key}`, "x-request-id": rid } });
     expect(res.status).toBe(200);
@@ -69,7 +69,7 @@ describe("route-handler mount", () => {
   });
 
   it("streams chunk by chunk and ends with [DONE]", async () => {
-    const { key } = gw.newKey();
+    const { key } = await gw.newKey();
     const res = await post("/v1/chat/completions", chatBody("wm-chat", { stream: true }), key);
     expect(res.headers.get("content-type")).toContain("text/event-stream");
     const events = await readSse(res);
@@ -81,7 +81,7 @@ describe("route-handler mount", () => {
     const noKey = await fetch(url + "/v1/chat/completions", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(chatBody("wm-chat")) });
     expect(noKey.status).toBe(401);
     expect((await noKey.json()).error.type).toBe("authentication_error");
-    const { key } = gw.newKey();
+    const { key } = await gw.newKey();
     const bad = await post("/v1/chat/completions", "{oops", key);
     expect(bad.status).toBe(400);
     expect((await bad.json()).error.code).toBe("invalid_json");
@@ -90,7 +90,7 @@ describe("route-handler mount", () => {
   });
 
   it("a client that leaves mid-stream aborts the upstream request", async () => {
-    const { key } = gw.newKey();
+    const { key } = await gw.newKey();
     const before = gw.fake.aborted;
     const ctl = new AbortController();
     const res = await post("/v1/chat/completions", chatBody("wm-slow", { stream: true }), key, { signal: ctl.signal });
@@ -113,7 +113,7 @@ describe("route-handler mount", () => {
     });
     const request = new Request("http://127.0.0.1/v1/chat/completions", {
       method: "POST",
-      headers: { "content-type": "application/json", authorization: `Bearer ${gw.key()}` },
+      headers: { "content-type": "application/json", authorization: `Bearer ${(await gw.key())}` },
       body: endless,
       // @ts-expect-error Node's fetch needs duplex for a streamed request body
       duplex: "half",

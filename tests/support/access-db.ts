@@ -37,7 +37,7 @@ export async function setupAccessDb(): Promise<AccessDb> {
   const { loadActor } = await import("@/lib/auth/actor");
   const d = db.getDb();
   runMigrations(d);
-  seedGatewayDefaults(d);
+  await seedGatewayDefaults(d);
   const now = Date.now();
   const teams = { A: "team_a", B: "team_b", C: "team_c" };
   (await d.insert(schema.teams)
@@ -63,18 +63,18 @@ export async function setupAccessDb(): Promise<AccessDb> {
   for (const r of (await d.select({ id: schema.routes.id }).from(schema.routes))) {
     for (const t of Object.values(teams)) (await d.insert(schema.routeGrants).values({ routeId: r.id, teamId: t, grantedBy: null, createdAt: now }));
   }
-  const actor = (id: string) => loadActor(id, "session")!;
+  const actor = async (id: string) => (await loadActor(id, "session"))!;
   return {
     db,
     schema,
     teams,
     actors: {
-      admin: actor("usr_admin"),
-      taA: actor("usr_ta_a"),
-      memA: actor("usr_mem_a"),
-      taB: actor("usr_ta_b"),
-      memB: actor("usr_mem_b"),
-      memC: actor("usr_mem_c"),
+      admin: (await actor("usr_admin")),
+      taA: (await actor("usr_ta_a")),
+      memA: (await actor("usr_mem_a")),
+      taB: (await actor("usr_ta_b")),
+      memB: (await actor("usr_mem_b")),
+      memC: (await actor("usr_mem_c")),
     },
     close: () => {
       db.closeDb();
@@ -83,10 +83,10 @@ export async function setupAccessDb(): Promise<AccessDb> {
   };
 }
 
-/** The typed error `fn` throws (fails the test when it does not throw). */
-export function caught(fn: () => unknown): AppError {
+/** The typed error `fn` throws or rejects with (fails the test when it does neither). */
+export async function caught(fn: () => unknown): Promise<AppError> {
   try {
-    fn();
+    await fn();
   } catch (e) {
     return e as AppError;
   }

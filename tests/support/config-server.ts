@@ -24,7 +24,7 @@ async function main() {
     process.exit(3);
   }
   const admin = (await getDb().select().from(users).where(eq(users.email, process.env.PORTICO_ADMIN_EMAIL!)).limit(1))[0]!;
-  const { token } = createAdminToken({ actor: loadActor(admin.id, "session")!, input: { name: "cli test" } });
+  const { token } = await createAdminToken({ actor: (await loadActor(admin.id, "session"))!, input: { name: "cli test" } });
   const routes: Record<string, Record<string, Handler>> = {
     "/api/admin/config/export": await import("@/app/api/admin/config/export/route"),
     "/api/admin/config/plan": await import("@/app/api/admin/config/plan/route"),

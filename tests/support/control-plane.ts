@@ -32,7 +32,7 @@ export async function startControlPlane(env: Record<string, string> = {}) {
   const { eq } = await import("drizzle-orm");
   await bootstrap();
   const adminRow = (await dbm.getDb().select().from(schema.users).where(eq(schema.users.email, "admin@cp.test")).limit(1))[0]!;
-  const admin: Actor = loadActor(adminRow.id, "session")!;
+  const admin: Actor = (await loadActor(adminRow.id, "session"))!;
 
   /** A session cookie for this user, as the credentials sign-in would set it. */
   async function sessionCookie(userId: string): Promise<string> {

@@ -139,7 +139,7 @@ export async function startGateway(env: Record<string, string> = {}) {
   const actor: Actor = (await m.actor.loadActor(adminRow.id, "session"))!;
 
   // The harness's own team, app and auto-approval API over every route alias.
-  const harnessTeam = m.teams.createTeam({ actor, input: { name: "Harness", slug: "harness" } });
+  const harnessTeam = await m.teams.createTeam({ actor, input: { name: "Harness", slug: "harness" } });
   const existingAliases = (await db.select({ alias: m.schema.routes.alias }).from(m.schema.routes)).map((r) => r.alias);
   const harnessApi = (await m.apis.createApi({
     actor,
@@ -204,15 +204,10 @@ export async function startGateway(env: Record<string, string> = {}) {
 
   /** A route `alias` over these targets (models created on demand). */
   async function routeTo(alias: string, targets: TargetSpec[], strategy: Strategy = targets.length > 1 ? "fallback" : "single", retry: RetrySpec = {}) {
-    return (await m.routes.createRoute({
-      actor,
-      input: {
-        alias,
-        strategy,
-        targets: targets.map(async (t) => ({ modelId: (await modelFor(t)), ...(strategy === "weighted" ? { weight: t.weight ?? 1 } : {}) })),
-        retry,
-      },
-    }));
+    // One target at a time: two targets of the same type must not both create its provider.
+    const resolved: { modelId: string; weight?: number }[] = [];
+    for (const t of targets) resolved.push({ modelId: await modelFor(t), ...(strategy === "weighted" ? { weight: t.weight ?? 1 } : {}) });
+    return (await m.routes.createRoute({ actor, input: { alias, strategy, targets: resolved, retry } }));
   }
 
   /** A fresh gateway key of the harness app (approved for every route alias): plaintext and id. */

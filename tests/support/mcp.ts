@@ -20,7 +20,7 @@ export async function startMcpHarness(env: Record<string, string> = {}) {
   const server: Server = createServer((req, res) => (req.url?.startsWith("/mcp/") ? mounts.mcpNodeHandler(req, res) : gw.m.mount.gatewayNodeHandler(req, res)));
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const team = gw.m.teams.createTeam({ actor: gw.actor, input: { name: "Tools", slug: "tools" } });
+  const team = await gw.m.teams.createTeam({ actor: gw.actor, input: { name: "Tools", slug: "tools" } });
   let seq = 0;
 
   /** A published MCP API over the fake (or `upstreamUrl`), with these tools allowed. */
