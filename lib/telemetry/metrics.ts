@@ -141,13 +141,21 @@ export function metrics(): PorticoMetrics {
 
 let names: { builtAt: number; providers: Map<string, string>; apis: Map<string, string> } | null = null;
 
-/** id → display name maps, rebuilt when the config snapshot changes (labels read better with names). */
-async function labelMaps() {
+/**
+ * id → display name maps, rebuilt when the config snapshot changes (labels read better with
+ * names). Synchronous, as the record stage and the breaker's onOpen are: while a new snapshot
+ * loads, the previous maps answer (an id without a name is its own label).
+ */
+function labelMaps() {
   let snap;
   try {
-    snap = (await getSnapshot());
+    snap = getSnapshot();
   } catch {
-    return null;
+    return names;
+  }
+  if (snap instanceof Promise) {
+    snap.catch(() => undefined);
+    return names;
   }
   if (names && names.builtAt === snap.builtAt) return names;
   const providers = new Map<string, string>();
@@ -161,23 +169,23 @@ async function labelMaps() {
   return names;
 }
 
-export async function providerName(id: string | null): Promise<string> {
+export function providerName(id: string | null): string {
   if (!id) return "";
-  return (await labelMaps())?.providers.get(id) ?? id;
+  return labelMaps()?.providers.get(id) ?? id;
 }
 
-async function apiName(id: string | null): Promise<string> {
+function apiName(id: string | null): string {
   if (!id) return "";
-  return (await labelMaps())?.apis.get(id) ?? id;
+  return labelMaps()?.apis.get(id) ?? id;
 }
 
-/** The record stage: one call's counters and histograms. Never throws. */
-export async function observeCall(rec: CallRecord): Promise<void> {
+/** The record stage: one call's counters and histograms. Never throws, never waits. */
+export function observeCall(rec: CallRecord): void {
   const m = metrics();
-  const api = (await apiName(rec.apiId));
+  const api = apiName(rec.apiId);
   const route = rec.routeAlias ?? "";
   const model = rec.upstreamModel ?? "";
-  const provider = (await providerName(rec.providerId));
+  const provider = providerName(rec.providerId);
   m.requests.inc({ endpoint: rec.endpoint, api, route, model, provider, status: String(rec.status), outcome: rec.outcome });
   if (rec.tokensIn) m.tokens.inc({ type: "input", api, route, model, provider }, rec.tokensIn);
   if (rec.tokensOut) m.tokens.inc({ type: "output", api, route, model, provider }, rec.tokensOut);
@@ -190,7 +198,7 @@ export async function observeCall(rec: CallRecord): Promise<void> {
   for (let i = 0; i < rec.attempts.length; i++) {
     const a = rec.attempts[i]!;
     const circuit = a.status === null && a.error === "circuit open";
-    m.attempts.inc({ provider: (await providerName(a.provider)), result: circuit ? "circuit_open" : a.status === null ? "network" : String(a.status) });
+    m.attempts.inc({ provider: providerName(a.provider), result: circuit ? "circuit_open" : a.status === null ? "network" : String(a.status) });
     if (i > 0 && !circuit) m.retries.inc({ route, kind: a.target === prev ? "retry" : "fallover" });
     prev = a.target;
   }

@@ -32,10 +32,10 @@ export function startObservability(opts: { evaluator?: boolean } = {}): void {
   });
   const br = breakers();
   const prev = br.onOpen;
-  br.onOpen = async (key) => {
+  br.onOpen = (key) => {
     prev?.(key);
     try {
-      m.circuitOpened.inc({ target: key, provider: (await providerName(key.split(":")[0] ?? "")) });
+      m.circuitOpened.inc({ target: key, provider: providerName(key.split(":")[0] ?? "") });
       log.warn("circuit breaker opened", { target: key });
     } catch {
       /* metrics must not break the breaker */

@@ -10,9 +10,9 @@ import { log } from "./logger";
 
 let warned = false;
 
-export async function onCallRecorded(rec: CallRecord): Promise<void> {
+export function onCallRecorded(rec: CallRecord): void {
   try {
-    (await observeCall(rec));
+    observeCall(rec);
     finishTrace(rec);
   } catch (e) {
     if (!warned) log.error("telemetry failed for a call (further failures not logged)", { requestId: rec.id, err: e });
