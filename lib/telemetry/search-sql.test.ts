@@ -147,6 +147,21 @@ describe.each(ENGINES)("tenant scope against a real database (%s)", (engine) => 
     expect(bySlow.items.map((r) => r.latencyMs)).toEqual([129, 129, 129]);
   });
 
+  it("every chart kind answers, as JSON and CSV, for an admin and a member", async () => {
+    for (const kind of mods.charts.CHART_KINDS) {
+      for (const actor of [admin, memberA]) {
+        for (const range of ["1h", "24h", "30d"]) {
+          const data = await mods.charts.chartData({ actor, kind, query: mods.charts.chartQuerySchema.parse({ range, tz: "Europe/Paris" }) });
+          expect(data.kind).toBe(kind);
+          expect(mods.charts.chartCsv(data).split("\r\n").length, `${kind} ${range}`).toBeGreaterThan(1);
+        }
+      }
+    }
+    const top = (await mods.charts.chartData({ actor: admin, kind: "provider-health", query: mods.charts.chartQuerySchema.parse({ range: "24h" }) })) as { providers: { key: string; requests: number[]; p95LatencyMs: (number | null)[] }[] };
+    expect(top.providers.map((p) => p.key)).toEqual(["prv"]);
+    expect(top.providers[0]!.requests.reduce((a, b) => a + b, 0)).toBe(90);
+  });
+
   it("charts read rollups within the same scope", async () => {
     const c = mods.charts.chartQuerySchema.parse({ range: "24h" });
     const mine = (await mods.charts.chartData({ actor: memberA, kind: "overview", query: c })) as { current: { requests: number; errors: number } };

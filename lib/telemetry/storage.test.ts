@@ -276,6 +276,25 @@ describe.each(ENGINES)("telemetry storage (%s)", (engine) => {
     expect(await found("aged4")).toBe(0);
   });
 
+  it("the log services: facets, settings with their audit rows, body capture", async () => {
+    const logs = await import("@/lib/services/logs");
+    const f = await logs.logFacets({ actor: admin });
+    expect(f.teams.map((t) => t.id)).toContain("team_s");
+    expect(f.models).toContain("gpt-4o");
+    const before = await count("SELECT count(*) AS n FROM audit_log");
+    await logs.setRetention({ actor: admin, input: { rawDays: 20, rollupDays: 200, minuteRollupDays: 3 } });
+    await bulk.insertMany("apis", ["id", "name", "slug", "team_id", "created_at", "updated_at"], [["api_s", "API S", "api-s", "team_s", Date.now(), Date.now()]]);
+    await logs.setBodyCapture({ actor: admin, input: { apiId: "api_s", captureBodies: true, maxBodyBytes: 4096 } });
+    const s = await logs.getLogSettings({ actor: admin });
+    expect(s.retention).toEqual({ rawDays: 20, rollupDays: 200, minuteRollupDays: 3 });
+    expect(s.capture.find((c) => c.apiId === "api_s")).toMatchObject({ captureBodies: true, maxBodyBytes: 4096 });
+    expect(await count("SELECT count(*) AS n FROM audit_log")).toBe(before + 2);
+    await logs.setBodyCapture({ actor: admin, input: { apiId: "api_s", captureBodies: false } });
+    expect((await logs.getLogSettings({ actor: admin })).capture.find((c) => c.apiId === "api_s")).toMatchObject({ captureBodies: false });
+    await sql.rawRun("DELETE FROM api_log_settings");
+    await sql.rawRun("DELETE FROM settings WHERE key = 'telemetry.retention'");
+  });
+
   it("settings, body capture and storage figures", async () => {
     const { readRetention, writeRetention } = await import("./settings");
     const { bodyCaptureLimit, invalidateCaptureSettings } = await import("./capture");
