@@ -22,6 +22,12 @@ const FLUSH_MS = Number(process.env.PORTICO_LOG_FLUSH_MS || 100);
 const MAX_BATCH_SQLITE = 500;
 const MAX_BATCH_PG = 2000;
 const maxBatch = () => (dbEngine() === "postgres" ? MAX_BATCH_PG : MAX_BATCH_SQLITE);
+/**
+ * Rows that may wait for the database (PORTICO_LOG_QUEUE_MAX): a database slower than the
+ * traffic for long must not take the process's memory with it. Past it, new rows are
+ * dropped, counted and logged (at most once every 10 s).
+ */
+const MAX_QUEUE = Number(process.env.PORTICO_LOG_QUEUE_MAX || 200_000);
 const LAST_USED_DEBOUNCE_MS = 60_000;
 
 type Listener = (rows: CallRecord[]) => void | Promise<void>;
@@ -37,9 +43,21 @@ class LogWriter {
   flushes = 0;
   written = 0;
   lastFlushMs = 0;
+  /** rows refused because the queue was full */
+  dropped = 0;
+  private droppedLoggedAt = 0;
 
   /** Queues one row; never waits for the database. */
   push(r: CallRecord): void {
+    if (this.queue.length >= MAX_QUEUE) {
+      this.dropped++;
+      const now = Date.now();
+      if (now - this.droppedLoggedAt > 10_000) {
+        this.droppedLoggedAt = now;
+        log.error("request log queue full; rows dropped", { queued: this.queue.length, dropped: this.dropped });
+      }
+      return;
+    }
     this.queue.push(r);
     if (r.keyId) {
       const prev = this.lastUsed.get(r.keyId) ?? 0;

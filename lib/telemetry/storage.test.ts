@@ -11,6 +11,8 @@ import { ENGINES, openTestDb, type TestDb } from "./test-engines";
 
 const admin: Actor = { userId: "u_admin", email: "a@x", name: "A", platformRole: "admin", memberships: [], via: "session" };
 const DAY = 86_400_000;
+// Read when the writer module loads (below, lazily): a small queue bound the test can reach.
+process.env.PORTICO_LOG_QUEUE_MAX = "3000";
 /** The writer is one per process: its listeners are added once for every engine's run. */
 const flushed: number[] = [];
 let listening = false;
@@ -138,6 +140,24 @@ describe.each(ENGINES)("telemetry storage (%s)", (engine) => {
       });
       expect(await count("SELECT count(*) AS n FROM breaker_events WHERE target = 'tx-join'")).toBe(1);
     }
+  });
+
+  it("past the queue bound, new rows are dropped and counted, not queued", async () => {
+    const { logWriter } = await import("@/lib/gateway/log-writer");
+    const { log } = await import("./logger");
+    const spy = vi.spyOn(log, "error").mockImplementation(() => undefined);
+    const writer = logWriter();
+    const dropped = writer.dropped;
+    (writer as unknown as { droppedLoggedAt: number }).droppedLoggedAt = 0; // logged at most every 10 s: the other engine's run may just have
+    // Synchronous pushes: the 500th starts a flush that takes those 500 (and, on PostgreSQL,
+    // waits for a connection); the next 3,000 wait in the queue, the last 500 are dropped.
+    for (let i = 0; i < 4000; i++) writer.push(rec(`q-${i}`, Date.now()));
+    const lost = 500;
+    expect(writer.dropped - dropped).toBe(lost);
+    expect(spy).toHaveBeenCalledWith("request log queue full; rows dropped", expect.objectContaining({ queued: 3000 }));
+    spy.mockRestore();
+    await writer.flush();
+    expect(await count("SELECT count(*) AS n FROM request_logs WHERE id LIKE 'q-%'")).toBe(4000 - lost);
   });
 
   it("a failed flush logs, drops its batch and the next one is written", async () => {
