@@ -1,4 +1,3 @@
-import { rawAll } from "@/lib/db/sql";
 import { describe, it, expect, afterEach } from "vitest";
 import fs from "node:fs";
 import os from "node:os";
@@ -25,27 +24,27 @@ function writeMigrations(dir: string, sqls: string[]): void {
 }
 
 describe("migrations", () => {
-  it("the project's migrations apply to an empty database and are idempotent", async () => {
+  it("the project's migrations apply to an empty database and are idempotent", () => {
     const { db, sqlite } = openDatabase(path.join(tmp(), "a.db"));
     const first = runMigrations(db);
     expect(first.applied).toBeGreaterThan(0);
     expect(runMigrations(db).applied).toBe(0);
     expect(migrationsUpToDate(db)).toBe(true);
-    const tables = (await rawAll("SELECT name FROM sqlite_master WHERE type='table'", [])) as { name: string }[];
+    const tables = sqlite.prepare("SELECT name FROM sqlite_master WHERE type='table'").all() as { name: string }[];
     expect(tables.map((t) => t.name)).toEqual(expect.arrayContaining(["users", "teams", "team_members", "audit_log", "settings"]));
     expect(sqlite.pragma("journal_mode", { simple: true })).toBe("wal");
     expect(sqlite.pragma("foreign_keys", { simple: true })).toBe(1);
     sqlite.close();
   });
 
-  it("a failing migration stops with a clear message and changes nothing", async () => {
+  it("a failing migration stops with a clear message and changes nothing", () => {
     const dir = tmp();
     writeMigrations(dir, ["CREATE TABLE ok_table (id integer);", "CREATE TABLE half (id integer);\n--> statement-breakpoint\nTHIS IS NOT SQL;"]);
     process.env.PORTICO_MIGRATIONS_DIR = dir;
     const { db, sqlite } = openDatabase(path.join(dir, "b.db"));
     expect(() => runMigrations(db)).toThrow(MigrationError);
     expect(() => runMigrations(db)).toThrow(/nothing was changed/);
-    const tables = ((await rawAll("SELECT name FROM sqlite_master WHERE type='table'", [])) as { name: string }[]).map((t) => t.name);
+    const tables = (sqlite.prepare("SELECT name FROM sqlite_master WHERE type='table'").all() as { name: string }[]).map((t) => t.name);
     expect(tables).not.toContain("half");
     expect(tables).not.toContain("ok_table");
     sqlite.close();

@@ -1,4 +1,3 @@
-import { rawAll, rawGet, rawRun } from "@/lib/db/sql";
 import { afterEach, describe, expect, it } from "vitest";
 import fs from "node:fs";
 import os from "node:os";
@@ -18,7 +17,7 @@ afterEach(() => {
 });
 
 describe("route ownership migration", () => {
-  it("grants existing routes to the teams whose APIs expose them", async () => {
+  it("grants existing routes to the teams whose APIs expose them", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "portico-mig-own-"));
     dirs.push(dir);
     fs.cpSync(path.join(process.cwd(), "drizzle"), dir, { recursive: true });
@@ -32,21 +31,21 @@ describe("route ownership migration", () => {
     const { db, sqlite } = openDatabase(path.join(dir, "x.db"));
     runMigrations(db);
     const now = Date.now();
-    const run = async (sql: string, ...p: unknown[]) => (await rawRun(sql, [...p]));
-    for (const t of ["t1", "t2", "t3"]) (await run("INSERT INTO teams (id, slug, name, created_at, updated_at) VALUES (?, ?, ?, ?, ?)", t, t, t, now, now));
-    for (const r of ["a", "b", "c", "unused"]) (await run(`INSERT INTO routes (id, alias, targets, retry, created_at, updated_at) VALUES (?, ?, '[]', '{}', ?, ?)`, `rt_${r}`, r, now, now));
-    (await run(`INSERT INTO apis (id, slug, name, team_id, kind, route_aliases, created_at, updated_at) VALUES ('api1', 's1', 'n1', 't1', 'llm', '["a","b","gone"]', ?, ?)`, now, now));
-    (await run(`INSERT INTO apis (id, slug, name, team_id, kind, route_aliases, created_at, updated_at) VALUES ('api2', 's2', 'n2', 't2', 'llm', '["a"]', ?, ?)`, now, now));
-    (await run(`INSERT INTO apis (id, slug, name, team_id, kind, route_aliases, created_at, updated_at) VALUES ('api3', 's3', 'n3', 't3', 'prompt', '[]', ?, ?)`, now, now));
-    (await run(`INSERT INTO prompts (id, api_id, route_alias, created_at, updated_at) VALUES ('p3', 'api3', 'b', ?, ?)`, now, now));
-    (await run(
+    const run = (sql: string, ...p: unknown[]) => sqlite.prepare(sql).run(...p);
+    for (const t of ["t1", "t2", "t3"]) run("INSERT INTO teams (id, slug, name, created_at, updated_at) VALUES (?, ?, ?, ?, ?)", t, t, t, now, now);
+    for (const r of ["a", "b", "c", "unused"]) run(`INSERT INTO routes (id, alias, targets, retry, created_at, updated_at) VALUES (?, ?, '[]', '{}', ?, ?)`, `rt_${r}`, r, now, now);
+    run(`INSERT INTO apis (id, slug, name, team_id, kind, route_aliases, created_at, updated_at) VALUES ('api1', 's1', 'n1', 't1', 'llm', '["a","b","gone"]', ?, ?)`, now, now);
+    run(`INSERT INTO apis (id, slug, name, team_id, kind, route_aliases, created_at, updated_at) VALUES ('api2', 's2', 'n2', 't2', 'llm', '["a"]', ?, ?)`, now, now);
+    run(`INSERT INTO apis (id, slug, name, team_id, kind, route_aliases, created_at, updated_at) VALUES ('api3', 's3', 'n3', 't3', 'prompt', '[]', ?, ?)`, now, now);
+    run(`INSERT INTO prompts (id, api_id, route_alias, created_at, updated_at) VALUES ('p3', 'api3', 'b', ?, ?)`, now, now);
+    run(
       `INSERT INTO prompt_versions (id, prompt_id, version, route_alias, params, system_prompt, user_template, variables, output_mode, streaming, created_at) VALUES ('v1', 'p3', 1, 'c', '{}', '', 'x', '[]', 'text', 0, ?)`,
       now,
-    ));
+    );
     // Now the ownership migration (and whatever follows).
     fs.writeFileSync(journalPath, JSON.stringify(journal));
     runMigrations(db);
-    const grants = (await rawAll("SELECT route_id AS r, team_id AS t FROM route_grants ORDER BY route_id, team_id", []));
+    const grants = sqlite.prepare("SELECT route_id AS r, team_id AS t FROM route_grants ORDER BY route_id, team_id").all();
     expect(grants).toEqual([
       { r: "rt_a", t: "t1" },
       { r: "rt_a", t: "t2" },
@@ -54,7 +53,7 @@ describe("route ownership migration", () => {
       { r: "rt_b", t: "t3" },
       { r: "rt_c", t: "t3" },
     ]);
-    expect((await rawGet("SELECT count(*) AS n FROM routes WHERE team_id IS NOT NULL", []))).toEqual({ n: 0 });
+    expect(sqlite.prepare("SELECT count(*) AS n FROM routes WHERE team_id IS NOT NULL").get()).toEqual({ n: 0 });
     sqlite.close();
   });
 });

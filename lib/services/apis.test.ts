@@ -197,13 +197,13 @@ describe("seedAccessDefaults", () => {
     const { seedAccessDefaults, MOCK_API_ID, DEMO_APP_ID } = await import("@/lib/seed/access");
     const { eq } = await import("drizzle-orm");
     const d = t.db.getDb();
-    seedAccessDefaults(d);
+    await seedAccessDefaults(d);
     expect((await d.select().from(t.schema.apis).where(eq(t.schema.apis.slug, "mock-llm")).limit(1))[0]).toBeUndefined();
     expect((await d.select().from(t.schema.settings).where(eq(t.schema.settings.key, "seeded_access")).limit(1))[0]).toBeUndefined();
 
     const now = Date.now();
     (await d.insert(t.schema.teams).values({ id: "team_demo", slug: "demo", name: "Demo team", createdAt: now, updatedAt: now }));
-    seedAccessDefaults(d);
+    await seedAccessDefaults(d);
     const api = (await apis.getApi({ actor: t.actors.admin, id: MOCK_API_ID }));
     expect(api).toMatchObject({
       slug: "mock-llm",
@@ -224,7 +224,7 @@ describe("seedAccessDefaults", () => {
 
     // idempotent, and an admin's later edits stay
     (await apis.updateApi({ actor: t.actors.admin, id: MOCK_API_ID, input: { name: "Renamed mock" } }));
-    seedAccessDefaults(d);
+    await seedAccessDefaults(d);
     expect((await d.select().from(t.schema.apis).where(eq(t.schema.apis.slug, "mock-llm")))).toHaveLength(1);
     expect((await apis.getApi({ actor: t.actors.admin, id: MOCK_API_ID })).name).toBe("Renamed mock");
     expect((await d.select().from(t.schema.subscriptions).where(eq(t.schema.subscriptions.appId, DEMO_APP_ID)))).toHaveLength(1);

@@ -38,9 +38,9 @@ const teamAdmin: Actor = {
   via: "session",
 };
 
-function caught(fn: () => unknown): AppError {
+async function caught(fn: () => unknown): Promise<AppError> {
   try {
-    fn();
+    await fn();
   } catch (e) {
     return e as AppError;
   }
@@ -125,16 +125,16 @@ describe("providers", () => {
     expect((await s.providers.listProviders({ actor: admin })).items.find((x) => x.id === p.id)).toMatchObject({ keyLast4: "ABCD", hasKey: true });
   });
 
-  it("422 names the field, 409 on a duplicate name", () => {
-    const e = caught(async () => (await s.providers.createProvider({ actor: admin, input: { name: "X", type: "anthropic", headers: { Host: "evil" } } })));
+  it("422 names the field, 409 on a duplicate name", async () => {
+    const e = (await caught(async () => (await s.providers.createProvider({ actor: admin, input: { name: "X", type: "anthropic", headers: { Host: "evil" } } }))));
     expect(e.status).toBe(422);
     expect((e.details as { field: string }[]).map((d) => d.field).sort()).toEqual(["baseUrl", "headers.Host"]);
-    const dup = caught(async () => (await s.providers.createProvider({ actor: admin, input: { name: "OpenAI", type: "mock" } })));
+    const dup = (await caught(async () => (await s.providers.createProvider({ actor: admin, input: { name: "OpenAI", type: "mock" } }))));
     expect(dup.status).toBe(409);
   });
 
-  it("refuses non-admins", () => {
-    expect(caught(async () => (await s.providers.listProviders({ actor: teamAdmin }))).status).toBe(403);
+  it("refuses non-admins", async () => {
+    expect((await caught(async () => (await s.providers.listProviders({ actor: teamAdmin })))).status).toBe(403);
   });
 });
 
@@ -150,22 +150,22 @@ describe("models and routes", () => {
     expect(m).toMatchObject({ kind: "chat", inputPricePerM: 2.5, outputPricePerM: 10, cachedInputPricePerM: 1.25 });
     expect(m.prefilled).toContain("inputPricePerM");
     embed = (await s.models.createModel({ actor: admin, input: { providerId: openaiId, upstreamModel: "text-embedding-3-small" } })).id;
-    const dup = caught(async () => (await s.models.createModel({ actor: admin, input: { providerId: openaiId, upstreamModel: "gpt-4o-2024-08-06" } })));
+    const dup = (await caught(async () => (await s.models.createModel({ actor: admin, input: { providerId: openaiId, upstreamModel: "gpt-4o-2024-08-06" } }))));
     expect(dup.status).toBe(409);
-    const noProv = caught(async () => (await s.models.createModel({ actor: admin, input: { providerId: "nope", upstreamModel: "x" } })));
+    const noProv = (await caught(async () => (await s.models.createModel({ actor: admin, input: { providerId: "nope", upstreamModel: "x" } }))));
     expect(noProv.status).toBe(422);
   });
 
   it("validates routes with field paths and refuses duplicate aliases", async () => {
-    const bad = caught(async () =>
+    const bad = (await caught(async () =>
       (await s.routes.createRoute({
         actor: admin,
         input: { alias: "smart", strategy: "weighted", targets: [{ modelId: gpt4o, weight: 1 }, { modelId: "mdl_mock_chat", weight: 0 }] },
       })),
-    );
+    ));
     expect(bad.status).toBe(422);
     expect(bad.details).toEqual([{ field: "targets.1.weight", message: "Weight must be greater than 0." }]);
-    const mixed = caught(async () => (await s.routes.createRoute({ actor: admin, input: { alias: "mixed", strategy: "fallback", targets: [{ modelId: gpt4o }, { modelId: embed }] } })));
+    const mixed = (await caught(async () => (await s.routes.createRoute({ actor: admin, input: { alias: "mixed", strategy: "fallback", targets: [{ modelId: gpt4o }, { modelId: embed }] } }))));
     expect((mixed.details as { field: string }[])[0]!.field).toBe("targets.1.modelId");
 
     const r = (await s.routes.createRoute({
@@ -174,19 +174,19 @@ describe("models and routes", () => {
     }));
     expect(r.targets).toEqual([{ modelId: gpt4o }, { modelId: "mdl_mock_chat" }]);
     expect(r.retry).toMatchObject({ attemptsPerTarget: 3, backoffBaseMs: 250 });
-    expect(caught(async () => (await s.routes.createRoute({ actor: admin, input: { alias: "smart", targets: [{ modelId: gpt4o }] } }))).status).toBe(409);
+    expect((await caught(async () => (await s.routes.createRoute({ actor: admin, input: { alias: "smart", targets: [{ modelId: gpt4o }] } })))).status).toBe(409);
 
     const updated = (await s.routes.updateRoute({ actor: admin, id: r.id, input: { retry: { backoffMaxMs: 8000 }, description: "d" } }));
     expect(updated.retry).toMatchObject({ attemptsPerTarget: 3, backoffMaxMs: 8000 });
-    const toWeighted = caught(async () => (await s.routes.updateRoute({ actor: admin, id: r.id, input: { strategy: "weighted" } })));
+    const toWeighted = (await caught(async () => (await s.routes.updateRoute({ actor: admin, id: r.id, input: { strategy: "weighted" } }))));
     expect((toWeighted.details as { field: string }[]).map((d) => d.field)).toEqual(["targets.0.weight", "targets.1.weight"]);
   });
 
   it("refuses to delete a model or provider a route uses, naming the routes", async () => {
-    const m = caught(async () => (await s.models.deleteModel({ actor: admin, id: gpt4o })));
+    const m = (await caught(async () => (await s.models.deleteModel({ actor: admin, id: gpt4o }))));
     expect(m.status).toBe(409);
     expect(m.details).toEqual({ routes: ["smart"] });
-    const p = caught(async () => (await s.providers.deleteProvider({ actor: admin, id: openaiId })));
+    const p = (await caught(async () => (await s.providers.deleteProvider({ actor: admin, id: openaiId }))));
     expect(p.status).toBe(409);
     expect(p.message).toContain("smart");
     expect((await s.models.listModels({ actor: admin })).items.find((x) => x.id === gpt4o)!.usedBy).toEqual(["smart"]);
@@ -210,8 +210,8 @@ describe("keys", () => {
     expect(JSON.stringify((await s.db.getDb().select().from(s.schema.auditLog)))).not.toContain(k.key);
     (await s.keys.revokeKey({ actor: admin, id: k.id }));
     expect((await s.keys.getKey({ actor: admin, id: k.id })).status).toBe("revoked");
-    expect(caught(async () => (await s.keys.revokeKey({ actor: admin, id: k.id }))).status).toBe(404);
-    expect(caught(async () => (await s.keys.createKey({ actor: admin, input: { name: "x", appId: "nope" } }))).status).toBe(422);
+    expect((await caught(async () => (await s.keys.revokeKey({ actor: admin, id: k.id })))).status).toBe(404);
+    expect((await caught(async () => (await s.keys.createKey({ actor: admin, input: { name: "x", appId: "nope" } })))).status).toBe(422);
   });
 });
 
@@ -232,6 +232,6 @@ describe("logs", () => {
     expect(p2.items.map((r) => r.id)).toEqual(["log_2", "log_1"]);
     expect(p2.nextCursor).toBeNull();
     expect((await s.logs.listRecentLogs({ actor: teamAdmin, limit: 10 })).items.map((r) => r.id)).toEqual(["log_3", "log_1"]);
-    expect(caught(async () => (await s.logs.listRecentLogs({ actor: admin, limit: 1, cursor: "garbage" }))).status).toBe(400);
+    expect((await caught(async () => (await s.logs.listRecentLogs({ actor: admin, limit: 1, cursor: "garbage" })))).status).toBe(400);
   });
 });

@@ -25,9 +25,9 @@ let s: {
 const admin: Actor = { userId: "usr_admin", email: "admin@test", name: "Admin", platformRole: "admin", memberships: [], via: "session" };
 const member: Actor = { ...admin, userId: "usr_m", platformRole: "member" };
 
-function caught(fn: () => unknown): AppError {
+async function caught(fn: () => unknown): Promise<AppError> {
   try {
-    fn();
+    await fn();
   } catch (e) {
     return e as AppError;
   }
@@ -60,10 +60,10 @@ afterAll(() => {
 const modelsOf = async (providerId: string) => (await s.db.getDb().select().from(s.schema.models)).filter((m) => m.providerId === providerId);
 
 describe("createProviderFromPreset", () => {
-  it("lists presets with every model priced, admins only", () => {
+  it("lists presets with every model priced, admins only", async () => {
     const { items } = s.presets.listProviderPresets({ actor: admin });
     expect(items.find((p) => p.id === "openai")!.models.find((m) => m.model === "gpt-4o-mini")).toMatchObject({ inputPerM: 0.15, outputPerM: 0.6 });
-    expect(caught(() => s.presets.listProviderPresets({ actor: member })).status).toBe(403);
+    expect((await caught(() => s.presets.listProviderPresets({ actor: member }))).status).toBe(403);
   });
 
   it("adds a vendor and its models with the preset's prices in one step", async () => {
@@ -86,17 +86,17 @@ describe("createProviderFromPreset", () => {
   });
 
   it("refuses unknown presets and models, and a missing key where one is needed", async () => {
-    expect(fieldsOf(caught(async () => (await s.presets.createProviderFromPreset({ actor: admin, input: { presetId: "nope" } }))))).toEqual(["presetId"]);
-    expect(fieldsOf(caught(async () => (await s.presets.createProviderFromPreset({ actor: admin, input: { presetId: "xai", apiKey: "k", models: ["grok-99"] } }))))).toEqual(["models"]);
-    expect(fieldsOf(caught(async () => (await s.presets.createProviderFromPreset({ actor: admin, input: { presetId: "xai" } }))))).toEqual(["apiKey"]);
+    expect(fieldsOf((await caught(async () => (await s.presets.createProviderFromPreset({ actor: admin, input: { presetId: "nope" } })))))).toEqual(["presetId"]);
+    expect(fieldsOf((await caught(async () => (await s.presets.createProviderFromPreset({ actor: admin, input: { presetId: "xai", apiKey: "k", models: ["grok-99"] } })))))).toEqual(["models"]);
+    expect(fieldsOf((await caught(async () => (await s.presets.createProviderFromPreset({ actor: admin, input: { presetId: "xai" } })))))).toEqual(["apiKey"]);
     // Azure's preset URL holds a placeholder the admin must replace.
-    expect(fieldsOf(caught(async () => (await s.presets.createProviderFromPreset({ actor: admin, input: { presetId: "azure-openai", apiKey: "k" } }))))).toEqual(["baseUrl"]);
+    expect(fieldsOf((await caught(async () => (await s.presets.createProviderFromPreset({ actor: admin, input: { presetId: "azure-openai", apiKey: "k" } })))))).toEqual(["baseUrl"]);
     // Local servers need no key.
     expect((await s.presets.createProviderFromPreset({ actor: admin, input: { presetId: "ollama" } })).provider.hasKey).toBe(false);
   });
 
   it("is all or nothing: a failing model removes the provider again", async () => {
-    const e = caught(async () => (await s.presets.createProviderFromPreset({ actor: admin, input: { presetId: "cerebras", apiKey: "csk-1", models: ["llama3.1-8b", "llama3.1-8b"] } })));
+    const e = (await caught(async () => (await s.presets.createProviderFromPreset({ actor: admin, input: { presetId: "cerebras", apiKey: "csk-1", models: ["llama3.1-8b", "llama3.1-8b"] } }))));
     expect(e.status).toBe(409);
     expect((await s.providers.listProviders({ actor: admin })).items.find((p) => p.name === "Cerebras")).toBeUndefined();
   });
@@ -114,19 +114,19 @@ describe("createProviderFromPreset", () => {
 });
 
 describe("bedrock and vertex validation", () => {
-  const create = (input: Record<string, unknown>) => caught(async () => (await s.providers.createProvider({ actor: admin, input })));
+  const create = async (input: Record<string, unknown>) => (await caught(async () => (await s.providers.createProvider({ actor: admin, input }))));
   it("needs a region, a valid auth mode, and access keys in iam mode", async () => {
-    expect(fieldsOf(create({ name: "b1", type: "bedrock", apiKey: "ABSKx" }))).toEqual(["options.region"]);
-    expect(fieldsOf(create({ name: "b2", type: "bedrock", options: { region: "us-east-1", authMode: "root" } }))).toEqual(["options.authMode"]);
-    expect(fieldsOf(create({ name: "b3", type: "bedrock", options: { region: "us-east-1", authMode: "iam" }, apiKey: "ABSKnot-json" }))).toEqual(["apiKey"]);
-    expect(fieldsOf(create({ name: "b5", type: "bedrock", options: { region: "us-east-1" }, headers: { "X-Amz-Security-Token": "t" } }))).toEqual(["headers.X-Amz-Security-Token"]);
+    expect(fieldsOf(await create({ name: "b1", type: "bedrock", apiKey: "ABSKx" }))).toEqual(["options.region"]);
+    expect(fieldsOf(await create({ name: "b2", type: "bedrock", options: { region: "us-east-1", authMode: "root" } }))).toEqual(["options.authMode"]);
+    expect(fieldsOf(await create({ name: "b3", type: "bedrock", options: { region: "us-east-1", authMode: "iam" }, apiKey: "ABSKnot-json" }))).toEqual(["apiKey"]);
+    expect(fieldsOf(await create({ name: "b5", type: "bedrock", options: { region: "us-east-1" }, headers: { "X-Amz-Security-Token": "t" } }))).toEqual(["headers.X-Amz-Security-Token"]);
     expect((await s.providers.createProvider({ actor: admin, input: { name: "b4", type: "bedrock", options: { region: "us-gov-west-1", authMode: "api-key" }, apiKey: "ABSKQmVk" } })).keyLast4).toBe("QmVk");
   });
 
-  it("needs a location and a service-account key file", () => {
-    expect(fieldsOf(create({ name: "v1", type: "vertex", apiKey: serviceAccount }))).toEqual(["options.location"]);
-    expect(fieldsOf(create({ name: "v2", type: "vertex", options: { location: "global" }, apiKey: "AIzaSy-an-api-key" }))).toEqual(["apiKey"]);
-    expect(fieldsOf(create({ name: "v3", type: "vertex", options: { location: "global" }, apiKey: JSON.stringify({ type: "authorized_user", client_id: "x" }) }))).toEqual(["apiKey"]);
-    expect(fieldsOf(create({ name: "v4", type: "vertex", options: { location: "global", project: "Bad Project!" }, apiKey: serviceAccount }))).toEqual(["options.project"]);
+  it("needs a location and a service-account key file", async () => {
+    expect(fieldsOf(await create({ name: "v1", type: "vertex", apiKey: serviceAccount }))).toEqual(["options.location"]);
+    expect(fieldsOf(await create({ name: "v2", type: "vertex", options: { location: "global" }, apiKey: "AIzaSy-an-api-key" }))).toEqual(["apiKey"]);
+    expect(fieldsOf(await create({ name: "v3", type: "vertex", options: { location: "global" }, apiKey: JSON.stringify({ type: "authorized_user", client_id: "x" }) }))).toEqual(["apiKey"]);
+    expect(fieldsOf(await create({ name: "v4", type: "vertex", options: { location: "global", project: "Bad Project!" }, apiKey: serviceAccount }))).toEqual(["options.project"]);
   });
 });

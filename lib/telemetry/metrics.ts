@@ -141,22 +141,16 @@ export function metrics(): PorticoMetrics {
 
 let names: { builtAt: number; providers: Map<string, string>; apis: Map<string, string> } | null = null;
 
-/**
- * id → display name maps, rebuilt when the config snapshot changes (labels read better with
- * names). Synchronous, as the record stage and the breaker's onOpen are: while a new snapshot
- * loads, the previous maps answer (an id without a name is its own label).
- */
+/** id → display name maps, rebuilt when the config snapshot changes (labels read better with names). */
 function labelMaps() {
   let snap;
   try {
     snap = getSnapshot();
   } catch {
-    return names;
+    return null;
   }
-  if (snap instanceof Promise) {
-    snap.catch(() => undefined);
-    return names;
-  }
+  // a snapshot still loading: the last names (or ids) rather than a wait on the request path
+  if (snap instanceof Promise) return names;
   if (names && names.builtAt === snap.builtAt) return names;
   const providers = new Map<string, string>();
   for (const r of snap.routes.values()) {
@@ -179,7 +173,7 @@ function apiName(id: string | null): string {
   return labelMaps()?.apis.get(id) ?? id;
 }
 
-/** The record stage: one call's counters and histograms. Never throws, never waits. */
+/** The record stage: one call's counters and histograms. Never throws. */
 export function observeCall(rec: CallRecord): void {
   const m = metrics();
   const api = apiName(rec.apiId);
