@@ -135,7 +135,17 @@ export function buildWhere(f: LogFilters, scope: TeamScope, hints: PlanHints = {
   if (f.q && hints.dialect === "postgres") {
     const tsq = pgTsQuery(f.q);
     // The same three ways in: exact request id, error text of a log row, a stored body.
-    if (tsq) {
+    // "drive" (few hits): one IN over their union, so the planner can start from the hits;
+    // otherwise (many hits, dense in time) test each row while walking the time index.
+    if (tsq && hints.text === "drive") {
+      add(
+        `r.id IN (SELECT ? UNION ALL SELECT id FROM request_logs WHERE ${LOG_ERROR_TSVECTOR} @@ to_tsquery('simple', ?) AND ${LOG_ERROR_PREDICATE}
+          UNION ALL SELECT request_id FROM request_bodies WHERE ${BODY_TSVECTOR} @@ to_tsquery('simple', ?))`,
+        f.q,
+        tsq,
+        tsq,
+      );
+    } else if (tsq) {
       add(
         `(r.id = ? OR r.id IN (SELECT id FROM request_logs WHERE ${LOG_ERROR_TSVECTOR} @@ to_tsquery('simple', ?) AND ${LOG_ERROR_PREDICATE})
           OR r.id IN (SELECT request_id FROM request_bodies WHERE ${BODY_TSVECTOR} @@ to_tsquery('simple', ?)))`,
@@ -182,6 +192,25 @@ export function buildSearchSql(
   const from = col && opts.hints?.sortIndex && opts.hints.dialect !== "postgres" ? `request_logs r INDEXED BY request_logs_${opts.sort}_idx` : "request_logs r";
   const sql = `SELECT ${SELECT_COLUMNS} FROM ${from}${where.length ? ` WHERE ${where.join(" AND ")}` : ""} ORDER BY ${order} LIMIT ?`;
   return { sql, params: [...params, Math.max(1, Math.floor(opts.limit))] };
+}
+
+/** Full-text hits (log error text + stored bodies), each side counted up to `cap`: the "drive"/"filter" choice. */
+export function buildTextHitsSql(q: string, cap: number, dialect: Dialect = "sqlite"): { sql: string; params: (string | number)[] } | null {
+  if (dialect === "postgres") {
+    const tsq = pgTsQuery(q);
+    if (!tsq) return null;
+    return {
+      sql: `SELECT (SELECT count(*) FROM (SELECT 1 FROM request_logs WHERE ${LOG_ERROR_TSVECTOR} @@ to_tsquery('simple', ?) AND ${LOG_ERROR_PREDICATE} LIMIT ?) a)
+        + (SELECT count(*) FROM (SELECT 1 FROM request_bodies WHERE ${BODY_TSVECTOR} @@ to_tsquery('simple', ?) LIMIT ?) b) AS n`,
+      params: [tsq, cap, tsq, cap],
+    };
+  }
+  const fts = ftsQuery(q);
+  if (!fts) return null;
+  return {
+    sql: `SELECT (SELECT count(*) FROM (SELECT 1 FROM request_logs_fts WHERE request_logs_fts MATCH ? LIMIT ?)) + (SELECT count(*) FROM (SELECT 1 FROM request_bodies_fts WHERE request_bodies_fts MATCH ? LIMIT ?)) AS n`,
+    params: [fts, cap, fts, cap],
+  };
 }
 
 /** `SELECT count(*)` of at most `cap` rows matching the filters: cheap input for the plan hints. */
