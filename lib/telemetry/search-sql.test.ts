@@ -147,6 +147,20 @@ describe.each(ENGINES)("tenant scope against a real database (%s)", (engine) => 
     expect(bySlow.items.map((r) => r.latencyMs)).toEqual([129, 129, 129]);
   });
 
+  it("both full-text plans (drive from the hits, or filter while walking time) return the same rows", async () => {
+    const { rawAll } = await import("@/lib/db/sql");
+    const { dbEngine } = await import("@/lib/db/client");
+    for (const q of ["exploded", "upstream exploded", "explo", "req_team_a_5", "nothing-like-this"]) {
+      const ids = async (text: "drive" | "filter") => {
+        const { sql, params } = buildSearchSql({ q }, teamScope(admin), { sort: "time", limit: 200, hints: { dialect: dbEngine(), text } });
+        return (await rawAll<{ id: string }>(sql, params)).map((r) => r.id);
+      };
+      const drive = await ids("drive");
+      expect(await ids("filter"), q).toEqual(drive);
+      expect(drive.length, q).toBe(q === "nothing-like-this" ? 0 : q === "req_team_a_5" ? 1 : 18);
+    }
+  });
+
   it("every chart kind answers, as JSON and CSV, for an admin and a member", async () => {
     for (const kind of mods.charts.CHART_KINDS) {
       for (const actor of [admin, memberA]) {
