@@ -73,9 +73,9 @@ export async function applyPlan(args: ApplyArgs): Promise<{ changeSet: string | 
   const changed = (c: Change, field: string) => c.fields.some((f) => f.field === field);
   const index = (c: Change) => Number(/^\w+\[(\d+)\]/.exec(c.path ?? "")?.[1]);
 
-  const step = (c: Change, fn: () => void) => {
+  const step = async (c: Change, fn: () => Promise<unknown>) => {
     try {
-      fn();
+      await fn();
     } catch (e) {
       if (e instanceof DryRunDone) throw e;
       const where = c.path ?? `${c.kind} ${c.name}`;
@@ -89,7 +89,7 @@ export async function applyPlan(args: ApplyArgs): Promise<{ changeSet: string | 
     }
   };
 
-  const upserts: Record<string, (c: Change) => void> = {
+  const upserts: Record<string, (c: Change) => Promise<void>> = {
     team: async (c) => {
       const t = config.teams![index(c)]!;
       if (c.op === "create") ids.set(keyOf.team(t), (await teamSvc.createTeam({ actor, input: { name: t.name, slug: t.slug, description: t.description } })).id);
@@ -217,7 +217,7 @@ export async function applyPlan(args: ApplyArgs): Promise<{ changeSet: string | 
     },
   };
 
-  const deletes: Record<string, (key: string) => void> = {
+  const deletes: Record<string, (key: string) => Promise<unknown>> = {
     webhook: async (k) => (await hookSvc.deleteWebhook({ actor, id: id(k) })),
     alert_rule: async (k) => (await alertSvc.deleteAlertRule({ actor, id: id(k) })),
     budget: async (k) => (await limitSvc.deleteBudget({ actor, id: id(k) })),
@@ -237,9 +237,9 @@ export async function applyPlan(args: ApplyArgs): Promise<{ changeSet: string | 
   }
   try {
     await withTransaction(async () => {
-      for (const c of plan.changes) if (c.op !== "delete") step(c, () => upserts[c.kind]!(c));
+      for (const c of plan.changes) if (c.op !== "delete") await step(c, () => upserts[c.kind]!(c));
       const dels = plan.changes.filter((c) => c.op === "delete").sort((a, b) => DELETE_ORDER.indexOf(a.kind) - DELETE_ORDER.indexOf(b.kind));
-      for (const c of dels) step(c, () => deletes[c.kind]!(`${c.kind}:${c.name}`));
+      for (const c of dels) await step(c, () => deletes[c.kind]!(`${c.kind}:${c.name}`));
       (await markManaged(config, secrets, args.source));
       (await writeAudit(getDb(), actor, {
         action: "config.apply",

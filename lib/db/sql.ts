@@ -74,11 +74,11 @@ const txState = (g.__porticoTx ??= { tail: Promise.resolve(), als: new AsyncLoca
  * throws. PostgreSQL: a pooled connection's transaction. SQLite: BEGIN IMMEDIATE
  * on the process's connection, one transaction at a time; `fn` must only await
  * database work (every better-sqlite3 query completes synchronously, so nothing
- * from another request can run inside it). Nested calls join the outer one.
+ * from another request can run inside it). A nested call is a savepoint of the outer one.
  */
 export async function withTransaction<T>(fn: (tx: Db) => Promise<T>): Promise<T> {
   const outer = txState.als.getStore();
-  if (outer) return fn(outer);
+  if (outer) return savepoint(outer, fn);
   if (dbEngine() === "postgres") {
     return (getDb() as unknown as PgRunner).transaction((tx) => txState.als.run(tx as Db, () => fn(tx as Db)));
   }
@@ -98,4 +98,27 @@ export async function withTransaction<T>(fn: (tx: Db) => Promise<T>): Promise<T>
   const next = txState.tail.then(run, run);
   txState.tail = next.catch(() => undefined);
   return next;
+}
+
+let savepoints = 0;
+
+/** A nested transaction is a savepoint: its failure undoes only its own work, as better-sqlite3's nesting did. */
+async function savepoint<T>(outer: Db, fn: (tx: Db) => Promise<T>): Promise<T> {
+  if (dbEngine() === "postgres") {
+    return (outer as unknown as PgRunner).transaction((tx) => txState.als.run(tx as Db, () => fn(tx as Db)));
+  }
+  const { sqlite } = getDbHolder();
+  const name = `portico_sp_${++savepoints}`;
+  sqlite.exec(`SAVEPOINT ${name}`);
+  try {
+    const out = await fn(outer);
+    sqlite.exec(`RELEASE ${name}`);
+    return out;
+  } catch (err) {
+    if (sqlite.inTransaction) {
+      sqlite.exec(`ROLLBACK TO ${name}`);
+      sqlite.exec(`RELEASE ${name}`);
+    }
+    throw err;
+  }
 }

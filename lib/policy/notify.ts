@@ -35,7 +35,7 @@ export async function checkThresholds(meter: BudgetMeter): Promise<void> {
         if (notified.has(k)) continue;
         notified.add(k);
         const teamId = (await teamOfScope(b, ps));
-        if (!storeNotification({ budgetId: b.id, teamId, periodStart: c.start, threshold: t, spendUsd: spent, limitUsd: b.limitUsd })) continue;
+        if (!(await storeNotification({ budgetId: b.id, teamId, periodStart: c.start, threshold: t, spendUsd: spent, limitUsd: b.limitUsd }))) continue;
         console.log(`[portico] budget ${b.id} (${b.scope} ${b.scopeId}, ${b.period}) reached ${t}% ($${spent.toFixed(4)} of $${b.limitUsd})`);
         const data = {
           budget: { id: b.id, scope: b.scope, scopeId: b.scopeId, period: b.period, limitUsd: b.limitUsd, thresholds: b.thresholds },

@@ -121,9 +121,9 @@ function build() {
     help: "Circuit breaker state per target: 0 closed, 1 half-open, 2 open.",
     labelNames: ["target", "provider", "model"] as const,
     registers: [register],
-    async collect() {
+    collect() {
       this.reset();
-      for (const b of breakers().list()) this.set({ target: b.target, provider: (await providerName(b.providerId)), model: b.modelId }, CIRCUIT_VALUE[b.state]);
+      for (const b of breakers().list()) this.set({ target: b.target, provider: providerName(b.providerId), model: b.modelId }, CIRCUIT_VALUE[b.state]);
     },
   });
   return m;
