@@ -1,4 +1,5 @@
-import { incrementSetting, rawGet } from "@/lib/db/sql";
+import { incrementSetting } from "@/lib/db/sql";
+import { rawGet } from "@/lib/db/sql";
 /**
  * Session revocation. A session is a signed JWT cookie: nothing on the server would stop a
  * copied cookie before it expires (8 h). So each user has a session generation (users

@@ -50,19 +50,6 @@ export const rawGet = <T>(text: string, params: readonly unknown[] = [], on?: Db
 export const rawRun = (text: string, params: readonly unknown[] = [], on?: Db) => runSql(sqlText(text, params), on);
 
 /**
- * Upserts a counter of the settings table to 1, or adds 1 to it. The value column is
- * JSON text on SQLite and json on PostgreSQL (which casts neither to nor from integer).
- */
-export async function incrementSetting(key: string, on: Db = getDb()): Promise<void> {
-  const next = dbEngine() === "postgres" ? sql.raw("to_json(CAST(CAST(settings.value AS TEXT) AS BIGINT) + 1)") : sql.raw("CAST(CAST(settings.value AS INTEGER) + 1 AS TEXT)");
-  await runSql(
-    sql`INSERT INTO settings(key, value, updated_at) VALUES (${key}, '1', ${Date.now()})
-        ON CONFLICT(key) DO UPDATE SET value = ${next}, updated_at = excluded.updated_at`,
-    on,
-  );
-}
-
-/**
  * A unique or primary-key violation: SQLite's "UNIQUE constraint failed" or PostgreSQL's
  * SQLSTATE 23505 (drizzle wraps the driver's error as `cause`).
  */
@@ -147,4 +134,27 @@ async function savepoint<T>(outer: Db, fn: (tx: Db) => Promise<T>): Promise<T> {
     }
     throw err;
   }
+}
+
+/**
+ * Adds 1 to an integer setting (settings.value is JSON: an integer on SQLite's text column,
+ * a json number on PostgreSQL), creating it at 1; resolves to the new value.
+ */
+export async function incrementSetting(key: string, on?: Db): Promise<number> {
+  const now = Date.now();
+  const row =
+    dbEngine() === "postgres"
+      ? await getSql<{ value: unknown }>(
+          sql`INSERT INTO settings(key, value, updated_at) VALUES (${key}, '1'::json, ${now})
+              ON CONFLICT(key) DO UPDATE SET value = to_json((settings.value::text)::bigint + 1), updated_at = excluded.updated_at
+              RETURNING value`,
+          on,
+        )
+      : await getSql<{ value: unknown }>(
+          sql`INSERT INTO settings(key, value, updated_at) VALUES (${key}, 1, ${now})
+              ON CONFLICT(key) DO UPDATE SET value = CAST(settings.value AS INTEGER) + 1, updated_at = excluded.updated_at
+              RETURNING value`,
+          on,
+        );
+  return Number(row?.value ?? 1);
 }
