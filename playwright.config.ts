@@ -6,6 +6,8 @@ import path from "node:path";
  * Browser tests against the production build (`npm run build` first; `npm test` does it)
  * on a throw-away database, with a fake provider upstream beside it.
  * Chromium comes from the OS (/usr/bin/chromium), override with PORTICO_CHROMIUM.
+ * PORTICO_E2E_DATABASE_URL runs the server on another database (scripts/test.mjs's
+ * PostgreSQL pass: an empty scratch database); PORTICO_E2E_RESULTS names the JSON report.
  */
 const PORT = Number(process.env.PORTICO_E2E_PORT || 3199);
 const FAKE_PORT = Number(process.env.PORTICO_E2E_FAKE_PORT || 3198);
@@ -27,7 +29,7 @@ export default defineConfig({
   retries: process.env.CI ? 1 : 0,
   timeout: 60_000,
   expect: { timeout: 10_000 },
-  reporter: [["list"], ["json", { outputFile: "test-results/e2e-results.json" }]],
+  reporter: [["list"], ["json", { outputFile: process.env.PORTICO_E2E_RESULTS || "test-results/e2e-results.json" }]],
   use: {
     baseURL,
     trace: "retain-on-failure",
@@ -60,7 +62,7 @@ export default defineConfig({
         NODE_ENV: "production",
         PORT: String(PORT),
         HOST: "127.0.0.1",
-        DATABASE_URL: `file:${dir}/portico.db`,
+        DATABASE_URL: process.env.PORTICO_E2E_DATABASE_URL || `file:${dir}/portico.db`,
         PORTICO_SECRET_FILE: `${dir}/secret.key`,
         PORTICO_ADMIN_EMAIL: "admin@e2e.test",
         PORTICO_ADMIN_PASSWORD: "e2e-admin-password",

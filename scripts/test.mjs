@@ -1,7 +1,11 @@
 // `npm test`: typecheck, lint, production build, unit + integration tests (vitest), browser tests (Playwright).
-// Prints one summary line `N passed, N failed` at the end and exits non-zero on any failure.
+// Vitest and a storage-heavy subset of the browser tests run a second time on PostgreSQL
+// (PORTICO_TEST_ENGINE=postgres, server PORTICO_TEST_PG_URL) when that server is reachable.
+// Prints one summary line `N passed, N failed, N skipped` at the end and exits non-zero on any failure.
 import { spawnSync } from "node:child_process";
+import crypto from "node:crypto";
 import fs from "node:fs";
+import pg from "pg";
 
 const results = { passed: 0, failed: 0, skipped: 0 };
 const steps = [];
@@ -35,24 +39,24 @@ if (!lintOk) results.failed++;
 const buildOk = run("build", "node", ["scripts/build.mjs"]);
 if (!buildOk) results.failed++;
 
-run("unit + integration (vitest)", "npx", ["vitest", "run", "--reporter=default", "--reporter=json", "--outputFile=test-results/vitest.json"]);
-const v = readJson("test-results/vitest.json");
-if (v) {
-  results.passed += v.numPassedTests ?? 0;
-  results.failed += (v.numFailedTests ?? 0) + (v.numFailedTestSuites ?? 0 ? 0 : 0);
-  results.skipped += (v.numPendingTests ?? 0) + (v.numTodoTests ?? 0);
-  // A file that fails to load has no tests but must count as a failure.
-  for (const f of v.testResults ?? []) if (f.status === "failed" && (f.assertionResults ?? []).length === 0) results.failed++;
-} else {
-  results.failed++;
+function countVitest(file) {
+  const v = readJson(file);
+  if (v) {
+    results.passed += v.numPassedTests ?? 0;
+    results.failed += v.numFailedTests ?? 0;
+    results.skipped += (v.numPendingTests ?? 0) + (v.numTodoTests ?? 0);
+    // A file that fails to load has no tests but must count as a failure.
+    for (const f of v.testResults ?? []) if (f.status === "failed" && (f.assertionResults ?? []).length === 0) results.failed++;
+  } else {
+    results.failed++;
+  }
 }
 
-if (buildOk) {
-  run("browser (playwright)", "npx", ["playwright", "test"]);
-  const p = readJson("test-results/e2e-results.json");
+function countPlaywright(file) {
+  const p = readJson(file);
   if (p?.stats) {
     results.passed += p.stats.expected ?? 0;
-    results.failed += (p.stats.unexpected ?? 0) + (p.stats.flaky ?? 0 ? 0 : 0);
+    results.failed += p.stats.unexpected ?? 0;
     results.skipped += p.stats.skipped ?? 0;
     if ((p.errors ?? []).length && !(p.stats.expected || p.stats.unexpected)) results.failed++;
   } else {
@@ -60,6 +64,66 @@ if (buildOk) {
   }
 }
 
+// ---- PostgreSQL: the server the second passes run on (each test harness creates and drops its own database)
+const PG_URL = process.env.PORTICO_TEST_PG_URL || "postgres://postgres@127.0.0.1:5432/postgres";
+async function pgAdmin(sql) {
+  const c = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 5000 });
+  await c.connect();
+  try {
+    return await c.query(sql);
+  } finally {
+    await c.end().catch(() => undefined);
+  }
+}
+let pgSkipped = null;
+try {
+  await pgAdmin("SELECT 1");
+} catch (e) {
+  pgSkipped = `PostgreSQL not reachable at ${PG_URL.replace(/\/\/[^@/]*@/, "//")}: ${e.message}`;
+}
+const pgEnv = { PORTICO_TEST_ENGINE: "postgres", PORTICO_TEST_PG_URL: PG_URL };
+
+run("unit + integration (vitest)", "npx", ["vitest", "run", "--reporter=default", "--reporter=json", "--outputFile=test-results/vitest.json"], { PORTICO_TEST_ENGINE: "sqlite" });
+countVitest("test-results/vitest.json");
+
+if (pgSkipped) {
+  console.log(`\n=== unit + integration on PostgreSQL: skipped (${pgSkipped})`);
+} else {
+  run("unit + integration on PostgreSQL (vitest)", "npx", ["vitest", "run", "--reporter=default", "--reporter=json", "--outputFile=test-results/vitest-pg.json"], pgEnv);
+  countVitest("test-results/vitest-pg.json");
+}
+
+if (buildOk) {
+  run("browser (playwright)", "npx", ["playwright", "test"]);
+  countPlaywright("test-results/e2e-results.json");
+
+  // The browser flows that store the most (admin CRUD, subscriptions and keys, log search and
+  // charts, configuration as code) once more, on an empty PostgreSQL database.
+  const PG_SPECS = ["e2e/auth.setup.ts", "e2e/foundation.spec.ts", "e2e/access.spec.ts", "e2e/observability.spec.ts", "e2e/config.spec.ts"];
+  if (pgSkipped) {
+    console.log(`\n=== browser on PostgreSQL: skipped (${pgSkipped})`);
+  } else {
+    const name = `portico_t_e2e_${process.pid}_${crypto.randomBytes(4).toString("hex")}`;
+    const url = new URL(PG_URL);
+    url.pathname = `/${name}`;
+    try {
+      await pgAdmin(`CREATE DATABASE "${name}"`);
+      run("browser on PostgreSQL (playwright)", "npx", ["playwright", "test", "--output", "test-results/e2e-pg", ...PG_SPECS], {
+        PORTICO_E2E_DATABASE_URL: url.toString(),
+        PORTICO_E2E_DIR: ".tmp/e2e-pg",
+        PORTICO_E2E_RESULTS: "test-results/e2e-pg-results.json",
+      });
+      countPlaywright("test-results/e2e-pg-results.json");
+    } catch (e) {
+      console.log(`[test] PostgreSQL browser pass: ${e.message}`);
+      results.failed++;
+    } finally {
+      await pgAdmin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`).catch((e) => console.log(`[test] could not drop ${name}: ${e.message}`));
+    }
+  }
+}
+
 console.log("\nSteps: " + steps.map((s) => `${s.name} ${s.ok ? "ok" : "FAILED"} (${s.s}s)`).join(", "));
+if (pgSkipped) console.log(`PostgreSQL passes skipped: ${pgSkipped}`);
 console.log(`${results.passed} passed, ${results.failed} failed, ${results.skipped} skipped`);
 process.exit(results.failed > 0 ? 1 : 0);
