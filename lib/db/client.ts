@@ -122,8 +122,20 @@ export function getDbHolder(): DbHolder {
   return g.__porticoDb;
 }
 
+/**
+ * The process's database; on PostgreSQL, inside withTransaction (lib/db/sql.ts), that
+ * transaction: what a service reads through getDb() in the middle of another's transaction
+ * (config apply → createTeam → addMember) sees its uncommitted writes and never waits on its
+ * locks from a second pooled connection, as on SQLite's single connection.
+ */
 export function getDb(): Db {
-  return getDbHolder().db;
+  const h = getDbHolder();
+  if (h.engine === "postgres") {
+    const t = (globalThis as unknown as { __porticoTx?: { als: { getStore(): unknown }; open?: WeakSet<object> } }).__porticoTx;
+    const tx = t?.als.getStore();
+    if (tx && t?.open?.has(tx as object)) return tx as Db;
+  }
+  return h.db;
 }
 
 /** For tests and graceful shutdown. */

@@ -19,7 +19,8 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import * as sqliteSchema from "./schema";
+// The SQLite tables themselves (./schema/index.ts hands out PostgreSQL's when DATABASE_URL selects it).
+import * as sqliteSchema from "./schema/tables";
 import * as pgSchema from "./schema-pg";
 import { BODY_TSVECTOR, LOG_ERROR_PREDICATE, LOG_ERROR_TSVECTOR, pgTsQuery } from "./schema-pg/search";
 import { runPgMigrations, pgMigrationsUpToDate, pgMigrationsFolder } from "./migrate-pg";

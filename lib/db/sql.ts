@@ -79,8 +79,20 @@ interface PgRunner {
 }
 
 /** SQLite has one connection per process: async transactions take turns. */
-const g = globalThis as unknown as { __porticoTx?: { tail: Promise<unknown>; als: AsyncLocalStorage<Db> } };
+const g = globalThis as unknown as { __porticoTx?: { tail: Promise<unknown>; als: AsyncLocalStorage<Db>; open?: WeakSet<object> } };
 const txState = (g.__porticoTx ??= { tail: Promise.resolve(), als: new AsyncLocalStorage<Db>() });
+// PostgreSQL transactions still running: getDb() inside one answers with it (lib/db/client.ts).
+const openTx = (txState.open ??= new WeakSet<object>());
+
+/** Runs `fn` with `tx` as the ambient transaction while `fn` runs (not after: work it leaves behind uses the pool). */
+async function inPgTx<T>(tx: unknown, fn: (tx: Db) => Promise<T>): Promise<T> {
+  openTx.add(tx as object);
+  try {
+    return await txState.als.run(tx as Db, () => fn(tx as Db));
+  } finally {
+    openTx.delete(tx as object);
+  }
+}
 
 /**
  * Runs `fn` in a transaction and commits when it resolves, rolls back when it
@@ -93,7 +105,7 @@ export async function withTransaction<T>(fn: (tx: Db) => Promise<T>): Promise<T>
   const outer = txState.als.getStore();
   if (outer) return savepoint(outer, fn);
   if (dbEngine() === "postgres") {
-    return (getDb() as unknown as PgRunner).transaction((tx) => txState.als.run(tx as Db, () => fn(tx as Db)));
+    return (getDb() as unknown as PgRunner).transaction((tx) => inPgTx(tx, fn));
   }
   const { sqlite, db } = getDbHolder();
   const run = (): Promise<T> =>
@@ -118,7 +130,7 @@ let savepoints = 0;
 /** A nested transaction is a savepoint: its failure undoes only its own work, as better-sqlite3's nesting did. */
 async function savepoint<T>(outer: Db, fn: (tx: Db) => Promise<T>): Promise<T> {
   if (dbEngine() === "postgres") {
-    return (outer as unknown as PgRunner).transaction((tx) => txState.als.run(tx as Db, () => fn(tx as Db)));
+    return (outer as unknown as PgRunner).transaction((tx) => inPgTx(tx, fn));
   }
   const { sqlite } = getDbHolder();
   const name = `portico_sp_${++savepoints}`;
