@@ -90,11 +90,23 @@ const POLL_MS = Number(process.env.PORTICO_CONFIG_POLL_MS || 500);
 export function getSnapshot(): Snapshot | Promise<Snapshot> {
   const local = localConfigVersion();
   if (state.snap && state.local === local && state.stored === state.polledStored) return state.snap;
-  return (building ??= rebuild().finally(() => (building = null)));
+  return freshSnapshot(local, state.polledStored);
 }
 
-/** One rebuild at a time; a change made while it ran triggers the next one on the next request. */
+/** One rebuild at a time. */
 let building: Promise<Snapshot> | null = null;
+const join = () => (building ??= rebuild().finally(() => (building = null)));
+
+/**
+ * A snapshot that includes the versions the caller saw: a rebuild already running when the
+ * change committed may have read before it (on PostgreSQL a rebuild takes several round
+ * trips), so then the caller waits for the next one (key created → at once usable).
+ */
+async function freshSnapshot(local: number, polled: number): Promise<Snapshot> {
+  const snap = await join();
+  if (state.local >= local && state.stored >= polled) return snap;
+  return join();
+}
 
 async function rebuild(): Promise<Snapshot> {
   startPoller();
