@@ -1,9 +1,5 @@
-<<<<<<< HEAD
-import { isUniqueViolation, withTransaction } from "@/lib/db/sql";
-=======
 import { removeScopeRows } from "@/lib/policy/scope-cleanup";
-import { withTransaction } from "@/lib/db/sql";
->>>>>>> main
+import { isUniqueViolation, withTransaction } from "@/lib/db/sql";
 /**
  * The API catalog: entries apps subscribe to. Admins manage all of them, a
  * team admin the ones their team owns. The portal reads the catalog through

@@ -1,9 +1,5 @@
-<<<<<<< HEAD
-import { isUniqueViolation, withTransaction } from "@/lib/db/sql";
-=======
 import { removeScopeRows } from "@/lib/policy/scope-cleanup";
-import { withTransaction } from "@/lib/db/sql";
->>>>>>> main
+import { isUniqueViolation, withTransaction } from "@/lib/db/sql";
 /**
  * Apps: a team's application; it holds keys and subscriptions. Any member of
  * the team may manage its apps (docs/access.md, "Who may do what").
