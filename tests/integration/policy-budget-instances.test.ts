@@ -30,9 +30,13 @@ describe("budget spend across instances", () => {
     const k = await gw.newKey({ name: "shared key" });
     const b = (await svc.createBudget({ actor: gw.actor, input: { scope: "key", scopeId: k.id, period: "day", limitUsd: 0.05 } }));
     // This instance admits one call (its counter now exists), then goes idle.
-    const first = await gw.post("/v1/chat/completions", chatBody("inst-priced", { max_tokens: 10 }), { key: k.key });
+    const rid = `req_inst_${Date.now()}`;
+    const first = await gw.post("/v1/chat/completions", chatBody("inst-priced", { max_tokens: 10 }), { key: k.key, headers: { "x-request-id": rid } });
     expect(first.status).toBe(200);
     await first.text();
+    // The call is recorded after its response ends (on PostgreSQL a few round trips later): wait for its
+    // row, then for the flush's listeners (the spend moves from pending to flushed once they ran).
+    await gw.logRow(rid);
     (await gw.m.logWriter.logWriter().flush());
     const counter = () => [...limits.budgetMeter().counters.values()].find((c) => c.scope === "key" && c.scopeId === k.id)!;
     const mine = counter().flushed;
