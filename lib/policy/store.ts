@@ -162,6 +162,19 @@ export class RedisStore implements LimitStore {
     }
   }
 
+  /** False while Redis is considered down (callers use their in-process fallback until the next retry). */
+  available(): boolean {
+    return !this.useFallback();
+  }
+
+  /** Another user of this connection (shared budgets) got an answer / an error. */
+  reachable(): void {
+    this.markUp();
+  }
+  unreachable(e: unknown): void {
+    this.markDown(e);
+  }
+
   status() {
     if (this.down) {
       return { ok: true, degraded: true, message: `Redis unreachable since ${new Date(this.down.since).toISOString()} (${this.down.reason}); using in-process limits` };
