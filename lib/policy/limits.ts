@@ -447,8 +447,10 @@ async function onFlush(rows: CallRecord[]): Promise<void> {
     const now = Date.now();
     if (now - state.refreshedAt >= REFRESH_MS) {
       state.refreshedAt = now;
-      await loadLedger([...state.meter.counters.values()].map((c) => ({ scope: c.scope, scopeId: c.scopeId, period: c.period, start: c.start })));
+      const keys = [...state.meter.counters.values()].map((c) => ({ scope: c.scope, scopeId: c.scopeId, period: c.period, start: c.start }));
+      await loadLedger(keys);
       state.meter.refresh();
+      await syncShared(keys);
     }
     (await checkThresholds(state.meter));
   } catch (e) {
