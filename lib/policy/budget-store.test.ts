@@ -73,6 +73,30 @@ describe.skipIf(!hasRedis)("shared budgets (Redis, real server)", () => {
     expect(after.ok === false && after.reserved).toBeCloseTo(10.3, 9);
   });
 
+  it("admits buckets and budgets in one script, all or nothing", async () => {
+    const bucket = { key: `rl:app:combo:r`, capacity: 10, perMs: 10 / 60_000, cost: 1 };
+    const bg = budget({ scope: "app", scopeId: "combo", limitUsd: 1 });
+    const one = await a.admit([bucket], [bg], 0.6, () => 0);
+    expect(one.rate?.ok).toBe(true);
+    expect(one.budget?.ok).toBe(true);
+    expect(Math.floor(one.rate!.levels[0]!)).toBe(9);
+    expect((await b.admit([bucket], [bg], 0.6, () => 0)).budget?.ok).toBe(true); // 0.6 < 1
+    // The budget refuses (1.2 reserved): the bucket is not charged for it.
+    const refused = await a.admit([bucket], [bg], 0.6, () => 0);
+    expect(refused.rate?.ok).toBe(true);
+    expect(refused.budget).toMatchObject({ ok: false, index: 0, inflight: 2 });
+    expect(Math.floor(refused.rate!.levels[0]!)).toBe(8);
+    // A bucket refusal reserves nothing in the budgets.
+    const tiny = { key: `rl:app:combo-tiny:r`, capacity: 1, perMs: 1 / 60_000, cost: 1 };
+    const roomy = budget({ scope: "team", scopeId: "combo-team", limitUsd: 1 });
+    expect((await a.admit([tiny], [roomy], 0.5, () => 0)).budget?.ok).toBe(true);
+    const limited = await b.admit([tiny], [roomy], 0.5, () => 0);
+    expect(limited.rate?.ok).toBe(false);
+    expect(limited.rate!.retryAfterMs).toBeGreaterThan(50_000);
+    expect(limited.budget).toBeNull();
+    expect((await b.admit([], [roomy], 0.4, () => 0)).budget?.ok).toBe(true); // only 0.5 was reserved: 0.5 < 1
+  });
+
   it("seeds a missing counter from the ledger value and then ignores it", async () => {
     const bg = budget({ scopeId: "seeded", limitUsd: 1 });
     expect((await a.reserve([bg], 0.1, () => 0.95)).ok).toBe(true); // 0.95 < 1

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { Budget } from "@/lib/db/schema/policy";
 import { periodEnd, periodStart } from "./period";
+import type { BucketSpec, TakeResult } from "./bucket";
 import type { RedisClient, RespValue } from "./redis-client";
 
 /**
@@ -10,9 +11,12 @@ import type { RedisClient, RespValue } from "./redis-client";
  * reservations (member `<id>:<est>`, score = when it lapses), so a reservation of an instance
  * that died (SIGKILL) stops holding the budget after `PORTICO_BUDGET_RESERVATION_TTL_MS`.
  *
- * One Lua script, one round trip per admission: seed missing counters from the ledger value the
- * caller passes (the database stays the durable truth), drop lapsed reservations, refuse naming
- * the first budget with `spent + reserved >= limit`, else reserve the estimate in every budget.
+ * One Lua script, one round trip per admission, together with the call's rate-limit buckets (the
+ * same refill arithmetic as lib/policy/store.ts BUCKET_LUA, on Redis's clock): check the buckets;
+ * seed missing budget counters from the ledger value the caller passes (the database stays the
+ * durable truth), drop lapsed reservations, refuse naming the first budget with
+ * `spent + reserved >= limit`; only when everything admits, take from every bucket and reserve
+ * the estimate in every budget (a refused call costs neither).
  * `commit` moves a call's reservation to its actual cost; `sync` raises `spent` to the ledger when
  * the ledger is ahead (spend committed while Redis was unreachable, or before a budget existed).
  * Keys expire a day after their period ends.
@@ -22,16 +26,45 @@ local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local mode = ARGV[1]
 local n = #KEYS / 2
-if mode == 'reserve' then
-  local member = ARGV[2]
-  local est = tonumber(ARGV[3])
-  local ttl = tonumber(ARGV[4])
-  local spent = {}
-  local reserved = {}
+if mode == 'admit' then
+  -- ARGV: 'admit', nb, nb x (capacity, perMs, cost), member, est, ttl, n x (limit, seed, expireAt)
+  -- KEYS: nb bucket keys, then (hash, reservations) per budget
+  local nb = tonumber(ARGV[2])
+  local levels = {}
+  local wait = -1
+  for i = 1, nb do
+    local cap = tonumber(ARGV[(i - 1) * 3 + 3])
+    local rate = tonumber(ARGV[(i - 1) * 3 + 4])
+    local cost = tonumber(ARGV[(i - 1) * 3 + 5])
+    local s = redis.call('HMGET', KEYS[i], 'v', 't')
+    local v = cap
+    if s[1] then
+      local dt = now - tonumber(s[2])
+      if dt < 0 then dt = 0 end
+      v = math.min(cap, tonumber(s[1]) + dt * rate)
+    end
+    levels[i] = v
+    if v < cost then
+      local w = (cost - v) / rate
+      if w > wait then wait = w end
+    end
+  end
+  local out = {0, '0', 0, '0', '0', 0}
+  if wait >= 0 then
+    -- refused by a rate limit: nothing taken, nothing reserved
+    out[2] = tostring(wait)
+    for i = 1, nb do out[6 + i] = tostring(levels[i]) end
+    return out
+  end
+  local b0 = 3 + nb * 3
+  local member = ARGV[b0]
+  local est = tonumber(ARGV[b0 + 1])
+  local ttl = tonumber(ARGV[b0 + 2])
+  local n = (#KEYS - nb) / 2
   for i = 1, n do
-    local h = KEYS[2 * i - 1]
-    local z = KEYS[2 * i]
-    local base = 4 + (i - 1) * 3
+    local h = KEYS[nb + 2 * i - 1]
+    local z = KEYS[nb + 2 * i]
+    local base = b0 + 2 + (i - 1) * 3
     if redis.call('EXISTS', h) == 0 then
       redis.call('HSET', h, 'spent', ARGV[base + 2], 'reserved', '0')
       redis.call('PEXPIREAT', h, ARGV[base + 3])
@@ -45,20 +78,36 @@ if mode == 'reserve' then
     end
     if redis.call('ZCARD', z) == 0 then redis.call('HSET', h, 'reserved', '0') end
     local s = redis.call('HMGET', h, 'spent', 'reserved')
-    spent[i] = tonumber(s[1]) or 0
-    reserved[i] = tonumber(s[2]) or 0
-    if spent[i] + reserved[i] >= tonumber(ARGV[base + 1]) then
-      return {0, i, tostring(spent[i]), tostring(reserved[i]), redis.call('ZCARD', z)}
+    local spent = tonumber(s[1]) or 0
+    local reserved = tonumber(s[2]) or 0
+    if spent + reserved >= tonumber(ARGV[base + 1]) then
+      -- refused by a budget: the buckets are not charged either
+      out[1] = 2
+      out[3] = i
+      out[4] = tostring(spent)
+      out[5] = tostring(reserved)
+      out[6] = redis.call('ZCARD', z)
+      for j = 1, nb do out[6 + j] = tostring(levels[j]) end
+      return out
     end
   end
-  for i = 1, n do
-    local h = KEYS[2 * i - 1]
-    local z = KEYS[2 * i]
-    redis.call('HINCRBYFLOAT', h, 'reserved', est)
-    redis.call('ZADD', z, now + ttl, member .. ':' .. ARGV[3])
-    redis.call('PEXPIREAT', z, ARGV[4 + (i - 1) * 3 + 3])
+  out[1] = 1
+  for i = 1, nb do
+    local cap = tonumber(ARGV[(i - 1) * 3 + 3])
+    local rate = tonumber(ARGV[(i - 1) * 3 + 4])
+    local v = levels[i] - tonumber(ARGV[(i - 1) * 3 + 5])
+    redis.call('HSET', KEYS[i], 'v', tostring(v), 't', tostring(now))
+    redis.call('PEXPIRE', KEYS[i], math.ceil((cap - v) / rate) + 1000)
+    out[6 + i] = tostring(v)
   end
-  return {1}
+  for i = 1, n do
+    local h = KEYS[nb + 2 * i - 1]
+    local z = KEYS[nb + 2 * i]
+    redis.call('HINCRBYFLOAT', h, 'reserved', est)
+    redis.call('ZADD', z, now + ttl, member .. ':' .. ARGV[b0 + 1])
+    redis.call('PEXPIREAT', z, ARGV[b0 + 2 + (i - 1) * 3 + 3])
+  end
+  return out
 elseif mode == 'commit' then
   local member = ARGV[2] .. ':' .. ARGV[3]
   local est = tonumber(ARGV[3])
@@ -101,6 +150,12 @@ export type SharedReserveResult =
   | { ok: true; res: SharedReservation }
   | { ok: false; index: number; spent: number; reserved: number; inflight: number; resetsAt: number };
 
+/** A combined admission: the buckets' answer (null without buckets), then the budgets' (null when a bucket refused). */
+export interface SharedAdmitResult {
+  rate: TakeResult | null;
+  budget: SharedReserveResult | null;
+}
+
 export interface CounterKey {
   scope: Budget["scope"];
   scopeId: string;
@@ -128,21 +183,33 @@ export class RedisBudgetStore {
   }
 
   /**
-   * Reserve `est` USD in every budget at `at`, or refuse naming the first full one (index into
-   * `list`; nothing reserved then). `ledger(k)` seeds a counter Redis does not hold yet.
+   * Take `specs` from the rate-limit buckets (keys under `bucketPrefix`) and reserve `est` USD in
+   * every budget at `at`, all or nothing: a bucket refusal reserves nothing, a budget refusal
+   * (index into `list`) takes nothing. `ledger(k)` seeds a counter Redis does not hold yet.
    */
-  async reserve(list: Budget[], est: number, ledger: (k: CounterKey) => number, at = Date.now()): Promise<SharedReserveResult> {
+  async admit(specs: BucketSpec[], list: Budget[], est: number, ledger: (k: CounterKey) => number, at = Date.now(), bucketPrefix = this.prefix): Promise<SharedAdmitResult> {
     const ks: CounterKey[] = list.map((b) => ({ scope: b.scope, scopeId: b.scopeId, period: b.period, start: periodStart(b.period, at) }));
     const member = randomBytes(9).toString("base64url");
     const estS = String(est);
-    const args: (string | number)[] = ["reserve", member, estS, this.ttlMs];
+    const args: (string | number)[] = ["admit", specs.length];
+    for (const b of specs) args.push(b.capacity, b.perMs, b.cost);
+    args.push(member, estS, this.ttlMs);
     list.forEach((b, i) => args.push(b.limitUsd, ledger(ks[i]!), periodEnd(b.period, at) + KEEP_AFTER_PERIOD_MS));
-    const keys = this.keysOf(ks);
-    const r = await this.client.eval(BUDGET_LUA, keys, args);
-    if (!Array.isArray(r) || !r.length) throw new Error(`unexpected Redis reply ${JSON.stringify(r)}`);
-    if (Number(r[0]) === 1) return { ok: true, res: { keys, member, est: Number(estS) } };
-    const i = Number(r[1]) - 1;
-    return { ok: false, index: i, spent: Number(r[2]), reserved: Number(r[3]), inflight: Number(r[4]), resetsAt: periodEnd(list[i]!.period, at) };
+    const budgetKeys = this.keysOf(ks);
+    const r = await this.client.eval(BUDGET_LUA, [...specs.map((b) => bucketPrefix + b.key), ...budgetKeys], args);
+    if (!Array.isArray(r) || r.length < 6) throw new Error(`unexpected Redis reply ${JSON.stringify(r)}`);
+    const code = Number(r[0]);
+    const levels = r.slice(6).map((x) => Number(x));
+    const rate: TakeResult | null = specs.length ? { ok: code !== 0, retryAfterMs: code === 0 ? Math.ceil(Number(r[1])) : 0, levels } : null;
+    if (code === 0) return { rate, budget: null };
+    if (code === 1) return { rate, budget: { ok: true, res: { keys: budgetKeys, member, est: Number(estS) } } };
+    const i = Number(r[2]) - 1;
+    return { rate, budget: { ok: false, index: i, spent: Number(r[3]), reserved: Number(r[4]), inflight: Number(r[5]), resetsAt: periodEnd(list[i]!.period, at) } };
+  }
+
+  /** Reserve `est` USD in every budget (no buckets), or refuse naming the first full one. */
+  async reserve(list: Budget[], est: number, ledger: (k: CounterKey) => number, at = Date.now()): Promise<SharedReserveResult> {
+    return (await this.admit([], list, est, ledger, at)).budget!;
   }
 
   /** The call ended: drop its reservation everywhere and add its actual cost to the shared spend. */

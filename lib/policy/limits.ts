@@ -101,7 +101,7 @@ export function limitStore(): LimitStore {
 export function sharedBudgets(): RedisBudgetStore | null {
   const s = limitStore();
   if (!(s instanceof RedisStore)) return null;
-  return (state.shared ??= new RedisBudgetStore(s.client));
+  return (state.shared ??= new RedisBudgetStore(s.client, s.keyPrefix));
 }
 
 export function budgetMeter(): BudgetMeter {
@@ -258,6 +258,11 @@ function limitsWith(g: GuardInput, ps: PolicySnapshot): void | Promise<void> {
 }
 
 function take(call: Admission): void | Promise<void> {
+  if (call.budgets.length) {
+    const store = limitStore();
+    const shared = sharedBudgets();
+    if (shared && store instanceof RedisStore && store.available()) return admitShared(call, store, shared);
+  }
   if (!call.specs.length) return admit(call, null);
   const taken = limitStore().take(call.specs);
   if (taken instanceof Promise) return taken.then((r) => admit(call, r));
@@ -272,58 +277,73 @@ interface Admission {
   est: Estimate;
 }
 
-/** After the buckets answered (r null: no rate limit applies): refuse on the buckets, then on the budgets, else admit. */
-function admit({ g, specs, meta, budgets: budgetList, est }: Admission, r: TakeResult | null): void | Promise<void> {
-  if (r) {
-    const headers = rateHeaders(specs, meta, r.levels);
-    addResponseHeaders(g.rec, headers);
-    if (!r.ok) {
-      const i = specs.findIndex((b, j) => r.levels[j]! < b.cost);
-      const m = meta[Math.max(0, i)]!;
-      const secs = Math.max(1, Math.ceil(r.retryAfterMs / 1000));
-      throw new GatewayError(
-        429,
-        m.kind,
-        "rate_limit_exceeded",
-        `Rate limit reached for ${m.kind} on ${m.s.name}: limit ${m.limit} ${m.kind} per minute. Please try again in ${formatReset(r.retryAfterMs)}.`,
-        null,
-        { ...headers, "retry-after": String(secs) },
-      );
-    }
-  }
-  const tokenSpecs = specs.filter((_, i) => meta[i]!.kind === "tokens");
+/** The call's estimated cost at the route's first target's prices (what its budgets reserve). */
+function estimatedCost({ g, est }: Admission): number {
+  const m = g.route.main.targets[0]?.model;
+  return m ? (est.prompt * m.inputPricePerM + est.maxOut * m.outputPricePerM) / 1_000_000 : 0;
+}
+
+const tokenSpecsOf = ({ specs, meta }: Admission) => specs.filter((_, i) => meta[i]!.kind === "tokens");
+
+/**
+ * Budgets shared through Redis: the buckets and every instance's budget counters in one round trip
+ * (lib/policy/budget-store.ts), all or nothing. Redis failing: this call and the next ones (until
+ * the store retries) go the in-process way.
+ */
+function admitShared(call: Admission, store: RedisStore, shared: RedisBudgetStore): Promise<void> {
+  const { g, budgets: budgetList } = call;
+  const estCost = estimatedCost(call);
+  const list = budgetList.map((x) => x.b);
+  return shared.admit(call.specs, list, estCost, (k) => cachedLedger(k.scope, k.scopeId, k.period, k.start)).then(
+    (r) => {
+      store.reachable();
+      if (r.rate) checkRate(call, r.rate);
+      const b = r.budget!;
+      // Nothing was taken from the buckets for a refused call: no refund.
+      if (!b.ok) return refuseBudget(g, budgetList, { budget: list[b.index]!, spent: b.spent, reserved: b.reserved, inflight: b.inflight, resetsAt: b.resetsAt }, null);
+      // The local meter follows this process's part (pending spend, thresholds) without deciding admission.
+      state.inflight.set(g.rec, { tokenSpecs: tokenSpecsOf(call), budget: state.meter.track(list, estCost), shared: b.res });
+    },
+    (e: unknown) => {
+      store.unreachable(e);
+      return take(call);
+    },
+  );
+}
+
+/** The buckets' answer: rate headers on the response, and a 429 when they refused. */
+function checkRate({ g, specs, meta }: Admission, r: TakeResult): void {
+  const headers = rateHeaders(specs, meta, r.levels);
+  addResponseHeaders(g.rec, headers);
+  if (r.ok) return;
+  const i = specs.findIndex((b, j) => r.levels[j]! < b.cost);
+  const m = meta[Math.max(0, i)]!;
+  const secs = Math.max(1, Math.ceil(r.retryAfterMs / 1000));
+  throw new GatewayError(
+    429,
+    m.kind,
+    "rate_limit_exceeded",
+    `Rate limit reached for ${m.kind} on ${m.s.name}: limit ${m.limit} ${m.kind} per minute. Please try again in ${formatReset(r.retryAfterMs)}.`,
+    null,
+    { ...headers, "retry-after": String(secs) },
+  );
+}
+
+/** In-process budgets (no Redis, or Redis unreachable), after the buckets answered (r null: no rate limit applies). */
+function admit(call: Admission, r: TakeResult | null): void {
+  const { g, specs, meta, budgets: budgetList } = call;
+  if (r) checkRate(call, r);
+  const tokenSpecs = tokenSpecsOf(call);
   if (!budgetList.length) {
     state.inflight.set(g.rec, { tokenSpecs, budget: null, shared: null });
     return;
   }
-  const m = g.route.main.targets[0]?.model;
-  const estCost = m ? (est.prompt * m.inputPricePerM + est.maxOut * m.outputPricePerM) / 1_000_000 : 0;
-  const list = budgetList.map((x) => x.b);
-  const refuse = (b: BudgetRefusal): never => refuseBudget(g, budgetList, b, r ? { specs, meta, levels: r.levels } : null);
-  const store = limitStore();
-  const shared = sharedBudgets();
-  if (shared && store instanceof RedisStore && store.available()) {
-    // Every instance's spend and in-flight reservations, in one Redis round trip (lib/policy/budget-store.ts).
-    return shared.reserve(list, estCost, (k) => cachedLedger(k.scope, k.scopeId, k.period, k.start)).then(
-      (b) => {
-        store.reachable();
-        if (!b.ok) return refuse({ budget: list[b.index]!, spent: b.spent, reserved: b.reserved, inflight: b.inflight, resetsAt: b.resetsAt });
-        // The local meter follows this process's part (pending spend, thresholds) without deciding admission.
-        state.inflight.set(g.rec, { tokenSpecs, budget: state.meter.track(list, estCost), shared: b.res });
-      },
-      (e: unknown) => {
-        store.unreachable(e);
-        admitLocally();
-      },
-    );
-  }
-  admitLocally();
-
-  function admitLocally(): void {
-    const b = state.meter.reserve(list, estCost);
-    if (!b.ok) refuse(b);
-    else state.inflight.set(g.rec, { tokenSpecs, budget: b.res, shared: null });
-  }
+  const b = state.meter.reserve(
+    budgetList.map((x) => x.b),
+    estimatedCost(call),
+  );
+  if (!b.ok) refuseBudget(g, budgetList, b, r ? { specs, meta, levels: r.levels } : null);
+  state.inflight.set(g.rec, { tokenSpecs, budget: b.res, shared: null });
 }
 
 interface BudgetRefusal {

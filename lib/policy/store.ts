@@ -118,6 +118,11 @@ export class RedisStore implements LimitStore {
   }
   private readonly prefix: string;
 
+  /** PORTICO_REDIS_PREFIX (or the prefix given): bucket keys are this + `rl:…`. */
+  get keyPrefix(): string {
+    return this.prefix;
+  }
+
   private keys(specs: BucketSpec[]): string[] {
     return specs.map((b) => this.prefix + b.key);
   }

@@ -238,6 +238,8 @@ describe.skipIf(!!skipReason)("three Portico processes on one PostgreSQL and one
     const LIMIT_USD = 0.5;
     const bg = await admin(A, "POST", "/api/admin/budgets", { scope: "app", scopeId: appId, period: "day", limitUsd: LIMIT_USD });
     expect(bg.status, JSON.stringify(bg.json)).toBe(201);
+    // A roomy rate limit too: buckets and budgets are then admitted in one Redis script.
+    expect((await admin(A, "POST", "/api/admin/limits", { scope: "app", scopeId: appId, requestsPerMinute: 10_000 })).status).toBe(201);
     const k = await keyThroughA(appId);
     const burst = await Promise.all(Array.from({ length: 60 }, (_, i) => chat(nodes[i % 3]!, k.key)));
     const admitted = burst.filter((a): a is Answer => a?.status === 200);
