@@ -20,6 +20,9 @@ export async function clusterUnavailable(): Promise<string | null> {
   if (!fs.existsSync(path.join(ROOT, "dist/server.js")) || !fs.existsSync(path.join(ROOT, ".next/BUILD_ID"))) {
     return "no production build (run `node scripts/build.mjs` first: dist/server.js and .next)";
   }
+  const built = fs.statSync(path.join(ROOT, "dist/server.js")).mtimeMs;
+  const newer = newestSource(path.join(ROOT, "lib"));
+  if (newer.mtime > built) console.warn(`[cluster] dist/server.js is older than ${path.relative(ROOT, newer.file)}: the processes run the last build (run \`node scripts/build.mjs\`).`);
   const c = new pg.Client({ connectionString: PG_ADMIN_URL, connectionTimeoutMillis: 1000 });
   try {
     await c.connect();
@@ -38,6 +41,22 @@ export async function clusterUnavailable(): Promise<string | null> {
     r.close();
   }
   return null;
+}
+
+/** The most recently modified .ts file under `dir` (skipping tests). */
+function newestSource(dir: string): { file: string; mtime: number } {
+  let best = { file: dir, mtime: 0 };
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) {
+      const n = newestSource(p);
+      if (n.mtime > best.mtime) best = n;
+    } else if (e.name.endsWith(".ts") && !e.name.endsWith(".test.ts")) {
+      const m = fs.statSync(p).mtimeMs;
+      if (m > best.mtime) best = { file: p, mtime: m };
+    }
+  }
+  return best;
 }
 
 /** A scratch database (`cluster_<random>`) and its URL; `drop()` removes it (terminating leftover connections). */
