@@ -37,7 +37,6 @@ const providerBoundary = {
     "no-restricted-imports": [
       "error",
       {
-        paths: [{ name: "better-sqlite3", message: "Only lib/db talks to SQLite directly: use drizzle builders (awaited) or lib/db/sql.ts." }],
         patterns: [
           { group: ["@/**", "../../**"], message: "Provider adapters are pure transforms: import only lib/providers types and shared helpers." },
         ],
@@ -83,9 +82,8 @@ const config = [
   { ignores: [".next/**", "dist/**", "node_modules/**", "test-results/**", "playwright-report/**", "drizzle/**", ".tmp/**", "next-env.d.ts"] },
   { rules: { "@next/next/no-img-element": "off" } },
   componentBoundary,
-  storageBoundary,
-  // After storageBoundary: for lib/providers its no-restricted-imports replaces the storage one (and repeats its path).
   providerBoundary,
+  storageBoundary,
 ];
 
 export default config;
