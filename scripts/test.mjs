@@ -75,11 +75,15 @@ async function pgAdmin(sql) {
     await c.end().catch(() => undefined);
   }
 }
+// PORTICO_TEST_PG=off skips both PostgreSQL passes, PORTICO_TEST_PG_E2E=off only the browser one.
 let pgSkipped = null;
-try {
-  await pgAdmin("SELECT 1");
-} catch (e) {
-  pgSkipped = `PostgreSQL not reachable at ${PG_URL.replace(/\/\/[^@/]*@/, "//")}: ${e.message}`;
+if (process.env.PORTICO_TEST_PG === "off") pgSkipped = "PORTICO_TEST_PG=off";
+else {
+  try {
+    await pgAdmin("SELECT 1");
+  } catch (e) {
+    pgSkipped = `PostgreSQL not reachable at ${PG_URL.replace(/\/\/[^@/]*@/, "//")}: ${e.message}`;
+  }
 }
 const pgEnv = { PORTICO_TEST_ENGINE: "postgres", PORTICO_TEST_PG_URL: PG_URL };
 
@@ -100,8 +104,9 @@ if (buildOk) {
   // The browser flows that store the most (admin CRUD, subscriptions and keys, log search and
   // charts, configuration as code) once more, on an empty PostgreSQL database.
   const PG_SPECS = ["e2e/auth.setup.ts", "e2e/foundation.spec.ts", "e2e/access.spec.ts", "e2e/observability.spec.ts", "e2e/config.spec.ts"];
-  if (pgSkipped) {
-    console.log(`\n=== browser on PostgreSQL: skipped (${pgSkipped})`);
+  const e2eSkipped = pgSkipped ?? (process.env.PORTICO_TEST_PG_E2E === "off" ? "PORTICO_TEST_PG_E2E=off" : null);
+  if (e2eSkipped) {
+    console.log(`\n=== browser on PostgreSQL: skipped (${e2eSkipped})`);
   } else {
     const name = `portico_t_e2e_${process.pid}_${crypto.randomBytes(4).toString("hex")}`;
     const url = new URL(PG_URL);
