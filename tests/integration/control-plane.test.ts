@@ -63,12 +63,15 @@ describe("key last use", () => {
     const schema = await import("@/lib/db/schema");
     const lastUsed = async () => (await gw.db.select({ at: schema.apiKeys.lastUsedAt }).from(schema.apiKeys).where(eq(schema.apiKeys.id, id)).limit(1))[0]!.at;
     expect((await lastUsed())).toBeNull();
-    expect((await gw.post("/v1/chat/completions", chatBody("cp-chat"), { key })).status).toBe(200);
-    (await gw.m.logWriter.logWriter().flush());
+    // The call is recorded after its response (on PostgreSQL a few round trips later): wait for its
+    // log row, which the same batch as the key's touch writes.
+    const rid = `req_lastused_${Date.now()}`;
+    expect((await gw.post("/v1/chat/completions", chatBody("cp-chat"), { key, headers: { "x-request-id": rid } })).status).toBe(200);
+    await gw.logRow(rid);
     const first = (await lastUsed());
     expect(first).toBeGreaterThan(0);
-    expect((await gw.post("/v1/chat/completions", chatBody("cp-chat"), { key })).status).toBe(200);
-    (await gw.m.logWriter.logWriter().flush());
+    expect((await gw.post("/v1/chat/completions", chatBody("cp-chat"), { key, headers: { "x-request-id": `${rid}_2` } })).status).toBe(200);
+    await gw.logRow(`${rid}_2`);
     expect((await lastUsed())).toBe(first);
   });
 });
