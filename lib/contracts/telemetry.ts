@@ -105,8 +105,9 @@ export const bodyCaptureResponseSchema = z.strictObject({ apiId: z.string(), cap
 
 // ---------------------------------------------------------------- charts
 
+export const chartKindSchema = z.enum(["overview", "timeline", "cost-by-team", "cost-by-model", "tokens-by-model", "top-apps", "top-keys", "provider-health"]);
 const chartBaseShape = {
-  kind: z.string(),
+  kind: chartKindSchema,
   from: ts(),
   to: ts(),
   tz: z.string(),
