@@ -17,6 +17,7 @@ export type {
   AppView,
   AppDetail,
   WebhookView,
+  BulkApproveResult,
 } from "@/lib/contracts/access";
 export type { KeyStatus, KeyView, CreatedAppKey } from "@/lib/contracts/keys";
 /** `/api/me` */

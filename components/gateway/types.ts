@@ -12,6 +12,7 @@ export type {
   ModelRow,
   CatalogEntry,
   PresetView,
+  PriceCatalog,
   RouteTarget,
   TargetDetail,
   RouteCondition,

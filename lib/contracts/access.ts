@@ -129,3 +129,4 @@ export type SubscriptionView = z.infer<typeof subscriptionViewSchema>;
 export type AppView = z.infer<typeof appViewSchema>;
 export type AppDetail = z.infer<typeof appDetailSchema>;
 export type WebhookView = z.infer<typeof webhookViewSchema>;
+export type BulkApproveResult = z.infer<typeof bulkApproveResultSchema>;

@@ -28,6 +28,7 @@ export const managedListSchema = listOf(z.strictObject({ kind: z.string(), key: 
 /** A JSON Schema document */
 export const jsonSchemaDocumentSchema = z.record(z.string(), z.unknown());
 
+export type ManagedObject = z.infer<typeof managedListSchema>["items"][number];
 export type ConfigChange = z.infer<typeof configChangeSchema>;
 export type ConfigPlan = z.infer<typeof configPlanSchema>;
 export type ConfigApply = z.infer<typeof configApplySchema>;

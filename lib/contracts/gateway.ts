@@ -194,6 +194,7 @@ export type BreakerRow = z.infer<typeof breakerRowSchema>;
 export type ModelRow = z.infer<typeof modelRowSchema>;
 export type CatalogEntry = z.infer<typeof catalogEntrySchema>;
 export type PresetView = z.infer<typeof presetViewSchema>;
+export type PriceCatalog = z.infer<typeof priceCatalogSchema>;
 export type RouteTarget = z.infer<typeof routeTargetSchema>;
 export type TargetDetail = z.infer<typeof targetDetailSchema>;
 export type RouteCondition = z.infer<typeof routeConditionSchema>;
