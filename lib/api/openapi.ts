@@ -30,6 +30,8 @@ import { createAppInput, updateAppInput } from "@/lib/services/apps";
 import { createAppKeyInput, rotateKeyInput } from "@/lib/services/keys";
 import { requestSubscriptionInput } from "@/lib/services/subscriptions";
 import { NON_JSON, RESPONSES, type Method } from "@/lib/contracts";
+import { providerTestInput } from "@/lib/contracts/providers";
+import { routeTestInput } from "@/lib/contracts/gateway";
 
 /**
  * The admin API's OpenAPI 3.1 document. Request bodies come from the same zod
@@ -88,7 +90,7 @@ const P: Record<string, PathDef> = {
     get: { summary: "Provider presets (vendors, base URLs, auth, known models with prices)", role: "admin" },
     post: { summary: "Add a vendor from its preset: the provider and its models in one step", role: "admin", body: createFromPresetInput, status: 201 },
   },
-  "/api/admin/providers/{id}/test": { post: { summary: "Test connection: one tiny chat call to the provider with its stored key", role: "admin", body: z.strictObject({ model: z.string().optional() }) } },
+  "/api/admin/providers/{id}/test": { post: { summary: "Test connection: one tiny chat call to the provider with its stored key", role: "admin", body: providerTestInput } },
   "/api/admin/models": {
     get: { summary: "List models with prices", role: "admin" },
     post: { summary: "Create a model", role: "admin", body: createModelInput, status: 201 },
@@ -112,7 +114,7 @@ const P: Record<string, PathDef> = {
     put: { summary: "Set the teams (besides the owner) that may expose the route in their APIs", role: "admin", body: routeGrantsInput },
   },
   "/api/admin/routes/{id}/test": {
-    post: { summary: "Send a real request through the route and report the attempt chain", role: "admin", body: z.strictObject({ message: z.string().optional() }) },
+    post: { summary: "Send a real request through the route and report the attempt chain", role: "admin", body: routeTestInput },
   },
   "/api/admin/keys": {
     get: { summary: "List gateway keys", role: "admin" },

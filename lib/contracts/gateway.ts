@@ -156,6 +156,10 @@ export const attemptSchema = z.strictObject({
   ms: z.number(),
   error: z.string().optional(),
 });
+/** Request body of POST /api/admin/routes/{id}/test */
+export const routeTestInput = z.strictObject({
+  message: z.string().trim().max(4_000, "Keep the test message under 4000 characters.").optional(),
+});
 export const routeTestResultSchema = z.strictObject({
   status: z.number().int(),
   latencyMs: z.number(),
