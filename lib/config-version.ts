@@ -17,9 +17,14 @@ const state = (g.__porticoConfigVersion ??= { local: 0 });
 export const CONFIG_CHANNEL = "portico_config";
 
 export async function bumpConfigVersion(tx?: Db): Promise<void> {
+  // settings.value is JSON: text on SQLite, a json column on PostgreSQL (no json → integer cast there)
+  const next =
+    dbEngine() === "postgres"
+      ? sql.raw("to_json(CAST(CAST(settings.value AS TEXT) AS INTEGER) + 1)")
+      : sql.raw("CAST(CAST(settings.value AS INTEGER) + 1 AS TEXT)");
   await runSql(
     sql`INSERT INTO settings(key, value, updated_at) VALUES ('config_version', '1', ${Date.now()})
-        ON CONFLICT(key) DO UPDATE SET value = CAST(CAST(settings.value AS INTEGER) + 1 AS TEXT), updated_at = excluded.updated_at`,
+        ON CONFLICT(key) DO UPDATE SET value = ${next}, updated_at = excluded.updated_at`,
     tx,
   );
   // delivered when the transaction commits
