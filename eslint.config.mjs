@@ -45,6 +45,33 @@ const providerBoundary = {
   },
 };
 
+/**
+ * Storage is async and engine-neutral (docs/architecture.md): outside lib/db nothing touches
+ * better-sqlite3's synchronous API, so every service runs on PostgreSQL as well.
+ */
+const storageBoundary = {
+  files: ["lib/**/*.ts", "app/**/*.{ts,tsx}", "server.ts"],
+  ignores: ["lib/db/**", "**/*.test.ts"],
+  rules: {
+    "no-restricted-imports": ["error", { paths: [{ name: "better-sqlite3", message: "Only lib/db talks to SQLite directly: use drizzle builders (awaited) or lib/db/sql.ts." }] }],
+    "no-restricted-syntax": [
+      "error",
+      {
+        selector: "CallExpression[arguments.length=0][callee.type='MemberExpression'][callee.object.type='CallExpression'][callee.property.name=/^(all|get|run)$/]",
+        message: "Synchronous SQLite execution: await the drizzle query instead (it runs on PostgreSQL too).",
+      },
+      {
+        selector: "MemberExpression[property.name='sqlite']",
+        message: "The SQLite connection is lib/db's: use drizzle builders or lib/db/sql.ts.",
+      },
+      {
+        selector: "CallExpression[callee.property.name='prepare'][arguments.0.type=/Literal$/]",
+        message: "Prepared SQLite statements live in lib/db (bulk.ts): use lib/db/sql.ts elsewhere.",
+      },
+    ],
+  },
+};
+
 const config = [
   ...nextVitals,
   ...nextTs,
@@ -52,6 +79,7 @@ const config = [
   { rules: { "@next/next/no-img-element": "off" } },
   componentBoundary,
   providerBoundary,
+  storageBoundary,
 ];
 
 export default config;

@@ -1,7 +1,7 @@
 import { rawGet } from "@/lib/db/sql";
 import { sql } from "drizzle-orm";
 import { dbEngine, type Db } from "@/lib/db/client";
-import { runSql } from "@/lib/db/sql";
+import { incrementSetting, runSql } from "@/lib/db/sql";
 
 /**
  * Every control-plane write that the data plane reads (keys, routes, providers,
@@ -17,16 +17,7 @@ const state = (g.__porticoConfigVersion ??= { local: 0 });
 export const CONFIG_CHANNEL = "portico_config";
 
 export async function bumpConfigVersion(tx?: Db): Promise<void> {
-  // settings.value is JSON: text on SQLite, a json column on PostgreSQL (no json → integer cast there)
-  const next =
-    dbEngine() === "postgres"
-      ? sql.raw("to_json(CAST(CAST(settings.value AS TEXT) AS INTEGER) + 1)")
-      : sql.raw("CAST(CAST(settings.value AS INTEGER) + 1 AS TEXT)");
-  await runSql(
-    sql`INSERT INTO settings(key, value, updated_at) VALUES ('config_version', '1', ${Date.now()})
-        ON CONFLICT(key) DO UPDATE SET value = ${next}, updated_at = excluded.updated_at`,
-    tx,
-  );
+  await incrementSetting("config_version", tx);
   // delivered when the transaction commits
   if (dbEngine() === "postgres") await runSql(sql.raw(`NOTIFY ${CONFIG_CHANNEL}`), tx);
   state.local++;

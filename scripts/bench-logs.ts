@@ -1,9 +1,9 @@
 /**
  * Log search and chart latency at scale: `npm run seed:logs -- 1000000` first, then
- * `npm run bench:logs [-- --runs 30]` against the same DATABASE_URL. Calls the real
+ * `npm run bench:logs [-- --runs 30]` against the same DATABASE_URL (SQLite file or
+ * postgres://). Calls the real
  * services (as an admin and as a member of one team) and prints p50/p95 per query.
  * Targets (issue 7): search < 100 ms p95, charts < 200 ms p95 at 1M rows.
- * Either engine: DATABASE_URL=file:… (SQLite) or postgres://… (migrated first).
  */
 process.env.PORTICO_RETENTION = "off";
 import type { Actor } from "@/lib/auth/actor";
@@ -15,14 +15,13 @@ function arg(name: string, def: number): number {
 
 async function main() {
   const runs = arg("runs", 30);
-  const { rawGet } = await import("@/lib/db/sql");
+  const { dbEngine } = await import("@/lib/db/client");
   const { migrateDatabase } = await import("@/lib/db/migrations");
-  const { getDbHolder } = await import("@/lib/db/client");
+  const { rawGet } = await import("@/lib/db/sql");
   await migrateDatabase();
-  const { engine, file } = getDbHolder();
   const { searchLogs, logFilterSchema } = await import("@/lib/telemetry/search");
   const { chartData, chartQuerySchema } = await import("@/lib/telemetry/charts");
-  const rows = ((await rawGet("SELECT count(*) AS n FROM request_logs", [])) as { n: number }).n;
+  const rows = Number((await rawGet<{ n: number }>("SELECT count(*) AS n FROM request_logs"))?.n ?? 0);
   const admin: Actor = { userId: "bench", email: "bench@x", name: "bench", platformRole: "admin", memberships: [], via: "token" };
   const member: Actor = {
     ...admin,
@@ -30,7 +29,7 @@ async function main() {
     memberships: [{ teamId: "team_seed_2", teamName: "Seed team 2", teamSlug: "team-seed-2", role: "member" }],
   };
   const q = (o: Record<string, unknown>) => logFilterSchema.parse(o);
-  const lastId = ((await rawGet("SELECT id FROM request_logs ORDER BY at DESC LIMIT 1 OFFSET 5000", [])) as { id: string } | undefined)?.id ?? "none";
+  const lastId = (await rawGet<{ id: string }>("SELECT id FROM request_logs ORDER BY at DESC LIMIT 1 OFFSET 5000"))?.id ?? "none";
   const c = (o: Record<string, unknown>) => chartQuerySchema.parse(o);
   const tz = "Europe/Paris";
   const cases: [string, () => Promise<unknown>][] = [
@@ -57,7 +56,7 @@ async function main() {
     ["chart: provider-health 6h", () => chartData({ actor: admin, kind: "provider-health", query: c({ range: "6h", tz }) })],
     ["chart: member overview 30d", () => chartData({ actor: member, kind: "overview", query: c({ range: "30d", tz }) })],
   ];
-  console.log(`bench-logs (${engine}, ${file}): ${rows.toLocaleString()} request_logs rows, ${runs} runs per query (after 2 warm-up runs)\n`);
+  console.log(`bench-logs: ${dbEngine()}, ${rows.toLocaleString()} request_logs rows, ${runs} runs per query (after 2 warm-up runs)\n`);
   console.log("| query | p50 ms | p95 ms | rows |");
   console.log("| --- | ---: | ---: | ---: |");
   for (const [name, fn] of cases) {
@@ -78,10 +77,9 @@ async function main() {
   }
 }
 
-main().then(
-  () => process.exit(0), // the pool, the snapshot poll and LISTEN would keep the process alive
-  (e) => {
+main()
+  .then(() => process.exit(0))
+  .catch((e) => {
     console.error(e);
     process.exit(1);
-  },
-);
+  });

@@ -1,8 +1,9 @@
 /**
  * Seeds N synthetic request-log rows and their rollups into DATABASE_URL, fast:
- * `npm run seed:logs -- 1000000 [--days 30]`. Rows go in time order in transactions of
- * BATCH rows; each batch's rollups are aggregated in memory (lib/telemetry/rollup.ts, the
- * same code as the live writer) and upserted in the same transaction. Seed teams, apps,
+ * `npm run seed:logs -- 1000000 [--days 30]`, on either engine (SQLite file or postgres://).
+ * Rows go in time order in transactions of BATCH rows (lib/db/bulk.ts: prepared statements on
+ * SQLite, unnest inserts on PostgreSQL); each batch's rollups are aggregated in memory
+ * (lib/telemetry/rollup.ts, the same code as the live writer) and upserted in the same transaction. Seed teams, apps,
  * keys and providers are created once (ids `*_seed_*`). Then run `npm run bench:logs`.
  */
 process.env.PORTICO_RETENTION = "off";
@@ -59,41 +60,36 @@ function arg(name: string, def: number): number {
 async function main() {
   const n = Number(process.argv.slice(2).find((a) => /^\d+$/.test(a)) ?? 100_000);
   const days = arg("days", 30);
-  const { bootstrap } = await import("@/lib/bootstrap");
-  const { getDbHolder, dbEngine } = await import("@/lib/db/client");
+  // Migrations only: the app bootstraps itself (admin, seeds) when it starts on this database.
+  const { migrateDatabase } = await import("@/lib/db/migrations");
+  const { getDbHolder } = await import("@/lib/db/client");
+  const { rawRun } = await import("@/lib/db/sql");
+  const { insertMany, writeBatch } = await import("@/lib/db/bulk");
   const { aggregate } = await import("@/lib/telemetry/rollup");
   const { rollupOp } = await import("@/lib/telemetry/rollup-store");
-  const { rawRun, withTransaction } = await import("@/lib/db/sql");
-  const { writeBatch } = await import("@/lib/db/bulk");
-  await bootstrap();
-  const { file } = getDbHolder();
+  await migrateDatabase();
+  const holder = getDbHolder();
   const now = Date.now();
 
   // Seed tenants: 6 teams × 3 apps × 2 keys, four providers.
   const teams = Array.from({ length: 6 }, (_, i) => ({ id: `team_seed_${i + 1}`, name: `Seed team ${i + 1}` }));
   const apps = teams.flatMap((t, ti) => Array.from({ length: 3 }, (_, j) => ({ id: `app_seed_${ti + 1}_${j + 1}`, teamId: t.id, name: `seed-app-${ti + 1}-${j + 1}` })));
   const keys = apps.flatMap((a) => Array.from({ length: 2 }, (_, j) => ({ id: `key_${a.id}_${j + 1}`, appId: a.id, teamId: a.teamId })));
-  await withTransaction(async (tx) => {
-    for (const t of teams)
-      (await rawRun("INSERT INTO teams (id, slug, name, description, created_at, updated_at) VALUES (?, ?, ?, '', ?, ?) ON CONFLICT DO NOTHING", [t.id, t.id.replace(/_/g, "-"), t.name, now, now], tx));
-    for (const a of apps)
-      (await rawRun("INSERT INTO apps (id, team_id, name, description, created_at, updated_at) VALUES (?, ?, ?, '', ?, ?) ON CONFLICT DO NOTHING", [a.id, a.teamId, a.name, now, now], tx));
-    for (const k of keys)
-      (await rawRun("INSERT INTO api_keys (id, name, key_hash, prefix, team_id, app_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING", [k.id, k.id.replace("key_app_seed_", "seed key "), `seedhash_${k.id}`, `pk_seed${k.id.slice(-5)}`, k.teamId, k.appId, now], tx));
-    for (const m of MODELS)
-      (await rawRun("INSERT INTO providers (id, name, type, base_url, created_at, updated_at) VALUES (?, ?, ?, '', ?, ?) ON CONFLICT DO NOTHING", [m.provider, `Seed ${m.type}`, m.type, now, now], tx));
-  });
+  const ignore = { ignoreConflicts: true };
+  await insertMany("teams", ["id", "slug", "name", "description", "created_at", "updated_at"], teams.map((t) => [t.id, t.id.replace(/_/g, "-"), t.name, "", now, now]), ignore);
+  await insertMany("apps", ["id", "team_id", "name", "description", "created_at", "updated_at"], apps.map((a) => [a.id, a.teamId, a.name, "", now, now]), ignore);
+  const keyRows = keys.map((k) => [k.id, k.id.replace("key_app_seed_", "seed key "), `seedhash_${k.id}`, `pk_seed${k.id.slice(-5)}`, k.teamId, k.appId, now]);
+  await insertMany("api_keys", ["id", "name", "key_hash", "prefix", "team_id", "app_id", "created_at"], keyRows, ignore);
+  const providers = [...new Map(MODELS.map((m) => [m.provider, [m.provider, `Seed ${m.type}`, m.type, "", now, now]])).values()];
+  await insertMany("providers", ["id", "name", "type", "base_url", "created_at", "updated_at"], providers, ignore);
 
-  // The request_logs columns the seed fills (model_id stays NULL, usage is never estimated).
   const LOG_COLUMNS = [
-    "id", "at", "endpoint", "inbound", "key_id", "team_id", "app_id", "api_id", "route_alias", "provider_id", "provider_type", "model_id",
-    "upstream_model", "stream", "status", "outcome", "attempts", "latency_ms", "ttft_ms", "tokens_in", "tokens_out", "tokens_cached", "usage_estimated",
-    "cost_usd", "error_code", "error_message",
+    "id", "at", "endpoint", "inbound", "key_id", "team_id", "app_id", "api_id", "route_alias", "provider_id", "provider_type", "upstream_model",
+    "stream", "status", "outcome", "attempts", "latency_ms", "ttft_ms", "tokens_in", "tokens_out", "tokens_cached", "usage_estimated", "cost_usd", "error_code", "error_message",
   ];
-  const logRow = (r: SeedRow): unknown[] => [
-    r.id, r.at, r.endpoint, r.inbound, r.keyId, r.teamId, r.appId, r.apiId, r.routeAlias, r.providerId, r.providerType, null,
-    r.upstreamModel, r.stream === 1, r.status, r.outcome, r.attempts, r.latencyMs, r.ttftMs, r.tokensIn, r.tokensOut, r.tokensCached, false,
-    r.costUsd, r.errorCode, r.errorMessage,
+  const logRow = (r: SeedRow) => [
+    r.id, r.at, r.endpoint, r.inbound, r.keyId, r.teamId, r.appId, r.apiId, r.routeAlias, r.providerId, r.providerType, r.upstreamModel,
+    r.stream === 1, r.status, r.outcome, r.attempts, r.latencyMs, r.ttftMs, r.tokensIn, r.tokensOut, r.tokensCached, false, r.costUsd, r.errorCode, r.errorMessage,
   ];
   const start = now - days * 86_400_000;
   const step = (now - start) / n;
@@ -148,7 +144,6 @@ async function main() {
       });
     }
     const accs = aggregate(rows);
-    // The batch's rows and its rollups in one transaction (lib/db/bulk.ts).
     await writeBatch([
       { kind: "insert", table: "request_logs", columns: LOG_COLUMNS, rows: rows.map(logRow), conflict: { ignore: true } },
       rollupOp(accs.values()),
@@ -159,12 +154,9 @@ async function main() {
       console.log(`[seed:logs] ${written.toLocaleString()} rows in ${s.toFixed(1)} s (${Math.round(written / s).toLocaleString()} rows/s)`);
     }
   }
-  if (dbEngine() === "sqlite") {
-    const { sqlite } = getDbHolder();
-    sqlite.pragma("optimize");
-    sqlite.exec("ANALYZE");
-  } else await rawRun("ANALYZE");
-  console.log(`[seed:logs] done: ${n.toLocaleString()} rows over ${days} days into ${file}`);
+  // Fresh planner statistics for the benchmark (both engines spell it ANALYZE).
+  await rawRun("ANALYZE");
+  console.log(`[seed:logs] done: ${n.toLocaleString()} rows over ${days} days into ${holder.file}`);
 }
 
 main().then(

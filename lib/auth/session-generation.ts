@@ -1,3 +1,4 @@
+import { incrementSetting } from "@/lib/db/sql";
 import { rawGet } from "@/lib/db/sql";
 /**
  * Session revocation. A session is a signed JWT cookie: nothing on the server would stop a
@@ -67,14 +68,11 @@ export async function sessionIsCurrent(userId: string, gen: unknown): Promise<bo
  * Ends every session of a user: +1 on their generation and on the shared epoch. Call it
  * inside the transaction of the change that warrants it; this process reloads on its next check.
  */
-export async function bumpSessionGeneration(userId: string, tx?: Pick<Db, "update" | "run">): Promise<void> {
+export async function bumpSessionGeneration(userId: string, tx?: Db): Promise<void> {
   const db = tx ?? getDb();
   (await db.update(users)
     .set({ sessionGeneration: sql`${users.sessionGeneration} + 1` })
     .where(eq(users.id, userId)));
-  db.run(
-    sql`INSERT INTO settings(key, value, updated_at) VALUES ('session_epoch', 1, ${Date.now()})
-        ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1, updated_at = excluded.updated_at`,
-  );
+  await incrementSetting("session_epoch", db);
   state.epoch = null; // reload on the next check, after the caller's transaction has committed
 }

@@ -122,3 +122,26 @@ async function savepoint<T>(outer: Db, fn: (tx: Db) => Promise<T>): Promise<T> {
     throw err;
   }
 }
+
+/**
+ * Adds 1 to an integer setting (settings.value is JSON: an integer on SQLite's text column,
+ * a json number on PostgreSQL), creating it at 1; resolves to the new value.
+ */
+export async function incrementSetting(key: string, on?: Db): Promise<number> {
+  const now = Date.now();
+  const row =
+    dbEngine() === "postgres"
+      ? await getSql<{ value: unknown }>(
+          sql`INSERT INTO settings(key, value, updated_at) VALUES (${key}, '1'::json, ${now})
+              ON CONFLICT(key) DO UPDATE SET value = to_json((settings.value::text)::bigint + 1), updated_at = excluded.updated_at
+              RETURNING value`,
+          on,
+        )
+      : await getSql<{ value: unknown }>(
+          sql`INSERT INTO settings(key, value, updated_at) VALUES (${key}, 1, ${now})
+              ON CONFLICT(key) DO UPDATE SET value = CAST(settings.value AS INTEGER) + 1, updated_at = excluded.updated_at
+              RETURNING value`,
+          on,
+        );
+  return Number(row?.value ?? 1);
+}

@@ -1,4 +1,5 @@
 import { writeBatch, type BulkOp } from "@/lib/db/bulk";
+import { dbEngine } from "@/lib/db/client";
 import type { CallRecord } from "./types";
 import { log } from "@/lib/telemetry/logger";
 
@@ -8,10 +9,25 @@ import { log } from "@/lib/telemetry/logger";
  * every FLUSH_MS (or at once when the batch is full). Key last-used times ride along,
  * debounced. SQLite: cached prepared statements in one synchronous transaction;
  * PostgreSQL: one multi-row INSERT per batch on a pooled connection (lib/db/bulk.ts).
- * One flush runs at a time; rows pushed meanwhile wait for the next one.
+ * One flush runs at a time; rows pushed meanwhile go into its next batch. While a batch's
+ * listeners (rollups, ledger) run, the next batch is already being inserted: on PostgreSQL
+ * the two overlap on two pooled connections; listeners still see batches in order.
  */
 const FLUSH_MS = Number(process.env.PORTICO_LOG_FLUSH_MS || 100);
-const MAX_BATCH = 500;
+/**
+ * Rows per transaction. SQLite writes synchronously (the event loop waits for the whole
+ * batch, so batches stay small); PostgreSQL's statement costs little per row and the rollup
+ * upserts count distinct dimensions per batch, not rows: a backlog drains in bigger batches.
+ */
+const MAX_BATCH_SQLITE = 500;
+const MAX_BATCH_PG = 2000;
+const maxBatch = () => (dbEngine() === "postgres" ? MAX_BATCH_PG : MAX_BATCH_SQLITE);
+/**
+ * Rows that may wait for the database (PORTICO_LOG_QUEUE_MAX): a database slower than the
+ * traffic for long must not take the process's memory with it. Past it, new rows are
+ * dropped, counted and logged (at most once every 10 s).
+ */
+const MAX_QUEUE = Number(process.env.PORTICO_LOG_QUEUE_MAX || 200_000);
 const LAST_USED_DEBOUNCE_MS = 60_000;
 
 type Listener = (rows: CallRecord[]) => void | Promise<void>;
@@ -27,9 +43,21 @@ class LogWriter {
   flushes = 0;
   written = 0;
   lastFlushMs = 0;
+  /** rows refused because the queue was full */
+  dropped = 0;
+  private droppedLoggedAt = 0;
 
   /** Queues one row; never waits for the database. */
   push(r: CallRecord): void {
+    if (this.queue.length >= MAX_QUEUE) {
+      this.dropped++;
+      const now = Date.now();
+      if (now - this.droppedLoggedAt > 10_000) {
+        this.droppedLoggedAt = now;
+        log.error("request log queue full; rows dropped", { queued: this.queue.length, dropped: this.dropped });
+      }
+      return;
+    }
     this.queue.push(r);
     if (r.keyId) {
       const prev = this.lastUsed.get(r.keyId) ?? 0;
@@ -38,7 +66,7 @@ class LogWriter {
         this.pendingLastUsed.set(r.keyId, r.at);
       }
     }
-    if (this.queue.length >= MAX_BATCH) {
+    if (this.queue.length >= MAX_BATCH_SQLITE) {
       if (!this.running) void this.flush();
     } else if (!this.timer && !this.running) {
       this.timer = setTimeout(() => void this.flush(), FLUSH_MS);
@@ -78,8 +106,10 @@ class LogWriter {
   }
 
   private async drain(): Promise<void> {
+    // listeners of the previous batch, running while this batch is inserted (at most one batch behind)
+    let notifying: Promise<void> | null = null;
     while (this.queue.length || this.pendingLastUsed.size) {
-      const batch = this.queue.splice(0, MAX_BATCH);
+      const batch = this.queue.splice(0, maxBatch());
       const touches = [...this.pendingLastUsed];
       this.pendingLastUsed.clear();
       const t0 = performance.now();
@@ -92,12 +122,19 @@ class LogWriter {
       }
       this.flushes++;
       this.lastFlushMs = performance.now() - t0;
-      for (const l of this.listeners) {
-        try {
-          await l(batch);
-        } catch (e) {
-          log.error("log flush listener failed", { err: e });
-        }
+      if (notifying) await notifying;
+      notifying = this.notify(batch);
+    }
+    if (notifying) await notifying;
+  }
+
+  /** Every listener in turn with the batch written; never rejects. */
+  private async notify(batch: CallRecord[]): Promise<void> {
+    for (const l of this.listeners) {
+      try {
+        await l(batch);
+      } catch (e) {
+        log.error("log flush listener failed", { err: e });
       }
     }
   }

@@ -377,6 +377,7 @@ async function onFlush(rows: CallRecord[]): Promise<void> {
     const now = Date.now();
     if (now - state.refreshedAt >= REFRESH_MS) {
       state.refreshedAt = now;
+      await loadLedger([...state.meter.counters.values()].map((c) => ({ scope: c.scope, scopeId: c.scopeId, period: c.period, start: c.start })));
       state.meter.refresh();
     }
     (await checkThresholds(state.meter));

@@ -104,7 +104,6 @@ export async function updateApp({ actor, id, input }: { actor: Actor; id: string
  */
 export async function deleteApp({ actor, id }: { actor: Actor; id: string }) {
   const before = (await requireAppAccess(actor, id));
-  const db = getDb();
   const now = Date.now();
   await withTransaction(async (tx) => {
     const keys = (await tx.select({ id: apiKeys.id, revokedAt: apiKeys.revokedAt }).from(apiKeys).where(eq(apiKeys.appId, id)));

@@ -1,4 +1,4 @@
-import { runSql, withTransaction } from "@/lib/db/sql";
+import { runSql, withTransaction, incrementSetting } from "@/lib/db/sql";
 /**
  * Response cache + content guard policies and custom detectors (docs/traffic-policy.md).
  *
@@ -15,7 +15,6 @@ import {
   contentDetectors,
   contentPolicies,
   routes,
-  settings,
   INJECTION_MODES,
   POLICY_SCOPES,
   PROMPT_MODES,
@@ -341,13 +340,9 @@ export const CACHE_GENERATION_KEY = "cache_generation";
 /** Purge = a new cache generation: every stored key is abandoned at once (memory and Redis); the local LRU is also emptied. */
 export async function purgeCache({ actor }: { actor: Actor }): Promise<{ generation: number }> {
   requireAdmin(actor);
-  const db = getDb();
   let generation = 0;
   await withTransaction(async (tx) => {
-    (await runSql(sql`INSERT INTO settings(key, value, updated_at) VALUES (${CACHE_GENERATION_KEY}, 1, ${Date.now()})
-          ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1, updated_at = excluded.updated_at`, tx));
-    const row = (await tx.select().from(settings).where(eq(settings.key, CACHE_GENERATION_KEY)).limit(1))[0];
-    generation = Number(row?.value ?? 1);
+    generation = await incrementSetting(CACHE_GENERATION_KEY, tx);
     (await writeAudit(tx, actor, { action: "cache.purge", targetType: "cache", after: { generation } }));
     await bumpConfigVersion(tx);
   });

@@ -153,7 +153,6 @@ export async function putMcpServerChecked({ actor, apiId, input }: { actor: Acto
     createdAt: before?.createdAt ?? now,
     updatedAt: now,
   };
-  const db = getDb();
   await withTransaction(async (tx) => {
     if (before) (await tx.update(mcpServers).set(after).where(eq(mcpServers.apiId, apiId)));
     else (await tx.insert(mcpServers).values(after));

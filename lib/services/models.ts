@@ -26,7 +26,6 @@ export async function createModel({ actor, input }: { actor: Actor; input: unkno
   requireAdmin(actor);
   const data = parseWith(createModelInput, input, "model");
   const provider = (await providerOf(data.providerId));
-  const db = getDb();
   const { values, prefilled } = prefillFromCatalog(data, lookupPrice(data.upstreamModel));
   const now = Date.now();
   const row: Model = {

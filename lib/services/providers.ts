@@ -136,7 +136,6 @@ export async function updateProvider({ actor, id, input }: { actor: Actor; id: s
 /** Refused with 409 while any route sends traffic to one of its models (their aliases are listed). */
 export async function deleteProvider({ actor, id }: { actor: Actor; id: string }) {
   requireAdmin(actor);
-  const db = getDb();
   await withTransaction(async (tx) => {
     const before = (await tx.select().from(providers).where(eq(providers.id, id)).limit(1))[0];
     if (!before) throw new NotFoundError("Provider");

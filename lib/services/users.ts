@@ -62,7 +62,6 @@ export async function createUser({ actor, input }: { actor: Actor; input: unknow
     lastLoginAt: null,
     sessionGeneration: 0,
   };
-  const db = getDb();
   try {
     await withTransaction(async (tx) => {
       (await tx.insert(users).values(row));

@@ -25,8 +25,9 @@ export interface PruneResult {
  * beyond the `at` one the inner SELECT walks).
  */
 function deleteOldSql(table: string): string {
-  const rid = dbEngine() === "postgres" ? "ctid" : "rowid";
-  return `DELETE FROM ${table} WHERE ${rid} IN (SELECT ${rid} FROM ${table} WHERE at < ? ORDER BY at LIMIT ?)`;
+  // PostgreSQL: `= ANY(ARRAY(...))` plans as one index walk then a TID scan, never a join
+  if (dbEngine() === "postgres") return `DELETE FROM ${table} WHERE ctid = ANY(ARRAY(SELECT ctid FROM ${table} WHERE at < ? ORDER BY at LIMIT ?))`;
+  return `DELETE FROM ${table} WHERE rowid IN (SELECT rowid FROM ${table} WHERE at < ? ORDER BY at LIMIT ?)`;
 }
 
 /**
@@ -36,7 +37,7 @@ function deleteOldSql(table: string): string {
  */
 function deleteRollupsSql(): string {
   if (dbEngine() === "postgres") {
-    return "DELETE FROM usage_rollups WHERE ctid IN (SELECT ctid FROM usage_rollups WHERE gran = ? AND bucket < ? LIMIT ?)";
+    return "DELETE FROM usage_rollups WHERE ctid = ANY(ARRAY(SELECT ctid FROM usage_rollups WHERE gran = ? AND bucket < ? LIMIT ?))";
   }
   const key = "gran, bucket, team_id, app_id, key_id, api_id, route, model, provider_id, status_class";
   return `DELETE FROM usage_rollups WHERE (${key}) IN (SELECT ${key} FROM usage_rollups WHERE gran = ? AND bucket < ? LIMIT ?)`;

@@ -78,9 +78,12 @@ export function isError(r: Pick<RollupInput, "status" | "outcome">): boolean {
   return r.outcome === "error" || r.outcome === "partial" || r.status >= 500;
 }
 
-function dimKey(gran: Gran, bucket: number, r: RollupInput, sc: string): string {
-  if (COARSE[gran]) return `${gran}|${bucket}|${r.teamId ?? ""}|${r.upstreamModel ?? ""}|${r.providerId ?? ""}`;
-  return `${gran}|${bucket}|${r.teamId ?? ""}|${r.appId ?? ""}|${r.keyId ?? ""}|${r.apiId ?? ""}|${r.routeAlias ?? ""}|${r.upstreamModel ?? ""}|${r.providerId ?? ""}|${sc}`;
+/** The dimensions part of a row's keys, built once per row (not once per granularity). */
+function coarseDims(r: RollupInput): string {
+  return `${r.teamId ?? ""}|${r.upstreamModel ?? ""}|${r.providerId ?? ""}`;
+}
+function fineDims(r: RollupInput, sc: string): string {
+  return `${r.teamId ?? ""}|${r.appId ?? ""}|${r.keyId ?? ""}|${r.apiId ?? ""}|${r.routeAlias ?? ""}|${r.upstreamModel ?? ""}|${r.providerId ?? ""}|${sc}`;
 }
 
 export function emptyAcc(gran: Gran, bucket: number, r: RollupInput, sc: string): RollupAcc {
@@ -154,9 +157,12 @@ export function mergeAcc(a: RollupAcc, b: RollupAcc): RollupAcc {
 export function aggregate(rows: readonly RollupInput[], grans: readonly Gran[] = GRANS, into = new Map<string, RollupAcc>()): Map<string, RollupAcc> {
   for (const r of rows) {
     const sc = statusClass(r.status);
+    let coarse: string | null = null;
+    let fine: string | null = null;
     for (const g of grans) {
       const b = bucketStart(r.at, g);
-      const k = dimKey(g, b, r, sc);
+      const dims = COARSE[g] ? (coarse ??= coarseDims(r)) : (fine ??= fineDims(r, sc));
+      const k = `${g}|${b}|${dims}`;
       let acc = into.get(k);
       if (!acc) into.set(k, (acc = emptyAcc(g, b, r, sc)));
       addRecord(acc, r);

@@ -1,10 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import type { Actor } from "@/lib/auth/actor";
 import { buildSearchSql, decodeCursor, encodeCursor, ftsQuery, type LogFilters } from "./search-sql";
 import { scopeSql, teamScope } from "./scope";
+import { ENGINES, openTestDb, type TestDb } from "./test-engines";
 
 const admin: Actor = { userId: "u_admin", email: "a@x", name: "A", platformRole: "admin", memberships: [], via: "session" };
 const memberA: Actor = {
@@ -74,20 +72,15 @@ describe("filter → SQL", () => {
   });
 });
 
-describe("tenant scope against a real database", () => {
-  let dir: string;
+describe.each(ENGINES)("tenant scope against a real database (%s)", (engine) => {
+  let testDb: TestDb;
   let mods: {
     search: typeof import("./search");
     charts: typeof import("./charts");
-    db: typeof import("@/lib/db/client");
   };
 
   beforeAll(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), "portico-scope-"));
-    process.env.DATABASE_URL = "file:" + path.join(dir, "t.db");
-    const db = await import("@/lib/db/client");
-    const { runMigrations } = await import("@/lib/db/migrate");
-    runMigrations(db.getDb());
+    testDb = await openTestDb(engine);
     const { aggregate } = await import("./rollup");
     const { writeRollups } = await import("./rollup-store");
     const { insertMany } = await import("@/lib/db/bulk");
@@ -106,12 +99,11 @@ describe("tenant scope against a real database", () => {
     const cols = ["id", "at", "endpoint", "inbound", "team_id", "route_alias", "upstream_model", "provider_id", "status", "outcome", "attempts", "latency_ms", "cost_usd", "tokens_in", "tokens_out", "error_message"];
     await insertMany("request_logs", cols, logRows);
     await writeRollups(aggregate(rows).values());
-    mods = { search: await import("./search"), charts: await import("./charts"), db };
+    mods = { search: await import("./search"), charts: await import("./charts") };
   });
 
-  afterAll(() => {
-    mods?.db.closeDb();
-    fs.rmSync(dir, { recursive: true, force: true });
+  afterAll(async () => {
+    await testDb?.close();
   });
 
   const q = (o: Record<string, unknown>) => mods.search.logFilterSchema.parse(o);
@@ -153,6 +145,35 @@ describe("tenant scope against a real database", () => {
     expect(new Set(seen).size).toBe(90);
     const bySlow = (await mods.search.searchLogs({ actor: admin, query: q({ sort: "latency", limit: 3 }) }));
     expect(bySlow.items.map((r) => r.latencyMs)).toEqual([129, 129, 129]);
+  });
+
+  it("both full-text plans (drive from the hits, or filter while walking time) return the same rows", async () => {
+    const { rawAll } = await import("@/lib/db/sql");
+    const { dbEngine } = await import("@/lib/db/client");
+    for (const q of ["exploded", "upstream exploded", "explo", "req_team_a_5", "nothing-like-this"]) {
+      const ids = async (text: "drive" | "filter") => {
+        const { sql, params } = buildSearchSql({ q }, teamScope(admin), { sort: "time", limit: 200, hints: { dialect: dbEngine(), text } });
+        return (await rawAll<{ id: string }>(sql, params)).map((r) => r.id);
+      };
+      const drive = await ids("drive");
+      expect(await ids("filter"), q).toEqual(drive);
+      expect(drive.length, q).toBe(q === "nothing-like-this" ? 0 : q === "req_team_a_5" ? 1 : 18);
+    }
+  });
+
+  it("every chart kind answers, as JSON and CSV, for an admin and a member", async () => {
+    for (const kind of mods.charts.CHART_KINDS) {
+      for (const actor of [admin, memberA]) {
+        for (const range of ["1h", "24h", "30d"]) {
+          const data = await mods.charts.chartData({ actor, kind, query: mods.charts.chartQuerySchema.parse({ range, tz: "Europe/Paris" }) });
+          expect(data.kind).toBe(kind);
+          expect(mods.charts.chartCsv(data).split("\r\n").length, `${kind} ${range}`).toBeGreaterThan(1);
+        }
+      }
+    }
+    const top = (await mods.charts.chartData({ actor: admin, kind: "provider-health", query: mods.charts.chartQuerySchema.parse({ range: "24h" }) })) as { providers: { key: string; requests: number[]; p95LatencyMs: (number | null)[] }[] };
+    expect(top.providers.map((p) => p.key)).toEqual(["prv"]);
+    expect(top.providers[0]!.requests.reduce((a, b) => a + b, 0)).toBe(90);
   });
 
   it("charts read rollups within the same scope", async () => {

@@ -7,6 +7,9 @@
  */
 import { BadRequestError } from "@/lib/errors";
 import { scopeSql, type TeamScope } from "./scope";
+// PostgreSQL full-text: the expressions of the GIN expression indexes (drizzle/pg search migration),
+// used verbatim (an expression index serves only the identical expression), and the tsquery builder.
+import { BODY_TSVECTOR, LOG_ERROR_PREDICATE, LOG_ERROR_TSVECTOR, pgTsQuery } from "@/lib/db/schema-pg/search";
 
 export interface LogFilters {
   id?: string;
@@ -74,29 +77,6 @@ export function ftsQuery(text: string): string | null {
   return words.map((w, i) => `"${w.replace(/"/g, '""')}"${i === words.length - 1 ? " *" : ""}`).join(" ");
 }
 
-/**
- * PostgreSQL full-text expressions: verbatim those of the GIN expression indexes of the
- * PostgreSQL search migration (drizzle/pg, lib/db/schema-pg/search.ts): the planner uses
- * an expression index only for the identical expression. The log index is partial (rows
- * with error text only, as SQLite's FTS trigger), so its predicate goes with it.
- */
-export const PG_LOG_TSVECTOR = "to_tsvector('simple', id || ' ' || coalesce(error_code, '') || ' ' || left(coalesce(error_message, ''), 50000))";
-export const PG_LOG_PREDICATE = "(error_code IS NOT NULL OR error_message IS NOT NULL)";
-export const PG_BODY_TSVECTOR = "to_tsvector('simple', left(coalesce(req_body, ''), 50000) || ' ' || left(coalesce(res_body, ''), 50000))";
-
-/**
- * User text → a to_tsquery('simple', …) argument, the counterpart of ftsQuery: the same
- * words (at most 8, only letters, digits and _ - . : /, so no tsquery operator or quote
- * gets through), each a quoted operand, ANDed, the last one as a prefix. PostgreSQL parses
- * an operand as it parsed the indexed text: a word of several tokens ("rate_limited",
- * "req_team_b_0") becomes a phrase of them, as FTS5 makes a quoted string a phrase.
- */
-export function pgTsQuery(text: string): string | null {
-  const words = ftsWords(text);
-  if (!words.length) return null;
-  return words.map((w, i) => `'${w}'${i === words.length - 1 ? ":*" : ""}`).join(" & ");
-}
-
 export type Dialect = "sqlite" | "postgres";
 
 export const SELECT_COLUMNS = `r.id, r.at, r.endpoint, r.inbound, r.key_id AS "keyId", r.team_id AS "teamId", r.app_id AS "appId", r.api_id AS "apiId",
@@ -155,10 +135,20 @@ export function buildWhere(f: LogFilters, scope: TeamScope, hints: PlanHints = {
   if (f.q && hints.dialect === "postgres") {
     const tsq = pgTsQuery(f.q);
     // The same three ways in: exact request id, error text of a log row, a stored body.
-    if (tsq) {
+    // "drive" (few hits): one IN over their union, so the planner can start from the hits;
+    // otherwise (many hits, dense in time) test each row while walking the time index.
+    if (tsq && hints.text === "drive") {
       add(
-        `(r.id = ? OR r.id IN (SELECT id FROM request_logs WHERE ${PG_LOG_TSVECTOR} @@ to_tsquery('simple', ?) AND ${PG_LOG_PREDICATE})
-          OR r.id IN (SELECT request_id FROM request_bodies WHERE ${PG_BODY_TSVECTOR} @@ to_tsquery('simple', ?)))`,
+        `r.id IN (SELECT ? UNION ALL SELECT id FROM request_logs WHERE ${LOG_ERROR_TSVECTOR} @@ to_tsquery('simple', ?) AND ${LOG_ERROR_PREDICATE}
+          UNION ALL SELECT request_id FROM request_bodies WHERE ${BODY_TSVECTOR} @@ to_tsquery('simple', ?))`,
+        f.q,
+        tsq,
+        tsq,
+      );
+    } else if (tsq) {
+      add(
+        `(r.id = ? OR r.id IN (SELECT id FROM request_logs WHERE ${LOG_ERROR_TSVECTOR} @@ to_tsquery('simple', ?) AND ${LOG_ERROR_PREDICATE})
+          OR r.id IN (SELECT request_id FROM request_bodies WHERE ${BODY_TSVECTOR} @@ to_tsquery('simple', ?)))`,
         f.q,
         tsq,
         tsq,
@@ -202,6 +192,25 @@ export function buildSearchSql(
   const from = col && opts.hints?.sortIndex && opts.hints.dialect !== "postgres" ? `request_logs r INDEXED BY request_logs_${opts.sort}_idx` : "request_logs r";
   const sql = `SELECT ${SELECT_COLUMNS} FROM ${from}${where.length ? ` WHERE ${where.join(" AND ")}` : ""} ORDER BY ${order} LIMIT ?`;
   return { sql, params: [...params, Math.max(1, Math.floor(opts.limit))] };
+}
+
+/** Full-text hits (log error text + stored bodies), each side counted up to `cap`: the "drive"/"filter" choice. */
+export function buildTextHitsSql(q: string, cap: number, dialect: Dialect = "sqlite"): { sql: string; params: (string | number)[] } | null {
+  if (dialect === "postgres") {
+    const tsq = pgTsQuery(q);
+    if (!tsq) return null;
+    return {
+      sql: `SELECT (SELECT count(*) FROM (SELECT 1 FROM request_logs WHERE ${LOG_ERROR_TSVECTOR} @@ to_tsquery('simple', ?) AND ${LOG_ERROR_PREDICATE} LIMIT ?) a)
+        + (SELECT count(*) FROM (SELECT 1 FROM request_bodies WHERE ${BODY_TSVECTOR} @@ to_tsquery('simple', ?) LIMIT ?) b) AS n`,
+      params: [tsq, cap, tsq, cap],
+    };
+  }
+  const fts = ftsQuery(q);
+  if (!fts) return null;
+  return {
+    sql: `SELECT (SELECT count(*) FROM (SELECT 1 FROM request_logs_fts WHERE request_logs_fts MATCH ? LIMIT ?)) + (SELECT count(*) FROM (SELECT 1 FROM request_bodies_fts WHERE request_bodies_fts MATCH ? LIMIT ?)) AS n`,
+    params: [fts, cap, fts, cap],
+  };
 }
 
 /** `SELECT count(*)` of at most `cap` rows matching the filters: cheap input for the plan hints. */

@@ -5,7 +5,7 @@ import { OUTCOMES, type AttemptRecord } from "@/lib/db/schema";
 import { BadRequestError, NotFoundError } from "@/lib/errors";
 import type { Actor } from "@/lib/auth/actor";
 import { assertTeamInScope, teamScope, type TeamScope } from "./scope";
-import { buildCappedCountSql, buildSearchSql, decodeCursor, encodeCursor, ftsQuery, type LogFilters, type PlanHints, type SortKey } from "./search-sql";
+import { buildCappedCountSql, buildSearchSql, buildTextHitsSql, decodeCursor, encodeCursor, type LogFilters, type PlanHints, type SortKey } from "./search-sql";
 
 /** Below this many full-text hits, drive the query from the hits; above, walk the time index. */
 const TEXT_DRIVE_MAX = 3000;
@@ -14,18 +14,12 @@ const SORT_INDEX_MIN = 20_000;
 
 /** Plan hints from capped counts (each a few ms at most); see PlanHints. */
 export async function planHints(f: LogFilters, scope: TeamScope, sort: SortKey): Promise<PlanHints> {
-  // PostgreSQL plans from its own statistics (and has no INDEXED BY or unary-plus trick).
-  if (dbEngine() === "postgres") return { dialect: "postgres" };
-  const hints: PlanHints = {};
-  const fts = f.q ? ftsQuery(f.q) : null;
-  if (fts) {
-    const row = await rawGet<{ n: number }>(
-      `SELECT (SELECT count(*) FROM (SELECT 1 FROM request_logs_fts WHERE request_logs_fts MATCH ? LIMIT ?)) + (SELECT count(*) FROM (SELECT 1 FROM request_bodies_fts WHERE request_bodies_fts MATCH ? LIMIT ?)) AS n`,
-      [fts, TEXT_DRIVE_MAX + 1, fts, TEXT_DRIVE_MAX + 1],
-    );
-    hints.text = Number(row?.n ?? 0) > TEXT_DRIVE_MAX ? "filter" : "drive";
-  }
-  if (sort !== "time" && hints.text !== "drive") {
+  const dialect = dbEngine();
+  const hints: PlanHints = { dialect };
+  const hits = f.q ? buildTextHitsSql(f.q, TEXT_DRIVE_MAX + 1, dialect) : null;
+  if (hits) hints.text = Number((await rawGet<{ n: number }>(hits.sql, hits.params))?.n ?? 0) > TEXT_DRIVE_MAX ? "filter" : "drive";
+  // PostgreSQL sorts by cost/latency from its own statistics (no INDEXED BY).
+  if (dialect === "sqlite" && sort !== "time" && hints.text !== "drive") {
     const c = buildCappedCountSql(f, scope, SORT_INDEX_MIN + 1);
     hints.sortIndex = Number((await rawGet<{ n: number }>(c.sql, [...c.params]))?.n ?? 0) > SORT_INDEX_MIN;
   }
