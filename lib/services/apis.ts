@@ -1,3 +1,4 @@
+import { removeScopeRows } from "@/lib/policy/scope-cleanup";
 import { withTransaction } from "@/lib/db/sql";
 /**
  * The API catalog: entries apps subscribe to. Admins manage all of them, a
@@ -239,7 +240,8 @@ export async function deleteApi({ actor, id }: { actor: Actor; id: string }) {
   }
   await withTransaction(async (tx) => {
     (await tx.delete(apis).where(eq(apis.id, id)));
-    (await writeAudit(tx, actor, { action: "api.delete", targetType: "api", targetId: id, teamId: before.teamId, before }));
+    const policyRowsRemoved = await removeScopeRows(tx, "api", [id]);
+    (await writeAudit(tx, actor, { action: "api.delete", targetType: "api", targetId: id, teamId: before.teamId, before, after: { policyRowsRemoved } }));
     await bumpConfigVersion(tx);
   });
   return { ok: true as const };

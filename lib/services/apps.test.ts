@@ -173,7 +173,7 @@ describe("deleting an app", () => {
     expect(row.appId).toBeNull();
     expect((await t.db.getDb().select().from(t.schema.subscriptions)).filter((s) => s.appId === app.id)).toEqual([]);
     const audit = (await t.db.getDb().select().from(t.schema.auditLog)).find((r) => r.targetId === app.id && r.action === "app.delete")!;
-    expect(audit.after).toEqual({ keysRevoked: 1, subscriptionsRemoved: 1 });
+    expect(audit.after).toEqual({ keysRevoked: 1, subscriptionsRemoved: 1, policyRowsRemoved: 0 });
     expect(audit.actorEmail).toBe("mem_a@test");
     expect((await caught(async () => (await apps.getApp({ actor: t.actors.memA, id: app.id })))).status).toBe(404);
   });

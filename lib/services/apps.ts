@@ -1,3 +1,4 @@
+import { removeScopeRows } from "@/lib/policy/scope-cleanup";
 import { withTransaction } from "@/lib/db/sql";
 /**
  * Apps: a team's application; it holds keys and subscriptions. Any member of
@@ -111,13 +112,15 @@ export async function deleteApp({ actor, id }: { actor: Actor; id: string }) {
     (await tx.update(apiKeys).set({ revokedAt: now }).where(and(eq(apiKeys.appId, id), isNull(apiKeys.revokedAt))));
     (await tx.update(apiKeys).set({ appId: null }).where(eq(apiKeys.appId, id)));
     (await tx.delete(apps).where(eq(apps.id, id)));
+    // the app's limits and budgets, and those of its keys (revoked above: they never serve again)
+    const scopeRows = (await removeScopeRows(tx, "app", [id])) + (await removeScopeRows(tx, "key", keys.map((k) => k.id)));
     (await writeAudit(tx, actor, {
       action: "app.delete",
       targetType: "app",
       targetId: id,
       teamId: before.teamId,
       before: { ...before, keys: keys.map((k) => k.id), subscriptions: subs },
-      after: { keysRevoked: keys.filter((k) => !k.revokedAt).length, subscriptionsRemoved: subs.length },
+      after: { keysRevoked: keys.filter((k) => !k.revokedAt).length, subscriptionsRemoved: subs.length, policyRowsRemoved: scopeRows },
     }));
     await bumpConfigVersion(tx);
   });

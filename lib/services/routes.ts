@@ -1,3 +1,4 @@
+import { removeScopeRows } from "@/lib/policy/scope-cleanup";
 import { withTransaction } from "@/lib/db/sql";
 import { and, asc, eq, inArray } from "drizzle-orm";
 import { getDb } from "@/lib/db/client";
@@ -152,7 +153,8 @@ export async function deleteRoute({ actor, id }: { actor: Actor; id: string }) {
     const before = (await tx.select().from(routes).where(eq(routes.id, id)).limit(1))[0];
     if (!before) throw new NotFoundError("Route");
     (await tx.delete(routes).where(eq(routes.id, id)));
-    (await writeAudit(tx, actor, { action: "route.delete", targetType: "route", targetId: id, before }));
+    const policyRowsRemoved = await removeScopeRows(tx, "route", [id]);
+    (await writeAudit(tx, actor, { action: "route.delete", targetType: "route", targetId: id, before, after: { policyRowsRemoved } }));
     await bumpConfigVersion(tx);
   });
   return { ok: true };
