@@ -37,7 +37,7 @@ import { openDatabase, type Db } from "../lib/db/client";
 import { dbEngine, type DbEngine } from "../lib/db/engine";
 import { runMigrations, migrationsUpToDate } from "../lib/db/migrate";
 import { runPgMigrations, pgMigrationsUpToDate } from "../lib/db/migrate-pg";
-import { chunkRows } from "../lib/db/bulk";
+import { arrayLiteral, PG_CHUNK_ROWS } from "../lib/db/bulk";
 
 // ---------------------------------------------------------------------------------------------
 // Tables, from the schemas
@@ -281,6 +281,7 @@ function pgSource(url: string): Source {
 function pgTarget(url: string): Target {
   const pool = new pg.Pool({ connectionString: url, max: 2, application_name: "portico-db-copy" });
   let client: pg.PoolClient | null = null;
+  const statements = new Map<string, string>();
   const conn = () => {
     if (!client) throw new Error("db-copy: no transaction");
     return client;
@@ -301,21 +302,29 @@ function pgTarget(url: string): Target {
       await conn().query(`DELETE FROM ${q(t.name)}`);
     },
     async insert(t, rows) {
-      const w = t.columns.length;
-      const bools = t.columns.flatMap((c, i) => (c.family === "boolean" ? [i] : []));
-      const per = chunkRows(w);
-      // explicit ids into identity columns (audit_log, breaker_events)
-      const head = `INSERT INTO ${q(t.name)} (${t.columns.map((c) => q(c.name)).join(", ")})${t.identity ? " OVERRIDING SYSTEM VALUE" : ""} VALUES `;
-      for (let at = 0; at < rows.length; at += per) {
-        const chunk = rows.slice(at, at + per);
-        const values: unknown[] = [];
-        const tuples: string[] = [];
-        chunk.forEach((row, r) => {
-          for (const i of bools) if (row[i] !== null) row[i] = Boolean(row[i]);
-          values.push(...row);
-          tuples.push(`(${row.map((_, c) => `$${r * w + c + 1}`).join(", ")})`);
+      // INSERT ... SELECT * FROM unnest($1::type[], ...): one array parameter per column (as the
+      // log writer's bulk path), a few times faster than multi-row VALUES for wide tables
+      let text = statements.get(t.name);
+      if (!text) {
+        const res = await conn().query<{ name: string; type: string }>(
+          "SELECT attname AS name, format_type(atttypid, NULL) AS type FROM pg_attribute WHERE attrelid = $1::regclass AND attnum > 0 AND NOT attisdropped",
+          [t.name],
+        );
+        const types = new Map(res.rows.map((r) => [r.name, r.type]));
+        const arrays = t.columns.map((c, i) => {
+          const type = types.get(c.name);
+          if (!type) throw new Error(`db-copy: the target has no column ${t.name}.${c.name}`);
+          return `$${i + 1}::${type}[]`;
         });
-        await conn().query(head + tuples.join(", "), values);
+        // explicit ids into identity columns (audit_log, breaker_events)
+        text = `INSERT INTO ${q(t.name)} (${t.columns.map((c) => q(c.name)).join(", ")})${t.identity ? " OVERRIDING SYSTEM VALUE" : ""} SELECT * FROM unnest(${arrays.join(", ")})`;
+        statements.set(t.name, text);
+      }
+      const bools = t.columns.flatMap((c, i) => (c.family === "boolean" ? [i] : []));
+      for (const row of rows) for (const i of bools) if (row[i] !== null) row[i] = Boolean(row[i]);
+      for (let at = 0; at < rows.length; at += PG_CHUNK_ROWS) {
+        const chunk = rows.slice(at, at + PG_CHUNK_ROWS);
+        await conn().query(text, t.columns.map((_, c) => arrayLiteral(chunk, c)));
       }
     },
     async finish(tables) {

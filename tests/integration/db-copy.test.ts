@@ -77,7 +77,8 @@ function value(t: CopyTable, column: string, i: number): unknown {
   if (t.name === "request_logs" && column === "error_message" && i === 5) return "upstream zeppelin timeout";
   switch (family) {
     case "text":
-      return `${t.name}.${column}.${i}`;
+      // row 2: characters that need escaping in SQL, array literals or JSON (the original tokens stay)
+      return i === 2 ? `'q' "dq" back\\slash, {brace} NULL é ✓ ${t.name}.${column}.${i}` : `${t.name}.${column}.${i}`;
     case "integer":
       return pgColumnTypes.get(t.name)?.get(column) === "PgBigInt53" ? AT + i * 1000 + t.columns.findIndex((c) => c.name === column) : i + 1;
     case "real":
@@ -208,8 +209,10 @@ describe.skipIf(!pgAvailable)("db:copy SQLite → PostgreSQL → SQLite", () => 
     const settings = (await pool.query<{ value: string }>("SELECT value::text AS value FROM settings ORDER BY key")).rows.map((r) => r.value);
     expect(settings).toContain('{"zeta":0,"a":[1,"x",null],"nested":{"y":true,"b":2.5}}');
     expect(settings).toContain('"42"');
-    const users = await pool.query<{ disabled: boolean }>("SELECT disabled FROM users ORDER BY id");
-    expect(users.rows.map((r) => r.disabled)).toEqual([true, false, true]);
+    const users = await pool.query<{ id: string; disabled: boolean }>("SELECT id, disabled FROM users");
+    expect(Object.fromEntries(users.rows.map((r) => [r.id.slice(-1), r.disabled]))).toEqual({ "0": true, "1": false, "2": true });
+    const tricky = await pool.query<{ name: string }>("SELECT name FROM teams WHERE name LIKE $1", ["'q'%"]);
+    expect(tricky.rows).toEqual([{ name: `'q' "dq" back\\slash, {brace} NULL é ✓ teams.name.2` }]);
   });
 
   it("continues the identity sequences after the copied ids", async () => {
