@@ -145,6 +145,19 @@ export function sqlitePath(url: string): string {
   return path.resolve(process.cwd(), p);
 }
 
+/** host, port and database of two PostgreSQL URLs (user and options aside) */
+function sameDatabase(a: string, b: string): boolean {
+  const key = (u: string) => {
+    try {
+      const x = new URL(u);
+      return `${x.hostname || "localhost"}:${x.port || "5432"}/${x.pathname.replace(/^\//, "")}`;
+    } catch {
+      return u;
+    }
+  };
+  return key(a) === key(b);
+}
+
 function redact(url: string): string {
   try {
     const u = new URL(url);
@@ -390,6 +403,9 @@ export async function copyDatabase(opts: CopyOptions): Promise<CopyReport> {
   try {
     if (dbEngine(opts.to) === "sqlite" && source.engine === "sqlite" && sqlitePath(opts.to) === source.label) {
       throw new CopyRefused("db-copy: --from and --to are the same file");
+    }
+    if (dbEngine(opts.to) === "postgres" && source.engine === "postgres" && sameDatabase(opts.from, opts.to)) {
+      throw new CopyRefused("db-copy: --from and --to are the same database");
     }
     target = dbEngine(opts.to) === "postgres" ? pgTarget(opts.to) : sqliteTarget(opts.to);
     log(`db-copy: ${source.engine} ${source.label} → ${target.engine} ${target.label}`);

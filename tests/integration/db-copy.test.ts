@@ -260,6 +260,7 @@ describe.skipIf(!pgAvailable)("db:copy SQLite → PostgreSQL → SQLite", () => 
 
   it("refuses to copy a file onto itself and a source that does not exist", async () => {
     await expect(copyDatabase({ from: `file:${source}`, to: `file:${source}` })).rejects.toThrow(/same file/);
+    await expect(copyDatabase({ from: target, to: target.replace("postgres://", "postgresql://"), force: true })).rejects.toThrow(/same database/);
     await expect(copyDatabase({ from: `file:${path.join(dir, "missing.db")}`, to: `file:${path.join(dir, "x.db")}` })).rejects.toThrow(/does not exist/);
   });
 });
