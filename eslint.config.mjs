@@ -53,9 +53,13 @@ const storageBoundary = {
   files: ["lib/**/*.ts", "app/**/*.{ts,tsx}", "server.ts"],
   ignores: ["lib/db/**", "**/*.test.ts"],
   rules: {
-    "no-restricted-imports": ["error", { paths: [{ name: "better-sqlite3", message: "Only lib/db talks to SQLite directly: use drizzle builders (awaited) or lib/db/sql.ts." }] }],
+    // (no-restricted-syntax, not no-restricted-imports: that rule is the provider boundary's, and a later config would replace it)
     "no-restricted-syntax": [
       "error",
+      {
+        selector: "ImportDeclaration[source.value='better-sqlite3']",
+        message: "Only lib/db talks to SQLite directly: use drizzle builders (awaited) or lib/db/sql.ts.",
+      },
       {
         selector: "CallExpression[arguments.length=0][callee.type='MemberExpression'][callee.object.type='CallExpression'][callee.property.name=/^(all|get|run)$/]",
         message: "Synchronous SQLite execution: await the drizzle query instead (it runs on PostgreSQL too).",

@@ -3,81 +3,58 @@ import { mockEmbeddings } from "@/lib/providers/mock";
 import { httpAdapter } from "./adapters";
 import { sendUpstream } from "./pool";
 import { Abort } from "./abort";
-import { GatewayError, badRequest, notFoundModel, upstreamError } from "./errors";
+import { GatewayError, badRequest, upstreamError } from "./errors";
 import { fromProviderError, networkError } from "./attempt";
-import { getSnapshot, type TargetInfo } from "./snapshot";
-import { authenticate } from "./stages/authenticate";
-import { checkBody, embeddingsRequestSchema, parseJsonBody, validate } from "./stages/parse";
-import { runGuards } from "./stages/guard";
-import { authorizeAlias, deprecationHeaders } from "./stages/authorize";
-import { orderTargets, parseRetryAfter, selectGroup, verdictFor } from "./routing";
+import type { TargetInfo } from "./snapshot";
+import { embeddingsRequestSchema, validate } from "./stages/parse";
+import { parseRetryAfter, verdictFor } from "./routing";
 import { dispatch, type TryResult } from "./dispatch";
 import { costUsd } from "./cost";
-import { newRecord, record, requestIdFor, responseHeaders, sendError, toGatewayError } from "./context";
-import { captureBodies } from "@/lib/telemetry/capture";
-import { beforeEmbeddingsDispatch, type PolicyHook } from "@/lib/policy/cache-hooks";
-import { markStage, startTrace, withTraceHeaders } from "@/lib/telemetry/trace";
+import { responseHeaders } from "./context";
+import { beforeEmbeddingsDispatch } from "@/lib/policy/cache-hooks";
+import { withTraceHeaders } from "@/lib/telemetry/trace";
+import { byAlias, fillTarget, runPipeline, type Endpoint } from "./pipeline";
 import type { GatewayRequest, GatewaySink } from "./types";
 
-/** POST /v1/embeddings */
-export async function handleEmbeddings(req: GatewayRequest, sink: GatewaySink): Promise<void> {
-  const t0 = Date.now();
-  const rec = newRecord(requestIdFor(req), "embeddings", "openai");
-  startTrace(req, rec);
-  let policyHook: PolicyHook<EmbeddingsResponse> | null = null;
-  try {
-    // size and nesting first (they protect the server), then the key, then schema feedback
-    checkBody(req);
-    const snap = (await getSnapshot());
-    const key = authenticate(req.headers, snap);
-    rec.keyId = key.id;
-    rec.teamId = key.teamId;
-    const body = validate(embeddingsRequestSchema, parseJsonBody(req)) as EmbeddingsRequest;
-    const authz = authorizeAlias(snap.access, key, body.model);
-    if (!authz.ok) throw authz.error;
-    rec.appId = authz.app.id;
-    rec.apiId = authz.api.id;
-    const route = snap.routes.get(body.model);
-    if (!route) throw notFoundModel(body.model);
-    rec.routeAlias = route.alias;
-    if (route.kind !== "embedding") throw badRequest(`'${body.model}' is a chat model; call /v1/chat/completions.`, "model", "model_not_supported");
-    markStage(rec, "authorize");
-    await runGuards({ req, key, route, rec, embeddings: body });
-    markStage(rec, "guard");
-    // idempotency + response cache (lib/policy/cache-hooks.ts): may answer without dispatch
-    policyHook = await beforeEmbeddingsDispatch({ req, sink, body, route, rec, extraHeaders: deprecationHeaders(authz.api, authz.deprecated) });
-    if (policyHook.answered) return;
-    sink = policyHook.sink;
-    const order = orderTargets(selectGroup(route, req.headers));
-    markStage(rec, "route");
+/** POST /v1/embeddings, on the one pipeline runner (lib/gateway/pipeline.ts). */
+const embeddingsEndpoint: Endpoint<EmbeddingsRequest, EmbeddingsResponse> = {
+  endpoint: "embeddings",
+  api: "openai",
+  parse: (body) => validate(embeddingsRequestSchema, body) as EmbeddingsRequest,
+  stream: () => false,
+  resolve: byAlias<EmbeddingsRequest>("embedding", (body) => body.model, (alias) => `'${alias}' is a chat model; call /v1/chat/completions.`),
+  guardInput: (embeddings) => ({ embeddings }),
+  prepare: () => undefined,
+  beforeDispatch: ({ req, sink, r: body, route, rec, extraHeaders }) => beforeEmbeddingsDispatch({ req, sink, body, route, rec, extraHeaders }),
+  async dispatch({ req, sink, r: body, route, order, rec, extraHeaders }) {
     const result = await dispatch<EmbeddingsResponse>(order, route.retry, req.signal, rec, (t) => tryEmbeddings(body, t, route.alias, req));
-    if ("error" in result) throw result.error;
+    if ("error" in result) {
+      if (result.target) fillTarget(rec, result.target);
+      throw result.error;
+    }
     const { value, target } = result;
-    rec.providerId = target.provider.id;
-    rec.providerType = target.provider.type;
-    rec.modelId = target.model.id;
-    rec.upstreamModel = target.model.upstreamModel;
+    fillTarget(rec, target);
     rec.tokensIn = value.usage.prompt_tokens;
     rec.costUsd = costUsd(target.model, { prompt_tokens: value.usage.prompt_tokens, completion_tokens: 0 });
     rec.status = 200;
     sink.head(200, {
-      ...deprecationHeaders(authz.api, authz.deprecated),
+      ...extraHeaders,
       ...responseHeaders(rec),
       "content-type": "application/json",
       "x-request-id": rec.id,
       "x-portico-route": route.alias,
+      // the provider family, never the admin's name for the provider (as on chat)
       "x-portico-provider": target.provider.type,
+      // attempts made, the one that answered included (as on chat)
       "x-portico-attempts": String(rec.attempts.length),
     });
     sink.end(JSON.stringify(value));
-    policyHook.setAnswer(value);
-  } catch (e) {
-    sendError(sink, "openai", rec, toGatewayError(e));
-  } finally {
-    policyHook?.finish(rec);
-    (await captureBodies(rec, req.body));
-    (await record(rec, t0));
-  }
+    return value;
+  },
+};
+
+export function handleEmbeddings(req: GatewayRequest, sink: GatewaySink): Promise<void> {
+  return runPipeline(req, sink, embeddingsEndpoint);
 }
 
 async function tryEmbeddings(body: EmbeddingsRequest, t: TargetInfo, alias: string, req: GatewayRequest): Promise<TryResult<EmbeddingsResponse>> {

@@ -25,17 +25,18 @@ import type { ApiInfo } from "./access-snapshot";
 import { authenticate } from "./stages/authenticate";
 import { allowedAliases, authorizeApi, authorizePromptRoute, deprecationHeaders } from "./stages/authorize";
 import { combinedOpenApi, type PromptApiDocInput } from "@/lib/prompts/openapi";
-import { checkBody, parseJsonBody } from "./stages/parse";
-import { runGuards } from "./stages/guard";
+import { parseJsonBody } from "./stages/parse";
 import { orderTargets, selectGroup } from "./routing";
 import { dispatch } from "./dispatch";
 import { attemptChat, type AttemptResult } from "./attempt";
 import type { ChatOutput } from "./output";
 import { costUsd } from "./cost";
 import { countTokens, estimatePromptTokens } from "./tokens";
-import { newRecord, record, requestIdFor, responseHeaders, sendError, toGatewayError } from "./context";
+import { newRecord, requestIdFor, responseHeaders, sendError, toGatewayError } from "./context";
+import { captureBodies } from "@/lib/telemetry/capture";
+import { fillTarget, runPipeline, type Endpoint } from "./pipeline";
 import type { AbortLike, CallRecord, GatewayRequest, GatewaySink } from "./types";
-import { beforePromptDispatch, type PolicyHook } from "@/lib/policy/cache-hooks";
+import { beforePromptDispatch } from "@/lib/policy/cache-hooks";
 import type { PromptAnswer } from "@/lib/policy/cache";
 
 // ---------------------------------------------------------------- prompt snapshot
@@ -128,12 +129,6 @@ function addUsage(rec: CallRecord, usage: Usage | null, chat: ChatRequest, text:
   return u;
 }
 
-function fillTarget(rec: CallRecord, t: TargetInfo): void {
-  rec.providerId = t.provider.id;
-  rec.providerType = t.provider.type;
-  rec.modelId = t.model.id;
-  rec.upstreamModel = t.model.upstreamModel;
-}
 
 const noopSink = (): GatewaySink & { status: number } => {
   const s = {
@@ -259,89 +254,111 @@ export function preparePrompt(spec: PromptSpec, body: unknown, slug: string, str
   return { chat, route, rendered, values: checked.values };
 }
 
-export async function handlePromptApi(req: GatewayRequest, sink: GatewaySink, slug: string): Promise<void> {
-  const t0 = Date.now();
-  const id = requestIdFor(req);
-  const rec = newRecord(id, "prompt", "openai");
-  let policyHook: PolicyHook<PromptAnswer> | null = null;
-  try {
-    // 1 size and nesting (they protect the server), 2 authenticate, then parse: an empty body is {}
-    checkBody(req);
-    const snap = (await getSnapshot());
-    const key = authenticate(req.headers, snap);
-    rec.keyId = key.id;
-    rec.teamId = key.teamId;
-    const body = req.body && req.body.length ? parseJsonBody(req) : {};
-    // 3 authorize: an approved subscription to this prompt API
-    const ps = (await promptSnapshot(snap));
-    const apiInfo = ps.apiBySlug.get(slug);
-    const authz = authorizeApi(snap.access, key, apiInfo?.kind === "prompt" ? apiInfo : undefined, slug);
-    if (!authz.ok) throw authz.error;
-    rec.appId = authz.app.id;
-    rec.apiId = authz.api.id;
-    const extra = deprecationHeaders(authz.api, authz.deprecated);
-    // version: pinned by header, else current
-    const entry = ps.byApi.get(authz.api.id);
-    const choice = selectVersion(req.headers[VERSION_HEADER], entry?.currentVersion ?? null, entry?.versions.keys() ?? []);
-    if (!choice.ok) throw new GatewayError(choice.status, "invalid_request_error", choice.code, choice.message, choice.status === 400 ? "Portico-Prompt-Version" : null);
-    const spec = entry!.versions.get(choice.version)!;
-    const stream = wantsStream(req.headers["accept"]);
-    if (stream && !spec.streaming) {
-      throw new GatewayError(406, "invalid_request_error", "streaming_not_allowed", `API '${authz.api.name}' (version ${choice.version}) does not allow streaming; send Accept: application/json.`);
-    }
-    rec.stream = stream;
-    // validate variables, render, build the request
-    const { chat, route, values } = preparePrompt(spec, body, slug, stream, snap);
-    rec.routeAlias = route.alias;
-    const routeDenied = authorizePromptRoute(snap.access, authz.api, route.alias);
-    if (routeDenied) throw routeDenied;
-    // 4 guard (rate limits, budgets, content policy see the rendered messages)
-    await runGuards({ req, chat, key, route, rec });
-    // 4b idempotency + response cache (lib/policy/cache-hooks.ts): may answer without dispatch
-    const pv = { "portico-prompt-version": String(choice.version) };
-    const jsonMode = spec.outputMode === "json" && !!spec.outputSchema;
-    policyHook = await beforePromptDispatch({ req, sink, route, rec, stream, extraHeaders: { ...extra, ...pv }, apiId: authz.api.id, version: choice.version, values, jsonMode });
-    if (policyHook.answered) return;
-    sink = policyHook.sink;
-    // No x-portico-route / x-portico-provider: a prompt API's callers never see the model behind it.
-    const headers = { ...extra, ...responseHeaders(rec), "x-request-id": rec.id, "portico-prompt-version": String(choice.version) };
-    if (stream) {
-      await streamPrompt(req, sink, spec, chat, route, rec, choice.version, headers);
-      return;
-    }
-    // 6 dispatch + 7 respond
-    const r = await runPromptOnce(spec, chat, route, req.signal, rec);
-    rec.status = 200;
-    rec.outcome = "ok";
-    sink.head(200, { "content-type": "application/json", ...headers, "x-portico-attempts": String(rec.attempts.length) });
-    sink.end(JSON.stringify({ output: r.output, usage: r.usage, cost_usd: r.costUsd, request_id: rec.id, version: choice.version }));
-    policyHook.setAnswer({ output: r.output, usage: r.usage, version: choice.version });
-  } catch (e) {
-    const ge = callerSafe(toGatewayError(e));
-    if (e instanceof InvalidOutput) {
-      rec.status = 502;
-      rec.outcome = "error";
-      rec.errorCode = "invalid_model_output";
-      // The raw answer goes to the log only, never to the caller.
-      rec.errorMessage = `${e.why} Raw model output: ${e.raw}`;
-      if (!sink.headersSent) {
-        sink.head(502, { "content-type": "application/json", "x-request-id": rec.id });
-        sink.end(errorBody("openai", ge, rec.id));
+/** One prompt-API call: the body as sent, then what `resolve` found (version, rendered request). */
+interface PromptCall {
+  body: unknown;
+  stream: boolean;
+  chat?: ChatRequest;
+  spec?: PromptSpec;
+  version?: number;
+  values?: Record<string, unknown>;
+  apiId?: string;
+}
+
+/** POST /v1/apis/{slug} on the one pipeline runner (lib/gateway/pipeline.ts): authorized by API, not by model alias. */
+function promptEndpoint(req: GatewayRequest, slug: string): Endpoint<PromptCall, PromptAnswer> {
+  return {
+    endpoint: "prompt",
+    api: "openai",
+    // an empty body is {}: a prompt without variables
+    readBody: (r) => (r.body && r.body.length ? parseJsonBody(r) : {}),
+    parse: (body) => ({ body, stream: wantsStream(req.headers["accept"]) }),
+    stream: (c) => c.stream,
+    async resolve({ snap, key, r: c, rec }) {
+      // an approved subscription to this prompt API
+      const ps = await promptSnapshot(snap);
+      const apiInfo = ps.apiBySlug.get(slug);
+      const authz = authorizeApi(snap.access, key, apiInfo?.kind === "prompt" ? apiInfo : undefined, slug);
+      if (!authz.ok) throw authz.error;
+      rec.appId = authz.app.id;
+      rec.apiId = authz.api.id;
+      // version: pinned by header, else current
+      const entry = ps.byApi.get(authz.api.id);
+      const choice = selectVersion(req.headers[VERSION_HEADER], entry?.currentVersion ?? null, entry?.versions.keys() ?? []);
+      if (!choice.ok) throw new GatewayError(choice.status, "invalid_request_error", choice.code, choice.message, choice.status === 400 ? "Portico-Prompt-Version" : null);
+      const spec = entry!.versions.get(choice.version)!;
+      if (c.stream && !spec.streaming) {
+        throw new GatewayError(406, "invalid_request_error", "streaming_not_allowed", `API '${authz.api.name}' (version ${choice.version}) does not allow streaming; send Accept: application/json.`);
       }
-    } else if ((e as { problems?: Problem[] }).problems && !sink.headersSent) {
-      sendError(noopSink(), "openai", rec, ge);
-      sink.head(400, { "content-type": "application/json", "x-request-id": rec.id });
-      const body = JSON.parse(errorBody("openai", ge, rec.id)) as { error: Record<string, unknown> };
-      body.error.details = (e as { problems: Problem[] }).problems;
-      sink.end(JSON.stringify(body));
-    } else {
-      sendError(sink, "openai", rec, ge);
-    }
-  } finally {
-    policyHook?.finish(rec);
-    // 8 record
-    (await record(rec, t0));
-  }
+      // validate variables, render, build the request
+      const { chat, route, values } = preparePrompt(spec, c.body, slug, c.stream, snap);
+      rec.routeAlias = route.alias;
+      const routeDenied = authorizePromptRoute(snap.access, authz.api, route.alias);
+      if (routeDenied) throw routeDenied;
+      Object.assign(c, { chat, spec, version: choice.version, values, apiId: authz.api.id });
+      return { route, extraHeaders: { ...deprecationHeaders(authz.api, authz.deprecated), "portico-prompt-version": String(choice.version) } };
+    },
+    // the guards see the rendered messages
+    guardInput: (c) => ({ chat: c.chat }),
+    prepare: () => undefined,
+    beforeDispatch: ({ req, sink, r: c, route, rec, extraHeaders }) =>
+      beforePromptDispatch({
+        req,
+        sink,
+        route,
+        rec,
+        stream: c.stream,
+        extraHeaders,
+        apiId: c.apiId!,
+        version: c.version!,
+        values: c.values!,
+        jsonMode: c.spec!.outputMode === "json" && !!c.spec!.outputSchema,
+      }),
+    noTargets,
+    async dispatch({ req, sink, r: c, route, rec, extraHeaders }) {
+      // No x-portico-route / x-portico-provider: a prompt API's callers never see the model behind it.
+      const headers = { ...extraHeaders, ...responseHeaders(rec), "x-request-id": rec.id };
+      if (c.stream) {
+        await streamPrompt(req, sink, c.spec!, c.chat!, route, rec, c.version!, headers);
+        return undefined;
+      }
+      const r = await runPromptOnce(c.spec!, c.chat!, route, req.signal, rec);
+      rec.status = 200;
+      rec.outcome = "ok";
+      const body = JSON.stringify({ output: r.output, usage: r.usage, cost_usd: r.costUsd, request_id: rec.id, version: c.version });
+      sink.head(200, { "content-type": "application/json", ...headers, "x-portico-attempts": String(rec.attempts.length) });
+      sink.end(body);
+      await captureBodies(rec, req.body, body);
+      return { output: r.output, usage: r.usage, version: c.version! };
+    },
+    fail(sink, rec, e) {
+      const ge = callerSafe(toGatewayError(e));
+      if (e instanceof InvalidOutput) {
+        rec.status = 502;
+        rec.outcome = "error";
+        rec.errorCode = "invalid_model_output";
+        // The raw answer goes to the log only, never to the caller.
+        rec.errorMessage = `${e.why} Raw model output: ${e.raw}`;
+        if (!sink.headersSent) {
+          sink.head(502, { "content-type": "application/json", "x-request-id": rec.id });
+          sink.end(errorBody("openai", ge, rec.id));
+        }
+      } else if ((e as { problems?: Problem[] }).problems && !sink.headersSent) {
+        sendError(noopSink(), "openai", rec, ge);
+        sink.head(400, { "content-type": "application/json", "x-request-id": rec.id });
+        const body = JSON.parse(errorBody("openai", ge, rec.id)) as { error: Record<string, unknown> };
+        body.error.details = (e as { problems: Problem[] }).problems;
+        sink.end(JSON.stringify(body));
+      } else {
+        sendError(sink, "openai", rec, ge);
+      }
+      return true;
+    },
+  };
+}
+
+export function handlePromptApi(req: GatewayRequest, sink: GatewaySink, slug: string): Promise<void> {
+  return runPipeline(req, sink, promptEndpoint(req, slug));
 }
 
 /** SSE: `data: {"delta": "..."}` per text delta, then `event: done` with usage, cost, version (JSON mode: the validated output). */

@@ -76,6 +76,20 @@ export class BudgetMeter {
     return { ok: true, res: { counters: cs, est, at } };
   }
 
+  /**
+   * Reserve without deciding: admission was decided elsewhere (the shared Redis counters); this
+   * process's counters still follow its calls (pending spend until flushed, thresholds).
+   */
+  track(list: Budget[], est: number): Reservation {
+    const at = this.now();
+    const cs = list.map((b) => this.counter(b.scope, b.scopeId, b.period, at));
+    for (const c of cs) {
+      c.reserved += est;
+      c.inflight++;
+    }
+    return { counters: cs, est, at };
+  }
+
   /** The call ended: drop its reservation and count its actual cost until the writer flushes it. */
   commit(res: Reservation, costUsd: number): void {
     for (const c of res.counters) {

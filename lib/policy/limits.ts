@@ -14,6 +14,7 @@ import { periodStart } from "./period";
 import { checkThresholds } from "./notify";
 import { policySnapshot, scopeKey, type PolicySnapshot } from "./policy-snapshot";
 import { MemoryStore, RedisStore, type LimitStore } from "./store";
+import { RedisBudgetStore, type SharedReservation } from "./budget-store";
 
 /**
  * Rate limits and budgets in the guard stage (docs/traffic-policy.md).
@@ -34,6 +35,8 @@ interface State {
   refreshedAt: number;
   outputs: OutputEstimator;
   refreshTimer: ReturnType<typeof setInterval> | null;
+  /** budgets shared through Redis (REDIS_URL set), on the rate-limit store's connection */
+  shared: RedisBudgetStore | null;
   /** the spend ledger's rows this process's counters start from, read ahead so admission never waits on the database */
   ledger: Map<string, number>;
 }
@@ -41,6 +44,8 @@ interface State {
 interface InFlight {
   tokenSpecs: BucketSpec[];
   budget: Reservation | null;
+  /** the reservation in the shared (Redis) budgets, when admission used them */
+  shared: SharedReservation | null;
 }
 
 const ledgerKey = (k: LedgerKey) => `${k.scope}|${k.scopeId}|${k.period}|${k.start}`;
@@ -77,6 +82,7 @@ const state = (g.__porticoLimits ??= {
   refreshedAt: 0,
   outputs: new OutputEstimator(),
   refreshTimer: null,
+  shared: null,
 });
 state.outputs ??= new OutputEstimator();
 state.ledger ??= new Map();
@@ -89,6 +95,13 @@ export function limitStore(): LimitStore {
     if (url) console.log(`[portico] rate limits: Redis store at ${new URL(url).host} (shared across instances)`);
   }
   return state.store;
+}
+
+/** The shared budget counters when the limit store is Redis, else null (per-process budgets). */
+export function sharedBudgets(): RedisBudgetStore | null {
+  const s = limitStore();
+  if (!(s instanceof RedisStore)) return null;
+  return (state.shared ??= new RedisBudgetStore(s.client, s.keyPrefix));
 }
 
 export function budgetMeter(): BudgetMeter {
@@ -123,11 +136,28 @@ async function refreshSpend(): Promise<void> {
   if (!state.meter.counters.size) return;
   try {
     state.refreshedAt = Date.now();
-    await loadLedger([...state.meter.counters.values()].map((c) => ({ scope: c.scope, scopeId: c.scopeId, period: c.period, start: c.start })));
+    const keys = [...state.meter.counters.values()].map((c) => ({ scope: c.scope, scopeId: c.scopeId, period: c.period, start: c.start }));
+    await loadLedger(keys);
     state.meter.refresh();
+    await syncShared(keys);
     (await checkThresholds(state.meter));
   } catch (e) {
     console.error("[portico] budget refresh failed:", e);
+  }
+}
+
+/**
+ * The ledger is the durable truth: where it is ahead of the shared (Redis) spend — calls that
+ * ended while Redis was unreachable, spend from before a budget existed — raise the shared spend to it.
+ */
+async function syncShared(keys: LedgerKey[]): Promise<void> {
+  const shared = sharedBudgets();
+  const store = state.store;
+  if (!shared || !(store instanceof RedisStore) || !store.available()) return;
+  try {
+    await shared.sync(keys.map((key) => ({ key, ledger: cachedLedger(key.scope, key.scopeId, key.period, key.start) })));
+  } catch (e) {
+    store.unreachable(e);
   }
 }
 
@@ -228,10 +258,15 @@ function limitsWith(g: GuardInput, ps: PolicySnapshot): void | Promise<void> {
 }
 
 function take(call: Admission): void | Promise<void> {
+  if (call.budgets.length) {
+    const store = limitStore();
+    const shared = sharedBudgets();
+    if (shared && store instanceof RedisStore && store.available()) return admitShared(call, store, shared);
+  }
   if (!call.specs.length) return admit(call, null);
   const taken = limitStore().take(call.specs);
   if (taken instanceof Promise) return taken.then((r) => admit(call, r));
-  admit(call, taken);
+  return admit(call, taken);
 }
 
 interface Admission {
@@ -242,66 +277,114 @@ interface Admission {
   est: Estimate;
 }
 
-/** After the buckets answered (r null: no rate limit applies): refuse on the buckets, then on the budgets, else admit. */
-function admit({ g, specs, meta, budgets: budgetList, est }: Admission, r: TakeResult | null): void {
-  if (r) {
-    const headers = rateHeaders(specs, meta, r.levels);
-    addResponseHeaders(g.rec, headers);
-    if (!r.ok) {
-      const i = specs.findIndex((b, j) => r.levels[j]! < b.cost);
-      const m = meta[Math.max(0, i)]!;
-      const secs = Math.max(1, Math.ceil(r.retryAfterMs / 1000));
-      throw new GatewayError(
-        429,
-        m.kind,
-        "rate_limit_exceeded",
-        `Rate limit reached for ${m.kind} on ${m.s.name}: limit ${m.limit} ${m.kind} per minute. Please try again in ${formatReset(r.retryAfterMs)}.`,
-        null,
-        { ...headers, "retry-after": String(secs) },
-      );
-    }
+/** The call's estimated cost at the route's first target's prices (what its budgets reserve). */
+function estimatedCost({ g, est }: Admission): number {
+  const m = g.route.main.targets[0]?.model;
+  return m ? (est.prompt * m.inputPricePerM + est.maxOut * m.outputPricePerM) / 1_000_000 : 0;
+}
+
+const tokenSpecsOf = ({ specs, meta }: Admission) => specs.filter((_, i) => meta[i]!.kind === "tokens");
+
+/**
+ * Budgets shared through Redis: the buckets and every instance's budget counters in one round trip
+ * (lib/policy/budget-store.ts), all or nothing. Redis failing: this call and the next ones (until
+ * the store retries) go the in-process way.
+ */
+function admitShared(call: Admission, store: RedisStore, shared: RedisBudgetStore): Promise<void> {
+  const { g, budgets: budgetList } = call;
+  const estCost = estimatedCost(call);
+  const list = budgetList.map((x) => x.b);
+  return shared.admit(call.specs, list, estCost, (k) => cachedLedger(k.scope, k.scopeId, k.period, k.start)).then(
+    (r) => {
+      store.reachable();
+      if (r.rate) checkRate(call, r.rate);
+      const b = r.budget!;
+      // Nothing was taken from the buckets for a refused call: no refund.
+      if (!b.ok) return refuseBudget(g, budgetList, { budget: list[b.index]!, spent: b.spent, reserved: b.reserved, inflight: b.inflight, resetsAt: b.resetsAt }, null);
+      // The local meter follows this process's part (pending spend, thresholds) without deciding admission.
+      state.inflight.set(g.rec, { tokenSpecs: tokenSpecsOf(call), budget: state.meter.track(list, estCost), shared: b.res });
+    },
+    (e: unknown) => {
+      store.unreachable(e);
+      return take(call);
+    },
+  );
+}
+
+/** The buckets' answer: rate headers on the response, and a 429 when they refused. */
+function checkRate({ g, specs, meta }: Admission, r: TakeResult): void {
+  const headers = rateHeaders(specs, meta, r.levels);
+  addResponseHeaders(g.rec, headers);
+  if (r.ok) return;
+  const i = specs.findIndex((b, j) => r.levels[j]! < b.cost);
+  const m = meta[Math.max(0, i)]!;
+  const secs = Math.max(1, Math.ceil(r.retryAfterMs / 1000));
+  throw new GatewayError(
+    429,
+    m.kind,
+    "rate_limit_exceeded",
+    `Rate limit reached for ${m.kind} on ${m.s.name}: limit ${m.limit} ${m.kind} per minute. Please try again in ${formatReset(r.retryAfterMs)}.`,
+    null,
+    { ...headers, "retry-after": String(secs) },
+  );
+}
+
+/** In-process budgets (no Redis, or Redis unreachable), after the buckets answered (r null: no rate limit applies). */
+function admit(call: Admission, r: TakeResult | null): void {
+  const { g, specs, meta, budgets: budgetList } = call;
+  if (r) checkRate(call, r);
+  const tokenSpecs = tokenSpecsOf(call);
+  if (!budgetList.length) {
+    state.inflight.set(g.rec, { tokenSpecs, budget: null, shared: null });
+    return;
   }
-  let budgetRes: Reservation | null = null;
-  if (budgetList.length) {
-    const m = g.route.main.targets[0]?.model;
-    const estCost = m ? (est.prompt * m.inputPricePerM + est.maxOut * m.outputPricePerM) / 1_000_000 : 0;
-    const b = state.meter.reserve(
-      budgetList.map((x) => x.b),
-      estCost,
+  const b = state.meter.reserve(
+    budgetList.map((x) => x.b),
+    estimatedCost(call),
+  );
+  if (!b.ok) refuseBudget(g, budgetList, b, r ? { specs, meta, levels: r.levels } : null);
+  state.inflight.set(g.rec, { tokenSpecs, budget: b.res, shared: null });
+}
+
+interface BudgetRefusal {
+  budget: Budget;
+  spent: number;
+  reserved: number;
+  inflight: number;
+  resetsAt: number;
+}
+
+/** Refuse a call for a budget (spent, or held by calls in flight), giving back what the buckets took. */
+function refuseBudget(g: GuardInput, budgetList: { s: Scoped; b: Budget }[], b: BudgetRefusal, taken: { specs: BucketSpec[]; meta: BucketMeta[]; levels: number[] } | null): never {
+  if (taken) {
+    const { specs, meta, levels } = taken;
+    // Give back what the buckets just took: a call refused for its budget costs no rate allowance.
+    refund(specs);
+    addResponseHeaders(g.rec, rateHeaders(specs, meta, levels.map((v, i) => Math.min(specs[i]!.capacity, v + specs[i]!.cost))));
+  }
+  const who = budgetList.find((x) => x.b.id === b.budget.id)!.s.name;
+  const resets = new Date(b.resetsAt).toISOString().replace(".000Z", "Z");
+  const kind = b.budget.period === "day" ? "daily" : "monthly";
+  if (b.spent < b.budget.limitUsd) {
+    // Not spent: the rest is held by calls in flight, whose reservations resolve within seconds.
+    throw new GatewayError(
+      429,
+      "insufficient_quota",
+      "budget_reserved",
+      `The ${kind} budget of ${fmtUsd(b.budget.limitUsd)} for ${who} is fully reserved by ${b.inflight} in-flight call${b.inflight === 1 ? "" : "s"} (${fmtUsd(b.spent)} spent, ${fmtUsd(b.reserved)} reserved). Retry in a few seconds, when they finish.`,
+      null,
+      { "retry-after": String(IN_FLIGHT_RETRY_S) },
     );
-    if (!b.ok) {
-      if (r) {
-        // Give back what the buckets just took: a call refused for its budget costs no rate allowance.
-        refund(specs);
-        addResponseHeaders(g.rec, rateHeaders(specs, meta, r.levels.map((v, i) => Math.min(specs[i]!.capacity, v + specs[i]!.cost))));
-      }
-      const who = budgetList.find((x) => x.b.id === b.budget.id)!.s.name;
-      const resets = new Date(b.resetsAt).toISOString().replace(".000Z", "Z");
-      const kind = b.budget.period === "day" ? "daily" : "monthly";
-      if (b.spent < b.budget.limitUsd) {
-        // Not spent: the rest is held by calls in flight, whose reservations resolve within seconds.
-        throw new GatewayError(
-          429,
-          "insufficient_quota",
-          "budget_reserved",
-          `The ${kind} budget of ${fmtUsd(b.budget.limitUsd)} for ${who} is fully reserved by ${b.inflight} in-flight call${b.inflight === 1 ? "" : "s"} (${fmtUsd(b.spent)} spent, ${fmtUsd(b.reserved)} reserved). Retry in a few seconds, when they finish.`,
-          null,
-          { "retry-after": String(IN_FLIGHT_RETRY_S) },
-        );
-      }
-      const retry = Math.max(1, Math.ceil((b.resetsAt - Date.now()) / 1000));
-      throw new GatewayError(
-        429,
-        "insufficient_quota",
-        "budget_exceeded",
-        `The ${kind} budget of ${fmtUsd(b.budget.limitUsd)} for ${who} is spent (${fmtUsd(b.spent)} used). It resets at ${resets} (UTC).`,
-        null,
-        { "retry-after": String(retry) },
-      );
-    }
-    budgetRes = b.res;
   }
-  state.inflight.set(g.rec, { tokenSpecs: specs.filter((_, i) => meta[i]!.kind === "tokens"), budget: budgetRes });
+  const retry = Math.max(1, Math.ceil((b.resetsAt - Date.now()) / 1000));
+  throw new GatewayError(
+    429,
+    "insufficient_quota",
+    "budget_exceeded",
+    `The ${kind} budget of ${fmtUsd(b.budget.limitUsd)} for ${who} is spent (${fmtUsd(b.spent)} used). It resets at ${resets} (UTC).`,
+    null,
+    { "retry-after": String(retry) },
+  );
 }
 
 function refund(specs: BucketSpec[]): void {
@@ -350,6 +433,13 @@ function reconcile(rec: CallRecord): void {
       }
     }
   }
+  if (f.shared) {
+    const shared = sharedBudgets();
+    if (shared) {
+      // A failed commit leaves the reservation to lapse (its TTL) and the spend to the ledger sync.
+      shared.commit(f.shared, rec.costUsd).catch((e: unknown) => console.error("[portico] shared budget commit failed:", e));
+    }
+  }
   if (f.budget) {
     state.meter.commit(f.budget, rec.costUsd);
     state.committed.set(rec, f.budget);
@@ -377,8 +467,10 @@ async function onFlush(rows: CallRecord[]): Promise<void> {
     const now = Date.now();
     if (now - state.refreshedAt >= REFRESH_MS) {
       state.refreshedAt = now;
-      await loadLedger([...state.meter.counters.values()].map((c) => ({ scope: c.scope, scopeId: c.scopeId, period: c.period, start: c.start })));
+      const keys = [...state.meter.counters.values()].map((c) => ({ scope: c.scope, scopeId: c.scopeId, period: c.period, start: c.start }));
+      await loadLedger(keys);
       state.meter.refresh();
+      await syncShared(keys);
     }
     (await checkThresholds(state.meter));
   } catch (e) {
@@ -390,6 +482,7 @@ async function onFlush(rows: CallRecord[]): Promise<void> {
 export function resetLimitsForTests(): void {
   if (state.store instanceof RedisStore) state.store.close();
   state.store = null;
+  state.shared = null;
   state.meter = new BudgetMeter(cachedLedger);
   state.ledger.clear();
 }

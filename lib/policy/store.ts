@@ -118,6 +118,11 @@ export class RedisStore implements LimitStore {
   }
   private readonly prefix: string;
 
+  /** PORTICO_REDIS_PREFIX (or the prefix given): bucket keys are this + `rl:…`. */
+  get keyPrefix(): string {
+    return this.prefix;
+  }
+
   private keys(specs: BucketSpec[]): string[] {
     return specs.map((b) => this.prefix + b.key);
   }
@@ -160,6 +165,19 @@ export class RedisStore implements LimitStore {
       this.markDown(e);
       this.fallback.adjust(specs);
     }
+  }
+
+  /** False while Redis is considered down (callers use their in-process fallback until the next retry). */
+  available(): boolean {
+    return !this.useFallback();
+  }
+
+  /** Another user of this connection (shared budgets) got an answer / an error. */
+  reachable(): void {
+    this.markUp();
+  }
+  unreachable(e: unknown): void {
+    this.markDown(e);
   }
 
   status() {

@@ -354,3 +354,39 @@ describe("lifecycle and documents", () => {
     expect(!bad.ok && bad.status).toBe(400);
   });
 });
+
+describe("one pipeline with chat (no drift)", () => {
+  it("continues the caller's trace to the upstream and captures bodies when the API captures them", async () => {
+    const TRACE = "4bf92f3577b34da6a3ce929d0e0e4736";
+    const rid = requestId("ptr");
+    const res = await call("summarize-ticket", { ticket: "tracing-marker ticket" }, { headers: { "x-request-id": rid, traceparent: `00-${TRACE}-00f067aa0ba902b7-01` } });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as Wire;
+    // the same trace reaches the upstream, with the attempt's own span id
+    const tp = /^00-([0-9a-f]{32})-([0-9a-f]{16})-01$/.exec(String(gw.requestsFor("gpt-prompt").at(-1)!.headers.traceparent));
+    expect(tp?.[1]).toBe(TRACE);
+    expect(tp?.[2]).not.toBe("00f067aa0ba902b7");
+
+    const { setBodyCapture, getLogDetail } = await import("@/lib/services/logs");
+    await setBodyCapture({ actor: gw.actor, input: { apiId: ids["summarize-ticket"]!, captureBodies: true, maxBodyBytes: 4096 } });
+    const rid2 = requestId("pcap");
+    const res2 = await call("summarize-ticket", { ticket: "capture-marker ticket" }, { headers: { "x-request-id": rid2 } });
+    expect(res2.status).toBe(200);
+    const answer = (await res2.json()) as Wire;
+    await gw.logRow(rid2);
+    const detail = await getLogDetail({ actor: gw.actor, id: rid2 });
+    expect(detail.bodies?.reqBody).toContain("capture-marker");
+    expect(detail.bodies?.resBody).toContain(answer.output.slice(0, 40));
+    void body;
+  });
+
+  it("x-portico-attempts means the same on prompt APIs, chat and embeddings: attempts made, the answering one included", async () => {
+    const p = await call("summarize-ticket", { ticket: "count me" });
+    expect(p.headers.get("x-portico-attempts")).toBe("1");
+    await p.json();
+    const { chatBody } = await import("../support/gateway");
+    const c = await gw.post("/v1/chat/completions", chatBody("pr-text"));
+    expect(c.headers.get("x-portico-attempts")).toBe("1");
+    await c.json();
+  });
+});
