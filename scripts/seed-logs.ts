@@ -159,7 +159,10 @@ async function main() {
   console.log(`[seed:logs] done: ${n.toLocaleString()} rows over ${days} days into ${holder.file}`);
 }
 
-main().catch((e) => {
-  console.error(e);
-  process.exit(1);
-});
+main().then(
+  () => process.exit(0), // the pool, the snapshot poll and LISTEN would keep the process alive
+  (e) => {
+    console.error(e);
+    process.exit(1);
+  },
+);

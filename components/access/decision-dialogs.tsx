@@ -4,7 +4,7 @@ import { useMutation } from "@tanstack/react-query";
 import { api } from "@/components/api";
 import { ErrorAlert, Field } from "@/components/ui";
 import { Dialog } from "@/components/admin/dialog";
-import type { SubscriptionView } from "./types";
+import type { BulkApproveResult, SubscriptionView } from "./types";
 
 export type Decision = "approve" | "reject" | "revoke";
 
@@ -73,10 +73,7 @@ export function DecisionDialog({ decision, sub, onClose, onDone }: { decision: D
   );
 }
 
-interface BulkResult {
-  approved: SubscriptionView[];
-  skipped: { id: string; reason: string }[];
-}
+type BulkResult = BulkApproveResult;
 
 /** "Approve selected": one call; rows that changed meanwhile (or that the caller may not decide) come back as skipped. */
 export function BulkApproveDialog({ subs, onClose, onDone }: { subs: SubscriptionView[]; onClose: () => void; onDone: () => void }) {

@@ -2,13 +2,10 @@
 import { useQuery } from "@tanstack/react-query";
 import { api } from "@/components/api";
 import { Badge } from "@/components/ui";
+import type { ManagedObject } from "@/lib/contracts/config";
 
 type Kind = "provider" | "route" | "api";
-interface Managed {
-  kind: string;
-  key: string;
-  source: string;
-}
+type Managed = ManagedObject;
 
 /**
  * "managed by config file" next to an object the last applied configuration

@@ -1,43 +1,7 @@
-/** Wire shapes of /api/admin/alerts* (mirrors lib/alerts/rules.ts; components never import lib/db). */
-export type AlertKind = "error_rate" | "latency_p95" | "circuit_open" | "budget";
-export type AlertDimension = "all" | "provider" | "route" | "api" | "team" | "app" | "key";
+/** Wire shapes of /api/admin/alerts*: `z.infer` of the route contracts (lib/contracts/alerts.ts). */
+import type { AlertDimension, AlertKind, AlertRuleRow } from "@/lib/contracts/alerts";
 
-export interface AlertRuleRow {
-  id: string;
-  name: string;
-  kind: AlertKind;
-  enabled: boolean;
-  threshold: number;
-  windowMinutes: number;
-  minRequests: number;
-  dimension: AlertDimension;
-  dimensionValue: string | null;
-  webhookUrl: string | null;
-  webhookFormat: "portico" | "slack";
-  hasSecret: boolean;
-  createdAt: number;
-  updatedAt: number;
-  firing: number;
-}
-
-export interface AlertRow {
-  id: string;
-  ruleId: string | null;
-  ruleName: string;
-  kind: AlertKind;
-  subject: string;
-  subjectLabel: string;
-  state: "firing" | "resolved";
-  value: number | null;
-  lastValue: number | null;
-  threshold: number | null;
-  message: string;
-  startedAt: number;
-  resolvedAt: number | null;
-  notifyStatus: number | null;
-  notifyError: string | null;
-  notifiedAt: number | null;
-}
+export type { AlertKind, AlertDimension, AlertRuleRow, AlertRow } from "@/lib/contracts/alerts";
 
 export const KIND_LABEL: Record<AlertKind, string> = {
   error_rate: "Error rate",

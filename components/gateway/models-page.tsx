@@ -10,9 +10,9 @@ import { DataTable, type Column } from "@/components/admin/data-table";
 import { useInvalidate } from "@/components/admin/query";
 import { formatTokens, formatUsd, gk, providerTypeLabel, srOnly } from "./constants";
 import { apiFieldErrors, numOrNull, numOrUndef, str, unshownErrors } from "./form";
-import type { CatalogEntry, ModelKind, ModelRow, ProviderRow } from "./types";
+import type { CatalogEntry, ModelKind, ModelRow, PriceCatalog, ProviderRow } from "./types";
 
-type Catalog = { checkedAt: string; items: CatalogEntry[] };
+type Catalog = PriceCatalog;
 
 export function useCatalog() {
   return useQuery({ queryKey: gk.catalog, queryFn: () => api<Catalog>("/api/admin/pricing/catalog"), staleTime: Infinity });

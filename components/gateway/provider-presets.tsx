@@ -10,25 +10,8 @@ import { useMutation, useQuery } from "@tanstack/react-query";
 import { api } from "@/components/api";
 import { ErrorAlert, Field } from "@/components/ui";
 import { apiFieldErrors, unshownErrors } from "./form";
+import type { PresetView } from "./types";
 
-interface PresetModelView {
-  model: string;
-  kind: "chat" | "embedding";
-  inputPerM: number;
-  outputPerM: number;
-}
-interface PresetView {
-  id: string;
-  name: string;
-  type: string;
-  baseUrl: string;
-  auth: string;
-  keyRequired: boolean;
-  options?: Record<string, unknown>;
-  docsUrl: string;
-  note?: string;
-  models: PresetModelView[];
-}
 
 const AUTH_LABEL: Record<string, string> = {
   bearer: "Authorization: Bearer <key>",

@@ -1,26 +1,5 @@
-/** Client-side shapes of the MCP JSON routes (lib/services/mcp-servers.ts). */
-import type { JsonSchema } from "@/lib/mcp/schema-form";
-
-export interface McpTool {
-  name: string;
-  title?: string;
-  description?: string;
-  inputSchema: JsonSchema;
-  outputSchema?: JsonSchema;
-}
-
-export interface McpServerView {
-  apiId: string;
-  url: string;
-  authHeader: string | null;
-  authLast4: string | null;
-  timeoutMs: number;
-  allowedTools: string[];
-  toolRateLimits: Record<string, number>;
-  tools: (McpTool & { allowed: boolean })[];
-  toolsRefreshedAt: number | null;
-  lastError: string | null;
-}
+/** Client-side shapes of the MCP JSON routes: `z.infer` of the route contracts (lib/contracts/mcp.ts). */
+export type { McpTool, McpServerView, McpCatalogTools } from "@/lib/contracts/mcp";
 
 export const mcpKeys = {
   server: (apiId: string) => ["mcp-server", apiId] as const,

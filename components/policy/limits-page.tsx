@@ -9,9 +9,10 @@ import { useInvalidate } from "@/components/admin/query";
 import { srOnly } from "@/components/gateway/constants";
 import { BudgetMeter } from "./budget-meter";
 import { BudgetDialog, LimitDialog } from "./policy-dialogs";
-import { pk, usd, type BudgetNotificationView, type BudgetView, type LimitView } from "./types";
+import { pk, usd, type BudgetNotificationView, type BudgetView, type LimitScope, type LimitView } from "./types";
 
-const SCOPE_LABEL: Record<string, string> = { key: "Key", app: "App", team: "Team", api: "API", route: "Model" };
+/** every scope the server knows (a new one fails to compile here) */
+const SCOPE_LABEL: Record<LimitScope, string> = { key: "Key", app: "App", team: "Team", api: "API", route: "Model" };
 const num = (n: number | null) => (n ? n.toLocaleString("en-US") : <span className="muted">—</span>);
 
 /** /admin/limits: rate limits (token buckets) and USD budgets per key, app, team and route. */

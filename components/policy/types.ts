@@ -1,65 +1,7 @@
-/** JSON shapes of /api/admin/limits, /api/admin/budgets and /api/portal/apps/{id}/limits (lib/policy/services.ts). */
-export type LimitScope = "key" | "app" | "team" | "route";
-export type BudgetScope = "team" | "app" | "key";
-export type BudgetPeriod = "day" | "month";
+/** JSON shapes of /api/admin/limits, /api/admin/budgets and /api/portal/apps/{id}/limits: `z.infer` of the route contracts (lib/contracts/policy.ts). */
+import type { BudgetPeriod } from "@/lib/contracts/policy";
 
-export interface LimitView {
-  id: string;
-  scope: LimitScope;
-  scopeId: string;
-  scopeName: string;
-  teamId: string | null;
-  requestsPerMinute: number | null;
-  tokensPerMinute: number | null;
-  burst: number | null;
-  updatedAt: number;
-}
-
-export interface BudgetSpend {
-  spentUsd: number;
-  remainingUsd: number;
-  percent: number;
-  periodStart: number;
-  resetsAt: number;
-}
-
-export interface BudgetView extends BudgetSpend {
-  id: string;
-  scope: BudgetScope;
-  scopeId: string;
-  scopeName: string;
-  teamId: string | null;
-  period: BudgetPeriod;
-  limitUsd: number;
-  thresholds: number[];
-  updatedAt: number;
-}
-
-export interface PolicyEntry {
-  limit: { requestsPerMinute: number | null; tokensPerMinute: number | null; burst: number | null } | null;
-  budgets: ({ id: string; period: BudgetPeriod; limitUsd: number; thresholds: number[] } & BudgetSpend)[];
-}
-
-export interface AppPolicies {
-  /** global per-model limits of the routes the app may call, shared by every caller */
-  routes: { alias: string; limit: NonNullable<PolicyEntry["limit"]> }[];
-  apis: { name: string; limit: NonNullable<PolicyEntry["limit"]> }[];
-  app: { id: string; name: string } & PolicyEntry;
-  team: { id: string; name: string } & PolicyEntry;
-  keys: ({ id: string; name: string; prefix: string } & PolicyEntry)[];
-}
-
-export interface BudgetNotificationView {
-  id: string;
-  budgetId: string;
-  scope: BudgetScope;
-  scopeName: string;
-  period: BudgetPeriod;
-  threshold: number;
-  spendUsd: number;
-  limitUsd: number;
-  at: number;
-}
+export type { LimitScope, BudgetScope, BudgetPeriod, LimitView, BudgetSpend, BudgetView, PolicyEntry, AppPolicies, BudgetNotificationView } from "@/lib/contracts/policy";
 
 export const pk = {
   limits: ["policy", "limits"] as const,

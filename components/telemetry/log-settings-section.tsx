@@ -4,19 +4,8 @@ import { useState } from "react";
 import { api } from "@/components/api";
 import { ErrorAlert, Field, SkeletonRows } from "@/components/ui";
 import { fmtNum } from "./format";
+import type { LogSettings } from "./types";
 
-interface LogSettings {
-  retention: { rawDays: number; rollupDays: number; minuteRollupDays: number };
-  storage: {
-    file: string;
-    sizeBytes: number;
-    walBytes: number;
-    rows: { requestLogs: number; requestBodies: number; usageRollups: number };
-    oldestLogAt: number | null;
-    lastPrune: { at: number; logs: number; bodies: number; rollups: number } | null;
-  };
-  capture: { apiId: string; name: string; slug: string; captureBodies: boolean; maxBodyBytes: number }[];
-}
 
 const KEY = ["telemetry", "log-settings"];
 

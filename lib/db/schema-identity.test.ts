@@ -218,6 +218,9 @@ describe("PostgreSQL full-text query", () => {
     expect(pgTsQuery("rate  limit")).toBe("'rate' & 'limit':*");
     expect(pgTsQuery("it's (x) | y")).toBe("'its' & 'x' & 'y':*");
     expect(pgTsQuery("()*^'")).toBeNull();
+    // only the tail of an id-like last word is a prefix (see prefixOperand)
+    expect(pgTsQuery("req_ab12_xyz")).toBe("'req_ab12' <-> 'xyz':*");
+    expect(pgTsQuery("rate_limited quota_")).toBe("'rate_limited' & 'quota_':*");
   });
 });
 
@@ -376,6 +379,9 @@ describe.skipIf(!pgAvailable)("PostgreSQL migrations (drizzle/pg)", () => {
       (await pool.query(`SELECT id FROM request_logs WHERE ${LOG_ERROR_TSVECTOR} @@ to_tsquery('simple', $1) AND ${LOG_ERROR_PREDICATE}`, [pgTsQuery(q)])).rows;
     expect(await logSearch("QUOTA exhaus")).toEqual([{ id: "req_bad" }]);
     expect(await logSearch("rate_limited")).toEqual([{ id: "req_bad" }]);
+    expect(await logSearch("rate_lim")).toEqual([{ id: "req_bad" }]); // the tail of the last word is a prefix
+    expect(await logSearch("req_ba")).toEqual([{ id: "req_bad" }]);
+    expect(await logSearch("re_bad")).toEqual([]); // the tokens before it are exact
     expect(await logSearch("req_ok")).toEqual([]); // no error text: not indexed, found by id instead
     expect(await logSearch("it's & (quota) | !x:*")).toEqual([]); // operators arrive as text, not syntax
     const bodyHit = await pool.query(`SELECT request_id FROM request_bodies WHERE ${BODY_TSVECTOR} @@ to_tsquery('simple', $1)`, [pgTsQuery("marseil")]);

@@ -146,8 +146,11 @@ export function buildWhere(f: LogFilters, scope: TeamScope, hints: PlanHints = {
         tsq,
       );
     } else if (tsq) {
+      // The log row's own error text is tested in place (the predicate first, so only rows with
+      // error text compute their tsvector): a subquery of the hits would fetch every hit's row
+      // (~10 µs each, 200 ms for a word in 20,000 rows) before the walk could stop at the page.
       add(
-        `(r.id = ? OR r.id IN (SELECT id FROM request_logs WHERE ${LOG_ERROR_TSVECTOR} @@ to_tsquery('simple', ?) AND ${LOG_ERROR_PREDICATE})
+        `(r.id = ? OR (${LOG_ERROR_PREDICATE} AND ${LOG_ERROR_TSVECTOR} @@ to_tsquery('simple', ?))
           OR r.id IN (SELECT request_id FROM request_bodies WHERE ${BODY_TSVECTOR} @@ to_tsquery('simple', ?)))`,
         f.q,
         tsq,

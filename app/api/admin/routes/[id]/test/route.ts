@@ -1,11 +1,7 @@
-import { z } from "zod";
 import { route } from "@/lib/api/handler";
 import { getRoute } from "@/lib/services/routes";
 import { testRoute } from "@/lib/gateway/test-route";
-
-const body = z.strictObject({
-  message: z.string().trim().max(4_000, "Keep the test message under 4000 characters.").optional(),
-});
+import { routeTestInput as body } from "@/lib/contracts/gateway";
 
 /** Sends one real call through the route (same pipeline as /v1) and reports every attempt. */
 export const POST = route({ role: "admin", body }, async ({ actor, params, body }) => {
