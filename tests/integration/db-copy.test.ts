@@ -37,8 +37,11 @@ async function reachable(): Promise<boolean> {
   }
 }
 
-const pgAvailable = Boolean(process.env.PORTICO_TEST_PG_URL) || (await reachable());
-if (!pgAvailable) console.warn(`db-copy: PostgreSQL not reachable at ${PG_URL}; copy tests skipped`);
+// Both engines by explicit URLs: the default pass runs it; the PostgreSQL pass (PORTICO_TEST_ENGINE=postgres) would only repeat it.
+const repeatPass = process.env.PORTICO_TEST_ENGINE === "postgres";
+const pgAvailable = !repeatPass && (Boolean(process.env.PORTICO_TEST_PG_URL) || (await reachable()));
+if (repeatPass) console.warn("db-copy: already run by the default pass; skipped on the PostgreSQL pass");
+else if (!pgAvailable) console.warn(`db-copy: PostgreSQL not reachable at ${PG_URL}; copy tests skipped`);
 
 function urlFor(database: string): string {
   const u = new URL(PG_URL);
