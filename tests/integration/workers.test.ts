@@ -32,7 +32,7 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => {
   for (const w of all(LISTENING)) if (isAlive(w.pid)) process.kill(w.pid, "SIGKILL");
-  p?.stop();
+  return p?.stop();
 });
 
 describe("PORTICO_WORKERS=2", () => {
@@ -85,7 +85,7 @@ describe("PORTICO_WORKERS start-up failure", () => {
       expect(bad.output()).toMatch(/a worker failed at start-up/);
       expect(bad.output()).not.toMatch(/starting a replacement/);
     } finally {
-      bad.stop();
+      await bad.stop();
     }
   }, 60_000);
 });
