@@ -17,10 +17,12 @@ beforeAll(async () => {
 });
 afterAll(() => gw?.close());
 
+let calls = 0;
 async function call(key: string) {
-  const res = await gw.post("/v1/chat/completions", chatBody("rot-priced", { max_tokens: 10 }), { key });
+  const id = `req_rot_${Date.now()}_${++calls}`;
+  const res = await gw.post("/v1/chat/completions", chatBody("rot-priced", { max_tokens: 10 }), { key, headers: { "x-request-id": id } });
   const body = (await res.json()) as Wire;
-  return { res, status: res.status, body };
+  return { res, status: res.status, body, id };
 }
 
 describe("key rotation", () => {
@@ -31,6 +33,8 @@ describe("key rotation", () => {
     const first = await call(old.key);
     expect(first.status).toBe(200);
     expect(first.res.headers.get("x-ratelimit-remaining-requests")).toBe("2");
+    // Recorded after the response ends (on PostgreSQL a few round trips later): wait for its row, then its flush's listeners.
+    await gw.logRow(first.id);
     (await gw.m.logWriter.logWriter().flush());
     const spentBefore = (await svc.listBudgets({ actor: gw.actor, scope: "key", scopeId: old.id })).items[0]!.spentUsd;
     expect(spentBefore).toBeGreaterThan(0);
