@@ -101,9 +101,11 @@ if (buildOk) {
   run("browser (playwright)", "npx", ["playwright", "test"]);
   countPlaywright("test-results/e2e-results.json");
 
-  // The browser flows that store the most (admin CRUD, subscriptions and keys, log search and
-  // charts, configuration as code) once more, on an empty PostgreSQL database.
-  const PG_SPECS = ["e2e/auth.setup.ts", "e2e/foundation.spec.ts", "e2e/access.spec.ts", "e2e/observability.spec.ts", "e2e/config.spec.ts"];
+  // Every browser flow once more on an empty PostgreSQL database, except the accessibility and
+  // layout walks (ui-a11y, ui-responsive): they look at pages, not at storage, and take most of
+  // the browser time.
+  const VISUAL_ONLY = new Set(["ui-a11y.spec.ts", "ui-responsive.spec.ts"]);
+  const PG_SPECS = ["e2e/auth.setup.ts", ...fs.readdirSync("e2e").filter((f) => f.endsWith(".spec.ts") && !VISUAL_ONLY.has(f)).sort().map((f) => `e2e/${f}`)];
   const e2eSkipped = pgSkipped ?? (process.env.PORTICO_TEST_PG_E2E === "off" ? "PORTICO_TEST_PG_E2E=off" : null);
   if (e2eSkipped) {
     console.log(`\n=== browser on PostgreSQL: skipped (${e2eSkipped})`);

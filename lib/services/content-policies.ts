@@ -1,4 +1,4 @@
-import { runSql, withTransaction, incrementSetting } from "@/lib/db/sql";
+import { withTransaction, incrementSetting } from "@/lib/db/sql";
 /**
  * Response cache + content guard policies and custom detectors (docs/traffic-policy.md).
  *
