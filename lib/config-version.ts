@@ -1,7 +1,7 @@
 import { rawGet } from "@/lib/db/sql";
 import { sql } from "drizzle-orm";
 import { dbEngine, type Db } from "@/lib/db/client";
-import { incrementSetting, runSql } from "@/lib/db/sql";
+import { afterCommit, incrementSetting, runSql } from "@/lib/db/sql";
 
 /**
  * Every control-plane write that the data plane reads (keys, routes, providers,
@@ -20,7 +20,9 @@ export async function bumpConfigVersion(tx?: Db): Promise<void> {
   await incrementSetting("config_version", tx);
   // delivered when the transaction commits
   if (dbEngine() === "postgres") await runSql(sql.raw(`NOTIFY ${CONFIG_CHANNEL}`), tx);
-  state.local++;
+  // This process's snapshot rebuilds on its next request, but only once the change is committed:
+  // on PostgreSQL a rebuild reads through another pooled connection and would see the old rows.
+  afterCommit(() => state.local++);
 }
 
 /** In-process change counter: cheap to read on every request. */

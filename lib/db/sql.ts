@@ -79,8 +79,32 @@ interface PgRunner {
 }
 
 /** SQLite has one connection per process: async transactions take turns. */
-const g = globalThis as unknown as { __porticoTx?: { tail: Promise<unknown>; als: AsyncLocalStorage<Db>; open?: WeakSet<object> } };
+const g = globalThis as unknown as {
+  __porticoTx?: { tail: Promise<unknown>; als: AsyncLocalStorage<Db>; open?: WeakSet<object>; after?: AsyncLocalStorage<(() => void)[]> };
+};
 const txState = (g.__porticoTx ??= { tail: Promise.resolve(), als: new AsyncLocalStorage<Db>() });
+const afterAls = (txState.after ??= new AsyncLocalStorage<(() => void)[]>());
+
+/**
+ * Runs `fn` once the current transaction has committed (at once outside one); dropped when it
+ * rolls back. For in-memory state other requests read (the config version): it must not move
+ * before the rows it stands for are visible to every connection.
+ */
+export function afterCommit(fn: () => void): void {
+  const list = afterAls.getStore();
+  if (list) list.push(fn);
+  else fn();
+}
+
+function runAfterCommit(list: (() => void)[]): void {
+  for (const fn of list) {
+    try {
+      fn();
+    } catch (e) {
+      console.error("[portico] after-commit callback failed:", e);
+    }
+  }
+}
 // PostgreSQL transactions still running: getDb() inside one answers with it (lib/db/client.ts).
 const openTx = (txState.open ??= new WeakSet<object>());
 
@@ -104,6 +128,13 @@ async function inPgTx<T>(tx: unknown, fn: (tx: Db) => Promise<T>): Promise<T> {
 export async function withTransaction<T>(fn: (tx: Db) => Promise<T>): Promise<T> {
   const outer = txState.als.getStore();
   if (outer) return savepoint(outer, fn);
+  const after: (() => void)[] = [];
+  const out = await afterAls.run(after, () => outermost(fn));
+  runAfterCommit(after);
+  return out;
+}
+
+function outermost<T>(fn: (tx: Db) => Promise<T>): Promise<T> {
   if (dbEngine() === "postgres") {
     return (getDb() as unknown as PgRunner).transaction((tx) => inPgTx(tx, fn));
   }
