@@ -68,11 +68,6 @@ export function affected(result: unknown): number {
   return Number(r.changes ?? r.rowCount ?? 0);
 }
 
-/** First row of an awaited query, or undefined. */
-export function first<T>(rows: readonly T[]): T | undefined {
-  return rows[0];
-}
-
 interface PgRunner {
   execute(q: SQL): Promise<{ rows: unknown[]; rowCount: number | null }>;
   transaction<T>(fn: (tx: unknown) => Promise<T>): Promise<T>;

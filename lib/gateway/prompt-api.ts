@@ -20,7 +20,7 @@ import { validateVariables, type Problem } from "@/lib/prompts/variables";
 import { buildChatRequest, checkJsonOutput, renderPrompt, retryMessage, type OutputCheck } from "@/lib/prompts/spec";
 import { selectVersion, VERSION_HEADER } from "@/lib/prompts/versions";
 import { GatewayError, badRequest, errorBody, streamErrorEvent } from "./errors";
-import { getSnapshot, type RouteInfo, type Snapshot, type TargetInfo } from "./snapshot";
+import { derivedSnapshot, getSnapshot, type RouteInfo, type Snapshot, type TargetInfo } from "./snapshot";
 import type { ApiInfo } from "./access-snapshot";
 import { authenticate } from "./stages/authenticate";
 import { allowedAliases, authorizeApi, authorizePromptRoute, deprecationHeaders } from "./stages/authorize";
@@ -55,12 +55,10 @@ interface PromptSnapshot {
   descriptions: Map<string, string>;
 }
 
-const cache = new WeakMap<Snapshot, PromptSnapshot>();
+const cache = new WeakMap<Snapshot, PromptSnapshot | Promise<PromptSnapshot>>();
 
-/** Published prompt versions, rebuilt with the config snapshot (no database read per request). */
-export async function promptSnapshot(snap: Snapshot): Promise<PromptSnapshot> {
-  let ps = cache.get(snap);
-  if (ps) return ps;
+/** Published prompt versions, loaded once per config snapshot (no database read per request). */
+export const promptSnapshot = derivedSnapshot<PromptSnapshot>(cache, async (snap) => {
   const db = getDb();
   const byApi = new Map<string, PromptEntry>();
   const byId = new Map<string, PromptEntry>();
@@ -77,10 +75,8 @@ export async function promptSnapshot(snap: Snapshot): Promise<PromptSnapshot> {
   const descriptions = new Map(
     (await db.select({ id: apis.id, description: apis.description }).from(apis).where(eq(apis.kind, "prompt"))).map((a) => [a.id, a.description]),
   );
-  ps = { byApi, apiBySlug, descriptions };
-  cache.set(snap, ps);
-  return ps;
-}
+  return { byApi, apiBySlug, descriptions };
+});
 
 export function specOf(v: PromptSpec): PromptSpec {
   return {
