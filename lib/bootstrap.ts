@@ -17,8 +17,7 @@ import { startLogTelemetry } from "@/lib/telemetry/log-telemetry";
 import { startObservability } from "@/lib/telemetry/observability";
 import { applyConfigFile, reapplyOnSighup } from "@/lib/config/startup";
 import { deferSchedulers, schedulersDeferred, startWholeSetSchedulers } from "@/lib/server/schedulers";
-
-const g = globalThis as unknown as { __porticoBoot?: Promise<void> };
+import { runtime } from "@/lib/runtime";
 
 /** Defaults the session layer needs before any request: the public URL next-auth signs callbacks for. */
 export function applyEnvDefaults(): void {
@@ -32,8 +31,9 @@ export function applyEnvDefaults(): void {
  * Idempotent and once per process (both the fast-path server and Next call it).
  */
 export function bootstrap(): Promise<void> {
-  g.__porticoBoot ??= doBootstrap();
-  return g.__porticoBoot;
+  // The runtime (lib/runtime.ts) is built here, first: everything below fills it.
+  const rt = runtime();
+  return (rt.boot ??= doBootstrap());
 }
 
 async function doBootstrap(): Promise<void> {

@@ -2,16 +2,16 @@ import { rawGet } from "@/lib/db/sql";
 import { sql } from "drizzle-orm";
 import { dbEngine, type Db } from "@/lib/db/client";
 import { afterCommit, incrementSetting, runSql } from "@/lib/db/sql";
+import { runtime } from "@/lib/runtime";
 
 /**
  * Every control-plane write that the data plane reads (keys, routes, providers,
  * models, later subscriptions and limits) bumps this version. The gateway's
  * in-memory snapshot rebuilds when it sees a new version: at once in this
- * process (globalThis), and within the poll interval in other processes that
+ * process (the runtime), and within the poll interval in other processes that
  * share the database.
  */
-const g = globalThis as unknown as { __porticoConfigVersion?: { local: number } };
-const state = (g.__porticoConfigVersion ??= { local: 0 });
+const state = runtime().configVersion;
 
 /** PostgreSQL channel other instances LISTEN on (lib/db/notify.ts): a change is seen at once, not at the next poll. */
 export const CONFIG_CHANNEL = "portico_config";

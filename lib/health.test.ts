@@ -1,8 +1,10 @@
 import { afterAll, describe, expect, it } from "vitest";
 import net from "node:net";
 
-const g = globalThis as unknown as { __porticoRedisProbe?: { close(): void } };
-afterAll(() => g.__porticoRedisProbe?.close());
+import { runtime } from "@/lib/runtime";
+
+const probe = runtime().health;
+afterAll(() => probe.redisProbe?.close());
 
 describe("/readyz Redis probe", () => {
   it("reports Redis down as degraded when nothing answers, without waiting for a limited call", async () => {
@@ -16,8 +18,8 @@ describe("/readyz Redis probe", () => {
     expect(r).toMatchObject({ ok: true, degraded: true });
     expect(r!.message).toMatch(/Redis unreachable/);
     expect(Date.now() - t0).toBeLessThan(2_000);
-    g.__porticoRedisProbe?.close();
-    g.__porticoRedisProbe = undefined;
+    probe.redisProbe?.close();
+    probe.redisProbe = null;
   });
 
   it("reports a live Redis as ok, and nothing when REDIS_URL is unset", async () => {
@@ -36,8 +38,8 @@ describe("/readyz as a whole", () => {
     await new Promise<void>((r) => srv.listen(0, "127.0.0.1", r));
     const port = (srv.address() as net.AddressInfo).port;
     await new Promise<void>((r) => srv.close(() => r()));
-    g.__porticoRedisProbe?.close();
-    g.__porticoRedisProbe = undefined;
+    probe.redisProbe?.close();
+    probe.redisProbe = null;
     process.env.REDIS_URL = `redis://127.0.0.1:${port}`;
     health.registerReadinessCheck("rateLimitStore", () => ({ ok: true, message: "redis" }));
     const fs = await import("node:fs");

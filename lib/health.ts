@@ -1,18 +1,19 @@
 import { rawGet } from "@/lib/db/sql";
 import { databaseMigrated } from "@/lib/db/migrations";
 import { RedisClient } from "@/lib/policy/redis-client";
+import { runtime } from "@/lib/runtime";
 
 export interface Readiness {
   status: "ok" | "unavailable";
   checks: Record<string, { ok: boolean; degraded?: boolean; message?: string }>;
 }
 
-type Check = () => { ok: boolean; degraded?: boolean; message?: string };
-const g = globalThis as unknown as { __porticoReadyChecks?: Map<string, Check>; __porticoRedisProbe?: RedisClient };
-const extra = (g.__porticoReadyChecks ??= new Map());
+export type ReadinessCheck = () => { ok: boolean; degraded?: boolean; message?: string };
+const health = runtime().health;
+const extra = health.checks;
 
 /** Other parts (rate-limit store, log writer) add their own readiness checks. */
-export function registerReadinessCheck(name: string, check: Check): void {
+export function registerReadinessCheck(name: string, check: ReadinessCheck): void {
   extra.set(name, check);
 }
 
@@ -45,7 +46,7 @@ export async function readiness(): Promise<Readiness> {
  */
 export async function probeRedis(url = process.env.REDIS_URL): Promise<Readiness["checks"][string] | null> {
   if (!url) return null;
-  const client = (g.__porticoRedisProbe ??= new RedisClient(url, { timeoutMs: 300, connectTimeoutMs: 300 }));
+  const client = (health.redisProbe ??= new RedisClient(url, { timeoutMs: 300, connectTimeoutMs: 300 }));
   const t0 = Date.now();
   try {
     const pong = await client.command(["PING"]);

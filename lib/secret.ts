@@ -1,8 +1,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import { randomBytes, createHmac, createCipheriv, createDecipheriv } from "node:crypto";
+import { runtime } from "@/lib/runtime";
 
-const g = globalThis as unknown as { __porticoSecret?: Buffer };
 
 function secretFile(): string {
   return process.env.PORTICO_SECRET_FILE || path.join(/* turbopackIgnore: true */ process.cwd(), "data", "secret.key");
@@ -13,7 +13,8 @@ function secretFile(): string {
  * Everything else (provider-credential encryption, the session signing key) is derived from it.
  */
 export function masterSecret(): Buffer {
-  if (g.__porticoSecret) return g.__porticoSecret;
+  const rt = runtime();
+  if (rt.secret) return rt.secret;
   const env = process.env.PORTICO_SECRET?.trim();
   let raw: string;
   if (env) {
@@ -35,8 +36,8 @@ export function masterSecret(): Buffer {
       }
     }
   }
-  g.__porticoSecret = createHmac("sha256", "portico-master").update(raw).digest();
-  return g.__porticoSecret;
+  rt.secret = createHmac("sha256", "portico-master").update(raw).digest();
+  return rt.secret;
 }
 
 export function deriveKey(purpose: string): Buffer {

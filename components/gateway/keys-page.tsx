@@ -20,10 +20,6 @@ interface AppOption {
   teamName: string;
 }
 
-interface TeamOption {
-  id: string;
-  name: string;
-}
 
 export function KeysPage() {
   const list = useQuery({ queryKey: gk.keys, queryFn: () => api<{ items: KeyRow[] }>("/api/admin/keys") });

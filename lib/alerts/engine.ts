@@ -19,6 +19,7 @@ import { log } from "@/lib/telemetry/logger";
 import { metrics } from "@/lib/telemetry/metrics";
 import { CallWindows } from "./window";
 import { notify } from "./notify";
+import { runtime } from "@/lib/runtime";
 
 /** What other parts report. Traffic policy: `emitAlertSignal({ kind: "budget", scope: "team", id, spentUsd, limitUsd })`. */
 export type AlertSignal =
@@ -326,10 +327,9 @@ async function subjectLabeler(): Promise<(subject: string) => string> {
   };
 }
 
-const g = globalThis as unknown as { __porticoAlerts?: AlertEngine };
 
 export function alertEngine(): AlertEngine {
-  return (g.__porticoAlerts ??= new AlertEngine());
+  return (runtime().alerts ??= new AlertEngine());
 }
 
 /**

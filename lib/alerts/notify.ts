@@ -15,6 +15,7 @@ import { decryptSecret } from "@/lib/secret";
 import { newId } from "@/lib/ids";
 import { log } from "@/lib/telemetry/logger";
 import { guardedFetch, isOutboundBlocked, OutboundBlockedError } from "@/lib/net/outbound-guard";
+import { runtime } from "@/lib/runtime";
 
 // Same delivery policy and signature as the subscription webhooks (lib/services/webhooks.ts),
 // restated here so the data-plane bundle (which runs the evaluator) does not pull in the control plane.
@@ -74,12 +75,7 @@ export function porticoPayload(rule: Pick<AlertRule, "id" | "name" | "kind">, ev
   };
 }
 
-interface QueueState {
-  inFlight: number;
-  idle: (() => void)[];
-}
-const g = globalThis as unknown as { __porticoAlertDeliveries?: QueueState };
-const queue = (g.__porticoAlertDeliveries ??= { inFlight: 0, idle: [] });
+const queue = runtime().alertDeliveries;
 
 /** Resolves when no alert delivery is queued or in flight (tests, shutdown). */
 export function alertDeliveriesIdle(): Promise<void> {

@@ -8,6 +8,7 @@
  */
 import { createHash, randomBytes } from "node:crypto";
 import { RedisClient } from "@/lib/policy/redis-client";
+import { runtime } from "@/lib/runtime";
 
 const WINDOW_MS = 15 * 60 * 1000;
 const LIMIT = 10;
@@ -110,21 +111,20 @@ export class RedisLoginStore implements LoginThrottleStore {
   }
 }
 
-const g = globalThis as unknown as { __porticoLoginStore?: LoginThrottleStore };
-
 function store(): LoginThrottleStore {
-  if (!g.__porticoLoginStore) {
+  const rt = runtime();
+  if (!rt.loginStore) {
     const url = process.env.REDIS_URL;
-    g.__porticoLoginStore = url
+    rt.loginStore = url
       ? new RedisLoginStore(new RedisClient(url, { timeoutMs: Number(process.env.PORTICO_REDIS_TIMEOUT_MS || 500) }))
       : new MemoryLoginStore();
   }
-  return g.__porticoLoginStore;
+  return rt.loginStore;
 }
 
 /** Tests: a fresh store (e.g. after changing REDIS_URL). */
 export function resetLoginStore(s?: LoginThrottleStore): void {
-  g.__porticoLoginStore = s;
+  runtime().loginStore = s ?? null;
 }
 
 function key(email: string, ip: string): string {

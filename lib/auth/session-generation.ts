@@ -15,14 +15,14 @@ import { rawGet } from "@/lib/db/sql";
 import { eq, sql } from "drizzle-orm";
 import { getDb, type Db } from "@/lib/db/client";
 import { users } from "@/lib/db/schema";
+import { runtime } from "@/lib/runtime";
 
-interface State {
+export interface SessionGenState {
   gens: Map<string, number>;
   epoch: number | null;
   checkedAt: number;
 }
-const g = globalThis as unknown as { __porticoSessionGen?: State };
-const state = (g.__porticoSessionGen ??= { gens: new Map(), epoch: null, checkedAt: 0 });
+const state = runtime().sessionGen;
 
 const CHECK_MS = Number(process.env.PORTICO_SESSION_CHECK_MS || 1000);
 

@@ -12,6 +12,7 @@ import { AppError } from "@/lib/errors";
 import { applyFromText } from "./service";
 import type { Env } from "./format";
 import { renderPlan } from "./render";
+import { runtime } from "@/lib/runtime";
 
 export const CONFIG_FILE_SOURCE = "PORTICO_CONFIG_FILE";
 
@@ -51,12 +52,12 @@ export async function applyConfigFile(env: Env = process.env): Promise<{ applied
   return { applied: true };
 }
 
-const g = globalThis as unknown as { __porticoConfigSighup?: boolean };
 
 /** SIGHUP re-applies the file (once per process, whichever bundle boots first installs it). */
 export function reapplyOnSighup(): void {
-  if (g.__porticoConfigSighup || !process.env.PORTICO_CONFIG_FILE) return;
-  g.__porticoConfigSighup = true;
+  const started = runtime().started;
+  if (started.configSighup || !process.env.PORTICO_CONFIG_FILE) return;
+  started.configSighup = true;
   process.on("SIGHUP", async () => {
     try {
       (await applyConfigFile());

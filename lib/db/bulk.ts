@@ -1,6 +1,7 @@
 import type Database from "better-sqlite3";
 import type { Pool, PoolClient } from "pg";
 import { dbEngine, getDbHolder } from "./client";
+import { runtime } from "@/lib/runtime";
 
 /**
  * Batched writes for the telemetry hot paths (request log, rollups, ledger, stored
@@ -74,20 +75,17 @@ export function chunkRows(width: number, maxParams = MAX_PARAMS): number {
 
 // ---- SQLite ----
 
-interface SqliteCache {
+/** Prepared statements, for the connection they were prepared on. */
+export interface SqliteStatements {
   db: Database.Database;
   stmts: Map<string, Database.Statement>;
 }
-const g = globalThis as unknown as {
-  __porticoBulk?: SqliteCache;
-  /** lib/db/sql.ts's transaction state: the queue of async transactions and the current one */
-  __porticoTx?: { tail: Promise<unknown>; als: { getStore(): unknown } };
-};
 
 function stmt(db: Database.Database, sql: string): Database.Statement {
-  if (g.__porticoBulk?.db !== db) g.__porticoBulk = { db, stmts: new Map() };
-  let s = g.__porticoBulk.stmts.get(sql);
-  if (!s) g.__porticoBulk.stmts.set(sql, (s = db.prepare(sql)));
+  const rt = runtime();
+  if (rt.bulk?.db !== db) rt.bulk = { db, stmts: new Map() };
+  let s = rt.bulk.stmts.get(sql);
+  if (!s) rt.bulk.stmts.set(sql, (s = db.prepare(sql)));
   return s;
 }
 
@@ -122,8 +120,9 @@ function sqliteValues(row: readonly unknown[]): unknown[] {
  * inside that transaction, the batch joins it (a savepoint) instead of waiting for itself.
  */
 async function sqliteIdle(db: Database.Database): Promise<void> {
-  if (g.__porticoTx?.als.getStore()) return;
-  for (let i = 0; db.inTransaction && i < 1000; i++) await (g.__porticoTx?.tail ?? Promise.resolve());
+  const tx = runtime().tx;
+  if (tx.als.getStore()) return;
+  for (let i = 0; db.inTransaction && i < 1000; i++) await tx.tail;
 }
 
 // ---- PostgreSQL ----

@@ -7,6 +7,7 @@ import path from "node:path";
 import * as schema from "./schema";
 import * as pgSchema from "./schema-pg";
 import { dbEngine, type DbEngine } from "./engine";
+import { runtime } from "@/lib/runtime";
 
 /**
  * The query-builder type services are written against. On PostgreSQL the object is drizzle's
@@ -27,12 +28,6 @@ export interface DbHolder {
   file: string;
 }
 
-/**
- * One connection per process, kept on globalThis: the production server bundles
- * this module once for its /v1 fast path and Next bundles it again for pages and
- * route handlers — both must share the same connection, snapshot and writer.
- */
-const g = globalThis as unknown as { __porticoDb?: DbHolder };
 
 export { dbEngine, type DbEngine };
 
@@ -115,11 +110,13 @@ function redactUrl(url: string): string {
 }
 
 export function getDbHolder(): DbHolder {
-  if (!g.__porticoDb) {
+  // One connection (pool) per process, in the runtime both bundles share (lib/runtime.ts).
+  const rt = runtime();
+  if (!rt.db) {
     const url = process.env.DATABASE_URL?.trim() ?? "";
-    g.__porticoDb = dbEngine(url) === "postgres" ? openPostgres(url) : openDatabase(databaseFile());
+    rt.db = dbEngine(url) === "postgres" ? openPostgres(url) : openDatabase(databaseFile());
   }
-  return g.__porticoDb;
+  return rt.db;
 }
 
 /**
@@ -131,18 +128,19 @@ export function getDbHolder(): DbHolder {
 export function getDb(): Db {
   const h = getDbHolder();
   if (h.engine === "postgres") {
-    const t = (globalThis as unknown as { __porticoTx?: { als: { getStore(): unknown }; open?: WeakSet<object> } }).__porticoTx;
-    const tx = t?.als.getStore();
-    if (tx && t?.open?.has(tx as object)) return tx as Db;
+    const t = runtime().tx;
+    const tx = t.als.getStore();
+    if (tx && t.open.has(tx)) return tx;
   }
   return h.db;
 }
 
 /** For tests and graceful shutdown. */
 export function closeDb(): void {
-  const h = g.__porticoDb;
+  const rt = runtime();
+  const h = rt.db;
   if (!h) return;
-  g.__porticoDb = undefined;
+  rt.db = null;
   if (h.pool) void h.pool.end().catch(() => undefined);
   else h.sqlite.close();
 }

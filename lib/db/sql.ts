@@ -1,6 +1,6 @@
-import { AsyncLocalStorage } from "node:async_hooks";
 import { sql, type SQL } from "drizzle-orm";
 import { getDb, getDbHolder, dbEngine, type Db } from "./client";
+import { runtime } from "@/lib/runtime";
 
 /**
  * Engine-neutral query helpers. Services and telemetry await drizzle query
@@ -74,11 +74,8 @@ interface PgRunner {
 }
 
 /** SQLite has one connection per process: async transactions take turns. */
-const g = globalThis as unknown as {
-  __porticoTx?: { tail: Promise<unknown>; als: AsyncLocalStorage<Db>; open?: WeakSet<object>; after?: AsyncLocalStorage<(() => void)[]> };
-};
-const txState = (g.__porticoTx ??= { tail: Promise.resolve(), als: new AsyncLocalStorage<Db>() });
-const afterAls = (txState.after ??= new AsyncLocalStorage<(() => void)[]>());
+const txState = runtime().tx;
+const afterAls = txState.after;
 
 /**
  * Runs `fn` once the current transaction has committed (at once outside one); dropped when it
@@ -101,7 +98,7 @@ function runAfterCommit(list: (() => void)[]): void {
   }
 }
 // PostgreSQL transactions still running: getDb() inside one answers with it (lib/db/client.ts).
-const openTx = (txState.open ??= new WeakSet<object>());
+const openTx = txState.open;
 
 /** Runs `fn` with `tx` as the ambient transaction while `fn` runs (not after: work it leaves behind uses the pool). */
 async function inPgTx<T>(tx: unknown, fn: (tx: Db) => Promise<T>): Promise<T> {

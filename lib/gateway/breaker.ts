@@ -3,6 +3,7 @@
  * skips the target while open, half-opens after `cooldownMs` and lets one probe
  * through; the probe's result closes or re-opens it.
  */
+import { runtime } from "@/lib/runtime";
 export type BreakerStateName = "closed" | "open" | "half_open";
 
 interface Entry {
@@ -102,14 +103,13 @@ export class BreakerRegistry {
   }
 }
 
-const g = globalThis as unknown as { __porticoBreakers?: BreakerRegistry };
-
 export function breakers(): BreakerRegistry {
-  g.__porticoBreakers ??= new BreakerRegistry({
+  const rt = runtime();
+  rt.breakers ??= new BreakerRegistry({
     threshold: Number(process.env.PORTICO_BREAKER_THRESHOLD || 5),
     cooldownMs: Number(process.env.PORTICO_BREAKER_COOLDOWN_MS || 30_000),
   });
-  return g.__porticoBreakers;
+  return rt.breakers;
 }
 
 /** For the Providers page. */

@@ -4,6 +4,7 @@ import { logWriter } from "./log-writer";
 import { refusalOf } from "./refusal";
 import { log } from "@/lib/telemetry/logger";
 import type { CallRecord, GatewayRequest, GatewaySink, InboundApi } from "./types";
+import { runtime } from "@/lib/runtime";
 
 const VALID_ID = /^[A-Za-z0-9._:-]{8,128}$/;
 
@@ -76,15 +77,14 @@ export function sendError(sink: GatewaySink, api: InboundApi, rec: CallRecord, e
  * before the row goes to the writer — traffic policies reconcile reservations
  * here. Must be cheap and must not throw (errors are caught and logged).
  */
-type RecordListener = (rec: CallRecord) => void | Promise<void>;
-const gh = globalThis as unknown as { __porticoRecordHooks?: RecordListener[]; __porticoRespHeaders?: WeakMap<CallRecord, Record<string, string>> };
-const recordHooks = (gh.__porticoRecordHooks ??= []);
+export type RecordListener = (rec: CallRecord) => void | Promise<void>;
+const recordHooks = runtime().recordHooks;
 export function onRecord(fn: RecordListener): void {
   recordHooks.push(fn);
 }
 
 /** Headers a stage (e.g. the rate-limit guard) wants on this call's response, refusals included. */
-const respHeaders = (gh.__porticoRespHeaders ??= new WeakMap());
+const respHeaders = runtime().respHeaders;
 export function addResponseHeaders(rec: CallRecord, h: Record<string, string>): void {
   const prev = respHeaders.get(rec);
   respHeaders.set(rec, prev ? { ...prev, ...h } : h);

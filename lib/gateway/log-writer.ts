@@ -2,6 +2,7 @@ import { writeBatch, type BulkOp } from "@/lib/db/bulk";
 import { dbEngine } from "@/lib/db/client";
 import type { CallRecord } from "./types";
 import { log } from "@/lib/telemetry/logger";
+import { runtime } from "@/lib/runtime";
 
 /**
  * Batched request-log writer: the request path only pushes onto an array (synchronous,
@@ -167,10 +168,9 @@ export function toRow(r: CallRecord): unknown[] {
   ];
 }
 
-const g = globalThis as unknown as { __porticoLogWriter?: LogWriter };
 
 export function logWriter(): LogWriter {
-  return (g.__porticoLogWriter ??= new LogWriter());
+  return (runtime().logWriter ??= new LogWriter());
 }
 
 export type { LogWriter };

@@ -2,14 +2,14 @@ import { Pool, type Dispatcher } from "undici";
 import type { UpstreamRequest } from "@/lib/providers/types";
 import type { AbortLike } from "./types";
 import { applyUpstreamAuth } from "./upstream-auth";
+import { runtime } from "@/lib/runtime";
 
 /**
  * One keep-alive undici Pool per upstream origin. The connection cap is sized
  * for concurrent streams (each SSE stream holds a connection for its whole
  * life), not for requests per second — a small cap silently queues streams.
  */
-const g = globalThis as unknown as { __porticoPools?: Map<string, Pool> };
-const pools = (g.__porticoPools ??= new Map());
+const pools = runtime().pools;
 
 const CONNECTIONS = Number(process.env.PORTICO_UPSTREAM_CONNECTIONS || 2048);
 

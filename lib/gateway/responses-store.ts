@@ -17,6 +17,7 @@ import { rawGet, rawRun } from "@/lib/db/sql";
 import { logWriter } from "./log-writer";
 import { readRetention } from "@/lib/telemetry/settings";
 import { log } from "@/lib/telemetry/logger";
+import { runtime } from "@/lib/runtime";
 
 export interface StoredEntry {
   id: string;
@@ -39,15 +40,14 @@ const RECENT_MS = Number(process.env.PORTICO_RESPONSES_MEMORY_MS || 5 * 60_000);
 const LRU_BYTES = Number(process.env.PORTICO_RESPONSES_MEMORY_MB || 64) * 1024 * 1024;
 const FALLBACK_MS = 1000;
 
-interface State {
+export interface ResponsesState {
   lru: Map<string, StoredEntry>;
   lruBytes: number;
   queue: StoredEntry[];
   timer: NodeJS.Timeout | null;
   listening: boolean;
 }
-const g = globalThis as unknown as { __porticoResponses?: State };
-const state: State = (g.__porticoResponses ??= { lru: new Map(), lruBytes: 0, queue: [], timer: null, listening: false });
+const state = runtime().responses;
 
 const size = (e: StoredEntry) => e.conversation.length + e.response.length + 200;
 

@@ -6,6 +6,7 @@ import { CONFIG_CHANNEL, localConfigVersion, storedConfigVersion } from "@/lib/c
 import { listen, type Listener } from "@/lib/db/notify";
 import type { ProviderTarget, ProviderType } from "@/lib/providers/types";
 import { log } from "@/lib/telemetry/logger";
+import { runtime } from "@/lib/runtime";
 
 export interface KeyInfo {
   id: string;
@@ -68,7 +69,7 @@ export interface Snapshot {
   access: AccessSnapshot;
 }
 
-interface SnapState {
+export interface SnapState {
   snap: Snapshot | null;
   local: number;
   stored: number;
@@ -77,8 +78,7 @@ interface SnapState {
   listener?: Listener | null;
 }
 
-const g = globalThis as unknown as { __porticoSnapshot?: SnapState };
-const state = (g.__porticoSnapshot ??= { snap: null, local: -1, stored: -1, polledStored: 0, poller: null });
+const state = runtime().snapshot;
 
 const POLL_MS = Number(process.env.PORTICO_CONFIG_POLL_MS || 500);
 

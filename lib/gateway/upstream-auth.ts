@@ -2,6 +2,7 @@ import { AwsV4Signer } from "aws4fetch";
 import type { UpstreamAuth, UpstreamRequest } from "@/lib/providers/types";
 import { parseServiceAccount, parseTokenResponse, signAssertion, tokenRequestBody } from "@/lib/providers/vertex/service-account";
 import { AccessTokenCache, UpstreamAuthError } from "./token-cache";
+import { runtime } from "@/lib/runtime";
 
 /**
  * Credentials applied at send time (UpstreamRequest.auth), after every header
@@ -10,8 +11,7 @@ import { AccessTokenCache, UpstreamAuthError } from "./token-cache";
  */
 
 // Derived SigV4 signing keys, per secret/day/region/service (4 HMACs saved per call).
-const g = globalThis as unknown as { __porticoSigV4Keys?: Map<string, ArrayBuffer>; __porticoGoogleTokens?: AccessTokenCache };
-const signingKeys = (g.__porticoSigV4Keys ??= new Map());
+const signingKeys = runtime().sigv4Keys;
 
 async function signAws(up: UpstreamRequest, a: Extract<UpstreamAuth, { kind: "aws-sigv4" }>): Promise<UpstreamRequest> {
   if (signingKeys.size > 1000) signingKeys.clear();
@@ -62,7 +62,7 @@ export function googleTokenFetcher(post: PostForm) {
 }
 
 export function googleTokens(post: PostForm): AccessTokenCache {
-  return (g.__porticoGoogleTokens ??= new AccessTokenCache(googleTokenFetcher(post)));
+  return (runtime().googleTokens ??= new AccessTokenCache(googleTokenFetcher(post)));
 }
 
 export async function applyUpstreamAuth(up: UpstreamRequest, post: PostForm): Promise<UpstreamRequest> {

@@ -7,9 +7,9 @@
 import { Pool, type Dispatcher } from "undici";
 import { completingSseBody } from "./upstream";
 import { mcpConnectLookup } from "./outbound";
+import { runtime } from "@/lib/runtime";
 
-const g = globalThis as unknown as { __porticoMcpPools?: Map<string, Pool> };
-const pools = (g.__porticoMcpPools ??= new Map());
+const pools = runtime().mcp.pools;
 
 function poolFor(origin: string): Pool {
   let p = pools.get(origin);

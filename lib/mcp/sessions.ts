@@ -11,6 +11,7 @@ import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { closeUpstream, connectUpstream } from "./upstream";
 import { closeMcpPools } from "./http";
 import type { McpServerInfo } from "./snapshot";
+import { runtime } from "@/lib/runtime";
 
 export interface McpSession {
   id: string;
@@ -32,12 +33,11 @@ const MAX_SESSIONS = Number(process.env.PORTICO_MCP_MAX_SESSIONS || 10_000);
 /** Per key: a client that opens sessions in a loop evicts its own oldest ones, not other tenants'. */
 const MAX_PER_KEY = Number(process.env.PORTICO_MCP_MAX_SESSIONS_PER_KEY || 64);
 
-interface Registry {
+export interface McpRegistry {
   sessions: Map<string, McpSession>;
   sweeper: NodeJS.Timeout | null;
 }
-const g = globalThis as unknown as { __porticoMcpSessions?: Registry };
-const reg = (g.__porticoMcpSessions ??= { sessions: new Map(), sweeper: null });
+const reg = runtime().mcp.sessions;
 
 export function getSession(id: string): McpSession | undefined {
   return reg.sessions.get(id);

@@ -6,9 +6,10 @@
 import { getDb } from "@/lib/db/client";
 import { mcpServers, type McpToolSpec } from "@/lib/db/schema";
 import { decryptSecret } from "@/lib/secret";
-import { derivedSnapshot, type Snapshot } from "@/lib/gateway/snapshot";
+import { derivedSnapshot } from "@/lib/gateway/snapshot";
 import type { ApiInfo } from "@/lib/gateway/access-snapshot";
 import { log } from "@/lib/telemetry/logger";
+import { runtime } from "@/lib/runtime";
 
 export interface McpServerInfo {
   apiId: string;
@@ -28,8 +29,7 @@ export interface McpSnapshot {
   apiBySlug: Map<string, ApiInfo>;
 }
 
-const g = globalThis as unknown as { __porticoMcpSnap?: WeakMap<Snapshot, McpSnapshot | Promise<McpSnapshot>> };
-const cache = (g.__porticoMcpSnap ??= new WeakMap());
+const cache = runtime().views.mcp;
 
 export const mcpSnapshot = derivedSnapshot<McpSnapshot>(cache, async (snap) => {
   let m = cache.get(snap);

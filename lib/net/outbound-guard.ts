@@ -20,6 +20,7 @@
 import dns from "node:dns";
 import net from "node:net";
 import { Agent, fetch as undiciFetch, type RequestInit as UndiciRequestInit, type Response as UndiciResponse } from "undici";
+import { runtime } from "@/lib/runtime";
 
 // ---------------------------------------------------------------- address ranges (pure)
 
@@ -242,9 +243,8 @@ export function guardedLookupWith(policyOf: () => OutboundPolicy) {
 }
 const guardedLookup = guardedLookupWith(() => outboundPolicy());
 
-const g = globalThis as unknown as { __porticoOutboundAgent?: Agent };
 function agent(): Agent {
-  return (g.__porticoOutboundAgent ??= new Agent({ connect: { lookup: guardedLookup as unknown as net.LookupFunction }, keepAliveTimeout: 4_000 }));
+  return (runtime().outboundAgent ??= new Agent({ connect: { lookup: guardedLookup as unknown as net.LookupFunction }, keepAliveTimeout: 4_000 }));
 }
 
 /**

@@ -30,16 +30,16 @@ import { redactingSink, scrubRecord } from "./guards-content";
 import { contentSnapshot, resolvePolicy, type ResolvedPolicy } from "./guards-content-snapshot";
 import { log } from "@/lib/telemetry/logger";
 import { metrics } from "@/lib/telemetry/metrics";
-
-const gi = globalThis as unknown as { __porticoContentInstalled?: boolean };
+import { runtime } from "@/lib/runtime";
 
 /**
- * Registers the log scrubber (a record hook) once per process (both bundles share globalThis); called
+ * Registers the log scrubber (a record hook) once per process (both bundles share the runtime); called
  * by bootstrap(). The content guard itself is in the ordered list of lib/gateway/guards.ts.
  */
 export function installContentPolicy(): void {
-  if (gi.__porticoContentInstalled) return;
-  gi.__porticoContentInstalled = true;
+  const started = runtime().started;
+  if (started.contentPolicy) return;
+  started.contentPolicy = true;
   onRecord(scrubRecord);
 }
 

@@ -1,5 +1,6 @@
 import { ByteLru } from "./cache-lru";
 import { RedisClient } from "./redis-client";
+import { runtime } from "@/lib/runtime";
 
 /**
  * Where cached responses and idempotency records live: a byte-bounded LRU in
@@ -74,7 +75,7 @@ export function envBytes(name: string, fallback: number): number {
   return Math.floor(Number(m[1]) * mult);
 }
 
-interface Stores {
+export interface ContentStores {
   cache: KvStore;
   cacheLocal: MemoryKv;
   idem: KvStore;
@@ -83,11 +84,10 @@ interface Stores {
   lastWarn: number;
 }
 
-const g = globalThis as unknown as { __porticoContentStores?: Stores };
-
 /** The process's stores, created on first use from the environment. */
-export function contentStores(): Stores {
-  if (g.__porticoContentStores) return g.__porticoContentStores;
+export function contentStores(): ContentStores {
+  const rt = runtime();
+  if (rt.contentStores) return rt.contentStores;
   const cacheLocal = new MemoryKv(new ByteLru(envBytes("PORTICO_CACHE_MAX_BYTES", 64 * MiB)));
   const idemLocal = new MemoryKv(new ByteLru(envBytes("PORTICO_IDEMPOTENCY_MAX_BYTES", 32 * MiB)));
   const url = process.env.REDIS_URL;
@@ -99,7 +99,7 @@ export function contentStores(): Stores {
       console.error(`[portico] response cache: cannot use REDIS_URL (${(e as Error).message}); using the in-process cache`);
     }
   }
-  const s: Stores = {
+  const s: ContentStores = {
     cache: redis ? new RedisKv(redis) : cacheLocal,
     cacheLocal,
     idem: redis ? new RedisKv(redis) : idemLocal,
@@ -107,7 +107,7 @@ export function contentStores(): Stores {
     redis,
     lastWarn: 0,
   };
-  g.__porticoContentStores = s;
+  rt.contentStores = s;
   return s;
 }
 
@@ -121,8 +121,9 @@ export function warnStore(what: string, e: unknown): void {
 
 /** Tests: drop the stores so the next use re-reads the environment. */
 export function resetContentStores(): void {
-  g.__porticoContentStores?.redis?.close();
-  delete g.__porticoContentStores;
+  const rt = runtime();
+  rt.contentStores?.redis?.close();
+  rt.contentStores = null;
 }
 
 export interface CacheStats {

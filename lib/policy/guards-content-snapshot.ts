@@ -1,8 +1,9 @@
 import { getDb } from "@/lib/db/client";
 import { eq } from "drizzle-orm";
 import { contentDetectors, contentPolicies, settings, type ContentDetector, type ContentPolicy } from "@/lib/db/schema";
-import { derivedSnapshot, type Snapshot } from "@/lib/gateway/snapshot";
+import { derivedSnapshot } from "@/lib/gateway/snapshot";
 import { BUILTIN_DETECTORS, builtinDetector, compileCustomDetector, type BuiltinDetector, type Detector } from "./pii";
+import { runtime } from "@/lib/runtime";
 
 /**
  * Cache + guard policies in memory, keyed on the gateway snapshot object: every
@@ -33,8 +34,7 @@ export interface ContentSnapshot {
   generation: number;
 }
 
-const g = globalThis as unknown as { __porticoContentSnap?: WeakMap<Snapshot, ContentSnapshot | Promise<ContentSnapshot>> };
-const snaps = (g.__porticoContentSnap ??= new WeakMap());
+const snaps = runtime().views.content;
 
 export const contentSnapshot = derivedSnapshot<ContentSnapshot>(snaps, async (snap) => {
   let c = snaps.get(snap);

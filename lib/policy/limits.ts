@@ -15,6 +15,7 @@ import { checkThresholds } from "./notify";
 import { policySnapshot, scopeKey, type PolicySnapshot } from "./policy-snapshot";
 import { MemoryStore, RedisStore, type LimitStore } from "./store";
 import { RedisBudgetStore, type SharedReservation } from "./budget-store";
+import { runtime } from "@/lib/runtime";
 
 /**
  * Rate limits and budgets in the guard stage (docs/traffic-policy.md).
@@ -26,7 +27,7 @@ import { RedisBudgetStore, type SharedReservation } from "./budget-store";
 /** Output tokens reserved at most per call (the request's max_tokens, else the route's recent p95: lib/policy/output-estimate.ts). */
 export const TOKEN_RESERVE_CAP = Number(process.env.PORTICO_TOKEN_RESERVE_CAP || 4096);
 
-interface State {
+export interface LimitsState {
   installed: boolean;
   store: LimitStore | null;
   meter: BudgetMeter;
@@ -71,8 +72,8 @@ function unloaded(list: { b: Budget }[], now: number): LedgerKey[] {
   return out;
 }
 
-const g = globalThis as unknown as { __porticoLimits?: State };
-const state = (g.__porticoLimits ??= {
+const rt = runtime();
+const state = (rt.limits ??= {
   installed: false,
   store: null,
   meter: new BudgetMeter(cachedLedger),
@@ -84,8 +85,6 @@ const state = (g.__porticoLimits ??= {
   refreshTimer: null,
   shared: null,
 });
-state.outputs ??= new OutputEstimator();
-state.ledger ??= new Map();
 const REFRESH_MS = Number(process.env.PORTICO_BUDGET_REFRESH_MS || 1000);
 
 export function limitStore(): LimitStore {

@@ -4,6 +4,7 @@ import type { BudgetMeter } from "./budget-meter";
 import { storeNotification } from "./ledger";
 import { periodEnd } from "./period";
 import { policySnapshot, scopeKey, type PolicySnapshot } from "./policy-snapshot";
+import { runtime } from "@/lib/runtime";
 
 /**
  * Soft thresholds: when a budget's spend reaches one of its thresholds (e.g.
@@ -11,8 +12,7 @@ import { policySnapshot, scopeKey, type PolicySnapshot } from "./policy-snapshot
  * period and threshold, so several processes notify once) and fire the
  * `budget.threshold` webhook. Runs from the log writer's flush, off the request path.
  */
-const g = globalThis as unknown as { __porticoBudgetNotified?: Set<string> };
-const notified = (g.__porticoBudgetNotified ??= new Set());
+const notified = runtime().budgetNotified;
 
 export async function teamOfScope(b: Pick<Budget, "scope" | "scopeId">, ps: PolicySnapshot): Promise<string | null> {
   if (b.scope === "team") return b.scopeId;

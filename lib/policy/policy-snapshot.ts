@@ -1,6 +1,7 @@
 import { getDb } from "@/lib/db/client";
 import { apiKeys, budgets, rateLimits, teams, type Budget, type RateLimit } from "@/lib/db/schema";
 import { derivedSnapshot, type KeyInfo, type Snapshot } from "@/lib/gateway/snapshot";
+import { runtime } from "@/lib/runtime";
 
 /**
  * Rate-limit policies and budgets in memory, rebuilt together with the
@@ -52,8 +53,7 @@ export function keyChains(rows: { id: string; rotatedFromId: string | null; crea
   return { current, root };
 }
 
-const g = globalThis as unknown as { __porticoPolicySnap?: WeakMap<Snapshot, PolicySnapshot | Promise<PolicySnapshot>> };
-const cache = (g.__porticoPolicySnap ??= new WeakMap());
+const cache = runtime().views.policy;
 
 export const scopeKey = (scope: string, id: string) => `${scope}:${id}`;
 

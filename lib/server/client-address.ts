@@ -14,6 +14,7 @@
  * header when it is absent: there a client-sent value is indistinguishable from the peer.)
  */
 import net from "node:net";
+import { runtime } from "@/lib/runtime";
 
 export interface TrustedProxies {
   /** True when `addr` is inside one of the trusted ranges. */
@@ -86,11 +87,11 @@ export function clientAddress(peer: string | null | undefined, forwardedFor: str
   return "unknown"; // not reached
 }
 
-const g = globalThis as unknown as { __porticoTrustedProxies?: { spec: string | undefined; list: TrustedProxies } };
 
 /** PORTICO_TRUSTED_PROXIES, parsed once per value. */
 export function trustedProxies(env: NodeJS.ProcessEnv = process.env): TrustedProxies {
   const spec = env.PORTICO_TRUSTED_PROXIES;
-  if (!g.__porticoTrustedProxies || g.__porticoTrustedProxies.spec !== spec) g.__porticoTrustedProxies = { spec, list: parseTrustedProxies(spec) };
-  return g.__porticoTrustedProxies.list;
+  const rt = runtime();
+  if (!rt.trustedProxies || rt.trustedProxies.spec !== spec) rt.trustedProxies = { spec, list: parseTrustedProxies(spec) };
+  return rt.trustedProxies.list;
 }

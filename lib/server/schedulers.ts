@@ -9,9 +9,8 @@
  */
 import { startRetention } from "@/lib/telemetry/retention";
 import { alertEngine } from "@/lib/alerts/engine";
+import { runtime } from "@/lib/runtime";
 
-const g = globalThis as unknown as { __porticoSchedulers?: { started: boolean } };
-const state = (g.__porticoSchedulers ??= { started: false });
 
 export const SCHEDULER_MESSAGE = "portico:run-schedulers";
 
@@ -21,13 +20,13 @@ export function schedulersDeferred(env: Record<string, string | undefined> = pro
 }
 
 export function schedulersRunning(): boolean {
-  return state.started;
+  return runtime().started.schedulers;
 }
 
 /** Retention and alert evaluation, once per process. */
 export function startWholeSetSchedulers(): void {
-  if (state.started) return;
-  state.started = true;
+  if (runtime().started.schedulers) return;
+  runtime().started.schedulers = true;
   alertEngine().passive = false;
   if (process.env.PORTICO_RETENTION !== "off") startRetention();
   const every = Number(process.env.PORTICO_ALERT_EVAL_MS ?? 15_000);
@@ -36,5 +35,5 @@ export function startWholeSetSchedulers(): void {
 
 /** A deferred worker: its alert engine keeps counting but never evaluates (no duplicate events). */
 export function deferSchedulers(): void {
-  if (!state.started) alertEngine().passive = true;
+  if (!runtime().started.schedulers) alertEngine().passive = true;
 }

@@ -25,6 +25,7 @@ import { parseWith } from "@/lib/api/parse";
 import { writeAudit } from "./audit";
 import { checkOutboundUrl, guardedFetch, isOutboundBlocked, OutboundBlockedError } from "@/lib/net/outbound-guard";
 import { adminTeamIds, inIds, publicSubscription, type SubscriptionView } from "./access-views";
+import { runtime } from "@/lib/runtime";
 
 export const WEBHOOK_EVENTS = ["subscription.requested", "subscription.approved", "subscription.rejected", "subscription.revoked", "subscription.cancelled", "budget.threshold"] as const;
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
@@ -233,12 +234,7 @@ interface Delivery {
   body: string;
 }
 
-interface QueueState {
-  inFlight: number;
-  idle: (() => void)[];
-}
-const g = globalThis as unknown as { __porticoWebhooks?: QueueState };
-const queue = (g.__porticoWebhooks ??= { inFlight: 0, idle: [] });
+const queue = runtime().webhooks;
 
 /**
  * Fires `type` for a subscription to every enabled hook that listens: the

@@ -3,6 +3,7 @@ import { rawAll } from "@/lib/db/sql";
 import { breakers } from "@/lib/gateway/breaker";
 import { logWriter } from "@/lib/gateway/log-writer";
 import { log } from "./logger";
+import { runtime } from "@/lib/runtime";
 
 /**
  * Circuit-breaker opening history (`breaker_events`) for the provider-health chart.
@@ -20,8 +21,12 @@ export interface BreakerEventRow {
 
 const FALLBACK_MS = 1000;
 
-const g = globalThis as unknown as { __porticoBreakerEvents?: { queue: BreakerEventRow[]; timer: NodeJS.Timeout | null; started: boolean } };
-const state = (g.__porticoBreakerEvents ??= { queue: [], timer: null, started: false });
+export interface BreakerEventsState {
+  queue: BreakerEventRow[];
+  timer: NodeJS.Timeout | null;
+  started: boolean;
+}
+const state = runtime().breakerEvents;
 
 /** Writes the queued openings in one transaction (errors are logged, never thrown). */
 export async function flushBreakerEvents(): Promise<void> {

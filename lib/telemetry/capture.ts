@@ -1,5 +1,6 @@
 import { rawAll } from "@/lib/db/sql";
 import type { CallRecord } from "@/lib/gateway/types";
+import { runtime } from "@/lib/runtime";
 
 /**
  * Body capture (off by default, per API: api_log_settings). The data plane asks
@@ -8,7 +9,7 @@ import type { CallRecord } from "@/lib/gateway/types";
  */
 const REFRESH_MS = 2000;
 
-interface CaptureState {
+export interface CaptureState {
   limits: Map<string, number>;
   loadedAt: number;
   /** the reload in flight (one at a time) */
@@ -18,8 +19,7 @@ interface CaptureState {
   /** bumped by a change: a load started before it does not count as fresh */
   gen: number;
 }
-const g = globalThis as unknown as { __porticoCapture?: CaptureState };
-const state = (g.__porticoCapture ??= { limits: new Map(), loadedAt: 0, loading: null, ready: false, gen: 0 });
+const state = runtime().capture;
 
 function reload(): Promise<void> {
   if (state.loading) return state.loading.then(() => (state.ready ? undefined : reload()));

@@ -2,19 +2,19 @@ import { logWriter } from "@/lib/gateway/log-writer";
 import { onLogFlush } from "./rollup-store";
 import { startRetention } from "./retention";
 import { startBreakerEvents } from "./breaker-events";
+import { runtime } from "@/lib/runtime";
 
 export { startRetention } from "./retention";
 
-const g = globalThis as unknown as { __porticoTelemetryStarted?: boolean };
-
 /**
  * Installs the rollup/body listener on the batched log writer (once per process: both
- * bundles share the writer through globalThis), the circuit-breaker opening history and
+ * bundles share the writer through the runtime), the circuit-breaker opening history and
  * starts the retention timer.
  */
 export function startLogTelemetry(opts: { retention?: boolean } = {}): void {
-  if (!g.__porticoTelemetryStarted) {
-    g.__porticoTelemetryStarted = true;
+  const started = runtime().started;
+  if (!started.logTelemetry) {
+    started.logTelemetry = true;
     logWriter().onFlush(onLogFlush);
     startBreakerEvents();
   }

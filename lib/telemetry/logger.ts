@@ -7,6 +7,7 @@
  * `[portico] level msg` lines for local development instead.
  */
 import pino from "pino";
+import { runtime } from "@/lib/runtime";
 
 export type LogLevel = "debug" | "info" | "warn" | "error";
 export type LogFields = Record<string, unknown> & { requestId?: string; err?: unknown };
@@ -53,12 +54,12 @@ function build(level: string): pino.Logger {
   );
 }
 
-const g = globalThis as unknown as { __porticoPino?: { level: string; logger: pino.Logger } };
 
 function root(): pino.Logger {
   const level = levelFromEnv();
-  if (!g.__porticoPino || g.__porticoPino.level !== level) g.__porticoPino = { level, logger: build(level) };
-  return g.__porticoPino.logger;
+  const rt = runtime();
+  if (!rt.logger || rt.logger.level !== level) rt.logger = { level, logger: build(level) };
+  return rt.logger.logger;
 }
 
 /** Serializes one log line the way the logger writes it (exported for tests). */

@@ -118,9 +118,10 @@ describe("Prometheus metrics", () => {
     expect(body).not.toContain("req_x");
   });
 
-  it("is one registry per process (shared through globalThis)", async () => {
+  it("is one registry per process (in the runtime both bundles share)", async () => {
     const again = await import("./metrics");
+    const { runtime } = await import("@/lib/runtime");
     expect(again.metrics()).toBe(metrics());
-    expect((globalThis as { __porticoMetrics?: unknown }).__porticoMetrics).toBe(metrics());
+    expect(runtime().metrics).toBe(metrics());
   });
 });

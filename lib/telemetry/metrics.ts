@@ -1,6 +1,6 @@
 /**
- * Prometheus metrics (prom-client). One registry per process, kept on
- * globalThis: the production server's fast-path bundle and Next's bundle each
+ * Prometheus metrics (prom-client). One registry per process, kept in the
+ * runtime (lib/runtime.ts): the production server's fast-path bundle and Next's bundle each
  * import this module, and both must count into the same series.
  *
  * Cheap on the request path: `observeCall` (record stage) does a handful of
@@ -17,6 +17,7 @@ import { breakers } from "@/lib/gateway/breaker";
 import { logWriter } from "@/lib/gateway/log-writer";
 import { getSnapshot } from "@/lib/gateway/snapshot";
 import type { CallRecord } from "@/lib/gateway/types";
+import { runtime } from "@/lib/runtime";
 
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
 const TTFT_BUCKETS = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30];
@@ -130,11 +131,10 @@ function build() {
 }
 
 export type PorticoMetrics = ReturnType<typeof build>;
-const g = globalThis as unknown as { __porticoMetrics?: PorticoMetrics };
 
 /** The process-wide metrics (created on first use). */
 export function metrics(): PorticoMetrics {
-  return (g.__porticoMetrics ??= build());
+  return (runtime().metrics ??= build());
 }
 
 // ------------------------------------------------------------ label values

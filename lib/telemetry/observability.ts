@@ -1,7 +1,7 @@
 /**
  * Wires telemetry and alerts into the running gateway, once per process (both
- * the fast-path bundle and Next's bundle call bootstrap → here; a globalThis
- * flag keeps it single):
+ * the fast-path bundle and Next's bundle call bootstrap → here; a flag in the
+ * runtime keeps it single):
  * - the record stage (`onRecord`) → request metrics and trace export;
  * - log-writer flushes → flush-latency histogram, rows counter, alert windows;
  * - circuit breaker openings → counter + a `circuit_open` alert signal;
@@ -15,12 +15,12 @@ import { alertEngine, emitAlertSignal } from "@/lib/alerts/engine";
 import { metrics, providerName } from "./metrics";
 import { log } from "./logger";
 import { onCallRecorded } from "./record";
-
-const g = globalThis as unknown as { __porticoObservabilityStarted?: boolean };
+import { runtime } from "@/lib/runtime";
 
 export function startObservability(opts: { evaluator?: boolean } = {}): void {
-  if (g.__porticoObservabilityStarted) return;
-  g.__porticoObservabilityStarted = true;
+  const started = runtime().started;
+  if (started.observability) return;
+  started.observability = true;
   const m = metrics();
   // the record stage: counters/histograms and the trace export, per call
   onRecord(onCallRecorded);

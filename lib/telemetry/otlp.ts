@@ -16,6 +16,7 @@
  * `OTEL_SERVICE_NAME`, `OTEL_RESOURCE_ATTRIBUTES`, `OTEL_SDK_DISABLED`.
  */
 import { log } from "./logger";
+import { runtime } from "@/lib/runtime";
 
 export type AttrValue = string | number | boolean;
 
@@ -218,19 +219,19 @@ export class OtlpExporter {
   }
 }
 
-const g = globalThis as unknown as { __porticoOtlp?: { exporter: OtlpExporter | null } };
 
 /** The process's exporter, or null when `OTEL_EXPORTER_OTLP_ENDPOINT` is not set (read once). */
 export function traceExporter(): OtlpExporter | null {
-  if (!g.__porticoOtlp) {
+  const rt = runtime();
+  if (!rt.otlp) {
     const cfg = configFromEnv();
-    g.__porticoOtlp = { exporter: cfg ? new OtlpExporter(cfg) : null };
+    rt.otlp = { exporter: cfg ? new OtlpExporter(cfg) : null };
     if (cfg) log.info("exporting traces over OTLP/HTTP JSON", { url: cfg.url, service: cfg.serviceName });
   }
-  return g.__porticoOtlp.exporter;
+  return rt.otlp.exporter;
 }
 
 /** Sends queued spans (shutdown, tests). */
 export async function flushTraces(): Promise<void> {
-  await g.__porticoOtlp?.exporter?.flush();
+  await runtime().otlp?.exporter?.flush();
 }

@@ -3,6 +3,7 @@ import { dbEngine } from "@/lib/db/client";
 import { dbFileInfo } from "@/lib/db/info";
 import { rawGet, rawRun } from "@/lib/db/sql";
 import { readRetention, type RetentionSettings } from "./settings";
+import { runtime } from "@/lib/runtime";
 
 const DAY = 86_400_000;
 /** Rows per DELETE: small, so the batched log writer never waits long for the write lock. */
@@ -71,12 +72,11 @@ export async function pruneOnce(settings: RetentionSettings, now = Date.now(), m
   return res;
 }
 
-interface RetentionState {
+export interface RetentionState {
   timer: NodeJS.Timeout | null;
   last: (PruneResult & { at: number }) | null;
 }
-const g = globalThis as unknown as { __porticoRetention?: RetentionState };
-const state = (g.__porticoRetention ??= { timer: null, last: null });
+const state = runtime().retention;
 
 export function lastPrune() {
   return state.last;

@@ -2,6 +2,7 @@ import { writeBatch, type BulkOp } from "@/lib/db/bulk";
 import type { CallRecord } from "@/lib/gateway/types";
 import { capturedSizes } from "./capture";
 import { accKey, aggregate, upsertParams, GRANS, ROLLUP_COLUMNS, ROLLUP_CONFLICT, type RollupAcc, type RollupInput } from "./rollup";
+import { runtime } from "@/lib/runtime";
 
 /**
  * Writes a flushed batch's rollups (and captured bodies) in ONE transaction: the batch is
@@ -47,8 +48,7 @@ export interface FlushStats {
   lastMs: number;
   maxMs: number;
 }
-const g = globalThis as unknown as { __porticoRollupStats?: FlushStats };
-export const rollupStats = (g.__porticoRollupStats ??= { flushes: 0, upserts: 0, lastMs: 0, maxMs: 0 });
+export const rollupStats: FlushStats = runtime().rollupStats;
 
 /** Rows aggregated per event-loop turn: a 2,000-row PostgreSQL batch is summed in four short steps, not one long one. */
 const AGGREGATE_SLICE = 500;

@@ -221,7 +221,7 @@ describe.each(ENGINES)("telemetry storage (%s)", (engine) => {
 
     const be = await import("./breaker-events");
     // through the module's queue, as the breaker's onOpen fills it
-    const state = (globalThis as unknown as { __porticoBreakerEvents: { queue: unknown[] } }).__porticoBreakerEvents;
+    const state = (await import("@/lib/runtime")).runtime().breakerEvents;
     state.queue.push({ at, target: "prv_s:m", providerId: "prv_s", modelId: "m", failures: 5 });
     await be.flushBreakerEvents();
     expect(await be.listBreakerEvents(at - 1, at + 1)).toEqual([{ at, target: "prv_s:m", providerId: "prv_s", modelId: "m", failures: 5 }]);

@@ -1,6 +1,7 @@
 import type { ChatRequest, EmbeddingsRequest } from "@/lib/providers/types";
 import type { KeyInfo, RouteInfo } from "../snapshot";
 import type { CallRecord, GatewayRequest } from "../types";
+import { runtime } from "@/lib/runtime";
 
 export interface GuardInput {
   req: GatewayRequest;
@@ -24,26 +25,17 @@ export interface NamedGuard {
   run: Guard;
 }
 
-// The list built at start-up (lib/gateway/guards.ts via bootstrap()). On globalThis only so the two
+// The list built at start-up (lib/gateway/guards.ts via bootstrap()), in the runtime so the two
 // bundles (the fast-path server and Next) run the one list; nothing registers itself by import.
-const g = globalThis as unknown as { __porticoGuards?: readonly Guard[] };
-let guards: readonly Guard[] = g.__porticoGuards ?? [];
+const rt = runtime();
 
 /** Replaces the guard list with `list`, in its order. Called once at start-up (idempotent). */
 export function installGuards(list: readonly NamedGuard[]): void {
-  const fns = Object.freeze(list.map((x) => x.run));
-  g.__porticoGuards = fns;
-  guards = fns;
-}
-
-function current(): readonly Guard[] {
-  // The other bundle may have installed the list after this module loaded.
-  if (guards !== g.__porticoGuards) guards = g.__porticoGuards ?? [];
-  return guards;
+  rt.guards = Object.freeze(list.map((x) => x.run));
 }
 
 export function runGuards(input: GuardInput): void | Promise<void> {
-  const list = current();
+  const list = rt.guards;
   for (let i = 0; i < list.length; i++) {
     const r = list[i]!(input);
     if (r && typeof (r as Promise<void>).then === "function") return finishAsync(list, r as Promise<void>, input, i + 1);
