@@ -11,7 +11,7 @@ import { mcpConnectLookup } from "./outbound";
 const g = globalThis as unknown as { __porticoMcpPools?: Map<string, Pool> };
 const pools = (g.__porticoMcpPools ??= new Map());
 
-function poolFor(origin: string): Pool {
+export function poolFor(origin: string): Pool {
   let p = pools.get(origin);
   if (!p) {
     // Every session may hold a GET stream: size for streams, not requests per second.
