@@ -20,6 +20,7 @@ import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import type { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { CallToolResultSchema, ErrorCode, McpError, type CallToolResult, type JSONRPCMessage, type Progress } from "@modelcontextprotocol/sdk/types.js";
 import { EventEmitter } from "node:events";
+import { StringDecoder } from "node:string_decoder";
 import { poolFor } from "./http";
 import { UPSTREAM_CUT_CODE, UPSTREAM_CUT_MESSAGE } from "./upstream";
 
@@ -215,11 +216,12 @@ export function directToolCall(client: Client, params: { name: string; arguments
           drop = () => stream.destroy();
           if (settled) return stream.destroy();
           const type = mediaType(r.headers["content-type"]);
-          stream.setEncoding("utf8");
+          // A StringDecoder per answer: undici's body ignores setEncoding for characters split across chunks.
+          const dec = new StringDecoder("utf8");
           if (r.statusCode < 200 || r.statusCode > 299 || (type !== "text/event-stream" && type !== "application/json")) {
             // Read a little of the answer for the log (an HTML error page, the upstream's JSON error).
             let text = "";
-            stream.on("data", (s: string) => void (text.length < 500 && (text += s)));
+            stream.on("data", (b: Buffer) => void (text.length < 500 && (text += dec.write(b))));
             const fail = () =>
               finish(
                 new Error(
@@ -234,12 +236,12 @@ export function directToolCall(client: Client, params: { name: string; arguments
           }
           if (type === "application/json") {
             let text = "";
-            stream.on("data", (s: string) => void (text += s));
+            stream.on("data", (b: Buffer) => void (text += dec.write(b)));
             stream.on("error", () => void (settled || finish(cut())));
             stream.on("end", () => {
               let parsed: unknown;
               try {
-                parsed = JSON.parse(text);
+                parsed = JSON.parse(text + dec.end());
               } catch {
                 return finish(new Error("The upstream answered invalid JSON."));
               }
@@ -259,8 +261,8 @@ export function directToolCall(client: Client, params: { name: string; arguments
             }
             if (m && typeof m === "object" && onMessage(m as JSONRPCMessage)) answered = true;
           });
-          stream.on("data", (s: string) => {
-            if (!answered) reader.feed(s);
+          stream.on("data", (b: Buffer) => {
+            if (!answered) reader.feed(dec.write(b));
           });
           // Once answered, the rest of the stream (normally nothing) is read to its end so the connection is reused.
           const ended = () => void (settled || finish(cut()));
