@@ -212,3 +212,18 @@ describe("SseReader", () => {
     expect(out.at(-1)).toEqual(["message", "tail"]);
   });
 });
+
+describe("redirects", () => {
+  it("follows a 307/308 within the origin (as the SDK transport did), not to another origin", async () => {
+    script = (req, body, res) => {
+      if (req.url === "/mcp") res.writeHead(307, { location: "/mcp/" }).end();
+      else res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(ok(body.id, "moved")));
+    };
+    const { client } = fakeClient();
+    expect((await directToolCall(client, { name: "echo" }, opts)).content).toEqual([{ type: "text", text: "moved" }]);
+    expect(seen.at(-1)!.headers["mcp-session-id"]).toBe("sess-1");
+    script = (_req, _body, res) => res.writeHead(308, { location: "http://elsewhere.example/mcp" }).end();
+    const e = await failure(directToolCall(client, { name: "echo" }, opts));
+    expect(e.message).toMatch(/HTTP 308/);
+  });
+});

@@ -128,6 +128,24 @@ export class CallAbort {
   }
 }
 
+const MAX_REDIRECTS = 5;
+
+/** The target of a 307/308 that stays within the origin of `from` (or is its https form), else null. */
+export function sameOriginRedirect(from: string, status: number, location: string | string[] | undefined): URL | null {
+  if ((status !== 307 && status !== 308) || typeof location !== "string") return null;
+  let to: URL;
+  try {
+    to = new URL(location, from);
+  } catch {
+    return null;
+  }
+  const f = new URL(from);
+  if (to.username || to.password) return null;
+  const same = f.protocol === to.protocol && f.hostname === to.hostname && f.port === to.port;
+  const upgrade = f.hostname === to.hostname && f.protocol === "http:" && f.port === "" && to.protocol === "https:" && to.port === "";
+  return same || upgrade ? to : null;
+}
+
 function cut(): McpError {
   return new McpError(UPSTREAM_CUT_CODE, UPSTREAM_CUT_MESSAGE);
 }
@@ -208,68 +226,76 @@ export function directToolCall(client: Client, params: { name: string; arguments
       return false;
     };
 
-    poolFor(target.origin)
-      .request({ method: "POST", path: target.path, headers, body, signal: abort, headersTimeout: 300_000, bodyTimeout: 0 })
-      .then(
-        (r) => {
-          const stream = r.body;
-          drop = () => stream.destroy();
-          if (settled) return stream.destroy();
-          const type = mediaType(r.headers["content-type"]);
-          // A StringDecoder per answer: undici's body ignores setEncoding for characters split across chunks.
-          const dec = new StringDecoder("utf8");
-          if (r.statusCode < 200 || r.statusCode > 299 || (type !== "text/event-stream" && type !== "application/json")) {
-            // Read a little of the answer for the log (an HTML error page, the upstream's JSON error).
-            let text = "";
-            stream.on("data", (b: Buffer) => void (text.length < 500 && (text += dec.write(b))));
-            const fail = () =>
-              finish(
-                new Error(
-                  r.statusCode < 200 || r.statusCode > 299
-                    ? `Error POSTing to endpoint (HTTP ${r.statusCode}): ${text.slice(0, 500)}`
-                    : `Unexpected content type: ${String(r.headers["content-type"])}`,
-                ),
-              );
-            stream.on("end", fail);
-            stream.on("error", fail);
-            return;
-          }
-          if (type === "application/json") {
-            let text = "";
-            stream.on("data", (b: Buffer) => void (text += dec.write(b)));
-            stream.on("error", () => void (settled || finish(cut())));
-            stream.on("end", () => {
-              let parsed: unknown;
-              try {
-                parsed = JSON.parse(text + dec.end());
-              } catch {
-                return finish(new Error("The upstream answered invalid JSON."));
-              }
-              for (const m of Array.isArray(parsed) ? parsed : [parsed]) if (m && typeof m === "object") onMessage(m as JSONRPCMessage);
-              if (!settled) finish(cut());
-            });
-            return;
-          }
-          let answered = false;
-          const reader = new SseReader((event, data) => {
-            if (answered || event !== "message") return;
-            let m: unknown;
-            try {
-              m = JSON.parse(data);
-            } catch {
-              return; // the SDK reports a bad event and waits; here the end of the stream fails the call
+    const send = (origin: string, path: string, hops: number): void =>
+      void poolFor(origin)
+        .request({ method: "POST", path, headers, body, signal: abort, headersTimeout: 300_000, bodyTimeout: 0 })
+        .then(
+          (r) => {
+            const stream = r.body;
+            drop = () => stream.destroy();
+            if (settled) return stream.destroy();
+            const next = hops < MAX_REDIRECTS ? sameOriginRedirect(origin + path, r.statusCode, r.headers.location) : null;
+            if (next) {
+              // As the SDK transport did (fetchWithinOrigin): a 307/308 within the origin is followed.
+              stream.resume();
+              return send(next.origin, next.pathname + next.search, hops + 1);
             }
-            if (m && typeof m === "object" && onMessage(m as JSONRPCMessage)) answered = true;
-          });
-          stream.on("data", (b: Buffer) => {
-            if (!answered) reader.feed(dec.write(b));
-          });
-          // Once answered, the rest of the stream (normally nothing) is read to its end so the connection is reused.
-          const ended = () => void (settled || finish(cut()));
-          stream.on("end", ended);
-          stream.on("error", ended);
-        },
-        (e: unknown) => finish(e instanceof Error ? e : new Error(String(e))),
-      );
+            const type = mediaType(r.headers["content-type"]);
+            // A StringDecoder per answer: undici's body ignores setEncoding for characters split across chunks.
+            const dec = new StringDecoder("utf8");
+            if (r.statusCode < 200 || r.statusCode > 299 || (type !== "text/event-stream" && type !== "application/json")) {
+              // Read a little of the answer for the log (an HTML error page, the upstream's JSON error).
+              let text = "";
+              stream.on("data", (b: Buffer) => void (text.length < 500 && (text += dec.write(b))));
+              const fail = () =>
+                finish(
+                  new Error(
+                    r.statusCode < 200 || r.statusCode > 299
+                      ? `Error POSTing to endpoint (HTTP ${r.statusCode}): ${text.slice(0, 500)}`
+                      : `Unexpected content type: ${String(r.headers["content-type"])}`,
+                  ),
+                );
+              stream.on("end", fail);
+              stream.on("error", fail);
+              return;
+            }
+            if (type === "application/json") {
+              let text = "";
+              stream.on("data", (b: Buffer) => void (text += dec.write(b)));
+              stream.on("error", () => void (settled || finish(cut())));
+              stream.on("end", () => {
+                let parsed: unknown;
+                try {
+                  parsed = JSON.parse(text + dec.end());
+                } catch {
+                  return finish(new Error("The upstream answered invalid JSON."));
+                }
+                for (const m of Array.isArray(parsed) ? parsed : [parsed]) if (m && typeof m === "object") onMessage(m as JSONRPCMessage);
+                if (!settled) finish(cut());
+              });
+              return;
+            }
+            let answered = false;
+            const reader = new SseReader((event, data) => {
+              if (answered || event !== "message") return;
+              let m: unknown;
+              try {
+                m = JSON.parse(data);
+              } catch {
+                return; // the SDK reports a bad event and waits; here the end of the stream fails the call
+              }
+              if (m && typeof m === "object" && onMessage(m as JSONRPCMessage)) answered = true;
+            });
+            stream.on("data", (b: Buffer) => {
+              if (!answered) reader.feed(dec.write(b));
+            });
+            // Once answered, the rest of the stream (normally nothing) is read to its end so the connection is reused.
+            const ended = () => void (settled || finish(cut()));
+            stream.on("end", ended);
+            stream.on("error", ended);
+          },
+          (e: unknown) => finish(e instanceof Error ? e : new Error(String(e))),
+        );
+    send(target.origin, target.path, 0);
   });
 }
