@@ -78,6 +78,9 @@ export function mcpNodeHandler(req: IncomingMessage, res: ServerResponse): void 
       r.headers.forEach((v, k) => (headers[k] = v));
       res.writeHead(r.status, headers);
       if (!r.body) return void res.end();
+      // The GET stream may stay quiet for long: send its head now, not with the first event
+      // (Node holds the head until the first write; clients waited ~15 s for the SDK's first keep-alive).
+      if (req.method === "GET") res.flushHeaders();
       const reader = r.body.getReader();
       onGone = () => void reader.cancel().catch(() => undefined);
       if (gone) onGone();
