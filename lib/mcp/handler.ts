@@ -6,7 +6,9 @@
  * body limits (size, nesting, JSON) → the session: a new one for `initialize`,
  * else the one named by `Mcp-Session-Id`, which must belong to the same key →
  * the SDK transport of that session (POST: JSON-RPC, answered in SSE; GET: the
- * server stream; DELETE: end the session, and the upstream one with it).
+ * server stream; DELETE: end the session, and the upstream one with it). A POST
+ * that is exactly one plain tools/call skips the SDK transport: `directCall` runs
+ * it and answers JSON (SSE when it carries a progress token), see docs/mcp.md.
  * Refusals are JSON-RPC error objects with the HTTP status, so an MCP client
  * can show them.
  */
@@ -37,7 +39,8 @@ export interface McpDirectAnswer {
 }
 
 export function isDirectAnswer(r: Response | McpDirectAnswer): r is McpDirectAnswer {
-  return !(r instanceof Response);
+  // Response.body is a stream or null, never a string (and no instanceof across module realms).
+  return typeof (r as McpDirectAnswer).body === "string";
 }
 
 export interface McpHttpRequest {
