@@ -6,8 +6,11 @@
  * (the tool reports an error), `progress {steps}` (progress notifications when the
  * caller sent a progress token), `admin_reset {}` (a tool a catalog should hide).
  * Faults (`setFault`): `down` (the connection is dropped without an answer),
- * `5xx` (HTTP 500 to every POST), `cut_sse` (a tools/call answer starts as SSE and
- * the connection is cut before the result). `calls` records every tools/call with
+ * `5xx` (HTTP 500 to every POST), `html` (a 200 HTML page to every tools/call, as a
+ * captive proxy answers), `cut_sse` (a tools/call answer starts as SSE and the
+ * connection is cut before the result). `expireSessions()` forgets every session
+ * (the next request of one gets 404); `setJsonResponse(true)` makes sessions opened
+ * afterwards answer in JSON instead of SSE. `calls` records every tools/call with
  * the arguments as the fake received them.
  *
  *   npx tsx e2e/fakes/mcp.ts --port 9200   prints FAKE_MCP_URL=http://127.0.0.1:9200/mcp
@@ -20,7 +23,7 @@ import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
 import { isInitializeRequest } from "@modelcontextprotocol/sdk/types.js";
 
-export type McpFault = "none" | "down" | "5xx" | "cut_sse";
+export type McpFault = "none" | "down" | "5xx" | "html" | "cut_sse";
 
 export interface FakeMcp {
   /** the MCP endpoint, e.g. http://127.0.0.1:9200/mcp */
@@ -29,6 +32,8 @@ export interface FakeMcp {
   /** sessions opened (initialize requests answered) and ended (DELETE) */
   stats: { initialized: number; deleted: number };
   setFault(f: McpFault): void;
+  expireSessions(): Promise<void>;
+  setJsonResponse(on: boolean): void;
   /** requires this header value on every request (401 otherwise); null = no auth */
   requireAuth(header: string | null, value?: string): void;
   close(): Promise<void>;
@@ -96,6 +101,7 @@ export async function startFakeMcp(opts: { port?: number; host?: string } = {}):
   const host = opts.host ?? "127.0.0.1";
   const sessions = new Map<string, StreamableHTTPServerTransport>();
   let fault: McpFault = "none";
+  let jsonResponse = false;
   let auth: { header: string; value: string } | null = null;
   let current: Record<string, string | string[] | undefined> = {};
   const fake: FakeMcp = {
@@ -103,6 +109,12 @@ export async function startFakeMcp(opts: { port?: number; host?: string } = {}):
     calls: [],
     stats: { initialized: 0, deleted: 0 },
     setFault: (f) => void (fault = f),
+    expireSessions: async () => {
+      const all = [...sessions.values()];
+      sessions.clear();
+      for (const t of all) await t.close().catch(() => undefined);
+    },
+    setJsonResponse: (on) => void (jsonResponse = on),
     requireAuth: (header, value = "") => void (auth = header ? { header: header.toLowerCase(), value } : null),
     close: async () => {
       for (const t of sessions.values()) await t.close().catch(() => undefined);
@@ -131,6 +143,10 @@ export async function startFakeMcp(opts: { port?: number; host?: string } = {}):
       return;
     }
     const isCall = !!parsed && (parsed as { method?: string }).method === "tools/call";
+    if (fault === "html" && isCall) {
+      res.writeHead(200, { "content-type": "text/html" }).end("<html><body>Please log in</body></html>");
+      return;
+    }
     if (fault === "cut_sse" && isCall) {
       res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
       res.write(": started\n\n");
@@ -146,6 +162,7 @@ export async function startFakeMcp(opts: { port?: number; host?: string } = {}):
       }
       const transport = new StreamableHTTPServerTransport({
         sessionIdGenerator: () => randomUUID(),
+        enableJsonResponse: jsonResponse,
         onsessioninitialized: (id) => {
           sessions.set(id, transport);
           fake.stats.initialized++;

@@ -6,11 +6,13 @@
  * body limits (size, nesting, JSON) → the session: a new one for `initialize`,
  * else the one named by `Mcp-Session-Id`, which must belong to the same key →
  * the SDK transport of that session (POST: JSON-RPC, answered in SSE; GET: the
- * server stream; DELETE: end the session, and the upstream one with it).
+ * server stream; DELETE: end the session, and the upstream one with it). A POST
+ * that is exactly one plain tools/call skips the SDK transport: `directCall` runs
+ * it and answers JSON (SSE when it carries a progress token), see docs/mcp.md.
  * Refusals are JSON-RPC error objects with the HTTP status, so an MCP client
  * can show them.
  */
-import { isInitializeRequest } from "@modelcontextprotocol/sdk/types.js";
+import { ErrorCode, isInitializeRequest, SUPPORTED_PROTOCOL_VERSIONS, type ProgressToken } from "@modelcontextprotocol/sdk/types.js";
 import { getSnapshot } from "@/lib/gateway/snapshot";
 import { verifyKey, extractKey } from "@/lib/gateway/stages/authenticate";
 import { authorizeApi } from "@/lib/gateway/stages/authorize";
@@ -18,14 +20,27 @@ import { requestIdFor } from "@/lib/gateway/context";
 import type { GatewayRequest } from "@/lib/gateway/types";
 import { tooDeep } from "@/lib/http/json-depth";
 import { mcpSnapshot } from "./snapshot";
-import { closeSession, getSession, openSession } from "./sessions";
-import { buildProxyServer, refusalRecord, type CallContext } from "./proxy";
+import { closeSession, getSession, openSession, type McpSession } from "./sessions";
+import { buildProxyServer, refusalRecord, runToolCall, type CallContext, type CallIo } from "./proxy";
+import { CallAbort, mediaType } from "./direct";
 import { MCP_CODES } from "./policy";
 
 export const MCP_PATH = /^\/mcp\/([a-z0-9]+(?:-[a-z0-9]+)*)\/?$/;
 
 export function isMcpPath(url: string): boolean {
   return url.startsWith("/mcp/");
+}
+
+/** An answer the handler built itself (a tools/call in JSON): the mounts write it without a web Response. */
+export interface McpDirectAnswer {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+export function isDirectAnswer(r: Response | McpDirectAnswer): r is McpDirectAnswer {
+  // Response.body is a stream or null, never a string (and no instanceof across module realms).
+  return typeof (r as McpDirectAnswer).body === "string";
 }
 
 export interface McpHttpRequest {
@@ -86,7 +101,117 @@ function withRequestId(res: Response, requestId: string): Response {
   return res;
 }
 
-export async function handleMcp(req: McpHttpRequest): Promise<Response> {
+type ToolCallParams = Parameters<typeof runToolCall>[2];
+interface SingleCall {
+  id: string | number;
+  params: ToolCallParams;
+  token: ProgressToken | undefined;
+}
+
+const isId = (v: unknown): v is string | number => typeof v === "string" || (typeof v === "number" && Number.isSafeInteger(v));
+const isRecord = (v: unknown): v is Record<string, unknown> => !!v && typeof v === "object" && !Array.isArray(v);
+const onlyKeys = (o: Record<string, unknown>, allowed: readonly string[]) => Object.keys(o).every((k) => allowed.includes(k));
+
+/**
+ * A body that is exactly one plain tools/call (what an agent sends for nearly every call).
+ * Anything else — batches, task-augmented calls, odd shapes — goes through the SDK server,
+ * which validates it and answers its own errors.
+ */
+function singleToolCall(v: unknown): SingleCall | null {
+  if (!isRecord(v) || v.jsonrpc !== "2.0" || v.method !== "tools/call" || !isId(v.id) || !onlyKeys(v, ["jsonrpc", "id", "method", "params"])) return null;
+  const p = v.params;
+  if (!isRecord(p) || typeof p.name !== "string" || !onlyKeys(p, ["name", "arguments", "_meta"])) return null;
+  if (p.arguments !== undefined && !isRecord(p.arguments)) return null;
+  let token: ProgressToken | undefined;
+  if (p._meta !== undefined) {
+    if (!isRecord(p._meta) || !onlyKeys(p._meta, ["progressToken"])) return null;
+    if (p._meta.progressToken !== undefined && !isId(p._meta.progressToken)) return null;
+    token = p._meta.progressToken as ProgressToken | undefined;
+  }
+  return { id: v.id, params: p as ToolCallParams, token };
+}
+
+/** The transport's own checks of a POST (Accept, Content-Type, protocol version): a request failing one goes to the SDK for its error. */
+function transportWouldAccept(req: McpHttpRequest, s: McpSession, sid: string): boolean {
+  const accept = req.headers.accept;
+  const pv = req.headers["mcp-protocol-version"];
+  return (
+    s.transport.sessionId === sid &&
+    !!accept &&
+    accept.includes("application/json") &&
+    accept.includes("text/event-stream") &&
+    mediaType(req.headers["content-type"]) === "application/json" &&
+    (pv === undefined || SUPPORTED_PROTOCOL_VERSIONS.includes(pv))
+  );
+}
+
+/** A thrown error as the SDK server puts it in a JSON-RPC response (shared/protocol.js). */
+function errorObject(e: unknown): { code: number; message: string; data?: unknown } {
+  const x = (e ?? {}) as { code?: unknown; message?: unknown; data?: unknown };
+  return {
+    code: Number.isSafeInteger(x.code) ? (x.code as number) : ErrorCode.InternalError,
+    message: typeof x.message === "string" ? x.message : "Internal error",
+    ...(x.data !== undefined ? { data: x.data } : {}),
+  };
+}
+
+/** Aborts the direct-path calls a client's notifications/cancelled names. */
+function cancelInflight(s: McpSession, body: unknown): void {
+  if (!s.inflight.size) return;
+  for (const m of Array.isArray(body) ? body : [body]) {
+    if (isRecord(m) && m.method === "notifications/cancelled" && isRecord(m.params) && isId(m.params.requestId)) {
+      s.inflight.get(m.params.requestId)?.abort(new Error(typeof m.params.reason === "string" ? m.params.reason : "Cancelled by the client."));
+    }
+  }
+}
+
+/**
+ * One tools/call without the SDK server transport: the same pipeline (runToolCall), answered
+ * as JSON, or as SSE when the caller sent a progress token (progress events, then the result).
+ */
+async function directCall(s: McpSession, call: SingleCall, ctx: CallContext, requestId: string): Promise<Response | McpDirectAnswer> {
+  const abort = new CallAbort();
+  s.inflight.set(call.id, abort);
+  const answer = (p: Promise<unknown>) =>
+    p.then(
+      (result) => JSON.stringify({ jsonrpc: "2.0", id: call.id, result }),
+      (e: unknown) => JSON.stringify({ jsonrpc: "2.0", id: call.id, error: errorObject(e) }),
+    ).finally(() => {
+      if (s.inflight.get(call.id) === abort) s.inflight.delete(call.id);
+    });
+  if (call.token === undefined) {
+    const io: CallIo = { signal: abort, notify: () => Promise.resolve() };
+    const body = await answer(runToolCall(s, ctx, call.params, io));
+    return { status: 200, headers: { "content-type": "application/json", "mcp-session-id": s.id, "x-request-id": requestId }, body };
+  }
+  const enc = new TextEncoder();
+  const event = (json: string) => enc.encode(`event: message\ndata: ${json}\n\n`);
+  let ctl!: ReadableStreamDefaultController<Uint8Array>;
+  let open = true;
+  const stream = new ReadableStream<Uint8Array>({
+    start: (c) => void (ctl = c),
+    // The client left: the call goes on upstream (as on the SDK path) but nothing is written.
+    cancel: () => void (open = false),
+  });
+  const io: CallIo = {
+    signal: abort,
+    notify: (n) => {
+      if (open) ctl.enqueue(event(JSON.stringify({ jsonrpc: "2.0", ...n })));
+      return Promise.resolve();
+    },
+  };
+  void answer(runToolCall(s, ctx, call.params, io)).then((json) => {
+    if (!open) return;
+    ctl.enqueue(event(json));
+    ctl.close();
+  });
+  return new Response(stream, {
+    status: 200,
+    headers: { "content-type": "text/event-stream", "cache-control": "no-cache, no-transform", "mcp-session-id": s.id, "x-request-id": requestId },
+  });
+}
+
+export async function handleMcp(req: McpHttpRequest): Promise<Response | McpDirectAnswer> {
   const requestId = requestIdFor({ headers: req.headers } as GatewayRequest);
   const m = MCP_PATH.exec(req.path);
   if (!m) return rpcError(404, MCP_CODES.notFound, "unknown_url", `Unknown endpoint ${req.path}. MCP servers are served at /mcp/{api-slug}.`, requestId);
@@ -138,6 +263,11 @@ export async function handleMcp(req: McpHttpRequest): Promise<Response> {
   session.lastSeen = Date.now();
 
   const ctx: CallContext = { key, app, api, requestId, headers: req.headers, path: req.path, calls: 0 };
+  if (sid && req.method === "POST") {
+    const call = singleToolCall(b.value);
+    if (call && transportWouldAccept(req, session, sid)) return directCall(session, call, ctx, requestId);
+    cancelInflight(session, b.value);
+  }
   const headers = new Headers();
   for (const k of FORWARDED) {
     const v = req.headers[k];

@@ -11,7 +11,7 @@ import { runtime } from "@/lib/runtime";
 
 const pools = runtime().mcp.pools;
 
-function poolFor(origin: string): Pool {
+export function poolFor(origin: string): Pool {
   let p = pools.get(origin);
   if (!p) {
     // Every session may hold a GET stream: size for streams, not requests per second.

@@ -6,7 +6,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { BODY_LIMIT } from "@/lib/gateway/stages/parse";
 import { log } from "@/lib/telemetry/logger";
-import { handleMcp, type McpHttpRequest } from "./handler";
+import { handleMcp, isDirectAnswer, type McpHttpRequest } from "./handler";
 
 function readBody(req: IncomingMessage): Promise<{ body: Buffer | null; tooLarge: boolean }> {
   return new Promise((resolve, reject) => {
@@ -69,10 +69,18 @@ export function mcpNodeHandler(req: IncomingMessage, res: ServerResponse): void 
         bodyTooLarge: tooLarge,
       };
       const r = await handleMcp(mreq);
+      if (isDirectAnswer(r)) {
+        if (gone) return;
+        res.writeHead(r.status, r.headers);
+        return void res.end(r.body);
+      }
       const headers: Record<string, string> = {};
       r.headers.forEach((v, k) => (headers[k] = v));
       res.writeHead(r.status, headers);
       if (!r.body) return void res.end();
+      // The GET stream may stay quiet for long: send its head now, not with the first event
+      // (Node holds the head until the first write; clients waited ~15 s for the SDK's first keep-alive).
+      if (req.method === "GET") res.flushHeaders();
       const reader = r.body.getReader();
       onGone = () => void reader.cancel().catch(() => undefined);
       if (gone) onGone();
@@ -119,7 +127,8 @@ export async function handleMcpWebRequest(request: Request): Promise<Response> {
   const headers: Record<string, string> = {};
   request.headers.forEach((v, k) => (headers[k] = v));
   try {
-    return await handleMcp({ method: request.method, path: url.pathname, url: request.url, headers, body, bodyTooLarge: tooLarge });
+    const r = await handleMcp({ method: request.method, path: url.pathname, url: request.url, headers, body, bodyTooLarge: tooLarge });
+    return isDirectAnswer(r) ? new Response(r.body, { status: r.status, headers: r.headers }) : r;
   } catch (e) {
     log.error("mcp error", { err: e });
     return new Response(internalError, { status: 500, headers: { "content-type": "application/json" } });

@@ -8,11 +8,12 @@ import { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import type { RequestHandlerExtra } from "@modelcontextprotocol/sdk/shared/protocol.js";
 import {
   CallToolRequestSchema,
-  CallToolResultSchema,
   ErrorCode,
   ListToolsRequestSchema,
   McpError,
   type CallToolResult,
+  type Progress,
+  type ProgressToken,
   type ServerNotification,
   type ServerRequest,
 } from "@modelcontextprotocol/sdk/types.js";
@@ -27,6 +28,7 @@ import { mcpSnapshot, type McpServerInfo } from "./snapshot";
 import { dropUpstream, upstreamOf, type McpSession } from "./sessions";
 import { guardArguments, guardResult, MCP_CODES, McpRefusal, RpcError, takeRateLimits } from "./policy";
 import { UPSTREAM_CUT_CODE, UPSTREAM_CUT_MESSAGE } from "./upstream";
+import { directToolCall, type DirectCallOptions } from "./direct";
 
 /** What the HTTP layer hands each request's handlers (through the SDK's authInfo.extra). */
 export interface CallContext {
@@ -92,8 +94,14 @@ function statusOf(e: RpcError): number {
   return 502;
 }
 
-function signalOf(extra: Extra): AbortLike {
-  const s = extra.signal;
+/** What a tools/call needs of its caller: cancellation and a way to send progress. */
+export interface CallIo {
+  signal: DirectCallOptions["signal"] & { readonly aborted: boolean };
+  /** a notification on the call's answer (progress) */
+  notify(n: { method: "notifications/progress"; params: Progress & { progressToken: ProgressToken } }): Promise<void>;
+}
+
+function signalOf(s: CallIo["signal"]): AbortLike {
   return { get aborted() { return s.aborted; }, on: (_e: "abort", fn: () => void) => s.addEventListener("abort", fn), off: (_e: "abort", fn: () => void) => s.removeEventListener("abort", fn) };
 }
 
@@ -122,77 +130,81 @@ export function buildProxyServer(s: McpSession, api: ApiInfo): Server {
     }
   });
 
-  server.setRequestHandler(CallToolRequestSchema, async (req, extra) => {
-    const t0 = Date.now();
-    const ctx = contextOf(extra);
-    const tool = req.params.name;
-    // One row per call: the second call of a batch gets a suffixed id (the id is the row's key).
-    const rec = newRecord(ctx.calls++ === 0 ? ctx.requestId : `${ctx.requestId}-${ctx.calls}`, "mcp", "openai");
-    rec.keyId = ctx.key.id;
-    rec.teamId = ctx.app.teamId;
-    rec.appId = ctx.app.id;
-    rec.apiId = ctx.api.id;
-    rec.routeAlias = ctx.api.slug;
-    rec.providerType = "mcp";
-    rec.upstreamModel = tool;
-    const greq: GatewayRequest = { method: "POST", path: ctx.path, query: new URLSearchParams(), headers: ctx.headers, body: null, signal: signalOf(extra) };
-    startTrace(greq, rec);
-    try {
-      const info = (await serverInfo(ctx.api.id));
-      // Hidden tools answer exactly like tools that do not exist.
-      if (!info.allowed.has(tool)) throw new McpRefusal(ErrorCode.InvalidParams, `Tool ${tool} not found`, "tool_not_allowed", 404);
-      const raw = req.params.arguments;
-      const rawText = raw === undefined ? "" : JSON.stringify(raw);
-      rec.reqBytes = Buffer.byteLength(rawText);
-      (await captureBodies(rec, rawText || null));
-      // Content first, as on /v1 (lib/gateway/guards.ts): a call refused for its arguments takes no rate-limit slot.
-      const args = (await guardArguments(ctx.api.id, raw, rec));
-      await takeRateLimits(ctx.key, ctx.app, ctx.api.id, tool, info.toolRateLimits[tool]);
-      markStage(rec, "guard");
-      const token = req.params._meta?.progressToken;
-      const client = await upstreamOf(s, info);
-      beginAttempt(rec, ctx.api.slug, "mcp");
-      let result: CallToolResult;
-      try {
-        result = (await client.request({ method: "tools/call", params: { name: tool, ...(args !== undefined ? { arguments: args } : {}) } }, CallToolResultSchema, {
-          timeout: info.timeoutMs,
-          resetTimeoutOnProgress: token !== undefined,
-          maxTotalTimeout: info.timeoutMs * 10,
-          signal: extra.signal,
-          onprogress:
-            token === undefined
-              ? undefined
-              : (p) => void extra.sendNotification({ method: "notifications/progress", params: { ...p, progressToken: token } }).catch(() => undefined),
-        })) as CallToolResult;
-        endAttempt(rec, 200);
-      } catch (e) {
-        endAttempt(rec, null, e instanceof Error ? e.message : String(e));
-        throw e;
-      }
-      const out = (await guardResult(ctx.api.id, result, rec));
-      const outText = JSON.stringify(out);
-      rec.resBytes = Buffer.byteLength(outText);
-      rec.status = 200;
-      if (out.isError) {
-        rec.outcome = "error";
-        rec.errorCode = "tool_error";
-        rec.errorMessage = "The tool reported an error (isError).";
-      }
-      (await captureBodies(rec, null, outText));
-      return out;
-    } catch (e) {
-      const err = classify(e, ctx.requestId);
-      rec.status = statusOf(err);
-      rec.errorCode = String(err.code);
-      rec.errorMessage = err instanceof McpRefusal ? `${err.reason}: ${err instanceof UpstreamFailure ? err.detail : err.message}` : err.message;
-      rec.outcome = extra.signal.aborted ? "aborted" : err instanceof McpRefusal && !(err instanceof UpstreamFailure) ? "refused" : "error";
-      if (err instanceof UpstreamFailure) dropUpstream(s);
-      throw err;
-    } finally {
-      (await record(rec, t0));
-    }
-  });
+  server.setRequestHandler(CallToolRequestSchema, (req, extra) => runToolCall(s, contextOf(extra), req.params, { signal: extra.signal, notify: (n) => extra.sendNotification(n) }));
   return server;
+}
+
+/**
+ * One tools/call through the policy to the upstream: the SDK server's handler, and the
+ * handler's direct path for a single call (lib/mcp/handler.ts). Throws RpcErrors.
+ */
+export async function runToolCall(s: McpSession, ctx: CallContext, params: { name: string; arguments?: Record<string, unknown>; _meta?: { progressToken?: ProgressToken } }, io: CallIo): Promise<CallToolResult> {
+  const t0 = Date.now();
+  const tool = params.name;
+  // One row per call: the second call of a batch gets a suffixed id (the id is the row's key).
+  const rec = newRecord(ctx.calls++ === 0 ? ctx.requestId : `${ctx.requestId}-${ctx.calls}`, "mcp", "openai");
+  rec.keyId = ctx.key.id;
+  rec.teamId = ctx.app.teamId;
+  rec.appId = ctx.app.id;
+  rec.apiId = ctx.api.id;
+  rec.routeAlias = ctx.api.slug;
+  rec.providerType = "mcp";
+  rec.upstreamModel = tool;
+  const greq: GatewayRequest = { method: "POST", path: ctx.path, query: new URLSearchParams(), headers: ctx.headers, body: null, signal: signalOf(io.signal) };
+  startTrace(greq, rec);
+  try {
+    const info = (await serverInfo(ctx.api.id));
+    // Hidden tools answer exactly like tools that do not exist.
+    if (!info.allowed.has(tool)) throw new McpRefusal(ErrorCode.InvalidParams, `Tool ${tool} not found`, "tool_not_allowed", 404);
+    const raw = params.arguments;
+    const rawText = raw === undefined ? "" : JSON.stringify(raw);
+    rec.reqBytes = Buffer.byteLength(rawText);
+    (await captureBodies(rec, rawText || null));
+    // Content first, as on /v1 (lib/gateway/guards.ts): a call refused for its arguments takes no rate-limit slot.
+    const args = (await guardArguments(ctx.api.id, raw, rec));
+    await takeRateLimits(ctx.key, ctx.app, ctx.api.id, tool, info.toolRateLimits[tool]);
+    markStage(rec, "guard");
+    const token = params._meta?.progressToken;
+    const client = await upstreamOf(s, info);
+    beginAttempt(rec, ctx.api.slug, "mcp");
+    let result: CallToolResult;
+    try {
+      result = (await directToolCall(client, { name: tool, ...(args !== undefined ? { arguments: args } : {}) }, {
+        timeoutMs: info.timeoutMs,
+        maxTotalTimeoutMs: info.timeoutMs * 10,
+        signal: io.signal,
+        onprogress:
+          token === undefined
+            ? undefined
+            : (p) => void io.notify({ method: "notifications/progress", params: { ...p, progressToken: token } }).catch(() => undefined),
+      }));
+      endAttempt(rec, 200);
+    } catch (e) {
+      endAttempt(rec, null, e instanceof Error ? e.message : String(e));
+      throw e;
+    }
+    const out = (await guardResult(ctx.api.id, result, rec));
+    const outText = JSON.stringify(out);
+    rec.resBytes = Buffer.byteLength(outText);
+    rec.status = 200;
+    if (out.isError) {
+      rec.outcome = "error";
+      rec.errorCode = "tool_error";
+      rec.errorMessage = "The tool reported an error (isError).";
+    }
+    (await captureBodies(rec, null, outText));
+    return out;
+  } catch (e) {
+    const err = classify(e, ctx.requestId);
+    rec.status = statusOf(err);
+    rec.errorCode = String(err.code);
+    rec.errorMessage = err instanceof McpRefusal ? `${err.reason}: ${err instanceof UpstreamFailure ? err.detail : err.message}` : err.message;
+    rec.outcome = io.signal.aborted ? "aborted" : err instanceof McpRefusal && !(err instanceof UpstreamFailure) ? "refused" : "error";
+    if (err instanceof UpstreamFailure) dropUpstream(s);
+    throw err;
+  } finally {
+    (await record(rec, t0));
+  }
 }
 
 /** For the record of a refused HTTP request (401/403 before any session): a row like a refused call. */

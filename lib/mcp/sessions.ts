@@ -12,6 +12,7 @@ import { closeUpstream, connectUpstream } from "./upstream";
 import { closeMcpPools } from "./http";
 import type { McpServerInfo } from "./snapshot";
 import { runtime } from "@/lib/runtime";
+import type { CallAbort } from "./direct";
 
 export interface McpSession {
   id: string;
@@ -26,6 +27,8 @@ export interface McpSession {
   upstreamUrl: string | null;
   lastSeen: number;
   closed: boolean;
+  /** tools/calls answered by the handler's direct path, by JSON-RPC id (a client's notifications/cancelled aborts them) */
+  inflight: Map<string | number, CallAbort>;
 }
 
 const IDLE_MS = Number(process.env.PORTICO_MCP_SESSION_IDLE_MS || 30 * 60_000);
@@ -55,7 +58,7 @@ export function openSession(init: { apiId: string; slug: string; keyId: string; 
     sessionIdGenerator: () => id,
     onsessionclosed: () => void closeSession(id),
   });
-  const s: McpSession = { id, ...init, transport, server: null as unknown as Server, upstream: null, upstreamUrl: null, lastSeen: Date.now(), closed: false };
+  const s: McpSession = { id, ...init, transport, server: null as unknown as Server, upstream: null, upstreamUrl: null, lastSeen: Date.now(), closed: false, inflight: new Map() };
   s.server = build(s);
   transport.onclose = () => void closeSession(id);
   evictFor(init.keyId);
@@ -101,6 +104,7 @@ export async function closeSession(id: string): Promise<void> {
   if (!s || s.closed) return;
   s.closed = true;
   reg.sessions.delete(id);
+  for (const c of s.inflight.values()) c.abort(new Error("The session was closed."));
   dropUpstream(s);
   await s.server.close().catch(() => undefined);
 }

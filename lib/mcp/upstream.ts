@@ -16,6 +16,7 @@ import { createParser } from "eventsource-parser";
 import type { McpToolSpec } from "@/lib/db/schema";
 import { assertOutboundUrlAllowed } from "./outbound";
 import { poolFetch } from "./http";
+import { bindDirectTarget } from "./direct";
 
 export const UPSTREAM_CUT_CODE = -32000;
 export const UPSTREAM_CUT_MESSAGE = "The upstream MCP server closed the stream before answering.";
@@ -112,6 +113,7 @@ export async function connectUpstream(t: UpstreamTarget): Promise<Client> {
   // Transport errors (a cut GET stream) are reported per request; do not crash on the event.
   client.onerror = () => undefined;
   await client.connect(transport, { timeout: t.timeoutMs });
+  bindDirectTarget(client, t.url, t.headers);
   return client;
 }
 
