@@ -60,6 +60,8 @@ export interface DeliveryQueue {
 /** lib/db/sql.ts's transaction state: SQLite's queue of async transactions and the current one. */
 export interface TxState {
   tail: Promise<unknown>;
+  /** outermost transactions running (withTransaction): at 0 the stores below are switched off */
+  active: number;
   als: AsyncLocalStorage<Db>;
   /** PostgreSQL transactions still open (getDb() inside one returns it) */
   open: WeakSet<object>;
@@ -156,7 +158,7 @@ function createRuntime(): Runtime {
     started: { observability: false, logTelemetry: false, contentPolicy: false, configSighup: false, schedulers: false },
     secret: null,
     db: null,
-    tx: { tail: Promise.resolve(), als: new AsyncLocalStorage<Db>(), open: new WeakSet(), after: new AsyncLocalStorage<(() => void)[]>() },
+    tx: { tail: Promise.resolve(), active: 0, als: new AsyncLocalStorage<Db>(), open: new WeakSet(), after: new AsyncLocalStorage<(() => void)[]>() },
     bulk: null,
     configVersion: { local: 0 },
     snapshot: { snap: null, local: -1, stored: -1, polledStored: 0, poller: null, listener: null },

@@ -120,10 +120,26 @@ async function inPgTx<T>(tx: unknown, fn: (tx: Db) => Promise<T>): Promise<T> {
 export async function withTransaction<T>(fn: (tx: Db) => Promise<T>): Promise<T> {
   const outer = txState.als.getStore();
   if (outer) return savepoint(outer, fn);
-  const after: (() => void)[] = [];
-  const out = await afterAls.run(after, () => outermost(fn));
-  runAfterCommit(after);
-  return out;
+  txState.active++;
+  try {
+    const after: (() => void)[] = [];
+    const out = await afterAls.run(after, () => outermost(fn));
+    runAfterCommit(after);
+    return out;
+  } finally {
+    if (--txState.active === 0) quiesce();
+  }
+}
+
+/**
+ * No transaction is running: switch the two context stores off until the next one. While an
+ * AsyncLocalStorage is on, Node (before 22's async context frames) runs a promise hook for every
+ * promise the process creates — about 90 ns per await here, on every call of the data plane,
+ * which runs no transaction. The next `run()` switches them on again.
+ */
+function quiesce(): void {
+  txState.als.disable();
+  afterAls.disable();
 }
 
 function outermost<T>(fn: (tx: Db) => Promise<T>): Promise<T> {

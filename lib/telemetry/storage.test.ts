@@ -142,6 +142,39 @@ describe.each(ENGINES)("telemetry storage (%s)", (engine) => {
     }
   });
 
+  it("the transaction context is switched off between transactions and works again after", async () => {
+    const { runtime } = await import("@/lib/runtime");
+    const tx = runtime().tx;
+    const enabled = (s: unknown) => (s as { enabled?: boolean }).enabled;
+    const now = Date.now();
+    const team = (id: string) => sql.rawRun("INSERT INTO teams (id, slug, name, description, created_at, updated_at) VALUES (?, ?, ?, '', ?, ?)", [id, id, id, now, now]);
+    const committed: string[] = [];
+    // two at once (queued on SQLite, concurrent on PostgreSQL), one with a failing savepoint inside
+    await Promise.all([
+      sql.withTransaction(async () => {
+        await team("team_q1");
+        await expect(
+          sql.withTransaction(async () => {
+            await team("team_q_inner");
+            throw new Error("inner fails");
+          }),
+        ).rejects.toThrow("inner fails");
+        sql.afterCommit(() => committed.push("q1"));
+      }),
+      sql.withTransaction(async () => {
+        await team("team_q2");
+        sql.afterCommit(() => committed.push("q2"));
+      }),
+    ]);
+    expect(committed.sort()).toEqual(["q1", "q2"]);
+    expect(await count("SELECT count(*) AS n FROM teams WHERE id IN ('team_q1', 'team_q2')")).toBe(2);
+    expect(await count("SELECT count(*) AS n FROM teams WHERE id = 'team_q_inner'")).toBe(0);
+    // nothing running: no store, and (Node's AsyncLocalStorage field) no promise hook left on
+    expect(tx.active).toBe(0);
+    expect(tx.als.getStore()).toBeUndefined();
+    if (enabled(tx.als) !== undefined) expect([enabled(tx.als), enabled(tx.after)]).toEqual([false, false]);
+  });
+
   it("past the queue bound, new rows are dropped and counted, not queued", async () => {
     const { logWriter } = await import("@/lib/gateway/log-writer");
     const { log } = await import("./logger");
