@@ -101,7 +101,8 @@ async function runChat(
   const { value: r, target } = result;
   fillTarget(rec, target);
   rec.ttftMs = r.ttftMs;
-  (await captureBodies(rec, req.body, r.text));
+  const cap = captureBodies(rec, req.body, r.text);
+  if (cap) await cap;
   rec.outcome = r.outcome;
   rec.status = r.outcome === "aborted" ? 499 : 200;
   if (r.error) rec.errorMessage = r.error;

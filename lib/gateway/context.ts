@@ -93,19 +93,30 @@ export function responseHeaders(rec: CallRecord): Record<string, string> {
   return respHeaders.get(rec) ?? {};
 }
 
-/** The record stage: hand the row to the batched writer; never awaited. */
-export async function record(rec: CallRecord, t0: number): Promise<void> {
+/**
+ * The record stage: hand the row to the batched writer; never awaited. Synchronous while every
+ * hook is (the usual case): a promise only when a hook waits (e.g. for a snapshot still loading).
+ */
+export function record(rec: CallRecord, t0: number): void | Promise<void> {
   rec.latencyMs = Date.now() - t0;
-  for (const fn of recordHooks) {
+  return runHooks(rec, 0);
+}
+
+function runHooks(rec: CallRecord, from: number): void | Promise<void> {
+  for (let i = from; i < recordHooks.length; i++) {
     try {
       // a hook may wait for a snapshot still loading (log scrubbing): the row is pushed after it
-      const r = fn(rec);
-      if (r instanceof Promise) await r;
+      const r = recordHooks[i]!(rec);
+      if (r instanceof Promise) return r.then(undefined, (e: unknown) => hookFailed(rec, e)).then(() => runHooks(rec, i + 1));
     } catch (e) {
-      log.error("record hook failed", { requestId: rec.id, err: e });
+      hookFailed(rec, e);
     }
   }
   logWriter().push(rec);
+}
+
+function hookFailed(rec: CallRecord, e: unknown): void {
+  log.error("record hook failed", { requestId: rec.id, err: e });
 }
 
 export function toGatewayError(e: unknown): GatewayError {
