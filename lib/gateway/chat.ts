@@ -47,9 +47,12 @@ function chatEndpoint(api: InboundApi, call: InboundCall): Endpoint<ChatRequest,
   };
 }
 
+// The stateless APIs' endpoints are the same object for every call (built once, not ~10 closures a call).
+const stateless: Partial<Record<Exclude<InboundApi, "responses">, Endpoint<ChatRequest, ChatResponse, ChatPrep>>> = {};
+
 export function handleChat(req: GatewayRequest, sink: GatewaySink, api: InboundApi, opts: ChatOptions = {}): Promise<void> {
-  const call: InboundCall = api === "responses" ? responsesCall() : statelessInbound(api);
-  return runPipeline(req, sink, chatEndpoint(api, call), opts);
+  const ep = api === "responses" ? chatEndpoint(api, responsesCall()) : (stateless[api] ??= chatEndpoint(api, statelessInbound(api)));
+  return runPipeline(req, sink, ep, opts);
 }
 
 async function runChat(

@@ -77,20 +77,28 @@ export function sendError(sink: GatewaySink, api: InboundApi, rec: CallRecord, e
  * here. Must be cheap and must not throw (errors are caught and logged).
  */
 type RecordListener = (rec: CallRecord) => void | Promise<void>;
-const gh = globalThis as unknown as { __porticoRecordHooks?: RecordListener[]; __porticoRespHeaders?: WeakMap<CallRecord, Record<string, string>> };
+const gh = globalThis as unknown as { __porticoRecordHooks?: RecordListener[] };
 const recordHooks = (gh.__porticoRecordHooks ??= []);
 export function onRecord(fn: RecordListener): void {
   recordHooks.push(fn);
 }
 
-/** Headers a stage (e.g. the rate-limit guard) wants on this call's response, refusals included. */
-const respHeaders = (gh.__porticoRespHeaders ??= new WeakMap());
+/**
+ * Headers a stage (e.g. the rate-limit guard) wants on this call's response, refusals included.
+ * Kept on the record under a global symbol (both bundles see the same calls): cheaper than a
+ * WeakMap entry per call for the GC.
+ */
+const RESP_HEADERS = Symbol.for("portico.responseHeaders");
+type HeaderCarrier = { [RESP_HEADERS]?: Record<string, string> };
+const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({});
 export function addResponseHeaders(rec: CallRecord, h: Record<string, string>): void {
-  const prev = respHeaders.get(rec);
-  respHeaders.set(rec, prev ? { ...prev, ...h } : h);
+  const c = rec as HeaderCarrier;
+  const prev = c[RESP_HEADERS];
+  c[RESP_HEADERS] = prev ? { ...prev, ...h } : h;
 }
+/** Read-only: spread it into the headers of an answer. */
 export function responseHeaders(rec: CallRecord): Record<string, string> {
-  return respHeaders.get(rec) ?? {};
+  return (rec as HeaderCarrier)[RESP_HEADERS] ?? (NO_HEADERS as Record<string, string>);
 }
 
 /**

@@ -56,11 +56,24 @@ async function postForm(url: string, body: string): Promise<{ status: number; te
   return { status: res.statusCode, text: await res.body.text() };
 }
 
+// Upstream URLs repeat (one per target and operation): parsed once, not per call.
+const parsed = new Map<string, { origin: string; path: string }>();
+function parseUrl(url: string): { origin: string; path: string } {
+  let p = parsed.get(url);
+  if (!p) {
+    const u = new URL(url);
+    p = { origin: u.origin, path: u.pathname + u.search };
+    if (parsed.size >= 1000) parsed.clear();
+    parsed.set(url, p);
+  }
+  return p;
+}
+
 function send(up: UpstreamRequest, o: SendOptions): Promise<Dispatcher.ResponseData> {
-  const u = new URL(up.url);
+  const u = parseUrl(up.url);
   return poolFor(u.origin).request({
     method: up.method,
-    path: u.pathname + u.search,
+    path: u.path,
     headers: up.headers,
     body: up.body,
     signal: o.signal as unknown as Dispatcher.RequestOptions["signal"],
