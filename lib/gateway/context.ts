@@ -48,8 +48,19 @@ export function newRecord(id: string, endpoint: string, inbound: InboundApi, str
     costUsd: 0,
     errorCode: null,
     errorMessage: null,
-  };
+    // Per-call state that later stages hang off the record under global symbols (the trace, response
+    // headers, the limits' reservation): declared here so every record has one shape from the start
+    // instead of growing a different one depending on which stages ran.
+    [TRACE_SLOT]: undefined,
+    [RESP_HEADERS]: undefined,
+    [INFLIGHT_SLOT]: undefined,
+    [COMMITTED_SLOT]: undefined,
+  } as CallRecord;
 }
+
+const TRACE_SLOT = Symbol.for("portico.trace");
+const INFLIGHT_SLOT = Symbol.for("portico.limits.inflight");
+const COMMITTED_SLOT = Symbol.for("portico.limits.committed");
 
 /** Writes a GatewayError in the caller's shape (if the response has not started) and fills the record. */
 export function sendError(sink: GatewaySink, api: InboundApi, rec: CallRecord, e: GatewayError): void {
