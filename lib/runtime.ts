@@ -31,7 +31,6 @@ import type { McpSnapshot } from "@/lib/mcp/snapshot";
 import type { McpRegistry } from "@/lib/mcp/sessions";
 import type { Guard } from "@/lib/gateway/stages/guard";
 import type { RecordListener } from "@/lib/gateway/context";
-import type { CallRecord } from "@/lib/gateway/types";
 import type { LimitsState } from "@/lib/policy/limits";
 import type { BreakerRegistry } from "@/lib/gateway/breaker";
 import type { AccessTokenCache } from "@/lib/gateway/token-cache";
@@ -100,8 +99,6 @@ export interface Runtime {
   guards: readonly Guard[];
   /** finish hooks, in install order (lib/gateway/context.ts) */
   recordHooks: RecordListener[];
-  /** headers a stage adds to a call's response */
-  respHeaders: WeakMap<CallRecord, Record<string, string>>;
   /** rate limits and budgets (lib/policy/limits.ts) */
   limits: LimitsState | null;
   /** budget notifications already sent this period (lib/policy/notify.ts) */
@@ -165,7 +162,6 @@ function createRuntime(): Runtime {
     views: { policy: new WeakMap(), content: new WeakMap(), mcp: new WeakMap() },
     guards: [],
     recordHooks: [],
-    respHeaders: new WeakMap(),
     limits: null,
     budgetNotified: new Set(),
     breakers: null,

@@ -17,7 +17,11 @@
 //      block: idle RSS per PORTICO_ROLE, 1 vs 2 PORTICO_WORKERS), BENCH_CANNON_ONLY=1 (only the
 //      autocannon scenarios: RPS and CPU per request), BENCH_KEEP=1 (keep the temp dir),
 //      BENCH_SERVER_FLAGS (extra node flags for the Portico servers, e.g. "--max-semi-space-size=32"),
-//      BENCH_SERVER_BUNDLE (another esbuild bundle of server.ts than dist/server.js, e.g. a baseline build).
+//      BENCH_SERVER_BUNDLE (another esbuild bundle of server.ts than dist/server.js, e.g. a baseline build),
+//      BENCH_KINDS=nonstream|stream (only that kind of call), BENCH_CONNECTIONS=50 (only that concurrency),
+//      BENCH_SCALE=0 (skip the scale-out block): e.g. a quick A/B of the per-request CPU of two bundles,
+//      BENCH_RATE=N (the autocannon scenarios send N requests/s in all instead of as fast as they can:
+//      CPU per request compared at the same load, which a machine shared with other jobs otherwise varies).
 // Builds first (node scripts/build.mjs) when dist/server.js or .next/BUILD_ID is missing; the
 // 4-minute budget starts after that.
 import { spawn, spawnSync } from "node:child_process";
@@ -39,6 +43,18 @@ const WARMUP = Number(process.env.BENCH_WARMUP || 1);
 const PROFILE = process.env.BENCH_PROFILE === "1";
 const ONLY_FAST = process.env.BENCH_ONLY === "fast";
 const ONLY_SCALE = process.env.BENCH_ONLY === "scale"; // only the scale-out block (scripts/bench/scale.mjs)
+const SKIP_SCALE = process.env.BENCH_SCALE === "0";
+const listEnv = (name, all) => {
+  const v = process.env[name];
+  if (!v) return all;
+  const picked = all.filter((x) => v.split(",").map((s) => s.trim()).includes(String(x)));
+  if (!picked.length) throw new Error(`${name}=${v}: expected one or more of ${all.join(", ")}`);
+  return picked;
+};
+const KINDS = listEnv("BENCH_KINDS", ["nonstream", "stream"]);
+const CONNECTIONS = listEnv("BENCH_CONNECTIONS", [1, 50]);
+const RATE = Number(process.env.BENCH_RATE || 0);
+if (!(RATE >= 0)) throw new Error(`BENCH_RATE=${process.env.BENCH_RATE}: expected a number of requests per second`);
 const BUDGET_MS = 5 * 60_000; // 4 min + the scale-out block
 const SEQ_N = 200;
 const SERVER_WARMUP = 2; // s per kind (non-stream, stream) at c=50 when a Portico server starts
@@ -262,6 +278,7 @@ const results = {
   seqN: SEQ_N,
   manyN: MANY_N,
   serverFlags: process.env.BENCH_SERVER_FLAGS || null,
+  rate: RATE || null,
   loadavg: os.loadavg(),
   streamChunks: STREAM_CHUNKS,
   targets: {},
@@ -273,10 +290,10 @@ async function benchTarget(name, t) {
   const r = { cannon: {}, seq: {} };
   results.targets[name] = r;
   const headers = { "content-type": "application/json", authorization: `Bearer ${t.key}`, "accept-encoding": "gzip, deflate" };
-  for (const kind of ["nonstream", "stream"]) {
+  for (const kind of KINDS) {
     const body = chatBody(kind === "stream" ? t.streamModel : t.model, kind === "stream");
-    for (const connections of [1, 50]) {
-      const base = { mode: "cannon", url: t.url, path: "/v1/chat/completions", headers, body, connections };
+    for (const connections of CONNECTIONS) {
+      const base = { mode: "cannon", url: t.url, path: "/v1/chat/completions", headers, body, connections, ...(RATE > 0 ? { overallRate: RATE } : {}) };
       if (WARMUP > 0) await runLoad({ ...base, duration: WARMUP });
       const cpu0 = t.pid ? cpuMs(t.pid) : 0;
       const res = await runLoad({ ...base, duration: DURATION });
@@ -420,7 +437,7 @@ async function main() {
     await stopChild(p.proc, 15_000);
   }
   // Scale-out: idle RSS per role, 1 vs 2 workers (scripts/bench/scale.mjs).
-  await benchScaleOut({ startService, runLoad, stopChild, freePort, log, chatBody, cpuMs, pinned, HOST, DURATION, WARMUP }, env, results);
+  if (!SKIP_SCALE) await benchScaleOut({ startService, runLoad, stopChild, freePort, log, chatBody, cpuMs, pinned, HOST, DURATION, WARMUP }, env, results);
   await cleanup();
 
   if (PROFILE) summarizeProfiles(path.join(tmp, "prof"));

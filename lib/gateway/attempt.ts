@@ -2,7 +2,8 @@ import { createParser, type EventSourceMessage } from "eventsource-parser";
 import type { ChatRequest, ChatResponse, ProviderError, SseEvent, StreamDecoder, StreamTransformer, Usage } from "@/lib/providers/types";
 import { mockChat } from "@/lib/providers/mock";
 import { httpAdapter } from "./adapters";
-import { sendUpstream } from "./pool";
+import { sendUpstream, sendUpstreamBuffered, type BufferedResponse } from "./pool";
+import type { Dispatcher } from "undici";
 import { Abort } from "./abort";
 import { GatewayError, upstreamError } from "./errors";
 import { parseRetryAfter, verdictFor, type Verdict } from "./routing";
@@ -132,13 +133,15 @@ export async function attemptChat(c: AttemptCtx): Promise<AttemptResult> {
   const total = c.retry.totalTimeoutMs ?? c.t.provider.totalTimeoutMs;
   const timer = setTimeout(() => abort.abort("timeout"), total);
   try {
-    let res;
+    let res: Dispatcher.ResponseData | BufferedResponse;
     try {
-      res = await sendUpstream(up, {
+      const opts = {
         signal: abort,
         headersTimeout: c.retry.firstByteTimeoutMs ?? c.t.provider.firstByteTimeoutMs,
         bodyTimeout: c.stream ? (c.retry.streamIdleTimeoutMs ?? 60_000) : total,
-      });
+      };
+      // a non-streamed answer is read whole: no body stream needed (pool.ts)
+      res = c.stream ? await sendUpstream(up, opts) : await sendUpstreamBuffered(up, opts);
     } catch (e) {
       if (abort.reason === "client") return fail(null, new GatewayError(499, "client_closed", "client_closed_request", "The client closed the request before the upstream answered."));
       if (abort.reason === "timeout") return fail(null, upstreamError(504, "timeout_error", "upstream_timeout", "The upstream provider did not answer in time.", `Upstream ${c.t.label} did not finish within ${total} ms.`));
@@ -146,15 +149,17 @@ export async function attemptChat(c: AttemptCtx): Promise<AttemptResult> {
     }
     const ct = res.headers["content-type"];
     const ctype = Array.isArray(ct) ? ct[0] : ct;
+    const r = res;
+    const readText = (): Promise<string> => ("text" in r ? r.text() : r.body.text());
     if (res.statusCode < 200 || res.statusCode >= 300) {
-      const text = await res.body.text().catch(() => "");
+      const text = await readText().catch(() => "");
       const pe = adapter.error(res.statusCode, text, ctype, res.headers);
       return fail(res.statusCode, fromProviderError(pe, c.t, c.alias), parseRetryAfter(res.headers["retry-after"]) ?? pe.retryAfterMs ?? null);
     }
     if (!c.stream) {
       let text: string;
       try {
-        text = await res.body.text();
+        text = await readText();
       } catch (e) {
         return networkError(e, c.t, c.alias);
       }
@@ -172,7 +177,7 @@ export async function attemptChat(c: AttemptCtx): Promise<AttemptResult> {
       }
       return respondJson(c, resp);
     }
-    return await pumpStream(c, res.body, adapter.chatStream({ model: c.alias, id: c.responseId, created: c.created, includeUsage: c.includeUsage, request: c.req }), abort, adapter.streamDecoder?.());
+    return await pumpStream(c, (res as Dispatcher.ResponseData).body, adapter.chatStream({ model: c.alias, id: c.responseId, created: c.created, includeUsage: c.includeUsage, request: c.req }), abort, adapter.streamDecoder?.());
   } finally {
     clearTimeout(timer);
     c.client.off?.("abort", onClient);

@@ -47,9 +47,12 @@ function chatEndpoint(api: InboundApi, call: InboundCall): Endpoint<ChatRequest,
   };
 }
 
+// The stateless APIs' endpoints are the same object for every call (built once, not ~10 closures a call).
+const stateless: Partial<Record<Exclude<InboundApi, "responses">, Endpoint<ChatRequest, ChatResponse, ChatPrep>>> = {};
+
 export function handleChat(req: GatewayRequest, sink: GatewaySink, api: InboundApi, opts: ChatOptions = {}): Promise<void> {
-  const call: InboundCall = api === "responses" ? responsesCall() : statelessInbound(api);
-  return runPipeline(req, sink, chatEndpoint(api, call), opts);
+  const ep = api === "responses" ? chatEndpoint(api, responsesCall()) : (stateless[api] ??= chatEndpoint(api, statelessInbound(api)));
+  return runPipeline(req, sink, ep, opts);
 }
 
 async function runChat(
@@ -101,7 +104,8 @@ async function runChat(
   const { value: r, target } = result;
   fillTarget(rec, target);
   rec.ttftMs = r.ttftMs;
-  (await captureBodies(rec, req.body, r.text));
+  const cap = captureBodies(rec, req.body, r.text);
+  if (cap) await cap;
   rec.outcome = r.outcome;
   rec.status = r.outcome === "aborted" ? 499 : 200;
   if (r.error) rec.errorMessage = r.error;

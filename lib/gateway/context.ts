@@ -49,8 +49,19 @@ export function newRecord(id: string, endpoint: string, inbound: InboundApi, str
     costUsd: 0,
     errorCode: null,
     errorMessage: null,
-  };
+    // Per-call state that later stages hang off the record under global symbols (the trace, response
+    // headers, the limits' reservation): declared here so every record has one shape from the start
+    // instead of growing a different one depending on which stages ran.
+    [TRACE_SLOT]: undefined,
+    [RESP_HEADERS]: undefined,
+    [INFLIGHT_SLOT]: undefined,
+    [COMMITTED_SLOT]: undefined,
+  } as CallRecord;
 }
+
+const TRACE_SLOT = Symbol.for("portico.trace");
+const INFLIGHT_SLOT = Symbol.for("portico.limits.inflight");
+const COMMITTED_SLOT = Symbol.for("portico.limits.committed");
 
 /** Writes a GatewayError in the caller's shape (if the response has not started) and fills the record. */
 export function sendError(sink: GatewaySink, api: InboundApi, rec: CallRecord, e: GatewayError): void {
@@ -83,29 +94,48 @@ export function onRecord(fn: RecordListener): void {
   recordHooks.push(fn);
 }
 
-/** Headers a stage (e.g. the rate-limit guard) wants on this call's response, refusals included. */
-const respHeaders = runtime().respHeaders;
+/**
+ * Headers a stage (e.g. the rate-limit guard) wants on this call's response, refusals included.
+ * Kept on the record under a global symbol (both bundles see the same calls): cheaper than a
+ * WeakMap entry per call for the GC.
+ */
+const RESP_HEADERS = Symbol.for("portico.responseHeaders");
+type HeaderCarrier = { [RESP_HEADERS]?: Record<string, string> };
+const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({});
 export function addResponseHeaders(rec: CallRecord, h: Record<string, string>): void {
-  const prev = respHeaders.get(rec);
-  respHeaders.set(rec, prev ? { ...prev, ...h } : h);
+  const c = rec as HeaderCarrier;
+  const prev = c[RESP_HEADERS];
+  c[RESP_HEADERS] = prev ? { ...prev, ...h } : h;
 }
+/** Read-only: spread it into the headers of an answer. */
 export function responseHeaders(rec: CallRecord): Record<string, string> {
-  return respHeaders.get(rec) ?? {};
+  return (rec as HeaderCarrier)[RESP_HEADERS] ?? (NO_HEADERS as Record<string, string>);
 }
 
-/** The record stage: hand the row to the batched writer; never awaited. */
-export async function record(rec: CallRecord, t0: number): Promise<void> {
+/**
+ * The record stage: hand the row to the batched writer; never awaited. Synchronous while every
+ * hook is (the usual case): a promise only when a hook waits (e.g. for a snapshot still loading).
+ */
+export function record(rec: CallRecord, t0: number): void | Promise<void> {
   rec.latencyMs = Date.now() - t0;
-  for (const fn of recordHooks) {
+  return runHooks(rec, 0);
+}
+
+function runHooks(rec: CallRecord, from: number): void | Promise<void> {
+  for (let i = from; i < recordHooks.length; i++) {
     try {
       // a hook may wait for a snapshot still loading (log scrubbing): the row is pushed after it
-      const r = fn(rec);
-      if (r instanceof Promise) await r;
+      const r = recordHooks[i]!(rec);
+      if (r instanceof Promise) return r.then(undefined, (e: unknown) => hookFailed(rec, e)).then(() => runHooks(rec, i + 1));
     } catch (e) {
-      log.error("record hook failed", { requestId: rec.id, err: e });
+      hookFailed(rec, e);
     }
   }
   logWriter().push(rec);
+}
+
+function hookFailed(rec: CallRecord, e: unknown): void {
+  log.error("record hook failed", { requestId: rec.id, err: e });
 }
 
 export function toGatewayError(e: unknown): GatewayError {

@@ -125,10 +125,14 @@ export function gatewayNodeHandler(req: IncomingMessage, res: ServerResponse): v
         res.shouldKeepAlive = false;
         lingerThenClose(req);
       }
+      let query: URLSearchParams | undefined;
       const greq: GatewayRequest = {
         method: req.method ?? "GET",
         path: q === -1 ? url : url.slice(0, q),
-        query: new URLSearchParams(q === -1 ? "" : url.slice(q + 1)),
+        // parsed on first use (only GET /v1/responses/{id} reads it)
+        get query() {
+          return (query ??= new URLSearchParams(q === -1 ? "" : url.slice(q + 1)));
+        },
         headers: req.headers as Record<string, string | undefined>,
         body,
         bodyTooLarge: tooLarge,

@@ -40,7 +40,7 @@ export interface Endpoint<Req, Res, Prep = undefined> {
   /** per-call values the hook and the dispatch share (e.g. the output writer) */
   prepare(r: Req, route: RouteInfo, rec: CallRecord): Prep;
   /** idempotency and the response cache: may answer without dispatch */
-  beforeDispatch(c: StepContext<Req, Prep>): Promise<PolicyHook<Res>>;
+  beforeDispatch(c: StepContext<Req, Prep>): PolicyHook<Res> | Promise<PolicyHook<Res>>;
   /** what routing conditions on metadata read */
   routingMetadata?(r: Req): Record<string, unknown> | null | undefined;
   /** dispatch to the ordered targets and write the answer (or the error) to the sink */
@@ -109,29 +109,37 @@ export async function runPipeline<Req, Res, Prep>(req: GatewayRequest, sink: Gat
   let hook: PolicyHook<Res> | null = null;
   // after the hook: its sink (capturing for idempotency, redacting for the response policy) gets errors too
   let out = sink;
+  // Most stages answer synchronously on a warm process (snapshot loaded, guards in memory, no
+  // cache or idempotency): a value is used as is, only a Promise is awaited — each `await` of a
+  // plain value would still cost a promise turn per stage and per call.
   try {
     // 1 what protects the server: size limit and JSON nesting bound
     checkBody(req);
     // 2 authenticate, before any schema feedback (a caller without a key learns nothing about the body)
-    const snap = await getSnapshot();
+    const s = getSnapshot();
+    const snap = s instanceof Promise ? await s : s;
     const key = opts.internalTest ? INTERNAL_KEY : authenticate(req.headers, snap);
     rec.keyId = opts.internalTest ? null : key.id;
     rec.teamId = key.teamId;
     markStage(rec, "authenticate");
     // 3 parse: JSON, the endpoint's schema, the conversion to the canonical shape
-    const r = await ep.parse(ep.readBody ? ep.readBody(req) : parseJsonBody(req), key);
+    const pr = ep.parse(ep.readBody ? ep.readBody(req) : parseJsonBody(req), key);
+    const r = pr instanceof Promise ? await pr : pr;
     rec.stream = ep.stream(r);
     markStage(rec, "parse");
     // 4 authorize and pick the route
-    const { route, extraHeaders } = await ep.resolve({ req, snap, key, r, rec, internal: !!opts.internalTest });
+    const rs = ep.resolve({ req, snap, key, r, rec, internal: !!opts.internalTest });
+    const { route, extraHeaders } = rs instanceof Promise ? await rs : rs;
     markStage(rec, "authorize");
     // 5 guard: content, then limits (lib/gateway/guards.ts)
-    await runGuards({ req, key, route, rec, ...ep.guardInput(r) });
+    const gd = runGuards({ req, key, route, rec, ...ep.guardInput(r) });
+    if (gd) await gd;
     markStage(rec, "guard");
     // 6 idempotency + response cache (lib/policy/cache-hooks.ts): may answer without dispatch
     const prep = ep.prepare(r, route, rec);
     const step: StepContext<Req, Prep> = { req, sink, r, route, rec, extraHeaders, prep };
-    hook = await ep.beforeDispatch(step);
+    const hk = ep.beforeDispatch(step);
+    hook = hk instanceof Promise ? await hk : hk;
     if (hook.answered) return;
     out = step.sink = hook.sink;
     // 7 route
@@ -146,8 +154,10 @@ export async function runPipeline<Req, Res, Prep>(req: GatewayRequest, sink: Gat
     hook?.finish(rec);
     ep.finish?.(rec);
     // 9 record
-    await captureBodies(rec, req.body);
-    await record(rec, t0);
+    const cap = captureBodies(rec, req.body);
+    if (cap) await cap;
+    const rd = record(rec, t0);
+    if (rd) await rd;
     opts.internalTest?.onRecord(rec);
   }
 }

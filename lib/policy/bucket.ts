@@ -36,26 +36,42 @@ export function refill(s: BucketState | undefined, b: Pick<BucketSpec, "capacity
 
 /** All-or-nothing take over a map of states (mutated only when every bucket has room). */
 export function takeAll(states: Map<string, BucketState>, specs: BucketSpec[], now: number): TakeResult {
-  const levels = specs.map((b) => refill(states.get(b.key), b, now));
+  // Plain loops and states updated in place: this runs on every limited call.
+  const levels = new Array<number>(specs.length);
   let wait = -1;
-  specs.forEach((b, i) => {
-    if (levels[i]! < b.cost) wait = Math.max(wait, (b.cost - levels[i]!) / b.perMs);
-  });
+  for (let i = 0; i < specs.length; i++) {
+    const b = specs[i]!;
+    const level = refill(states.get(b.key), b, now);
+    levels[i] = level;
+    if (level < b.cost) wait = Math.max(wait, (b.cost - level) / b.perMs);
+  }
   if (wait >= 0) return { ok: false, retryAfterMs: Math.ceil(wait), levels };
-  specs.forEach((b, i) => {
+  for (let i = 0; i < specs.length; i++) {
+    const b = specs[i]!;
     levels[i] = levels[i]! - b.cost;
-    states.set(b.key, { v: levels[i]!, t: now });
-  });
+    put(states, b.key, levels[i]!, now);
+  }
   return { ok: true, retryAfterMs: 0, levels };
 }
 
 /** Reconciliation: give back (cost > 0) or charge (cost < 0) units; a bucket may go below zero (debt). */
 export function adjustAll(states: Map<string, BucketState>, specs: BucketSpec[], now: number): number[] {
-  return specs.map((b) => {
+  const out = new Array<number>(specs.length);
+  for (let i = 0; i < specs.length; i++) {
+    const b = specs[i]!;
     const v = Math.min(b.capacity, refill(states.get(b.key), b, now) + b.cost);
-    states.set(b.key, { v, t: now });
-    return v;
-  });
+    put(states, b.key, v, now);
+    out[i] = v;
+  }
+  return out;
+}
+
+function put(states: Map<string, BucketState>, key: string, v: number, t: number): void {
+  const s = states.get(key);
+  if (s) {
+    s.v = v;
+    s.t = t;
+  } else states.set(key, { v, t });
 }
 
 /** ms until the bucket is full again (OpenAI's x-ratelimit-reset-*). */

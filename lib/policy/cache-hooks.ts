@@ -225,10 +225,34 @@ function storeEntry(plan: CachePlan, policy: ResolvedPolicy | null, rec: CallRec
     .catch((e) => warnStore("response cache", e));
 }
 
+const NO_CACHE: CachePlan = { key: null, store: false };
+const noIdem = () => undefined;
+
+/**
+ * The usual call, decided without a promise turn: content snapshot loaded, no Idempotency-Key,
+ * no response cache on the route — only the redacting sink (if any) to put in place. Null: the
+ * full (async) path decides.
+ */
+function plainHook<A>(c: Common, entry: (a: A) => Omit<CacheEntry, "meta">): PolicyHook<A> | null {
+  if (c.req.headers["idempotency-key"] !== undefined) return null;
+  const cs = contentSnapshot();
+  if (cs instanceof Promise) return null;
+  const policy = resolvePolicy(cs, c.route.id, c.rec.apiId);
+  if (policy?.cacheEnabled) return null;
+  const out = policy?.responseMode === "redact" ? redactingSink(c.sink, policy.detectors, c.rec) : c.sink;
+  return dispatchHook(out, NO_CACHE, policy, noIdem, entry);
+}
+
 // ---------------------------------------------------------------- chat
 
+const chatEntry = (a: ChatResponse): Omit<CacheEntry, "meta"> => ({ kind: "chat", response: a });
+
 /** `out`, `responseId`, `includeUsage`: the inbound API's writer of this call (lib/gateway/inbound-call.ts), used by a hit. */
-export async function beforeChatDispatch(p: Common & { chat: ChatRequest; out: ChatOutput; responseId: string; includeUsage: boolean }): Promise<PolicyHook<ChatResponse>> {
+export function beforeChatDispatch(p: Common & { chat: ChatRequest; out: ChatOutput; responseId: string; includeUsage: boolean }): PolicyHook<ChatResponse> | Promise<PolicyHook<ChatResponse>> {
+  return plainHook(p, chatEntry) ?? chatDispatchHook(p);
+}
+
+async function chatDispatchHook(p: Common & { chat: ChatRequest; out: ChatOutput; responseId: string; includeUsage: boolean }): Promise<PolicyHook<ChatResponse>> {
   const prep = await prepare(p);
   if (!prep) return answered(p.sink);
   const { policy, out, finishIdem } = prep;
@@ -252,7 +276,7 @@ export async function beforeChatDispatch(p: Common & { chat: ChatRequest; out: C
     finishIdem(p.rec);
     return answered(out);
   }
-  return dispatchHook(out, plan, policy, finishIdem, (a: ChatResponse) => ({ kind: "chat", response: a }));
+  return dispatchHook(out, plan, policy, finishIdem, chatEntry);
 }
 
 // ---------------------------------------------------------------- embeddings

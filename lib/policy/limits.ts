@@ -31,8 +31,6 @@ export interface LimitsState {
   installed: boolean;
   store: LimitStore | null;
   meter: BudgetMeter;
-  inflight: WeakMap<CallRecord, InFlight>;
-  committed: WeakMap<CallRecord, Reservation>;
   refreshedAt: number;
   outputs: OutputEstimator;
   refreshTimer: ReturnType<typeof setInterval> | null;
@@ -48,6 +46,14 @@ interface InFlight {
   /** the reservation in the shared (Redis) budgets, when admission used them */
   shared: SharedReservation | null;
 }
+
+// A call's reservation, and after reconciliation its committed budget share until the row is
+// flushed, hang off its record under global symbols (both bundles reach the same calls): cheaper
+// than WeakMaps, which cost the GC ephemeron bookkeeping for every call.
+const INFLIGHT = Symbol.for("portico.limits.inflight");
+const COMMITTED = Symbol.for("portico.limits.committed");
+type Carrier = { [INFLIGHT]?: InFlight; [COMMITTED]?: Reservation };
+const setInflight = (rec: CallRecord, f: InFlight) => void ((rec as Carrier)[INFLIGHT] = f);
 
 const ledgerKey = (k: LedgerKey) => `${k.scope}|${k.scopeId}|${k.period}|${k.start}`;
 
@@ -78,8 +84,6 @@ const state = (rt.limits ??= {
   store: null,
   meter: new BudgetMeter(cachedLedger),
   ledger: new Map(),
-  inflight: new WeakMap(),
-  committed: new WeakMap(),
   refreshedAt: 0,
   outputs: new OutputEstimator(),
   refreshTimer: null,
@@ -221,8 +225,38 @@ export function limitsGuard(g: GuardInput): void | Promise<void> {
   return ps instanceof Promise ? ps.then((v) => limitsWith(g, v)) : limitsWith(g, ps);
 }
 
-function limitsWith(g: GuardInput, ps: PolicySnapshot): void | Promise<void> {
-  if (!ps.limits.size && !ps.budgets.size) return; // nothing configured: no work per call
+/**
+ * What applies to a (key, route, API) under one policy snapshot: the rate-limit buckets (all but
+ * the per-call token cost) and the budgets, with the scope names a refusal quotes. The same for
+ * every call of that key to that route until the config changes, so it is built once instead of
+ * per call (scopes, names, bucket keys: several strings and arrays a call).
+ */
+interface Plan {
+  meta: BucketMeta[];
+  /** per bucket, in meta's order: everything but the cost */
+  buckets: { key: string; capacity: number; perMs: number; tokens: boolean }[];
+  budgets: { s: Scoped; b: Budget }[];
+  /** budgets' rows (what the meters take) */
+  budgetRows: Budget[];
+  needTokens: boolean;
+}
+
+const plans = new WeakMap<PolicySnapshot, Map<string, Plan | null>>();
+const MAX_PLANS = 10_000;
+
+function planFor(g: GuardInput, ps: PolicySnapshot): Plan | null {
+  let m = plans.get(ps);
+  if (!m) plans.set(ps, (m = new Map()));
+  const id = `${g.key.id}|${g.route.id}|${g.rec.apiId ?? ""}`;
+  let plan = m.get(id);
+  if (plan === undefined) {
+    if (m.size >= MAX_PLANS) m.clear();
+    m.set(id, (plan = buildPlan(g, ps)));
+  }
+  return plan;
+}
+
+function buildPlan(g: GuardInput, ps: PolicySnapshot): Plan | null {
   const scopes = scopesOf(g, ps);
   const policies: { s: Scoped; p: RateLimit }[] = [];
   const budgetList: { s: Scoped; b: Budget }[] = [];
@@ -231,27 +265,35 @@ function limitsWith(g: GuardInput, ps: PolicySnapshot): void | Promise<void> {
     if (p && (p.requestsPerMinute || p.tokensPerMinute)) policies.push({ s, p });
     if (s.scope !== "route" && s.scope !== "api") for (const b of ps.budgets.get(scopeKey(s.scope, s.id)) ?? []) budgetList.push({ s, b });
   }
-  if (!policies.length && !budgetList.length) return;
-
-  const needTokens = budgetList.length > 0 || policies.some((x) => x.p.tokensPerMinute);
-  const est = needTokens ? estimate(g) : { prompt: 0, maxOut: 0 };
-  const estTokens = est.prompt + est.maxOut;
-
-  const specs: BucketSpec[] = [];
+  if (!policies.length && !budgetList.length) return null;
+  const buckets: Plan["buckets"] = [];
   const meta: BucketMeta[] = [];
   for (const { s, p } of policies) {
     if (p.requestsPerMinute) {
-      specs.push({ key: `rl:${s.scope}:${s.bucketId ?? s.id}:r`, capacity: Math.max(1, p.burst ?? p.requestsPerMinute), perMs: p.requestsPerMinute / 60_000, cost: 1 });
+      buckets.push({ key: `rl:${s.scope}:${s.bucketId ?? s.id}:r`, capacity: Math.max(1, p.burst ?? p.requestsPerMinute), perMs: p.requestsPerMinute / 60_000, tokens: false });
       meta.push({ s, kind: "requests", limit: p.requestsPerMinute });
     }
     if (p.tokensPerMinute) {
-      specs.push({ key: `rl:${s.scope}:${s.bucketId ?? s.id}:t`, capacity: p.tokensPerMinute, perMs: p.tokensPerMinute / 60_000, cost: Math.min(estTokens, p.tokensPerMinute) });
+      buckets.push({ key: `rl:${s.scope}:${s.bucketId ?? s.id}:t`, capacity: p.tokensPerMinute, perMs: p.tokensPerMinute / 60_000, tokens: true });
       meta.push({ s, kind: "tokens", limit: p.tokensPerMinute });
     }
   }
-  const call: Admission = { g, specs, meta, budgets: budgetList, est };
+  return { meta, buckets, budgets: budgetList, budgetRows: budgetList.map((x) => x.b), needTokens: budgetList.length > 0 || policies.some((x) => x.p.tokensPerMinute) };
+}
+
+const NO_ESTIMATE: Estimate = { prompt: 0, maxOut: 0 };
+
+function limitsWith(g: GuardInput, ps: PolicySnapshot): void | Promise<void> {
+  if (!ps.limits.size && !ps.budgets.size) return; // nothing configured: no work per call
+  const plan = planFor(g, ps);
+  if (!plan) return;
+  const est = plan.needTokens ? estimate(g) : NO_ESTIMATE;
+  const estTokens = est.prompt + est.maxOut;
+  // fresh specs per call: the cost is this call's, and reconciliation keeps the token ones
+  const specs: BucketSpec[] = plan.buckets.map((b) => ({ key: b.key, capacity: b.capacity, perMs: b.perMs, cost: b.tokens ? Math.min(estTokens, b.capacity) : 1 }));
+  const call: Admission = { g, specs, meta: plan.meta, budgets: plan.budgets, budgetRows: plan.budgetRows, est };
   // First call of a budget period in this process: read its ledger row once, then never again per call.
-  const missing = budgetList.length ? unloaded(budgetList, Date.now()) : [];
+  const missing = plan.budgets.length ? unloaded(plan.budgets, Date.now()) : [];
   if (missing.length) return loadLedger(missing).then(() => take(call));
   return take(call);
 }
@@ -273,6 +315,7 @@ interface Admission {
   specs: BucketSpec[];
   meta: BucketMeta[];
   budgets: { s: Scoped; b: Budget }[];
+  budgetRows: Budget[];
   est: Estimate;
 }
 
@@ -292,7 +335,7 @@ const tokenSpecsOf = ({ specs, meta }: Admission) => specs.filter((_, i) => meta
 function admitShared(call: Admission, store: RedisStore, shared: RedisBudgetStore): Promise<void> {
   const { g, budgets: budgetList } = call;
   const estCost = estimatedCost(call);
-  const list = budgetList.map((x) => x.b);
+  const list = call.budgetRows;
   return shared.admit(call.specs, list, estCost, (k) => cachedLedger(k.scope, k.scopeId, k.period, k.start)).then(
     (r) => {
       store.reachable();
@@ -301,7 +344,7 @@ function admitShared(call: Admission, store: RedisStore, shared: RedisBudgetStor
       // Nothing was taken from the buckets for a refused call: no refund.
       if (!b.ok) return refuseBudget(g, budgetList, { budget: list[b.index]!, spent: b.spent, reserved: b.reserved, inflight: b.inflight, resetsAt: b.resetsAt }, null);
       // The local meter follows this process's part (pending spend, thresholds) without deciding admission.
-      state.inflight.set(g.rec, { tokenSpecs: tokenSpecsOf(call), budget: state.meter.track(list, estCost), shared: b.res });
+      setInflight(g.rec, { tokenSpecs: tokenSpecsOf(call), budget: state.meter.track(list, estCost), shared: b.res });
     },
     (e: unknown) => {
       store.unreachable(e);
@@ -334,15 +377,12 @@ function admit(call: Admission, r: TakeResult | null): void {
   if (r) checkRate(call, r);
   const tokenSpecs = tokenSpecsOf(call);
   if (!budgetList.length) {
-    state.inflight.set(g.rec, { tokenSpecs, budget: null, shared: null });
+    setInflight(g.rec, { tokenSpecs, budget: null, shared: null });
     return;
   }
-  const b = state.meter.reserve(
-    budgetList.map((x) => x.b),
-    estimatedCost(call),
-  );
+  const b = state.meter.reserve(call.budgetRows, estimatedCost(call));
   if (!b.ok) refuseBudget(g, budgetList, b, r ? { specs, meta, levels: r.levels } : null);
-  state.inflight.set(g.rec, { tokenSpecs, budget: b.res, shared: null });
+  setInflight(g.rec, { tokenSpecs, budget: b.res, shared: null });
 }
 
 interface BudgetRefusal {
@@ -417,9 +457,9 @@ export function rateHeaders(specs: BucketSpec[], meta: { kind: "requests" | "tok
 function reconcile(rec: CallRecord): void {
   // Learn how long this route's answers are (a cache hit or replay says nothing about the model).
   if (rec.outcome === "ok" && rec.routeAlias && rec.cache !== "hit" && rec.tokensOut > 0) state.outputs.observe(rec.routeAlias, rec.tokensOut);
-  const f = state.inflight.get(rec);
+  const f = (rec as Carrier)[INFLIGHT];
   if (!f) return;
-  state.inflight.delete(rec);
+  (rec as Carrier)[INFLIGHT] = undefined;
   if (f.tokenSpecs.length) {
     const used = rec.tokensIn + rec.tokensOut;
     const adj = f.tokenSpecs.map((b) => ({ ...b, cost: b.cost - used })).filter((b) => b.cost !== 0);
@@ -441,7 +481,7 @@ function reconcile(rec: CallRecord): void {
   }
   if (f.budget) {
     state.meter.commit(f.budget, rec.costUsd);
-    state.committed.set(rec, f.budget);
+    (rec as Carrier)[COMMITTED] = f.budget;
   }
 }
 
@@ -455,9 +495,9 @@ async function onFlush(rows: CallRecord[]): Promise<void> {
     console.error("[portico] spend ledger update failed:", e);
   }
   for (const r of rows) {
-    const res = state.committed.get(r);
+    const res = (r as Carrier)[COMMITTED];
     if (!res) continue;
-    state.committed.delete(r);
+    (r as Carrier)[COMMITTED] = undefined;
     state.meter.unpend(res, r.costUsd);
   }
   if (!state.meter.counters.size) return;

@@ -53,12 +53,12 @@ export function invalidateCaptureSettings(): void {
 /**
  * Max bytes to keep per body for this API; 0 = capture off. Served from memory: the
  * request path waits for the table only before the first load (or after a change made
- * here); a stale copy is refreshed in the background.
+ * here); a stale copy is refreshed in the background. A number when it is known at once.
  */
-export async function bodyCaptureLimit(apiId: string | null | undefined): Promise<number> {
+export function bodyCaptureLimit(apiId: string | null | undefined): number | Promise<number> {
   if (!apiId) return 0;
-  if (!state.ready) await reload();
-  else if (Date.now() - state.loadedAt > REFRESH_MS) void reload();
+  if (!state.ready) return reload().then(() => state.limits.get(apiId) ?? 0);
+  if (Date.now() - state.loadedAt > REFRESH_MS) void reload();
   return state.limits.get(apiId) ?? 0;
 }
 
@@ -91,8 +91,14 @@ function sizesOf(rec: CallRecord): CapturedSizes {
  * and/or the response text on the record when the API captures bodies, with the
  * original sizes, so the log detail can say a body was cut.
  */
-export async function captureBodies(rec: CallRecord, reqBody: Buffer | string | null | undefined, resText?: string | null): Promise<void> {
-  const max = (await bodyCaptureLimit(rec.apiId));
+export function captureBodies(rec: CallRecord, reqBody: Buffer | string | null | undefined, resText?: string | null): void | Promise<void> {
+  // Synchronous unless the settings are still loading: capture off (the usual case) costs no promise turn.
+  const max = bodyCaptureLimit(rec.apiId);
+  if (max instanceof Promise) return max.then((m) => keepBodies(rec, m, reqBody, resText));
+  keepBodies(rec, max, reqBody, resText);
+}
+
+function keepBodies(rec: CallRecord, max: number, reqBody: Buffer | string | null | undefined, resText?: string | null): void {
   if (!max) return;
   if (reqBody && rec.reqBody === undefined) {
     const n = typeof reqBody === "string" ? Buffer.byteLength(reqBody) : reqBody.length;

@@ -31,6 +31,8 @@ async function cannon() {
     duration: job.duration,
     pipelining: 1,
     timeout: 30,
+    // BENCH_RATE: a fixed total rate instead of as fast as possible
+    ...(job.overallRate ? { overallRate: job.overallRate } : {}),
   });
   return {
     rps: r.duration > 0 ? r.requests.total / r.duration : 0,

@@ -26,6 +26,7 @@ export function renderReport(results) {
       `Load average at start: ${results.loadavg.map((x) => x.toFixed(2)).join(", ")}. ` +
       `Build: dist/server.js of ${results.build?.builtAt ?? "?"} (BUILD_ID ${results.build?.id ?? "?"}).` +
       (results.serverFlags ? ` Server node flags: \`${results.serverFlags}\`.` : ""),
+      (results.rate ? ` Autocannon scenarios at a fixed total rate of ${results.rate} requests/s (BENCH_RATE).` : ""),
     "",
   );
   L.push("| Scenario | Path | c | RPS | p50 ms | p99 ms | added p50 ms | server CPU / req | server core busy | failed |");
