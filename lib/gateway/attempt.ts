@@ -132,6 +132,13 @@ export async function attemptChat(c: AttemptCtx): Promise<AttemptResult> {
   c.client.on("abort", onClient);
   const total = c.retry.totalTimeoutMs ?? c.t.provider.totalTimeoutMs;
   const timer = setTimeout(() => abort.abort("timeout"), total);
+  // Our own abort (the client left, the total timeout), whether it stops the headers or the body.
+  const stopped = (): AttemptResult | null =>
+    abort.reason === "client"
+      ? fail(null, new GatewayError(499, "client_closed", "client_closed_request", "The client closed the request before the upstream answered."))
+      : abort.reason === "timeout"
+        ? fail(null, upstreamError(504, "timeout_error", "upstream_timeout", "The upstream provider did not answer in time.", `Upstream ${c.t.label} did not finish within ${total} ms.`))
+        : null;
   try {
     let res: Dispatcher.ResponseData | BufferedResponse;
     try {
@@ -143,9 +150,7 @@ export async function attemptChat(c: AttemptCtx): Promise<AttemptResult> {
       // a non-streamed answer is read whole: no body stream needed (pool.ts)
       res = c.stream ? await sendUpstream(up, opts) : await sendUpstreamBuffered(up, opts);
     } catch (e) {
-      if (abort.reason === "client") return fail(null, new GatewayError(499, "client_closed", "client_closed_request", "The client closed the request before the upstream answered."));
-      if (abort.reason === "timeout") return fail(null, upstreamError(504, "timeout_error", "upstream_timeout", "The upstream provider did not answer in time.", `Upstream ${c.t.label} did not finish within ${total} ms.`));
-      return networkError(e, c.t, c.alias);
+      return stopped() ?? networkError(e, c.t, c.alias);
     }
     const ct = res.headers["content-type"];
     const ctype = Array.isArray(ct) ? ct[0] : ct;
@@ -161,7 +166,8 @@ export async function attemptChat(c: AttemptCtx): Promise<AttemptResult> {
       try {
         text = await readText();
       } catch (e) {
-        return networkError(e, c.t, c.alias);
+        // undici rejects with the abort's reason ("client", "timeout"), which is no network error
+        return stopped() ?? networkError(e, c.t, c.alias);
       }
       let json: unknown;
       try {

@@ -82,19 +82,23 @@ async function tryEmbeddings(body: EmbeddingsRequest, t: TargetInfo, alias: stri
   const abort = new Abort();
   const onClient = () => abort.abort("client");
   req.signal.on("abort", onClient);
+  // the client left, while the headers or the body were on their way: no network error
+  const failed = (e: unknown): TryResult<EmbeddingsResponse> =>
+    abort.reason === "client"
+      ? { answered: false, status: null, verdict: "retry", err: new GatewayError(499, "client_closed", "client_closed_request", "The client closed the request."), retryAfterMs: null }
+      : networkError(e, t, alias);
   try {
     let res;
     try {
       res = await sendUpstream(up, { signal: abort, headersTimeout: t.provider.firstByteTimeoutMs, bodyTimeout: t.provider.totalTimeoutMs });
     } catch (e) {
-      if (abort.reason === "client") return { answered: false, status: null, verdict: "retry", err: new GatewayError(499, "client_closed", "client_closed_request", "The client closed the request."), retryAfterMs: null };
-      return networkError(e, t, alias);
+      return failed(e);
     }
     let text: string;
     try {
       text = await res.body.text();
     } catch (e) {
-      return networkError(e, t, alias);
+      return failed(e);
     }
     if (res.statusCode < 200 || res.statusCode >= 300) {
       const ct = res.headers["content-type"];

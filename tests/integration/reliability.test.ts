@@ -148,6 +148,25 @@ describe("streams fall over while nothing was sent", () => {
     expect(row.attempts[0]!.error).toMatch(/stalled/);
   });
 
+  it("headers then a body slower than the total timeout: a 504 timeout that falls over, not an internal error", async () => {
+    await gw.routeTo("slowbody", [{ type: "openai", upstreamModel: "sb-fault-slow-stream-4000" }, { type: "mock", upstreamModel: "sb-mock" }], "fallback", {
+      attemptsPerTarget: 1,
+      totalTimeoutMs: 1000,
+      ...FAST,
+    });
+    const { res, rid } = await chat("slowbody");
+    expect(res.status).toBe(200);
+    expect(res.headers.get("x-portico-provider")).toBe("mock");
+    await res.text();
+    const row = await gw.logRow(rid);
+    expect(row.attempts[0]!.error).toMatch(/did not finish within 1000 ms/);
+    // alone on its route, the caller gets the timeout in OpenAI's shape
+    await gw.routeTo("slowbody1", [{ type: "openai", upstreamModel: "sb1-fault-slow-stream-4000" }], "single", { attemptsPerTarget: 1, totalTimeoutMs: 1000, ...FAST });
+    const one = await chat("slowbody1");
+    expect(one.res.status).toBe(504);
+    expect(expectOpenAIError(await one.res.json()).code).toBe("upstream_timeout");
+  });
+
   it("a Retry-After longer than the cap falls over at once instead of waiting", async () => {
     await gw.routeTo("cap", [{ type: "openai", upstreamModel: "cap-fault-429" }, { type: "mock", upstreamModel: "cap-mock" }], "fallback", {
       attemptsPerTarget: 3,
