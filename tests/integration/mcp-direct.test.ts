@@ -5,9 +5,8 @@
  * (JSON answers, HTML, expired sessions, cancellation).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { McpError } from "@modelcontextprotocol/sdk/types.js";
 import { sleep } from "../support/gateway";
-import { INIT, rpc, startMcpHarness, type McpHarness } from "../support/mcp";
+import { INIT, rejection, rpc, startMcpHarness, type McpHarness } from "../support/mcp";
 
 let h: McpHarness;
 
@@ -15,15 +14,6 @@ beforeAll(async () => {
   h = await startMcpHarness();
 });
 afterAll(() => h?.close());
-
-async function rejection(p: Promise<unknown>): Promise<McpError> {
-  try {
-    await p;
-  } catch (e) {
-    return e as McpError;
-  }
-  throw new Error("expected the call to fail");
-}
 
 /** A session opened with raw JSON-RPC: the headers of its next requests. */
 async function rawSession(endpoint: string, key: string) {

@@ -8,9 +8,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { McpError } from "@modelcontextprotocol/sdk/types.js";
 import { sleep } from "../support/gateway";
-import { startMcpHarness, type McpHarness } from "../support/mcp";
+import { rejection, startMcpHarness, type McpHarness } from "../support/mcp";
 
 let h: McpHarness;
 
@@ -18,15 +17,6 @@ beforeAll(async () => {
   h = await startMcpHarness();
 });
 afterAll(() => h?.close());
-
-async function rejection(p: Promise<unknown>): Promise<McpError> {
-  try {
-    await p;
-  } catch (e) {
-    return e as McpError;
-  }
-  throw new Error("expected the call to fail");
-}
 
 async function rowsOf(apiId: string, min: number) {
   const { requestLogs } = h.gw.m.schema;

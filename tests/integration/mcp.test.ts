@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { McpError } from "@modelcontextprotocol/sdk/types.js";
 import { sleep } from "../support/gateway";
-import { INIT, rpc, startMcpHarness, type McpHarness } from "../support/mcp";
+import { INIT, rejection, rpc, startMcpHarness, type McpHarness } from "../support/mcp";
 
 let h: McpHarness;
 let api: { id: string; slug: string; endpoint: string };
@@ -18,15 +18,6 @@ beforeAll(async () => {
   sub = (await h.subscribedApp(api.id, "agent"));
 });
 afterAll(() => h?.close());
-
-async function rejection(p: Promise<unknown>): Promise<McpError> {
-  try {
-    await p;
-  } catch (e) {
-    return e as McpError;
-  }
-  throw new Error("expected the call to fail");
-}
 
 /** The newest log row of an MCP call of this tool (the writer flushes every 20 ms in tests). */
 async function lastRow(tool: string, after: number) {

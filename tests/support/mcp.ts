@@ -8,6 +8,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import type { McpError } from "@modelcontextprotocol/sdk/types.js";
 import { startFakeMcp, type FakeMcp } from "../../e2e/fakes/mcp";
 import { startGateway, type Gateway } from "./gateway";
 
@@ -86,3 +87,13 @@ export async function rpc(endpoint: string, body: unknown, headers: Record<strin
 }
 
 export const INIT = { jsonrpc: "2.0", id: 1, method: "initialize", params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "raw", version: "1" } } };
+
+/** The error a promise rejects with (an SDK client's McpError); fails when it resolves. */
+export async function rejection(p: Promise<unknown>): Promise<McpError> {
+  try {
+    await p;
+  } catch (e) {
+    return e as McpError;
+  }
+  throw new Error("expected the call to fail");
+}
