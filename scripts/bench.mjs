@@ -27,12 +27,12 @@
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { profileTop } from "./bench/profile-top.mjs";
 import { renderReport } from "./bench/report.mjs";
+import { freePort as freePortOn } from "./bench/net.mjs";
 import { benchScaleOut, renderScaleOut } from "./bench/scale.mjs";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -150,16 +150,7 @@ function pinnedCmd(core, cmd, args) {
 
 // ------------------------------------------------------------------ helpers
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once("error", reject);
-    s.listen(0, HOST, () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
+const freePort = () => freePortOn(HOST);
 
 /** Spawns, keeps the last output for error messages, resolves when `ready` matches a stdout line. */
 function startService(name, core, cmd, args, env, ready, timeoutMs) {

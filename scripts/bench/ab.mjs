@@ -12,10 +12,10 @@
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { freePort as freePortOn } from "./net.mjs";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 process.chdir(ROOT);
@@ -43,16 +43,7 @@ const cpuMs = (pid) => {
 const children = new Set();
 const log = (...a) => console.error("[ab]", ...a);
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once("error", reject);
-    s.listen(0, HOST, () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
+const freePort = () => freePortOn(HOST);
 
 function start(name, core, cmd, args, env, ready) {
   const [c, a] = pin(core, cmd, args);
