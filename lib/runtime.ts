@@ -173,7 +173,7 @@ function createRuntime(): Runtime {
     contentStores: null,
     loginStore: null,
     sessionGen: { gens: new Map(), epoch: null, checkedAt: 0 },
-    responses: { lru: new Map(), lruBytes: 0, queue: [], timer: null, listening: false },
+    responses: { lru: new Map(), lruBytes: 0, queue: [], flushing: null, timer: null, listening: false },
     health: { redisProbe: null, checks: new Map() },
     logWriter: null,
     capture: { limits: new Map(), loadedAt: 0, loading: null, ready: false, gen: 0 },

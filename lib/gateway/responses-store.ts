@@ -44,6 +44,8 @@ export interface ResponsesState {
   lru: Map<string, StoredEntry>;
   lruBytes: number;
   queue: StoredEntry[];
+  /** the batch being written, if any */
+  flushing: Promise<void> | null;
   timer: NodeJS.Timeout | null;
   listening: boolean;
 }
@@ -89,8 +91,20 @@ export function saveResponse(e: StoredEntry): void {
 export async function flushResponses(): Promise<void> {
   if (state.timer) clearTimeout(state.timer);
   state.timer = null;
+  // A write already on its way may hold what the caller needs written (a delete right after the
+  // log writer's flush took the queue would find no row, and the row would land after it).
+  while (state.flushing) await state.flushing;
   if (!state.queue.length) return;
-  const batch = state.queue.splice(0);
+  const write = writeBatch(state.queue.splice(0));
+  state.flushing = write;
+  try {
+    await write;
+  } finally {
+    state.flushing = null;
+  }
+}
+
+async function writeBatch(batch: StoredEntry[]): Promise<void> {
   try {
     await insertMany(
       "stored_responses",
@@ -107,7 +121,7 @@ export async function flushResponses(): Promise<void> {
 export async function getResponse(id: string, appId: string, now = Date.now()): Promise<StoredEntry | null> {
   const hit = state.lru.get(id);
   if (hit && now - hit.at < RECENT_MS) return hit.appId === appId ? hit : null;
-  if (state.queue.some((e) => e.id === id)) await flushResponses();
+  if (state.flushing || state.queue.some((e) => e.id === id)) await flushResponses();
   const cutoff = now - (await readRetention()).rawDays * DAY;
   const found = await rawGet<StoredEntry>(
     'SELECT id, at, app_id AS "appId", team_id AS "teamId", key_id AS "keyId", model, conversation, response FROM stored_responses WHERE id = ? AND app_id = ? AND at >= ?',

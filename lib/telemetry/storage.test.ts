@@ -251,6 +251,12 @@ describe.each(ENGINES)("telemetry storage (%s)", (engine) => {
     expect(await rs.getResponse("resp_1", "app_other")).toBeNull();
     expect(await rs.deleteResponse("resp_1", "app_s")).toBe(true);
     expect(await rs.deleteResponse("resp_1", "app_s")).toBe(false);
+    // a delete while the batch holding the response is being written (the log writer's flush took it)
+    rs.saveResponse({ id: "resp_2", at, appId: "app_s", teamId: "team_s", keyId: "key_s", model: "chat", conversation: "[]", response: '{"id":"resp_2"}' });
+    const writing = rs.flushResponses();
+    expect(await rs.deleteResponse("resp_2", "app_s")).toBe(true);
+    await writing;
+    expect(await count("SELECT count(*) AS n FROM stored_responses WHERE id = 'resp_2'")).toBe(0);
 
     const be = await import("./breaker-events");
     // through the module's queue, as the breaker's onOpen fills it
