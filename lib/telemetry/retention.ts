@@ -89,6 +89,11 @@ const BUSY_MS = 1000;
 export function startRetention(): void {
   if (state.timer) return;
   const tick = async () => {
+    // The database was closed (shutdown, a test's teardown): stop rather than open a new, empty one.
+    if (!runtime().db) {
+      state.timer = null;
+      return;
+    }
     let next = IDLE_MS;
     try {
       const r = await pruneOnce(await readRetention());
