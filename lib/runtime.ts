@@ -103,6 +103,8 @@ export interface Runtime {
   limits: LimitsState | null;
   /** budget notifications already sent this period (lib/policy/notify.ts) */
   budgetNotified: Set<string>;
+  /** budget id + period start → last whole percent reported to the alert engine (lib/policy/notify.ts) */
+  budgetAlertPct: Map<string, number>;
   /** circuit breakers per target (lib/gateway/breaker.ts) */
   breakers: BreakerRegistry | null;
 
@@ -164,6 +166,7 @@ function createRuntime(): Runtime {
     recordHooks: [],
     limits: null,
     budgetNotified: new Set(),
+    budgetAlertPct: new Map(),
     breakers: null,
     pools: new Map(),
     outboundAgent: null,

@@ -216,6 +216,36 @@ describe("budget", () => {
   });
 });
 
+describe("budget rules read the shared spend ledger", () => {
+  it("fires on spend another process wrote (no signal here), names the scope, and resolves when the budget is removed", async () => {
+    const { budgets, spendLedger, teams } = await import("@/lib/db/schema");
+    const { bumpConfigVersion } = await import("@/lib/config-version");
+    const { addToLedger } = await import("@/lib/policy/ledger");
+    const t = Date.now();
+    (await getDb().insert(teams).values({ id: "team_led", name: "Ledger team", slug: "ledger", createdAt: t, updatedAt: t }));
+    (await getDb().insert(budgets).values({ id: "bud_led", scope: "team", scopeId: "team_led", period: "month", limitUsd: 10, thresholds: [50], createdAt: t, updatedAt: t }));
+    (await bumpConfigVersion());
+    try {
+      const e = new AlertEngine({ autoEvaluate: false });
+      (await rule({ kind: "budget", threshold: 90, dimension: "team", dimensionValue: null }));
+      // what any worker or replica's log writer adds: this engine saw none of these calls
+      (await addToLedger([fail(t, { teamId: "team_led", appId: null, keyId: null, costUsd: 8 })]));
+      expect((await e.evaluate(t + 1000))).toEqual([]);
+      (await addToLedger([fail(t, { teamId: "team_led", appId: null, keyId: null, costUsd: 1.5 })]));
+      expect((await e.evaluate(t + 2000)).map((x) => [x.subject, x.to])).toEqual([["team:team_led:month", "firing"]]);
+      expect((await events())[0]!.message).toContain("team Ledger team spent $9.50 of its $10.00 budget (month): 95% ≥ 90%");
+      (await getDb().delete(budgets).where(eq(budgets.id, "bud_led")));
+      (await bumpConfigVersion());
+      expect((await e.evaluate(t + 3000)).map((x) => x.to)).toEqual(["resolved"]);
+    } finally {
+      (await getDb().delete(budgets).where(eq(budgets.id, "bud_led")));
+      (await getDb().delete(spendLedger));
+      (await getDb().delete(teams).where(eq(teams.id, "team_led")));
+      (await bumpConfigVersion());
+    }
+  });
+});
+
 describe("rule lifecycle and restarts", () => {
   it("closes alerts of a disabled rule and does not duplicate after a restart", async () => {
     const t = Date.now();

@@ -17,6 +17,9 @@ import { getSnapshot } from "@/lib/gateway/snapshot";
 import type { CallRecord } from "@/lib/gateway/types";
 import { log } from "@/lib/telemetry/logger";
 import { metrics } from "@/lib/telemetry/metrics";
+import { readLedger } from "@/lib/policy/ledger";
+import { periodEnd, periodStart } from "@/lib/policy/period";
+import { policySnapshot } from "@/lib/policy/policy-snapshot";
 import { CallWindows } from "./window";
 import { notify } from "./notify";
 import { runtime } from "@/lib/runtime";
@@ -66,10 +69,15 @@ export interface TransitionInfo {
 }
 
 const pct = (n: number) => (Math.round(n * 10) / 10).toString();
+/** Dollars with cents, and two significant digits below a cent (a $0.00025 test budget is not "$0.00"). */
+const usd = (n: number) => (n !== 0 && Math.abs(n) < 0.01 ? String(Number(n.toPrecision(2))) : n.toFixed(2));
 
 export class AlertEngine {
   readonly windows = new CallWindows();
+  /** budget states reported by signals (tests, traffic policy's nudges) */
   private budgets = new Map<string, BudgetState>();
+  /** every budget of the policy snapshot with its spend in the shared ledger, read at each evaluation that has a budget rule */
+  private ledgerBudgets: Map<string, BudgetState> | null = null;
   /** `${ruleId}|${subject}` → the open event; loaded from the database on first use */
   private firing: Map<string, AlertEvent> | null = null;
   private pending: NodeJS.Timeout | null = null;
@@ -152,6 +160,7 @@ export class AlertEngine {
     const out: TransitionInfo[] = [];
     const seenKeys = new Set<string>();
     const labels = await subjectLabeler();
+    this.ledgerBudgets = rules.some((r) => r.enabled && r.kind === "budget") ? (await ledgerBudgetStates(now)) : null;
     for (const rule of rules) {
       if (!rule.enabled) continue;
       const mine = [...firing.entries()].filter(([k]) => k.startsWith(rule.id + "|")).map(([, ev]) => ev.subject);
@@ -274,7 +283,9 @@ export class AlertEngine {
         add({ subject, active, value: b?.failures ?? 0, message: active ? `Circuit breaker of target ${label(subject)} is still ${b!.state}.` : `Circuit breaker of target ${label(subject)} closed again.` });
       }
     } else if (rule.kind === "budget") {
-      for (const [subject, b] of this.budgets) {
+      // The ledger is every instance's spend (a signal only this process's view): it wins for the subjects it has.
+      const states = this.ledgerBudgets ? new Map([...this.budgets, ...this.ledgerBudgets]) : this.budgets;
+      for (const [subject, b] of states) {
         if (rule.dimension !== "all" && (rule.dimension !== b.scope || (rule.dimensionValue && rule.dimensionValue !== b.id))) continue;
         if (b.resetsAt !== undefined && b.resetsAt <= now) {
           // a new period began: spend starts again from zero
@@ -286,15 +297,49 @@ export class AlertEngine {
           subject,
           active,
           value: Math.round(b.percent * 10) / 10,
-          message: `${b.scope} ${b.name ?? b.id} spent $${b.spentUsd.toFixed(2)} of its $${b.limitUsd.toFixed(2)} budget${b.period ? ` (${b.period})` : ""}: ${pct(b.percent)}% ${active ? "≥" : "<"} ${pct(rule.threshold)}%.`,
+          message: `${b.scope} ${b.name ?? b.id} spent $${usd(b.spentUsd)} of its $${usd(b.limitUsd)} budget${b.period ? ` (${b.period})` : ""}: ${pct(b.percent)}% ${active ? "≥" : "<"} ${pct(rule.threshold)}%.`,
         });
       }
       for (const subject of firingSubjects) {
-        if (!judged.has(subject)) add({ subject, active: true, value: null, message: "Budget threshold crossed (no newer signal)." });
+        if (judged.has(subject)) continue;
+        // the budget was deleted (the ledger knows every budget there is): nothing left to cross
+        if (this.ledgerBudgets && !states.has(subject)) add({ subject, active: false, value: null, message: `${label(subject)}: the budget was removed.` });
+        else add({ subject, active: true, value: null, message: "Budget threshold crossed (no newer signal)." });
       }
     }
     return out;
   }
+}
+
+/**
+ * Every budget with a limit and its spend in the current period, from the spend ledger that every
+ * process's log writer adds to: the evaluating process judges the spend of all workers and
+ * replicas, not only the calls it served itself. One primary-key read per budget, every
+ * evaluation (15 s), off the request path.
+ */
+async function ledgerBudgetStates(now: number): Promise<Map<string, BudgetState>> {
+  const out = new Map<string, BudgetState>();
+  const ps = (await policySnapshot());
+  for (const list of ps.budgets.values()) {
+    for (const b of list) {
+      if (!(b.limitUsd > 0)) continue;
+      const start = periodStart(b.period, now);
+      const spentUsd = (await readLedger(b.scope, b.scopeId, b.period, start));
+      const name =
+        b.scope === "team" ? ps.teamNames.get(b.scopeId) : b.scope === "app" ? ps.snap.access.apps.get(b.scopeId)?.name : ps.keysById.get(b.scopeId)?.name;
+      out.set(`${b.scope}:${b.scopeId}:${b.period}`, {
+        scope: b.scope,
+        id: b.scopeId,
+        name,
+        spentUsd,
+        limitUsd: b.limitUsd,
+        percent: (100 * spentUsd) / b.limitUsd,
+        period: b.period,
+        resetsAt: periodEnd(b.period, now),
+      });
+    }
+  }
+  return out;
 }
 
 /** Display names for subjects, from the config snapshot (ids when unknown). */

@@ -5,6 +5,7 @@ import { storeNotification } from "./ledger";
 import { periodEnd } from "./period";
 import { policySnapshot, scopeKey, type PolicySnapshot } from "./policy-snapshot";
 import { runtime } from "@/lib/runtime";
+import { emitAlertSignal } from "@/lib/alerts/engine";
 
 /**
  * Soft thresholds: when a budget's spend reaches one of its thresholds (e.g.
@@ -13,6 +14,7 @@ import { runtime } from "@/lib/runtime";
  * `budget.threshold` webhook. Runs from the log writer's flush, off the request path.
  */
 const notified = runtime().budgetNotified;
+const reportedPct = runtime().budgetAlertPct;
 
 export async function teamOfScope(b: Pick<Budget, "scope" | "scopeId">, ps: PolicySnapshot): Promise<string | null> {
   if (b.scope === "team") return b.scopeId;
@@ -29,6 +31,12 @@ export async function checkThresholds(meter: BudgetMeter): Promise<void> {
       if (b.period !== c.period || b.limitUsd <= 0) continue;
       const spent = meter.spent(c);
       const pct = (spent / b.limitUsd) * 100;
+      // Budget alert rules: a new whole percent is a signal, so the evaluator judges it now rather than at its next tick.
+      const pk = `${b.id}:${c.start}`;
+      if (reportedPct.get(pk) !== Math.floor(pct)) {
+        reportedPct.set(pk, Math.floor(pct));
+        emitAlertSignal({ kind: "budget", scope: b.scope, id: b.scopeId, spentUsd: spent, limitUsd: b.limitUsd, period: b.period, resetsAt: periodEnd(b.period, c.start) });
+      }
       for (const t of b.thresholds) {
         if (pct + 1e-9 < t) continue;
         const k = `${b.id}:${c.start}:${t}`;

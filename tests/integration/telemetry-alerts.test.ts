@@ -217,6 +217,31 @@ describe("circuit opened alert", () => {
     expect(page2.body.items.some((a: Wire) => a.id === kept.body.items[0].id)).toBe(false);
   });
 
+  it("fires a budget rule from real calls' spend, at the flush that crossed it (no evaluation timer)", async () => {
+    const rules = (await import("@/app/api/admin/alerts/rules/route")) as unknown as { POST: Handler; GET: Handler };
+    const created = await call(rules.POST, "POST", "/api/admin/alerts/rules", { name: "spend", kind: "budget", threshold: 50, dimension: "key", webhookUrl: `${hookBase}/bud`, webhookFormat: "slack" });
+    expect(created.status).toBe(201);
+    // a mock answer costs ~$0.0002 here ($10 per 1M output tokens): one call takes a $0.00025 budget past 50%
+    await gw.routeTo("alrbud", [{ type: "mock", upstreamModel: "alrbud-up", inputPricePerM: 0, outputPricePerM: 10 }]);
+    const k = await gw.newKey({ name: "spend key" });
+    const svc = await import("@/lib/policy/services");
+    (await svc.createBudget({ actor: gw.actor, input: { scope: "key", scopeId: k.id, period: "month", limitUsd: 0.00025 } }));
+    expect((await gw.post("/v1/chat/completions", chatBody("alrbud"), { key: k.key })).status).toBe(200);
+    (await gw.m.logWriter.logWriter().flush());
+    const { alertDeliveriesIdle } = await import("@/lib/alerts/notify");
+    const t0 = Date.now();
+    while (!deliveries.some((d) => d.path === "/bud") && Date.now() - t0 < 3000) {
+      await sleep(20);
+      await alertDeliveriesIdle();
+    }
+    const bud = deliveries.filter((d) => d.path === "/bud");
+    expect(bud).toHaveLength(1);
+    expect(bud[0]!.body.text).toContain("*FIRING* spend");
+    expect(bud[0]!.body.text).toMatch(/key spend key spent \$0\.000\d+ of its \$0\.00025 budget \(month\): \d+(\.\d)?% ≥ 50%/);
+    const one = (await import("@/app/api/admin/alerts/rules/[id]/route")) as unknown as { DELETE: Handler };
+    expect((await call(one.DELETE, "DELETE", `/api/admin/alerts/rules/${created.body.id}`, undefined, { id: created.body.id })).status).toBe(200);
+  });
+
   it("sends a test notification on request", async () => {
     const rules = (await import("@/app/api/admin/alerts/rules/route")) as unknown as { POST: Handler };
     const created = await call(rules.POST, "POST", "/api/admin/alerts/rules", { name: "test me", kind: "circuit_open", webhookUrl: `${hookBase}/test`, webhookFormat: "portico" });
