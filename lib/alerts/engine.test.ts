@@ -246,6 +246,48 @@ describe("budget rules read the shared spend ledger", () => {
   });
 });
 
+describe("shared windows: several processes, several evaluators", () => {
+  it("judges every process's calls from the stored slots, and two evaluators open and close one alert between them", async () => {
+    const { writeBatch } = await import("@/lib/db/bulk");
+    const { slotsOp } = await import("./window");
+    const { alertSlots } = await import("@/lib/db/schema");
+    const t = Date.now();
+    (await rule({ dimension: "all", minRequests: 4 }));
+    const a = new AlertEngine({ autoEvaluate: false, shared: true });
+    const b = new AlertEngine({ autoEvaluate: false, shared: true });
+    try {
+      // each process's log writer adds its own calls: 2 failures here, 2 there (below 4 calls each)
+      (await writeBatch([slotsOp([fail(t), fail(t)])]));
+      expect((await a.evaluate(t + 1000))).toEqual([]);
+      (await writeBatch([slotsOp([fail(t), fail(t), call(t)])]));
+      a.addCalls([call(t), call(t), call(t), call(t), call(t)]); // a shared engine ignores in-process calls
+      expect((await a.evaluate(t + 1000)).map((x) => [x.subject, x.to])).toEqual([["all", "firing"]]);
+      expect((await events())[0]!.message).toContain("(4 of 5 calls)");
+      // the other replica's evaluator sees the same open alert: no second event, no second notification
+      expect((await b.evaluate(t + 1000))).toEqual([]);
+      expect((await events())).toHaveLength(1);
+      // the rate drops: whichever evaluator runs first closes it, the other one finds it closed
+      (await writeBatch([slotsOp(Array.from({ length: 20 }, () => call(t)))]));
+      expect((await b.evaluate(t + 2000)).map((x) => x.to)).toEqual(["resolved"]);
+      expect((await a.evaluate(t + 2000))).toEqual([]);
+      expect((await events()).map((e) => e.state)).toEqual(["resolved"]);
+    } finally {
+      (await getDb().delete(alertSlots));
+    }
+  });
+
+  it("a second insert of the same open alert is refused by the database (one open episode per rule and subject)", async () => {
+    const r = (await rule({ dimension: "all" }));
+    const ev = { ruleId: r.id, ruleName: r.name, kind: r.kind, subject: "all", subjectLabel: "all traffic", state: "firing" as const, message: "m", startedAt: Date.now() };
+    (await getDb().insert(alertEvents).values({ ...ev, id: "alr_one" }));
+    (await expect(getDb().insert(alertEvents).values({ ...ev, id: "alr_two" })).rejects.toThrow());
+    // resolved episodes of the same rule and subject are history: as many as there were
+    (await getDb().update(alertEvents).set({ state: "resolved", resolvedAt: Date.now() }));
+    (await getDb().insert(alertEvents).values({ ...ev, id: "alr_three" }));
+    expect((await events())).toHaveLength(2);
+  });
+});
+
 describe("rule lifecycle and restarts", () => {
   it("closes alerts of a disabled rule and does not duplicate after a restart", async () => {
     const t = Date.now();

@@ -1,8 +1,10 @@
 /**
  * The alert evaluator: every `PORTICO_ALERT_EVAL_MS` (15 s) each enabled rule
- * is checked against in-memory state — call windows fed by the log writer's
- * flush (error rate, p95 latency), the circuit breakers (circuit opened) and
- * the latest budget signals from traffic policy (budget threshold crossed).
+ * is checked against the call windows every process's log writer feeds
+ * (`alert_slots`: error rate, p95 latency), the circuit breakers (circuit
+ * opened) and the spend ledger (budget threshold crossed). Several evaluators
+ * (one per instance) agree through the database: one open alert per rule and
+ * subject, opened by one insert and closed by one conditional update.
  * Per (rule, subject) a small state machine: quiet → firing (insert an
  * alert_events row, notify) → resolved (close the row, notify). History is
  * the rows. Signals (a breaker opening, a budget crossing) trigger an
@@ -20,7 +22,8 @@ import { metrics } from "@/lib/telemetry/metrics";
 import { readLedger } from "@/lib/policy/ledger";
 import { periodEnd, periodStart } from "@/lib/policy/period";
 import { policySnapshot } from "@/lib/policy/policy-snapshot";
-import { CallWindows } from "./window";
+import { rawAll, rawRun } from "@/lib/db/sql";
+import { CallWindows, MAX_WINDOW_MS, SLOT_MS, type SlotRow } from "./window";
 import { notify } from "./notify";
 import { runtime } from "@/lib/runtime";
 
@@ -88,14 +91,35 @@ export class AlertEngine {
   /** windows start empty: until a rule's window has filled once, too little data is no verdict */
   private readonly bornAt: number;
 
-  /** `autoEvaluate: false` (unit tests): signals only record state; evaluation runs when called. */
-  constructor(private readonly opts: { autoEvaluate?: boolean; now?: number } = {}) {
+  /** last time the shared slots older than an hour were deleted */
+  private prunedAt = 0;
+
+  /**
+   * `autoEvaluate: false` (unit tests): signals only record state; evaluation runs when called.
+   * `shared` (the process's engine, `alertEngine()`): windows come from the `alert_slots` every
+   * process writes, and the open alerts from the database at each evaluation, so several
+   * evaluators (one per replica) agree; otherwise from `addCalls` in this process.
+   */
+  constructor(private readonly opts: { autoEvaluate?: boolean; now?: number; shared?: boolean } = {}) {
     this.bornAt = opts.now ?? Date.now();
   }
 
-  /** Log-writer flush listener: count the rows' outcomes. */
+  /** Calls of this process (unit tests; a shared engine reads every process's from the database instead). */
   addCalls(rows: CallRecord[]): void {
+    if (this.opts.shared) return;
     for (const r of rows) this.windows.add(r);
+  }
+
+  /** Every process's slots over the longest window an enabled error-rate or latency rule looks at. */
+  private async sharedWindows(rules: AlertRule[], now: number): Promise<CallWindows> {
+    const longest = Math.max(0, ...rules.filter((r) => r.enabled && (r.kind === "error_rate" || r.kind === "latency_p95")).map((r) => r.windowMinutes * 60_000));
+    if (now - this.prunedAt > 60_000) {
+      this.prunedAt = now;
+      (await rawRun("DELETE FROM alert_slots WHERE slot < ?", [Math.floor((now - MAX_WINDOW_MS) / SLOT_MS) - 1]));
+    }
+    if (!longest) return new CallWindows();
+    const from = Math.floor((now - Math.min(longest, MAX_WINDOW_MS)) / SLOT_MS);
+    return CallWindows.fromRows((await rawAll<SlotRow>("SELECT * FROM alert_slots WHERE slot >= ?", [from])));
   }
 
   signal(s: AlertSignal): void {
@@ -155,8 +179,11 @@ export class AlertEngine {
   /** One evaluation of every rule; returns the transitions it made. */
   async evaluate(now = Date.now()): Promise<TransitionInfo[]> {
     const db = getDb();
+    // Shared: another replica's evaluator may have opened or closed alerts since the last evaluation.
+    if (this.opts.shared) this.firing = null;
     const firing = (await this.loadFiring());
     const rules = (await db.select().from(alertRules));
+    const windows = this.opts.shared ? (await this.sharedWindows(rules, now)) : this.windows;
     const out: TransitionInfo[] = [];
     const seenKeys = new Set<string>();
     const labels = await subjectLabeler();
@@ -164,7 +191,7 @@ export class AlertEngine {
     for (const rule of rules) {
       if (!rule.enabled) continue;
       const mine = [...firing.entries()].filter(([k]) => k.startsWith(rule.id + "|")).map(([, ev]) => ev.subject);
-      for (const c of this.candidates(rule, mine, now, labels)) {
+      for (const c of this.candidates(rule, mine, now, labels, windows)) {
         const key = `${rule.id}|${c.subject}`;
         seenKeys.add(key);
         const open = firing.get(key);
@@ -188,13 +215,21 @@ export class AlertEngine {
             notifyError: null,
             notifiedAt: null,
           };
-          (await db.insert(alertEvents).values(ev));
+          // One open episode per (rule, subject) (a partial unique index): when another evaluator
+          // inserted it first, adopt that one and leave the notification to it.
+          const inserted = (await db.insert(alertEvents).values(ev).onConflictDoNothing().returning({ id: alertEvents.id }));
+          if (!inserted.length) {
+            const theirs = (await db.select().from(alertEvents).where(and(eq(alertEvents.ruleId, rule.id), eq(alertEvents.subject, c.subject), eq(alertEvents.state, "firing"))))[0];
+            if (theirs) firing.set(key, theirs);
+            continue;
+          }
           firing.set(key, ev);
           out.push({ ruleId: rule.id, subject: c.subject, to: "firing", eventId: ev.id });
           log.warn("alert firing", { alertId: ev.id, rule: rule.name, subject: ev.subjectLabel, message: c.message });
           notify(rule, ev, "firing");
         } else if (!c.active && open) {
-          out.push((await this.resolve(open, now, c.value, rule, `Resolved: ${c.message}`)));
+          const t = (await this.resolve(open, now, c.value, rule, `Resolved: ${c.message}`));
+          if (t) out.push(t);
         } else if (open && c.value !== open.lastValue) {
           open.lastValue = c.value;
           (await db.update(alertEvents).set({ lastValue: c.value }).where(eq(alertEvents.id, open.id)));
@@ -206,28 +241,32 @@ export class AlertEngine {
       if (seenKeys.has(key)) continue;
       const rule = rules.find((r) => r.id === ev.ruleId);
       if (rule && rule.enabled) continue; // still enabled: its subject simply had no candidate this time → handled above
-      out.push((await this.resolve(ev, now, ev.lastValue, null, rule ? "Resolved: the rule was disabled." : "Resolved: the rule was deleted.")));
+      const t = (await this.resolve(ev, now, ev.lastValue, null, rule ? "Resolved: the rule was disabled." : "Resolved: the rule was deleted."));
+      if (t) out.push(t);
     }
     this.windows.prune(now);
     metrics().alertsFiring.set(firing.size);
     return out;
   }
 
-  private async resolve(ev: AlertEvent, now: number, value: number | null, rule: AlertRule | null, message: string): Promise<TransitionInfo> {
+  /** Closes an open alert; null when another evaluator closed it first (it notified). */
+  private async resolve(ev: AlertEvent, now: number, value: number | null, rule: AlertRule | null, message: string): Promise<TransitionInfo | null> {
     const firing = (await this.loadFiring());
     firing.delete(`${ev.ruleId ?? ""}|${ev.subject}`);
     const done: AlertEvent = { ...ev, state: "resolved", resolvedAt: now, lastValue: value, message: ev.message };
-    (await getDb()
+    const closed = (await getDb()
       .update(alertEvents)
       .set({ state: "resolved", resolvedAt: now, lastValue: value })
-      .where(and(eq(alertEvents.id, ev.id), eq(alertEvents.state, "firing"))));
+      .where(and(eq(alertEvents.id, ev.id), eq(alertEvents.state, "firing")))
+      .returning({ id: alertEvents.id }));
+    if (!closed.length) return null;
     log.info("alert resolved", { alertId: ev.id, rule: ev.ruleName, subject: ev.subjectLabel });
     if (rule) notify(rule, { ...done, message }, "resolved");
     return { ruleId: ev.ruleId ?? "", subject: ev.subject, to: "resolved", eventId: ev.id };
   }
 
   /** The subjects this rule judges now, with their verdicts. `firingSubjects` are always judged (so they can resolve). */
-  private candidates(rule: AlertRule, firingSubjects: string[], now: number, label: (s: string) => string): Candidate[] {
+  private candidates(rule: AlertRule, firingSubjects: string[], now: number, label: (s: string) => string, windows: CallWindows): Candidate[] {
     const out: Candidate[] = [];
     const judged = new Set<string>();
     const add = (c: Candidate) => {
@@ -242,9 +281,9 @@ export class AlertEngine {
       let subjects: string[];
       if (rule.dimension === "all" || !["provider", "route", "api"].includes(rule.dimension)) subjects = ["all"];
       else if (rule.dimensionValue) subjects = [`${rule.dimension}:${rule.dimensionValue}`];
-      else subjects = this.windows.subjectsWithPrefix(`${rule.dimension}:`, windowMs, now);
+      else subjects = windows.subjectsWithPrefix(`${rule.dimension}:`, windowMs, now);
       for (const subject of [...subjects, ...firingSubjects]) {
-        const st = this.windows.stats(subject, windowMs, now);
+        const st = windows.stats(subject, windowMs, now);
         const who = subject === "all" ? "all traffic" : label(subject);
         if (rule.kind === "error_rate") {
           const rate = st.errorRate;
@@ -374,7 +413,7 @@ async function subjectLabeler(): Promise<(subject: string) => string> {
 
 
 export function alertEngine(): AlertEngine {
-  return (runtime().alerts ??= new AlertEngine());
+  return (runtime().alerts ??= new AlertEngine({ shared: true }));
 }
 
 /**

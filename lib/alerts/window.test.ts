@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { CallWindows, SLOT_MS, isCountedError, latencyOf } from "./window";
+import { CallWindows, SLOT_COLUMNS, SLOT_MS, isCountedError, latencyOf, slotsOp, type SlotRow } from "./window";
 import type { CallRecord } from "@/lib/gateway/types";
 
 const T0 = 1_800_000_000_000;
@@ -97,5 +97,33 @@ describe("CallWindows", () => {
     // failed calls do not count towards latency
     w.add(call({ status: 500, outcome: "error", latencyMs: 1 }), T0);
     expect(w.stats("all", 60_000, T0 + 1).latencyCount).toBe(120);
+  });
+});
+
+describe("shared slots", () => {
+  it("slotsOp rows read back with fromRows give the same windows as adding the calls in memory", () => {
+    const calls = [
+      call({}),
+      call({ latencyMs: 900, providerId: "prv_2" }),
+      call({ status: 502, outcome: "error", at: T0 + SLOT_MS }),
+      call({ stream: true, ttftMs: 40, latencyMs: 3000, routeAlias: "other" }),
+      call({ status: 429, outcome: "refused" }), // not provider health: counted nowhere
+      call({ outcome: "aborted" }),
+    ];
+    const mem = new CallWindows();
+    for (const c of calls) mem.add(c);
+    const op = slotsOp(calls);
+    if (op.kind !== "insert") throw new Error("expected an insert");
+    const rows = op.rows.map((r) => Object.fromEntries(SLOT_COLUMNS.map((c, i) => [c, String(r[i])])) as SlotRow);
+    // one row per subject and slot, in one order: concurrent writers lock rows alike
+    expect(rows.map((r) => `${r.subject}@${Number(r.slot) - Math.floor(T0 / SLOT_MS)}`)).toEqual([
+      "all@0", "all@1", "api:api_1@0", "api:api_1@1", "provider:prv_1@0", "provider:prv_1@1", "provider:prv_2@0", "route:gpt@0", "route:gpt@1", "route:other@0",
+    ]);
+    const shared = CallWindows.fromRows(rows);
+    const now = T0 + 2 * SLOT_MS;
+    for (const s of ["all", "provider:prv_1", "provider:prv_2", "route:gpt", "route:other", "api:api_1"]) {
+      expect(shared.stats(s, 60_000, now)).toEqual(mem.stats(s, 60_000, now));
+    }
+    expect(shared.stats("all", 60_000, now)).toMatchObject({ calls: 4, errors: 1, latencyCount: 3 });
   });
 });

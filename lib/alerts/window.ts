@@ -11,8 +11,11 @@
  * full duration of a non-streamed call and the time to first token of a stream
  * (what a user waits for before seeing anything).
  *
- * Per process: with several Portico instances each alerts on its own traffic.
+ * Shared: every process also adds its flushed calls to the `alert_slots` table (`slotsOp`, in the
+ * rollup listener's transaction), and the evaluator reads its windows from there
+ * (`CallWindows.fromRows`), so it judges the traffic of every worker and replica.
  */
+import type { BulkOp } from "@/lib/db/bulk";
 import type { CallRecord } from "@/lib/gateway/types";
 import { HISTOGRAM_BUCKETS, bucketIndex, histogramQuantile } from "@/lib/telemetry/histogram";
 
@@ -52,30 +55,85 @@ export function subjectsOf(r: Pick<CallRecord, "providerId" | "routeAlias" | "ap
   return s;
 }
 
+/** What one call adds to its slot, or null for calls that say nothing about provider health (refused, aborted). */
+function countOf(r: CallRecord, at: number): { idx: number; err: boolean; bucket: number } | null {
+  if (r.outcome === "refused" || r.outcome === "aborted") return null;
+  return { idx: Math.floor(at / SLOT_MS), err: isCountedError(r), bucket: r.outcome === "ok" ? bucketIndex(latencyOf(r)) : -1 };
+}
+
+export const SLOT_COLUMNS = ["subject", "slot", "calls", "errors", "lat_n", ...Array.from({ length: HISTOGRAM_BUCKETS }, (_, i) => `h${i}`)] as const;
+const SLOT_SUMS = SLOT_COLUMNS.slice(2);
+
+/**
+ * A flushed batch as upserts of `alert_slots` (one row per subject and slot touched, sums added
+ * on conflict), sorted so concurrent writers take the rows' locks in one order.
+ */
+export function slotsOp(rows: readonly CallRecord[]): BulkOp {
+  const acc = new Map<string, (string | number)[]>();
+  for (const r of rows) {
+    const c = countOf(r, r.at + r.latencyMs);
+    if (!c) continue;
+    for (const subject of subjectsOf(r)) {
+      const k = `${subject}\u0000${c.idx}`;
+      let row = acc.get(k);
+      if (!row) acc.set(k, (row = [subject, c.idx, 0, 0, 0, ...new Array<number>(HISTOGRAM_BUCKETS).fill(0)]));
+      (row[2] as number)++;
+      if (c.err) (row[3] as number)++;
+      if (c.bucket >= 0) {
+        (row[4] as number)++;
+        (row[5 + c.bucket] as number)++;
+      }
+    }
+  }
+  const list = [...acc].sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0)).map(([, row]) => row);
+  return { kind: "insert", table: "alert_slots", columns: SLOT_COLUMNS, rows: list, conflict: { target: ["subject", "slot"], add: SLOT_SUMS } };
+}
+
+/** A row of `alert_slots` as read back (numbers may come as strings from PostgreSQL's bigint). */
+export type SlotRow = Record<(typeof SLOT_COLUMNS)[number], string | number>;
+
 export class CallWindows {
   private subjects = new Map<string, Slot[]>();
   private readonly ring = Math.ceil(MAX_WINDOW_MS / SLOT_MS) + 1;
 
+  /** Windows over stored slots (every process's calls): what the evaluator judges. */
+  static fromRows(rows: readonly SlotRow[]): CallWindows {
+    const w = new CallWindows();
+    for (const r of rows) {
+      const slot = w.slot(String(r.subject), Number(r.slot));
+      if (!slot) continue;
+      slot.n += Number(r.calls);
+      slot.errors += Number(r.errors);
+      slot.latN += Number(r.lat_n);
+      for (let i = 0; i < HISTOGRAM_BUCKETS; i++) slot.hist[i]! += Number(r[`h${i}` as keyof SlotRow]);
+    }
+    return w;
+  }
+
+  /** The slot `idx` of `subject`, created empty; null when it is older than the ring holds. */
+  private slot(subject: string, idx: number): Slot | null {
+    let ring = this.subjects.get(subject);
+    if (!ring) this.subjects.set(subject, (ring = []));
+    const pos = ((idx % this.ring) + this.ring) % this.ring;
+    let slot = ring[pos];
+    if (!slot || slot.idx !== idx) {
+      if (slot && slot.idx > idx) return null; // older than the ring: too late to count
+      slot = ring[pos] = { idx, n: 0, errors: 0, latN: 0, hist: new Uint32Array(HISTOGRAM_BUCKETS) };
+    }
+    return slot;
+  }
+
   add(r: CallRecord, at = r.at + r.latencyMs): void {
-    if (r.outcome === "refused" || r.outcome === "aborted") return;
-    const idx = Math.floor(at / SLOT_MS);
-    const err = isCountedError(r);
-    const ok = r.outcome === "ok";
-    const b = ok ? bucketIndex(latencyOf(r)) : -1;
+    const c = countOf(r, at);
+    if (!c) return;
     for (const subject of subjectsOf(r)) {
-      let ring = this.subjects.get(subject);
-      if (!ring) this.subjects.set(subject, (ring = []));
-      const pos = ((idx % this.ring) + this.ring) % this.ring;
-      let slot = ring[pos];
-      if (!slot || slot.idx !== idx) {
-        if (slot && slot.idx > idx) continue; // older than the ring: too late to count
-        slot = ring[pos] = { idx, n: 0, errors: 0, latN: 0, hist: new Uint32Array(HISTOGRAM_BUCKETS) };
-      }
+      const slot = this.slot(subject, c.idx);
+      if (!slot) continue;
       slot.n++;
-      if (err) slot.errors++;
-      if (b >= 0) {
+      if (c.err) slot.errors++;
+      if (c.bucket >= 0) {
         slot.latN++;
-        slot.hist[b]!++;
+        slot.hist[c.bucket]!++;
       }
     }
   }

@@ -3,6 +3,7 @@ import type { CallRecord } from "@/lib/gateway/types";
 import { capturedSizes } from "./capture";
 import { accKey, aggregate, upsertParams, GRANS, ROLLUP_COLUMNS, ROLLUP_CONFLICT, type RollupAcc, type RollupInput } from "./rollup";
 import { runtime } from "@/lib/runtime";
+import { slotsOp } from "@/lib/alerts/window";
 
 /**
  * Writes a flushed batch's rollups (and captured bodies) in ONE transaction: the batch is
@@ -63,7 +64,8 @@ export async function onLogFlush(rows: CallRecord[]): Promise<void> {
     aggregate(rows.slice(i, i + AGGREGATE_SLICE) as RollupInput[], GRANS, accs);
   }
   const ups = rollupOp(accs.values());
-  await writeBatch([ups, bodiesOp(rows)]);
+  // the alert windows every process shares (lib/alerts/window.ts), in the same transaction
+  await writeBatch([ups, bodiesOp(rows), slotsOp(rows)]);
   const ms = performance.now() - t0;
   rollupStats.flushes++;
   rollupStats.upserts += ups.rows.length;

@@ -318,8 +318,13 @@ describe.each(ENGINES)("telemetry storage (%s)", (engine) => {
     await insertMany("request_bodies", ["request_id", "at", "req_body"], bodies);
     await insertMany("breaker_events", ["at", "target", "provider_id", "model_id", "failures"], events);
     await writeRollups(aggregate([0, 1, 4, 50].map((age) => rec(`x${age}`, now - age * DAY, { teamId: "team_p" }))).values());
+    const { slotsOp } = await import("@/lib/alerts/window");
+    const { writeBatch } = await import("@/lib/db/bulk");
+    await writeBatch([slotsOp([rec("slot-old", now - 2 * 3_600_000, { routeAlias: "ret-slots" }), rec("slot-new", now - 60_000, { routeAlias: "ret-slots" })])]);
     const settings = { rawDays: 3, rollupDays: 30, minuteRollupDays: 2 };
     let r = await pruneOnce(settings, now, 2, 25);
+    // alert slots keep their hour: the two-hour-old call's slot is gone, the minute-old one stays
+    expect(await count("SELECT count(*) AS n FROM alert_slots WHERE subject = 'route:ret-slots'")).toBe(1);
     expect(r.logs).toBe(50); // two batches of 25: not done with 120 old rows
     expect(r.done).toBe(false);
     for (let guard = 0; !r.done && guard < 20; guard++) r = await pruneOnce(settings, now, 2, 25);

@@ -1,4 +1,6 @@
-import { pgTable, text, integer, bigint, boolean, doublePrecision, index } from "drizzle-orm/pg-core";
+import { sql } from "drizzle-orm";
+import { pgTable, text, integer, bigint, boolean, doublePrecision, index, primaryKey, uniqueIndex } from "drizzle-orm/pg-core";
+import { HISTOGRAM_BUCKETS } from "../../telemetry/histogram";
 import { ALERT_KINDS, ALERT_DIMENSIONS, ALERT_WEBHOOK_FORMATS, ALERT_STATES } from "../schema/alerts";
 import { users } from "./identity";
 
@@ -57,5 +59,27 @@ export const alertEvents = pgTable(
     notifyError: text("notify_error"),
     notifiedAt: bigint("notified_at", { mode: "number" }),
   },
-  (t) => [index("alert_events_state_started_idx").on(t.state, t.startedAt), index("alert_events_started_idx").on(t.startedAt), index("alert_events_rule_idx").on(t.ruleId, t.subject, t.state)],
+  (t) => [
+    index("alert_events_state_started_idx").on(t.state, t.startedAt),
+    index("alert_events_started_idx").on(t.startedAt),
+    index("alert_events_rule_idx").on(t.ruleId, t.subject, t.state),
+    // One open episode per (rule, subject): evaluators of several instances insert the same firing alert once.
+    uniqueIndex("alert_events_firing_uq").on(t.ruleId, t.subject).where(sql`state = 'firing'`),
+  ],
+);
+
+const bigintNumber = (name: string) => bigint(name, { mode: "number" });
+
+/** The shared alert windows (see lib/db/schema/alerts.ts). */
+export const alertSlots = pgTable(
+  "alert_slots",
+  {
+    subject: text("subject").notNull(),
+    slot: bigintNumber("slot").notNull(),
+    calls: bigintNumber("calls").notNull().default(0),
+    errors: bigintNumber("errors").notNull().default(0),
+    latN: bigintNumber("lat_n").notNull().default(0),
+    ...(Object.fromEntries(Array.from({ length: HISTOGRAM_BUCKETS }, (_, i) => [`h${i}`, bigintNumber(`h${i}`).notNull().default(0)])) as Record<string, ReturnType<typeof bigintNumber>>),
+  },
+  (t) => [primaryKey({ columns: [t.subject, t.slot] }), index("alert_slots_slot_idx").on(t.slot)],
 );

@@ -1,4 +1,6 @@
-import { sqliteTable, text, integer, real, index } from "drizzle-orm/sqlite-core";
+import { sql } from "drizzle-orm";
+import { sqliteTable, text, integer, real, index, primaryKey, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { HISTOGRAM_BUCKETS } from "../../telemetry/histogram";
 import { users } from "./identity";
 
 export const ALERT_KINDS = ["error_rate", "latency_p95", "circuit_open", "budget"] as const;
@@ -67,7 +69,34 @@ export const alertEvents = sqliteTable(
     notifyError: text("notify_error"),
     notifiedAt: integer("notified_at"),
   },
-  (t) => [index("alert_events_state_started_idx").on(t.state, t.startedAt), index("alert_events_started_idx").on(t.startedAt), index("alert_events_rule_idx").on(t.ruleId, t.subject, t.state)],
+  (t) => [
+    index("alert_events_state_started_idx").on(t.state, t.startedAt),
+    index("alert_events_started_idx").on(t.startedAt),
+    index("alert_events_rule_idx").on(t.ruleId, t.subject, t.state),
+    // One open episode per (rule, subject): evaluators of several instances insert the same firing alert once.
+    uniqueIndex("alert_events_firing_uq").on(t.ruleId, t.subject).where(sql`state = 'firing'`),
+  ],
+);
+
+/**
+ * The alert windows every process feeds (lib/alerts/window.ts): per subject ("all",
+ * "provider:<id>", "route:<alias>", "api:<id>") and 10-second slot, the calls, errors and a
+ * latency histogram, added to by each log-writer flush and read by the evaluator, so the process
+ * that evaluates judges the traffic of every worker and replica. Kept for an hour.
+ */
+export const alertSlots = sqliteTable(
+  "alert_slots",
+  {
+    subject: text("subject").notNull(),
+    /** floor(epoch ms / 10,000) */
+    slot: integer("slot").notNull(),
+    calls: integer("calls").notNull().default(0),
+    errors: integer("errors").notNull().default(0),
+    /** successful calls with a latency in the histogram */
+    latN: integer("lat_n").notNull().default(0),
+    ...(Object.fromEntries(Array.from({ length: HISTOGRAM_BUCKETS }, (_, i) => [`h${i}`, integer(`h${i}`).notNull().default(0)])) as Record<string, ReturnType<typeof integer>>),
+  },
+  (t) => [primaryKey({ columns: [t.subject, t.slot] }), index("alert_slots_slot_idx").on(t.slot)],
 );
 
 export type AlertRule = typeof alertRules.$inferSelect;

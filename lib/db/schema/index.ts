@@ -19,6 +19,7 @@ function pick<K extends keyof typeof P & keyof typeof S>(name: K): (typeof S)[K]
 export const adminTokens = pick("adminTokens");
 export const alertEvents = pick("alertEvents");
 export const alertRules = pick("alertRules");
+export const alertSlots = pick("alertSlots");
 export const apiKeys = pick("apiKeys");
 export const apiLogSettings = pick("apiLogSettings");
 export const apis = pick("apis");
