@@ -5,6 +5,7 @@
  *   within 1 s (the propagation delay is measured and printed);
  * - a rate limit and a budget are exact across the three under concurrent load;
  * - a call made on A is searchable from B and C;
+ * - an error-rate alert judges the three processes' calls together and fires once;
  * - SIGTERM to B in the middle of a burst: every answered request is in the log;
  * - SIGKILL to C in the middle of a burst: only calls answered inside the last flush window
  *   (PORTICO_LOG_FLUSH_MS) may be missing.
@@ -115,6 +116,8 @@ beforeAll(async () => {
     PORTICO_ADMIN_PASSWORD: "cluster-admin-password-1",
     NEXTAUTH_URL: "http://127.0.0.1",
     PORTICO_LOG_FLUSH_MS: String(FLUSH_MS),
+    // every process evaluates alert rules (as replicas on several machines do), twice a second
+    PORTICO_ALERT_EVAL_MS: "500",
   };
   // A first: it migrates the database and creates the admin; then B and C together.
   A = await startNode("A", env);
@@ -147,9 +150,11 @@ beforeAll(async () => {
     input: { providerId: prov.id, upstreamModel: "gpt-cluster-long-50-delay-150", kind: "chat", inputPricePerM: IN_PRICE, outputPricePerM: OUT_PRICE },
   });
   await routes.createRoute({ actor, input: { alias: "cluster-chat", strategy: "single", targets: [{ modelId: model.id }] } });
+  const failing = await models.createModel({ actor, input: { providerId: prov.id, upstreamModel: "gpt-cluster-fault-503", kind: "chat", inputPricePerM: 0, outputPricePerM: 0 } });
+  await routes.createRoute({ actor, input: { alias: "cluster-fail", strategy: "single", targets: [{ modelId: failing.id }] } });
   const team = await teams.createTeam({ actor, input: { name: "Cluster", slug: "cluster" } });
   teamId = team.id;
-  const api = await apis.createApi({ actor, input: { slug: "cluster", name: "Cluster", teamId, routeAliases: ["cluster-chat"], approvalMode: "auto", reasonRequired: false } });
+  const api = await apis.createApi({ actor, input: { slug: "cluster", name: "Cluster", teamId, routeAliases: ["cluster-chat", "cluster-fail"], approvalMode: "auto", reasonRequired: false } });
   apiId = api.id;
   await apis.setApiState({ actor, id: apiId, input: { state: "published" } });
   newApp = async (name) => {
@@ -293,6 +298,32 @@ describe.skipIf(!!skipReason)("three Portico processes on one PostgreSQL and one
     await Promise.all(workers);
     return { answered, lost, signalledAt };
   }
+
+  it("an error-rate alert judges the three processes' calls together and fires once", async () => {
+    const rule = await admin<{ id: string }>(A, "POST", "/api/admin/alerts/rules", {
+      name: "cluster failing",
+      kind: "error_rate",
+      threshold: 50,
+      windowMinutes: 1,
+      minRequests: 6,
+      dimension: "route",
+      dimensionValue: "cluster-fail",
+    });
+    expect(rule.status, JSON.stringify(rule.json)).toBe(201);
+    const k = await keyThroughA(await newApp("alerts"));
+    // two failing calls through each process: alone, none of them reaches the rule's 6 calls
+    for (const n of [A, B, C]) for (let i = 0; i < 2; i++) expect((await chat(n, k.key, undefined, "cluster-fail"))?.status).toBeGreaterThanOrEqual(500);
+    const events = () => sql("SELECT id, state, message FROM alert_events WHERE rule_id = ?", [rule.json.id]);
+    await until(async () => (await events()).length > 0, 10_000, "the alert to fire");
+    // each process exports the alerts it sees firing after its evaluation: once all three have judged it, still one event
+    const firingOn = async (n: Node) => Number(/^portico_alerts_firing (\d+)/m.exec(await (await fetch(`${n.url}/metrics`)).text())?.[1] ?? 0);
+    await until(async () => (await Promise.all([A, B, C].map(firingOn))).every((v) => v === 1), 10_000, "every evaluator to see the alert");
+    const evs = await events();
+    expect(evs).toHaveLength(1);
+    expect(evs[0]!.state).toBe("firing");
+    expect(String(evs[0]!.message)).toContain("(6 of 6 calls)");
+    expect((await admin(A, "DELETE", `/api/admin/alerts/rules/${rule.json.id}`)).status).toBeLessThan(300);
+  });
 
   it("SIGTERM to B in the middle of a burst: every answered request is in the log", async () => {
     const { answered, lost, signalledAt } = await burstAndSignal(B, "SIGTERM");
