@@ -37,9 +37,56 @@ async function startFakeProcess(): Promise<{ url: string; stop: () => void }> {
   return { url, stop: () => child.kill("SIGTERM") };
 }
 
+/**
+ * fetch with a private AbortSignal per request, bridged from the transport's one: the SDK transport
+ * hands every fetch the same long-lived signal, and global fetch leaves a listener on it per call
+ * until garbage collection, so a long run warned past 1,500 listeners and slowed down as it went.
+ * The bridge goes when the answer is complete: at once for JSON, when the stream ends for SSE (so
+ * closing the client still ends an open stream).
+ */
+const isolatingFetch: typeof fetch = async (input, init = {}) => {
+  const parent = init.signal;
+  if (!parent) return fetch(input, init);
+  const own = new AbortController();
+  const onAbort = () => own.abort(parent.reason);
+  if (parent.aborted) own.abort(parent.reason);
+  else parent.addEventListener("abort", onAbort, { once: true });
+  try {
+    const r = await fetch(input, { ...init, signal: own.signal });
+    const done = () => parent.removeEventListener("abort", onAbort);
+    if (!r.body || !(r.headers.get("content-type") ?? "").startsWith("text/event-stream")) {
+      done();
+      return r;
+    }
+    const reader = r.body.getReader();
+    const body = new ReadableStream<Uint8Array>({
+      async pull(c) {
+        try {
+          const { value, done: end } = await reader.read();
+          if (end) {
+            done();
+            c.close();
+          } else c.enqueue(value);
+        } catch (e) {
+          done();
+          c.error(e);
+        }
+      },
+      async cancel(reason) {
+        done();
+        await reader.cancel(reason);
+      },
+    });
+    return new Response(body, { status: r.status, statusText: r.statusText, headers: r.headers });
+  } catch (e) {
+    parent.removeEventListener("abort", onAbort);
+    throw e;
+  }
+};
+
 async function client(url: string, headers: Record<string, string> = {}): Promise<Client> {
   const c = new Client({ name: "bench", version: "1.0.0" });
-  await c.connect(new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers } }));
+  await c.connect(new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers }, fetch: isolatingFetch }));
   return c;
 }
 
