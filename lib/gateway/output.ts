@@ -1,4 +1,5 @@
 import type { ChatChunk, ChatResponse, Usage } from "@/lib/providers/types";
+import { RAW_JSON } from "@/lib/providers/shared/json";
 import { createAnthropicStreamEncoder, chatResponseToAnthropic } from "./inbound/anthropic-messages";
 import { streamErrorEvent, type GatewayError } from "./errors";
 import type { InboundApi } from "./types";
@@ -30,7 +31,7 @@ export function chatOutput(api: InboundApi, model: string, id: string, estimateI
     };
   }
   return {
-    chunk: (c) => `data: ${JSON.stringify(c)}\n\n`,
+    chunk: (c) => `data: ${(c as { [RAW_JSON]?: string })[RAW_JSON] ?? JSON.stringify(c)}\n\n`,
     end: () => DONE,
     error: (e) => streamErrorEvent("openai", e),
     response: (r) => JSON.stringify(r),

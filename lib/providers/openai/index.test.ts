@@ -3,6 +3,10 @@ import type { ChatRequest, ProviderError, ProviderTarget, StreamContext } from "
 import { AdapterError } from "../shared/errors";
 import { accumulate, fixture, jsonFixture, runSse, runSseBytewise, runSseSplit } from "../shared/sse-testing";
 import { openaiAdapter } from "./index";
+import { withModel } from "./stream";
+import { RAW_JSON } from "../shared/json";
+import { chatOutput } from "@/lib/gateway/output";
+import type { ChatChunk } from "../types";
 
 const dir = __dirname;
 const ctx = (over: Partial<StreamContext> = {}): StreamContext => ({
@@ -203,6 +207,42 @@ describe("openai stream", () => {
       expect(runSseBytewise(openaiAdapter.chatStream(ctx({ includeUsage: true })), text).chunks).toEqual(whole.chunks);
     });
   }
+});
+
+describe("openai stream frames written as they came", () => {
+  const wire = (c: unknown) => chatOutput("openai", "smart", "chatcmpl-portico-1").chunk(c as ChatChunk);
+  const parsed = (frame: string) => JSON.parse(frame.replace(/^data: /, "")) as unknown;
+
+  it.each([
+    ["stream-text-usage.sse", true],
+    ["stream-text-usage.sse", false],
+    ["stream-parallel-tools.sse", true],
+    ["stream-parallel-tools.sse", false],
+    ["stream-deepseek-keepalive.sse", false],
+  ])("%s (include_usage %s): the same JSON as serialising each chunk, model rewritten to the alias", (file, includeUsage) => {
+    const { chunks } = runSse(openaiAdapter.chatStream(ctx({ includeUsage })), fixture(dir, file));
+    expect(chunks.length).toBeGreaterThan(0);
+    let raw = 0;
+    for (const c of chunks) {
+      const frame = wire(c);
+      expect(frame.endsWith("\n\n")).toBe(true);
+      expect(parsed(frame)).toEqual(JSON.parse(JSON.stringify(c)));
+      expect((parsed(frame) as { model: string }).model).toBe("smart");
+      if ((c as { [RAW_JSON]?: string })[RAW_JSON] !== undefined) raw++;
+    }
+    // frames with usage:null keys the client did not ask for must be re-serialised without them
+    if (includeUsage || file !== "stream-parallel-tools.sse") expect(raw).toBeGreaterThan(0);
+  });
+
+  it("rewrites only a compact top-level model key that occurs once", () => {
+    expect(withModel('{"id":"a","model":"gpt-4o","choices":[]}', "gpt-4o", "smart")).toBe('{"id":"a","model":"smart","choices":[]}');
+    expect(withModel('{"model":"gpt-\\"4o","x":1}', 'gpt-\\"4o', "smart")).toBeNull(); // value escapes differently than JSON.stringify writes it
+    expect(withModel('{"model":"m","extra":{"model":"m"}}', "m", "smart")).toBeNull();
+    expect(withModel('{"model": "m"}', "m", "smart")).toBeNull();
+    expect(withModel('{"id":"a"}', undefined, "smart")).toBeNull();
+    expect(withModel('{"model":7}', 7, "smart")).toBeNull();
+    expect(withModel('{"model":"m"}', "m", 'a"b')).toBe('{"model":"a\\"b"}');
+  });
 });
 
 describe("openai errors", () => {

@@ -1,6 +1,6 @@
 import type { ChatChunk, ProviderError, SseEvent, StreamContext, StreamTransformer, Usage } from "../types";
 import { statusForType, typeForStatus } from "../shared/errors";
-import { isRecord, num, safeJsonParse, str, type JsonObject } from "../shared/json";
+import { isRecord, num, RAW_JSON, safeJsonParse, str, type JsonObject } from "../shared/json";
 import { normalizeOpenAIUsage } from "../shared/usage";
 import { extractOpenAIError } from "./errors";
 
@@ -71,6 +71,12 @@ export function createOpenAIStream(ctx: StreamContext, sanitize?: ChunkSanitizer
       choices,
     };
     if (!includeUsage) delete out.usage;
+    // The frame as it came, with only the model rewritten, when nothing else changed: the OpenAI
+    // output writes this text instead of serialising the chunk again (a stream's largest cost).
+    if (!sanitize && chunk.id === out.id && chunk.created === out.created && chunk.object === out.object && chunk.choices === choices && (includeUsage || !("usage" in chunk))) {
+      const raw = withModel(data, chunk.model, ctx.model);
+      if (raw !== null) (out as Record<symbol, unknown>)[RAW_JSON] = raw;
+    }
     return [out as unknown as ChatChunk];
   }
 
@@ -83,6 +89,20 @@ export function createOpenAIStream(ctx: StreamContext, sanitize?: ChunkSanitizer
     },
     error: () => failure,
   };
+}
+
+/**
+ * `data` with its top-level `"model":"<upstream>"` replaced by the alias, or null unless that key
+ * is written compactly and `"model"` occurs exactly once in the frame (a nested `model` key, or one
+ * written another way, falls back to serialising the chunk).
+ */
+export function withModel(data: string, upstream: unknown, alias: string): string | null {
+  if (typeof upstream !== "string") return null;
+  const at = data.indexOf('"model"');
+  if (at < 0 || data.indexOf('"model"', at + 7) >= 0) return null;
+  const needle = `"model":${JSON.stringify(upstream)}`;
+  if (!data.startsWith(needle, at)) return null;
+  return `${data.slice(0, at)}"model":${JSON.stringify(alias)}${data.slice(at + needle.length)}`;
 }
 
 function inStreamError(payload: JsonObject): ProviderError {

@@ -6,6 +6,13 @@
 
 export type JsonObject = Record<string, unknown>;
 
+/**
+ * On a chunk an adapter passes through almost unchanged: the upstream's own JSON text with the
+ * few changed fields already rewritten, so the OpenAI output writes it instead of serialising
+ * the whole object again (lib/gateway/output.ts). JSON.stringify never sees a symbol key.
+ */
+export const RAW_JSON = Symbol.for("portico.rawJson");
+
 export function isRecord(v: unknown): v is JsonObject {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
