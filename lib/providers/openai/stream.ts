@@ -62,6 +62,18 @@ export function createOpenAIStream(ctx: StreamContext, sanitize?: ChunkSanitizer
     const choices = Array.isArray(chunk.choices) ? chunk.choices : [];
     if (choices.length === 0 && (!includeUsage || !seenUsage)) return [];
 
+    // The frame as it came, with only the model rewritten, when nothing else changes: the chunk is
+    // the parsed frame itself, and the OpenAI output writes the text instead of serialising the
+    // chunk again (a stream's largest cost after parsing).
+    if (!sanitize && streamId && created && chunk.id === streamId && chunk.created === created && chunk.object === "chat.completion.chunk" && chunk.choices === choices && (includeUsage || !("usage" in chunk))) {
+      const raw = modelRewriter(chunk.model)(data);
+      if (raw !== null) {
+        chunk.model = ctx.model;
+        (chunk as Record<symbol, unknown>)[RAW_JSON] = raw;
+        return [chunk as unknown as ChatChunk];
+      }
+    }
+
     const out: JsonObject = {
       ...chunk,
       id: streamId || ctx.id,
@@ -71,13 +83,17 @@ export function createOpenAIStream(ctx: StreamContext, sanitize?: ChunkSanitizer
       choices,
     };
     if (!includeUsage) delete out.usage;
-    // The frame as it came, with only the model rewritten, when nothing else changed: the OpenAI
-    // output writes this text instead of serialising the chunk again (a stream's largest cost).
-    if (!sanitize && chunk.id === out.id && chunk.created === out.created && chunk.object === out.object && chunk.choices === choices && (includeUsage || !("usage" in chunk))) {
-      const raw = withModel(data, chunk.model, ctx.model);
-      if (raw !== null) (out as Record<symbol, unknown>)[RAW_JSON] = raw;
-    }
     return [out as unknown as ChatChunk];
+  }
+
+  // One rewriter per upstream model name (the same in every frame of a stream).
+  let rewriter: { upstream: unknown; fn: (data: string) => string | null } | null = null;
+  function modelRewriter(upstream: unknown): (data: string) => string | null {
+    const known = rewriter;
+    if (known && known.upstream === upstream) return known.fn;
+    const fn = modelRewrite(upstream, ctx.model);
+    rewriter = { upstream, fn };
+    return fn;
   }
 
   return {
@@ -97,12 +113,18 @@ export function createOpenAIStream(ctx: StreamContext, sanitize?: ChunkSanitizer
  * written another way, falls back to serialising the chunk).
  */
 export function withModel(data: string, upstream: unknown, alias: string): string | null {
-  if (typeof upstream !== "string") return null;
-  const at = data.indexOf('"model"');
-  if (at < 0 || data.indexOf('"model"', at + 7) >= 0) return null;
+  return modelRewrite(upstream, alias)(data);
+}
+
+function modelRewrite(upstream: unknown, alias: string): (data: string) => string | null {
+  if (typeof upstream !== "string") return () => null;
   const needle = `"model":${JSON.stringify(upstream)}`;
-  if (!data.startsWith(needle, at)) return null;
-  return `${data.slice(0, at)}"model":${JSON.stringify(alias)}${data.slice(at + needle.length)}`;
+  const replacement = `"model":${JSON.stringify(alias)}`;
+  return (data) => {
+    const at = data.indexOf('"model"');
+    if (at < 0 || !data.startsWith(needle, at) || data.indexOf('"model"', at + needle.length) >= 0) return null;
+    return data.slice(0, at) + replacement + data.slice(at + needle.length);
+  };
 }
 
 function inStreamError(payload: JsonObject): ProviderError {
