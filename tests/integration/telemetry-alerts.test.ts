@@ -68,6 +68,20 @@ async function evaluate() {
   return t;
 }
 
+/**
+ * The deliveries to `path` once a signal's evaluation (50 ms after the signal, no timer) has
+ * delivered: polls the receiver, waiting for the delivery queue in between, for at most 3 s.
+ */
+async function signalledDeliveries(path: string) {
+  const { alertDeliveriesIdle } = await import("@/lib/alerts/notify");
+  const t0 = Date.now();
+  while (!deliveries.some((d) => d.path === path) && Date.now() - t0 < 3000) {
+    await sleep(20);
+    await alertDeliveriesIdle();
+  }
+  return deliveries.filter((d) => d.path === path);
+}
+
 describe("alert rules API", () => {
   it("validates rules (422 with field details) and never returns the secret", async () => {
     const rules = (await import("@/app/api/admin/alerts/rules/route")) as unknown as { POST: Handler; GET: Handler };
@@ -183,13 +197,7 @@ describe("circuit opened alert", () => {
     expect(created.status).toBe(201);
     await gw.routeTo("alrcb", [{ type: "anthropic", upstreamModel: "alrcb-fault-503" }], "single", { attemptsPerTarget: 1 });
     for (let i = 0; i < 3; i++) await chat("alrcb");
-    const { alertDeliveriesIdle } = await import("@/lib/alerts/notify");
-    const t0 = Date.now();
-    while (!deliveries.some((d) => d.path === "/cb") && Date.now() - t0 < 3000) {
-      await sleep(20);
-      await alertDeliveriesIdle();
-    }
-    const cb = deliveries.filter((d) => d.path === "/cb");
+    const cb = await signalledDeliveries("/cb");
     expect(cb).toHaveLength(1);
     expect(cb[0]!.body.text).toContain("*FIRING* breaker");
     expect(cb[0]!.body.text).toContain("is open");
@@ -228,13 +236,7 @@ describe("circuit opened alert", () => {
     (await svc.createBudget({ actor: gw.actor, input: { scope: "key", scopeId: k.id, period: "month", limitUsd: 0.00025 } }));
     expect((await gw.post("/v1/chat/completions", chatBody("alrbud"), { key: k.key })).status).toBe(200);
     (await gw.m.logWriter.logWriter().flush());
-    const { alertDeliveriesIdle } = await import("@/lib/alerts/notify");
-    const t0 = Date.now();
-    while (!deliveries.some((d) => d.path === "/bud") && Date.now() - t0 < 3000) {
-      await sleep(20);
-      await alertDeliveriesIdle();
-    }
-    const bud = deliveries.filter((d) => d.path === "/bud");
+    const bud = await signalledDeliveries("/bud");
     expect(bud).toHaveLength(1);
     expect(bud[0]!.body.text).toContain("*FIRING* spend");
     expect(bud[0]!.body.text).toMatch(/key spend key spent \$0\.000\d+ of its \$0\.00025 budget \(month\): \d+(\.\d)?% ≥ 50%/);

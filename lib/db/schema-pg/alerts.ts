@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { pgTable, text, integer, bigint, boolean, doublePrecision, index, primaryKey, uniqueIndex } from "drizzle-orm/pg-core";
-import { HISTOGRAM_BUCKETS } from "../../telemetry/histogram";
+import { bigintNumber, hist } from "./telemetry";
 import { ALERT_KINDS, ALERT_DIMENSIONS, ALERT_WEBHOOK_FORMATS, ALERT_STATES } from "../schema/alerts";
 import { users } from "./identity";
 
@@ -68,8 +68,6 @@ export const alertEvents = pgTable(
   ],
 );
 
-const bigintNumber = (name: string) => bigint(name, { mode: "number" });
-
 /** The shared alert windows (see lib/db/schema/alerts.ts). */
 export const alertSlots = pgTable(
   "alert_slots",
@@ -79,7 +77,7 @@ export const alertSlots = pgTable(
     calls: bigintNumber("calls").notNull().default(0),
     errors: bigintNumber("errors").notNull().default(0),
     latN: bigintNumber("lat_n").notNull().default(0),
-    ...(Object.fromEntries(Array.from({ length: HISTOGRAM_BUCKETS }, (_, i) => [`h${i}`, bigintNumber(`h${i}`).notNull().default(0)])) as Record<string, ReturnType<typeof bigintNumber>>),
+    ...hist("h"),
   },
   (t) => [primaryKey({ columns: [t.subject, t.slot] }), index("alert_slots_slot_idx").on(t.slot)],
 );

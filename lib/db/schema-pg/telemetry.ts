@@ -8,8 +8,9 @@ import { HISTOGRAM_BUCKETS } from "../../telemetry/histogram";
  * ON CONFLICT) treats them as equal. Charts read only this table, never request_logs.
  * (SQLite makes it WITHOUT ROWID; PostgreSQL reads a range through the primary key index.)
  */
-const bigintNumber = (name: string) => bigint(name, { mode: "number" });
-const hist = (prefix: "h" | "t") =>
+export const bigintNumber = (name: string) => bigint(name, { mode: "number" });
+/** Histogram columns `h0..h23` / `t0..t23` (bounds in lib/telemetry/histogram.ts), also used by alert_slots. */
+export const hist = (prefix: "h" | "t") =>
   Object.fromEntries(Array.from({ length: HISTOGRAM_BUCKETS }, (_, i) => [`${prefix}${i}`, bigintNumber(`${prefix}${i}`).notNull().default(0)])) as Record<
     string,
     ReturnType<typeof bigintNumber>

@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { sqliteTable, text, integer, real, index, primaryKey, uniqueIndex } from "drizzle-orm/sqlite-core";
-import { HISTOGRAM_BUCKETS } from "../../telemetry/histogram";
+import { hist } from "./telemetry";
 import { users } from "./identity";
 
 export const ALERT_KINDS = ["error_rate", "latency_p95", "circuit_open", "budget"] as const;
@@ -94,7 +94,7 @@ export const alertSlots = sqliteTable(
     errors: integer("errors").notNull().default(0),
     /** successful calls with a latency in the histogram */
     latN: integer("lat_n").notNull().default(0),
-    ...(Object.fromEntries(Array.from({ length: HISTOGRAM_BUCKETS }, (_, i) => [`h${i}`, integer(`h${i}`).notNull().default(0)])) as Record<string, ReturnType<typeof integer>>),
+    ...hist("h"),
   },
   (t) => [primaryKey({ columns: [t.subject, t.slot] }), index("alert_slots_slot_idx").on(t.slot)],
 );

@@ -9,7 +9,8 @@ import { HISTOGRAM_BUCKETS } from "../../telemetry/histogram";
  * The migration makes it WITHOUT ROWID: rows cluster by (gran, bucket, ...), so a
  * chart's time range is one contiguous range scan.
  */
-const hist = (prefix: "h" | "t") =>
+/** Histogram columns `h0..h23` / `t0..t23` (bounds in lib/telemetry/histogram.ts), also used by alert_slots. */
+export const hist = (prefix: "h" | "t") =>
   Object.fromEntries(Array.from({ length: HISTOGRAM_BUCKETS }, (_, i) => [`${prefix}${i}`, integer(`${prefix}${i}`).notNull().default(0)])) as Record<
     string,
     ReturnType<typeof integer>
