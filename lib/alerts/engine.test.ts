@@ -276,6 +276,30 @@ describe("shared windows: several processes, several evaluators", () => {
     }
   });
 
+  it("circuit_open judges every instance's breaker openings: open within the cooldown, resolved once none is", async () => {
+    const { insertMany } = await import("@/lib/db/bulk");
+    const { breakerEvents } = await import("@/lib/db/schema");
+    const t = Date.now();
+    const cooldown = breakers().opts.cooldownMs;
+    (await rule({ kind: "circuit_open", dimension: "all", threshold: 0 }));
+    const a = new AlertEngine({ autoEvaluate: false, shared: true });
+    const b = new AlertEngine({ autoEvaluate: false, shared: true });
+    try {
+      // another instance's breaker opened (its log writer's flush wrote the row); none is open here
+      (await insertMany("breaker_events", ["at", "target", "provider_id", "model_id", "failures"], [[t - 1000, "prv_far:mdl_far", "prv_far", "mdl_far", 5]]));
+      expect(breakers().state("prv_far:mdl_far")).toBe("closed");
+      expect((await a.evaluate(t)).map((x) => [x.subject, x.to])).toEqual([["target:prv_far:mdl_far", "firing"]]);
+      expect((await b.evaluate(t))).toEqual([]); // the same verdict, the same event
+      expect((await b.evaluate(t - 1000 + cooldown - 1))).toEqual([]); // still inside the cooldown
+      expect((await b.evaluate(t - 1000 + cooldown + 1)).map((x) => x.to)).toEqual(["resolved"]);
+      expect((await a.evaluate(t - 1000 + cooldown + 1))).toEqual([]);
+      const evs = await events();
+      expect(evs.map((e) => e.state)).toEqual(["resolved"]);
+    } finally {
+      (await getDb().delete(breakerEvents));
+    }
+  });
+
   it("a second insert of the same open alert is refused by the database (one open episode per rule and subject)", async () => {
     const r = (await rule({ dimension: "all" }));
     const ev = { ruleId: r.id, ruleName: r.name, kind: r.kind, subject: "all", subjectLabel: "all traffic", state: "firing" as const, message: "m", startedAt: Date.now() };

@@ -188,10 +188,11 @@ export class AlertEngine {
     const seenKeys = new Set<string>();
     const labels = await subjectLabeler();
     this.ledgerBudgets = rules.some((r) => r.enabled && r.kind === "budget") ? (await ledgerBudgetStates(now)) : null;
+    const breakerStates = this.opts.shared && rules.some((r) => r.enabled && r.kind === "circuit_open") ? (await openBreakers(now)) : null;
     for (const rule of rules) {
       if (!rule.enabled) continue;
       const mine = [...firing.entries()].filter(([k]) => k.startsWith(rule.id + "|")).map(([, ev]) => ev.subject);
-      for (const c of this.candidates(rule, mine, now, labels, windows)) {
+      for (const c of this.candidates(rule, mine, now, labels, windows, breakerStates)) {
         const key = `${rule.id}|${c.subject}`;
         seenKeys.add(key);
         const open = firing.get(key);
@@ -266,7 +267,14 @@ export class AlertEngine {
   }
 
   /** The subjects this rule judges now, with their verdicts. `firingSubjects` are always judged (so they can resolve). */
-  private candidates(rule: AlertRule, firingSubjects: string[], now: number, label: (s: string) => string, windows: CallWindows): Candidate[] {
+  private candidates(
+    rule: AlertRule,
+    firingSubjects: string[],
+    now: number,
+    label: (s: string) => string,
+    windows: CallWindows,
+    breakerStates: Map<string, BreakerView> | null,
+  ): Candidate[] {
     const out: Candidate[] = [];
     const judged = new Set<string>();
     const add = (c: Candidate) => {
@@ -310,7 +318,7 @@ export class AlertEngine {
         }
       }
     } else if (rule.kind === "circuit_open") {
-      const states = new Map(breakers().list().map((b) => [`target:${b.target}`, b]));
+      const states: Map<string, BreakerView> = breakerStates ?? new Map(breakers().list().map((b) => [`target:${b.target}`, b]));
       for (const [subject, b] of states) {
         if (b.state === "closed") continue;
         if (rule.dimension === "provider" && rule.dimensionValue && b.providerId !== rule.dimensionValue) continue;
@@ -319,7 +327,10 @@ export class AlertEngine {
       for (const subject of firingSubjects) {
         const b = states.get(subject);
         const active = !!b && b.state !== "closed";
-        add({ subject, active, value: b?.failures ?? 0, message: active ? `Circuit breaker of target ${label(subject)} is still ${b!.state}.` : `Circuit breaker of target ${label(subject)} closed again.` });
+        const closed = breakerStates
+          ? `Circuit breaker of target ${label(subject)} has not opened on any instance for ${Math.round(breakers().opts.cooldownMs / 1000)} s.`
+          : `Circuit breaker of target ${label(subject)} closed again.`;
+        add({ subject, active, value: b?.failures ?? 0, message: active ? `Circuit breaker of target ${label(subject)} is still ${b!.state}.` : closed });
       }
     } else if (rule.kind === "budget") {
       // The ledger is every instance's spend (a signal only this process's view): it wins for the subjects it has.
@@ -377,6 +388,33 @@ async function ledgerBudgetStates(now: number): Promise<Map<string, BudgetState>
         resetsAt: periodEnd(b.period, now),
       });
     }
+  }
+  return out;
+}
+
+interface BreakerView {
+  providerId: string;
+  state: "closed" | "open" | "half_open";
+  failures: number;
+}
+
+/**
+ * Breakers open on any instance (a shared engine): a target counts as open while its last opening
+ * on any instance is younger than the cooldown, from `breaker_events` (every instance's openings,
+ * written at its log writer's flush) and this process's own breakers (openings not flushed yet).
+ * After the cooldown an open breaker lets a probe through; a failed probe opens it again (a new
+ * row). Every evaluator reads the same rows, so they agree on when the alert resolves.
+ */
+async function openBreakers(now: number): Promise<Map<string, BreakerView>> {
+  const cooldown = breakers().opts.cooldownMs;
+  const out = new Map<string, BreakerView>();
+  const rows = await rawAll<{ target: string; providerId: string; failures: number | string }>(
+    'SELECT target, max(provider_id) AS "providerId", max(failures) AS failures FROM breaker_events WHERE at > ? GROUP BY target',
+    [now - cooldown],
+  );
+  for (const r of rows) out.set(`target:${r.target}`, { providerId: r.providerId, state: "open", failures: Number(r.failures) });
+  for (const b of breakers().list()) {
+    if (b.state === "open" && b.openedAt !== null && now - b.openedAt < cooldown) out.set(`target:${b.target}`, b);
   }
   return out;
 }
