@@ -7,7 +7,8 @@
 //
 // Env: AB_ROUNDS (default 5), AB_SECONDS per round (default 15), AB_RATE requests/s per server
 // (default 300), AB_KEY=limited|plain (the seeded key with a rate limit + budget, or the plain one;
-// default limited), AB_STREAM=1 (streaming calls instead of non-streaming ones).
+// default limited), AB_STREAM=1 (streaming calls instead of non-streaming ones), AB_INCLUDE_USAGE=0
+// (streams without stream_options.include_usage, as the OpenAI SDK sends them by default).
 // Prints each round's CPU per request of both servers and the medians; exits non-zero on failed calls.
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -93,7 +94,7 @@ const median = (xs) => {
 const chatBody = JSON.stringify({
   model: STREAM ? "bench-stream" : "bench",
   stream: STREAM,
-  ...(STREAM ? { stream_options: { include_usage: true } } : {}),
+  ...(STREAM && process.env.AB_INCLUDE_USAGE !== "0" ? { stream_options: { include_usage: true } } : {}),
   messages: [
     { role: "system", content: "You are a helpful assistant for the engineering team of a mid-sized online retailer. Answer concisely and accurately. ".repeat(4) },
     { role: "user", content: "Our checkout service sometimes answers 502 behind the load balancer during deploys. What should I look at first?" },

@@ -65,10 +65,14 @@ export function createOpenAIStream(ctx: StreamContext, sanitize?: ChunkSanitizer
     // The frame as it came, with only the model rewritten, when nothing else changes: the chunk is
     // the parsed frame itself, and the OpenAI output writes the text instead of serialising the
     // chunk again (a stream's largest cost after parsing).
-    if (!sanitize && streamId && created && chunk.id === streamId && chunk.created === created && chunk.object === "chat.completion.chunk" && chunk.choices === choices && (includeUsage || !("usage" in chunk))) {
-      const raw = modelRewriter(chunk.model)(data);
+    if (!sanitize && streamId && created && chunk.id === streamId && chunk.created === created && chunk.object === "chat.completion.chunk" && chunk.choices === choices) {
+      // The `"usage":null` that include_usage (which Portico always asks for) adds to every frame is
+      // dropped for callers who did not ask, as the serialised chunk drops it.
+      const text = includeUsage || !("usage" in chunk) ? data : chunk.usage === null ? withoutNullUsage(data) : null;
+      const raw = text === null ? null : modelRewriter(chunk.model)(text);
       if (raw !== null) {
         chunk.model = ctx.model;
+        if (!includeUsage) delete chunk.usage;
         (chunk as Record<symbol, unknown>)[RAW_JSON] = raw;
         return [chunk as unknown as ChatChunk];
       }
@@ -112,6 +116,16 @@ export function createOpenAIStream(ctx: StreamContext, sanitize?: ChunkSanitizer
  * is written compactly and `"model"` occurs exactly once in the frame (a nested `model` key, or one
  * written another way, falls back to serialising the chunk).
  */
+const NULL_USAGE_END = ',"usage":null}';
+
+/** `data` without its trailing `,"usage":null`, or null unless that is how it ends and its only `"usage"` key. */
+export function withoutNullUsage(data: string): string | null {
+  if (!data.endsWith(NULL_USAGE_END)) return null;
+  const at = data.length - NULL_USAGE_END.length;
+  if (data.indexOf('"usage"') !== at + 1) return null;
+  return data.slice(0, at) + "}";
+}
+
 export function withModel(data: string, upstream: unknown, alias: string): string | null {
   return modelRewrite(upstream, alias)(data);
 }
