@@ -19,7 +19,7 @@ import { getSnapshot } from "@/lib/gateway/snapshot";
 import type { CallRecord } from "@/lib/gateway/types";
 import { log } from "@/lib/telemetry/logger";
 import { metrics } from "@/lib/telemetry/metrics";
-import { readLedger } from "@/lib/policy/ledger";
+import { readLedgers } from "@/lib/policy/ledger";
 import { periodEnd, periodStart } from "@/lib/policy/period";
 import { policySnapshot } from "@/lib/policy/policy-snapshot";
 import { rawAll, rawRun } from "@/lib/db/sql";
@@ -364,31 +364,28 @@ export class AlertEngine {
 /**
  * Every budget with a limit and its spend in the current period, from the spend ledger that every
  * process's log writer adds to: the evaluating process judges the spend of all workers and
- * replicas, not only the calls it served itself. One primary-key read per budget, every
- * evaluation (15 s), off the request path.
+ * replicas, not only the calls it served itself. Read in batches (`readLedgers`), every evaluation
+ * (15 s), off the request path.
  */
 async function ledgerBudgetStates(now: number): Promise<Map<string, BudgetState>> {
   const out = new Map<string, BudgetState>();
   const ps = (await policySnapshot());
-  for (const list of ps.budgets.values()) {
-    for (const b of list) {
-      if (!(b.limitUsd > 0)) continue;
-      const start = periodStart(b.period, now);
-      const spentUsd = (await readLedger(b.scope, b.scopeId, b.period, start));
-      const name =
-        b.scope === "team" ? ps.teamNames.get(b.scopeId) : b.scope === "app" ? ps.snap.access.apps.get(b.scopeId)?.name : ps.keysById.get(b.scopeId)?.name;
-      out.set(`${b.scope}:${b.scopeId}:${b.period}`, {
-        scope: b.scope,
-        id: b.scopeId,
-        name,
-        spentUsd,
-        limitUsd: b.limitUsd,
-        percent: (100 * spentUsd) / b.limitUsd,
-        period: b.period,
-        resetsAt: periodEnd(b.period, now),
-      });
-    }
-  }
+  const list = [...ps.budgets.values()].flat().filter((b) => b.limitUsd > 0);
+  const spent = (await readLedgers(list.map((b) => ({ scope: b.scope, scopeId: b.scopeId, period: b.period, start: periodStart(b.period, now) }))));
+  list.forEach((b, i) => {
+    const spentUsd = spent[i] ?? 0;
+    const name = b.scope === "team" ? ps.teamNames.get(b.scopeId) : b.scope === "app" ? ps.snap.access.apps.get(b.scopeId)?.name : ps.keysById.get(b.scopeId)?.name;
+    out.set(`${b.scope}:${b.scopeId}:${b.period}`, {
+      scope: b.scope,
+      id: b.scopeId,
+      name,
+      spentUsd,
+      limitUsd: b.limitUsd,
+      percent: (100 * spentUsd) / b.limitUsd,
+      period: b.period,
+      resetsAt: periodEnd(b.period, now),
+    });
+  });
   return out;
 }
 
