@@ -111,11 +111,6 @@ export function createOpenAIStream(ctx: StreamContext, sanitize?: ChunkSanitizer
   };
 }
 
-/**
- * `data` with its top-level `"model":"<upstream>"` replaced by the alias, or null unless that key
- * is written compactly and `"model"` occurs exactly once in the frame (a nested `model` key, or one
- * written another way, falls back to serialising the chunk).
- */
 const NULL_USAGE_END = ',"usage":null}';
 
 /** `data` without its trailing `,"usage":null`, or null unless that is how it ends and its only `"usage"` key. */
@@ -126,6 +121,11 @@ export function withoutNullUsage(data: string): string | null {
   return data.slice(0, at) + "}";
 }
 
+/**
+ * `data` with its top-level `"model":"<upstream>"` replaced by the alias, or null unless that key
+ * is written compactly and `"model"` occurs exactly once in the frame (a nested `model` key, or one
+ * written another way, falls back to serialising the chunk).
+ */
 export function withModel(data: string, upstream: unknown, alias: string): string | null {
   return modelRewrite(upstream, alias)(data);
 }
