@@ -22,8 +22,8 @@ import { metrics } from "@/lib/telemetry/metrics";
 import { readLedgers } from "@/lib/policy/ledger";
 import { periodEnd, periodStart } from "@/lib/policy/period";
 import { policySnapshot } from "@/lib/policy/policy-snapshot";
-import { rawAll, rawRun } from "@/lib/db/sql";
-import { CallWindows, MAX_WINDOW_MS, SLOT_MS, type SlotRow } from "./window";
+import { rawAll } from "@/lib/db/sql";
+import { CallWindows, MAX_WINDOW_MS, SLOT_MS, pruneSlots, type SlotRow } from "./window";
 import { notify } from "./notify";
 import { runtime } from "@/lib/runtime";
 
@@ -115,7 +115,7 @@ export class AlertEngine {
     const longest = Math.max(0, ...rules.filter((r) => r.enabled && (r.kind === "error_rate" || r.kind === "latency_p95")).map((r) => r.windowMinutes * 60_000));
     if (now - this.prunedAt > 60_000) {
       this.prunedAt = now;
-      (await rawRun("DELETE FROM alert_slots WHERE slot < ?", [Math.floor((now - MAX_WINDOW_MS) / SLOT_MS) - 1]));
+      (await pruneSlots(now));
     }
     if (!longest) return new CallWindows();
     const from = Math.floor((now - Math.min(longest, MAX_WINDOW_MS)) / SLOT_MS);

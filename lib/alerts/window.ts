@@ -16,6 +16,7 @@
  * (`CallWindows.fromRows`), so it judges the traffic of every worker and replica.
  */
 import type { BulkOp } from "@/lib/db/bulk";
+import { rawRun } from "@/lib/db/sql";
 import type { CallRecord } from "@/lib/gateway/types";
 import { HISTOGRAM_BUCKETS, bucketIndex, histogramQuantile } from "@/lib/telemetry/histogram";
 
@@ -87,6 +88,11 @@ export function slotsOp(rows: readonly CallRecord[]): BulkOp {
   }
   const list = [...acc].sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0)).map(([, row]) => row);
   return { kind: "insert", table: "alert_slots", columns: SLOT_COLUMNS, rows: list, conflict: { target: ["subject", "slot"], add: SLOT_SUMS } };
+}
+
+/** Deletes the stored slots older than the longest window (the evaluator and the retention pass both call it). */
+export async function pruneSlots(now: number): Promise<void> {
+  await rawRun("DELETE FROM alert_slots WHERE slot < ?", [Math.floor((now - MAX_WINDOW_MS) / SLOT_MS) - 1]);
 }
 
 /** A row of `alert_slots` as read back (numbers may come as strings from PostgreSQL's bigint). */

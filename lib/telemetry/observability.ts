@@ -3,7 +3,8 @@
  * the fast-path bundle and Next's bundle call bootstrap → here; a flag in the
  * runtime keeps it single):
  * - the record stage (`onRecord`) → request metrics and trace export;
- * - log-writer flushes → flush-latency histogram, rows counter, alert windows;
+ * - log-writer flushes → flush-latency histogram, rows counter (the alert windows are written by
+ *   the rollup listener, lib/telemetry/rollup-store.ts);
  * - circuit breaker openings → counter + a `circuit_open` alert signal;
  * - the alert evaluator timer (`PORTICO_ALERT_EVAL_MS`, default 15 s; 0 disables), unless
  *   `evaluator: false` (bootstrap: lib/server/schedulers.ts starts it, once per set of workers).
@@ -28,7 +29,6 @@ export function startObservability(opts: { evaluator?: boolean } = {}): void {
   w.onFlush((rows) => {
     m.logFlush.observe(w.lastFlushMs / 1000);
     if (rows.length) m.logRows.inc(rows.length);
-    alertEngine().addCalls(rows);
   });
   const br = breakers();
   const prev = br.onOpen;

@@ -4,7 +4,7 @@ import { dbFileInfo } from "@/lib/db/info";
 import { rawGet, rawRun } from "@/lib/db/sql";
 import { readRetention, type RetentionSettings } from "./settings";
 import { runtime } from "@/lib/runtime";
-import { MAX_WINDOW_MS, SLOT_MS } from "@/lib/alerts/window";
+import { pruneSlots } from "@/lib/alerts/window";
 
 const DAY = 86_400_000;
 /** Rows per DELETE: small, so the batched log writer never waits long for the write lock. */
@@ -68,7 +68,7 @@ export async function pruneOnce(settings: RetentionSettings, now = Date.now(), m
   await loop(old("breaker_events"), (n) => (res.breakerEvents += n));
   await loop(old("stored_responses"), (n) => (res.responses += n));
   // the shared alert windows hold an hour (lib/alerts/window.ts); the evaluator prunes them too, when it runs
-  await rawRun("DELETE FROM alert_slots WHERE slot < ?", [Math.floor((now - MAX_WINDOW_MS) / SLOT_MS) - 1]);
+  await pruneSlots(now);
   const rollups = deleteRollupsSql();
   await loop(() => rawRun(rollups, ["m", minCut, batch]), (n) => (res.rollups += n));
   for (const g of ["h", "d", "H", "D"]) await loop(() => rawRun(rollups, [g, rollCut, batch]), (n) => (res.rollups += n));
